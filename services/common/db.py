@@ -1,0 +1,138 @@
+"""PostgreSQL plumbing shared by every service: connections, transactions, migrations."""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg2
+import psycopg2.errors
+import psycopg2.extensions
+import psycopg2.extras
+from psycopg2 import sql
+
+log = logging.getLogger(__name__)
+
+psycopg2.extras.register_uuid()
+
+# Errors worth a retry: the database went away, or two transactions collided.
+TRANSIENT_ERRORS = (
+    psycopg2.OperationalError,
+    psycopg2.InterfaceError,
+    psycopg2.errors.SerializationFailure,
+    psycopg2.errors.DeadlockDetected,
+)
+
+
+def role_url(database_url: str, role: str) -> str:
+    """The same database, logged in as `role` (trust or a password from the URL's environment)."""
+    parts = urlsplit(database_url)
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit(parts._replace(netloc=f"{role}@{host}"))
+
+
+class Database:
+    """A small thread-safe (and green-thread-safe once patched) pool of connections whose
+    search_path is one service's schema. Broken connections are dropped, not reused."""
+
+    def __init__(self, url: str, schema: str, max_connections: int = 8):
+        self.url, self.schema, self.max_connections = url, schema, max_connections
+        self._idle: list[psycopg2.extensions.connection] = []
+        self._slots = threading.BoundedSemaphore(max_connections)
+        self._lock = threading.Lock()
+
+    def connect(self) -> psycopg2.extensions.connection:
+        conn = psycopg2.connect(self.url, options=f"-c search_path={self.schema},public")
+        conn.set_client_encoding("UTF8")
+        return conn
+
+    @contextlib.contextmanager
+    def connection(self) -> Iterator[psycopg2.extensions.connection]:
+        self._slots.acquire()
+        conn = None
+        try:
+            with self._lock:
+                conn = self._idle.pop() if self._idle else None
+            if conn is None or conn.closed:
+                conn = self.connect()
+            yield conn
+        except BaseException:
+            if conn is not None and not conn.closed:
+                try:
+                    conn.rollback()
+                except psycopg2.Error:
+                    conn.close()
+            raise
+        finally:
+            if conn is not None and not conn.closed and conn.status == psycopg2.extensions.STATUS_READY:
+                with self._lock:
+                    self._idle.append(conn)
+            elif conn is not None and not conn.closed:
+                conn.close()
+            self._slots.release()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[psycopg2.extensions.cursor]:
+        with self.connection() as conn:
+            with conn:  # commit on success, rollback on error
+                with conn.cursor() as cur:
+                    yield cur
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._idle:
+                conn.close()
+            self._idle.clear()
+
+
+@dataclass(frozen=True)
+class Migration:
+    name: str
+    path: Path
+
+
+def migrations_in(folder: Path, prefix: str = "") -> list[Migration]:
+    return [Migration(p.stem, p) for p in sorted(folder.glob(f"{prefix}[0-9]*.sql"))]
+
+
+def migrate(admin_url: str, schema: str, role: str, migrations: Sequence[Migration]) -> list[str]:
+    """Create the schema and the service's login role, then apply the migrations not yet applied,
+    all in one transaction. Safe to run from several processes at once (advisory lock)."""
+    applied_now = []
+    conn = psycopg2.connect(admin_url)
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (advisory_key(f"migrate:{schema}"),))
+            cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,))
+            if cur.fetchone() is None:
+                cur.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(role)))
+            cur.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+            cur.execute(sql.SQL("SET LOCAL search_path TO {}").format(sql.Identifier(schema)))
+            cur.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations"
+                " (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
+            )
+            cur.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(sql.Identifier(schema), sql.Identifier(role)))
+            cur.execute("SELECT name FROM schema_migrations")
+            done = {r[0] for r in cur.fetchall()}
+            for m in migrations:
+                if m.name in done:
+                    continue
+                text = m.path.read_text(encoding="utf-8")
+                cur.execute(sql.SQL(text).format(schema=sql.Identifier(schema), role=sql.Identifier(role)))
+                cur.execute("INSERT INTO schema_migrations (name) VALUES (%s)", (m.name,))
+                applied_now.append(m.name)
+    finally:
+        conn.close()
+    if applied_now:
+        log.info("schema %s: applied %s", schema, ", ".join(applied_now))
+    return applied_now
+
+
+def advisory_key(name: str) -> int:
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)

@@ -1,0 +1,105 @@
+"""An in-memory event store for unit tests of the application layer. Same contract as the
+PostgreSQL store (tests/unit/test_eventstore_contract.py runs against both)."""
+from __future__ import annotations
+
+import threading
+import uuid
+from datetime import datetime, timezone
+
+from services.common.personal_data import SubjectErased
+
+from .hashing import GENESIS, chain_hash
+from .model import ANY_VERSION, AppendResult, CommandIdReused, RecordedEvent, StreamHead, WrongExpectedVersion
+from .port import EventStore
+
+
+class InMemoryEventStore(EventStore):
+    def __init__(self):
+        self._events: list[RecordedEvent] = []
+        self._commands: dict[str, tuple[str, str | None, list[RecordedEvent]]] = {}
+        self._keys: set[uuid.UUID] = set()
+        self._forgotten: set[uuid.UUID] = set()
+        self._lock = threading.Lock()
+
+    def append(self, stream, expected_version, events, metadata, *, fingerprint=None, forget_subject=None):
+        with self._lock:
+            if metadata.command_id in self._commands:
+                earlier_stream, earlier_fp, recorded = self._commands[metadata.command_id]
+                if earlier_stream != stream or (fingerprint and earlier_fp and fingerprint != earlier_fp):
+                    raise CommandIdReused(metadata.command_id)
+                head = self._head(stream)
+                version = recorded[-1].version if recorded else (head.version if head else 0)
+                return AppendResult(stream, version, tuple(self._visible(recorded)), duplicate=True)
+            head = self._head(stream)
+            current = head.version if head else 0
+            if expected_version != ANY_VERSION and expected_version != current:
+                raise WrongExpectedVersion(stream, expected_version, current)
+            prev_hash, recorded = head.hash if head else GENESIS, []
+            meta = metadata.as_dict()
+            for i, e in enumerate(events, start=1):
+                if e.personal and e.subject_id in self._forgotten:
+                    raise SubjectErased(e.subject_id)
+                if e.personal:
+                    self._keys.add(e.subject_id)
+                at = datetime.now(timezone.utc)
+                subject = str(e.subject_id) if e.subject_id else None
+                prev_hash = chain_hash(
+                    prev_hash, stream=stream, version=current + i, event_id=str(e.event_id), type=e.type,
+                    schema_version=e.schema_version, data=e.data,
+                    sealed_personal=repr(sorted(e.personal.items())).encode() if e.personal else None,
+                    subject_id=subject, metadata=meta, recorded_at=at,
+                )
+                recorded.append(RecordedEvent(
+                    len(self._events) + i, stream, current + i, e.event_id, e.type, e.schema_version,
+                    dict(e.data), dict(e.personal) if e.personal else None, e.subject_id, meta, at, prev_hash,
+                ))
+            self._events.extend(recorded)
+            if forget_subject is not None:
+                self._keys.discard(forget_subject)
+                self._forgotten.add(forget_subject)
+            if metadata.command_id:
+                self._commands[metadata.command_id] = (stream, fingerprint, recorded)
+            return AppendResult(stream, current + len(recorded), tuple(self._visible(recorded)))
+
+    def read_stream(self, stream, from_version=1, limit=1000):
+        with self._lock:
+            found = [e for e in self._events if e.stream == stream and e.version >= from_version]
+            return self._visible(found[:limit])
+
+    def read_all(self, after_position=0, limit=1000, categories=None):
+        with self._lock:
+            found = [e for e in self._events
+                     if e.position > after_position and (not categories or e.category in categories)]
+            return self._visible(found[:limit])
+
+    def head(self, stream):
+        with self._lock:
+            return self._head(stream)
+
+    def heads(self, categories=None):
+        with self._lock:
+            last: dict[str, RecordedEvent] = {}
+            for e in self._events:
+                if not categories or e.category in categories:
+                    last[e.stream] = e
+            return sorted((StreamHead(s, e.version, e.hash) for s, e in last.items()), key=lambda h: h.stream)
+
+    def last_position(self):
+        with self._lock:
+            return len(self._events)
+
+    def _head(self, stream):
+        for e in reversed(self._events):
+            if e.stream == stream:
+                return StreamHead(stream, e.version, e.hash)
+        return None
+
+    def _visible(self, events):
+        """What a reader gets: an erased subject's personal fields are gone."""
+        out = []
+        for e in events:
+            if e.personal is not None and e.subject_id not in self._keys:
+                e = RecordedEvent(e.position, e.stream, e.version, e.event_id, e.type, e.schema_version, e.data,
+                                  None, e.subject_id, e.metadata, e.recorded_at, e.hash, erased=True)
+            out.append(e)
+        return out

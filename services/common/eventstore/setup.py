@@ -1,0 +1,42 @@
+"""Building a service's event store: migrations, role, and the wired store."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from services.common.config import Settings
+from services.common.db import Database, migrate, migrations_in, role_url
+from services.common.personal_data import KeyVault, PersonalDataCipher
+
+SQL = Path(__file__).parent / "sql"
+VAULT_SCHEMA = "vault"
+
+
+def service_role(schema: str) -> str:
+    return f"kentra_{schema}"
+
+
+def migrate_store(settings: Settings, schema: str, extra: list | None = None) -> None:
+    """The store's own tables, then the service's (`extra`), then the shared key vault."""
+    role = service_role(schema)
+    migrate(settings.database_url, schema, role, migrations_in(SQL) + (extra or []))
+    migrate(settings.database_url, VAULT_SCHEMA, role, migrations_in(SQL, "vault_"))
+    grant_vault(settings, role)
+
+
+def grant_vault(settings: Settings, role: str) -> None:
+    import psycopg2
+
+    with psycopg2.connect(settings.database_url) as conn, conn.cursor() as cur:
+        cur.execute(f'GRANT USAGE ON SCHEMA {VAULT_SCHEMA} TO "{role}"')
+        cur.execute(f'GRANT SELECT, INSERT, DELETE ON {VAULT_SCHEMA}.subject_keys TO "{role}"')
+        cur.execute(f'GRANT SELECT, INSERT ON {VAULT_SCHEMA}.forgotten_subjects TO "{role}"')
+    conn.close()
+
+
+def service_database(settings: Settings, schema: str, max_connections: int = 8) -> Database:
+    """The service's own connections log in as its role: no UPDATE or DELETE on its history."""
+    return Database(role_url(settings.database_url, service_role(schema)), schema, max_connections)
+
+
+def key_vault(settings: Settings) -> KeyVault:
+    return KeyVault(PersonalDataCipher(settings.key_encryption_key), VAULT_SCHEMA)

@@ -1,0 +1,102 @@
+"""Personal data that can be forgotten (crypto-shredding) and searched without being stored.
+
+Each beneficiary (subject) has a random 256-bit key, kept wrapped by the platform's key-encryption
+key in the `vault` schema, apart from every event store. Personal fields of an event are sealed
+with AES-GCM under that key, the event id as associated data (a sealed blob can't be moved to
+another event). Erasure deletes the key: the ciphertext stays in the append-only history and
+becomes unreadable everywhere at once.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import uuid
+from collections.abc import Iterable
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from services.common.text import search_key
+
+NONCE_BYTES = 12
+
+
+class PersonalDataCipher:
+    def __init__(self, key_encryption_key: bytes):
+        self._kek = AESGCM(key_encryption_key)
+
+    def new_wrapped_key(self, subject_id: uuid.UUID) -> bytes:
+        return self._wrap(subject_id, AESGCM.generate_key(bit_length=256))
+
+    def _wrap(self, subject_id: uuid.UUID, key: bytes) -> bytes:
+        nonce = os.urandom(NONCE_BYTES)
+        return nonce + self._kek.encrypt(nonce, key, subject_id.bytes)
+
+    def unwrap(self, subject_id: uuid.UUID, wrapped: bytes) -> bytes:
+        return self._kek.decrypt(wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], subject_id.bytes)
+
+    @staticmethod
+    def seal(key: bytes, event_id: uuid.UUID, personal: dict) -> bytes:
+        nonce = os.urandom(NONCE_BYTES)
+        plain = json.dumps(personal, ensure_ascii=False, sort_keys=True).encode()
+        return nonce + AESGCM(key).encrypt(nonce, plain, event_id.bytes)
+
+    @staticmethod
+    def open(key: bytes, event_id: uuid.UUID, sealed: bytes) -> dict:
+        plain = AESGCM(key).decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], event_id.bytes)
+        return json.loads(plain)
+
+
+class KeyVault:
+    """The `vault.subject_keys` table, used inside the caller's transaction (a psycopg2 cursor)."""
+
+    def __init__(self, cipher: PersonalDataCipher, schema: str = "vault"):
+        self.cipher, self.schema = cipher, schema
+
+    def key_for(self, cur, subject_id: uuid.UUID) -> bytes:
+        cur.execute(
+            f"INSERT INTO {self.schema}.subject_keys (subject_id, wrapped_key) VALUES (%s, %s)"
+            " ON CONFLICT (subject_id) DO NOTHING",
+            (str(subject_id), self.cipher.new_wrapped_key(subject_id)),
+        )
+        cur.execute(f"SELECT wrapped_key FROM {self.schema}.subject_keys WHERE subject_id = %s", (str(subject_id),))
+        row = cur.fetchone()
+        if row is None:  # a concurrent erasure won the race
+            raise SubjectErased(subject_id)
+        return self.cipher.unwrap(subject_id, bytes(row[0]))
+
+    def keys_for(self, cur, subject_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, bytes]:
+        """Existing keys only: an erased subject is simply absent. One query for a page of events."""
+        ids = list({str(s) for s in subject_ids})
+        if not ids:
+            return {}
+        cur.execute(
+            f"SELECT subject_id, wrapped_key FROM {self.schema}.subject_keys WHERE subject_id = ANY(%s::uuid[])",
+            (ids,),
+        )
+        return {uuid.UUID(str(s)): self.cipher.unwrap(uuid.UUID(str(s)), bytes(w)) for s, w in cur.fetchall()}
+
+    def forget(self, cur, subject_id: uuid.UUID) -> None:
+        cur.execute(f"DELETE FROM {self.schema}.subject_keys WHERE subject_id = %s", (str(subject_id),))
+        cur.execute(
+            f"INSERT INTO {self.schema}.forgotten_subjects (subject_id) VALUES (%s) ON CONFLICT DO NOTHING",
+            (str(subject_id),),
+        )
+
+    def is_forgotten(self, cur, subject_id: uuid.UUID) -> bool:
+        cur.execute(f"SELECT 1 FROM {self.schema}.forgotten_subjects WHERE subject_id = %s", (str(subject_id),))
+        return cur.fetchone() is not None
+
+
+class SubjectErased(Exception):
+    def __init__(self, subject_id: uuid.UUID):
+        super().__init__(f"personal data of {subject_id} was erased")
+        self.subject_id = subject_id
+
+
+def blind_index(index_key: bytes, kind: str, value: str) -> str:
+    """A keyed hash of an identifier (AMKA, AFM, a name's search key) for look-ups: equal inputs
+    match, and the table holding it reveals nothing without the key."""
+    normalised = search_key(value) if kind.startswith("name") else "".join(value.split())
+    return hmac.new(index_key, f"{kind}:{normalised}".encode(), hashlib.sha256).hexdigest()

@@ -1,0 +1,76 @@
+"""Fixtures on the real PostgreSQL and RabbitMQ. Each test gets its own schemas (and, through
+nameko's `rabbit_config`, its own vhost), so tests never see each other's events."""
+from __future__ import annotations
+
+import os
+import uuid
+
+import psycopg2
+import pytest
+
+from services.common.config import Settings
+from services.common.eventstore.postgres import PostgresEventStore
+from services.common.eventstore.setup import key_vault, migrate_store, service_database
+
+ADMIN_URL = os.environ.get("KENTRA_TEST_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+TEST_DATABASE = os.environ.get("KENTRA_TEST_DATABASE", "kentra_test")
+AMQP_URI = os.environ.get("KENTRA_TEST_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
+
+
+def pytest_addoption(parser):
+    # nameko's rabbit_config fixture reads these; defaults fit the local broker.
+    for name, default in (("--amqp-uri", AMQP_URI), ("--rabbit-ctl-uri", "http://guest:guest@127.0.0.1:15672")):
+        try:
+            parser.addoption(name, action="store", default=default)
+        except ValueError:
+            pass
+
+
+@pytest.fixture(scope="session")
+def database_url() -> str:
+    conn = psycopg2.connect(ADMIN_URL)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (TEST_DATABASE,))
+        if cur.fetchone() is None:
+            cur.execute(f'CREATE DATABASE "{TEST_DATABASE}" ENCODING \'UTF8\' TEMPLATE template0')
+    conn.close()
+    return ADMIN_URL.rsplit("/", 1)[0] + "/" + TEST_DATABASE
+
+
+@pytest.fixture
+def settings(database_url) -> Settings:
+    return Settings.from_env({"KENTRA_DATABASE_URL": database_url, "KENTRA_AMQP_URI": AMQP_URI})
+
+
+@pytest.fixture
+def unique_schema(database_url):
+    """Makes fresh schema names for a test, and drops them afterwards."""
+    made: list[str] = []
+
+    def make(prefix: str = "t") -> str:
+        name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+        made.append(name)
+        return name
+
+    yield make
+    conn = psycopg2.connect(database_url)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        for name in made:
+            cur.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+            cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (f"kentra_{name}",))
+            if cur.fetchone():
+                cur.execute(f'DROP OWNED BY "kentra_{name}"')
+                cur.execute(f'DROP ROLE "kentra_{name}"')
+    conn.close()
+
+
+@pytest.fixture
+def pg_store(settings, unique_schema) -> PostgresEventStore:
+    """A migrated PostgreSQL event store in a schema of its own, connected as its service role."""
+    schema = unique_schema("store")
+    migrate_store(settings, schema)
+    db = service_database(settings, schema)
+    yield PostgresEventStore(db, key_vault(settings))
+    db.close()
