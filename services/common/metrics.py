@@ -1,0 +1,42 @@
+"""The runtime's Prometheus metrics. Labels carry service, consumer, source and event type only:
+never a person, a name or an id."""
+from __future__ import annotations
+
+import logging
+
+from prometheus_client import Counter, Gauge, Histogram, start_http_server
+
+log = logging.getLogger(__name__)
+
+EVENTS_APPENDED = Counter("kentra_events_appended_total", "Events appended to a store", ["service", "type"])
+APPEND_SECONDS = Histogram(
+    "kentra_append_duration_seconds", "Time to append one command's events, commit included", ["service"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+)
+COMMANDS = Counter("kentra_commands_total", "Commands handled, by outcome", ["service", "command", "outcome"])
+
+OUTBOX_BACKLOG = Gauge("kentra_outbox_backlog_events", "Events stored but not yet published", ["service"])
+RELAY_LAG = Gauge("kentra_relay_lag_seconds", "Age of the oldest event not yet published", ["service"])
+RELAY_PUBLISHED = Counter("kentra_relay_published_total", "Events published to RabbitMQ", ["service"])
+RELAY_POSITION = Gauge("kentra_relay_position", "Last store position published", ["service"])
+
+CONSUMER_LAG = Gauge("kentra_consumer_lag_events", "Source events not yet applied", ["consumer", "source"])
+CONSUMER_POSITION = Gauge("kentra_consumer_position", "Last source position applied", ["consumer", "source"])
+CONSUMER_APPLIED = Counter("kentra_consumer_applied_total", "Events applied to a read model", ["consumer", "source"])
+CONSUMER_DUPLICATES = Counter("kentra_consumer_duplicates_total", "Redelivered events skipped", ["consumer", "source"])
+GAPS_REPAIRED = Counter("kentra_consumer_gaps_repaired_total", "Missing ranges read back from the source", ["consumer", "source"])
+END_TO_END_SECONDS = Histogram(
+    "kentra_event_delay_seconds", "From recorded in the source store to applied in a read model", ["consumer"],
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300),
+)
+DEAD_LETTERS = Counter("kentra_dead_letters_total", "Events set aside because they can never be applied", ["consumer", "source"])
+DEAD_LETTERS_OPEN = Gauge("kentra_dead_letters_open", "Dead letters not yet resolved", ["consumer"])
+RETRIES = Counter("kentra_retries_total", "Transient failures retried with backoff", ["component"])
+
+
+def serve_metrics(port: int, addr: str = "127.0.0.1") -> None:
+    """Expose /metrics on its own port; a port in use is logged, never fatal to the service."""
+    try:
+        start_http_server(port, addr=addr)
+    except OSError as exc:
+        log.warning("metrics port %s unavailable: %s", port, exc)

@@ -1,0 +1,13 @@
+"""Where each process of the platform listens, in one place (metrics scraped by Prometheus)."""
+METRICS_PORTS = {
+    "registries": 9101,
+    "intake": 9102,
+    "referrals": 9103,
+    "reporting": 9104,
+    "portal_gateway": 9105,
+    "registries-relay": 9111,
+    "intake-relay": 9112,
+    "referrals-relay": 9113,
+    "reporting-consumer": 9121,
+}
+GATEWAY_HTTP_PORT = 8000
