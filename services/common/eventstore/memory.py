@@ -21,15 +21,25 @@ class InMemoryEventStore(EventStore):
         self._forgotten: set[uuid.UUID] = set()
         self._lock = threading.Lock()
 
+    def earlier_result(self, command_id, stream, fingerprint=None):
+        with self._lock:
+            return self._earlier_result(command_id, stream, fingerprint)
+
+    def _earlier_result(self, command_id, stream, fingerprint):
+        if command_id not in self._commands:
+            return None
+        earlier_stream, earlier_fp, recorded = self._commands[command_id]
+        if earlier_stream != stream or (fingerprint and earlier_fp and fingerprint != earlier_fp):
+            raise CommandIdReused(command_id)
+        head = self._head(stream)
+        version = recorded[-1].version if recorded else (head.version if head else 0)
+        return AppendResult(stream, version, tuple(self._visible(recorded)), duplicate=True)
+
     def append(self, stream, expected_version, events, metadata, *, fingerprint=None, forget_subject=None):
         with self._lock:
-            if metadata.command_id in self._commands:
-                earlier_stream, earlier_fp, recorded = self._commands[metadata.command_id]
-                if earlier_stream != stream or (fingerprint and earlier_fp and fingerprint != earlier_fp):
-                    raise CommandIdReused(metadata.command_id)
-                head = self._head(stream)
-                version = recorded[-1].version if recorded else (head.version if head else 0)
-                return AppendResult(stream, version, tuple(self._visible(recorded)), duplicate=True)
+            earlier = self._earlier_result(metadata.command_id, stream, fingerprint) if metadata.command_id else None
+            if earlier is not None:
+                return earlier
             head = self._head(stream)
             current = head.version if head else 0
             if expected_version != ANY_VERSION and expected_version != current:

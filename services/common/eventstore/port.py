@@ -27,6 +27,10 @@ class EventStore(ABC):
         `forget_subject` deletes that subject's key in the same transaction (erasure)."""
 
     @abstractmethod
+    def earlier_result(self, command_id: str, stream: str, fingerprint: str | None = None) -> AppendResult | None:
+        """What this command_id produced before (duplicate=True), or None if it is new."""
+
+    @abstractmethod
     def read_stream(self, stream: str, from_version: int = 1, limit: int = 1000) -> list[RecordedEvent]:
         ...
 

@@ -50,10 +50,10 @@ class PostgresEventStore(EventStore):
         vault: KeyVault,
         *,
         upcast: Upcaster = _no_upcast,
-        on_append: Callable[[str, float], None] | None = None,
+        on_append: Callable[[list[RecordedEvent], float], None] | None = None,
     ):
         self.db, self.vault, self._upcast = db, vault, upcast
-        self._on_append = on_append  # metrics hook: (event type, seconds)
+        self._on_append = on_append  # metrics hook: (events appended, seconds)
         self.notify_channel = f"kentra_events_{db.schema}"
         self._append_lock = advisory_key(f"append:{db.schema}")
 
@@ -83,11 +83,13 @@ class PostgresEventStore(EventStore):
                 )
             if recorded:
                 cur.execute("SELECT pg_notify(%s, %s)", (self.notify_channel, str(recorded[-1].position)))
-        if self._on_append:
-            elapsed = time.perf_counter() - started
-            for e in recorded:
-                self._on_append(e.type, elapsed)
+        if self._on_append and recorded:
+            self._on_append(recorded, time.perf_counter() - started)
         return AppendResult(stream, current + len(recorded), tuple(recorded))
+
+    def earlier_result(self, command_id, stream, fingerprint=None):
+        with self.db.transaction() as cur:
+            return self._earlier_result(cur, command_id, stream, fingerprint)
 
     def _earlier_result(self, cur, command_id, stream, fingerprint) -> AppendResult | None:
         cur.execute(

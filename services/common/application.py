@@ -1,0 +1,66 @@
+"""Handling a command against an event-sourced stream: read, fold, decide, append.
+
+The decider is plain Python (`initial`, `evolve(state, event)`, `decide(command, state)`); this
+module only moves events between it and the store."""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from services.common.eventstore import AppendResult, EventStore, Metadata, NewEvent, RecordedEvent
+from services.common.eventstore.hashing import canonical_json
+
+
+class Decider(Protocol):
+    initial: Any
+
+    def evolve(self, state: Any, event: RecordedEvent) -> Any: ...
+
+    def decide(self, command: Any, state: Any) -> Sequence[NewEvent]: ...
+
+
+@dataclass(frozen=True)
+class Loaded:
+    state: Any
+    version: int
+
+
+def load(store: EventStore, stream: str, decider: Decider, page: int = 1000) -> Loaded:
+    state, version = decider.initial, 0
+    while True:
+        events = store.read_stream(stream, version + 1, page)
+        for e in events:
+            state, version = decider.evolve(state, e), e.version
+        if len(events) < page:
+            return Loaded(state, version)
+
+
+def fingerprint(command_fields: dict) -> str:
+    """Tells a retried command (same fields) from a client reusing a command_id by mistake."""
+    fields = {k: v for k, v in command_fields.items() if k != "command_id"}
+    return hashlib.sha256(canonical_json(fields)).hexdigest()
+
+
+def execute(store: EventStore, stream: str, decider: Decider, command: Any, metadata: Metadata,
+            command_fields: dict, expected_version: int | None = None,
+            forget_subject: Callable[[Sequence[NewEvent]], Any] | None = None) -> AppendResult:
+    """Decide on the current state and append at the version the decision was made on.
+    `expected_version` (a client's) makes a stale client get a conflict instead of a decision on
+    state it never saw."""
+    fields_hash = fingerprint(command_fields)
+    if metadata.command_id:
+        earlier = store.earlier_result(metadata.command_id, stream, fields_hash)
+        if earlier is not None:
+            return earlier  # a retry: the same answer, nothing decided or stored again
+    loaded = load(store, stream, decider)
+    events = list(decider.decide(command, loaded.state))
+    return store.append(
+        stream,
+        loaded.version if expected_version is None else expected_version,
+        events,
+        metadata,
+        fingerprint=fields_hash,
+        forget_subject=forget_subject(events) if forget_subject else None,
+    )

@@ -1,0 +1,2 @@
+from .consumer import Consumer, Outcome  # noqa: F401
+from .projection import Projection, SourceEvent  # noqa: F401

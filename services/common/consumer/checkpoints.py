@@ -1,0 +1,97 @@
+"""The consumer's tables (sql/consumer_001_checkpoints.sql), used inside its transaction."""
+from __future__ import annotations
+
+import json
+
+import psycopg2.extras
+
+
+class Checkpoints:
+    def __init__(self, consumer: str):
+        self.consumer = consumer
+
+    def lock_position(self, cur, source: str) -> int:
+        """The source's position, locked until commit: one batch per source at a time."""
+        cur.execute(
+            "INSERT INTO consumer_positions (consumer, source) VALUES (%s, %s) ON CONFLICT DO NOTHING",
+            (self.consumer, source),
+        )
+        cur.execute(
+            "SELECT position FROM consumer_positions WHERE consumer = %s AND source = %s FOR UPDATE",
+            (self.consumer, source),
+        )
+        return cur.fetchone()[0]
+
+    def save_position(self, cur, source: str, position: int) -> None:
+        cur.execute(
+            "UPDATE consumer_positions SET position = %s, updated_at = now() WHERE consumer = %s AND source = %s",
+            (position, self.consumer, source),
+        )
+
+    def positions(self, cur) -> dict[str, int]:
+        cur.execute("SELECT source, position FROM consumer_positions WHERE consumer = %s", (self.consumer,))
+        return dict(cur.fetchall())
+
+    def heads(self, cur, source: str, streams) -> dict[str, int]:
+        cur.execute(
+            "SELECT stream, version FROM consumer_streams WHERE consumer = %s AND source = %s AND stream = ANY(%s)",
+            (self.consumer, source, list(streams)),
+        )
+        return dict(cur.fetchall())
+
+    def all_heads(self, cur, source: str) -> dict[str, tuple[int, str]]:
+        cur.execute("SELECT stream, version, hash FROM consumer_streams WHERE consumer = %s AND source = %s",
+                    (self.consumer, source))
+        return {s: (v, h) for s, v, h in cur.fetchall()}
+
+    def save_heads(self, cur, source: str, heads: dict[str, tuple[int, str]]) -> None:
+        if heads:
+            psycopg2.extras.execute_values(
+                cur,
+                "INSERT INTO consumer_streams (consumer, source, stream, version, hash) VALUES %s"
+                " ON CONFLICT (consumer, source, stream) DO UPDATE SET version = EXCLUDED.version, hash = EXCLUDED.hash",
+                [(self.consumer, source, s, v, h) for s, (v, h) in heads.items()],
+                page_size=1000,
+            )
+
+    def parked_streams(self, cur, streams) -> set[str]:
+        cur.execute(
+            "SELECT DISTINCT stream FROM dead_letters WHERE consumer = %s AND resolved_at IS NULL AND stream = ANY(%s)",
+            (self.consumer, list(streams)),
+        )
+        return {r[0] for r in cur.fetchall()}
+
+    def dead_letter(self, cur, source: str, event, error: str) -> None:
+        cur.execute(
+            "INSERT INTO dead_letters (consumer, source, position, stream, version, event_type, event, error)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (consumer, source, position) DO NOTHING",
+            (self.consumer, source, event.position, event.stream, event.version, event.type,
+             json.dumps(event.without_personal(), ensure_ascii=False), error[:4000]),
+        )
+
+    def dead_letter_raw(self, cur, source: str, body: bytes, error: str) -> None:
+        """A message that is not even an envelope: kept (truncated) for a person to look at."""
+        cur.execute(
+            "INSERT INTO dead_letters (consumer, source, event, error) VALUES (%s, %s, %s, %s)",
+            (self.consumer, source, json.dumps({"raw": body[:2000].decode("utf-8", "replace")}), error[:4000]),
+        )
+
+    def open_dead_letters(self, cur) -> list[dict]:
+        cur.execute(
+            "SELECT id, source, position, stream, version, event_type, error, failed_at FROM dead_letters"
+            " WHERE consumer = %s AND resolved_at IS NULL ORDER BY id",
+            (self.consumer,),
+        )
+        cols = [c.name for c in cur.description]
+        return [dict(zip(cols, r)) for r in cur.fetchall()]
+
+    def resolve(self, cur, source: str, stream: str) -> None:
+        cur.execute(
+            "UPDATE dead_letters SET resolved_at = now() WHERE consumer = %s AND source = %s AND stream = %s"
+            " AND resolved_at IS NULL",
+            (self.consumer, source, stream),
+        )
+
+    def reset(self, cur) -> None:
+        for table in ("consumer_positions", "consumer_streams", "dead_letters"):
+            cur.execute(f"DELETE FROM {table} WHERE consumer = %s", (self.consumer,))

@@ -1,0 +1,219 @@
+"""Applies a source store's events to a read model exactly once and in order.
+
+Live deliveries, catch-up pages and repairs all pass through `handle`: under a lock on the
+source's checkpoint it drops what it has seen (by position), reads back from the source whatever
+the relay published in between and did not arrive (prev_position says), applies the rest, and
+commits the read model's change with the checkpoint. An event the read model can never apply is
+dead-lettered and its stream waits behind it; other streams go on.
+"""
+from __future__ import annotations
+
+import contextlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from services.common import metrics
+from services.common.db import TRANSIENT_ERRORS, Database
+
+from .checkpoints import Checkpoints
+from .projection import Projection, SourceEvent
+from .sources import EventSource
+
+log = logging.getLogger(__name__)
+PARKED = "waiting behind an earlier dead letter of this stream"
+
+
+@dataclass
+class Outcome:
+    applied: int = 0
+    duplicates: int = 0
+    repaired: int = 0
+    dead_lettered: int = 0
+    position: int = 0
+
+
+class Consumer:
+    def __init__(self, projection: Projection, db: Database, source: EventSource,
+                 page_size: int = 2000, max_repair: int = 10_000):
+        self.projection, self.db, self.source = projection, db, source
+        self.page_size, self.max_repair = page_size, max_repair
+        self.checkpoints = Checkpoints(projection.name)
+
+    # -- entry points ----------------------------------------------------------------------------
+    def handle(self, source: str, envelopes: list[dict], live: bool = False) -> Outcome:
+        events = sorted((SourceEvent.from_envelope(e) for e in envelopes), key=lambda e: e.position)
+        if events and events[0].prev_position - self.position(source) > self.max_repair:
+            self.catch_up(source)  # far behind: page through history rather than one huge repair
+        outcome = self._handle(source, events)
+        if live:
+            now = datetime.now(timezone.utc)
+            for e in events:
+                metrics.END_TO_END_SECONDS.labels(self.projection.name).observe((now - e.recorded_at).total_seconds())
+        return outcome
+
+    def catch_up(self, source: str, progress=None) -> int:
+        """Read the source from our checkpoint to its end, a page per transaction."""
+        total = 0
+        while True:
+            position = self.position(source)
+            page = self.source.read_all(source, position, self.page_size)
+            if not page:
+                return total
+            outcome = self._handle(source, [SourceEvent.from_envelope(e) for e in page])
+            total += outcome.applied
+            if progress:
+                progress(source, outcome.position, total)
+
+    def rebuild(self, progress=None) -> int:
+        """Empty the read model and apply every source from the beginning."""
+        with self.db.transaction() as cur:
+            self.projection.reset(cur)
+            self.checkpoints.reset(cur)
+        return sum(self.catch_up(source, progress) for source in self.projection.sources)
+
+    def position(self, source: str) -> int:
+        with self.db.transaction() as cur:
+            return self.checkpoints.positions(cur).get(source, 0)
+
+    # -- one batch, one transaction ---------------------------------------------------------------
+    def _handle(self, source: str, events: list[SourceEvent]) -> Outcome:
+        outcome = Outcome()
+        with self.db.transaction() as cur:
+            position = last = self.checkpoints.lock_position(cur, source)
+            todo: list[SourceEvent] = []
+            for e in events:
+                if e.position <= last:
+                    outcome.duplicates += 1
+                    continue
+                if e.prev_position > last:  # the relay published events we never received
+                    missing = self._read_range(source, last, e.prev_position)
+                    outcome.repaired += len(missing)
+                    todo.extend(missing)
+                todo.append(e)
+                last = e.position
+            self._apply(cur, source, todo, outcome)
+            if last != position:
+                self.checkpoints.save_position(cur, source, last)
+        outcome.position = last
+        self._count(source, outcome)
+        return outcome
+
+    def _read_range(self, source: str, after: int, upto: int) -> list[SourceEvent]:
+        found: list[SourceEvent] = []
+        while after < upto:
+            page = [SourceEvent.from_envelope(e) for e in self.source.read_all(source, after, self.page_size)]
+            page = [e for e in page if e.position <= upto]
+            if not page:
+                break
+            found.extend(page)
+            after = page[-1].position
+        return found
+
+    def _apply(self, cur, source: str, events: list[SourceEvent], outcome: Outcome) -> None:
+        if not events:
+            return
+        streams = {e.stream for e in events}
+        heads = self.checkpoints.heads(cur, source, streams)
+        parked = self.checkpoints.parked_streams(cur, streams)
+        plan: list[SourceEvent] = []
+        for e in events:
+            head = heads.get(e.stream, 0)
+            if e.stream in parked:
+                self._dead_letter(cur, source, e, PARKED, outcome)
+                continue
+            if e.version <= head:
+                outcome.duplicates += 1
+                continue
+            if e.version > head + 1:  # a stream we met midway: fetch its beginning
+                plan.extend(self._read_versions(source, e.stream, head + 1, e.version - 1))
+            plan.append(e)
+            heads[e.stream] = e.version
+        applied = self._project(cur, source, plan, parked, outcome)
+        self.checkpoints.save_heads(cur, source, {e.stream: (e.version, e.hash) for e in applied})
+        outcome.applied += len(applied)
+
+    def _read_versions(self, source: str, stream: str, first: int, last: int) -> list[SourceEvent]:
+        envs = self.source.read_stream(source, stream, first, last - first + 1)
+        return [SourceEvent.from_envelope(e) for e in envs if e["version"] <= last]
+
+    def _project(self, cur, source, plan, parked, outcome) -> list[SourceEvent]:
+        try:
+            with _savepoint(cur, "batch"):
+                self.projection.apply_batch(cur, plan)
+            return plan
+        except TRANSIENT_ERRORS:
+            raise
+        except Exception:
+            log.info("%s: a batch from %s failed; applying one by one to find the poison", self.projection.name, source)
+        applied = []
+        for e in plan:
+            if e.stream in parked:
+                self._dead_letter(cur, source, e, PARKED, outcome)
+                continue
+            try:
+                with _savepoint(cur, "one"):
+                    self.projection.apply_batch(cur, [e])
+                applied.append(e)
+            except TRANSIENT_ERRORS:
+                raise
+            except Exception as exc:
+                log.error("%s: dead-lettering %s %s v%s: %r", self.projection.name, e.type, e.stream, e.version, exc)
+                self._dead_letter(cur, source, e, f"{type(exc).__name__}: {exc}", outcome)
+                parked.add(e.stream)
+        return applied
+
+    def _dead_letter(self, cur, source, event, error, outcome) -> None:
+        self.checkpoints.dead_letter(cur, source, event, error)
+        outcome.dead_lettered += 1
+
+    def _count(self, source: str, outcome: Outcome) -> None:
+        name = self.projection.name
+        metrics.CONSUMER_APPLIED.labels(name, source).inc(outcome.applied)
+        metrics.CONSUMER_DUPLICATES.labels(name, source).inc(outcome.duplicates)
+        metrics.CONSUMER_POSITION.labels(name, source).set(outcome.position)
+        if outcome.repaired:
+            metrics.GAPS_REPAIRED.labels(name, source).inc()
+        if outcome.dead_lettered:
+            metrics.DEAD_LETTERS.labels(name, source).inc(outcome.dead_lettered)
+
+    # -- after a fix: give dead letters another go ------------------------------------------------
+    def retry_dead_letters(self) -> int:
+        """Re-apply each parked stream from its head; a stream that now applies is resolved."""
+        with self.db.transaction() as cur:
+            parked = {(d["source"], d["stream"]) for d in self.checkpoints.open_dead_letters(cur) if d["stream"]}
+        resolved = 0
+        for source, stream in sorted(parked):
+            with self.db.transaction() as cur:
+                position = self.checkpoints.lock_position(cur, source)
+                head = self.checkpoints.heads(cur, source, [stream]).get(stream, 0)
+                envs = self.source.read_stream(source, stream, head + 1, 100_000)
+                events = [SourceEvent.from_envelope(e) for e in envs if e["position"] <= position]
+                try:
+                    with _savepoint(cur, "retry"):
+                        self.projection.apply_batch(cur, events)
+                except TRANSIENT_ERRORS:
+                    raise
+                except Exception as exc:
+                    log.warning("%s: %s still fails: %r", self.projection.name, stream, exc)
+                    continue
+                if events:
+                    self.checkpoints.save_heads(cur, source, {stream: (events[-1].version, events[-1].hash)})
+                self.checkpoints.resolve(cur, source, stream)
+                resolved += 1
+        return resolved
+
+    def open_dead_letters(self) -> list[dict]:
+        with self.db.transaction() as cur:
+            return self.checkpoints.open_dead_letters(cur)
+
+
+@contextlib.contextmanager
+def _savepoint(cur, name: str):
+    cur.execute(f"SAVEPOINT {name}")
+    try:
+        yield
+    except BaseException:
+        cur.execute(f"ROLLBACK TO SAVEPOINT {name}")
+        raise
+    cur.execute(f"RELEASE SAVEPOINT {name}")

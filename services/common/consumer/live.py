@@ -1,0 +1,111 @@
+"""The live path: RabbitMQ deliveries, applied in batches, acked only after they commit.
+
+Our own kombu loop rather than a nameko @event_handler: nameko acks a message even when the handler
+raised, and a transaction per message caps a read model near the fsync rate. Here a batch is one
+transaction; a failure before commit leaves every message of the batch unacked, so the broker
+redelivers it, and `handle` skips what was already applied.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import threading
+import time
+
+import kombu
+
+from contracts.envelope import exchange_name
+from services.common import metrics
+from services.common.backoff import Backoff
+
+from .consumer import Consumer
+
+log = logging.getLogger(__name__)
+
+
+class LiveConsumer:
+    def __init__(self, consumer: Consumer, amqp_uri: str, *, batch_size: int = 500, flush_seconds: float = 0.05,
+                 catch_up_seconds: float = 30.0, queue_type: str = "quorum"):
+        self.consumer, self.amqp_uri = consumer, amqp_uri
+        self.batch_size, self.flush_seconds, self.catch_up_seconds = batch_size, flush_seconds, catch_up_seconds
+        self.queue_type = queue_type
+        self._buffer: list[kombu.Message] = []
+        self.ready = threading.Event()  # set once queues exist and the first catch-up is done
+
+    def queues(self) -> list[kombu.Queue]:
+        name = self.consumer.projection.name
+        return [
+            kombu.Queue(
+                f"{name}.{source}", kombu.Exchange(exchange_name(source), type="topic", durable=True),
+                routing_key="#", durable=True, queue_arguments={"x-queue-type": self.queue_type},
+            )
+            for source in self.consumer.projection.sources
+        ]
+
+    def run(self, stop: threading.Event) -> None:
+        backoff = Backoff()
+        while not stop.is_set():
+            try:
+                self._session(stop, backoff)
+            except Exception as exc:  # broker or database away: unacked messages come back
+                metrics.RETRIES.labels(f"consumer:{self.consumer.projection.name}").inc()
+                log.warning("%s: %r; reconnecting in %.1fs", self.consumer.projection.name, exc, backoff.peek())
+                self._buffer.clear()
+                stop.wait(backoff.next())
+
+    def _session(self, stop: threading.Event, backoff: Backoff) -> None:
+        with kombu.Connection(self.amqp_uri, heartbeat=20, connect_timeout=5) as conn:
+            channel = conn.channel()
+            queues = [q(channel) for q in self.queues()]
+            for q in queues:
+                q.declare()  # before catching up, so nothing published meanwhile is dropped
+            self._catch_up()
+            self.ready.set()
+            with kombu.Consumer(channel, queues, on_message=self._buffer.append, prefetch_count=self.batch_size * 2):
+                next_catch_up = time.monotonic() + self.catch_up_seconds
+                while not stop.is_set():
+                    try:
+                        conn.drain_events(timeout=self.flush_seconds)
+                        if len(self._buffer) < self.batch_size:
+                            continue
+                    except socket.timeout:
+                        conn.heartbeat_check()
+                    self._flush()
+                    backoff.reset()
+                    if time.monotonic() >= next_catch_up:
+                        self._catch_up()
+                        next_catch_up = time.monotonic() + self.catch_up_seconds
+                self._flush()
+
+    def _flush(self) -> None:
+        if not self._buffer:
+            return
+        messages, self._buffer = self._buffer, []
+        by_source: dict[str, list[dict]] = {}
+        for m in messages:
+            source = m.delivery_info.get("exchange", "").removesuffix(".events")
+            try:
+                by_source.setdefault(source, []).append(json.loads(m.body))
+            except ValueError as exc:
+                self._reject_raw(source, m.body, exc)
+        for source, envelopes in by_source.items():
+            self.consumer.handle(source, envelopes, live=True)
+        messages[-1].ack(multiple=True)  # everything up to here is committed
+
+    def _reject_raw(self, source: str, body: bytes, exc: Exception) -> None:
+        with self.consumer.db.transaction() as cur:
+            self.consumer.checkpoints.dead_letter_raw(cur, source, body, f"not an event envelope: {exc}")
+        metrics.DEAD_LETTERS.labels(self.consumer.projection.name, source).inc()
+
+    def _catch_up(self) -> None:
+        """The stores are the truth: read whatever the broker did not bring (dropped, or before
+        our queue existed), and refresh the lag and dead-letter gauges."""
+        name = self.consumer.projection.name
+        for source in self.consumer.projection.sources:
+            applied = self.consumer.catch_up(source)
+            if applied:
+                log.info("%s: caught up %d events from %s", name, applied, source)
+            lag = self.consumer.source.last_position(source) - self.consumer.position(source)
+            metrics.CONSUMER_LAG.labels(name, source).set(max(0, lag))
+        metrics.DEAD_LETTERS_OPEN.labels(name).set(len(self.consumer.open_dead_letters()))

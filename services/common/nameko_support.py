@@ -1,0 +1,85 @@
+"""The only place nameko meets the runtime: dependency providers and the read RPCs every
+write-side service serves. Domain and store code stay framework-free."""
+from __future__ import annotations
+
+import os
+
+from nameko.extensions import DependencyProvider
+from nameko.rpc import rpc
+
+from services.common.config import Settings
+from services.common.db import Migration
+from services.common.metrics import serve_metrics
+from services.common.ports import METRICS_PORTS
+from services.common.rpc_reads import StoreReads
+from services.common.runtime import build_store
+
+
+def make_psycopg2_green() -> None:
+    """Under eventlet a blocking libpq call freezes every worker and misses AMQP heartbeats."""
+    import psycogreen.eventlet
+
+    psycogreen.eventlet.patch_psycopg()
+
+
+class EventStoreProvider(DependencyProvider):
+    """Migrates the service's schema on start and hands workers its (pooled, thread-safe) store."""
+
+    def __init__(self, extra_migrations: list[Migration] | None = None, max_connections: int = 10):
+        self.extra_migrations, self.max_connections = extra_migrations or [], max_connections
+        self.store = self.db = None
+
+    def setup(self):
+        make_psycopg2_green()
+        settings = Settings.from_env(_with_config(self.container.config))
+        self.store, self.db = build_store(settings, self.container.service_name,
+                                          extra_migrations=self.extra_migrations, max_connections=self.max_connections)
+
+    def stop(self):
+        if self.db is not None:
+            self.db.close()
+
+    def get_dependency(self, worker_ctx):
+        return self.store
+
+
+class MetricsServer(DependencyProvider):
+    """/metrics on the service's own port (services/common/ports.py)."""
+
+    def setup(self):
+        port = int(self.container.config.get("METRICS_PORT", METRICS_PORTS.get(self.container.service_name, 0)))
+        if port:
+            serve_metrics(port, os.environ.get("KENTRA_METRICS_ADDR", "127.0.0.1"))
+
+
+class ServesItsHistory:
+    """Mixin for write-side services: consumers catch up and repair gaps through these RPCs."""
+
+    store = None  # an EventStoreProvider on the service class
+
+    @rpc
+    def read_all(self, after_position=0, limit=1000):
+        return StoreReads(self.name, self.store).read_all(after_position, limit)
+
+    @rpc
+    def read_stream(self, stream, from_version=1, limit=1000):
+        return StoreReads(self.name, self.store).read_stream(stream, from_version, limit)
+
+    @rpc
+    def stream_heads(self):
+        return StoreReads(self.name, self.store).stream_heads()
+
+    @rpc
+    def last_position(self):
+        return self.store.last_position()
+
+
+def _with_config(config: dict) -> dict:
+    """Environment first; nameko's AMQP_URI stands in when KENTRA_AMQP_URI is unset (tests)."""
+    env = dict(os.environ)
+    if "KENTRA_AMQP_URI" not in env and config.get("AMQP_URI"):
+        env["KENTRA_AMQP_URI"] = config["AMQP_URI"]
+    for key in ("KENTRA_DATABASE_URL", "KENTRA_KEK", "KENTRA_INDEX_KEY"):
+        if config.get(key):
+            env[key] = config[key]
+    return env

@@ -1,0 +1,39 @@
+"""`python -m services.common.relay <service>`: run one store's outbox relay as its own process."""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import threading
+
+from services.common.config import Settings
+from services.common.ports import METRICS_PORTS
+from services.common.metrics import serve_metrics
+from services.common.runtime import build_store
+
+from .publisher import BatchPublisher
+from .relay import OutboxRelay
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("service", help="the write-side service whose store to publish")
+    parser.add_argument("--batch-size", type=int, default=500)
+    args = parser.parse_args()
+    logging.basicConfig(level=os.environ.get("KENTRA_LOG_LEVEL", "INFO"),
+                        format=f"%(asctime)s {args.service}-relay %(levelname)s %(message)s")
+    settings = Settings.from_env()
+    store, db = build_store(settings, args.service, max_connections=2)
+    serve_metrics(METRICS_PORTS[f"{args.service}-relay"], os.environ.get("KENTRA_METRICS_ADDR", "127.0.0.1"))
+    relay = OutboxRelay(args.service, store, db, BatchPublisher(settings.amqp_uri, args.service),
+                        batch_size=args.batch_size)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    logging.getLogger(__name__).info("publishing %s from position %s", args.service, relay.position())
+    relay.run(stop)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,118 @@
+"""The outbox relay: publishes one store's events to RabbitMQ in store order, at least once.
+
+The store itself is the outbox: the relay remembers the last position it published
+(relay_positions) and moves it only after the broker committed the batch. A crash between the two
+republishes that batch, which consumers recognise by position and skip.
+"""
+from __future__ import annotations
+
+import logging
+import select
+import threading
+from datetime import datetime, timezone
+
+from contracts.envelope import to_message
+from services.common import metrics
+from services.common.backoff import Backoff
+from services.common.db import TRANSIENT_ERRORS, Database
+from services.common.eventstore.postgres import PostgresEventStore
+
+from .publisher import BatchPublisher
+
+log = logging.getLogger(__name__)
+RELAY_NAME = "amqp"
+
+
+class OutboxRelay:
+    def __init__(self, source: str, store: PostgresEventStore, db: Database, publisher: BatchPublisher,
+                 batch_size: int = 500, poll_seconds: float = 1.0):
+        self.source, self.store, self.db, self.publisher = source, store, db, publisher
+        self.batch_size, self.poll_seconds = batch_size, poll_seconds
+        self._listener = None
+
+    # -- one step ---------------------------------------------------------------------------------
+    def position(self) -> int:
+        with self.db.transaction() as cur:
+            cur.execute("SELECT position FROM relay_positions WHERE relay = %s", (RELAY_NAME,))
+            row = cur.fetchone()
+            return row[0] if row else 0
+
+    def _save_position(self, position: int) -> None:
+        with self.db.transaction() as cur:
+            cur.execute(
+                "INSERT INTO relay_positions (relay, position) VALUES (%s, %s) ON CONFLICT (relay)"
+                " DO UPDATE SET position = EXCLUDED.position, updated_at = now()",
+                (RELAY_NAME, position),
+            )
+
+    def publish_pending(self) -> int:
+        """Publish everything stored after the relay's position; return how many were published."""
+        total, position = 0, self.position()
+        while True:
+            events = self.store.read_all(after_position=position, limit=self.batch_size)
+            self._observe(position, events)
+            if not events:
+                return total
+            envelopes, prev = [], position
+            for e in events:
+                envelopes.append(to_message(self.source, e, prev))
+                prev = e.position
+            self.publisher.publish(envelopes)
+            self._save_position(prev)
+            metrics.RELAY_PUBLISHED.labels(self.source).inc(len(events))
+            metrics.RELAY_POSITION.labels(self.source).set(prev)
+            total, position = total + len(events), prev
+
+    def _observe(self, position: int, pending) -> None:
+        metrics.OUTBOX_BACKLOG.labels(self.source).set(max(0, self.store.last_position() - position))
+        age = (datetime.now(timezone.utc) - pending[0].recorded_at).total_seconds() if pending else 0.0
+        metrics.RELAY_LAG.labels(self.source).set(age)
+
+    # -- the loop -----------------------------------------------------------------------------------
+    def run(self, stop: threading.Event) -> None:
+        backoff = Backoff()
+        while not stop.is_set():
+            try:
+                self._listen()
+                self.publish_pending()
+                backoff.reset()
+                self._wait_for_news()
+            except Exception as exc:  # broker or database away: nothing is lost, the position stands
+                metrics.RETRIES.labels(f"relay:{self.source}").inc()
+                log.warning("relay %s: %s; retrying in %.1fs", self.source, exc, backoff.peek())
+                self.publisher.close()
+                self._close_listener()
+                if not isinstance(exc, TRANSIENT_ERRORS + (OSError, ConnectionError)):
+                    log.exception("relay %s: unexpected error", self.source)
+                stop.wait(backoff.next())
+        self.publisher.close()
+        self._close_listener()
+
+    def _listen(self) -> None:
+        """LISTEN for the store's notifications (they carry a position, never personal data)."""
+        if self._listener is None:
+            conn = self.db.connect()
+            conn.autocommit = True
+            with conn.cursor() as cur:
+                cur.execute(f'LISTEN "{self.store.notify_channel}"')
+            self._listener = conn
+
+    def _wait_for_news(self) -> None:
+        """Sleep until a notification or the polling interval: polling covers a lost notification."""
+        conn = self._listener
+        if conn.notifies:
+            conn.notifies.clear()
+            return
+        readable, _, _ = select.select([conn], [], [], self.poll_seconds)
+        if readable:
+            conn.poll()
+            conn.notifies.clear()
+
+    def _close_listener(self) -> None:
+        if self._listener is not None:
+            try:
+                self._listener.close()
+            except Exception:
+                log.debug("closing the listener", exc_info=True)
+            self._listener = None
+

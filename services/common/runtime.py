@@ -1,0 +1,28 @@
+"""Wiring shared by every process that opens a service's event store (services, relays, tools)."""
+from __future__ import annotations
+
+from services.common import metrics
+from services.common.config import Settings
+from services.common.db import Database, Migration
+from services.common.eventstore.postgres import PostgresEventStore
+from services.common.eventstore.setup import key_vault, migrate_store, service_database
+
+
+def _upcast():
+    from contracts.base import upcast
+
+    return upcast
+
+
+def build_store(settings: Settings, service: str, *, extra_migrations: list[Migration] | None = None,
+                max_connections: int = 8) -> tuple[PostgresEventStore, Database]:
+    """Migrate the service's schema (idempotent) and open its store as the service's role."""
+    migrate_store(settings, service, extra_migrations)
+    db = service_database(settings, service, max_connections)
+
+    def observe(events, seconds: float) -> None:
+        metrics.APPEND_SECONDS.labels(service).observe(seconds)
+        for e in events:
+            metrics.EVENTS_APPENDED.labels(service, e.type).inc()
+
+    return PostgresEventStore(db, key_vault(settings), upcast=_upcast(), on_append=observe), db
