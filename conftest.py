@@ -1,6 +1,10 @@
 # nameko's test fixtures need eventlet to patch the world before anything else is imported, and
 # psycopg2 must then be made cooperative or one query blocks every green thread.
-import eventlet
+import warnings
+
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+
+import eventlet  # noqa: E402
 
 eventlet.monkey_patch()
 

@@ -74,3 +74,20 @@ def pg_store(settings, unique_schema) -> PostgresEventStore:
     db = service_database(settings, schema)
     yield PostgresEventStore(db, key_vault(settings))
     db.close()
+
+
+@pytest.fixture
+def read_model(settings, unique_schema):
+    """Opens a projection's read model in a schema of its own (consumer tables included)."""
+    from services.common.consumer.setup import open_read_model
+
+    opened = []
+
+    def open_(projection):
+        db = open_read_model(settings, unique_schema("rm"), projection)
+        opened.append(db)
+        return db
+
+    yield open_
+    for db in opened:
+        db.close()

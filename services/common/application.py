@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from services.common.domain import DomainEvent
 from services.common.eventstore import AppendResult, EventStore, Metadata, NewEvent, RecordedEvent
 from services.common.eventstore.hashing import canonical_json
 
@@ -18,7 +19,7 @@ class Decider(Protocol):
 
     def evolve(self, state: Any, event: RecordedEvent) -> Any: ...
 
-    def decide(self, command: Any, state: Any) -> Sequence[NewEvent]: ...
+    def decide(self, command: Any, state: Any) -> Sequence[DomainEvent]: ...
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,8 @@ def fingerprint(command_fields: dict) -> str:
 
 
 def execute(store: EventStore, stream: str, decider: Decider, command: Any, metadata: Metadata,
-            command_fields: dict, expected_version: int | None = None,
-            forget_subject: Callable[[Sequence[NewEvent]], Any] | None = None) -> AppendResult:
+            command_fields: dict, encode: Callable[[DomainEvent], NewEvent], expected_version: int | None = None,
+            forget_subject: Any = None) -> AppendResult:
     """Decide on the current state and append at the version the decision was made on.
     `expected_version` (a client's) makes a stale client get a conflict instead of a decision on
     state it never saw."""
@@ -55,12 +56,12 @@ def execute(store: EventStore, stream: str, decider: Decider, command: Any, meta
         if earlier is not None:
             return earlier  # a retry: the same answer, nothing decided or stored again
     loaded = load(store, stream, decider)
-    events = list(decider.decide(command, loaded.state))
+    events = [encode(e) for e in decider.decide(command, loaded.state)]
     return store.append(
         stream,
         loaded.version if expected_version is None else expected_version,
         events,
         metadata,
         fingerprint=fields_hash,
-        forget_subject=forget_subject(events) if forget_subject else None,
+        forget_subject=forget_subject if events else None,
     )

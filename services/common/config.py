@@ -19,6 +19,10 @@ class Settings:
     key_encryption_key: bytes  # wraps every subject key (personal data)
     index_key: bytes  # keys the blind indexes of identifiers
     environment: str
+    schema_prefix: str = ""  # lets a test (or a second demo) run the whole platform in schemas of its own
+
+    def schema(self, service: str) -> str:
+        return f"{self.schema_prefix}{service}"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -30,6 +34,7 @@ class Settings:
             key_encryption_key=_secret(env, "KENTRA_KEK", environment),
             index_key=_secret(env, "KENTRA_INDEX_KEY", environment),
             environment=environment,
+            schema_prefix=env.get("KENTRA_SCHEMA_PREFIX", ""),
         )
 
 

@@ -36,6 +36,8 @@ RETRIES = Counter("kentra_retries_total", "Transient failures retried with backo
 
 def serve_metrics(port: int, addr: str = "127.0.0.1") -> None:
     """Expose /metrics on its own port; a port in use is logged, never fatal to the service."""
+    if not port:
+        return
     try:
         start_http_server(port, addr=addr)
     except OSError as exc:

@@ -79,7 +79,48 @@ def _with_config(config: dict) -> dict:
     env = dict(os.environ)
     if "KENTRA_AMQP_URI" not in env and config.get("AMQP_URI"):
         env["KENTRA_AMQP_URI"] = config["AMQP_URI"]
-    for key in ("KENTRA_DATABASE_URL", "KENTRA_KEK", "KENTRA_INDEX_KEY"):
+    for key in ("KENTRA_DATABASE_URL", "KENTRA_KEK", "KENTRA_INDEX_KEY", "KENTRA_SCHEMA_PREFIX"):
         if config.get(key):
             env[key] = config[key]
     return env
+
+
+class ReadModelProvider(DependencyProvider):
+    """A read-side service's database (its schema, migrated with the consumer's tables)."""
+
+    def __init__(self, projection, max_connections: int = 4):
+        self.projection, self.max_connections, self.db = projection, max_connections, None
+
+    def setup(self):
+        from services.common.consumer.setup import open_read_model
+
+        make_psycopg2_green()
+        settings = Settings.from_env(_with_config(self.container.config))
+        self.db = open_read_model(settings, settings.schema(self.container.service_name), self.projection,
+                                  self.max_connections)
+
+    def stop(self):
+        if self.db is not None:
+            self.db.close()
+
+    def get_dependency(self, worker_ctx):
+        return self.db
+
+
+class ServiceProxies:
+    """An EventSource over a worker's RpcProxy dependencies (inside a nameko service)."""
+
+    def __init__(self, proxies: dict):
+        self.proxies = proxies
+
+    def read_all(self, source, after_position, limit):
+        return self.proxies[source].read_all(after_position, limit)
+
+    def read_stream(self, source, stream, from_version, limit):
+        return self.proxies[source].read_stream(stream, from_version, limit)
+
+    def stream_heads(self, source):
+        return self.proxies[source].stream_heads()
+
+    def last_position(self, source):
+        return self.proxies[source].last_position()

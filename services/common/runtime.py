@@ -17,8 +17,9 @@ def _upcast():
 def build_store(settings: Settings, service: str, *, extra_migrations: list[Migration] | None = None,
                 max_connections: int = 8) -> tuple[PostgresEventStore, Database]:
     """Migrate the service's schema (idempotent) and open its store as the service's role."""
-    migrate_store(settings, service, extra_migrations)
-    db = service_database(settings, service, max_connections)
+    schema = settings.schema(service)
+    migrate_store(settings, schema, extra_migrations)
+    db = service_database(settings, schema, max_connections)
 
     def observe(events, seconds: float) -> None:
         metrics.APPEND_SECONDS.labels(service).observe(seconds)

@@ -25,7 +25,7 @@ def main() -> None:
                         format=f"%(asctime)s {args.service}-relay %(levelname)s %(message)s")
     settings = Settings.from_env()
     store, db = build_store(settings, args.service, max_connections=2)
-    serve_metrics(METRICS_PORTS[f"{args.service}-relay"], os.environ.get("KENTRA_METRICS_ADDR", "127.0.0.1"))
+    serve_metrics(METRICS_PORTS.get(f"{args.service}-relay", 0), os.environ.get("KENTRA_METRICS_ADDR", "127.0.0.1"))
     relay = OutboxRelay(args.service, store, db, BatchPublisher(settings.amqp_uri, args.service),
                         batch_size=args.batch_size)
     stop = threading.Event()

@@ -1,0 +1,92 @@
+"""The command line of a read-side service's consumer (`python -m services.<svc>.consumer ...`):
+run it live, check it against its sources, rebuild it from zero, look at its dead letters."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+
+from services.common.config import Settings
+from services.common.metrics import serve_metrics
+from services.common.ports import METRICS_PORTS
+
+from .consistency import check, report
+from .consumer import Consumer
+from .live import LiveConsumer
+from .projection import Projection
+from .setup import open_read_model
+from .sources import RpcEventSource
+
+
+def main(service: str, projection: Projection, argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog=f"python -m services.{service}.consumer")
+    parser.add_argument("action", nargs="?", default="run",
+                        choices=["run", "check", "rebuild", "dead-letters", "retry-dead-letters"])
+    parser.add_argument("--settle-seconds", type=float, default=10.0,
+                        help="check: how long to let a live consumer catch up before reporting")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=os.environ.get("KENTRA_LOG_LEVEL", "INFO"),
+                        format=f"%(asctime)s {projection.name} %(levelname)s %(message)s")
+    settings = Settings.from_env()
+    db = open_read_model(settings, settings.schema(service), projection)
+    source = RpcEventSource(settings.amqp_uri)
+    consumer = Consumer(projection, db, source)
+    try:
+        return ACTIONS[args.action](consumer, settings, args)
+    finally:
+        source.close()
+        db.close()
+
+
+def _run(consumer: Consumer, settings: Settings, args) -> int:
+    serve_metrics(METRICS_PORTS.get(f"{consumer.projection.name}-consumer", 0),
+                  os.environ.get("KENTRA_METRICS_ADDR", "127.0.0.1"))
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    LiveConsumer(consumer, settings.amqp_uri).run(stop)
+    return 0
+
+
+def _check(consumer: Consumer, settings: Settings, args) -> int:
+    """Exit 1 if any stream differs. Differences that are only lag get `--settle-seconds` to clear."""
+    deadline = time.monotonic() + args.settle_seconds
+    while True:
+        differences = check(consumer.db, consumer.projection.name, consumer.projection.sources, consumer.source)
+        if not differences or time.monotonic() >= deadline:
+            break
+        time.sleep(0.5)
+    print(json.dumps(report(differences), ensure_ascii=False, indent=2))
+    return 1 if differences else 0
+
+
+def _rebuild(consumer: Consumer, settings: Settings, args) -> int:
+    started = time.monotonic()
+
+    def progress(source: str, position: int, total: int) -> None:
+        rate = total / max(time.monotonic() - started, 1e-9)
+        print(f"\r{source}: position {position}, {total} events, {rate:,.0f}/s", end="", file=sys.stderr)
+
+    total = consumer.rebuild(progress)
+    print(f"\nrebuilt {consumer.projection.name}: {total} events in {time.monotonic() - started:.1f}s", file=sys.stderr)
+    return 0
+
+
+def _dead_letters(consumer: Consumer, settings: Settings, args) -> int:
+    letters = consumer.open_dead_letters()
+    print(json.dumps(letters, default=str, ensure_ascii=False, indent=2))
+    return 1 if letters else 0
+
+
+def _retry(consumer: Consumer, settings: Settings, args) -> int:
+    print(f"resolved {consumer.retry_dead_letters()} stream(s)")
+    return 1 if consumer.open_dead_letters() else 0
+
+
+ACTIONS = {"run": _run, "check": _check, "rebuild": _rebuild, "dead-letters": _dead_letters,
+           "retry-dead-letters": _retry}

@@ -1,0 +1,30 @@
+"""From a decider's DomainEvent to what the store appends: the contract says which version it is
+and which fields are personal (sealed under the beneficiary's key)."""
+from __future__ import annotations
+
+import uuid
+
+from contracts.base import event_contract, split_personal
+from services.common.domain import DomainEvent
+from services.common.eventstore import NewEvent
+
+
+def encoder(subject_field: str = "beneficiary_id"):
+    def encode(event: DomainEvent) -> NewEvent:
+        data, personal = split_personal(event.type, _jsonable(event.payload))
+        subject = event.payload.get(subject_field)
+        return NewEvent(
+            type=event.type,
+            data=data,
+            schema_version=event_contract(event.type).version,
+            personal=personal,
+            subject_id=uuid.UUID(str(subject)) if personal and subject else None,
+        )
+
+    return encode
+
+
+def _jsonable(payload: dict) -> dict:
+    """Dates and ids as the JSON contract writes them."""
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else str(v) if isinstance(v, uuid.UUID) else v)
+            for k, v in payload.items()}

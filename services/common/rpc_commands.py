@@ -1,0 +1,58 @@
+"""The shape of a command over RPC, shared by every write-side entrypoint: validate the contract,
+run the use case, answer with what was stored, and raise errors a client can tell apart."""
+from __future__ import annotations
+
+import functools
+
+from marshmallow import ValidationError
+from nameko.exceptions import deserialize_to_instance
+
+from services.common.domain import DomainError
+from services.common.eventstore import AppendResult, CommandIdReused, Metadata, WrongExpectedVersion
+from services.common.personal_data import SubjectErased
+
+
+@deserialize_to_instance
+class CommandRejected(Exception):
+    """Raised across RPC as itself (not a bare RemoteError): `code` and `details` survive the trip.
+    Codes: invalid (422), not_found (404), conflict (409), rule_violated (422), erased (410)."""
+
+    def __init__(self, code: str, message: str, details: dict | None = None):
+        super().__init__(code, message, details or {})
+        self.code, self.message, self.details = code, message, details or {}
+
+
+def command_metadata(context: dict, command_id: str) -> Metadata:
+    return Metadata(actor=context["actor"], site=context["site"], command_id=command_id,
+                    correlation_id=context.get("correlation_id") or command_id,
+                    causation_id=context.get("causation_id"), occurred_at=context.get("occurred_at"))
+
+
+def answer(result: AppendResult) -> dict:
+    return {
+        "stream": result.stream,
+        "version": result.version,
+        "duplicate": result.duplicate,
+        "events": [{"type": e.type, "version": e.version, "position": e.position} for e in result.events],
+    }
+
+
+def rejects_bad_commands(method):
+    """Turn the ways a command can fail into CommandRejected; anything else is a bug and stays loud."""
+
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        try:
+            return method(*args, **kwargs)
+        except ValidationError as exc:
+            raise CommandRejected("invalid", "the command does not match its contract", exc.messages) from exc
+        except WrongExpectedVersion as exc:
+            raise CommandRejected("conflict", str(exc), {"stream": exc.stream, "current_version": exc.actual}) from exc
+        except CommandIdReused as exc:
+            raise CommandRejected("conflict", str(exc), {"command_id": exc.command_id}) from exc
+        except SubjectErased as exc:
+            raise CommandRejected("erased", str(exc)) from exc
+        except DomainError as exc:
+            raise CommandRejected(exc.code, exc.message, exc.details) from exc
+
+    return wrapper

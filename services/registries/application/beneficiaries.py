@@ -1,0 +1,30 @@
+"""Use cases of the beneficiary registry: each runs one command against one beneficiary stream."""
+from __future__ import annotations
+
+import dataclasses
+import sys
+
+from services.common.application import execute
+from services.common.event_codec import encoder
+from services.common.eventstore import AppendResult, EventStore, Metadata, stream_name
+from services.registries.domain import beneficiary
+
+_encode = encoder()
+_decider = sys.modules[beneficiary.__name__]  # the module is the decider: initial, evolve, decide
+
+
+class Beneficiaries:
+    def __init__(self, store: EventStore):
+        self.store = store
+
+    def register(self, command: beneficiary.RegisterBeneficiary, metadata: Metadata) -> AppendResult:
+        return self._run(command, metadata)
+
+    def erase_personal_data(self, command: beneficiary.ErasePersonalData, metadata: Metadata) -> AppendResult:
+        # the subject key goes in the same transaction as the event: never one without the other
+        return self._run(command, metadata, forget_subject=command.beneficiary_id)
+
+    def _run(self, command, metadata: Metadata, forget_subject=None) -> AppendResult:
+        stream = stream_name(beneficiary.CATEGORY, command.beneficiary_id)
+        return execute(self.store, stream, _decider, command, metadata, dataclasses.asdict(command), _encode,
+                       forget_subject=forget_subject)

@@ -1,0 +1,33 @@
+"""The registries service over nameko: commands in by RPC, history out through the store relay."""
+from __future__ import annotations
+
+from nameko.rpc import rpc
+
+from contracts.registries import ErasePersonalDataSchema, RegisterBeneficiarySchema
+from services.common.nameko_support import EventStoreProvider, MetricsServer, ServesItsHistory
+from services.common.rpc_commands import answer, command_metadata, rejects_bad_commands
+from services.registries.application.beneficiaries import Beneficiaries
+from services.registries.domain.beneficiary import ErasePersonalData, RegisterBeneficiary
+
+
+class RegistriesService(ServesItsHistory):
+    name = "registries"
+    store = EventStoreProvider()
+    metrics = MetricsServer()
+
+    @rpc
+    @rejects_bad_commands
+    def register_beneficiary(self, command: dict, context: dict) -> dict:
+        fields = RegisterBeneficiarySchema().load(command)
+        command_id = fields.pop("command_id")
+        result = Beneficiaries(self.store).register(RegisterBeneficiary(**fields), command_metadata(context, command_id))
+        return answer(result)
+
+    @rpc
+    @rejects_bad_commands
+    def erase_personal_data(self, command: dict, context: dict) -> dict:
+        fields = ErasePersonalDataSchema().load(command)
+        command_id = fields.pop("command_id")
+        result = Beneficiaries(self.store).erase_personal_data(ErasePersonalData(**fields),
+                                                               command_metadata(context, command_id))
+        return answer(result)

@@ -1,0 +1,8 @@
+"""`python -m services.reporting.consumer [run|check|rebuild|dead-letters|retry-dead-letters]`"""
+import sys
+
+from services.common.consumer.cli import main
+from services.reporting.projections.daily_activity import DailyActivity
+
+if __name__ == "__main__":
+    sys.exit(main("reporting", DailyActivity()))

@@ -1,0 +1,80 @@
+"""The outbox relay against the real PostgreSQL store and the real RabbitMQ broker."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from services.common.relay import OutboxRelay
+from services.common.relay.publisher import BatchPublisher
+from tests.support.backbone import bind_queue, drain, register, touch
+
+
+@pytest.fixture
+def relay_for(amqp_uri):
+    made = []
+
+    def make(store, source: str = "registries", batch_size: int = 100) -> OutboxRelay:
+        relay = OutboxRelay(source, store, store.db, BatchPublisher(amqp_uri, source), batch_size=batch_size)
+        made.append(relay)
+        return relay
+
+    yield make
+    for relay in made:
+        relay.publisher.close()
+
+
+def test_relay_publishes_every_event_in_store_order_under_the_nameko_convention(pg_store, relay_for, amqp_uri):
+    queue = bind_queue(amqp_uri, "registries")
+    streams = register(pg_store, 250)
+    touch(pg_store, streams[0], 3)
+
+    assert relay_for(pg_store).publish_pending() == 253
+
+    got = drain(amqp_uri, queue, 253)
+    positions = [env["position"] for _, env in got]
+    assert positions == sorted(positions) and len(set(positions)) == 253
+    assert all(key == env["type"] for key, env in got)
+    assert [env["prev_position"] for _, env in got[1:]] == positions[:-1]
+    assert got[0][1]["prev_position"] == 0
+
+
+def test_relay_publishes_decrypted_personal_fields_with_greek_text_intact(pg_store, relay_for, amqp_uri):
+    queue = bind_queue(amqp_uri, "registries")
+    register(pg_store, 1)
+    relay_for(pg_store).publish_pending()
+    (_, envelope), = drain(amqp_uri, queue, 1)
+    assert envelope["personal"] == {"given_name": "Ελένη", "family_name": "Παπαδάκη-0"}
+    assert envelope["erased"] is False
+
+
+def test_a_new_relay_resumes_where_the_last_one_stopped(pg_store, relay_for, amqp_uri):
+    queue = bind_queue(amqp_uri, "registries")
+    register(pg_store, 5)
+    relay_for(pg_store).publish_pending()
+    register(pg_store, 2)
+
+    assert relay_for(pg_store).publish_pending() == 2
+    assert len(drain(amqp_uri, queue, 8, timeout=2)) == 7
+
+
+def test_relay_position_stays_put_when_the_broker_refuses_the_batch(pg_store, amqp_uri):
+    register(pg_store, 3)
+    broken = OutboxRelay("registries", pg_store, pg_store.db, BatchPublisher("amqp://guest:guest@127.0.0.1:1/", "x"))
+    with pytest.raises(OSError):
+        broken.publish_pending()
+    assert broken.position() == 0
+
+
+def test_running_relay_is_woken_by_a_notification_well_before_its_poll(pg_store, amqp_uri):
+    queue = bind_queue(amqp_uri, "registries")
+    relay = OutboxRelay("registries", pg_store, pg_store.db, BatchPublisher(amqp_uri, "registries"), poll_seconds=30)
+    stop = threading.Event()
+    thread = threading.Thread(target=relay.run, args=(stop,), daemon=True)
+    thread.start()
+    try:
+        register(pg_store, 1)
+        assert len(drain(amqp_uri, queue, 1, timeout=5)) == 1
+    finally:
+        stop.set()
+        thread.join(10)
