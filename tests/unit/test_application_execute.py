@@ -1,0 +1,75 @@
+"""The command pipeline (read, fold, decide, append) on the in-memory store."""
+import uuid
+from dataclasses import dataclass
+
+import pytest
+
+from services.common.application import execute
+from services.common.domain import DomainEvent
+from services.common.eventstore import CommandIdReused, Metadata, NewEvent, WrongExpectedVersion
+from services.common.eventstore.memory import InMemoryEventStore
+
+
+@dataclass(frozen=True)
+class Count:
+    by: int
+
+
+class Counter:
+    initial = 0
+
+    @staticmethod
+    def evolve(state, event):
+        return state + event.data["by"]
+
+    @staticmethod
+    def decide(command, state):
+        if state + command.by > 10:
+            raise ValueError("too many")
+        return [DomainEvent("Counted", {"by": command.by})]
+
+
+def encode(e: DomainEvent) -> NewEvent:
+    return NewEvent(e.type, e.payload)
+
+
+def run(store, by, command_id=None, expected=None):
+    return execute(store, "counter-1", Counter, Count(by), Metadata("sw", "KK", command_id=command_id),
+                   {"by": by}, encode, expected_version=expected)
+
+
+def test_a_command_appends_the_decided_events_at_the_version_it_decided_on():
+    store = InMemoryEventStore()
+    run(store, 2)
+    result = run(store, 3)
+    assert result.version == 2 and [e.data for e in result.events] == [{"by": 3}]
+
+
+def test_a_retried_command_returns_its_first_result_without_deciding_again():
+    store = InMemoryEventStore()
+    first = run(store, 6, command_id="c-1")
+    again = run(store, 6, command_id="c-1")  # deciding again would say "too many"
+    assert again.duplicate and again.events == first.events
+    assert store.last_position() == 1
+
+
+def test_a_command_id_reused_for_another_command_is_refused():
+    store = InMemoryEventStore()
+    run(store, 1, command_id="c-1")
+    with pytest.raises(CommandIdReused):
+        run(store, 2, command_id="c-1")
+
+
+def test_a_client_that_read_an_old_version_gets_a_conflict():
+    store = InMemoryEventStore()
+    run(store, 1)
+    with pytest.raises(WrongExpectedVersion) as raised:
+        run(store, 1, expected=0)
+    assert raised.value.actual == 1
+
+
+def test_a_rule_that_says_no_stores_nothing():
+    store = InMemoryEventStore()
+    with pytest.raises(ValueError):
+        run(store, 11, command_id=str(uuid.uuid4()))
+    assert store.last_position() == 0
