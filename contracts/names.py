@@ -1,0 +1,9 @@
+"""Event type names, the routing keys on the bus: defined here once, imported by producers,
+consumers and deciders alike (this module imports nothing, so domain code may use it)."""
+
+# registries
+BENEFICIARY_REGISTERED = "BeneficiaryRegistered"
+PERSONAL_DATA_ERASED = "PersonalDataErased"
+
+# intake
+CONTACT_RECORDED = "ContactRecorded"

@@ -1,0 +1,71 @@
+"""A platform slice per test: real nameko services in this process, a per-test vhost, and
+schemas of its own through KENTRA_SCHEMA_PREFIX."""
+from __future__ import annotations
+
+import threading
+import uuid
+
+import psycopg2
+import pytest
+
+from services.common.config import Settings
+from services.common.relay import OutboxRelay
+from services.common.relay.publisher import BatchPublisher
+from services.common.runtime import build_store
+
+
+@pytest.fixture
+def platform_config(rabbit_config, database_url):
+    prefix = f"e{uuid.uuid4().hex[:8]}_"
+    config = {**rabbit_config, "KENTRA_DATABASE_URL": database_url, "KENTRA_SCHEMA_PREFIX": prefix,
+              "METRICS_PORT": 0}
+    yield config
+    conn = psycopg2.connect(database_url)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE %s", (prefix + "%",))
+        for (schema,) in cur.fetchall():
+            cur.execute(f'DROP SCHEMA "{schema}" CASCADE')
+            cur.execute(f'DROP OWNED BY "kentra_{schema}"')
+            cur.execute(f'DROP ROLE "kentra_{schema}"')
+    conn.close()
+
+
+@pytest.fixture
+def platform_settings(platform_config) -> Settings:
+    return Settings.from_env({"KENTRA_DATABASE_URL": platform_config["KENTRA_DATABASE_URL"],
+                              "KENTRA_AMQP_URI": platform_config["AMQP_URI"],
+                              "KENTRA_SCHEMA_PREFIX": platform_config["KENTRA_SCHEMA_PREFIX"]})
+
+
+@pytest.fixture
+def running(container_factory, platform_config):
+    """Start nameko services by class: `running(RegistriesService, IntakeService)`."""
+
+    def start(*service_classes):
+        for cls in service_classes:
+            container_factory(cls, platform_config).start()
+
+    return start
+
+
+@pytest.fixture
+def relays(platform_settings):
+    """Relays in background threads, one per named store, stopped after the test."""
+    stop, threads, stores = threading.Event(), [], {}
+
+    def start(*services):
+        for service in services:
+            store, db = build_store(platform_settings, service, max_connections=2)
+            relay = OutboxRelay(service, store, db, BatchPublisher(platform_settings.amqp_uri, service),
+                                poll_seconds=0.2)
+            thread = threading.Thread(target=relay.run, args=(stop,), daemon=True)
+            thread.start()
+            threads.append(thread)
+            stores[service] = store
+        return stores
+
+    yield start
+    stop.set()
+    for thread in threads:
+        thread.join(10)

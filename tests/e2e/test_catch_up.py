@@ -1,0 +1,72 @@
+"""A consumer that starts late catches up over RPC and ends identical to one that ran live."""
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+
+import pytest
+
+from services.common.consumer import Consumer
+from services.common.consumer.consistency import check
+from services.common.consumer.live import LiveConsumer
+from services.common.consumer.setup import open_read_model
+from services.common.consumer.sources import RpcEventSource
+from services.common.eventstore import NO_STREAM, Metadata, NewEvent
+from services.registries.entrypoints.service import RegistriesService
+from tests.support.projections import Roster, roster_rows
+
+STREAMS, PER_STREAM = 1000, 10
+
+
+def wait_for(predicate, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return predicate()
+
+
+def start_consumer(name, settings, stop):
+    projection = Roster(name=name)
+    db = open_read_model(settings, settings.schema(name), projection)
+    consumer = Consumer(projection, db, RpcEventSource(settings.amqp_uri))
+    live = LiveConsumer(consumer, settings.amqp_uri, catch_up_seconds=2)
+    threading.Thread(target=live.run, args=(stop,), daemon=True).start()
+    assert live.ready.wait(30)
+    return consumer
+
+
+def append_history(store) -> None:
+    for _ in range(STREAMS):
+        subject = uuid.uuid4()
+        events = [NewEvent("BeneficiaryRegistered", {"municipality_code": "9254"},
+                           personal={"given_name": "Νίκος", "family_name": "Οικονόμου"}, subject_id=subject)]
+        events += [NewEvent("ContactNoted", {"n": i}) for i in range(PER_STREAM - 1)]
+        store.append(f"beneficiary-{subject}", NO_STREAM, events, Metadata("sw-2", "MU-KALAMATA"))
+
+
+@pytest.mark.slow
+def test_a_consumer_started_after_ten_thousand_events_ends_identical_to_the_live_one(
+        running, relays, platform_settings):
+    running(RegistriesService)
+    store = relays("registries")["registries"]
+    stop = threading.Event()
+    try:
+        live = start_consumer("live_roster", platform_settings, stop)
+        append_history(store)
+        end = store.last_position()
+        assert end == STREAMS * PER_STREAM
+        assert wait_for(lambda: live.position("registries") == end, 120)
+
+        late = start_consumer("late_roster", platform_settings, stop)
+        assert wait_for(lambda: late.position("registries") == end, 120)
+
+        assert roster_rows(late.db) == roster_rows(live.db)
+        source = RpcEventSource(platform_settings.amqp_uri)
+        assert check(live.db, "live_roster", ("registries",), source) == []
+        assert check(late.db, "late_roster", ("registries",), source) == []
+        source.close()
+    finally:
+        stop.set()
