@@ -1,17 +1,12 @@
 """Wiring shared by every process that opens a service's event store (services, relays, tools)."""
 from __future__ import annotations
 
+from contracts.base import upcast
 from services.common import metrics
 from services.common.config import Settings
 from services.common.db import Database, Migration
 from services.common.eventstore.postgres import PostgresEventStore
 from services.common.eventstore.setup import key_vault, migrate_store, service_database
-
-
-def _upcast():
-    from contracts.base import upcast
-
-    return upcast
 
 
 def build_store(settings: Settings, service: str, *, extra_migrations: list[Migration] | None = None,
@@ -26,4 +21,4 @@ def build_store(settings: Settings, service: str, *, extra_migrations: list[Migr
         for e in events:
             metrics.EVENTS_APPENDED.labels(service, e.type).inc()
 
-    return PostgresEventStore(db, key_vault(settings), upcast=_upcast(), on_append=observe), db
+    return PostgresEventStore(db, key_vault(settings), upcast=upcast, on_append=observe), db

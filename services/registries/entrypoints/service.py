@@ -1,6 +1,8 @@
 """The registries service over nameko: commands in by RPC, history out through the store relay."""
 from __future__ import annotations
 
+import uuid
+
 from nameko.rpc import rpc
 
 from contracts.registries import ErasePersonalDataSchema, RegisterBeneficiarySchema
@@ -8,6 +10,8 @@ from services.common.nameko_support import EventStoreProvider, MetricsServer, Se
 from services.common.rpc_commands import answer, command_metadata, rejects_bad_commands
 from services.registries.application.beneficiaries import Beneficiaries
 from services.registries.domain.beneficiary import ErasePersonalData, RegisterBeneficiary
+
+BENEFICIARY_IDS = uuid.UUID("5d1c9a8e-0b7f-4c61-9a52-6f3c2e1d4b70")
 
 
 class RegistriesService(ServesItsHistory):
@@ -20,6 +24,8 @@ class RegistriesService(ServesItsHistory):
     def register_beneficiary(self, command: dict, context: dict) -> dict:
         fields = RegisterBeneficiarySchema().load(command)
         command_id = fields.pop("command_id")
+        # a client may leave the id to us: derived from its command_id, a retry lands on the same stream
+        fields["beneficiary_id"] = fields["beneficiary_id"] or uuid.uuid5(BENEFICIARY_IDS, command_id)
         result = Beneficiaries(self.store).register(RegisterBeneficiary(**fields), command_metadata(context, command_id))
         return answer(result)
 

@@ -1,0 +1,50 @@
+"""Contracts of the registries service: the beneficiary registry."""
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from contracts.base import CommandContract, EventContract, StrictSchema, Text, personal
+from contracts.names import BENEFICIARY_REGISTERED, PERSONAL_DATA_ERASED
+
+SOURCE = "registries"
+MUNICIPALITY_CODE = validate.Regexp(r"^\d{4}$", error="a 4-digit municipality code (Ministry of Interior)")
+SITE = validate.Regexp(r"^(KK|MU)-[A-Z0-9-]+$", error="a site code: KK-<centre> or MU-<mobile unit>")
+AMKA = validate.Regexp(r"^\d{11}$", error="11 digits")
+
+
+class BeneficiaryRegisteredV1(StrictSchema):
+    beneficiary_id = fields.UUID(required=True)
+    municipality_code = fields.String(required=True, validate=MUNICIPALITY_CODE)
+    site = fields.String(required=True, validate=SITE)
+    given_name = personal(Text(required=True, validate=validate.Length(min=1, max=100)))
+    family_name = personal(Text(required=True, validate=validate.Length(min=1, max=100)))
+    birth_date = personal(fields.Date(allow_none=True, load_default=None))
+    amka = personal(fields.String(allow_none=True, load_default=None, validate=AMKA))
+    phone = personal(fields.String(allow_none=True, load_default=None, validate=validate.Length(max=30)))
+
+
+class PersonalDataErasedV1(StrictSchema):
+    beneficiary_id = fields.UUID(required=True)
+    reason = Text(required=True, validate=validate.Length(min=1, max=500))
+    requested_by = fields.String(required=True)
+
+
+class RegisterBeneficiarySchema(BeneficiaryRegisteredV1):
+    command_id = fields.String(required=True, validate=validate.Length(min=8, max=100))
+    beneficiary_id = fields.UUID(load_default=None)  # none: derived from command_id, so a retry finds it
+
+
+class ErasePersonalDataSchema(PersonalDataErasedV1):
+    command_id = fields.String(required=True, validate=validate.Length(min=8, max=100))
+
+
+EVENTS = [
+    EventContract(BENEFICIARY_REGISTERED, SOURCE, 1, BeneficiaryRegisteredV1,
+                  "A person entered the beneficiary registry (with or without AMKA)."),
+    EventContract(PERSONAL_DATA_ERASED, SOURCE, 1, PersonalDataErasedV1,
+                  "The beneficiary's personal data was erased on request; history and counts stay."),
+]
+COMMANDS = [
+    CommandContract("RegisterBeneficiary", SOURCE, RegisterBeneficiarySchema, "Register a person."),
+    CommandContract("ErasePersonalData", SOURCE, ErasePersonalDataSchema, "Erase a person's personal data."),
+]
