@@ -35,3 +35,35 @@ def to_message(source: str, event: Any, prev_position: int) -> dict[str, Any]:
         "erased": event.erased,
         "hash": event.hash,
     }
+
+
+def _envelope_schema():
+    from marshmallow import Schema, fields
+
+    class EnvelopeSchema(Schema):
+        """The message on the bus (see `to_message`)."""
+
+        class Meta:
+            ordered = True
+
+        envelope_version = fields.Integer(required=True)
+        source = fields.String(required=True)
+        position = fields.Integer(required=True)
+        prev_position = fields.Integer(required=True)
+        stream = fields.String(required=True)
+        version = fields.Integer(required=True)
+        event_id = fields.UUID(required=True)
+        type = fields.String(required=True)
+        schema_version = fields.Integer(required=True)
+        recorded_at = fields.DateTime(required=True)
+        metadata = fields.Dict(required=True)
+        data = fields.Dict(required=True)
+        personal = fields.Dict(required=True, allow_none=True)
+        subject_id = fields.UUID(required=True, allow_none=True)
+        erased = fields.Boolean(required=True)
+        hash = fields.String(required=True)
+
+    return EnvelopeSchema
+
+
+EnvelopeSchema = _envelope_schema()
