@@ -1,7 +1,7 @@
 """Contracts of the registries service: the beneficiary registry."""
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate
 
 from contracts.base import CommandContract, EventContract, StrictSchema, Text, personal
 from contracts.names import BENEFICIARY_REGISTERED, PERSONAL_DATA_ERASED
@@ -12,6 +12,14 @@ SITE = validate.Regexp(r"^(KK|MU)-[A-Z0-9-]+$", error="a site code: KK-<centre> 
 AMKA = validate.Regexp(r"^\d{11}$", error="11 digits")
 
 
+def amka_check_digit(value: str) -> None:
+    """The last digit is a Luhn check over all eleven (python-stdnum's gr.amka)."""
+    from stdnum import luhn
+
+    if value and value.isdigit() and not luhn.is_valid(value):
+        raise ValidationError("the AMKA check digit is wrong: please check the number")
+
+
 class BeneficiaryRegisteredV1(StrictSchema):
     beneficiary_id = fields.UUID(required=True)
     municipality_code = fields.String(required=True, validate=MUNICIPALITY_CODE)
@@ -19,7 +27,7 @@ class BeneficiaryRegisteredV1(StrictSchema):
     given_name = personal(Text(required=True, validate=validate.Length(min=1, max=100)))
     family_name = personal(Text(required=True, validate=validate.Length(min=1, max=100)))
     birth_date = personal(fields.Date(allow_none=True, load_default=None))
-    amka = personal(fields.String(allow_none=True, load_default=None, validate=AMKA))
+    amka = personal(fields.String(allow_none=True, load_default=None, validate=[AMKA, amka_check_digit]))
     phone = personal(fields.String(allow_none=True, load_default=None, validate=validate.Length(max=30)))
 
 

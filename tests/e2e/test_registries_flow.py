@@ -1,0 +1,94 @@
+"""Commands through the real registries service (RPC in, events out through the relay)."""
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+
+import pytest
+from nameko.standalone.rpc import ServiceRpcProxy
+
+from services.common.consumer import Consumer
+from services.common.consumer.live import LiveConsumer
+from services.common.consumer.setup import open_read_model
+from services.common.consumer.sources import RpcEventSource
+from services.common.rpc_commands import CommandRejected
+from services.registries.entrypoints.service import RegistriesService
+from tests.support.projections import Roster, roster_rows
+
+CONTEXT = {"actor": "sw-kalamata-1", "site": "MU-KALAMATA"}
+
+
+def registration(**overrides):
+    return {"command_id": str(uuid.uuid4()), "given_name": "Ελένη", "family_name": "Σταθοπούλου",
+            "municipality_code": "9258", "site": "MU-KALAMATA", "amka": "01013099997", **overrides}
+
+
+@pytest.fixture
+def registries(running, platform_config):
+    running(RegistriesService)
+    with ServiceRpcProxy("registries", platform_config) as proxy:
+        yield proxy
+
+
+def test_a_registration_is_stored_and_readable_from_the_service_history(registries):
+    answer = registries.register_beneficiary(registration(), CONTEXT)
+    (event,) = registries.read_stream(answer["stream"], 1, 10)
+    assert event["type"] == "BeneficiaryRegistered" and event["personal"]["given_name"] == "Ελένη"
+    assert event["metadata"]["site"] == "MU-KALAMATA" and event["metadata"]["actor"] == "sw-kalamata-1"
+
+
+def test_a_retried_registration_stores_nothing_new_and_gives_the_same_beneficiary(registries):
+    command = registration()
+    first = registries.register_beneficiary(command, CONTEXT)
+    again = registries.register_beneficiary(command, CONTEXT)
+    assert again["duplicate"] and again["stream"] == first["stream"]
+    assert registries.last_position() == first["events"][0]["position"]
+
+
+def test_an_amka_with_a_wrong_check_digit_is_refused_naming_the_field(registries):
+    with pytest.raises(CommandRejected) as raised:
+        registries.register_beneficiary(registration(amka="01013099998"), CONTEXT)
+    assert raised.value.code == "invalid" and "amka" in raised.value.details
+
+
+def test_registering_the_same_beneficiary_twice_is_a_conflict(registries):
+    beneficiary = str(uuid.uuid4())
+    registries.register_beneficiary(registration(beneficiary_id=beneficiary), CONTEXT)
+    with pytest.raises(CommandRejected) as raised:
+        registries.register_beneficiary(registration(beneficiary_id=beneficiary), CONTEXT)
+    assert raised.value.code == "conflict"
+
+
+def test_erasure_leaves_history_and_counts_but_no_personal_field_anywhere(registries, relays, platform_settings):
+    relays("registries")
+    stop = threading.Event()
+    projection = Roster()
+    db = open_read_model(platform_settings, platform_settings.schema("roster"), projection)
+    consumer = Consumer(projection, db, RpcEventSource(platform_settings.amqp_uri))
+    live = LiveConsumer(consumer, platform_settings.amqp_uri)
+    threading.Thread(target=live.run, args=(stop,), daemon=True).start()
+    try:
+        kept = registries.register_beneficiary(registration(), CONTEXT)
+        erased = registries.register_beneficiary(registration(given_name="Δήμητρα"), CONTEXT)
+        subject = erased["stream"].split("-", 1)[1]
+        registries.erase_personal_data({"command_id": str(uuid.uuid4()), "beneficiary_id": subject,
+                                        "reason": "αίτημα διαγραφής", "requested_by": "dpo-1"},
+                                       {"actor": "dpo-1", "site": "KK-KALAMATA"})
+        deadline = time.monotonic() + 20
+        while consumer.position("registries") < registries.last_position() and time.monotonic() < deadline:
+            time.sleep(0.2)
+
+        rows = roster_rows(db)
+        assert rows[subject][:2] == (None, None) and rows[subject][3] == 2
+        assert rows[kept["stream"].split("-", 1)[1]][0] == "Ελένη"
+        history = registries.read_stream(erased["stream"], 1, 10)
+        assert [e["type"] for e in history] == ["BeneficiaryRegistered", "PersonalDataErased"]
+        assert history[0]["erased"] and history[0]["personal"] is None
+        replay = registries.read_all(0, 100)
+        assert "Δήμητρα" not in repr(replay) and "Ελένη" in repr(replay)
+        with pytest.raises(CommandRejected) as raised:  # no new personal data for a forgotten person
+            registries.register_beneficiary(registration(beneficiary_id=subject), CONTEXT)
+        assert raised.value.code in ("conflict", "erased")
+    finally:
+        stop.set()
