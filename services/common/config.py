@@ -25,7 +25,7 @@ class Settings:
         return f"{self.schema_prefix}{service}"
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if env is None else env)
         environment = env.get("KENTRA_ENV", "development")
         return cls(

@@ -3,6 +3,7 @@ never a person, a name or an id."""
 from __future__ import annotations
 
 import logging
+import os
 
 from prometheus_client import Counter, Gauge, Histogram, start_http_server
 
@@ -23,19 +24,30 @@ RELAY_POSITION = Gauge("kentra_relay_position", "Last store position published",
 CONSUMER_LAG = Gauge("kentra_consumer_lag_events", "Source events not yet applied", ["consumer", "source"])
 CONSUMER_POSITION = Gauge("kentra_consumer_position", "Last source position applied", ["consumer", "source"])
 CONSUMER_APPLIED = Counter("kentra_consumer_applied_total", "Events applied to a read model", ["consumer", "source"])
-CONSUMER_DUPLICATES = Counter("kentra_consumer_duplicates_total", "Redelivered events skipped", ["consumer", "source"])
-GAPS_REPAIRED = Counter("kentra_consumer_gaps_repaired_total", "Missing ranges read back from the source", ["consumer", "source"])
+CONSUMER_DUPLICATES = Counter("kentra_consumer_duplicates_total", "Redelivered events skipped",
+                              ["consumer", "source"])
+GAPS_REPAIRED = Counter("kentra_consumer_gaps_repaired_total", "Missing ranges read back from the source",
+                        ["consumer", "source"])
 END_TO_END_SECONDS = Histogram(
     "kentra_event_delay_seconds", "From recorded in the source store to applied in a read model", ["consumer"],
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300),
 )
-DEAD_LETTERS = Counter("kentra_dead_letters_total", "Events set aside because they can never be applied", ["consumer", "source"])
+DEAD_LETTERS = Counter("kentra_dead_letters_total", "Events set aside because they can never be applied",
+                       ["consumer", "source"])
 DEAD_LETTERS_OPEN = Gauge("kentra_dead_letters_open", "Dead letters not yet resolved", ["consumer"])
 RETRIES = Counter("kentra_retries_total", "Transient failures retried with backoff", ["component"])
 
 
-def serve_metrics(port: int, addr: str = "127.0.0.1") -> None:
+def metrics_port(process: str) -> int:
+    """The process's port from services/common/ports.py; KENTRA_METRICS_PORT overrides (0: none)."""
+    from services.common.ports import METRICS_PORTS
+
+    return int(os.environ.get("KENTRA_METRICS_PORT", METRICS_PORTS.get(process, 0)))
+
+
+def serve_metrics(port: int, addr: str | None = None) -> None:
     """Expose /metrics on its own port; a port in use is logged, never fatal to the service."""
+    addr = addr or os.environ.get("KENTRA_METRICS_ADDR", "127.0.0.1")
     if not port:
         return
     try:

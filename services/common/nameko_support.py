@@ -9,8 +9,7 @@ from nameko.rpc import rpc
 
 from services.common.config import Settings
 from services.common.db import Migration
-from services.common.metrics import serve_metrics
-from services.common.ports import METRICS_PORTS
+from services.common.metrics import metrics_port, serve_metrics
 from services.common.rpc_reads import StoreReads
 from services.common.runtime import build_store
 
@@ -47,9 +46,9 @@ class MetricsServer(DependencyProvider):
     """/metrics on the service's own port (services/common/ports.py)."""
 
     def setup(self):
-        port = int(self.container.config.get("METRICS_PORT", METRICS_PORTS.get(self.container.service_name, 0)))
-        if port:
-            serve_metrics(port, os.environ.get("KENTRA_METRICS_ADDR", "127.0.0.1"))
+        config = self.container.config
+        port = config["METRICS_PORT"] if "METRICS_PORT" in config else metrics_port(self.container.service_name)
+        serve_metrics(int(port))
 
 
 class ServesItsHistory:

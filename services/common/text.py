@@ -10,9 +10,11 @@ _LETTERS = {
     "κ": "k", "λ": "l", "μ": "m", "ν": "n", "ξ": "x", "ο": "o", "π": "p", "ρ": "r", "σ": "s",
     "ς": "s", "τ": "t", "υ": "y", "φ": "f", "χ": "ch", "ψ": "ps", "ω": "o",
 }
-_DIGRAPHS = {"ου": "ou", "αυ": "av", "ευ": "ev", "αι": "ai", "ει": "ei", "οι": "oi", "μπ": "b", "ντ": "nt", "γκ": "gk", "γγ": "ng"}
+_DIGRAPHS = {"ου": "ou", "αυ": "av", "ευ": "ev", "αι": "ai", "ει": "ei", "οι": "oi",
+             "μπ": "b", "ντ": "nt", "γκ": "gk", "γγ": "ng"}
 # Greeklish writers spell the same sound several ways: fold them onto one.
-_LATIN_FOLDS = [("ch", "x"), ("ks", "x"), ("ou", "u"), ("th", "8"), ("ph", "f"), ("h", "x"), ("mp", "b"),
+_LATIN_FOLDS = [("ch", "x"), ("ks", "x"), ("ou", "u"), ("th", "8"), ("ph", "f"), ("h", "x"),
+                ("mp", "b"),
                 ("gk", "g"), ("ng", "g"), ("w", "o"), ("y", "i"), ("h", "i"), ("ai", "e"),
                 ("ei", "i"), ("oi", "i"), ("ee", "i"), ("j", "i"), ("gi", "i")]
 

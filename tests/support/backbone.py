@@ -37,7 +37,8 @@ def touch(store, stream: str, times: int = 1, **data) -> None:
 def bind_queue(amqp_uri: str, source: str, name: str | None = None) -> kombu.Queue:
     """A durable queue on the source's exchange, as a consumer would declare it."""
     queue = kombu.Queue(name or f"probe-{uuid.uuid4().hex[:8]}",
-                        kombu.Exchange(exchange_name(source), type="topic", durable=True), routing_key="#", durable=True)
+                        kombu.Exchange(exchange_name(source), type="topic", durable=True), routing_key="#",
+                        durable=True)
     with kombu.Connection(amqp_uri) as conn:
         queue(conn.channel()).declare()
     return queue

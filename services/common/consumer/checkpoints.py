@@ -49,7 +49,8 @@ class Checkpoints:
             psycopg2.extras.execute_values(
                 cur,
                 "INSERT INTO consumer_streams (consumer, source, stream, version, hash) VALUES %s"
-                " ON CONFLICT (consumer, source, stream) DO UPDATE SET version = EXCLUDED.version, hash = EXCLUDED.hash",
+                " ON CONFLICT (consumer, source, stream)"
+                " DO UPDATE SET version = EXCLUDED.version, hash = EXCLUDED.hash",
                 [(self.consumer, source, s, v, h) for s, (v, h) in heads.items()],
                 page_size=1000,
             )
@@ -83,7 +84,7 @@ class Checkpoints:
             (self.consumer,),
         )
         cols = [c.name for c in cur.description]
-        return [dict(zip(cols, r)) for r in cur.fetchall()]
+        return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
     def resolve(self, cur, source: str, stream: str) -> None:
         cur.execute(

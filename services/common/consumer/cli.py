@@ -12,8 +12,7 @@ import threading
 import time
 
 from services.common.config import Settings
-from services.common.metrics import serve_metrics
-from services.common.ports import METRICS_PORTS
+from services.common.metrics import metrics_port, serve_metrics
 
 from .consistency import check, report
 from .consumer import Consumer
@@ -44,8 +43,7 @@ def main(service: str, projection: Projection, argv: list[str] | None = None) ->
 
 
 def _run(consumer: Consumer, settings: Settings, args) -> int:
-    serve_metrics(METRICS_PORTS.get(f"{consumer.projection.name}-consumer", 0),
-                  os.environ.get("KENTRA_METRICS_ADDR", "127.0.0.1"))
+    serve_metrics(metrics_port(f"{consumer.projection.name}-consumer"))
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())

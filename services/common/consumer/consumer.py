@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from services.common import metrics
 from services.common.db import TRANSIENT_ERRORS, Database
@@ -47,7 +47,7 @@ class Consumer:
             self.catch_up(source)  # far behind: page through history rather than one huge repair
         outcome = self._handle(source, events)
         if live:
-            now = datetime.now(timezone.utc)
+            now = datetime.now(UTC)
             for e in events:
                 metrics.END_TO_END_SECONDS.labels(self.projection.name).observe((now - e.recorded_at).total_seconds())
         return outcome

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
 import threading
 import time
 
@@ -69,7 +68,7 @@ class LiveConsumer:
                         conn.drain_events(timeout=self.flush_seconds)
                         if len(self._buffer) < self.batch_size:
                             continue
-                    except socket.timeout:
+                    except TimeoutError:
                         conn.heartbeat_check()
                     self._flush()
                     backoff.reset()

@@ -33,7 +33,7 @@ class SourceEvent:
         return {**self.data, **(self.personal or {})}
 
     @classmethod
-    def from_envelope(cls, env: dict[str, Any]) -> "SourceEvent":
+    def from_envelope(cls, env: dict[str, Any]) -> SourceEvent:
         recorded_at = env["recorded_at"]
         if isinstance(recorded_at, str):
             recorded_at = datetime.fromisoformat(recorded_at)

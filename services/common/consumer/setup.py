@@ -13,5 +13,6 @@ SQL = Path(__file__).parent / "sql"
 
 
 def open_read_model(settings: Settings, schema: str, projection: Projection, max_connections: int = 4) -> Database:
-    migrate(settings.database_url, schema, service_role(schema), migrations_in(SQL, "consumer_") + projection.migrations)
+    migrations = migrations_in(SQL, "consumer_") + projection.migrations
+    migrate(settings.database_url, schema, service_role(schema), migrations)
     return service_database(settings, schema, max_connections)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from services.common.personal_data import SubjectErased
 
@@ -51,7 +51,7 @@ class InMemoryEventStore(EventStore):
                     raise SubjectErased(e.subject_id)
                 if e.personal:
                     self._keys.add(e.subject_id)
-                at = datetime.now(timezone.utc)
+                at = datetime.now(UTC)
                 subject = str(e.subject_id) if e.subject_id else None
                 prev_hash = chain_hash(
                     prev_hash, stream=stream, version=current + i, event_id=str(e.event_id), type=e.type,

@@ -12,7 +12,7 @@ import json
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import psycopg2.errors
 import psycopg2.extras
@@ -36,7 +36,8 @@ from .port import EventStore
 
 Upcaster = Callable[[str, int, dict], tuple[int, dict]]
 
-_COLUMNS = "position, stream, version, event_id, type, schema_version, data, personal, subject_id, metadata, recorded_at, hash"
+_COLUMNS = ("position, stream, version, event_id, type, schema_version, data, personal, subject_id, metadata,"
+            " recorded_at, hash")
 
 
 def _no_upcast(type_: str, version: int, payload: dict) -> tuple[int, dict]:
@@ -104,7 +105,8 @@ class PostgresEventStore(EventStore):
             raise CommandIdReused(command_id)
         events = []
         if first is not None:
-            cur.execute(f"SELECT {_COLUMNS} FROM events WHERE position BETWEEN %s AND %s ORDER BY position", (first, last))
+            cur.execute(f"SELECT {_COLUMNS} FROM events WHERE position BETWEEN %s AND %s ORDER BY position",
+                        (first, last))
             events = self._decode(cur, cur.fetchall())
         head = self._head(cur, stream)
         return AppendResult(stream, events[-1].version if events else (head.version if head else 0),
@@ -116,7 +118,7 @@ class PostgresEventStore(EventStore):
         keys: dict[uuid.UUID, bytes] = {}
         for e in events:
             version += 1
-            recorded_at = datetime.now(timezone.utc)
+            recorded_at = datetime.now(UTC)
             sealed = None
             if e.personal:
                 if e.subject_id is None:

@@ -8,8 +8,7 @@ import signal
 import threading
 
 from services.common.config import Settings
-from services.common.ports import METRICS_PORTS
-from services.common.metrics import serve_metrics
+from services.common.metrics import metrics_port, serve_metrics
 from services.common.runtime import build_store
 
 from .publisher import BatchPublisher
@@ -25,7 +24,7 @@ def main() -> None:
                         format=f"%(asctime)s {args.service}-relay %(levelname)s %(message)s")
     settings = Settings.from_env()
     store, db = build_store(settings, args.service, max_connections=2)
-    serve_metrics(METRICS_PORTS.get(f"{args.service}-relay", 0), os.environ.get("KENTRA_METRICS_ADDR", "127.0.0.1"))
+    serve_metrics(metrics_port(f"{args.service}-relay"))
     relay = OutboxRelay(args.service, store, db, BatchPublisher(settings.amqp_uri, args.service),
                         batch_size=args.batch_size)
     stop = threading.Event()

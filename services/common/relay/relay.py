@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import select
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from contracts.envelope import to_message
 from services.common import metrics
@@ -65,7 +65,7 @@ class OutboxRelay:
 
     def _observe(self, position: int, pending) -> None:
         metrics.OUTBOX_BACKLOG.labels(self.source).set(max(0, self.store.last_position() - position))
-        age = (datetime.now(timezone.utc) - pending[0].recorded_at).total_seconds() if pending else 0.0
+        age = (datetime.now(UTC) - pending[0].recorded_at).total_seconds() if pending else 0.0
         metrics.RELAY_LAG.labels(self.source).set(age)
 
     # -- the loop -----------------------------------------------------------------------------------

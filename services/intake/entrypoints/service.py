@@ -20,5 +20,6 @@ class IntakeService(ServesItsHistory):
     def record_contact(self, command: dict, context: dict) -> dict:
         fields = RecordContactSchema().load(command)
         command_id, expected = fields.pop("command_id"), fields.pop("expected_version")
-        result = Cases(self.store).record_contact(RecordContact(**fields), command_metadata(context, command_id), expected)
+        metadata = command_metadata(context, command_id)
+        result = Cases(self.store).record_contact(RecordContact(**fields), metadata, expected)
         return answer(result)

@@ -26,7 +26,8 @@ class RegistriesService(ServesItsHistory):
         command_id = fields.pop("command_id")
         # a client may leave the id to us: derived from its command_id, a retry lands on the same stream
         fields["beneficiary_id"] = fields["beneficiary_id"] or uuid.uuid5(BENEFICIARY_IDS, command_id)
-        result = Beneficiaries(self.store).register(RegisterBeneficiary(**fields), command_metadata(context, command_id))
+        metadata = command_metadata(context, command_id)
+        result = Beneficiaries(self.store).register(RegisterBeneficiary(**fields), metadata)
         return answer(result)
 
     @rpc
