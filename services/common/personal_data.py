@@ -55,6 +55,10 @@ class KeyVault:
         self.cipher, self.schema = cipher, schema
 
     def key_for(self, cur, subject_id: uuid.UUID) -> bytes:
+        """The subject's key, made on first use; never for a forgotten subject."""
+        self._serialise(cur, subject_id)
+        if self.is_forgotten(cur, subject_id):
+            raise SubjectErased(subject_id)
         cur.execute(
             f"INSERT INTO {self.schema}.subject_keys (subject_id, wrapped_key) VALUES (%s, %s)"
             " ON CONFLICT (subject_id) DO NOTHING",
@@ -78,11 +82,18 @@ class KeyVault:
         return {uuid.UUID(str(s)): self.cipher.unwrap(uuid.UUID(str(s)), bytes(w)) for s, w in cur.fetchall()}
 
     def forget(self, cur, subject_id: uuid.UUID) -> None:
+        self._serialise(cur, subject_id)
         cur.execute(f"DELETE FROM {self.schema}.subject_keys WHERE subject_id = %s", (str(subject_id),))
         cur.execute(
             f"INSERT INTO {self.schema}.forgotten_subjects (subject_id) VALUES (%s) ON CONFLICT DO NOTHING",
             (str(subject_id),),
         )
+
+    @staticmethod
+    def _serialise(cur, subject_id: uuid.UUID) -> None:
+        """Key creation and erasure of one subject queue on a lock held to commit, so a key can't be
+        minted by one service while another erases the person."""
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", (int.from_bytes(subject_id.bytes[:8], "big", signed=True),))
 
     def is_forgotten(self, cur, subject_id: uuid.UUID) -> bool:
         cur.execute(f"SELECT 1 FROM {self.schema}.forgotten_subjects WHERE subject_id = %s", (str(subject_id),))

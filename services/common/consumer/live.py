@@ -63,14 +63,17 @@ class LiveConsumer:
             self.ready.set()
             with kombu.Consumer(channel, queues, on_message=self._buffer.append, prefetch_count=self.batch_size * 2):
                 next_catch_up = time.monotonic() + self.catch_up_seconds
+                oldest = None  # when the oldest buffered message arrived: it waits flush_seconds at most
                 while not stop.is_set():
                     try:
                         conn.drain_events(timeout=self.flush_seconds)
-                        if len(self._buffer) < self.batch_size:
+                        oldest = oldest or time.monotonic()
+                        if len(self._buffer) < self.batch_size and time.monotonic() - oldest < self.flush_seconds:
                             continue
                     except TimeoutError:
                         conn.heartbeat_check()
                     self._flush()
+                    oldest = None
                     backoff.reset()
                     if time.monotonic() >= next_catch_up:
                         self._catch_up()

@@ -18,7 +18,7 @@ import psycopg2.errors
 import psycopg2.extras
 
 from services.common.db import Database, advisory_key
-from services.common.personal_data import KeyVault, SubjectErased
+from services.common.personal_data import KeyVault
 
 from .hashing import GENESIS, chain_hash
 from .model import (
@@ -124,8 +124,6 @@ class PostgresEventStore(EventStore):
                 if e.subject_id is None:
                     raise ValueError(f"{e.type}: personal fields need a subject_id")
                 if e.subject_id not in keys:
-                    if self.vault.is_forgotten(cur, e.subject_id):
-                        raise SubjectErased(e.subject_id)
                     keys[e.subject_id] = self.vault.key_for(cur, e.subject_id)
                 sealed = self.vault.cipher.seal(keys[e.subject_id], e.event_id, e.personal)
             subject = str(e.subject_id) if e.subject_id else None
