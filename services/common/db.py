@@ -107,7 +107,8 @@ def migrate(admin_url: str, schema: str, role: str, migrations: Sequence[Migrati
     conn = psycopg2.connect(admin_url)
     try:
         with conn, conn.cursor() as cur:
-            cur.execute("SELECT pg_advisory_xact_lock(%s)", (advisory_key(f"migrate:{schema}"),))
+            # one lock for every schema: migrations of several services share roles and the vault
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
             cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,))
             if cur.fetchone() is None:
                 cur.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(role)))
@@ -135,4 +136,8 @@ def migrate(admin_url: str, schema: str, role: str, migrations: Sequence[Migrati
 
 
 def advisory_key(name: str) -> int:
+    """A stable 64-bit key for pg_advisory_xact_lock from a name."""
     return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+
+
+MIGRATION_LOCK = advisory_key("kentra:migrations")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from services.common.config import Settings
-from services.common.db import Database, migrate, migrations_in, role_url
+from services.common.db import MIGRATION_LOCK, Database, migrate, migrations_in, role_url
 from services.common.personal_data import KeyVault, PersonalDataCipher
 
 SQL = Path(__file__).parent / "sql"
@@ -27,6 +27,7 @@ def grant_vault(settings: Settings, role: str) -> None:
     import psycopg2
 
     with psycopg2.connect(settings.database_url) as conn, conn.cursor() as cur:
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
         cur.execute(f'GRANT USAGE ON SCHEMA {VAULT_SCHEMA} TO "{role}"')
         cur.execute(f'GRANT SELECT, INSERT, DELETE ON {VAULT_SCHEMA}.subject_keys TO "{role}"')
         cur.execute(f'GRANT SELECT, INSERT ON {VAULT_SCHEMA}.forgotten_subjects TO "{role}"')
