@@ -1,0 +1,135 @@
+"""The PostgreSQL store: the shared contract, plus what only a database can promise."""
+from __future__ import annotations
+
+import uuid
+
+import psycopg2
+import pytest
+
+from services.common.db import role_url
+from services.common.eventstore import NO_STREAM, Metadata, NewEvent
+from services.common.eventstore.hashing import GENESIS, chain_hash
+from services.common.eventstore.setup import service_role
+from tests.eventstore_contract import EventStoreContract
+
+META = Metadata("sw-1", "KK-KALAMATA")
+
+
+class TestPostgresEventStore(EventStoreContract):
+    @pytest.fixture
+    def store(self, pg_store):
+        return pg_store
+
+
+def connect_as_service(settings, store):
+    conn = psycopg2.connect(role_url(settings.database_url, service_role(store.db.schema)))
+    conn.autocommit = True
+    return conn
+
+
+@pytest.mark.parametrize("statement", ["UPDATE {s}.events SET type = 'x'", "DELETE FROM {s}.events",
+                                       "TRUNCATE {s}.events", "UPDATE {s}.commands SET stream = 'x'",
+                                       "DELETE FROM {s}.commands"])
+def test_the_service_role_cannot_change_or_remove_history(pg_store, settings, statement):
+    pg_store.append(f"case-{uuid.uuid4()}", NO_STREAM, [NewEvent("X", {})], Metadata("a", "b", command_id="c-1"))
+    conn = connect_as_service(settings, pg_store)
+    with conn.cursor() as cur, pytest.raises(psycopg2.errors.InsufficientPrivilege):
+        cur.execute(statement.format(s=pg_store.db.schema))
+    conn.close()
+
+
+@pytest.mark.parametrize("statement", ["UPDATE {s}.events SET type = 'x'", "DELETE FROM {s}.events",
+                                       "TRUNCATE {s}.events"])
+def test_even_the_owner_is_refused_by_the_append_only_trigger(pg_store, settings, statement):
+    pg_store.append(f"case-{uuid.uuid4()}", NO_STREAM, [NewEvent("X", {})], META)
+    conn = psycopg2.connect(settings.database_url)
+    conn.autocommit = True
+    with conn.cursor() as cur, pytest.raises(psycopg2.Error, match="append-only"):
+        cur.execute(statement.format(s=pg_store.db.schema))
+    conn.close()
+
+
+def test_personal_fields_are_not_stored_in_clear(pg_store, settings):
+    subject = uuid.uuid4()
+    pg_store.append(f"beneficiary-{subject}", NO_STREAM, [NewEvent(
+        "BeneficiaryRegistered", {"site": "KK-X"}, personal={"name": "Ευαγγελία", "amka": "01013099997"},
+        subject_id=subject)], META)
+    conn = psycopg2.connect(settings.database_url)
+    with conn.cursor() as cur:
+        cur.execute(f"SELECT data::text, encode(personal, 'escape'), metadata::text FROM {pg_store.db.schema}.events")
+        stored = repr(cur.fetchall())
+    conn.close()
+    assert "Ευαγγελία" not in stored and "01013099997" not in stored
+
+
+def test_erasure_deletes_the_key_and_remembers_the_person_was_forgotten(pg_store, settings):
+    subject = uuid.uuid4()
+    s = f"beneficiary-{subject}"
+    pg_store.append(s, NO_STREAM, [NewEvent("R", {}, personal={"n": "Άννα"}, subject_id=subject)], META)
+    conn = psycopg2.connect(settings.database_url)
+    with conn, conn.cursor() as cur:
+        cur.execute("SELECT count(*) FROM vault.subject_keys WHERE subject_id = %s", (subject,))
+        assert cur.fetchone()[0] == 1
+    pg_store.append(s, 1, [NewEvent("PersonalDataErased", {})], META, forget_subject=subject)
+    with conn, conn.cursor() as cur:
+        cur.execute("SELECT count(*) FROM vault.subject_keys WHERE subject_id = %s", (subject,))
+        assert cur.fetchone()[0] == 0
+        cur.execute("SELECT count(*) FROM vault.forgotten_subjects WHERE subject_id = %s", (subject,))
+        assert cur.fetchone()[0] == 1
+    conn.close()
+
+
+def test_an_event_stored_as_version_one_reads_back_as_the_current_version(settings, unique_schema):
+    from contracts.base import upcast
+    from services.common.eventstore.postgres import PostgresEventStore
+    from services.common.eventstore.setup import key_vault, migrate_store, service_database
+
+    schema = unique_schema("up")
+    migrate_store(settings, schema)
+    db = service_database(settings, schema)
+    old_release = PostgresEventStore(db, key_vault(settings))
+    s = f"case-{uuid.uuid4()}"
+    old_release.append(s, NO_STREAM, [NewEvent("ContactRecorded", {"by_mobile_unit": True, "site": "MU-KALAMATA"},
+                                               schema_version=1)], META)
+
+    (event,) = PostgresEventStore(db, key_vault(settings), upcast=upcast).read_stream(s)
+    assert event.schema_version == 2 and event.data == {"site": "MU-KALAMATA", "channel": "mobile_unit_visit"}
+    db.close()
+
+
+def raw_rows(settings, schema, stream):
+    conn = psycopg2.connect(settings.database_url)
+    with conn.cursor() as cur:
+        cur.execute(f"SELECT version, event_id, type, schema_version, data, personal, subject_id, metadata,"
+                    f" recorded_at, hash FROM {schema}.events WHERE stream = %s ORDER BY version", (stream,))
+        rows = cur.fetchall()
+    conn.close()
+    return rows
+
+
+def recomputed(stream, rows):
+    prev, ok = GENESIS, []
+    for version, event_id, type_, sv, data, sealed, subject, metadata, recorded_at, stored_hash in rows:
+        prev = chain_hash(prev, stream=stream, version=version, event_id=str(event_id), type=type_,
+                          schema_version=sv, data=data, sealed_personal=bytes(sealed) if sealed else None,
+                          subject_id=str(subject) if subject else None, metadata=metadata, recorded_at=recorded_at)
+        ok.append(prev == stored_hash)
+    return ok
+
+
+def test_the_hash_chain_recomputes_from_what_is_stored_and_exposes_tampering(pg_store, settings):
+    subject = uuid.uuid4()
+    s = f"beneficiary-{subject}"
+    pg_store.append(s, NO_STREAM, [NewEvent("R", {"a": 1}, personal={"n": "Άννα"}, subject_id=subject),
+                                   NewEvent("C", {"b": "β"})], META)
+    schema = pg_store.db.schema
+    assert recomputed(s, raw_rows(settings, schema, s)) == [True, True]
+
+    conn = psycopg2.connect(settings.database_url)
+    with conn, conn.cursor() as cur:
+        cur.execute(f"ALTER TABLE {schema}.events DISABLE TRIGGER events_append_only")
+        cur.execute(f"UPDATE {schema}.events SET data = '{{\"a\": 2}}' WHERE stream = %s AND version = 1", (s,))
+        cur.execute(f"ALTER TABLE {schema}.events ENABLE TRIGGER events_append_only")
+    conn.close()
+    # the chain breaks at the forged event and stays broken after it
+    assert recomputed(s, raw_rows(settings, schema, s)) == [False, False]
