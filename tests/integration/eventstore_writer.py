@@ -1,0 +1,73 @@
+"""A writer process for the concurrency tests: appends events with a random pause between drawing
+a position and committing, some to streams shared with other writers (conflicts, rollbacks).
+`--unlocked` gives it an append lock of its own: what the store would be without queueing writers."""
+from __future__ import annotations
+
+import argparse
+import random
+import time
+import uuid
+
+from services.common.config import Settings
+from services.common.eventstore import Metadata, NewEvent, WrongExpectedVersion
+from services.common.eventstore.postgres import PostgresEventStore
+from services.common.eventstore.setup import key_vault, service_database
+
+
+class SlowCommitStore(PostgresEventStore):
+    def __init__(self, *args, max_delay: float, rng: random.Random, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_delay, self.rng = max_delay, rng
+
+    def _insert(self, cur, rows):
+        recorded = super()._insert(cur, rows)
+        time.sleep(self.rng.uniform(0, self.max_delay))  # position drawn, not yet committed
+        if self.rng.random() < 0.03:
+            raise CrashedMidAppend  # rolled back after drawing a position: a hole, never a skip
+        return recorded
+
+
+class CrashedMidAppend(Exception):
+    pass
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("database_url")
+    parser.add_argument("schema")
+    parser.add_argument("writer", type=int)
+    parser.add_argument("--appends", type=int, default=300)
+    parser.add_argument("--max-delay", type=float, default=0.005)
+    parser.add_argument("--seconds", type=float, default=0, help="stop after this long (0: no limit)")
+    parser.add_argument("--unlocked", action="store_true")
+    args = parser.parse_args()
+    rng = random.Random(args.writer)
+    settings = Settings.from_env({"KENTRA_DATABASE_URL": args.database_url})
+    store = SlowCommitStore(service_database(settings, args.schema, 1), key_vault(settings),
+                            max_delay=args.max_delay, rng=rng)
+    if args.unlocked:
+        store._append_lock = rng.getrandbits(62)
+    own = f"case-{uuid.uuid4()}"
+    shared = [f"case-00000000-0000-0000-0000-00000000000{i}" for i in range(3)]
+    deadline = time.monotonic() + args.seconds if args.seconds else None
+    for i in range(args.appends):
+        if deadline and time.monotonic() > deadline:
+            break
+        stream = rng.choice(shared) if rng.random() < 0.3 else own
+        stale = rng.random() < 0.05  # a client that read an old version: refused, not retried
+        for _ in range(50):  # a client that lost a race reads the stream again and retries
+            head = store.head(stream)
+            expected = (head.version if head else 0) - (1 if stale and head else 0)
+            try:
+                store.append(stream, expected, [NewEvent("Noted", {"writer": args.writer, "i": i})],
+                             Metadata(f"writer-{args.writer}", "KK-TEST"))
+                break
+            except WrongExpectedVersion:
+                if stale:
+                    break
+            except CrashedMidAppend:
+                break
+
+
+if __name__ == "__main__":
+    main()
