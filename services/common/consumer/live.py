@@ -61,7 +61,7 @@ class LiveConsumer:
                 q.declare()  # before catching up, so nothing published meanwhile is dropped
             self._catch_up()
             self.ready.set()
-            with kombu.Consumer(channel, queues, on_message=self._buffer.append, prefetch_count=self.batch_size * 2):
+            with kombu.Consumer(channel, queues, on_message=self._receive, prefetch_count=self.batch_size * 2):
                 next_catch_up = time.monotonic() + self.catch_up_seconds
                 oldest = None  # when the oldest buffered message arrived: it waits flush_seconds at most
                 while not stop.is_set():
@@ -79,6 +79,9 @@ class LiveConsumer:
                         self._catch_up()
                         next_catch_up = time.monotonic() + self.catch_up_seconds
                 self._flush()
+
+    def _receive(self, message: kombu.Message) -> None:
+        self._buffer.append(message)
 
     def _flush(self) -> None:
         if not self._buffer:
