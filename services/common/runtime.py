@@ -1,6 +1,8 @@
 """Wiring shared by every process that opens a service's event store (services, relays, tools)."""
 from __future__ import annotations
 
+from collections import Counter
+
 from contracts.base import upcast
 from services.common import metrics
 from services.common.config import Settings
@@ -18,7 +20,7 @@ def build_store(settings: Settings, service: str, *, extra_migrations: list[Migr
 
     def observe(events, seconds: float) -> None:
         metrics.APPEND_SECONDS.labels(service).observe(seconds)
-        for e in events:
-            metrics.EVENTS_APPENDED.labels(service, e.type).inc()
+        for event_type, n in Counter(e.type for e in events).items():
+            metrics.EVENTS_APPENDED.labels(service, event_type).inc(n)
 
     return PostgresEventStore(db, key_vault(settings), upcast=upcast, on_append=observe), db

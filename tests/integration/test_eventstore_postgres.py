@@ -8,7 +8,7 @@ import pytest
 
 from services.common.db import role_url
 from services.common.eventstore import NO_STREAM, Metadata, NewEvent
-from services.common.eventstore.hashing import GENESIS, chain_hash
+from services.common.eventstore.hashing import GENESIS, canonical_json, chain_hash
 from services.common.eventstore.setup import service_role
 from tests.eventstore_contract import EventStoreContract
 
@@ -111,8 +111,10 @@ def recomputed(stream, rows):
     prev, ok = GENESIS, []
     for version, event_id, type_, sv, data, sealed, subject, metadata, recorded_at, stored_hash in rows:
         prev = chain_hash(prev, stream=stream, version=version, event_id=str(event_id), type=type_,
-                          schema_version=sv, data=data, sealed_personal=bytes(sealed) if sealed else None,
-                          subject_id=str(subject) if subject else None, metadata=metadata, recorded_at=recorded_at)
+                          schema_version=sv, data_json=canonical_json(data),
+                          sealed_personal=bytes(sealed) if sealed else None,
+                          subject_id=str(subject) if subject else None, metadata_json=canonical_json(metadata),
+                          recorded_at=recorded_at)
         ok.append(prev == stored_hash)
     return ok
 

@@ -1,5 +1,5 @@
 """The per-stream hash chain: each event's hash covers the previous hash and the event as stored
-(personal fields as ciphertext), so erasure keeps the chain verifiable."""
+(its canonical JSON, personal fields as ciphertext), so erasure keeps the chain verifiable."""
 from __future__ import annotations
 
 import base64
@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 GENESIS = "0" * 64
+SEPARATOR = b"\x1f"  # cannot occur in stream names, type names or canonical JSON
 
 
 def canonical_json(value: Any) -> bytes:
@@ -23,22 +24,14 @@ def chain_hash(
     event_id: str,
     type: str,
     schema_version: int,
-    data: dict,
+    data_json: bytes,
     sealed_personal: bytes | None,
     subject_id: str | None,
-    metadata: dict,
+    metadata_json: bytes,
     recorded_at: datetime,
 ) -> str:
-    body = {
-        "stream": stream,
-        "version": version,
-        "event_id": event_id,
-        "type": type,
-        "schema_version": schema_version,
-        "data": data,
-        "personal": base64.b64encode(sealed_personal).decode() if sealed_personal else None,
-        "subject_id": subject_id,
-        "metadata": metadata,
-        "recorded_at": recorded_at.isoformat(),
-    }
-    return hashlib.sha256(prev_hash.encode() + canonical_json(body)).hexdigest()
+    """`data_json` and `metadata_json` are canonical_json() of what is stored."""
+    parts = (prev_hash.encode(), stream.encode(), str(version).encode(), event_id.encode(), type.encode(),
+             str(schema_version).encode(), data_json, base64.b64encode(sealed_personal) if sealed_personal else b"",
+             (subject_id or "").encode(), metadata_json, recorded_at.isoformat().encode())
+    return hashlib.sha256(SEPARATOR.join(parts)).hexdigest()

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from services.common.personal_data import SubjectErased
 
-from .hashing import GENESIS, chain_hash
+from .hashing import GENESIS, canonical_json, chain_hash
 from .model import ANY_VERSION, AppendResult, CommandIdReused, RecordedEvent, StreamHead, WrongExpectedVersion
 from .port import EventStore
 
@@ -55,9 +55,9 @@ class InMemoryEventStore(EventStore):
                 subject = str(e.subject_id) if e.subject_id else None
                 prev_hash = chain_hash(
                     prev_hash, stream=stream, version=current + i, event_id=str(e.event_id), type=e.type,
-                    schema_version=e.schema_version, data=e.data,
-                    sealed_personal=repr(sorted(e.personal.items())).encode() if e.personal else None,
-                    subject_id=subject, metadata=meta, recorded_at=at,
+                    schema_version=e.schema_version, data_json=canonical_json(e.data),
+                    sealed_personal=canonical_json(e.personal) if e.personal else None,
+                    subject_id=subject, metadata_json=canonical_json(meta), recorded_at=at,
                 )
                 recorded.append(RecordedEvent(
                     len(self._events) + i, stream, current + i, e.event_id, e.type, e.schema_version,

@@ -8,9 +8,7 @@ A rolled-back append leaves a hole in positions, never a skipped event.
 """
 from __future__ import annotations
 
-import json
 import time
-import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
@@ -20,7 +18,7 @@ import psycopg2.extras
 from services.common.db import Database, advisory_key
 from services.common.personal_data import KeyVault
 
-from .hashing import GENESIS, chain_hash
+from .hashing import GENESIS, canonical_json, chain_hash
 from .model import (
     ANY_VERSION,
     AppendResult,
@@ -113,9 +111,10 @@ class PostgresEventStore(EventStore):
                             tuple(events), duplicate=True)
 
     def _rows(self, cur, stream, version, prev_hash, events: Sequence[NewEvent], metadata: Metadata):
+        """Rows to insert, each with the RecordedEvent it becomes (position filled in on insert)."""
         meta = metadata.as_dict()
-        rows = []
-        keys: dict[uuid.UUID, bytes] = {}
+        meta_json = canonical_json(meta)
+        rows, keys = [], {}
         for e in events:
             version += 1
             recorded_at = datetime.now(UTC)
@@ -127,32 +126,36 @@ class PostgresEventStore(EventStore):
                     keys[e.subject_id] = self.vault.key_for(cur, e.subject_id)
                 sealed = self.vault.cipher.seal(keys[e.subject_id], e.event_id, e.personal)
             subject = str(e.subject_id) if e.subject_id else None
+            data_json = canonical_json(e.data)
             prev_hash = chain_hash(
                 prev_hash, stream=stream, version=version, event_id=str(e.event_id), type=e.type,
-                schema_version=e.schema_version, data=e.data, sealed_personal=sealed,
-                subject_id=subject, metadata=meta, recorded_at=recorded_at,
+                schema_version=e.schema_version, data_json=data_json, sealed_personal=sealed,
+                subject_id=subject, metadata_json=meta_json, recorded_at=recorded_at,
             )
-            rows.append((stream, category_of(stream), version, e.event_id, e.type, e.schema_version,
-                         json.dumps(e.data, ensure_ascii=False), sealed, subject, json.dumps(meta, ensure_ascii=False),
-                         recorded_at, prev_hash))
+            row = (stream, category_of(stream), version, e.event_id, e.type, e.schema_version, data_json.decode(),
+                   sealed, subject, meta_json.decode(), recorded_at, prev_hash)
+            rest = (stream, version, e.event_id, e.type, e.schema_version, e.data, e.personal, e.subject_id, meta,
+                    recorded_at, prev_hash)  # a RecordedEvent once its position is known
+            rows.append((row, rest))
         return rows
 
     def _insert(self, cur, rows) -> list[RecordedEvent]:
         if not rows:
             return []
         try:
-            result = psycopg2.extras.execute_values(
+            positions = psycopg2.extras.execute_values(
                 cur,
                 "INSERT INTO events (stream, category, version, event_id, type, schema_version, data, personal,"
-                " subject_id, metadata, recorded_at, hash) VALUES %s RETURNING " + _COLUMNS,
-                rows,
+                " subject_id, metadata, recorded_at, hash) VALUES %s RETURNING position",
+                [row for row, _ in rows],
                 template="(%s, %s, %s, %s, %s, %s, %s::jsonb, %s, %s::uuid, %s::jsonb, %s, %s)",
                 page_size=len(rows),
                 fetch=True,
             )
         except psycopg2.errors.UniqueViolation as exc:  # only reachable if someone bypasses the lock
-            raise WrongExpectedVersion(rows[0][0], rows[0][2] - 1, -1) from exc
-        return self._decode(cur, sorted(result, key=lambda r: r[0]))
+            raise WrongExpectedVersion(rows[0][0][0], rows[0][0][2] - 1, -1) from exc
+        # identity values are drawn in row order within one INSERT
+        return [RecordedEvent(p, *rest) for (_, rest), (p,) in zip(rows, sorted(positions), strict=True)]
 
     # -- reading --------------------------------------------------------------------------------
     def read_stream(self, stream, from_version=1, limit=1000):

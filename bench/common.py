@@ -1,0 +1,89 @@
+"""What every benchmark shares: a throw-away database, fresh schemas, timing and reporting.
+Each figure is printed beside a baseline measured in the same run on the same machine."""
+from __future__ import annotations
+
+import json
+import statistics
+import time
+import uuid
+from contextlib import contextmanager
+
+import psycopg2
+
+from services.common.config import Settings
+
+ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+BENCH_DB = "kentra_bench"
+AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
+
+
+def bench_settings(prefix: str) -> Settings:
+    conn = psycopg2.connect(ADMIN_URL)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (BENCH_DB,))
+        if cur.fetchone() is None:
+            cur.execute(f"CREATE DATABASE {BENCH_DB} ENCODING 'UTF8' TEMPLATE template0")
+    conn.close()
+    return Settings.from_env({"KENTRA_DATABASE_URL": ADMIN_URL.rsplit("/", 1)[0] + "/" + BENCH_DB,
+                              "KENTRA_AMQP_URI": AMQP_URI, "KENTRA_SCHEMA_PREFIX": prefix})
+
+
+@contextmanager
+def scratch(name: str):
+    """Settings whose schemas are dropped afterwards."""
+    prefix = f"b{uuid.uuid4().hex[:6]}_"
+    settings = bench_settings(prefix)
+    try:
+        yield settings
+    finally:
+        conn = psycopg2.connect(settings.database_url)
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE %s", (prefix + "%",))
+            for (schema,) in cur.fetchall():
+                cur.execute(f'DROP SCHEMA "{schema}" CASCADE')
+                cur.execute(f'DROP OWNED BY "kentra_{schema}"')
+                cur.execute(f'DROP ROLE "kentra_{schema}"')
+        conn.close()
+
+
+def contact_payload(i: int) -> dict:
+    """About 100 bytes, shaped like an intake contact."""
+    return {"site": "MU-KALAMATA", "municipality_code": "9258", "channel": "mobile_unit_visit",
+            "occurred_on": "2026-11-20", "staff_id": f"sw-{i % 7}", "seq": i}
+
+
+def payload_json(i: int) -> str:
+    return json.dumps(contact_payload(i))
+
+
+def timed(fn) -> float:
+    started = time.perf_counter()
+    fn()
+    return time.perf_counter() - started
+
+
+def median_rate(count: int, seconds: list[float]) -> float:
+    return count / statistics.median(seconds)
+
+
+RESULTS: list[dict] = []
+
+
+def report(name: str, value: float, unit: str, baseline: float | None = None, baseline_name: str = "",
+           target: float | None = None) -> None:
+    line = f"{name}: {value:,.0f} {unit}"
+    row = {"name": name, "value": value, "unit": unit}
+    if baseline:
+        ratio = value / baseline
+        line += f" ({baseline_name} {baseline:,.0f} {unit}) ratio {ratio:.2f}"
+        row.update(baseline=baseline, baseline_name=baseline_name, ratio=ratio)
+        if target is not None:
+            line += f" [target >= {target}] {'OK' if ratio >= target else 'MISSED'}"
+            row.update(target=target, met=ratio >= target)
+    elif target is not None:
+        line += f" [target >= {target:,.0f}] {'OK' if value >= target else 'MISSED'}"
+        row.update(target=target, met=value >= target)
+    RESULTS.append(row)
+    print(line, flush=True)
