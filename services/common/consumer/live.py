@@ -7,12 +7,12 @@ redelivers it, and `handle` skips what was already applied.
 """
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
 
 import kombu
+import orjson
 
 from contracts.envelope import exchange_name
 from services.common import metrics
@@ -91,8 +91,8 @@ class LiveConsumer:
         for m in messages:
             source = m.delivery_info.get("exchange", "").removesuffix(".events")
             try:
-                by_source.setdefault(source, []).append(json.loads(m.body))
-            except ValueError as exc:
+                by_source.setdefault(source, []).append(orjson.loads(m.body))
+            except orjson.JSONDecodeError as exc:
                 self._reject_raw(source, m.body, exc)
         for source, envelopes in by_source.items():
             self.consumer.handle(source, envelopes, live=True)

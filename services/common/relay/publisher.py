@@ -5,14 +5,25 @@ so one round trip covers hundreds of events (a confirm per message would cap us 
 """
 from __future__ import annotations
 
-import json
 import logging
+from typing import NamedTuple
 
 import kombu
+import orjson
 
 from contracts.envelope import exchange_name
 
 log = logging.getLogger(__name__)
+
+
+class Message(NamedTuple):
+    routing_key: str
+    message_id: str
+    body: bytes  # the envelope as UTF-8 JSON; source and position travel inside it
+
+
+def encode(envelope: dict) -> Message:
+    return Message(envelope["type"], envelope["event_id"], orjson.dumps(envelope))  # UTF-8, Greek intact
 
 
 class BatchPublisher:
@@ -31,20 +42,12 @@ class BatchPublisher:
             self._producer = kombu.Producer(channel, exchange=self.exchange)
         return self._producer
 
-    def publish(self, envelopes: list[dict]) -> None:
+    def publish(self, messages: list[Message]) -> None:
         producer = self._connect()
         try:
-            for env in envelopes:
-                producer.publish(
-                    json.dumps(env, ensure_ascii=False),
-                    routing_key=env["type"],
-                    content_type="application/json",
-                    content_encoding="utf-8",
-                    delivery_mode=2,
-                    message_id=env["event_id"],
-                    headers={"source": self.source, "position": env["position"]},
-                    retry=False,
-                )
+            for m in messages:
+                producer.publish(m.body, routing_key=m.routing_key, content_type="application/json",
+                                 content_encoding="utf-8", delivery_mode=2, message_id=m.message_id, retry=False)
             producer.channel.tx_commit()
         except Exception:
             self.close()  # a half-sent transaction is discarded by the broker with the channel

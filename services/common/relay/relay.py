@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import select
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 from contracts.envelope import to_message
@@ -17,7 +18,7 @@ from services.common.backoff import Backoff
 from services.common.db import TRANSIENT_ERRORS, Database
 from services.common.eventstore.postgres import PostgresEventStore
 
-from .publisher import BatchPublisher
+from .publisher import BatchPublisher, encode
 
 log = logging.getLogger(__name__)
 RELAY_NAME = "amqp"
@@ -46,22 +47,31 @@ class OutboxRelay:
             )
 
     def publish_pending(self) -> int:
-        """Publish everything stored after the relay's position; return how many were published."""
+        """Publish everything stored after the relay's position; return how many were published.
+        The next page is read and encoded while the broker takes the current one."""
         total, position = 0, self.position()
-        while True:
-            events = self.store.read_all(after_position=position, limit=self.batch_size)
-            self._observe(position, events)
-            if not events:
-                return total
-            envelopes, prev = [], position
-            for e in events:
-                envelopes.append(to_message(self.source, e, prev))
-                prev = e.position
-            self.publisher.publish(envelopes)
-            self._save_position(prev)
-            metrics.RELAY_PUBLISHED.labels(self.source).inc(len(events))
-            metrics.RELAY_POSITION.labels(self.source).set(prev)
-            total, position = total + len(events), prev
+        with ThreadPoolExecutor(1, thread_name_prefix=f"{self.source}-relay-read") as reader:
+            page = reader.submit(self._page, position)
+            while True:
+                events, messages = page.result()
+                self._observe(position, events)
+                if not events:
+                    return total
+                page = reader.submit(self._page, events[-1].position)
+                self.publisher.publish(messages)
+                position = events[-1].position
+                self._save_position(position)
+                metrics.RELAY_PUBLISHED.labels(self.source).inc(len(events))
+                metrics.RELAY_POSITION.labels(self.source).set(position)
+                total += len(events)
+
+    def _page(self, after: int):
+        events = self.store.read_all(after_position=after, limit=self.batch_size)
+        messages, prev = [], after
+        for e in events:
+            messages.append(encode(to_message(self.source, e, prev)))
+            prev = e.position
+        return events, messages
 
     def _observe(self, position: int, pending) -> None:
         metrics.OUTBOX_BACKLOG.labels(self.source).set(max(0, self.store.last_position() - position))
