@@ -24,15 +24,19 @@ def make_psycopg2_green() -> None:
 class EventStoreProvider(DependencyProvider):
     """Migrates the service's schema on start and hands workers its (pooled, thread-safe) store."""
 
-    def __init__(self, extra_migrations: list[Migration] | None = None, max_connections: int = 10):
+    def __init__(self, extra_migrations: list[Migration] | None = None, max_connections: int = 10,
+                 inline_projections=None):
         self.extra_migrations, self.max_connections = extra_migrations or [], max_connections
+        self.inline_projections = inline_projections  # Settings -> [callable(cursor, events)]
         self.store = self.db = None
 
     def setup(self):
         make_psycopg2_green()
         settings = Settings.from_env(_with_config(self.container.config))
+        inline = self.inline_projections(settings) if self.inline_projections else ()
         self.store, self.db = build_store(settings, self.container.service_name,
-                                          extra_migrations=self.extra_migrations, max_connections=self.max_connections)
+                                          extra_migrations=self.extra_migrations, max_connections=self.max_connections,
+                                          inline_projections=inline)
 
     def stop(self):
         if self.db is not None:
@@ -40,6 +44,16 @@ class EventStoreProvider(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return self.store
+
+
+class IndexKey(DependencyProvider):
+    """The key of the blind indexes, from the settings."""
+
+    def setup(self):
+        self.key = Settings.from_env(_with_config(self.container.config)).index_key
+
+    def get_dependency(self, worker_ctx):
+        return self.key
 
 
 class MetricsServer(DependencyProvider):

@@ -12,7 +12,7 @@ from services.common.eventstore.setup import key_vault, migrate_store, service_d
 
 
 def build_store(settings: Settings, service: str, *, extra_migrations: list[Migration] | None = None,
-                max_connections: int = 8) -> tuple[PostgresEventStore, Database]:
+                max_connections: int = 8, inline_projections=()) -> tuple[PostgresEventStore, Database]:
     """Migrate the service's schema (idempotent) and open its store as the service's role."""
     schema = settings.schema(service)
     migrate_store(settings, schema, extra_migrations)
@@ -23,4 +23,5 @@ def build_store(settings: Settings, service: str, *, extra_migrations: list[Migr
         for event_type, n in Counter(e.type for e in events).items():
             metrics.EVENTS_APPENDED.labels(service, event_type).inc(n)
 
-    return PostgresEventStore(db, key_vault(settings), upcast=upcast, on_append=observe), db
+    return PostgresEventStore(db, key_vault(settings), upcast=upcast, on_append=observe,
+                              inline_projections=inline_projections), db

@@ -92,3 +92,22 @@ def test_erasure_leaves_history_and_counts_but_no_personal_field_anywhere(regist
         assert raised.value.code in ("conflict", "erased")
     finally:
         stop.set()
+
+
+def test_a_beneficiary_is_found_by_amka_through_a_keyed_hash_and_not_after_erasure(registries, platform_settings):
+    import psycopg2
+
+    answer = registries.register_beneficiary(registration(amka="01013099997"), CONTEXT)
+    beneficiary = answer["stream"].split("-", 1)[1]
+    assert registries.find_by_amka("010130 99997") == [beneficiary]
+
+    conn = psycopg2.connect(platform_settings.database_url)
+    with conn.cursor() as cur:
+        cur.execute(f'SELECT kind, digest FROM "{platform_settings.schema("registries")}".identity_index')
+        rows = cur.fetchall()
+    assert rows and all(len(d) == 64 and "01013099997" not in d for _, d in rows)
+
+    registries.erase_personal_data({"command_id": str(uuid.uuid4()), "beneficiary_id": beneficiary,
+                                    "reason": "αίτημα", "requested_by": "dpo-1"}, {"actor": "dpo-1", "site": "KK-K"})
+    assert registries.find_by_amka("01013099997") == []
+    conn.close()

@@ -50,8 +50,12 @@ class PostgresEventStore(EventStore):
         *,
         upcast: Upcaster = _no_upcast,
         on_append: Callable[[list[RecordedEvent], float], None] | None = None,
+        inline_projections: Sequence[Callable[[object, list[RecordedEvent]], None]] = (),
     ):
         self.db, self.vault, self._upcast = db, vault, upcast
+        # run inside the append's transaction: for look-ups that must be exactly as current as the
+        # stream (a registry's identity index), never for read models (those are the consumers')
+        self._inline = tuple(inline_projections)
         self._on_append = on_append  # metrics hook: (events appended, seconds)
         self.notify_channel = f"kentra_events_{db.schema}"
         self._append_lock = advisory_key(f"append:{db.schema}")
@@ -71,6 +75,8 @@ class PostgresEventStore(EventStore):
                 raise WrongExpectedVersion(stream, expected_version, current)
             rows = self._rows(cur, stream, current, head.hash if head else GENESIS, events, metadata)
             recorded = self._insert(cur, rows)
+            for project in self._inline:
+                project(cur, recorded)
             if forget_subject is not None:
                 self.vault.forget(cur, forget_subject)
             if metadata.command_id:

@@ -6,8 +6,9 @@ import uuid
 from nameko.rpc import rpc
 
 from contracts.registries import ErasePersonalDataSchema, RegisterBeneficiarySchema
-from services.common.nameko_support import EventStoreProvider, MetricsServer, ServesItsHistory
+from services.common.nameko_support import EventStoreProvider, IndexKey, MetricsServer, ServesItsHistory
 from services.common.rpc_commands import answer, command_metadata, rejects_bad_commands
+from services.registries.adapters.identity_index import AMKA, MIGRATIONS, IdentityIndex
 from services.registries.application.beneficiaries import Beneficiaries
 from services.registries.domain.beneficiary import ErasePersonalData, RegisterBeneficiary
 
@@ -16,8 +17,15 @@ BENEFICIARY_IDS = uuid.UUID("5d1c9a8e-0b7f-4c61-9a52-6f3c2e1d4b70")
 
 class RegistriesService(ServesItsHistory):
     name = "registries"
-    store = EventStoreProvider()
+    store = EventStoreProvider(extra_migrations=MIGRATIONS,
+                               inline_projections=lambda settings: [IdentityIndex(settings.index_key)])
+    index_key = IndexKey()
     metrics = MetricsServer()
+
+    @rpc
+    def find_by_amka(self, amka: str) -> list[str]:
+        """Beneficiary ids registered with this AMKA (looked up by keyed hash, never in clear)."""
+        return IdentityIndex(self.index_key).find(self.store.db, AMKA, amka)
 
     @rpc
     @rejects_bad_commands
