@@ -8,9 +8,8 @@ import time
 import uuid
 from contextlib import contextmanager
 
-import psycopg2
-
 from services.common.config import Settings
+from services.common.db import drop_platform, ensure_database
 
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 BENCH_DB = "kentra_bench"
@@ -18,14 +17,7 @@ AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
 
 
 def bench_settings(prefix: str) -> Settings:
-    conn = psycopg2.connect(ADMIN_URL)
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (BENCH_DB,))
-        if cur.fetchone() is None:
-            cur.execute(f"CREATE DATABASE {BENCH_DB} ENCODING 'UTF8' TEMPLATE template0")
-    conn.close()
-    return Settings.from_env({"KENTRA_DATABASE_URL": ADMIN_URL.rsplit("/", 1)[0] + "/" + BENCH_DB,
+    return Settings.from_env({"KENTRA_DATABASE_URL": ensure_database(ADMIN_URL, BENCH_DB),
                               "KENTRA_AMQP_URI": AMQP_URI, "KENTRA_SCHEMA_PREFIX": prefix})
 
 
@@ -37,15 +29,7 @@ def scratch(name: str):
     try:
         yield settings
     finally:
-        conn = psycopg2.connect(settings.database_url)
-        conn.autocommit = True
-        with conn.cursor() as cur:
-            cur.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE %s", (prefix + "%",))
-            for (schema,) in cur.fetchall():
-                cur.execute(f'DROP SCHEMA "{schema}" CASCADE')
-                cur.execute(f'DROP OWNED BY "kentra_{schema}"')
-                cur.execute(f'DROP ROLE "kentra_{schema}"')
-        conn.close()
+        drop_platform(settings.database_url, prefix)
 
 
 def contact_payload(i: int) -> dict:

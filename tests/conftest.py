@@ -9,6 +9,7 @@ import psycopg2
 import pytest
 
 from services.common.config import Settings
+from services.common.db import ensure_database
 from services.common.eventstore.postgres import PostgresEventStore
 from services.common.eventstore.setup import key_vault, migrate_store, service_database
 
@@ -28,14 +29,7 @@ def pytest_addoption(parser):
 
 @pytest.fixture(scope="session")
 def database_url() -> str:
-    conn = psycopg2.connect(ADMIN_URL)
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (TEST_DATABASE,))
-        if cur.fetchone() is None:
-            cur.execute(f'CREATE DATABASE "{TEST_DATABASE}" ENCODING \'UTF8\' TEMPLATE template0')
-    conn.close()
-    return ADMIN_URL.rsplit("/", 1)[0] + "/" + TEST_DATABASE
+    return ensure_database(ADMIN_URL, TEST_DATABASE)
 
 
 @pytest.fixture

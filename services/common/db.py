@@ -144,3 +144,34 @@ def advisory_key(name: str) -> int:
 
 
 MIGRATION_LOCK = advisory_key("kentra:migrations")
+
+
+def ensure_database(admin_url: str, name: str) -> str:
+    """Create database `name` (UTF-8) on the server of `admin_url` if missing; return its URL."""
+    conn = psycopg2.connect(admin_url)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+        if cur.fetchone() is None:
+            cur.execute(sql.SQL("CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0").format(sql.Identifier(name)))
+    conn.close()
+    return admin_url.rsplit("/", 1)[0] + "/" + name
+
+
+def drop_platform(admin_url: str, schema_prefix: str) -> None:
+    """Remove every schema with this prefix and its service role: a test's or a benchmark's
+    platform, or a second demo. Never called with an empty prefix."""
+    if not schema_prefix:
+        raise ValueError("refusing to drop every schema: give a prefix")
+    conn = psycopg2.connect(admin_url)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE %s", (schema_prefix + "%",))
+        for (schema,) in cur.fetchall():
+            role = sql.Identifier(f"kentra_{schema}")
+            cur.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
+            cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (f"kentra_{schema}",))
+            if cur.fetchone():
+                cur.execute(sql.SQL("DROP OWNED BY {}").format(role))
+                cur.execute(sql.SQL("DROP ROLE {}").format(role))
+    conn.close()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import threading
 import uuid
 
-import psycopg2
 import pytest
 
 from services.common.config import Settings
+from services.common.db import drop_platform
 from services.common.relay import OutboxRelay
 from services.common.relay.publisher import BatchPublisher
 from services.common.runtime import build_store
@@ -20,15 +20,7 @@ def platform_config(rabbit_config, database_url):
     config = {**rabbit_config, "KENTRA_DATABASE_URL": database_url, "KENTRA_SCHEMA_PREFIX": prefix,
               "METRICS_PORT": 0}
     yield config
-    conn = psycopg2.connect(database_url)
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE %s", (prefix + "%",))
-        for (schema,) in cur.fetchall():
-            cur.execute(f'DROP SCHEMA "{schema}" CASCADE')
-            cur.execute(f'DROP OWNED BY "kentra_{schema}"')
-            cur.execute(f'DROP ROLE "kentra_{schema}"')
-    conn.close()
+    drop_platform(database_url, prefix)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ from __future__ import annotations
 import threading
 import uuid
 
-import psycopg2
 import pytest
 
 from services.common.config import Settings
@@ -11,6 +10,7 @@ from services.common.consumer import Consumer
 from services.common.consumer.live import LiveConsumer
 from services.common.consumer.setup import open_read_model
 from services.common.consumer.sources import StoreEventSource
+from services.common.db import drop_platform
 from services.common.runtime import build_store
 from tests.support.projections import Roster
 
@@ -19,15 +19,7 @@ from tests.support.projections import Roster
 def schema_prefix(database_url):
     prefix = f"f{uuid.uuid4().hex[:8]}_"
     yield prefix
-    conn = psycopg2.connect(database_url)
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE %s", (prefix + "%",))
-        for (schema,) in cur.fetchall():
-            cur.execute(f'DROP SCHEMA "{schema}" CASCADE')
-            cur.execute(f'DROP OWNED BY "kentra_{schema}"')
-            cur.execute(f'DROP ROLE "kentra_{schema}"')
-    conn.close()
+    drop_platform(database_url, prefix)
 
 
 def settings_for(database_url, amqp_uri, prefix) -> Settings:
