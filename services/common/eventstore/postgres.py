@@ -121,9 +121,9 @@ class PostgresEventStore(EventStore):
         meta = metadata.as_dict()
         meta_json = canonical_json(meta)
         rows, keys = [], {}
+        recorded_at = datetime.now(UTC)  # one instant for events that commit together
         for e in events:
             version += 1
-            recorded_at = datetime.now(UTC)
             sealed = None
             if e.personal:
                 if e.subject_id is None:
@@ -223,11 +223,12 @@ class PostgresEventStore(EventStore):
                     erased = True
                 else:
                     personal = self.vault.cipher.open(key, event_id, bytes(sealed))
-            personal_keys = set(personal or ())
-            schema_version, merged = self._upcast(type_, schema_version, {**data, **(personal or {})})
-            data = {k: v for k, v in merged.items() if k not in personal_keys}
-            if personal is not None:
-                personal = {k: merged[k] for k in personal_keys if k in merged}
+            if personal is None:
+                schema_version, data = self._upcast(type_, schema_version, data)
+            else:  # upcasters see the whole event; the personal fields stay apart afterwards
+                schema_version, merged = self._upcast(type_, schema_version, {**data, **personal})
+                data = {k: v for k, v in merged.items() if k not in personal}
+                personal = {k: merged[k] for k in personal if k in merged}
             out.append(RecordedEvent(position, stream, version, event_id, type_, schema_version, data, personal,
                                      subject, metadata, recorded_at, hash_, erased))
         return out

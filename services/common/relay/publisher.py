@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from typing import NamedTuple
 
+import amqp
 import kombu
 import orjson
 
@@ -43,12 +44,15 @@ class BatchPublisher:
         return self._producer
 
     def publish(self, messages: list[Message]) -> None:
-        producer = self._connect()
+        channel = self._connect().channel
+        exchange = self.exchange.name
         try:
             for m in messages:
-                producer.publish(m.body, routing_key=m.routing_key, content_type="application/json",
-                                 content_encoding="utf-8", delivery_mode=2, message_id=m.message_id, retry=False)
-            producer.channel.tx_commit()
+                # straight to the AMQP channel: kombu's Producer wrapper costs more than the publish
+                channel.basic_publish(amqp.Message(m.body, content_type="application/json", content_encoding="utf-8",
+                                                   delivery_mode=2, message_id=m.message_id),
+                                      exchange=exchange, routing_key=m.routing_key)
+            channel.tx_commit()
         except Exception:
             self.close()  # a half-sent transaction is discarded by the broker with the channel
             raise
