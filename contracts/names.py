@@ -7,3 +7,9 @@ PERSONAL_DATA_ERASED = "PersonalDataErased"
 
 # intake
 CONTACT_RECORDED = "ContactRecorded"
+CONSENT_RECORDED = "ConsentRecorded"
+CONSENT_WITHDRAWN = "ConsentWithdrawn"
+SERVICE_DELIVERED = "ServiceDelivered"
+CASE_CLOSED = "CaseClosed"
+CASE_REOPENED = "CaseReopened"
+CASE_TRANSFERRED = "CaseTransferred"
