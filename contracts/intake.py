@@ -4,11 +4,23 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from contracts.base import CommandContract, EventContract, StrictSchema, Text, personal
-from contracts.names import CONTACT_RECORDED
+from contracts.names import (
+    CASE_CLOSED,
+    CASE_REOPENED,
+    CASE_TRANSFERRED,
+    CONSENT_RECORDED,
+    CONSENT_WITHDRAWN,
+    CONTACT_RECORDED,
+    SERVICE_DELIVERED,
+)
 from contracts.registries import MUNICIPALITY_CODE, SITE
 
 SOURCE = "intake"
 CHANNELS = ("centre", "mobile_unit_visit", "home_visit", "phone")
+SERVICES = ("information", "minimum_income_application", "psychosocial_counselling", "learning_support",
+            "goods_distributed", "legal_information", "vocational_guidance", "help_to_enrol")
+RECIPIENT = validate.Regexp(r"^[A-Z0-9][A-Z0-9-]{1,60}$", error="an agency or centre code, e.g. OAED-KALAMATA")
+REASON = validate.Length(min=1, max=1000)
 
 
 class ContactRecordedV1(StrictSchema):
@@ -38,14 +50,86 @@ def upcast_contact_v1_to_v2(payload: dict) -> dict:
     return {**payload, "channel": "mobile_unit_visit" if by_mobile_unit else "centre"}
 
 
-class RecordContactSchema(ContactRecordedV2):
-    command_id = fields.String(required=True, validate=validate.Length(min=8, max=100))
-    expected_version = fields.Integer(required=True, validate=validate.Range(min=0))
+class ServiceDeliveredV1(StrictSchema):
+    beneficiary_id = fields.UUID(required=True)
+    occurred_on = fields.Date(required=True)
+    service = fields.String(required=True, validate=validate.OneOf(SERVICES))
+    site = fields.String(required=True, validate=SITE)
+    staff_id = fields.String(required=True)
+    notes = personal(Text(allow_none=True, load_default=None, validate=validate.Length(max=4000)))
 
+
+class ConsentRecordedV1(StrictSchema):
+    beneficiary_id = fields.UUID(required=True)
+    recipient = fields.String(required=True, validate=RECIPIENT)
+    purpose = Text(required=True, validate=validate.Length(min=1, max=200))
+    given_on = fields.Date(required=True)
+    until = fields.Date(allow_none=True, load_default=None)
+
+
+class ConsentWithdrawnV1(StrictSchema):
+    beneficiary_id = fields.UUID(required=True)
+    recipient = fields.String(required=True, validate=RECIPIENT)
+    withdrawn_on = fields.Date(required=True)
+
+
+class CaseClosedV1(StrictSchema):
+    beneficiary_id = fields.UUID(required=True)
+    closed_on = fields.Date(required=True)
+    reason = personal(Text(required=True, validate=REASON))  # free text may tell about the person
+
+
+class CaseReopenedV1(StrictSchema):
+    beneficiary_id = fields.UUID(required=True)
+    reopened_on = fields.Date(required=True)
+    reason = personal(Text(required=True, validate=REASON))
+
+
+class TransferFields(StrictSchema):
+    beneficiary_id = fields.UUID(required=True)
+    to_site = fields.String(required=True, validate=SITE)
+    transferred_on = fields.Date(required=True)
+    reason = personal(Text(required=True, validate=REASON))
+
+
+class CaseTransferredV1(TransferFields):
+    from_site = fields.String(allow_none=True, load_default=None)  # decided from the case, not sent
+
+
+def command_schema(event_schema, name: str, expected_version: bool = True):
+    """A command carries its event's fields, a client-made command_id and the version it saw."""
+    extra = {"command_id": fields.String(required=True, validate=validate.Length(min=8, max=100))}
+    if expected_version:
+        extra["expected_version"] = fields.Integer(required=True, validate=validate.Range(min=0))
+    return type(name, (event_schema,), extra)
+
+
+RecordContactSchema = command_schema(ContactRecordedV2, "RecordContactSchema")
+RecordServiceSchema = command_schema(ServiceDeliveredV1, "RecordServiceSchema")
+RecordConsentSchema = command_schema(ConsentRecordedV1, "RecordConsentSchema")
+WithdrawConsentSchema = command_schema(ConsentWithdrawnV1, "WithdrawConsentSchema")
+CloseCaseSchema = command_schema(CaseClosedV1, "CloseCaseSchema")
+ReopenCaseSchema = command_schema(CaseReopenedV1, "ReopenCaseSchema")
+TransferCaseSchema = command_schema(TransferFields, "TransferCaseSchema")
 
 EVENTS = [
+    EventContract(SERVICE_DELIVERED, SOURCE, 1, ServiceDeliveredV1, "A service delivered to a beneficiary."),
+    EventContract(CONSENT_RECORDED, SOURCE, 1, ConsentRecordedV1,
+                  "The beneficiary agreed that their data be shared with a recipient, for a purpose, until a date."),
+    EventContract(CONSENT_WITHDRAWN, SOURCE, 1, ConsentWithdrawnV1, "Sharing with that recipient stops from now."),
+    EventContract(CASE_CLOSED, SOURCE, 1, CaseClosedV1, "The case was closed; nothing new until it is reopened."),
+    EventContract(CASE_REOPENED, SOURCE, 1, CaseReopenedV1, "A closed case was opened again."),
+    EventContract(CASE_TRANSFERRED, SOURCE, 1, CaseTransferredV1, "Another centre now holds the case."),
     EventContract(CONTACT_RECORDED, SOURCE, 2, ContactRecordedV2,
                   "A contact with a beneficiary: at the centre, a mobile unit visit, a home visit or by phone.",
                   history={1: ContactRecordedV1}, upcasters={1: upcast_contact_v1_to_v2}),
 ]
-COMMANDS = [CommandContract("RecordContact", SOURCE, RecordContactSchema, "Record a contact on the case.")]
+COMMANDS = [
+    CommandContract("RecordContact", SOURCE, RecordContactSchema, "Record a contact on the case."),
+    CommandContract("RecordService", SOURCE, RecordServiceSchema, "Record a service delivered."),
+    CommandContract("RecordConsent", SOURCE, RecordConsentSchema, "Record consent to share with a recipient."),
+    CommandContract("WithdrawConsent", SOURCE, WithdrawConsentSchema, "Withdraw consent for a recipient."),
+    CommandContract("CloseCase", SOURCE, CloseCaseSchema, "Close the case."),
+    CommandContract("ReopenCase", SOURCE, ReopenCaseSchema, "Reopen a closed case."),
+    CommandContract("TransferCase", SOURCE, TransferCaseSchema, "Transfer the case to another centre."),
+]

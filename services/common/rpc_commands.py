@@ -3,6 +3,7 @@ run the use case, answer with what was stored, and raise errors a client can tel
 from __future__ import annotations
 
 import functools
+import json
 
 from marshmallow import ValidationError
 from nameko.exceptions import deserialize_to_instance
@@ -17,8 +18,12 @@ class CommandRejected(Exception):
     """Raised across RPC as itself (not a bare RemoteError): `code` and `details` survive the trip.
     Codes: invalid (422), not_found (404), conflict (409), rule_violated (422), erased (410)."""
 
-    def __init__(self, code: str, message: str, details: dict | None = None):
-        super().__init__(code, message, details or {})
+    def __init__(self, code: str, message: str, details: dict | str | None = None):
+        # nameko turns every scalar in exception args into a string: the details travel as one
+        # JSON string, so a version comes back a number and a list of field errors a list
+        if isinstance(details, str):
+            details = json.loads(details)
+        super().__init__(code, message, json.dumps(details or {}, ensure_ascii=False, default=str))
         self.code, self.message, self.details = code, message, details or {}
 
 

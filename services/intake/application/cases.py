@@ -1,4 +1,4 @@
-"""Use cases on a beneficiary's case stream."""
+"""Use cases on a beneficiary's case stream: every command runs the same way."""
 from __future__ import annotations
 
 import dataclasses
@@ -10,14 +10,15 @@ from services.common.eventstore import AppendResult, EventStore, Metadata, strea
 from services.intake.domain import case
 
 _encode = encoder()
-_decider = sys.modules[case.__name__]
+_decider = sys.modules[case.__name__]  # the module is the decider: initial, evolve, decide
 
 
 class Cases:
     def __init__(self, store: EventStore):
         self.store = store
 
-    def record_contact(self, command: case.RecordContact, metadata: Metadata, expected_version: int) -> AppendResult:
+    def run(self, command, metadata: Metadata, expected_version: int) -> AppendResult:
+        """Decide on the case as the client saw it (`expected_version`): a stale client gets a conflict."""
         stream = stream_name(case.CATEGORY, command.beneficiary_id)
         return execute(self.store, stream, _decider, command, metadata,
                        {**dataclasses.asdict(command), "expected_version": expected_version}, _encode,

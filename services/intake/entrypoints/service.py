@@ -1,13 +1,13 @@
-"""The intake service over nameko."""
+"""The intake service over nameko: one RPC per case command, each validated by its contract."""
 from __future__ import annotations
 
 from nameko.rpc import rpc
 
-from contracts.intake import RecordContactSchema
+from contracts import intake as contract
 from services.common.nameko_support import EventStoreProvider, MetricsServer, ServesItsHistory
 from services.common.rpc_commands import answer, command_metadata, rejects_bad_commands
 from services.intake.application.cases import Cases
-from services.intake.domain.case import RecordContact
+from services.intake.domain import case
 
 
 class IntakeService(ServesItsHistory):
@@ -15,11 +15,43 @@ class IntakeService(ServesItsHistory):
     store = EventStoreProvider()
     metrics = MetricsServer()
 
+    def _run(self, schema, command_class, command: dict, context: dict) -> dict:
+        fields = schema().load(command)
+        command_id, expected = fields.pop("command_id"), fields.pop("expected_version")
+        metadata = command_metadata(context, command_id)
+        return answer(Cases(self.store).run(command_class(**fields), metadata, expected))
+
     @rpc
     @rejects_bad_commands
     def record_contact(self, command: dict, context: dict) -> dict:
-        fields = RecordContactSchema().load(command)
-        command_id, expected = fields.pop("command_id"), fields.pop("expected_version")
-        metadata = command_metadata(context, command_id)
-        result = Cases(self.store).record_contact(RecordContact(**fields), metadata, expected)
-        return answer(result)
+        return self._run(contract.RecordContactSchema, case.RecordContact, command, context)
+
+    @rpc
+    @rejects_bad_commands
+    def record_service(self, command: dict, context: dict) -> dict:
+        return self._run(contract.RecordServiceSchema, case.RecordService, command, context)
+
+    @rpc
+    @rejects_bad_commands
+    def record_consent(self, command: dict, context: dict) -> dict:
+        return self._run(contract.RecordConsentSchema, case.RecordConsent, command, context)
+
+    @rpc
+    @rejects_bad_commands
+    def withdraw_consent(self, command: dict, context: dict) -> dict:
+        return self._run(contract.WithdrawConsentSchema, case.WithdrawConsent, command, context)
+
+    @rpc
+    @rejects_bad_commands
+    def close_case(self, command: dict, context: dict) -> dict:
+        return self._run(contract.CloseCaseSchema, case.CloseCase, command, context)
+
+    @rpc
+    @rejects_bad_commands
+    def reopen_case(self, command: dict, context: dict) -> dict:
+        return self._run(contract.ReopenCaseSchema, case.ReopenCase, command, context)
+
+    @rpc
+    @rejects_bad_commands
+    def transfer_case(self, command: dict, context: dict) -> dict:
+        return self._run(contract.TransferCaseSchema, case.TransferCase, command, context)
