@@ -5,12 +5,17 @@ from marshmallow import fields, validate
 
 from contracts.base import CommandContract, EventContract, StrictSchema, Text, personal
 from contracts.names import (
+    ACTION_PLAN_CLOSED,
+    ACTION_PLAN_OPENED,
+    ACTION_STEP_ADDED,
+    ACTION_STEP_DONE,
     CASE_CLOSED,
     CASE_REOPENED,
     CASE_TRANSFERRED,
     CONSENT_RECORDED,
     CONSENT_WITHDRAWN,
     CONTACT_RECORDED,
+    NEEDS_ASSESSED,
     SERVICE_DELIVERED,
 )
 from contracts.registries import MUNICIPALITY_CODE, SITE
@@ -21,6 +26,11 @@ SERVICES = ("information", "minimum_income_application", "psychosocial_counselli
             "goods_distributed", "legal_information", "vocational_guidance", "help_to_enrol")
 RECIPIENT = validate.Regexp(r"^[A-Z0-9][A-Z0-9-]{1,60}$", error="an agency or centre code, e.g. OAED-KALAMATA")
 REASON = validate.Length(min=1, max=1000)
+# the groups the centres prioritise (domain.md) and the ESF+ breakdowns
+VULNERABLE_GROUPS = ("poverty", "child_exclusion", "minimum_income", "roma", "long_term_unemployed", "disability",
+                     "refugee_or_asylum_seeker", "third_country_national", "elderly", "homeless")
+LABOUR_STATUS = ("employed", "unemployed", "long_term_unemployed", "inactive")
+ISCED = ("0-2", "3-4", "5-8")
 
 
 class ContactRecordedV1(StrictSchema):
@@ -96,6 +106,53 @@ class CaseTransferredV1(TransferFields):
     from_site = fields.String(allow_none=True, load_default=None)  # decided from the case, not sent
 
 
+class NeedsAssessedV1(StrictSchema):
+    """What the ESF+ indicators need. Special-category data (health, disability, ethnicity such as
+    Roma) and everything else about the person is personal: sealed, erasable."""
+
+    beneficiary_id = fields.UUID(required=True)
+    assessed_on = fields.Date(required=True)
+    groups = personal(fields.List(fields.String(validate=validate.OneOf(VULNERABLE_GROUPS)), required=True))
+    needs = personal(fields.List(Text(validate=validate.Length(min=1, max=200)), required=True))
+    household_size = personal(fields.Integer(required=True, validate=validate.Range(min=1, max=30)))
+    labour_status = personal(fields.String(required=True, validate=validate.OneOf(LABOUR_STATUS)))
+    education = personal(fields.String(required=True, validate=validate.OneOf(ISCED)))
+    disability = personal(fields.Boolean(required=True))
+    citizenship = personal(fields.String(required=True, validate=validate.Length(min=2, max=3)))
+    foreign_background = personal(fields.Boolean(required=True))
+    housing = personal(fields.String(required=True, validate=validate.Length(min=1, max=100)))
+    rural = personal(fields.Boolean(required=True))
+
+
+class ActionPlanOpenedV1(StrictSchema):
+    beneficiary_id = fields.UUID(required=True)
+    plan_id = fields.UUID(required=True)
+    opened_on = fields.Date(required=True)
+    goals = personal(Text(required=True, validate=REASON))
+
+
+class ActionStepAddedV1(StrictSchema):
+    beneficiary_id = fields.UUID(required=True)
+    plan_id = fields.UUID(required=True)
+    step_id = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    due_on = fields.Date(allow_none=True, load_default=None)
+    description = personal(Text(required=True, validate=REASON))
+
+
+class ActionStepDoneV1(StrictSchema):
+    beneficiary_id = fields.UUID(required=True)
+    plan_id = fields.UUID(required=True)
+    step_id = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    done_on = fields.Date(required=True)
+
+
+class ActionPlanClosedV1(StrictSchema):
+    beneficiary_id = fields.UUID(required=True)
+    plan_id = fields.UUID(required=True)
+    closed_on = fields.Date(required=True)
+    outcome = personal(Text(required=True, validate=REASON))
+
+
 def command_schema(event_schema, name: str, expected_version: bool = True):
     """A command carries its event's fields, a client-made command_id and the version it saw."""
     extra = {"command_id": fields.String(required=True, validate=validate.Length(min=8, max=100))}
@@ -111,6 +168,11 @@ WithdrawConsentSchema = command_schema(ConsentWithdrawnV1, "WithdrawConsentSchem
 CloseCaseSchema = command_schema(CaseClosedV1, "CloseCaseSchema")
 ReopenCaseSchema = command_schema(CaseReopenedV1, "ReopenCaseSchema")
 TransferCaseSchema = command_schema(TransferFields, "TransferCaseSchema")
+RecordNeedsAssessmentSchema = command_schema(NeedsAssessedV1, "RecordNeedsAssessmentSchema")
+OpenActionPlanSchema = command_schema(ActionPlanOpenedV1, "OpenActionPlanSchema")
+AddActionStepSchema = command_schema(ActionStepAddedV1, "AddActionStepSchema")
+MarkStepDoneSchema = command_schema(ActionStepDoneV1, "MarkStepDoneSchema")
+CloseActionPlanSchema = command_schema(ActionPlanClosedV1, "CloseActionPlanSchema")
 
 EVENTS = [
     EventContract(SERVICE_DELIVERED, SOURCE, 1, ServiceDeliveredV1, "A service delivered to a beneficiary."),
@@ -120,6 +182,11 @@ EVENTS = [
     EventContract(CASE_CLOSED, SOURCE, 1, CaseClosedV1, "The case was closed; nothing new until it is reopened."),
     EventContract(CASE_REOPENED, SOURCE, 1, CaseReopenedV1, "A closed case was opened again."),
     EventContract(CASE_TRANSFERRED, SOURCE, 1, CaseTransferredV1, "Another centre now holds the case."),
+    EventContract(NEEDS_ASSESSED, SOURCE, 1, NeedsAssessedV1, "The beneficiary's needs and situation were assessed."),
+    EventContract(ACTION_PLAN_OPENED, SOURCE, 1, ActionPlanOpenedV1, "An individual action plan was opened."),
+    EventContract(ACTION_STEP_ADDED, SOURCE, 1, ActionStepAddedV1, "A step was added to the action plan."),
+    EventContract(ACTION_STEP_DONE, SOURCE, 1, ActionStepDoneV1, "A step of the action plan was done."),
+    EventContract(ACTION_PLAN_CLOSED, SOURCE, 1, ActionPlanClosedV1, "The action plan was closed with an outcome."),
     EventContract(CONTACT_RECORDED, SOURCE, 2, ContactRecordedV2,
                   "A contact with a beneficiary: at the centre, a mobile unit visit, a home visit or by phone.",
                   history={1: ContactRecordedV1}, upcasters={1: upcast_contact_v1_to_v2}),
@@ -132,4 +199,9 @@ COMMANDS = [
     CommandContract("CloseCase", SOURCE, CloseCaseSchema, "Close the case."),
     CommandContract("ReopenCase", SOURCE, ReopenCaseSchema, "Reopen a closed case."),
     CommandContract("TransferCase", SOURCE, TransferCaseSchema, "Transfer the case to another centre."),
+    CommandContract("RecordNeedsAssessment", SOURCE, RecordNeedsAssessmentSchema, "Assess needs and situation."),
+    CommandContract("OpenActionPlan", SOURCE, OpenActionPlanSchema, "Open an individual action plan."),
+    CommandContract("AddActionStep", SOURCE, AddActionStepSchema, "Add a step to the action plan."),
+    CommandContract("MarkStepDone", SOURCE, MarkStepDoneSchema, "Mark a step of the plan done."),
+    CommandContract("CloseActionPlan", SOURCE, CloseActionPlanSchema, "Close the action plan."),
 ]

@@ -78,3 +78,35 @@ def test_an_unknown_service_type_is_refused_naming_the_field(intake):
         Case(intake)("record_service", occurred_on="2026-11-25", service="carrier pigeon", site="KK-KALAMATA",
                      staff_id="sw-1")
     assert raised.value.code == "invalid" and "service" in raised.value.details
+
+
+def test_an_action_plan_is_followed_step_by_step_and_the_assessment_is_sealed(intake, platform_settings):
+    import psycopg2
+
+    case = Case(intake)
+    case("record_needs_assessment", assessed_on="2026-11-20", groups=["minimum_income", "roma"], needs=["στέγαση"],
+         household_size=5, labour_status="long_term_unemployed", education="0-2", disability=False,
+         citizenship="GR", foreign_background=False, housing="ακατάλληλη", rural=True)
+    plan = str(uuid.uuid4())
+    case("open_action_plan", plan_id=plan, opened_on="2026-11-20", goals="ένταξη στην αγορά εργασίας")
+    case("add_action_step", plan_id=plan, step_id="cv", description="βιογραφικό σημείωμα", due_on="2026-12-01")
+    case("mark_step_done", plan_id=plan, step_id="cv", done_on="2026-11-28")
+    with pytest.raises(CommandRejected) as raised:
+        case("mark_step_done", plan_id=plan, step_id="interview", done_on="2026-11-28")
+    assert raised.value.code == "rule_violated"
+
+    conn = psycopg2.connect(platform_settings.database_url)
+    with conn.cursor() as cur:
+        cur.execute(f'SELECT data::text FROM "{platform_settings.schema("intake")}".events WHERE type = %s',
+                    ("NeedsAssessed",))
+        (stored,) = cur.fetchone()
+    conn.close()
+    assert "roma" not in stored and "disability" not in stored  # special-category data only sealed
+
+
+def test_an_assessment_naming_an_unknown_group_is_refused_naming_the_field(intake):
+    with pytest.raises(CommandRejected) as raised:
+        Case(intake)("record_needs_assessment", assessed_on="2026-11-20", groups=["aliens"], needs=[],
+                     household_size=1, labour_status="inactive", education="3-4", disability=False,
+                     citizenship="GR", foreign_background=False, housing="ok", rural=False)
+    assert raised.value.code == "invalid" and "groups" in raised.value.details

@@ -17,6 +17,8 @@ from contracts.names import (
 )
 from services.common.domain import DomainEvent, RuleViolated
 
+from . import action_plan
+
 CATEGORY = "case"
 CHANNELS = ("centre", "mobile_unit_visit", "home_visit", "phone")
 
@@ -98,6 +100,7 @@ class Case:
     closed: bool = False
     site: str | None = None  # the centre holding the case
     consents: dict[str, Consent] = field(default_factory=dict)
+    plan: action_plan.Plan | None = None  # the open individual action plan
 
     def may_share_with(self, recipient: str, on: date) -> bool:
         """Consent in force for that recipient on that day: withdrawal stops sharing from then on."""
@@ -126,7 +129,8 @@ def evolve(state: Case, event) -> Case:
         return replace(state, closed=False)
     if event.type == CASE_TRANSFERRED:
         return replace(state, site=data["to_site"])
-    return state
+    plan = action_plan.evolve_plan(state.plan, event)
+    return state if plan is state.plan else replace(state, plan=plan)
 
 
 def decide(command, state: Case) -> list[DomainEvent]:
@@ -186,6 +190,16 @@ def _reopen(command: ReopenCase, state: Case) -> list[DomainEvent]:
     return [DomainEvent(CASE_REOPENED, _payload(command))]
 
 
+def _assess(command: action_plan.RecordNeedsAssessment, state: Case) -> list[DomainEvent]:
+    _open_case(state)
+    return action_plan.assess(command)
+
+
+def _plan(command, state: Case) -> list[DomainEvent]:
+    _open_case(state)
+    return action_plan.plan_decision(command, state.plan)
+
+
 def _transfer(command: TransferCase, state: Case) -> list[DomainEvent]:
     _open_case(state)
     if command.to_site == state.site:
@@ -194,4 +208,7 @@ def _transfer(command: TransferCase, state: Case) -> list[DomainEvent]:
 
 
 DECISIONS = [(RecordContact, _contact), (RecordService, _service), (RecordConsent, _consent),
-             (WithdrawConsent, _withdraw), (CloseCase, _close), (ReopenCase, _reopen), (TransferCase, _transfer)]
+             (WithdrawConsent, _withdraw), (CloseCase, _close), (ReopenCase, _reopen), (TransferCase, _transfer),
+             (action_plan.RecordNeedsAssessment, _assess),
+             ((action_plan.OpenActionPlan, action_plan.AddActionStep, action_plan.MarkStepDone,
+               action_plan.CloseActionPlan), _plan)]

@@ -7,6 +7,7 @@ from contracts import intake as contract
 from services.common.nameko_support import EventStoreProvider, MetricsServer, ServesItsHistory
 from services.common.rpc_commands import answer, command_metadata, rejects_bad_commands
 from services.intake.application.cases import Cases
+from services.intake.domain import action_plan as plan
 from services.intake.domain import case
 
 
@@ -55,3 +56,28 @@ class IntakeService(ServesItsHistory):
     @rejects_bad_commands
     def transfer_case(self, command: dict, context: dict) -> dict:
         return self._run(contract.TransferCaseSchema, case.TransferCase, command, context)
+
+    @rpc
+    @rejects_bad_commands
+    def record_needs_assessment(self, command: dict, context: dict) -> dict:
+        return self._run(contract.RecordNeedsAssessmentSchema, plan.RecordNeedsAssessment, command, context)
+
+    @rpc
+    @rejects_bad_commands
+    def open_action_plan(self, command: dict, context: dict) -> dict:
+        return self._run(contract.OpenActionPlanSchema, plan.OpenActionPlan, command, context)
+
+    @rpc
+    @rejects_bad_commands
+    def add_action_step(self, command: dict, context: dict) -> dict:
+        return self._run(contract.AddActionStepSchema, plan.AddActionStep, command, context)
+
+    @rpc
+    @rejects_bad_commands
+    def mark_step_done(self, command: dict, context: dict) -> dict:
+        return self._run(contract.MarkStepDoneSchema, plan.MarkStepDone, command, context)
+
+    @rpc
+    @rejects_bad_commands
+    def close_action_plan(self, command: dict, context: dict) -> dict:
+        return self._run(contract.CloseActionPlanSchema, plan.CloseActionPlan, command, context)
