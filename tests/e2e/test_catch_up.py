@@ -58,10 +58,10 @@ def test_a_consumer_started_after_ten_thousand_events_ends_identical_to_the_live
         append_history(store)
         end = store.last_position()
         assert end == STREAMS * PER_STREAM
-        assert wait_for(lambda: live.position("registries") == end, 120)
+        assert wait_for(lambda: live.position("registries") == end, 120), "the live consumer did not catch up"
 
         late = start_consumer("late_roster", platform_settings, stop)
-        assert wait_for(lambda: late.position("registries") == end, 120)
+        assert wait_for(lambda: late.position("registries") == end, 120), "the late consumer did not catch up"
 
         assert roster_rows(late.db) == roster_rows(live.db)
         source = RpcEventSource(platform_settings.amqp_uri)

@@ -70,7 +70,7 @@ def test_erasure_leaves_history_and_counts_but_no_personal_field_anywhere(regist
     threading.Thread(target=live.run, args=(stop,), daemon=True).start()
     try:
         kept = registries.register_beneficiary(registration(), CONTEXT)
-        erased = registries.register_beneficiary(registration(given_name="Δήμητρα"), CONTEXT)
+        erased = registries.register_beneficiary(registration(given_name="Δήμητρα", amka=None), CONTEXT)
         subject = erased["stream"].split("-", 1)[1]
         registries.erase_personal_data({"command_id": str(uuid.uuid4()), "beneficiary_id": subject,
                                         "reason": "αίτημα διαγραφής", "requested_by": "dpo-1"},
@@ -88,7 +88,7 @@ def test_erasure_leaves_history_and_counts_but_no_personal_field_anywhere(regist
         replay = registries.read_all(0, 100)
         assert "Δήμητρα" not in repr(replay) and "Ελένη" in repr(replay)
         with pytest.raises(CommandRejected) as raised:  # no new personal data for a forgotten person
-            registries.register_beneficiary(registration(beneficiary_id=subject), CONTEXT)
+            registries.register_beneficiary(registration(beneficiary_id=subject, amka=None), CONTEXT)
         assert raised.value.code in ("conflict", "erased")
     finally:
         stop.set()
@@ -111,3 +111,30 @@ def test_a_beneficiary_is_found_by_amka_through_a_keyed_hash_and_not_after_erasu
                                     "reason": "αίτημα", "requested_by": "dpo-1"}, {"actor": "dpo-1", "site": "KK-K"})
     assert registries.find_by_amka("01013099997") == []
     conn.close()
+
+
+def test_the_person_met_by_the_mobile_unit_in_trifylia_is_found_again_at_the_kalamata_centre(registries):
+    met = registries.register_beneficiary(registration(site="MU-KALAMATA", municipality_code="9258",
+                                                       amka="01013099997"), CONTEXT)
+    again = registries.register_beneficiary(registration(site="KK-KALAMATA", municipality_code="9254",
+                                                         amka="01013099997"), {**CONTEXT, "site": "KK-KALAMATA"})
+    assert again["found_by_amka"] and again["stream"] == met["stream"]
+    assert len(registries.read_stream(met["stream"], 1, 10)) == 1  # one person, one history
+
+
+def test_a_greeklish_near_duplicate_without_amka_is_a_warning_and_never_merged(registries):
+    greek = registries.register_beneficiary(registration(given_name="Γιώργος", family_name="Παπαδόπουλος",
+                                                         birth_date="1980-05-01", amka=None), CONTEXT)
+    latin = registries.register_beneficiary(registration(given_name="Giorgos", family_name="PAPADOPOULOS",
+                                                         birth_date="1980-05-01", amka=None), CONTEXT)
+    (warning,) = latin["possible_duplicates"]
+    assert warning == {"beneficiary_id": greek["stream"].split("-", 1)[1], "score": 0.9}
+    assert latin["stream"] != greek["stream"] and not latin["found_by_amka"]
+
+
+def test_only_the_family_name_and_birth_date_matching_is_a_weaker_warning(registries):
+    registries.register_beneficiary(registration(given_name="Μαρία", family_name="Οικονόμου",
+                                                 birth_date="1975-02-03", amka=None), CONTEXT)
+    other = registries.register_beneficiary(registration(given_name="Ελένη", family_name="Oikonomou",
+                                                         birth_date="1975-02-03", amka=None), CONTEXT)
+    assert [w["score"] for w in other["possible_duplicates"]] == [0.6]

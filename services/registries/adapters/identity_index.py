@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import psycopg2.errors
+
 from contracts.names import BENEFICIARY_REGISTERED, PERSONAL_DATA_ERASED
 from services.common.db import migrations_in
+from services.common.domain import Conflict
 from services.common.personal_data import blind_index
 
 MIGRATIONS = migrations_in(Path(__file__).parent / "sql", "registries_")
-AMKA, NAME_AND_BIRTH = "amka", "name+birth"
+AMKA, NAME_AND_BIRTH, FAMILY_AND_BIRTH = "amka", "name+birth", "family+birth"
+# how alike two people are when these keys match (exact after folding script, accents, case)
+SCORES = {NAME_AND_BIRTH: 0.9, FAMILY_AND_BIRTH: 0.6}
 
 
 class IdentityIndex:
@@ -23,6 +28,8 @@ class IdentityIndex:
         if personal.get("birth_date") and personal.get("family_name"):
             name = f"{personal.get('given_name', '')} {personal['family_name']}"
             found.append((NAME_AND_BIRTH, blind_index(self.index_key, "name", f"{name} {personal['birth_date']}")))
+            family = f"{personal['family_name']} {personal['birth_date']}"
+            found.append((FAMILY_AND_BIRTH, blind_index(self.index_key, "name", family)))
         return found
 
     def __call__(self, cur, events) -> None:
@@ -30,10 +37,35 @@ class IdentityIndex:
             beneficiary = e.data.get("beneficiary_id") or e.stream.split("-", 1)[1]
             if e.type == BENEFICIARY_REGISTERED and e.personal:
                 for kind, digest in self.digests(e.personal):
-                    cur.execute("INSERT INTO identity_index (kind, digest, beneficiary_id) VALUES (%s, %s, %s)"
-                                " ON CONFLICT DO NOTHING", (kind, digest, beneficiary))
+                    self._insert(cur, kind, digest, beneficiary)
             elif e.type == PERSONAL_DATA_ERASED:
                 cur.execute("DELETE FROM identity_index WHERE beneficiary_id = %s", (beneficiary,))
+
+    @staticmethod
+    def _insert(cur, kind: str, digest: str, beneficiary: str) -> None:
+        try:
+            cur.execute("SAVEPOINT identity")
+            cur.execute("INSERT INTO identity_index (kind, digest, beneficiary_id) VALUES (%s, %s, %s)"
+                        " ON CONFLICT (kind, digest, beneficiary_id) DO NOTHING", (kind, digest, beneficiary))
+            cur.execute("RELEASE SAVEPOINT identity")
+        except psycopg2.errors.UniqueViolation:
+            cur.execute("ROLLBACK TO SAVEPOINT identity")
+            raise Conflict("a beneficiary with this AMKA is already registered", field="amka") from None
+
+    def possible_duplicates(self, db, personal: dict, exclude: str) -> list[dict]:
+        """Who else has the same birth date and a name that folds to the same key: warnings with a
+        score, for a person to decide on; nothing is merged."""
+        by_beneficiary: dict[str, float] = {}
+        with db.transaction() as cur:
+            for kind, digest in self.digests(personal):
+                if kind not in SCORES:
+                    continue
+                cur.execute("SELECT beneficiary_id::text FROM identity_index WHERE kind = %s AND digest = %s",
+                            (kind, digest))
+                for (other,) in cur.fetchall():
+                    if other != exclude:
+                        by_beneficiary[other] = max(by_beneficiary.get(other, 0), SCORES[kind])
+        return [{"beneficiary_id": b, "score": s} for b, s in sorted(by_beneficiary.items(), key=lambda i: -i[1])]
 
     def find(self, db, kind: str, value: str) -> list[str]:
         key_kind = "name" if kind == NAME_AND_BIRTH else kind

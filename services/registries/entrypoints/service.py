@@ -34,9 +34,17 @@ class RegistriesService(ServesItsHistory):
         command_id = fields.pop("command_id")
         # a client may leave the id to us: derived from its command_id, a retry lands on the same stream
         fields["beneficiary_id"] = fields["beneficiary_id"] or uuid.uuid5(BENEFICIARY_IDS, command_id)
+        index = IdentityIndex(self.index_key)
+        known = index.find(self.store.db, AMKA, fields["amka"]) if fields.get("amka") else []
+        if known and known != [str(fields["beneficiary_id"])]:
+            # the same person met elsewhere (the mobile unit in Pylos, now the Kalamata centre): one history
+            return {"stream": f"beneficiary-{known[0]}", "version": None, "duplicate": True, "events": [],
+                    "found_by_amka": True, "possible_duplicates": []}
+        personal = {k: str(v) if v is not None else None for k, v in fields.items()}
+        warnings = index.possible_duplicates(self.store.db, personal, str(fields["beneficiary_id"]))
         metadata = command_metadata(context, command_id)
         result = Beneficiaries(self.store).register(RegisterBeneficiary(**fields), metadata)
-        return answer(result)
+        return {**answer(result), "found_by_amka": False, "possible_duplicates": warnings}
 
     @rpc
     @rejects_bad_commands
