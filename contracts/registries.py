@@ -10,6 +10,16 @@ SOURCE = "registries"
 MUNICIPALITY_CODE = validate.Regexp(r"^\d{4}$", error="a 4-digit municipality code (Ministry of Interior)")
 SITE = validate.Regexp(r"^(KK|MU)-[A-Z0-9-]+$", error="a site code: KK-<centre> or MU-<mobile unit>")
 AMKA = validate.Regexp(r"^\d{11}$", error="11 digits")
+AFM = validate.Regexp(r"^\d{9}$", error="9 digits")
+PAAYPA = validate.Regexp(r"^[0-9A-Z]{6,20}$", error="6 to 20 letters or digits, as printed on the document")
+
+
+def afm_check_digit(value: str) -> None:
+    """(sum of d1..d8 weighted 256..2) mod 11 mod 10 (python-stdnum's gr.vat)."""
+    from stdnum.gr import vat
+
+    if value and value.isdigit() and not vat.is_valid(value):
+        raise ValidationError("the AFM check digit is wrong: please check the number")
 
 
 def amka_check_digit(value: str) -> None:
@@ -29,6 +39,8 @@ class BeneficiaryRegisteredV1(StrictSchema):
     birth_date = personal(fields.Date(allow_none=True, load_default=None))
     amka = personal(fields.String(allow_none=True, load_default=None, validate=[AMKA, amka_check_digit]))
     phone = personal(fields.String(allow_none=True, load_default=None, validate=validate.Length(max=30)))
+    afm = personal(fields.String(allow_none=True, load_default=None, validate=[AFM, afm_check_digit]))
+    paaypa = personal(fields.String(allow_none=True, load_default=None, validate=PAAYPA))  # temporary number
 
 
 class PersonalDataErasedV1(StrictSchema):

@@ -94,7 +94,7 @@ def test_erasure_leaves_history_and_counts_but_no_personal_field_anywhere(regist
         stop.set()
 
 
-def test_a_beneficiary_is_found_by_amka_through_a_keyed_hash_and_not_after_erasure(registries, platform_settings):
+def test_a_beneficiary_is_found_existing_through_a_keyed_hash_and_not_after_erasure(registries, platform_settings):
     import psycopg2
 
     answer = registries.register_beneficiary(registration(amka="01013099997"), CONTEXT)
@@ -118,7 +118,7 @@ def test_the_person_met_by_the_mobile_unit_in_trifylia_is_found_again_at_the_kal
                                                        amka="01013099997"), CONTEXT)
     again = registries.register_beneficiary(registration(site="KK-KALAMATA", municipality_code="9254",
                                                          amka="01013099997"), {**CONTEXT, "site": "KK-KALAMATA"})
-    assert again["found_by_amka"] and again["stream"] == met["stream"]
+    assert again["found_existing"] and again["stream"] == met["stream"]
     assert len(registries.read_stream(met["stream"], 1, 10)) == 1  # one person, one history
 
 
@@ -129,7 +129,7 @@ def test_a_greeklish_near_duplicate_without_amka_is_a_warning_and_never_merged(r
                                                          birth_date="1980-05-01", amka=None), CONTEXT)
     (warning,) = latin["possible_duplicates"]
     assert warning == {"beneficiary_id": greek["stream"].split("-", 1)[1], "score": 0.9}
-    assert latin["stream"] != greek["stream"] and not latin["found_by_amka"]
+    assert latin["stream"] != greek["stream"] and not latin["found_existing"]
 
 
 def test_only_the_family_name_and_birth_date_matching_is_a_weaker_warning(registries):
@@ -138,3 +138,20 @@ def test_only_the_family_name_and_birth_date_matching_is_a_weaker_warning(regist
     other = registries.register_beneficiary(registration(given_name="Ελένη", family_name="Oikonomou",
                                                          birth_date="1975-02-03", amka=None), CONTEXT)
     assert [w["score"] for w in other["possible_duplicates"]] == [0.6]
+
+
+def test_an_amka_whose_first_digits_are_not_a_date_registers_with_a_warning(registries):
+    answer = registries.register_beneficiary(registration(amka="32133099997"), CONTEXT)
+    assert answer["version"] == 1 and [w["field"] for w in answer["warnings"]] == ["amka"]
+
+
+def test_an_afm_with_a_wrong_check_digit_is_refused_naming_the_field(registries):
+    with pytest.raises(CommandRejected) as raised:
+        registries.register_beneficiary(registration(amka=None, afm="094259217"), CONTEXT)
+    assert raised.value.code == "invalid" and "afm" in raised.value.details
+
+
+def test_a_person_without_amka_is_found_again_by_their_temporary_number(registries):
+    first = registries.register_beneficiary(registration(amka=None, paaypa="PA1234567"), CONTEXT)
+    again = registries.register_beneficiary(registration(amka=None, paaypa="PA1234567"), CONTEXT)
+    assert again["found_existing"] and again["stream"] == first["stream"]

@@ -12,7 +12,8 @@ from services.common.domain import Conflict
 from services.common.personal_data import blind_index
 
 MIGRATIONS = migrations_in(Path(__file__).parent / "sql", "registries_")
-AMKA, NAME_AND_BIRTH, FAMILY_AND_BIRTH = "amka", "name+birth", "family+birth"
+AMKA, AFM, PAAYPA, NAME_AND_BIRTH, FAMILY_AND_BIRTH = "amka", "afm", "paaypa", "name+birth", "family+birth"
+NUMBERS = (AMKA, AFM, PAAYPA)  # each identifies one person
 # how alike two people are when these keys match (exact after folding script, accents, case)
 SCORES = {NAME_AND_BIRTH: 0.9, FAMILY_AND_BIRTH: 0.6}
 
@@ -22,9 +23,7 @@ class IdentityIndex:
         self.index_key = index_key
 
     def digests(self, personal: dict) -> list[tuple[str, str]]:
-        found = []
-        if personal.get("amka"):
-            found.append((AMKA, blind_index(self.index_key, AMKA, personal["amka"])))
+        found = [(kind, blind_index(self.index_key, kind, personal[kind])) for kind in NUMBERS if personal.get(kind)]
         if personal.get("birth_date") and personal.get("family_name"):
             name = f"{personal.get('given_name', '')} {personal['family_name']}"
             found.append((NAME_AND_BIRTH, blind_index(self.index_key, "name", f"{name} {personal['birth_date']}")))
@@ -50,7 +49,7 @@ class IdentityIndex:
             cur.execute("RELEASE SAVEPOINT identity")
         except psycopg2.errors.UniqueViolation:
             cur.execute("ROLLBACK TO SAVEPOINT identity")
-            raise Conflict("a beneficiary with this AMKA is already registered", field="amka") from None
+            raise Conflict(f"a beneficiary with this {kind.upper()} is already registered", field=kind) from None
 
     def possible_duplicates(self, db, personal: dict, exclude: str) -> list[dict]:
         """Who else has the same birth date and a name that folds to the same key: warnings with a
@@ -66,6 +65,15 @@ class IdentityIndex:
                     if other != exclude:
                         by_beneficiary[other] = max(by_beneficiary.get(other, 0), SCORES[kind])
         return [{"beneficiary_id": b, "score": s} for b, s in sorted(by_beneficiary.items(), key=lambda i: -i[1])]
+
+    def known_person(self, db, personal: dict) -> str | None:
+        """The beneficiary one of these numbers already identifies, if any."""
+        for kind in NUMBERS:
+            if personal.get(kind):
+                found = self.find(db, kind, personal[kind])
+                if found:
+                    return found[0]
+        return None
 
     def find(self, db, kind: str, value: str) -> list[str]:
         key_kind = "name" if kind == NAME_AND_BIRTH else kind

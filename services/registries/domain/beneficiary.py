@@ -22,6 +22,8 @@ class RegisterBeneficiary:
     birth_date: date | None = None
     amka: str | None = None
     phone: str | None = None
+    afm: str | None = None
+    paaypa: str | None = None
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import uuid
 
 from nameko.rpc import rpc
+from stdnum.gr import amka as stdnum_amka
 
 from contracts.registries import ErasePersonalDataSchema, RegisterBeneficiarySchema
 from services.common.nameko_support import EventStoreProvider, IndexKey, MetricsServer, ServesItsHistory
@@ -13,6 +14,14 @@ from services.registries.application.beneficiaries import Beneficiaries
 from services.registries.domain.beneficiary import ErasePersonalData, RegisterBeneficiary
 
 BENEFICIARY_IDS = uuid.UUID("5d1c9a8e-0b7f-4c61-9a52-6f3c2e1d4b70")
+
+
+def amka_warnings(amka: str | None) -> list[dict]:
+    """Some real AMKA carry no real birth date: a warning for the worker to check, not a refusal.
+    (The contract has already refused a wrong check digit, so only the date can be off here.)"""
+    if amka and not stdnum_amka.is_valid(amka):
+        return [{"field": "amka", "message": "the first six digits are not a birth date (DDMMYY): please check"}]
+    return []
 
 
 class RegistriesService(ServesItsHistory):
@@ -35,16 +44,17 @@ class RegistriesService(ServesItsHistory):
         # a client may leave the id to us: derived from its command_id, a retry lands on the same stream
         fields["beneficiary_id"] = fields["beneficiary_id"] or uuid.uuid5(BENEFICIARY_IDS, command_id)
         index = IdentityIndex(self.index_key)
-        known = index.find(self.store.db, AMKA, fields["amka"]) if fields.get("amka") else []
-        if known and known != [str(fields["beneficiary_id"])]:
-            # the same person met elsewhere (the mobile unit in Pylos, now the Kalamata centre): one history
-            return {"stream": f"beneficiary-{known[0]}", "version": None, "duplicate": True, "events": [],
-                    "found_by_amka": True, "possible_duplicates": []}
         personal = {k: str(v) if v is not None else None for k, v in fields.items()}
-        warnings = index.possible_duplicates(self.store.db, personal, str(fields["beneficiary_id"]))
+        known = index.known_person(self.store.db, personal)
+        if known and known != str(fields["beneficiary_id"]):
+            # the same person met elsewhere (the mobile unit in Pylos, now the Kalamata centre): one history
+            return {"stream": f"beneficiary-{known}", "version": None, "duplicate": True, "events": [],
+                    "found_existing": True, "possible_duplicates": [], "warnings": []}
+        duplicates = index.possible_duplicates(self.store.db, personal, str(fields["beneficiary_id"]))
         metadata = command_metadata(context, command_id)
         result = Beneficiaries(self.store).register(RegisterBeneficiary(**fields), metadata)
-        return {**answer(result), "found_by_amka": False, "possible_duplicates": warnings}
+        return {**answer(result), "found_existing": False, "possible_duplicates": duplicates,
+                "warnings": amka_warnings(fields.get("amka"))}
 
     @rpc
     @rejects_bad_commands
