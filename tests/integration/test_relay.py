@@ -78,3 +78,29 @@ def test_running_relay_is_woken_by_a_notification_well_before_its_poll(pg_store,
     finally:
         stop.set()
         thread.join(10)
+
+
+def test_a_silent_broker_connection_times_out_instead_of_hanging_the_relay(amqp_uri, tmp_path):
+    """Run as the relay runs, a plain process: a broker that stops answering (no reset, no close)
+    makes tx.commit time out, so the relay reconnects instead of waiting forever."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.support.silent_proxy import SilentProxy
+
+    proxy, go_silent = SilentProxy(5672), tmp_path / "silent"
+    root = Path(__file__).resolve().parents[2]
+    publisher = subprocess.Popen([sys.executable, str(Path(__file__).with_name("silent_publisher.py")),
+                                  proxy.uri(amqp_uri), str(go_silent)], env={**os.environ, "PYTHONPATH": str(root)},
+                                 stdout=subprocess.PIPE, text=True)
+    try:
+        assert publisher.stdout.readline().strip() == "published"
+        proxy.silent.set()
+        go_silent.touch()
+        verdict = publisher.communicate(timeout=30)[0].split()
+        assert verdict[0] == "refused" and float(verdict[-1]) < 10
+    finally:
+        publisher.kill()
+        proxy.close()

@@ -17,6 +17,9 @@ from contracts.envelope import exchange_name
 log = logging.getLogger(__name__)
 
 
+IO_TIMEOUT = 30.0  # seconds a broker may take to answer before its connection is given up
+
+
 class Message(NamedTuple):
     routing_key: str
     message_id: str
@@ -28,15 +31,19 @@ def encode(envelope: dict) -> Message:
 
 
 class BatchPublisher:
-    def __init__(self, amqp_uri: str, source: str):
-        self.amqp_uri, self.source = amqp_uri, source
+    def __init__(self, amqp_uri: str, source: str, io_timeout: float = IO_TIMEOUT):
+        self.amqp_uri, self.source, self.io_timeout = amqp_uri, source, io_timeout
         self.exchange = kombu.Exchange(exchange_name(source), type="topic", durable=True, auto_delete=False)
         self._conn: kombu.Connection | None = None
         self._producer: kombu.Producer | None = None
 
     def _connect(self) -> kombu.Producer:
         if self._producer is None:
-            self._conn = kombu.Connection(self.amqp_uri, connect_timeout=5)
+            # a silent connection (the broker's host gone, a firewall dropping the flow) never answers
+            # tx.commit: time out, and the relay reconnects and publishes the page again
+            self._conn = kombu.Connection(self.amqp_uri, connect_timeout=5,
+                                          transport_options={"read_timeout": self.io_timeout,
+                                                             "write_timeout": self.io_timeout})
             channel = self._conn.channel()
             self.exchange(channel).declare()
             channel.tx_select()
