@@ -6,7 +6,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 Upcaster = Callable[[dict], dict]
 
@@ -115,3 +115,11 @@ def split_personal(type_: str, payload: dict) -> tuple[dict, dict | None]:
 def validate_event(type_: str, payload: dict) -> dict:
     """Load with the current schema; raises marshmallow.ValidationError naming each bad field."""
     return event_contract(type_).schema().load(payload)
+
+
+def command_schema(event_schema, name: str, expected_version: bool = True):
+    """A command carries its event's fields, a client-made command_id and the version it saw."""
+    extra = {"command_id": fields.String(required=True, validate=validate.Length(min=8, max=100))}
+    if expected_version:
+        extra["expected_version"] = fields.Integer(required=True, validate=validate.Range(min=0))
+    return type(name, (event_schema,), extra)

@@ -1,6 +1,6 @@
 """Every contract module, in one place: add a module here when a service gains contracts."""
-from contracts import intake, registries
+from contracts import intake, network, registries
 
-_MODULES = (registries, intake)
+_MODULES = (registries, network, intake)
 EVENTS = {c.type: c for m in _MODULES for c in m.EVENTS}
 COMMANDS = {c.name: c for m in _MODULES for c in m.COMMANDS}

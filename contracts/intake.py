@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from contracts.base import CommandContract, EventContract, StrictSchema, Text, personal
+from contracts.base import CommandContract, EventContract, StrictSchema, Text, command_schema, personal
 from contracts.names import (
     ACTION_PLAN_CLOSED,
     ACTION_PLAN_OPENED,
@@ -151,14 +151,6 @@ class ActionPlanClosedV1(StrictSchema):
     plan_id = fields.UUID(required=True)
     closed_on = fields.Date(required=True)
     outcome = personal(Text(required=True, validate=REASON))
-
-
-def command_schema(event_schema, name: str, expected_version: bool = True):
-    """A command carries its event's fields, a client-made command_id and the version it saw."""
-    extra = {"command_id": fields.String(required=True, validate=validate.Length(min=8, max=100))}
-    if expected_version:
-        extra["expected_version"] = fields.Integer(required=True, validate=validate.Range(min=0))
-    return type(name, (event_schema,), extra)
 
 
 RecordContactSchema = command_schema(ContactRecordedV2, "RecordContactSchema")

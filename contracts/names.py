@@ -18,3 +18,20 @@ ACTION_PLAN_OPENED = "ActionPlanOpened"
 ACTION_STEP_ADDED = "ActionStepAdded"
 ACTION_STEP_DONE = "ActionStepDone"
 ACTION_PLAN_CLOSED = "ActionPlanClosed"
+
+# registries: the network (centres, mobile units, staff)
+CENTRE_REGISTERED = "CentreRegistered"
+MOBILE_UNIT_REGISTERED = "MobileUnitRegistered"
+PARTNER_MUNICIPALITIES_CHANGED = "PartnerMunicipalitiesChanged"
+STAFF_MEMBER_ASSIGNED = "StaffMemberAssigned"
+STAFF_MEMBER_LEFT = "StaffMemberLeft"
+
+# registries: beneficiaries recorded twice
+BENEFICIARY_MERGED = "BeneficiaryMerged"
+BENEFICIARY_UNMERGED = "BeneficiaryUnmerged"
+
+# registries: agencies (Φορείς) and programmes
+AGENCY_REGISTERED = "AgencyRegistered"
+AGENCY_DETAILS_CHANGED = "AgencyDetailsChanged"
+PROGRAMME_REGISTERED = "ProgrammeRegistered"
+PROGRAMME_DETAILS_CHANGED = "ProgrammeDetailsChanged"

@@ -3,6 +3,7 @@ and which fields are personal (sealed under the beneficiary's key)."""
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from contracts.base import event_contract, split_personal
 from services.common.domain import DomainEvent
@@ -25,6 +26,6 @@ def encoder(subject_field: str = "beneficiary_id"):
 
 
 def _jsonable(payload: dict) -> dict:
-    """Dates and ids as the JSON contract writes them."""
-    return {k: (v.isoformat() if hasattr(v, "isoformat") else str(v) if isinstance(v, uuid.UUID) else v)
+    """Dates, ids and amounts as the JSON contract writes them (an amount as a string: no float)."""
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else str(v) if isinstance(v, uuid.UUID | Decimal) else v)
             for k, v in payload.items()}

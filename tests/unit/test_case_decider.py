@@ -57,8 +57,8 @@ def test_a_mobile_unit_visit_outside_the_units_municipalities_is_refused():
         decide(contact("mobile_unit_visit", SPARTI, KALAMATA_UNIT_SERVES), initial)
 
 
-def test_a_mobile_unit_visit_without_the_units_coverage_is_refused():
-    with pytest.raises(RuleViolated, match="partner municipalities"):
+def test_a_mobile_unit_visit_from_a_site_that_is_not_a_mobile_unit_is_refused():
+    with pytest.raises(RuleViolated, match="not a mobile unit"):
         decide(contact("mobile_unit_visit", OICHALIA, None), initial)
 
 

@@ -20,6 +20,8 @@ class Cases:
     def run(self, command, metadata: Metadata, expected_version: int) -> AppendResult:
         """Decide on the case as the client saw it (`expected_version`): a stale client gets a conflict."""
         stream = stream_name(case.CATEGORY, command.beneficiary_id)
-        return execute(self.store, stream, _decider, command, metadata,
-                       {**dataclasses.asdict(command), "expected_version": expected_version}, _encode,
+        # what the client sent, not the facts looked up for it: a retry must fingerprint the same
+        sent = {k: v for k, v in dataclasses.asdict(command).items() if k not in case.FACTS}
+        return execute(self.store, stream, _decider, command, metadata, {**sent, "expected_version": expected_version},
+                       _encode,
                        expected_version=expected_version)

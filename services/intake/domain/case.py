@@ -21,6 +21,7 @@ from . import action_plan
 
 CATEGORY = "case"
 CHANNELS = ("centre", "mobile_unit_visit", "home_visit", "phone")
+FACTS = ("served_municipalities",)  # looked up by the application, not sent by the client
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,8 @@ def _contact(command: RecordContact, state: Case) -> list[DomainEvent]:
     if command.channel == "mobile_unit_visit":
         served = command.served_municipalities
         if served is None:
-            raise RuleViolated("a mobile unit visit needs the unit's partner municipalities from the registry")
+            raise RuleViolated("this site is not a mobile unit in the network registry", field="site",
+                               site=command.site)
         if command.municipality_code not in served:
             raise RuleViolated("this mobile unit does not serve that municipality",
                                municipality_code=command.municipality_code, site=command.site)

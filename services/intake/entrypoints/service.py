@@ -1,7 +1,7 @@
 """The intake service over nameko: one RPC per case command, each validated by its contract."""
 from __future__ import annotations
 
-from nameko.rpc import rpc
+from nameko.rpc import RpcProxy, rpc
 
 from contracts import intake as contract
 from services.common.nameko_support import EventStoreProvider, MetricsServer, ServesItsHistory
@@ -15,9 +15,11 @@ class IntakeService(ServesItsHistory):
     name = "intake"
     store = EventStoreProvider()
     metrics = MetricsServer()
+    registries = RpcProxy("registries")
 
-    def _run(self, schema, command_class, command: dict, context: dict) -> dict:
+    def _run(self, schema, command_class, command: dict, context: dict, facts=None) -> dict:
         fields = schema().load(command)
+        fields.update(facts(fields) if facts else {})
         command_id, expected = fields.pop("command_id"), fields.pop("expected_version")
         metadata = command_metadata(context, command_id)
         return answer(Cases(self.store).run(command_class(**fields), metadata, expected))
@@ -25,7 +27,14 @@ class IntakeService(ServesItsHistory):
     @rpc
     @rejects_bad_commands
     def record_contact(self, command: dict, context: dict) -> dict:
-        return self._run(contract.RecordContactSchema, case.RecordContact, command, context)
+        return self._run(contract.RecordContactSchema, case.RecordContact, command, context, self._coverage)
+
+    def _coverage(self, fields: dict) -> dict:
+        """A mobile unit's visit is checked against the partner municipalities the registry holds now."""
+        if fields["channel"] != "mobile_unit_visit":
+            return {}
+        served = self.registries.partner_municipalities(fields["site"])
+        return {"served_municipalities": frozenset(served) if served is not None else None}
 
     @rpc
     @rejects_bad_commands

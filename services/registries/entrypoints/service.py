@@ -10,8 +10,10 @@ from contracts.registries import ErasePersonalDataSchema, RegisterBeneficiarySch
 from services.common.nameko_support import EventStoreProvider, IndexKey, MetricsServer, ServesItsHistory
 from services.common.rpc_commands import answer, command_metadata, rejects_bad_commands
 from services.registries.adapters.identity_index import AMKA, MIGRATIONS, IdentityIndex
+from services.registries.adapters.network_directory import NetworkDirectory
 from services.registries.application.beneficiaries import Beneficiaries
 from services.registries.domain.beneficiary import ErasePersonalData, RegisterBeneficiary
+from services.registries.entrypoints.network import NetworkRpc
 
 BENEFICIARY_IDS = uuid.UUID("5d1c9a8e-0b7f-4c61-9a52-6f3c2e1d4b70")
 
@@ -24,10 +26,11 @@ def amka_warnings(amka: str | None) -> list[dict]:
     return []
 
 
-class RegistriesService(ServesItsHistory):
+class RegistriesService(NetworkRpc, ServesItsHistory):
     name = "registries"
     store = EventStoreProvider(extra_migrations=MIGRATIONS,
-                               inline_projections=lambda settings: [IdentityIndex(settings.index_key)])
+                               inline_projections=lambda settings: [IdentityIndex(settings.index_key),
+                                                                    NetworkDirectory()])
     index_key = IndexKey()
     metrics = MetricsServer()
 
