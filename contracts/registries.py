@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validate
 
-from contracts.base import CommandContract, EventContract, StrictSchema, Text, personal
-from contracts.names import BENEFICIARY_REGISTERED, PERSONAL_DATA_ERASED
+from contracts.base import CommandContract, EventContract, StrictSchema, Text, command_schema, personal
+from contracts.names import BENEFICIARY_MERGED, BENEFICIARY_REGISTERED, BENEFICIARY_UNMERGED, PERSONAL_DATA_ERASED
 
 SOURCE = "registries"
 MUNICIPALITY_CODE = validate.Regexp(r"^\d{4}$", error="a 4-digit municipality code (Ministry of Interior)")
@@ -67,4 +67,33 @@ EVENTS = [
 COMMANDS = [
     CommandContract("RegisterBeneficiary", SOURCE, RegisterBeneficiarySchema, "Register a person."),
     CommandContract("ErasePersonalData", SOURCE, ErasePersonalDataSchema, "Erase a person's personal data."),
+]
+
+
+class MergeDecision(StrictSchema):
+    beneficiary_id = fields.UUID(required=True)  # the duplicate: its history now belongs to the survivor
+    reason = Text(required=True, validate=validate.Length(min=1, max=500))
+    decided_by = fields.String(required=True, validate=validate.Length(min=1, max=100))
+
+
+class BeneficiaryMergedV1(MergeDecision):
+    survivor_id = fields.UUID(required=True)
+
+
+class BeneficiaryUnmergedV1(BeneficiaryMergedV1):
+    pass
+
+
+MergeBeneficiarySchema = command_schema(BeneficiaryMergedV1, "MergeBeneficiarySchema", expected_version=False)
+UnmergeBeneficiarySchema = command_schema(MergeDecision, "UnmergeBeneficiarySchema", expected_version=False)
+EVENTS += [
+    EventContract(BENEFICIARY_MERGED, SOURCE, 1, BeneficiaryMergedV1,
+                  "Two records were the same person: the duplicate's history now belongs to the survivor."),
+    EventContract(BENEFICIARY_UNMERGED, SOURCE, 1, BeneficiaryUnmergedV1,
+                  "A merge was undone: the two records are two people again, each with its own history."),
+]
+COMMANDS += [
+    CommandContract("MergeBeneficiary", SOURCE, MergeBeneficiarySchema,
+                    "Merge a duplicate record into the surviving one (never done silently)."),
+    CommandContract("UnmergeBeneficiary", SOURCE, UnmergeBeneficiarySchema, "Undo a merge."),
 ]

@@ -4,6 +4,7 @@ The decider is plain Python (`initial`, `evolve(state, event)`, `decide(command,
 module only moves events between it and the store."""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -65,3 +66,9 @@ def execute(store: EventStore, stream: str, decider: Decider, command: Any, meta
         fingerprint=fields_hash,
         forget_subject=forget_subject if events else None,
     )
+
+
+def sent_by_client(command: Any, facts: Sequence[str] = ()) -> dict:
+    """The command's fields without the facts the application looked up for it: a retry must
+    fingerprint the same even when those facts changed meanwhile."""
+    return {k: v for k, v in dataclasses.asdict(command).items() if k not in facts}

@@ -81,7 +81,8 @@ def test_staffing_is_reported_against_the_population_rule_as_warnings(cluster):
     assert report["KK-KALAMATA"]["population"] == 72_906 and report["KK-KALAMATA"]["warnings"] == []
     assert report["KK-SPARTI"]["warnings"] == []  # 32,786 residents: 2 staff, and it has a social worker
     answer = cluster.registries.staff_member_leaves(
-        {"command_id": "leave-psychologist-1", "staff_id": "kalamata.psychologist2", "site": "KK-KALAMATA", "on": "2026-06-30"},
+        {"command_id": "leave-psychologist-1", "staff_id": "kalamata.psychologist2", "site": "KK-KALAMATA",
+         "on": "2026-06-30"},
         {"actor": "head.kalamata", "site": "KK-KALAMATA"})
     assert answer["warnings"] == ["2 of the 3 staff the rule asks for 72,906 residents"]
 
@@ -89,6 +90,7 @@ def test_staffing_is_reported_against_the_population_rule_as_warnings(cluster):
 def test_a_mobile_unit_outside_its_centres_regional_unit_is_refused_naming_the_field(cluster):
     with pytest.raises(CommandRejected) as raised:
         cluster.registries.register_mobile_unit(
-            {"command_id": "mu-wrong", "site": "MU-KALAMATA-2", "name": "Δεύτερη μονάδα", "parent_centre": "KK-KALAMATA",
-             "partner_municipalities": [SPARTI]}, {"actor": "head.kalamata", "site": "KK-KALAMATA"})
+            {"command_id": "mu-wrong-1", "site": "MU-KALAMATA-2", "name": "Δεύτερη μονάδα",
+             "parent_centre": "KK-KALAMATA", "partner_municipalities": [SPARTI]},
+            {"actor": "head.kalamata", "site": "KK-KALAMATA"})
     assert raised.value.code == "rule_violated" and raised.value.details["field"] == "partner_municipalities"

@@ -1,10 +1,9 @@
 """Use cases on a beneficiary's case stream: every command runs the same way."""
 from __future__ import annotations
 
-import dataclasses
 import sys
 
-from services.common.application import execute
+from services.common.application import execute, sent_by_client
 from services.common.event_codec import encoder
 from services.common.eventstore import AppendResult, EventStore, Metadata, stream_name
 from services.intake.domain import case
@@ -20,8 +19,7 @@ class Cases:
     def run(self, command, metadata: Metadata, expected_version: int) -> AppendResult:
         """Decide on the case as the client saw it (`expected_version`): a stale client gets a conflict."""
         stream = stream_name(case.CATEGORY, command.beneficiary_id)
-        # what the client sent, not the facts looked up for it: a retry must fingerprint the same
-        sent = {k: v for k, v in dataclasses.asdict(command).items() if k not in case.FACTS}
-        return execute(self.store, stream, _decider, command, metadata, {**sent, "expected_version": expected_version},
+        sent = {**sent_by_client(command, case.FACTS), "expected_version": expected_version}
+        return execute(self.store, stream, _decider, command, metadata, sent,
                        _encode,
                        expected_version=expected_version)

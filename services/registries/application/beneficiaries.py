@@ -4,7 +4,7 @@ from __future__ import annotations
 import dataclasses
 import sys
 
-from services.common.application import execute
+from services.common.application import execute, load, sent_by_client
 from services.common.event_codec import encoder
 from services.common.eventstore import AppendResult, EventStore, Metadata, stream_name
 from services.registries.domain import beneficiary
@@ -24,7 +24,16 @@ class Beneficiaries:
         # the subject key goes in the same transaction as the event: never one without the other
         return self._run(command, metadata, forget_subject=command.beneficiary_id)
 
+    def merge(self, command: beneficiary.MergeBeneficiary, merged_into_duplicate: list[str],
+              metadata: Metadata) -> AppendResult:
+        survivor = load(self.store, stream_name(beneficiary.CATEGORY, command.survivor_id), _decider).state
+        facts = {"survivor": survivor, "merged_into_duplicate": tuple(merged_into_duplicate)}
+        return self._run(dataclasses.replace(command, **facts), metadata)
+
+    def unmerge(self, command: beneficiary.UnmergeBeneficiary, metadata: Metadata) -> AppendResult:
+        return self._run(command, metadata)
+
     def _run(self, command, metadata: Metadata, forget_subject=None) -> AppendResult:
         stream = stream_name(beneficiary.CATEGORY, command.beneficiary_id)
-        return execute(self.store, stream, _decider, command, metadata, dataclasses.asdict(command), _encode,
-                       forget_subject=forget_subject)
+        return execute(self.store, stream, _decider, command, metadata, sent_by_client(command, beneficiary.FACTS),
+                       _encode, forget_subject=forget_subject)

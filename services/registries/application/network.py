@@ -7,7 +7,7 @@ import sys
 import uuid
 from types import SimpleNamespace
 
-from services.common.application import execute, load
+from services.common.application import execute, load, sent_by_client
 from services.common.event_codec import encoder
 from services.common.eventstore import AppendResult, EventStore, Metadata, stream_name
 from services.registries.domain import network
@@ -61,13 +61,9 @@ class Network:
         return None
 
     def _on_site(self, command, metadata: Metadata) -> AppendResult:
-        return execute(self.store, site_stream(command.site), _sites, command, metadata, _sent(command), _encode)
+        sent = sent_by_client(command, network.FACTS)
+        return execute(self.store, site_stream(command.site), _sites, command, metadata, sent, _encode)
 
     def _on_staff(self, command, metadata: Metadata) -> AppendResult:
-        return execute(self.store, staff_stream(command.staff_id), _staff, command, metadata, _sent(command),
-                       _encode)
-
-
-def _sent(command) -> dict:
-    """What the client sent, without the facts looked up for it: a retry must fingerprint the same."""
-    return {k: v for k, v in dataclasses.asdict(command).items() if k not in network.FACTS}
+        sent = sent_by_client(command, network.FACTS)
+        return execute(self.store, staff_stream(command.staff_id), _staff, command, metadata, sent, _encode)

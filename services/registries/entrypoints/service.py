@@ -6,13 +6,24 @@ import uuid
 from nameko.rpc import rpc
 from stdnum.gr import amka as stdnum_amka
 
-from contracts.registries import ErasePersonalDataSchema, RegisterBeneficiarySchema
+from contracts.registries import (
+    ErasePersonalDataSchema,
+    MergeBeneficiarySchema,
+    RegisterBeneficiarySchema,
+    UnmergeBeneficiarySchema,
+)
 from services.common.nameko_support import EventStoreProvider, IndexKey, MetricsServer, ServesItsHistory
 from services.common.rpc_commands import answer, command_metadata, rejects_bad_commands
 from services.registries.adapters.identity_index import AMKA, MIGRATIONS, IdentityIndex
+from services.registries.adapters.merges import Merges
 from services.registries.adapters.network_directory import NetworkDirectory
 from services.registries.application.beneficiaries import Beneficiaries
-from services.registries.domain.beneficiary import ErasePersonalData, RegisterBeneficiary
+from services.registries.domain.beneficiary import (
+    ErasePersonalData,
+    MergeBeneficiary,
+    RegisterBeneficiary,
+    UnmergeBeneficiary,
+)
 from services.registries.entrypoints.network import NetworkRpc
 
 BENEFICIARY_IDS = uuid.UUID("5d1c9a8e-0b7f-4c61-9a52-6f3c2e1d4b70")
@@ -29,15 +40,22 @@ def amka_warnings(amka: str | None) -> list[dict]:
 class RegistriesService(NetworkRpc, ServesItsHistory):
     name = "registries"
     store = EventStoreProvider(extra_migrations=MIGRATIONS,
-                               inline_projections=lambda settings: [IdentityIndex(settings.index_key),
+                               inline_projections=lambda settings: [IdentityIndex(settings.index_key), Merges(),
                                                                     NetworkDirectory()])
     index_key = IndexKey()
     metrics = MetricsServer()
 
     @rpc
     def find_by_amka(self, amka: str) -> list[str]:
-        """Beneficiary ids registered with this AMKA (looked up by keyed hash, never in clear)."""
-        return IdentityIndex(self.index_key).find(self.store.db, AMKA, amka)
+        """Beneficiary ids registered with this AMKA (looked up by keyed hash, never in clear); a
+        merged record answers with the id it survives in."""
+        found = IdentityIndex(self.index_key).find(self.store.db, AMKA, amka)
+        return sorted({Merges.survivor_of(self.store.db, b) for b in found})
+
+    @rpc
+    def person(self, beneficiary_id: str) -> dict:
+        """The surviving id of this record and every record merged into it: whose histories make one timeline."""
+        return Merges.person(self.store.db, beneficiary_id)
 
     @rpc
     @rejects_bad_commands
@@ -49,6 +67,7 @@ class RegistriesService(NetworkRpc, ServesItsHistory):
         index = IdentityIndex(self.index_key)
         personal = {k: str(v) if v is not None else None for k, v in fields.items()}
         known = index.known_person(self.store.db, personal)
+        known = known and Merges.survivor_of(self.store.db, known)
         if known and known != str(fields["beneficiary_id"]):
             # the same person met elsewhere (the mobile unit in Pylos, now the Kalamata centre): one history
             return {"stream": f"beneficiary-{known}", "version": None, "duplicate": True, "events": [],
@@ -67,3 +86,19 @@ class RegistriesService(NetworkRpc, ServesItsHistory):
         result = Beneficiaries(self.store).erase_personal_data(ErasePersonalData(**fields),
                                                                command_metadata(context, command_id))
         return answer(result)
+
+    @rpc
+    @rejects_bad_commands
+    def merge_beneficiaries(self, command: dict, context: dict) -> dict:
+        """Two records are one person: `beneficiary_id`'s history joins `survivor_id`'s. Never automatic."""
+        fields = MergeBeneficiarySchema().load(command)
+        metadata = command_metadata(context, fields.pop("command_id"))
+        merged_into_it = Merges.merged_into(self.store.db, str(fields["beneficiary_id"]))
+        return answer(Beneficiaries(self.store).merge(MergeBeneficiary(**fields), merged_into_it, metadata))
+
+    @rpc
+    @rejects_bad_commands
+    def unmerge_beneficiary(self, command: dict, context: dict) -> dict:
+        fields = UnmergeBeneficiarySchema().load(command)
+        metadata = command_metadata(context, fields.pop("command_id"))
+        return answer(Beneficiaries(self.store).unmerge(UnmergeBeneficiary(**fields), metadata))
