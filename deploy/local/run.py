@@ -22,7 +22,11 @@ class Process:
     command: str
     popen: subprocess.Popen | None = None
     restarts: int = 0
+    done: bool = False
     started_at: float = field(default=0.0)
+
+
+ONE_SHOT = "-once"  # a Procfile name ending so runs to completion; it is restarted only if it fails
 
 
 def read_procfile(path: Path) -> list[Process]:
@@ -76,7 +80,11 @@ def supervise(procs: list[Process], restart: bool, stopping: threading.Event) ->
     while not stopping.wait(0.5):
         for p in procs:
             code = p.popen.poll()
-            if code is None:
+            if code is None or p.done:
+                continue
+            if code == 0 and p.name.endswith(ONE_SHOT):
+                p.done = True  # a one-shot job (the demo seed) finished its work
+                print(f"runner: {p.name} done", flush=True)
                 continue
             if not restart:
                 print(f"runner: {p.name} exited ({code}); stopping everything", flush=True)

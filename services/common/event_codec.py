@@ -12,7 +12,7 @@ from services.common.eventstore import NewEvent
 
 def encoder(subject_field: str = "beneficiary_id"):
     def encode(event: DomainEvent) -> NewEvent:
-        data, personal = split_personal(event.type, _jsonable(event.payload))
+        data, personal = split_personal(event.type, jsonable(event.payload))
         subject = event.payload.get(subject_field)
         return NewEvent(
             type=event.type,
@@ -25,7 +25,7 @@ def encoder(subject_field: str = "beneficiary_id"):
     return encode
 
 
-def _jsonable(payload: dict) -> dict:
+def jsonable(payload: dict) -> dict:
     """Dates, ids and amounts as the JSON contract writes them (an amount as a string: no float)."""
     return {k: (v.isoformat() if hasattr(v, "isoformat") else str(v) if isinstance(v, uuid.UUID | Decimal) else v)
             for k, v in payload.items()}

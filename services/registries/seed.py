@@ -1,16 +1,20 @@
 """The demo network: the Regional Social Portal's five expanded centres, one per regional unit of
-the Peloponnese, each with a mobile unit serving the rest of its regional unit, and their staff.
-MIS codes, budgets and targets are invented for the demo; places and populations are real.
+the Peloponnese, each with a mobile unit serving the rest of its regional unit, and their staff;
+and a demo directory of agencies and programmes (deploy/demo/directory, an HSDS 3.0 package).
+MIS codes, budgets, targets and agencies' details are invented for the demo; places and
+populations are real.
 
     python -m services.registries.seed      # idempotent: every command has a fixed command_id
 """
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from contracts.geography import in_regional_unit, municipality
 
 CONTEXT = {"actor": "seed", "site": "KK-KALAMATA"}
+DEMO_DIRECTORY = Path(__file__).resolve().parents[2] / "deploy" / "demo" / "directory"
 LEADS = {"argolida": ("ARGOS", "9233"), "arcadia": ("TRIPOLI", "9241"), "corinthia": ("KORINTHOS", "9243"),
          "laconia": ("SPARTI", "9252"), "messinia": ("KALAMATA", "9254")}
 # Kalamata: "five scientists and a driver" (domain.md); the others a smaller demo crew
@@ -52,6 +56,10 @@ def seed_network(registries) -> int:
     return new
 
 
+def demo_directory() -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(DEMO_DIRECTORY.iterdir())}
+
+
 def main() -> int:
     from nameko.standalone.rpc import ClusterRpcProxy
 
@@ -59,6 +67,7 @@ def main() -> int:
 
     with ClusterRpcProxy({"AMQP_URI": Settings.from_env().amqp_uri}, timeout=60) as cluster:
         print(f"seed: {seed_network(cluster.registries)} new events in the network")
+        print(f"seed: directory {cluster.registries.import_hsds(demo_directory(), CONTEXT)}")
     return 0
 
 

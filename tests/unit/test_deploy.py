@@ -24,6 +24,9 @@ def test_every_process_waits_for_healthy_infrastructure_and_is_health_checked():
         if name in ("postgres", "rabbitmq"):
             assert "healthcheck" in svc
             continue
+        if name.endswith("-once"):  # a job that runs to completion: retried on failure, not health-checked
+            assert svc["restart"] == "on-failure"
+            continue
         assert svc["depends_on"] == {"postgres": {"condition": "service_healthy"},
                                      "rabbitmq": {"condition": "service_healthy"}}
         assert "healthcheck" in svc and svc["environment"]["KENTRA_METRICS_ADDR"] == "0.0.0.0"

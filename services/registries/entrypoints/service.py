@@ -14,6 +14,7 @@ from contracts.registries import (
 )
 from services.common.nameko_support import EventStoreProvider, IndexKey, MetricsServer, ServesItsHistory
 from services.common.rpc_commands import answer, command_metadata, rejects_bad_commands
+from services.registries.adapters.directory import Directory
 from services.registries.adapters.identity_index import AMKA, MIGRATIONS, IdentityIndex
 from services.registries.adapters.merges import Merges
 from services.registries.adapters.network_directory import NetworkDirectory
@@ -24,6 +25,7 @@ from services.registries.domain.beneficiary import (
     RegisterBeneficiary,
     UnmergeBeneficiary,
 )
+from services.registries.entrypoints.directory import DirectoryRpc
 from services.registries.entrypoints.network import NetworkRpc
 
 BENEFICIARY_IDS = uuid.UUID("5d1c9a8e-0b7f-4c61-9a52-6f3c2e1d4b70")
@@ -37,11 +39,11 @@ def amka_warnings(amka: str | None) -> list[dict]:
     return []
 
 
-class RegistriesService(NetworkRpc, ServesItsHistory):
+class RegistriesService(NetworkRpc, DirectoryRpc, ServesItsHistory):
     name = "registries"
     store = EventStoreProvider(extra_migrations=MIGRATIONS,
                                inline_projections=lambda settings: [IdentityIndex(settings.index_key), Merges(),
-                                                                    NetworkDirectory()])
+                                                                    NetworkDirectory(), Directory()])
     index_key = IndexKey()
     metrics = MetricsServer()
 

@@ -1,0 +1,53 @@
+"""RPCs of the agencies and programmes registries, with HSDS 3.0 import and export: a mixin of
+the registries service."""
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from nameko.rpc import rpc
+
+from contracts.directory import DescribeAgencySchema, DescribeProgrammeSchema
+from services.common.rpc_commands import CommandRejected, answer, command_metadata, rejects_bad_commands
+from services.registries.adapters import hsds
+from services.registries.adapters.directory import Directory as DirectoryView
+from services.registries.application.directory import Directory
+
+
+class DirectoryRpc:
+    store = None  # the service's EventStoreProvider
+
+    @rpc
+    @rejects_bad_commands
+    def describe_agency(self, command: dict, context: dict) -> dict:
+        fields = DescribeAgencySchema().load(command)
+        metadata = command_metadata(context, fields.pop("command_id"))
+        return answer(Directory(self.store).describe_agency(fields, metadata))
+
+    @rpc
+    @rejects_bad_commands
+    def describe_programme(self, command: dict, context: dict) -> dict:
+        fields = DescribeProgrammeSchema().load(command)
+        metadata = command_metadata(context, fields.pop("command_id"))
+        return answer(Directory(self.store).describe_programme(fields, metadata))
+
+    @rpc
+    def agencies(self) -> list[dict]:
+        return DirectoryView.agencies(self.store.db)
+
+    @rpc
+    def programmes(self) -> list[dict]:
+        return DirectoryView.programmes(self.store.db)
+
+    @rpc
+    @rejects_bad_commands
+    def import_hsds(self, files: dict, context: dict) -> dict:
+        """`files`: an HSDS 3.0 tabular package, file name -> CSV text. All or nothing: a malformed
+        package is refused with every problem's file, row and field, and nothing is stored."""
+        try:
+            return Directory(self.store).import_hsds(files, lambda command_id: command_metadata(context, command_id))
+        except hsds.PackageRejected as exc:
+            raise CommandRejected("invalid", str(exc), {"problems": [asdict(p) for p in exc.problems]}) from exc
+
+    @rpc
+    def export_hsds(self) -> dict:
+        return hsds.export(DirectoryView.agencies(self.store.db), DirectoryView.programmes(self.store.db))
