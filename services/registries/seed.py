@@ -61,13 +61,18 @@ def demo_directory() -> dict[str, str]:
 
 
 def main() -> int:
+    from nameko.exceptions import UnknownService
     from nameko.standalone.rpc import ClusterRpcProxy
 
     from services.common.config import Settings
 
     with ClusterRpcProxy({"AMQP_URI": Settings.from_env().amqp_uri}, timeout=60) as cluster:
-        print(f"seed: {seed_network(cluster.registries)} new events in the network")
-        print(f"seed: directory {cluster.registries.import_hsds(demo_directory(), CONTEXT)}")
+        try:
+            print(f"seed: {seed_network(cluster.registries)} new events in the network")
+            print(f"seed: directory {cluster.registries.import_hsds(demo_directory(), CONTEXT)}")
+        except UnknownService:
+            print("seed: the registries service is not up yet; the runner will try again", file=sys.stderr)
+            return 1
     return 0
 
 

@@ -25,7 +25,10 @@ def test_a_valid_package_creates_the_agencies_and_programmes_and_exports_back_th
     assert answer == {"agencies": 10, "programmes": 1, "registered": 11, "changed": 0, "unchanged": 0}
     names = [a["name"] for a in registries.agencies()]
     assert "Βοήθεια στο Σπίτι Δήμου Τριφυλίας" in names and len(registries.programmes()) == 1
-    assert registries.export_hsds() == demo_package()
+    exported, agencies = registries.export_hsds(), registries.agencies()
+    assert exported == demo_package()
+    again = registries.import_hsds(exported, COORDINATOR)  # export then import: the same registry
+    assert again["unchanged"] == 11 and registries.agencies() == agencies
 
 
 def test_importing_the_same_package_again_stores_nothing(registries):
