@@ -47,7 +47,8 @@ def test_the_seed_holds_the_26_municipalities_in_the_ministry_order_with_greek_n
 def test_populations_are_the_2021_census_where_a_figure_could_be_quoted():
     assert municipality("9254").population_2021 == 72_906
     assert municipality("9243").population_2021 == 55_941 and municipality("9241").population_2021 == 44_165
-    assert municipality("9258").population_2021 is None  # unknown, never a guess
+    assert municipality("9258").population_2021 == 22_431
+    assert municipality("9242").population_2021 is None  # Velo-Vocha: unknown, never a guess
 
 
 def test_a_centre_is_registered_with_its_operation():
