@@ -24,7 +24,10 @@ SOURCE = "intake"
 CHANNELS = ("centre", "mobile_unit_visit", "home_visit", "phone")
 SERVICES = ("information", "minimum_income_application", "psychosocial_counselling", "learning_support",
             "goods_distributed", "legal_information", "vocational_guidance", "help_to_enrol")
-RECIPIENT = validate.Regexp(r"^[A-Z0-9][A-Z0-9-]{1,60}$", error="an agency or centre code, e.g. OAED-KALAMATA")
+# an agency or programme of the registry by its id, a centre by its site code, an agency outside
+# the registry by a code the worker gives it (the same code the referral names)
+RECIPIENT = validate.Regexp(r"^([A-Z0-9][A-Z0-9-]{1,60}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$",
+                            error="an agency id from the registry, or a centre or agency code, e.g. KK-SPARTI")
 REASON = validate.Length(min=1, max=1000)
 # the groups the centres prioritise (domain.md) and the ESF+ breakdowns
 VULNERABLE_GROUPS = ("poverty", "child_exclusion", "minimum_income", "roma", "long_term_unemployed", "disability",

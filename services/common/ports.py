@@ -9,5 +9,6 @@ METRICS_PORTS = {
     "intake-relay": 9112,
     "referrals-relay": 9113,
     "reporting-consumer": 9121,
+    "referrals-reactions-consumer": 9122,
 }
 GATEWAY_HTTP_PORT = 8000

@@ -8,13 +8,14 @@ from nameko.standalone.rpc import ServiceRpcProxy
 
 from services.common.rpc_commands import CommandRejected
 from services.intake.entrypoints.service import IntakeService
+from services.registries.entrypoints.service import RegistriesService
 
 CONTEXT = {"actor": "sw-kalamata-2", "site": "KK-KALAMATA"}
 
 
 @pytest.fixture
 def intake(running, platform_config):
-    running(IntakeService)
+    running(IntakeService, RegistriesService)  # intake asks the registries (coverage, who may be there)
     with ServiceRpcProxy("intake", platform_config) as proxy:
         yield proxy
 

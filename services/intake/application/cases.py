@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from services.common.application import execute, sent_by_client
+from services.common.application import execute, load, sent_by_client
 from services.common.event_codec import encoder
 from services.common.eventstore import AppendResult, EventStore, Metadata, stream_name
 from services.intake.domain import case
@@ -15,6 +15,9 @@ _decider = sys.modules[case.__name__]  # the module is the decider: initial, evo
 class Cases:
     def __init__(self, store: EventStore):
         self.store = store
+
+    def load(self, beneficiary_id) -> case.Case:
+        return load(self.store, stream_name(case.CATEGORY, beneficiary_id), _decider).state
 
     def run(self, command, metadata: Metadata, expected_version: int) -> AppendResult:
         """Decide on the case as the client saw it (`expected_version`): a stale client gets a conflict."""

@@ -1,6 +1,8 @@
 """The intake service over nameko: one RPC per case command, each validated by its contract."""
 from __future__ import annotations
 
+from datetime import date
+
 from nameko.rpc import RpcProxy, rpc
 
 from contracts import intake as contract
@@ -37,6 +39,11 @@ class IntakeService(ServesItsHistory):
         return {"served_municipalities": frozenset(served) if served is not None else None}
 
     @rpc
+    def may_share_with(self, beneficiary_id: str, recipient: str, on: str) -> bool:
+        """Whether the beneficiary's consent covers sharing with that recipient on that day."""
+        return Cases(self.store).load(beneficiary_id).may_share_with(recipient, date.fromisoformat(on))
+
+    @rpc
     @rejects_bad_commands
     def record_service(self, command: dict, context: dict) -> dict:
         return self._run(contract.RecordServiceSchema, case.RecordService, command, context)
@@ -64,7 +71,10 @@ class IntakeService(ServesItsHistory):
     @rpc
     @rejects_bad_commands
     def transfer_case(self, command: dict, context: dict) -> dict:
-        return self._run(contract.TransferCaseSchema, case.TransferCase, command, context)
+        result = self._run(contract.TransferCaseSchema, case.TransferCase, command, context)
+        if not result["duplicate"]:  # the receiving centre should know if the person may already be there
+            result["warnings"] = self.registries.possible_duplicates_at(command["beneficiary_id"], command["to_site"])
+        return result
 
     @rpc
     @rejects_bad_commands

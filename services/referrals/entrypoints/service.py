@@ -1,10 +1,148 @@
-"""The referrals service over nameko: its store and history RPCs (commands come with referrals)."""
+"""The referrals service over nameko: commands by RPC, each validated by its contract; routing
+over the registry; the read side for the people who act; a timer that expires unanswered ones."""
 from __future__ import annotations
 
+import time
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from nameko.extensions import DependencyProvider
+from nameko.rpc import RpcProxy, rpc
+from nameko.timer import timer
+
+from contracts import referrals as contract
+from services.common.domain import DomainError
 from services.common.nameko_support import EventStoreProvider, MetricsServer, ServesItsHistory
+from services.common.rpc_commands import answer, command_metadata, rejects_bad_commands
+from services.referrals.adapters.referral_view import MIGRATIONS, ReferralView
+from services.referrals.application.referrals import Referrals
+from services.referrals.domain.routing import Person, propose
+
+GREECE = ZoneInfo("Europe/Athens")
+SYSTEM = {"actor": "referrals.expiry", "site": "KK-REGION"}
+
+
+def today() -> date:
+    return datetime.now(GREECE).date()
+
+
+class Schedule(DependencyProvider):
+    """How often the expiry check runs (config REFERRALS_EXPIRY_CHECK_SECONDS, default 60 s)."""
+
+    def setup(self):
+        self.interval = float(self.container.config.get("REFERRALS_EXPIRY_CHECK_SECONDS", 60))
+        self.next_run = 0.0
+
+    def get_dependency(self, worker_ctx):
+        return self
+
+    def due(self) -> bool:
+        now = time.monotonic()
+        if now < self.next_run:
+            return False
+        self.next_run = now + self.interval
+        return True
 
 
 class ReferralsService(ServesItsHistory):
     name = "referrals"
-    store = EventStoreProvider()
+    store = EventStoreProvider(extra_migrations=MIGRATIONS, inline_projections=lambda settings: [ReferralView()])
     metrics = MetricsServer()
+    registries = RpcProxy("registries")
+    intake = RpcProxy("intake")
+    expiry = Schedule()
+
+    def _referrals(self) -> Referrals:
+        return Referrals(self.store, self.registries, self.intake)
+
+    def _act(self, action: str, schema, command: dict, context: dict) -> dict:
+        fields = schema().load(command)
+        command_id, expected = fields.pop("command_id"), fields.pop("expected_version")
+        metadata = command_metadata(context, command_id)
+        if action == "request":
+            return answer(self._referrals().request(fields, metadata, expected))
+        if action == "send":
+            return answer(self._referrals().send(fields, metadata, expected))
+        return answer(self._referrals().act(action, fields, metadata, expected))
+
+    @rpc
+    def propose_recipients(self, need: str, municipality_code: str, groups: list | None = None,
+                           age: int | None = None) -> list[dict]:
+        """Agencies and programmes serving that municipality, for that need, whose eligibility fits: best first."""
+        person = Person(municipality_code, frozenset(groups or ()), age)
+        return propose(self.registries.agencies(), self.registries.programmes(), need, person, today())
+
+    @rpc
+    @rejects_bad_commands
+    def request_referral(self, command: dict, context: dict) -> dict:
+        result = self._act("request", contract.RequestReferralSchema, command, context)
+        if command.get("recipient_kind") == "centre" and not result["duplicate"]:
+            # the receiving centre should know if the person may already be registered there
+            result["warnings"] = self.registries.possible_duplicates_at(command["beneficiary_id"],
+                                                                        command["recipient_id"])
+        return result
+
+    @rpc
+    @rejects_bad_commands
+    def send_referral(self, command: dict, context: dict) -> dict:
+        return self._act("send", contract.SendReferralSchema, command, context)
+
+    @rpc
+    @rejects_bad_commands
+    def acknowledge_referral(self, command: dict, context: dict) -> dict:
+        return self._act("acknowledge", contract.AcknowledgeReferralSchema, command, context)
+
+    @rpc
+    @rejects_bad_commands
+    def accept_referral(self, command: dict, context: dict) -> dict:
+        return self._act("accept", contract.AcceptReferralSchema, command, context)
+
+    @rpc
+    @rejects_bad_commands
+    def reject_referral(self, command: dict, context: dict) -> dict:
+        return self._act("reject", contract.RejectReferralSchema, command, context)
+
+    @rpc
+    @rejects_bad_commands
+    def complete_referral(self, command: dict, context: dict) -> dict:
+        return self._act("complete", contract.CompleteReferralSchema, command, context)
+
+    @rpc
+    @rejects_bad_commands
+    def withdraw_referral(self, command: dict, context: dict) -> dict:
+        return self._act("withdraw", contract.WithdrawReferralSchema, command, context)
+
+    # --- the read side ---------------------------------------------------------------------
+
+    @rpc
+    def referrals_of(self, beneficiary_ids: list[str]) -> list[dict]:
+        """A beneficiary's referrals (all their merged records' ids), each with every step it took."""
+        found = ReferralView.of_beneficiary(self.store.db, beneficiary_ids)
+        for r in found:
+            r["steps"] = self.read_stream(f"referral-{r['referral_id']}", 1, 100)
+        return found
+
+    @rpc
+    def open_referrals(self, recipient_id: str | None = None, from_site: str | None = None) -> list[dict]:
+        return ReferralView.open(self.store.db, recipient_id, from_site)
+
+    @rpc
+    def overdue_referrals(self) -> list[dict]:
+        return ReferralView.overdue(self.store.db, today())
+
+    @rpc
+    def response_times(self, from_site: str | None = None) -> dict:
+        return ReferralView.response_times(self.store.db, from_site)
+
+    # --- the scheduled check -----------------------------------------------------------------
+
+    @timer(interval=1)
+    def expire_overdue(self) -> None:
+        if not self.expiry.due():
+            return
+        for r in ReferralView.overdue(self.store.db, today()):
+            fields = {"referral_id": r["referral_id"], "beneficiary_id": r["beneficiary_id"], "expired_on": today()}
+            try:  # one command id per referral: two checks racing expire it once
+                self._referrals().act("expire", fields, command_metadata(SYSTEM, f"expire-{r['referral_id']}"))
+            except DomainError:
+                pass  # answered meanwhile: the table refused, and rightly

@@ -81,3 +81,17 @@ class IdentityIndex:
             cur.execute("SELECT beneficiary_id::text FROM identity_index WHERE kind = %s AND digest = %s"
                         " ORDER BY 1", (kind, blind_index(self.index_key, key_kind, value)))
             return [r[0] for r in cur.fetchall()]
+
+    @staticmethod
+    def related(db, beneficiary_id: str) -> list[dict]:
+        """Others sharing a number (before a merge) or a folded name and birth date with this
+        person, scored as for possible duplicates; read from the digests alone."""
+        with db.transaction() as cur:
+            cur.execute("SELECT other.beneficiary_id::text, other.kind FROM identity_index mine"
+                        " JOIN identity_index other USING (kind, digest)"
+                        " WHERE mine.beneficiary_id = %s AND other.beneficiary_id <> mine.beneficiary_id",
+                        (beneficiary_id,))
+            scores: dict[str, float] = {}
+            for other, kind in cur.fetchall():
+                scores[other] = max(scores.get(other, 0), SCORES.get(kind, 1.0))
+        return [{"beneficiary_id": b, "score": s} for b, s in sorted(scores.items(), key=lambda i: -i[1])]

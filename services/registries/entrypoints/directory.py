@@ -39,6 +39,15 @@ class DirectoryRpc:
         return DirectoryView.programmes(self.store.db)
 
     @rpc
+    def agency(self, agency_id: str) -> dict | None:
+        return next((a for a in DirectoryView.agencies(self.store.db) if a["agency_id"] == str(agency_id)), None)
+
+    @rpc
+    def programme(self, programme_id: str) -> dict | None:
+        return next((p for p in DirectoryView.programmes(self.store.db) if p["programme_id"] == str(programme_id)),
+                    None)
+
+    @rpc
     @rejects_bad_commands
     def import_hsds(self, files: dict, context: dict) -> dict:
         """`files`: an HSDS 3.0 tabular package, file name -> CSV text. All or nothing: a malformed

@@ -104,3 +104,16 @@ class RegistriesService(NetworkRpc, DirectoryRpc, ServesItsHistory):
         fields = UnmergeBeneficiarySchema().load(command)
         metadata = command_metadata(context, fields.pop("command_id"))
         return answer(Beneficiaries(self.store).unmerge(UnmergeBeneficiary(**fields), metadata))
+
+    @rpc
+    def possible_duplicates_at(self, beneficiary_id: str, site: str) -> list[dict]:
+        """For a centre receiving a referral or a case: records there (the centre or its mobile
+        unit) that may be the same person. Warnings, never a merge."""
+        network = {site} | {s["site"] for s in NetworkDirectory.sites(self.store.db) if s.get("parent_centre") == site}
+        found = []
+        for candidate in IdentityIndex.related(self.store.db, beneficiary_id):
+            first = self.store.read_stream(f"beneficiary-{candidate['beneficiary_id']}", 1, 1)
+            if first and first[0].data.get("site") in network:
+                found.append({**candidate, "registered_at": first[0].data["site"],
+                              "message": "this person may already be registered at the receiving centre"})
+        return found

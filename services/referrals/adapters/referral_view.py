@@ -1,0 +1,91 @@
+"""The referrals read side, kept in the append's transaction: an agency's inbox shows a referral
+the moment it is sent, and the expiry check never reads a stale state."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from contracts.names import (
+    REFERRAL_ACCEPTED,
+    REFERRAL_COMPLETED,
+    REFERRAL_EXPIRED,
+    REFERRAL_RECEIVED,
+    REFERRAL_REJECTED,
+    REFERRAL_REQUESTED,
+    REFERRAL_SENT,
+    REFERRAL_SHARING_STOPPED,
+    REFERRAL_WITHDRAWN,
+)
+from services.common.db import migrations_in
+from services.referrals.domain.referral import STATE_AFTER
+
+MIGRATIONS = migrations_in(Path(__file__).parent / "sql", "referrals_")
+ANSWERS = {REFERRAL_RECEIVED: "received_on", REFERRAL_ACCEPTED: "accepted_on", REFERRAL_REJECTED: "rejected_on"}
+ENDINGS = {REFERRAL_REJECTED: "rejected_on", REFERRAL_COMPLETED: "completed_on", REFERRAL_WITHDRAWN: "withdrawn_on",
+           REFERRAL_EXPIRED: "expired_on"}
+COLUMNS = ("referral_id", "beneficiary_id", "from_site", "need", "recipient_kind", "recipient_id", "recipient_name",
+           "consent_recipient", "state", "requested_on", "sent_on", "due_on", "first_response_on", "closed_on",
+           "outcome", "sharing_stopped")
+
+
+class ReferralView:
+    def __call__(self, cur, events) -> None:
+        for e in events:
+            d, rid = e.data, e.data.get("referral_id")
+            if e.type == REFERRAL_REQUESTED:
+                cur.execute("INSERT INTO referral_view (referral_id, beneficiary_id, from_site, need, recipient_kind,"
+                            " recipient_id, recipient_name, consent_recipient, state, requested_on)"
+                            " VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+                            (rid, d["beneficiary_id"], d["from_site"], d["need"], d["recipient_kind"],
+                             d["recipient_id"], d["recipient_name"], d["consent_recipient"] or d["recipient_id"],
+                             "requested", d["requested_on"]))
+                continue
+            if e.type == REFERRAL_SHARING_STOPPED:
+                cur.execute("UPDATE referral_view SET sharing_stopped = true WHERE referral_id = %s", (rid,))
+                continue
+            if e.type not in STATE_AFTER:
+                continue
+            cur.execute("UPDATE referral_view SET state = %s WHERE referral_id = %s", (STATE_AFTER[e.type], rid))
+            if e.type == REFERRAL_SENT:
+                cur.execute("UPDATE referral_view SET sent_on = %s, due_on = %s WHERE referral_id = %s",
+                            (d["sent_on"], d["due_on"], rid))
+            if e.type in ANSWERS:
+                cur.execute("UPDATE referral_view SET first_response_on = coalesce(first_response_on, %s)"
+                            " WHERE referral_id = %s", (d[ANSWERS[e.type]], rid))
+            if e.type in ENDINGS:
+                cur.execute("UPDATE referral_view SET closed_on = %s, outcome = %s WHERE referral_id = %s",
+                            (d[ENDINGS[e.type]], d.get("outcome") or STATE_AFTER[e.type], rid))
+
+    @staticmethod
+    def _select(db, where: str, args: tuple) -> list[dict]:
+        with db.transaction() as cur:
+            cur.execute(f"SELECT {', '.join(COLUMNS)} FROM referral_view WHERE {where}"
+                        " ORDER BY requested_on, referral_id", args)
+            return [{k: (v.isoformat() if isinstance(v, date) else str(v) if k.endswith("_id") and v else v)
+                     for k, v in zip(COLUMNS, row, strict=True)} for row in cur.fetchall()]
+
+    @classmethod
+    def of_beneficiary(cls, db, beneficiary_ids: list[str]) -> list[dict]:
+        return cls._select(db, "beneficiary_id = ANY(%s::uuid[])", (beneficiary_ids,))
+
+    @classmethod
+    def open(cls, db, recipient_id: str | None = None, from_site: str | None = None) -> list[dict]:
+        return cls._select(db, "closed_on IS NULL AND (%s::text IS NULL OR recipient_id = %s)"
+                               " AND (%s::text IS NULL OR from_site = %s)",
+                           (recipient_id, recipient_id, from_site, from_site))
+
+    @classmethod
+    def overdue(cls, db, today: date) -> list[dict]:
+        return cls._select(db, "state IN ('sent', 'received') AND due_on < %s", (today,))
+
+    @staticmethod
+    def response_times(db, from_site: str | None = None) -> dict:
+        """Median days from sending to the first response and to the outcome, over answered referrals."""
+        with db.transaction() as cur:
+            cur.execute("SELECT count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY first_response_on - sent_on),"
+                        " percentile_cont(0.5) WITHIN GROUP (ORDER BY closed_on - sent_on)"
+                        " FILTER (WHERE state IN ('completed', 'rejected'))"
+                        " FROM referral_view WHERE sent_on IS NOT NULL AND (%s::text IS NULL OR from_site = %s)",
+                        (from_site, from_site))
+            sent, to_response, to_outcome = cur.fetchone()
+        return {"sent": sent, "median_days_to_first_response": to_response, "median_days_to_outcome": to_outcome}
