@@ -155,3 +155,13 @@ def test_a_person_without_amka_is_found_again_by_their_temporary_number(registri
     first = registries.register_beneficiary(registration(amka=None, paaypa="PA1234567"), CONTEXT)
     again = registries.register_beneficiary(registration(amka=None, paaypa="PA1234567"), CONTEXT)
     assert again["found_existing"] and again["stream"] == first["stream"]
+
+
+def test_a_search_by_name_matches_greek_greeklish_accents_and_case_but_not_a_part(registries):
+    greek = registries.register_beneficiary(registration(given_name="Ελένη", family_name="Σταθοπούλου",
+                                                         amka=None), CONTEXT)["stream"].split("-", 1)[1]
+    assert registries.search("σταθοπουλου") == [greek]
+    assert registries.search("Eleni STATHOPOULOU") == [greek]
+    assert registries.search("Σταθοπ") == [] and registries.search("Ελένη Παπαδάκη") == []
+    with_amka = registries.register_beneficiary(registration(), CONTEXT)["stream"].split("-", 1)[1]
+    assert registries.search("01013099997") == [with_amka]

@@ -10,9 +10,11 @@ from contracts.names import BENEFICIARY_REGISTERED, PERSONAL_DATA_ERASED
 from services.common.db import migrations_in
 from services.common.domain import Conflict
 from services.common.personal_data import blind_index
+from services.common.text import search_key
 
 MIGRATIONS = migrations_in(Path(__file__).parent / "sql", "registries_")
 AMKA, AFM, PAAYPA, NAME_AND_BIRTH, FAMILY_AND_BIRTH = "amka", "afm", "paaypa", "name+birth", "family+birth"
+NAME_WORD = "name-word"  # each word of a name, folded: search by name without the name in clear
 NUMBERS = (AMKA, AFM, PAAYPA)  # each identifies one person
 # how alike two people are when these keys match (exact after folding script, accents, case)
 SCORES = {NAME_AND_BIRTH: 0.9, FAMILY_AND_BIRTH: 0.6}
@@ -29,7 +31,23 @@ class IdentityIndex:
             found.append((NAME_AND_BIRTH, blind_index(self.index_key, "name", f"{name} {personal['birth_date']}")))
             family = f"{personal['family_name']} {personal['birth_date']}"
             found.append((FAMILY_AND_BIRTH, blind_index(self.index_key, "name", family)))
+        found += [(NAME_WORD, digest) for digest in self.word_digests(
+            f"{personal.get('given_name') or ''} {personal.get('family_name') or ''}")]
         return found
+
+    def word_digests(self, text: str) -> list[str]:
+        return sorted({blind_index(self.index_key, NAME_WORD, w) for w in search_key(text).split()})
+
+    def search_names(self, db, text: str) -> list[str]:
+        """Beneficiaries whose name has every word of `text` (Greek or Greeklish, any accents or case)."""
+        digests = self.word_digests(text)
+        if not digests:
+            return []
+        with db.transaction() as cur:
+            cur.execute("SELECT beneficiary_id::text FROM identity_index WHERE kind = %s AND digest = ANY(%s)"
+                        " GROUP BY beneficiary_id HAVING count(DISTINCT digest) = %s ORDER BY 1 LIMIT 50",
+                        (NAME_WORD, digests, len(digests)))
+            return [r[0] for r in cur.fetchall()]
 
     def __call__(self, cur, events) -> None:
         for e in events:
@@ -89,8 +107,8 @@ class IdentityIndex:
         with db.transaction() as cur:
             cur.execute("SELECT other.beneficiary_id::text, other.kind FROM identity_index mine"
                         " JOIN identity_index other USING (kind, digest)"
-                        " WHERE mine.beneficiary_id = %s AND other.beneficiary_id <> mine.beneficiary_id",
-                        (beneficiary_id,))
+                        " WHERE mine.beneficiary_id = %s AND other.beneficiary_id <> mine.beneficiary_id"
+                        " AND mine.kind <> %s", (beneficiary_id, NAME_WORD))
             scores: dict[str, float] = {}
             for other, kind in cur.fetchall():
                 scores[other] = max(scores.get(other, 0), SCORES.get(kind, 1.0))

@@ -55,6 +55,16 @@ class RegistriesService(NetworkRpc, DirectoryRpc, ServesItsHistory):
         return sorted({Merges.survivor_of(self.store.db, b) for b in found})
 
     @rpc
+    def search(self, text: str) -> list[str]:
+        """Beneficiary ids (survivors) by AMKA, or by every word of a name in Greek or Greeklish,
+        accents and case ignored. Keyed hashes only: the registry holds no name in clear."""
+        text = (text or "").strip()
+        index = IdentityIndex(self.index_key)
+        found = index.find(self.store.db, AMKA, text) if text.isdigit() and len(text) == 11 else \
+            index.search_names(self.store.db, text)
+        return sorted({Merges.survivor_of(self.store.db, b) for b in found})
+
+    @rpc
     def person(self, beneficiary_id: str) -> dict:
         """The surviving id of this record and every record merged into it: whose histories make one timeline."""
         return Merges.person(self.store.db, beneficiary_id)
