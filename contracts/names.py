@@ -46,3 +46,6 @@ REFERRAL_COMPLETED = "ReferralCompleted"
 REFERRAL_WITHDRAWN = "ReferralWithdrawn"
 REFERRAL_EXPIRED = "ReferralExpired"
 REFERRAL_SHARING_STOPPED = "ReferralSharingStopped"
+
+# portal gateway: the audit of reads
+RECORD_VIEWED = "RecordViewed"

@@ -101,16 +101,17 @@ def _with_config(config: dict) -> dict:
 class ReadModelProvider(DependencyProvider):
     """A read-side service's database (its schema, migrated with the consumer's tables)."""
 
-    def __init__(self, projection, max_connections: int = 4):
+    def __init__(self, projection, max_connections: int = 4, schema_of: str | None = None):
         self.projection, self.max_connections, self.db = projection, max_connections, None
+        self.schema_of = schema_of  # whose schema: the service's own unless a consumer's is named
 
     def setup(self):
         from services.common.consumer.setup import open_read_model
 
         make_psycopg2_green()
         settings = Settings.from_env(_with_config(self.container.config))
-        self.db = open_read_model(settings, settings.schema(self.container.service_name), self.projection,
-                                  self.max_connections)
+        schema = settings.schema(self.schema_of or self.container.service_name)
+        self.db = open_read_model(settings, schema, self.projection, self.max_connections)
 
     def stop(self):
         if self.db is not None:

@@ -39,6 +39,11 @@ class IntakeService(ServesItsHistory):
         return {"served_municipalities": frozenset(served) if served is not None else None}
 
     @rpc
+    def case_version(self, beneficiary_id: str) -> int:
+        """The case stream's version now (0: no case yet), for publishers that do not track it."""
+        return Cases(self.store).version(beneficiary_id)
+
+    @rpc
     def may_share_with(self, beneficiary_id: str, recipient: str, on: str) -> bool:
         """Whether the beneficiary's consent covers sharing with that recipient on that day."""
         return Cases(self.store).load(beneficiary_id).may_share_with(recipient, date.fromisoformat(on))

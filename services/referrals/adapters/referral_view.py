@@ -25,13 +25,15 @@ ENDINGS = {REFERRAL_REJECTED: "rejected_on", REFERRAL_COMPLETED: "completed_on",
            REFERRAL_EXPIRED: "expired_on"}
 COLUMNS = ("referral_id", "beneficiary_id", "from_site", "need", "recipient_kind", "recipient_id", "recipient_name",
            "consent_recipient", "state", "requested_on", "sent_on", "due_on", "first_response_on", "closed_on",
-           "outcome", "sharing_stopped")
+           "outcome", "sharing_stopped", "version")
 
 
 class ReferralView:
     def __call__(self, cur, events) -> None:
         for e in events:
             d, rid = e.data, e.data.get("referral_id")
+            if rid and e.type != REFERRAL_REQUESTED:
+                cur.execute("UPDATE referral_view SET version = %s WHERE referral_id = %s", (e.version, rid))
             if e.type == REFERRAL_REQUESTED:
                 cur.execute("INSERT INTO referral_view (referral_id, beneficiary_id, from_site, need, recipient_kind,"
                             " recipient_id, recipient_name, consent_recipient, state, requested_on)"
@@ -63,6 +65,10 @@ class ReferralView:
                         " ORDER BY requested_on, referral_id", args)
             return [{k: (v.isoformat() if isinstance(v, date) else str(v) if k.endswith("_id") and v else v)
                      for k, v in zip(COLUMNS, row, strict=True)} for row in cur.fetchall()]
+
+    @classmethod
+    def one(cls, db, referral_id: str) -> list[dict]:
+        return cls._select(db, "referral_id = %s::uuid", (referral_id,))
 
     @classmethod
     def of_beneficiary(cls, db, beneficiary_ids: list[str]) -> list[dict]:

@@ -52,9 +52,8 @@ class Referrals:
             **facts) -> AppendResult:
         command = referral.Act(action, fields["referral_id"], {k: v for k, v in fields.items() if k != "referral_id"},
                                **facts)
-        sent = {**sent_by_client(command, referral.FACTS), "expected_version": expected_version}
         return execute(self.store, stream_name(referral.CATEGORY, command.referral_id), _decider, command, metadata,
-                       sent, _encode, expected_version=expected_version)
+                       sent_by_client(command, referral.FACTS), _encode, expected_version=expected_version)
 
     def stop_sharing(self, referral_id: str, stopped_on: date, reason: str, metadata: Metadata) -> AppendResult:
         command = referral.StopSharing(uuid.UUID(str(referral_id)), stopped_on, reason)

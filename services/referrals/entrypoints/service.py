@@ -123,6 +123,11 @@ class ReferralsService(ServesItsHistory):
         return found
 
     @rpc
+    def referral(self, referral_id: str) -> dict | None:
+        found = ReferralView.one(self.store.db, referral_id)
+        return found[0] if found else None
+
+    @rpc
     def open_referrals(self, recipient_id: str | None = None, from_site: str | None = None) -> list[dict]:
         return ReferralView.open(self.store.db, recipient_id, from_site)
 

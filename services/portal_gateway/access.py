@@ -1,0 +1,131 @@
+"""Who may see and do what: the gateway's policy, by role and site. Pure functions over a
+principal and the facts of a record; the HTTP layer asks, then audits what was read.
+
+Roles (domain.md, "Who uses the system"):
+- case_worker: a social worker or psychologist of a centre or its mobile unit; sees that network's
+  beneficiaries, special-category fields included.
+- head_of_centre: as a case worker for the network's files but without special-category fields;
+  may "break the glass" (a stated reason, flagged in the audit) to read any record in full.
+- agency_officer: sees only referrals sent to their agency, and answers them.
+- regional_coordinator: aggregates and referral routing; never a personal file.
+- dpo: the audit log, and erasure; never a personal file.
+- ops: dead letters and platform health; never a personal file.
+- municipal_system: an API key that publishes events of its own site; reads nothing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+STAFF = ("case_worker", "head_of_centre")
+ROLES = (*STAFF, "agency_officer", "regional_coordinator", "dpo", "ops", "municipal_system")
+# needs assessment fields that are special-category data (GDPR art. 9): health, disability, ethnicity
+SPECIAL_CATEGORY = frozenset({"groups", "disability", "needs", "citizenship", "foreign_background"})
+
+
+@dataclass(frozen=True)
+class Principal:
+    username: str
+    role: str
+    site: str | None = None          # staff: their centre or mobile unit
+    agency_id: str | None = None     # agency officers
+    network: frozenset[str] = field(default_factory=frozenset)  # the sites whose files they share
+
+    @property
+    def context(self) -> dict:
+        """What the services record as who and where."""
+        return {"actor": self.username, "site": self.site or "KK-REGION"}
+
+
+@dataclass(frozen=True)
+class PersonFacts:
+    """Where a beneficiary has been met, from the timeline: sites of their events, centres a
+    referral went to, centres their case was transferred to."""
+    sites: frozenset[str] = frozenset()
+    referred_to: frozenset[str] = frozenset()
+    transferred_to: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    special_categories: bool = False
+    break_glass: bool = False
+    why: str = ""
+
+
+DENIED = Decision(False, why="your role or site does not give access to this record")
+
+
+def network_of(site: str, sites: list[dict]) -> frozenset[str]:
+    """A centre with its mobile units, or a mobile unit with its centre and the centre's other units."""
+    parent = next((s.get("parent_centre") for s in sites if s["site"] == site), None) or site
+    return frozenset({parent} | {s["site"] for s in sites if s.get("parent_centre") == parent})
+
+
+def in_network(principal: Principal, person: PersonFacts) -> bool:
+    return bool(principal.network & (person.sites | person.referred_to | person.transferred_to))
+
+
+def view_record(principal: Principal, person: PersonFacts, reason: str | None = None) -> Decision:
+    if principal.role not in STAFF:
+        return DENIED
+    if in_network(principal, person):
+        return Decision(True, special_categories=principal.role == "case_worker")
+    if principal.role == "head_of_centre" and reason and reason.strip():
+        return Decision(True, special_categories=True, break_glass=True, why="break the glass")
+    return DENIED
+
+
+def act_on_case(principal: Principal, person: PersonFacts | None, site: str | None) -> Decision:
+    """Record something on a case: staff of the network the person is known in (a new person: any
+    staff), acting for a site of their own network."""
+    if principal.role not in STAFF:
+        return DENIED
+    if site is not None and site not in principal.network:
+        return Decision(False, why=f"you do not work at {site}")
+    if person is not None and (person.sites or person.referred_to or person.transferred_to) \
+            and not in_network(principal, person):
+        return DENIED
+    return Decision(True)
+
+
+def see_referral(principal: Principal, referral: dict) -> bool:
+    if principal.role == "agency_officer":
+        return principal.agency_id in (referral["recipient_id"], referral["consent_recipient"])
+    if principal.role in STAFF:
+        return bool(principal.network & {referral["from_site"], referral["recipient_id"]})
+    return False
+
+
+def answer_referral(principal: Principal, referral: dict) -> bool:
+    """The recipient answers: its agency officers, or the staff of the receiving centre."""
+    if principal.role == "agency_officer":
+        return see_referral(principal, referral)
+    return principal.role in STAFF and referral["recipient_id"] in principal.network
+
+
+def send_referral(principal: Principal, referral: dict) -> bool:
+    """The sender's side (send, withdraw): the staff of the network it was sent from."""
+    return principal.role in STAFF and referral["from_site"] in principal.network
+
+
+def see_aggregates(principal: Principal, site: str | None) -> bool:
+    if principal.role == "regional_coordinator":
+        return True
+    return principal.role == "head_of_centre" and (site is None or site in principal.network)
+
+
+def manage_registries(principal: Principal) -> bool:
+    return principal.role == "regional_coordinator"
+
+
+def read_audit(principal: Principal) -> bool:
+    return principal.role == "dpo"
+
+
+def erase(principal: Principal) -> bool:
+    return principal.role == "dpo"
+
+
+def see_dead_letters(principal: Principal) -> bool:
+    return principal.role in ("ops", "regional_coordinator")

@@ -1,0 +1,92 @@
+"""A running platform for the gateway's tests: every nameko service in this process, the demo
+network and directory, one account per role, and the timeline and daily register brought up to
+date on demand (the backbone consumers' catch-up, over real RPC)."""
+from __future__ import annotations
+
+import socket
+import uuid
+from dataclasses import dataclass
+
+import requests
+
+from services.common.consumer import Consumer
+from services.common.consumer.setup import open_read_model
+from services.common.consumer.sources import RpcEventSource
+from services.common.eventstore.setup import service_database
+from services.portal_gateway.accounts import Accounts
+from services.portal_gateway.timeline import Timeline
+from services.reporting.projections.daily_activity import DailyActivity
+
+PASSWORD = "σωστό-συνθηματικό-1"
+DYPA_KALAMATA = "3b869f7f-791a-570a-80d9-123275cd65cc"  # the demo directory's employment office
+USERS = {  # username -> (role, site, agency)
+    "kalamata.worker": ("case_worker", "MU-KALAMATA", None),
+    "kalamata.head": ("head_of_centre", "KK-KALAMATA", None),
+    "sparti.worker": ("case_worker", "KK-SPARTI", None),
+    "sparti.head": ("head_of_centre", "KK-SPARTI", None),
+    "dypa.officer": ("agency_officer", None, DYPA_KALAMATA),
+    "coordinator": ("regional_coordinator", None, None),
+    "dpo": ("dpo", None, None),
+    "ops": ("ops", None, None),
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Client:
+    base: str
+    token: str | None = None
+
+    def call(self, method: str, path: str, body=None, raw: bytes | None = None, headers: dict | None = None,
+             **query) -> requests.Response:
+        headers = {**({"Authorization": f"Bearer {self.token}"} if self.token else {}), **(headers or {})}
+        return requests.request(method, f"{self.base}/api/v1{path}", json=body if raw is None else None,
+                                data=raw, params=query or None, headers=headers, timeout=30)
+
+    def get(self, path: str, **query) -> requests.Response:
+        return self.call("GET", path, **query)
+
+    def post(self, path: str, body=None, **kw) -> requests.Response:
+        return self.call("POST", path, body, **kw)
+
+
+class GatewayPlatform:
+    def __init__(self, settings, base: str):
+        self.settings, self.base = settings, base
+        self.accounts = Accounts(service_database(settings, settings.schema("portal_gateway"), 2))
+        for username, (role, site, agency) in USERS.items():
+            self.accounts.create(username, PASSWORD, role, username.replace(".", " ").title(), site, agency)
+
+    def client(self, username: str | None = None) -> Client:
+        client = Client(self.base)
+        if username:
+            answer = client.post("/auth/token", {"username": username, "password": PASSWORD})
+            assert answer.status_code == 200, answer.text
+            client.token = answer.json()["token"]
+        return client
+
+    def catch_up(self) -> None:
+        """What the timeline and reporting consumers do live, done now."""
+        for projection, service in ((Timeline(), "timeline"), (DailyActivity(), "reporting")):
+            db = open_read_model(self.settings, self.settings.schema(service), projection)
+            source = RpcEventSource(self.settings.amqp_uri)
+            try:
+                consumer = Consumer(projection, db, source)
+                for name in projection.sources:
+                    consumer.catch_up(name)
+            finally:
+                source.close()
+                db.close()
+
+    def register(self, username: str, site: str, **person) -> str:
+        body = {"command_id": str(uuid.uuid4()), "given_name": "Γεώργιος", "family_name": "Παπαδόπουλος",
+                "birth_date": "1980-03-03", "municipality_code": "9256", "site": site, **person}
+        answer = self.client(username).post("/beneficiaries", body)
+        assert answer.status_code == 200, answer.text
+        self.catch_up()
+        return answer.json()["stream"].split("-", 1)[1]
