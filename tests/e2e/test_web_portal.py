@@ -1,0 +1,91 @@
+"""The Greek web portal against the running platform: login, search, register, the beneficiary
+page, forms that keep what was typed, the agency inbox, the daily register and the overview."""
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date
+
+import requests
+
+from tests.e2e.gateway_platform import DYPA_KALAMATA, PASSWORD
+from tests.e2e.test_gateway_api import gateway  # noqa: F401  (the running platform)
+
+TODAY = date.today().isoformat()
+
+
+def browser(gateway, username: str) -> requests.Session:  # noqa: F811
+    session = requests.Session()
+    answer = session.post(f"{gateway.base}/login", data={"username": username, "password": PASSWORD},
+                          allow_redirects=False)
+    assert answer.status_code == 303 and "HttpOnly" in answer.headers["Set-Cookie"]
+    return session
+
+
+def test_the_portal_speaks_greek_by_default_and_english_on_request(gateway):  # noqa: F811
+    page = requests.get(f"{gateway.base}/login")
+    assert page.status_code == 200 and '<html lang="el">' in page.text and "Σύνδεση" in page.text
+    assert "Log in" in requests.get(f"{gateway.base}/login", params={"lang": "en"}).text
+    assert requests.get(f"{gateway.base}/", allow_redirects=False).headers["Location"] == "/login"
+
+
+def test_a_wrong_password_stays_on_the_login_page_with_the_username_kept(gateway):  # noqa: F811
+    page = requests.post(f"{gateway.base}/login", data={"username": "kalamata.worker", "password": "λάθος"})
+    assert page.status_code == 401 and 'value="kalamata.worker"' in page.text
+
+
+def test_register_with_a_bad_amka_keeps_what_was_typed_then_the_page_shows_the_person(gateway):  # noqa: F811
+    worker = browser(gateway, "kalamata.worker")
+    form = {"given_name": "Μαρία", "family_name": "Κωνσταντίνου", "birth_date": "1990-01-01",
+            "municipality_code": "9258", "amka": "01013099998", "site": "MU-KALAMATA"}
+    page = worker.post(f"{gateway.base}/register", data=form)
+    assert page.status_code == 422 and 'value="Κωνσταντίνου"' in page.text and "check digit" in page.text
+    saved = worker.post(f"{gateway.base}/register", data={**form, "amka": "01013099997"}, allow_redirects=False)
+    assert saved.status_code == 303
+    gateway.catch_up()
+    page = worker.get(f"{gateway.base}{saved.headers['Location']}")
+    assert page.status_code == 200 and "Κωνσταντίνου" in page.text and "BeneficiaryRegistered" in page.text
+    results = worker.get(f"{gateway.base}/search", params={"q": "konstantinou maria"}).text
+    assert re.search(r'href="/beneficiaries/[0-9a-f-]{36}">Κωνσταντίνου', results)
+
+
+def test_a_contact_form_that_fails_comes_back_with_the_notes_typed(gateway):  # noqa: F811
+    beneficiary = gateway.register("kalamata.worker", "MU-KALAMATA")
+    worker = browser(gateway, "kalamata.worker")
+    form = {"expected_version": "0", "occurred_on": TODAY, "channel": "mobile_unit_visit", "municipality_code": "9252",
+            "site": "MU-KALAMATA", "staff_id": "kalamata.worker", "notes": "επίσκεψη στο σπίτι της"}
+    page = worker.post(f"{gateway.base}/beneficiaries/{beneficiary}/contacts", data=form)
+    assert page.status_code == 422 and "επίσκεψη στο σπίτι της" in page.text
+    ok = worker.post(f"{gateway.base}/beneficiaries/{beneficiary}/contacts", data={**form, "municipality_code": "9256"},
+                     allow_redirects=False)
+    assert ok.status_code == 303
+
+
+def test_an_agency_officer_answers_a_referral_from_the_inbox(gateway):  # noqa: F811
+    beneficiary = gateway.register("kalamata.worker", "MU-KALAMATA")
+    worker, referral = gateway.client("kalamata.worker"), str(uuid.uuid4())
+    worker.post("/referrals", {"command_id": str(uuid.uuid4()), "referral_id": referral, "beneficiary_id": beneficiary,
+                               "expected_version": 0, "from_site": "MU-KALAMATA", "need": "employment",
+                               "recipient_kind": "agency", "recipient_id": DYPA_KALAMATA, "recipient_name": "ΔΥΠΑ",
+                               "shares_personal_data": False, "requested_on": TODAY})
+    worker.post(f"/referrals/{referral}/sending", {"command_id": str(uuid.uuid4()), "expected_version": 1,
+                                                   "sent_on": TODAY})
+    officer = browser(gateway, "dypa.officer")
+    inbox = officer.get(f"{gateway.base}/inbox").text
+    assert f"/referrals/{referral}/receipt" in inbox
+    answer = officer.post(f"{gateway.base}/referrals/{referral}/receipt", data={"received_on": TODAY,
+                                                                                "expected_version": "2"},
+                          allow_redirects=False)
+    assert answer.status_code == 303
+    rejection = officer.post(f"{gateway.base}/referrals/{referral}/rejection",
+                             data={"rejected_on": TODAY, "expected_version": "3", "reason": ""})
+    assert rejection.status_code == 422 and "reason" in rejection.text  # the reason is required, said on the page
+    assert f"/referrals/{referral}/acceptance" in officer.get(f"{gateway.base}/inbox").text
+
+
+def test_the_daily_register_and_the_overview_are_pages_for_their_roles(gateway):  # noqa: F811
+    gateway.register("kalamata.worker", "MU-KALAMATA")
+    head = browser(gateway, "kalamata.head")
+    assert head.get(f"{gateway.base}/daily", params={"site": "MU-KALAMATA"}).status_code == 200
+    assert head.get(f"{gateway.base}/overview").status_code == 403
+    assert browser(gateway, "coordinator").get(f"{gateway.base}/overview").status_code == 200
