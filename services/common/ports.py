@@ -10,5 +10,6 @@ METRICS_PORTS = {
     "referrals-relay": 9113,
     "reporting-consumer": 9121,
     "referrals-reactions-consumer": 9122,
+    "timeline-consumer": 9123,
 }
 GATEWAY_HTTP_PORT = 8000

@@ -1,0 +1,77 @@
+"""The portal in headless Chromium (Debian's chromium and chromedriver, installed by
+scripts/bootstrap), in Greek: log in, find a beneficiary by a Greeklish name, record a contact,
+create a referral, see both on the timeline. Screenshots are kept in test-artifacts/screenshots."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+from tests.e2e.gateway_platform import DYPA_KALAMATA, PASSWORD
+from tests.e2e.test_gateway_api import gateway  # noqa: F401  (the running platform)
+
+SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+
+@pytest.fixture
+def chrome():
+    if not shutil.which("chromedriver"):
+        pytest.fail("chromedriver is missing: scripts/bootstrap installs Debian's chromium and chromium-driver")
+    options = webdriver.ChromeOptions()
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1400",
+                 "--lang=el-GR"):
+        options.add_argument(flag)
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    driver.implicitly_wait(5)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    yield driver
+    driver.quit()
+
+
+def shot(driver, name: str) -> None:
+    driver.save_screenshot(str(SHOTS / f"{name}.png"))
+
+
+@pytest.mark.slow
+def test_a_social_worker_finds_records_and_refers_in_greek(gateway, chrome):  # noqa: F811
+    beneficiary = gateway.register("kalamata.worker", "MU-KALAMATA", given_name="Γιώργος", family_name="Παπαδόπουλος")
+    base = gateway.base
+    chrome.get(f"{base}/login")
+    assert chrome.find_element(By.TAG_NAME, "html").get_attribute("lang") == "el"
+    chrome.find_element(By.ID, "username").send_keys("kalamata.worker")
+    chrome.find_element(By.ID, "password").send_keys(PASSWORD)
+    shot(chrome, "01-login")
+    chrome.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    assert "Αναζήτηση ωφελούμενου" in chrome.page_source
+
+    chrome.find_element(By.ID, "q").send_keys("giorgos papadopoulos")
+    chrome.find_element(By.ID, "q").submit()
+    shot(chrome, "02-search-greeklish")
+    chrome.find_element(By.LINK_TEXT, "Παπαδόπουλος").click()
+    assert beneficiary in chrome.current_url and "Διαδρομή" in chrome.page_source
+
+    Select(chrome.find_element(By.ID, "channel")).select_by_visible_text("mobile_unit_visit")
+    Select(chrome.find_element(By.ID, "cm")).select_by_visible_text("Οιχαλία")
+    chrome.find_element(By.ID, "cn").send_keys("Επίσκεψη στο Μελιγαλά, ζητά εργασία")
+    shot(chrome, "03-contact-form")
+    chrome.find_element(By.ID, "cn").submit()
+    assert "Καταχωρίστηκε." in chrome.page_source
+
+    Select(chrome.find_element(By.ID, "need")).select_by_visible_text("employment")
+    chrome.find_element(By.ID, "recipient_id").send_keys(DYPA_KALAMATA)
+    chrome.find_element(By.ID, "recipient_name").send_keys("ΔΥΠΑ Καλαμάτας")
+    chrome.find_element(By.ID, "recipient_name").submit()
+    assert "Καταχωρίστηκε." in chrome.page_source
+
+    gateway.catch_up()  # what the timeline consumer does live
+    chrome.get(f"{base}/beneficiaries/{beneficiary}")
+    shot(chrome, "04-timeline")
+    timeline = chrome.find_element(By.XPATH, "//h2[text()='Διαδρομή']/following-sibling::table").text
+    assert "ContactRecorded · mobile_unit_visit" in timeline and "ReferralRequested · ΔΥΠΑ Καλαμάτας" in timeline
+    assert "MU-KALAMATA" in timeline and "kalamata.worker" in timeline
