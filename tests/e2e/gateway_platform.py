@@ -41,6 +41,7 @@ def free_port() -> int:
 class Client:
     base: str
     token: str | None = None
+    site: str | None = None
 
     def call(self, method: str, path: str, body=None, raw: bytes | None = None, headers: dict | None = None,
              **query) -> requests.Response:

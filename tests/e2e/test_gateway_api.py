@@ -271,3 +271,66 @@ def test_the_openapi_document_is_served_at_a_fixed_url_and_is_valid(gateway):
     assert "/beneficiaries/{beneficiary_id}/contacts" in document["paths"]
     body = document["paths"]["/referrals"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert body["$ref"].endswith("RequestReferral_by_consent_recipient")
+
+
+# --- the authorisation matrix: each role x each kind of record --------------------------------------
+
+ROLES = ["kalamata.worker", "kalamata.head", "sparti.worker", "sparti.head", "dypa.officer", "coordinator", "dpo",
+         "ops"]
+# kind -> the status each role above gets
+MATRIX = {
+    "beneficiary record": [200, 200, 403, 403, 403, 403, 403, 403],
+    "special-category fields": [200, 403, 403, 403, 403, 403, 403, 403],
+    "record a contact": [200, 200, 403, 403, 403, 403, 403, 403],
+    "referral inbox": [200, 200, 200, 200, 200, 403, 403, 403],
+    "regional overview": [403, 403, 403, 403, 403, 200, 403, 403],
+    "daily register of MU-KALAMATA": [403, 200, 403, 403, 403, 200, 403, 403],
+    "audit of a record": [403, 403, 403, 403, 403, 403, 200, 403],
+    "erasure": [403, 403, 403, 403, 403, 403, 200, 403],
+    "agencies registry (write)": [403, 403, 403, 403, 403, 200, 403, 403],
+    "refused municipal events": [403, 403, 403, 403, 403, 200, 403, 200],
+}
+
+
+def test_each_role_against_each_kind_of_record(gateway):
+    beneficiary = gateway.register("kalamata.worker", "MU-KALAMATA")
+    assessed(gateway, beneficiary)
+    agency = gateway.client("coordinator").get("/agencies").json()["agencies"][0]
+    agency.pop("agency_type")
+
+    def attempt(kind: str, client, version: list[int]):
+        if kind == "beneficiary record":
+            return client.get(f"/beneficiaries/{beneficiary}").status_code
+        if kind == "special-category fields":
+            answer = client.get(f"/beneficiaries/{beneficiary}")
+            return 200 if answer.status_code == 200 and answer.json()["assessment"] else 403
+        if kind == "record a contact":
+            answer = client.post(f"/beneficiaries/{beneficiary}/contacts",
+                                 contact(version[0], site=client.site, channel="centre"))
+            version[0] += answer.status_code == 200
+            return answer.status_code
+        if kind == "referral inbox":
+            return client.get("/referrals/inbox").status_code
+        if kind == "regional overview":
+            return client.get("/overview").status_code
+        if kind == "daily register of MU-KALAMATA":
+            return client.get("/sites/MU-KALAMATA/daily-register").status_code
+        if kind == "audit of a record":
+            return client.get(f"/beneficiaries/{beneficiary}/audit").status_code
+        if kind == "erasure":  # last: the DPO's erasure goes through
+            return client.post(f"/beneficiaries/{beneficiary}/erasure", {"reason": "αίτημα του ίδιου"}).status_code
+        if kind == "agencies registry (write)":
+            return client.post("/agencies", {**agency, "command_id": str(uuid.uuid4()),
+                                             "agency_type": "employment_service"}).status_code
+        return client.get("/ingest/rejected").status_code
+
+    version = [1]
+    found = {}
+    for kind in MATRIX:
+        row = []
+        for username in ROLES:
+            client = gateway.client(username)
+            client.site = USERS[username][1] or "KK-REGION"
+            row.append(attempt(kind, client, version))
+        found[kind] = row
+    assert found == MATRIX
