@@ -6,7 +6,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
 Upcaster = Callable[[dict], dict]
 
@@ -27,6 +27,25 @@ def personal(field_: fields.Field) -> fields.Field:
 class StrictSchema(Schema):
     class Meta:
         ordered = True  # published schemas list fields in the order they are declared
+
+    @pre_load
+    def no_nul_characters(self, data, **kwargs):
+        """PostgreSQL text cannot hold U+0000: refused here, naming the field, not deep in a query."""
+        if isinstance(data, dict):
+            bad = {k: ["must not contain NUL (U+0000) characters"] for k, v in data.items() if has_nul(v)}
+            if bad:
+                raise ValidationError(bad)
+        return data
+
+
+def has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple):
+        return any(has_nul(v) for v in value)
+    if isinstance(value, dict):
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+    return False
 
 
 @dataclass(frozen=True)

@@ -166,6 +166,8 @@ def drop_platform(admin_url: str, schema_prefix: str) -> None:
     conn = psycopg2.connect(admin_url)
     conn.autocommit = True
     with conn.cursor() as cur:
+        # dropping a role revokes its grants on the shared vault: not while a migration grants them
+        cur.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
         cur.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE %s", (schema_prefix + "%",))
         for (schema,) in cur.fetchall():
             role = sql.Identifier(f"kentra_{schema}")
@@ -174,4 +176,5 @@ def drop_platform(admin_url: str, schema_prefix: str) -> None:
             if cur.fetchone():
                 cur.execute(sql.SQL("DROP OWNED BY {}").format(role))
                 cur.execute(sql.SQL("DROP ROLE {}").format(role))
+        cur.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
     conn.close()

@@ -56,22 +56,24 @@ def test_a_social_worker_finds_records_and_refers_in_greek(gateway, chrome):  # 
     chrome.find_element(By.LINK_TEXT, "Παπαδόπουλος").click()
     assert beneficiary in chrome.current_url and "Διαδρομή" in chrome.page_source
 
-    Select(chrome.find_element(By.ID, "channel")).select_by_visible_text("mobile_unit_visit")
+    Select(chrome.find_element(By.ID, "channel")).select_by_visible_text("Επίσκεψη Κινητής Μονάδας")
     Select(chrome.find_element(By.ID, "cm")).select_by_visible_text("Οιχαλία")
     chrome.find_element(By.ID, "cn").send_keys("Επίσκεψη στο Μελιγαλά, ζητά εργασία")
     shot(chrome, "03-contact-form")
     chrome.find_element(By.ID, "cn").submit()
     assert "Καταχωρίστηκε." in chrome.page_source
 
-    Select(chrome.find_element(By.ID, "need")).select_by_visible_text("employment")
-    chrome.find_element(By.ID, "recipient_id").send_keys(DYPA_KALAMATA)
-    chrome.find_element(By.ID, "recipient_name").send_keys("ΔΥΠΑ Καλαμάτας")
-    chrome.find_element(By.ID, "recipient_name").submit()
+    Select(chrome.find_element(By.ID, "need")).select_by_visible_text("Απασχόληση")
+    agencies = Select(chrome.find_element(By.ID, "agency_id"))  # those serving Oichalia, where he lives
+    agencies.select_by_value(DYPA_KALAMATA)
+    shot(chrome, "04-referral-form")
+    chrome.find_element(By.ID, "agency_id").submit()
     assert "Καταχωρίστηκε." in chrome.page_source
 
     gateway.catch_up()  # what the timeline consumer does live
     chrome.get(f"{base}/beneficiaries/{beneficiary}")
-    shot(chrome, "04-timeline")
+    shot(chrome, "05-timeline")
     timeline = chrome.find_element(By.XPATH, "//h2[text()='Διαδρομή']/following-sibling::table").text
-    assert "ContactRecorded · mobile_unit_visit" in timeline and "ReferralRequested · ΔΥΠΑ Καλαμάτας" in timeline
+    assert "Επαφή · Επίσκεψη Κινητής Μονάδας" in timeline
+    assert "Παραπομπή · ΔΥΠΑ — Κέντρο Προώθησης Απασχόλησης Καλαμάτας" in timeline
     assert "MU-KALAMATA" in timeline and "kalamata.worker" in timeline

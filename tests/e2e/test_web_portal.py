@@ -44,7 +44,7 @@ def test_register_with_a_bad_amka_keeps_what_was_typed_then_the_page_shows_the_p
     assert saved.status_code == 303
     gateway.catch_up()
     page = worker.get(f"{gateway.base}{saved.headers['Location']}")
-    assert page.status_code == 200 and "Κωνσταντίνου" in page.text and "BeneficiaryRegistered" in page.text
+    assert page.status_code == 200 and "Κωνσταντίνου" in page.text and "Εγγραφή στο μητρώο" in page.text
     results = worker.get(f"{gateway.base}/search", params={"q": "konstantinou maria"}).text
     assert re.search(r'href="/beneficiaries/[0-9a-f-]{36}">Κωνσταντίνου', results)
 

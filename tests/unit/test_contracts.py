@@ -92,3 +92,14 @@ def test_the_published_schema_accepts_a_valid_event_and_rejects_an_invalid_one()
 
 def test_the_committed_published_files_are_up_to_date():
     assert publish.stale_files() == []
+
+
+def test_a_nul_character_is_refused_naming_the_field_before_it_reaches_postgresql():
+    from marshmallow import ValidationError
+
+    from contracts.registries import RegisterBeneficiarySchema
+
+    with pytest.raises(ValidationError) as raised:
+        RegisterBeneficiarySchema().load({"command_id": "abcdefgh\x00", "given_name": "Ελένη", "family_name": "Μ",
+                                          "municipality_code": "9254", "site": "KK-KALAMATA"})
+    assert list(raised.value.messages) == ["command_id"]

@@ -1,6 +1,7 @@
 """Building a service's event store: migrations, role, and the wired store."""
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from services.common.config import Settings
@@ -23,15 +24,26 @@ def migrate_store(settings: Settings, schema: str, extra: list | None = None) ->
     grant_vault(settings, role)
 
 
-def grant_vault(settings: Settings, role: str) -> None:
+def grant_vault(settings: Settings, role: str, attempts: int = 5) -> None:
     import psycopg2
 
-    with psycopg2.connect(settings.database_url) as conn, conn.cursor() as cur:
-        cur.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
-        cur.execute(f'GRANT USAGE ON SCHEMA {VAULT_SCHEMA} TO "{role}"')
-        cur.execute(f'GRANT SELECT, INSERT, DELETE ON {VAULT_SCHEMA}.subject_keys TO "{role}"')
-        cur.execute(f'GRANT SELECT, INSERT ON {VAULT_SCHEMA}.forgotten_subjects TO "{role}"')
-    conn.close()
+    for attempt in range(attempts):
+        conn = psycopg2.connect(settings.database_url)
+        try:
+            with conn, conn.cursor() as cur:
+                cur.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+                cur.execute(f'GRANT USAGE ON SCHEMA {VAULT_SCHEMA} TO "{role}"')
+                cur.execute(f'GRANT SELECT, INSERT, DELETE ON {VAULT_SCHEMA}.subject_keys TO "{role}"')
+                cur.execute(f'GRANT SELECT, INSERT ON {VAULT_SCHEMA}.forgotten_subjects TO "{role}"')
+            return
+        except psycopg2.errors.InternalError_ as exc:
+            # "tuple concurrently updated": another process changed the vault's grants (a role being
+            # dropped) at the same instant; the grant is idempotent, so try again
+            if "concurrently" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.1 * (attempt + 1))
+        finally:
+            conn.close()
 
 
 def service_database(settings: Settings, schema: str, max_connections: int = 8) -> Database:

@@ -13,6 +13,7 @@ from marshmallow import Schema, ValidationError
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 
+from contracts.base import has_nul
 from services.common.rpc_commands import CommandRejected
 from services.portal_gateway.accounts import Unauthenticated
 
@@ -78,7 +79,10 @@ def dispatch(request, backends, authenticate: Callable, urls: Map | None = None)
         r, args = match(urls or url_map(), request.method, path)
         principal = authenticate(request, r.auth)
         body = _body(request) if r.method in ("POST", "PUT") else None
-        return run(r, args, body, request.args.to_dict(), principal, backends)
+        query = request.args.to_dict()
+        if has_nul(query) or has_nul(body):  # PostgreSQL text cannot hold U+0000
+            raise ApiError(422, "the request contains NUL (U+0000) characters")
+        return run(r, args, body, query, principal, backends)
     except ApiError as exc:
         return exc.status, _error(exc.message, exc.details)
     except Unauthenticated as exc:

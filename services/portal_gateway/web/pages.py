@@ -17,7 +17,7 @@ from contracts.intake import CHANNELS, SERVICES
 from contracts.referrals import OUTCOMES
 from services.portal_gateway.accounts import Unauthenticated, verify_token
 from services.portal_gateway.api.framework import ApiError, match, run, url_map
-from services.portal_gateway.web.i18n import LANGUAGES, translator
+from services.portal_gateway.web.i18n import LANGUAGES, labeller, translator
 
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                         autoescape=select_autoescape(["html"]))
@@ -65,7 +65,8 @@ class Page:
         return run(r, args, body, query or {}, self.principal, self.gateway.backends())
 
     def render(self, template: str, status: int = 200, **values):
-        html = TEMPLATES.get_template(template).render(t=self.t, lang=self.lang, me=self.principal, **values)
+        html = TEMPLATES.get_template(template).render(t=self.t, label=labeller(self.lang), lang=self.lang,
+                                                       me=self.principal, **values)
         headers = {**HTML}
         if "lang" in self.request.args:
             headers["Set-Cookie"] = f"lang={self.lang}; Path=/; SameSite=Strict"
@@ -157,14 +158,24 @@ class Page:
         version = len([s for s in record["timeline"] if s["source"] == "intake"
                        and s["beneficiary_id"] == record["beneficiary_id"]])
         warnings = [json.loads(w) for w in self.request.args.getlist("warning")]
+        lives_in = record["registered"].get("municipality_code")
+        _, found = self.api("GET", "/agencies")
+        agencies = [a for a in found.get("agencies", []) if lives_in in a["municipalities"]]
         return self.render("beneficiary.html", status, r=record, version=version, today=date.today().isoformat(),
                            channels=CHANNELS, services=SERVICES, needs=NEEDS, municipalities=municipalities(),
-                           saved=self.request.args.get("saved"), warnings=warnings, new_plan_id=_new_id(), **extra)
+                           saved=self.request.args.get("saved"), warnings=warnings, new_plan_id=_new_id(),
+                           agencies=agencies, **extra)
 
     def case_action(self, beneficiary_id: str, action: str):
         values = self.form()
         body = {**values, "command_id": values.get("command_id") or _new_id()}
         if action == "referrals":
+            agency_id = body.pop("agency_id", None)
+            if agency_id:  # picked from the list of agencies serving the person's municipality
+                _, agency = self.api("GET", "/agencies")
+                chosen = next((a for a in agency.get("agencies", []) if a["agency_id"] == agency_id), {})
+                body = {**body, "recipient_kind": "agency", "recipient_id": agency_id,
+                        "recipient_name": chosen.get("name", "")}
             status, answer = self.api("POST", "/referrals", {**body, "beneficiary_id": beneficiary_id,
                                                              "expected_version": 0, "referral_id": _new_id()})
         else:
