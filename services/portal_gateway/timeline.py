@@ -13,7 +13,7 @@ from pathlib import Path
 
 import psycopg2.extras
 
-from contracts.names import CASE_TRANSFERRED, REFERRAL_REQUESTED
+from contracts.names import CASE_TRANSFERRED, CONTACT_RECORDED, REFERRAL_REQUESTED
 from services.common.consumer import Projection, SourceEvent
 from services.common.db import migrations_in
 from services.portal_gateway.access import PersonFacts
@@ -51,13 +51,22 @@ def path(db, beneficiary_ids: list[str]) -> list[dict]:
         return [{**dict(zip(keys, r, strict=True)), "occurred_at": r[6].isoformat()} for r in cur.fetchall()]
 
 
+def contacts_by_municipality(db) -> dict[str, int]:
+    with db.transaction() as cur:
+        cur.execute("SELECT data->>'municipality_code', count(*) FROM timeline WHERE type = %s GROUP BY 1 ORDER BY 1",
+                    (CONTACT_RECORDED,))
+        return dict(cur.fetchall())
+
+
 def facts(db, beneficiary_ids: list[str]) -> PersonFacts:
     """Where this person has been met: what the access policy decides on."""
     sites, referred, transferred = set(), set(), set()
     for step in path(db, beneficiary_ids):
         if step["site"]:
             sites.add(step["site"])
-        if step["type"] == REFERRAL_REQUESTED and step["data"].get("recipient_kind") == "centre":
+        # another centre sees the person through a referral they consented to share with it
+        if step["type"] == REFERRAL_REQUESTED and step["data"].get("recipient_kind") == "centre" \
+                and step["data"].get("shares_personal_data"):
             referred.add(step["data"]["recipient_id"])
         if step["type"] == CASE_TRANSFERRED:
             transferred.add(step["data"]["to_site"])

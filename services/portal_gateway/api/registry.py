@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from marshmallow import fields
 
+from contracts import network as network_contract
 from contracts.base import StrictSchema
 from contracts.directory import DescribeAgencySchema, DescribeProgrammeSchema
 from services.portal_gateway import access
@@ -19,6 +20,29 @@ class HsdsPackage(StrictSchema):
        tag=TAG)
 def network(call: Call):
     return call.backends.registries.network()
+
+
+# the network's own commands: the regional coordinator keeps centres, mobile units and staff
+NETWORK_COMMANDS = {
+    "centres": ("register_centre", network_contract.RegisterCentreSchema, "Add a centre and its operation"),
+    "mobile-units": ("register_mobile_unit", network_contract.RegisterMobileUnitSchema, "Add a centre's mobile unit"),
+    "partner-municipalities": ("change_partner_municipalities", network_contract.ChangePartnerMunicipalitiesSchema,
+                               "Change which partner municipalities a mobile unit serves"),
+    "staff": ("assign_staff_member", network_contract.AssignStaffMemberSchema, "A staff member starts at a site"),
+    "staff-leaving": ("staff_member_leaves", network_contract.StaffMemberLeavesSchema, "A staff member leaves a site"),
+}
+
+
+def _network_command(method: str):
+    def handle(call: Call):
+        return getattr(call.backends.registries, method)(call.body, call.principal.context)
+
+    return handle
+
+
+for segment, (method, schema, summary) in NETWORK_COMMANDS.items():
+    route("POST", f"/network/{segment}", f"{summary} (regional coordinator; answers carry staffing warnings)",
+          body=schema, tag=TAG, roles=("regional_coordinator",))(_network_command(method))
 
 
 @route("GET", "/network/staffing", "Each site against the staffing rule (warnings)", tag=TAG)

@@ -1,7 +1,7 @@
 """What heads of centre and the regional coordinator read: aggregates, never personal files."""
 from __future__ import annotations
 
-from services.portal_gateway import access
+from services.portal_gateway import access, timeline
 from services.portal_gateway.api.framework import Call, forbidden, route
 from services.portal_gateway.privacy import suppress_small
 
@@ -28,5 +28,7 @@ def overview(call: Call):
         key = f"{r['from_site']} -> {r['recipient_name']}"
         open_referrals[key] = open_referrals.get(key, 0) + 1
     # it leaves the centres: counts of 1-4 are shown as "<5"
+    contacts = timeline.contacts_by_municipality(call.backends.timeline_db)
     return {"activity_by_site": suppress_small(by_site), "open_referrals_by_route": suppress_small(open_referrals),
+            "contacts_by_municipality": suppress_small(contacts),
             "response_times": call.backends.referrals.response_times(None)}

@@ -209,7 +209,8 @@ class Page:
 
     def overview(self):
         status, body = self.api("GET", "/overview")
-        return self.render("overview.html", status, o=body if status == 200 else None, error=body.get("error"))
+        return self.render("overview.html", status, o=body if status == 200 else None, error=body.get("error"),
+                           municipalities=municipalities())
 
 
 def _new_id() -> str:

@@ -1,0 +1,113 @@
+"""Every other endpoint of the API, its success and a failure: the case's commands, merges, the
+network's commands, the directory, withdrawals and overdue referrals."""
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from tests.e2e.gateway_platform import DYPA_KALAMATA
+from tests.e2e.test_gateway_api import gateway  # noqa: F401  (the running platform)
+
+TODAY = date.today().isoformat()
+
+
+def cmd(version: int | None = None, **fields) -> dict:
+    return {"command_id": str(uuid.uuid4()), **({} if version is None else {"expected_version": version}), **fields}
+
+
+def test_the_whole_case_through_the_api(gateway):  # noqa: F811
+    person = gateway.register("kalamata.worker", "MU-KALAMATA")
+    w = gateway.client("kalamata.worker")
+    plan = str(uuid.uuid4())
+    steps = [
+        ("services", cmd(0, occurred_on=TODAY, service="psychosocial_counselling", site="MU-KALAMATA",
+                         staff_id="kalamata.worker")),
+        ("consents", cmd(1, recipient=DYPA_KALAMATA, purpose="παραπομπή", given_on=TODAY)),
+        ("consent-withdrawals", cmd(2, recipient=DYPA_KALAMATA, withdrawn_on=TODAY)),
+        ("action-plans", cmd(3, plan_id=plan, opened_on=TODAY, goals="εύρεση εργασίας")),
+        ("action-steps", cmd(4, plan_id=plan, step_id="s1", description="εγγραφή στη ΔΥΠΑ", due_on=TODAY)),
+        ("action-steps-done", cmd(5, plan_id=plan, step_id="s1", done_on=TODAY)),
+        ("action-plan-closures", cmd(6, plan_id=plan, closed_on=TODAY, outcome="ο στόχος επιτεύχθηκε")),
+        ("case-closures", cmd(7, closed_on=TODAY, reason="ολοκληρώθηκε")),
+        ("case-reopenings", cmd(8, reopened_on=TODAY, reason="επέστρεψε")),
+        ("case-transfers", cmd(9, to_site="KK-SPARTI", transferred_on=TODAY, reason="μετακόμισε")),
+    ]
+    for segment, body in steps:
+        answer = w.post(f"/beneficiaries/{person}/{segment}", body)
+        assert answer.status_code == 200, (segment, answer.text)
+        refused = w.post(f"/beneficiaries/{person}/{segment}", {**body, "command_id": "short"})
+        assert refused.status_code == 422 and "command_id" in refused.json()["details"], segment
+    gateway.catch_up()
+    # the case went to Sparti: Sparti's staff now see the person
+    record = gateway.client("sparti.worker").get(f"/beneficiaries/{person}")
+    last = record.json()["timeline"][-1] if record.status_code == 200 else {}
+    assert last["type"] == "CaseTransferred" and last["data"]["to_site"] == "KK-SPARTI"
+
+
+def test_merge_and_unmerge_through_the_api(gateway):  # noqa: F811
+    one = gateway.register("kalamata.worker", "MU-KALAMATA", given_name="Άννα", family_name="Λάμπρου")
+    two = gateway.register("kalamata.worker", "KK-KALAMATA", given_name="Anna", family_name="Lamprou")
+    head = gateway.client("kalamata.head")
+    assert gateway.client("kalamata.worker").post(f"/beneficiaries/{two}/merge",
+                                                  {"survivor_id": one, "reason": "ίδια"}).status_code == 403
+    assert head.post(f"/beneficiaries/{two}/merge", {"survivor_id": two, "reason": "ίδια"}).status_code == 422
+    assert head.post(f"/beneficiaries/{two}/merge", {"survivor_id": one, "reason": "ίδια ταυτότητα"}).status_code == 200
+    gateway.catch_up()
+    record = gateway.client("kalamata.worker").get(f"/beneficiaries/{two}").json()
+    assert record["beneficiary_id"] == one and sorted(record["records"]) == sorted([one, two])
+    assert head.post(f"/beneficiaries/{two}/unmerge", {"reason": "δύο πρόσωπα"}).status_code == 200
+    assert head.post(f"/beneficiaries/{two}/unmerge", {"reason": "ξανά"}).status_code == 422
+
+
+def test_the_network_and_the_directory_through_the_api(gateway):  # noqa: F811
+    c = gateway.client("coordinator")
+    staffing = {s["site"]: s for s in c.get("/network/staffing").json()["sites"]}
+    assert staffing["KK-KALAMATA"]["population"] == 72_906
+    staff = {"command_id": str(uuid.uuid4()), "staff_id": "kalamata.mediator1", "name": "Διαμεσολαβήτρια",
+             "role": "mediator", "site": "KK-KALAMATA", "since": TODAY}
+    assert c.post("/network/staff", staff).status_code == 200
+    assert c.post("/network/staff", {**staff, "site": "KK-NOWHERE", "command_id": str(uuid.uuid4())}).status_code == 404
+    assert gateway.client("kalamata.head").post("/network/staff", staff).status_code == 403
+    leaving = {"command_id": str(uuid.uuid4()), "staff_id": "kalamata.mediator1", "site": "KK-KALAMATA", "on": TODAY}
+    assert c.post("/network/staff-leaving", leaving).status_code == 200
+    partners = {"command_id": str(uuid.uuid4()), "site": "MU-KALAMATA", "partner_municipalities": ["9258", "9252"],
+                "reason": "λάθος"}
+    wrong = c.post("/network/partner-municipalities", partners)
+    assert wrong.status_code == 422 and wrong.json()["details"]["outside"] == ["9252"]
+    centre = {"command_id": str(uuid.uuid4()), "site": "KK-MESSINI", "name": "Κέντρο Κοινότητας Μεσσήνης",
+              "lead_municipality_code": "9255", "regional_unit": "messinia", "expanded": False,
+              "operation_mis": "5012345", "period_start": "2025-01-01", "period_end": "2027-12-31",
+              "budget_eur": "250000.00", "target_new_beneficiaries": 300}
+    assert c.post("/network/centres", centre).json()["warnings"][0].startswith("no social worker")
+    unit = {"command_id": str(uuid.uuid4()), "site": "MU-MESSINI", "name": "Κινητή Μονάδα Μεσσήνης",
+            "parent_centre": "KK-MESSINI", "partner_municipalities": ["9256"]}
+    assert c.post("/network/mobile-units", unit).status_code == 200
+
+    programme = c.get("/programmes").json()["programmes"][0]
+    assert c.post("/programmes", {**programme, "command_id": str(uuid.uuid4()), "capacity": 45}).status_code == 200
+    assert c.post("/programmes", {**programme, "command_id": str(uuid.uuid4()), "min_age": 70}).status_code == 422
+    assert gateway.client("dypa.officer").get("/agencies").status_code == 200
+
+
+def test_a_withdrawn_referral_and_an_overdue_one(gateway):  # noqa: F811
+    person = gateway.register("kalamata.worker", "MU-KALAMATA")
+    w = gateway.client("kalamata.worker")
+
+    def refer(requested_on: str) -> str:
+        referral = str(uuid.uuid4())
+        w.post("/referrals", cmd(0, referral_id=referral, beneficiary_id=person, from_site="MU-KALAMATA",
+                                 need="employment", recipient_kind="agency", recipient_id=DYPA_KALAMATA,
+                                 recipient_name="ΔΥΠΑ", shares_personal_data=False, requested_on=requested_on))
+        assert w.post(f"/referrals/{referral}/sending", cmd(1, sent_on=requested_on)).status_code == 200
+        return referral
+
+    withdrawn = refer(TODAY)
+    no_reason = w.post(f"/referrals/{withdrawn}/withdrawal", cmd(2, withdrawn_on=TODAY))
+    assert no_reason.status_code == 422 and "reason" in no_reason.json()["details"]
+    assert w.post(f"/referrals/{withdrawn}/withdrawal", cmd(2, withdrawn_on=TODAY, reason="βρήκε εργασία")
+                  ).status_code == 200
+    late = refer("2026-01-05")
+    overdue = [r["referral_id"] for r in gateway.client("coordinator").get("/referrals/overdue").json()["referrals"]]
+    assert late in overdue and withdrawn not in overdue
+    assert gateway.client("dpo").get("/referrals/overdue").status_code == 403
+    assert w.post(f"/referrals/{uuid.uuid4()}/sending", cmd(1, sent_on=TODAY)).status_code == 404
