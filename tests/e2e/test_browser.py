@@ -10,7 +10,7 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from tests.e2e.gateway_platform import DYPA_KALAMATA, PASSWORD
 from tests.e2e.test_gateway_api import gateway  # noqa: F401  (the running platform)
@@ -34,6 +34,12 @@ def chrome():
     driver.quit()
 
 
+def shows(driver, text: str, seconds: float = 10) -> bool:
+    """A click starts a navigation; wait for the page that follows rather than read the old one."""
+    WebDriverWait(driver, seconds).until(lambda d: text in d.page_source)
+    return True
+
+
 def shot(driver, name: str) -> None:
     driver.save_screenshot(str(SHOTS / f"{name}.png"))
 
@@ -48,30 +54,34 @@ def test_a_social_worker_finds_records_and_refers_in_greek(gateway, chrome):  # 
     chrome.find_element(By.ID, "password").send_keys(PASSWORD)
     shot(chrome, "01-login")
     chrome.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    assert "Αναζήτηση ωφελούμενου" in chrome.page_source
+    assert shows(chrome, "Αποσύνδεση")
 
     chrome.find_element(By.ID, "q").send_keys("giorgos papadopoulos")
     chrome.find_element(By.ID, "q").submit()
+    assert shows(chrome, "Παπαδόπουλος</a>")
     shot(chrome, "02-search-greeklish")
     chrome.find_element(By.LINK_TEXT, "Παπαδόπουλος").click()
-    assert beneficiary in chrome.current_url and "Διαδρομή" in chrome.page_source
+    assert shows(chrome, "Διαδρομή") and beneficiary in chrome.current_url
 
     Select(chrome.find_element(By.ID, "channel")).select_by_visible_text("Επίσκεψη Κινητής Μονάδας")
     Select(chrome.find_element(By.ID, "cm")).select_by_visible_text("Οιχαλία")
     chrome.find_element(By.ID, "cn").send_keys("Επίσκεψη στο Μελιγαλά, ζητά εργασία")
     shot(chrome, "03-contact-form")
     chrome.find_element(By.ID, "cn").submit()
-    assert "Καταχωρίστηκε." in chrome.page_source
+    assert shows(chrome, "Καταχωρίστηκε.")
 
+    chrome.get(f"{base}/beneficiaries/{beneficiary}")  # a fresh page: the next "saved" must be the referral's
+    assert shows(chrome, "Παραπομπή")
     Select(chrome.find_element(By.ID, "need")).select_by_visible_text("Απασχόληση")
     agencies = Select(chrome.find_element(By.ID, "agency_id"))  # those serving Oichalia, where he lives
     agencies.select_by_value(DYPA_KALAMATA)
     shot(chrome, "04-referral-form")
     chrome.find_element(By.ID, "agency_id").submit()
-    assert "Καταχωρίστηκε." in chrome.page_source
+    assert shows(chrome, "Καταχωρίστηκε.")
 
     gateway.catch_up()  # what the timeline consumer does live
     chrome.get(f"{base}/beneficiaries/{beneficiary}")
+    assert shows(chrome, "Διαδρομή")
     shot(chrome, "05-timeline")
     timeline = chrome.find_element(By.XPATH, "//h2[text()='Διαδρομή']/following-sibling::table").text
     assert "Επαφή · Επίσκεψη Κινητής Μονάδας" in timeline
