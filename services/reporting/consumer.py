@@ -2,7 +2,7 @@
 import sys
 
 from services.common.consumer.cli import main
-from services.reporting.projections.daily_activity import DailyActivity
+from services.reporting.projections.model import ReportingModel
 
 if __name__ == "__main__":
-    sys.exit(main("reporting", DailyActivity()))
+    sys.exit(main("reporting", ReportingModel()))

@@ -15,7 +15,7 @@ from services.common.consumer.sources import RpcEventSource
 from services.common.eventstore.setup import service_database
 from services.portal_gateway.accounts import Accounts
 from services.portal_gateway.timeline import Timeline
-from services.reporting.projections.daily_activity import DailyActivity
+from services.reporting.projections.model import ReportingModel
 
 PASSWORD = "σωστό-συνθηματικό-1"
 DYPA_KALAMATA = "3b869f7f-791a-570a-80d9-123275cd65cc"  # the demo directory's employment office
@@ -73,7 +73,7 @@ class GatewayPlatform:
 
     def catch_up(self) -> None:
         """What the timeline and reporting consumers do live, done now."""
-        for projection, service in ((Timeline(), "timeline"), (DailyActivity(), "reporting")):
+        for projection, service in ((Timeline(), "timeline"), (ReportingModel(), "reporting")):
             db = open_read_model(self.settings, self.settings.schema(service), projection)
             source = RpcEventSource(self.settings.amqp_uri)
             try:

@@ -1,9 +1,9 @@
 """What heads of centre and the regional coordinator read: aggregates, never personal files."""
 from __future__ import annotations
 
+from services.common.privacy import suppress_small
 from services.portal_gateway import access, timeline
 from services.portal_gateway.api.framework import Call, forbidden, route
-from services.portal_gateway.privacy import suppress_small
 
 TAG = "reports"
 

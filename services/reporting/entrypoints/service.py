@@ -1,16 +1,21 @@
 """The reporting service over nameko: queries on its read models, and their consistency report."""
 from __future__ import annotations
 
+import base64
+from datetime import date
+
 from nameko.rpc import RpcProxy, rpc
 
 from services.common.consumer.consistency import check, report
 from services.common.nameko_support import MetricsServer, ReadModelProvider, ServiceProxies
-from services.reporting.projections.daily_activity import DailyActivity, activity
+from services.reporting import exports, queries
+from services.reporting.projections.daily_activity import activity
+from services.reporting.projections.model import ReportingModel
 
 
 class ReportingService:
     name = "reporting"
-    read_model = ReadModelProvider(DailyActivity())
+    read_model = ReadModelProvider(ReportingModel())
     metrics = MetricsServer()
     registries = RpcProxy("registries")
     intake = RpcProxy("intake")
@@ -22,8 +27,40 @@ class ReportingService:
             return activity(cur, site)
 
     @rpc
+    def daily_register(self, site=None, since=None, until=None):
+        with self.read_model.transaction() as cur:
+            return queries.daily_register(cur, site, since, until)
+
+    @rpc
+    def daily_register_file(self, fmt: str, site=None, since=None, until=None, external=True) -> str:
+        """The register as CSV or XLSX, base64 (RPC carries JSON); suppressed when it leaves a centre."""
+        with self.read_model.transaction() as cur:
+            lines = exports.register_table(queries.daily_register(cur, site, since, until), external)
+        return base64.b64encode(exports.as_xlsx(lines) if fmt == "xlsx" else exports.as_csv(lines)).decode()
+
+    @rpc
+    def caseload(self, site=None):
+        with self.read_model.transaction() as cur:
+            return queries.caseload(cur, site)
+
+    @rpc
+    def coverage(self):
+        with self.read_model.transaction() as cur:
+            return queries.coverage(cur)
+
+    @rpc
+    def referral_flow(self):
+        with self.read_model.transaction() as cur:
+            return queries.referral_flow(cur)
+
+    @rpc
+    def targets(self, on=None):
+        with self.read_model.transaction() as cur:
+            return queries.targets(cur, date.fromisoformat(on) if on else date.today())
+
+    @rpc
     def consistency_report(self):
         """Every stream's head here against its source: the proof that all sites see one history."""
-        projection = DailyActivity()
+        projection = ReportingModel()
         sources = ServiceProxies({"registries": self.registries, "intake": self.intake, "referrals": self.referrals})
         return report(check(self.read_model, projection.name, projection.sources, sources))

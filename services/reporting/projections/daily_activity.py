@@ -3,13 +3,11 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import psycopg2.extras
 
-from services.common.consumer import Projection, SourceEvent
-from services.common.db import migrations_in
+from services.common.consumer import SourceEvent
 
 GREECE = ZoneInfo("Europe/Athens")
 
@@ -21,25 +19,17 @@ def local_day(event: SourceEvent):
     return (moment.astimezone(GREECE) if moment.tzinfo else moment).date()
 
 
-class DailyActivity(Projection):
-    name = "reporting"
-    sources = ("registries", "intake", "referrals")
-    migrations = migrations_in(Path(__file__).parent / "sql", "reporting_")
-
-    def apply_batch(self, cur, events: list[SourceEvent]) -> None:
-        counts = Counter((local_day(e), e.source, e.metadata.get("site", "?"), e.type) for e in events)
-        if counts:
-            psycopg2.extras.execute_values(
-                cur,
-                "INSERT INTO daily_activity (day, source, site, event_type, events) VALUES %s"
-                " ON CONFLICT (day, source, site, event_type)"
-                " DO UPDATE SET events = daily_activity.events + EXCLUDED.events",
-                [(*key, n) for key, n in sorted(counts.items())],
-                page_size=1000,
-            )
-
-    def reset(self, cur) -> None:
-        cur.execute("DELETE FROM daily_activity")
+def apply_daily_activity(cur, events: list[SourceEvent]) -> None:
+    counts = Counter((local_day(e), e.source, e.metadata.get("site", "?"), e.type) for e in events)
+    if counts:
+        psycopg2.extras.execute_values(
+            cur,
+            "INSERT INTO daily_activity (day, source, site, event_type, events) VALUES %s"
+            " ON CONFLICT (day, source, site, event_type)"
+            " DO UPDATE SET events = daily_activity.events + EXCLUDED.events",
+            [(*key, n) for key, n in sorted(counts.items())],
+            page_size=1000,
+        )
 
 
 def activity(cur, site: str | None = None) -> list[dict]:

@@ -1,0 +1,97 @@
+"""The daily register, caseloads, coverage, the referral flow and the operations' targets, built
+by the backbone consumer from every source (rebuildable from zero). Counts and pseudonymous ids
+only: the register never holds a name, a number or a special-category field."""
+from __future__ import annotations
+
+from collections import Counter
+
+import psycopg2.extras
+
+from contracts.names import (
+    BENEFICIARY_REGISTERED,
+    CENTRE_REGISTERED,
+    CONTACT_RECORDED,
+    MOBILE_UNIT_REGISTERED,
+    REFERRAL_ACCEPTED,
+    REFERRAL_COMPLETED,
+    REFERRAL_EXPIRED,
+    REFERRAL_RECEIVED,
+    REFERRAL_REJECTED,
+    REFERRAL_REQUESTED,
+    REFERRAL_SENT,
+    REFERRAL_WITHDRAWN,
+    SERVICE_DELIVERED,
+)
+from services.common.consumer import SourceEvent
+from services.reporting.projections.daily_activity import local_day
+
+ANSWERS = {REFERRAL_RECEIVED: "received", REFERRAL_ACCEPTED: "accepted", REFERRAL_REJECTED: "rejected"}
+ENDINGS = {REFERRAL_REJECTED: "rejected", REFERRAL_COMPLETED: "completed", REFERRAL_WITHDRAWN: "withdrawn",
+           REFERRAL_EXPIRED: "expired"}
+RECIPIENTS = ("recipient_kind", "recipient_id", "recipient_name", "need")
+
+
+def counts_of(events: list[SourceEvent]) -> Counter:
+    """(day, site, measure, key) -> how many, for one batch."""
+    found: Counter = Counter()
+    for e in events:
+        day, site, d = local_day(e), e.metadata.get("site", "?"), e.data
+        if e.type == BENEFICIARY_REGISTERED:
+            found[(day, site, "new_beneficiaries", "")] += 1
+        elif e.type == CONTACT_RECORDED:
+            found[(day, site, "contacts_by_channel", d["channel"])] += 1
+            found[(day, site, "contacts_by_municipality", d["municipality_code"])] += 1
+        elif e.type == SERVICE_DELIVERED:
+            found[(day, site, "services_by_type", d["service"])] += 1
+        elif e.type == REFERRAL_SENT:
+            found[(day, site, "referrals_sent", "")] += 1
+        elif e.type in (REFERRAL_ACCEPTED, REFERRAL_REJECTED):
+            found[(day, site, "referrals_answered", ANSWERS[e.type])] += 1
+    return found
+
+
+def apply_register(cur, events: list[SourceEvent]) -> None:
+    counts = counts_of(events)
+    if counts:
+        psycopg2.extras.execute_values(
+            cur, "INSERT INTO register_count VALUES %s ON CONFLICT (day, site, measure, key)"
+                 " DO UPDATE SET n = register_count.n + EXCLUDED.n", [(*k, n) for k, n in sorted(counts.items())])
+    for e in events:
+        _apply_one(cur, e)
+
+
+def _apply_one(cur, e: SourceEvent) -> None:
+    d = e.data
+    if e.type == BENEFICIARY_REGISTERED:
+        cur.execute("INSERT INTO beneficiary_home VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
+                    (d["beneficiary_id"], d["municipality_code"], d["site"], local_day(e)))
+    elif e.type in (CONTACT_RECORDED, SERVICE_DELIVERED):
+        cur.execute("INSERT INTO caseload VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
+                    (d["staff_id"], d["site"], d["beneficiary_id"]))
+    elif e.type == CENTRE_REGISTERED:
+        cur.execute("INSERT INTO operation VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (site) DO NOTHING",
+                    (d["site"], d["operation_mis"], d["lead_municipality_code"], d["period_start"], d["period_end"],
+                     d["target_new_beneficiaries"]))
+        cur.execute("INSERT INTO site_centre VALUES (%s, %s) ON CONFLICT DO NOTHING", (d["site"], d["site"]))
+    elif e.type == MOBILE_UNIT_REGISTERED:
+        cur.execute("INSERT INTO site_centre VALUES (%s, %s) ON CONFLICT DO NOTHING", (d["site"], d["parent_centre"]))
+    elif e.type == REFERRAL_REQUESTED:
+        cur.execute("INSERT INTO referral_flow (referral_id, from_site, recipient_kind, recipient_id, recipient_name,"
+                    " need, state) VALUES (%s, %s, %s, %s, %s, %s, 'requested') ON CONFLICT DO NOTHING",
+                    (d["referral_id"], d["from_site"], *(d[k] for k in RECIPIENTS)))
+    elif e.type == REFERRAL_SENT:
+        cur.execute("UPDATE referral_flow SET state = 'sent', sent_on = %s WHERE referral_id = %s",
+                    (d["sent_on"], d["referral_id"]))
+    if e.type in ANSWERS:
+        on = d.get("received_on") or d.get("accepted_on") or d.get("rejected_on")
+        cur.execute("UPDATE referral_flow SET state = %s, first_response_on = coalesce(first_response_on, %s)"
+                    " WHERE referral_id = %s", (ANSWERS[e.type], on, d["referral_id"]))
+    if e.type in ENDINGS:
+        on = next(d[k] for k in ("rejected_on", "completed_on", "withdrawn_on", "expired_on") if k in d)
+        cur.execute("UPDATE referral_flow SET state = %s, closed_on = %s WHERE referral_id = %s",
+                    (ENDINGS[e.type], on, d["referral_id"]))
+
+
+def reset_register(cur) -> None:
+    cur.execute("DELETE FROM register_count; DELETE FROM caseload; DELETE FROM beneficiary_home;"
+                " DELETE FROM referral_flow; DELETE FROM operation; DELETE FROM site_centre")
