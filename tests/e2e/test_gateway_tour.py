@@ -111,3 +111,41 @@ def test_a_withdrawn_referral_and_an_overdue_one(gateway):  # noqa: F811
     assert late in overdue and withdrawn not in overdue
     assert gateway.client("dpo").get("/referrals/overdue").status_code == 403
     assert w.post(f"/referrals/{uuid.uuid4()}/sending", cmd(1, sent_on=TODAY)).status_code == 404
+
+
+def test_reports_as_json_and_as_files_suppressed_when_they_leave_the_centre(gateway):  # noqa: F811
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    for _ in range(6):
+        gateway.register("kalamata.worker", "MU-KALAMATA")
+    gateway.register("kalamata.head", "KK-KALAMATA", municipality_code="9254")
+    head, coordinator = gateway.client("kalamata.head"), gateway.client("coordinator")
+    own = head.get("/reports/daily-register", site="MU-KALAMATA").json()
+    assert not own["suppressed"] and {(r["measure"], r["n"]) for r in own["rows"]} == {("new_beneficiaries", 6)}
+    assert head.get("/reports/daily-register", site="KK-SPARTI").status_code == 403
+    assert head.get("/reports/daily-register").status_code == 403  # the whole region is not a head's
+    regional = coordinator.get("/reports/daily-register").json()
+    assert regional["suppressed"] and {(r["site"], r["n"]) for r in regional["rows"]} == {
+        ("MU-KALAMATA", 6), ("KK-KALAMATA", "<5")}
+    assert coordinator.get("/reports/daily-register", since="yesterday").status_code == 422
+
+    csv_file = coordinator.get("/reports/daily-register", format="csv")
+    assert csv_file.headers["Content-Type"].startswith("text/csv")
+    lines = list(csv.reader(io.StringIO(csv_file.content.decode("utf-8-sig"))))
+    # one row, two sites and a total: the lone "<5" would be 7 - 6, so the 6 is hidden too
+    assert lines[0] == ["Μέτρο", "Κατηγορία", "KK-KALAMATA", "MU-KALAMATA", "Σύνολο"]
+    assert lines[1] == ["Νέοι ωφελούμενοι", "", "<5", "x", "7"]
+    xlsx = head.get("/reports/daily-register", site="MU-KALAMATA", format="xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert [c.value for c in sheet[2]] == ["Νέοι ωφελούμενοι", None, 6, 6]
+
+    coverage = {m["municipality_code"]: m for m in coordinator.get("/reports/coverage").json()["municipalities"]}
+    assert coverage["9256"]["beneficiaries"] == 6 and coverage["9256"]["per_1000_residents"] == 0.71
+    assert gateway.client("dpo").get("/reports/coverage").status_code == 403
+    (kalamata,) = [o for o in head.get("/reports/targets").json()["operations"]]
+    assert kalamata["site"] == "KK-KALAMATA" and kalamata["target"] == 900
+    assert head.get("/reports/caseload", site="MU-KALAMATA").status_code == 200
+    assert coordinator.get("/reports/referral-flow").json()["flow"] == []

@@ -22,6 +22,14 @@ PREFIX = "/api/v1"
 STATUS = {"invalid": 422, "rule_violated": 422, "not_found": 404, "conflict": 409, "erased": 410}
 
 
+@dataclass(frozen=True)
+class FileBody:
+    """A download instead of JSON (a CSV or XLSX export)."""
+    content: bytes
+    content_type: str
+    filename: str
+
+
 class ApiError(Exception):
     def __init__(self, status: int, message: str, details: Any = None):
         super().__init__(message)

@@ -1,9 +1,12 @@
 """What heads of centre and the regional coordinator read: aggregates, never personal files."""
 from __future__ import annotations
 
+import base64
+from datetime import date
+
 from services.common.privacy import suppress_small
 from services.portal_gateway import access, timeline
-from services.portal_gateway.api.framework import Call, forbidden, route
+from services.portal_gateway.api.framework import ApiError, Call, FileBody, forbidden, route
 
 TAG = "reports"
 
@@ -32,3 +35,91 @@ def overview(call: Call):
     return {"activity_by_site": suppress_small(by_site), "open_referrals_by_route": suppress_small(open_referrals),
             "contacts_by_municipality": suppress_small(contacts),
             "response_times": call.backends.referrals.response_times(None)}
+
+
+FORMATS = {"csv": "text/csv; charset=utf-8",
+           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def _one_site(call: Call) -> str | None:
+    """A head of centre reads their own network's sites; the coordinator any site, or all."""
+    site = call.query.get("site")
+    if call.principal.role == "head_of_centre" and (site is None or site not in call.principal.network):
+        raise forbidden("the register of your own centre and its mobile units")
+    if not access.see_aggregates(call.principal, site):
+        raise forbidden()
+    return site
+
+
+@route("GET", "/reports/daily-register", "The daily register (JSON, or a CSV or XLSX file in Greek); anything "
+       "leaving a centre is suppressed", query={"site": "a site code (a head of centre: one of their own)",
+                                                "since": "YYYY-MM-DD", "until": "YYYY-MM-DD",
+                                                "format": "json (default), csv or xlsx"}, tag=TAG)
+def register_report(call: Call):
+    site = _one_site(call)
+    since, until, fmt = call.query.get("since"), call.query.get("until"), call.query.get("format", "json")
+    for name, value in (("since", since), ("until", until)):
+        if value and not _is_date(value):
+            raise ApiError(422, f"{name} must be a date YYYY-MM-DD", {name: value})
+    external = call.principal.role != "head_of_centre"  # a head reads their own centre's figures in full
+    if fmt == "json":
+        rows = call.backends.reporting.daily_register(site, since, until)
+        return {"site": site, "suppressed": external, "rows": _suppressed(rows) if external else rows}
+    if fmt not in FORMATS:
+        raise ApiError(422, "format is json, csv or xlsx", {"format": fmt})
+    content = call.backends.reporting.daily_register_file(fmt, site, since, until, external)
+    return FileBody(base64.b64decode(content), FORMATS[fmt], f"imerisio-mitroo-{site or 'perifereia'}.{fmt}")
+
+
+@route("GET", "/reports/coverage", "Beneficiaries per 1,000 residents and mobile-unit contacts, by municipality",
+       tag=TAG)
+def coverage(call: Call):
+    if not access.see_aggregates(call.principal, None):
+        raise forbidden()
+    rows = call.backends.reporting.coverage()
+    for r in rows:
+        small = 0 < r["beneficiaries"] < 5
+        r.update(beneficiaries="<5" if small else r["beneficiaries"],
+                 per_1000_residents=None if small else r["per_1000_residents"],
+                 mobile_unit_contacts=suppress_small({"n": r["mobile_unit_contacts"]})["n"])
+    return {"municipalities": rows}
+
+
+@route("GET", "/reports/referral-flow", "Referrals by agency and need: sent, accepted, rejected, expired, "
+       "median days to response and outcome", tag=TAG)
+def referral_flow(call: Call):
+    if not access.see_aggregates(call.principal, None):
+        raise forbidden()
+    rows = call.backends.reporting.referral_flow()
+    for r in rows:
+        r.update(suppress_small({k: r[k] for k in ("sent", "accepted", "rejected", "expired")}))
+    return {"flow": rows}
+
+
+@route("GET", "/reports/targets", "Each operation's new beneficiaries against its target", tag=TAG)
+def targets(call: Call):
+    if not access.see_aggregates(call.principal, None):
+        raise forbidden()
+    rows = call.backends.reporting.targets(None)
+    if call.principal.role == "head_of_centre":
+        rows = [r for r in rows if r["site"] in call.principal.network]
+    return {"operations": rows}
+
+
+@route("GET", "/reports/caseload", "Distinct beneficiaries per staff member (a head of centre: their own sites)",
+       query={"site": "a site code"}, tag=TAG)
+def caseload(call: Call):
+    site = _one_site(call)
+    return {"caseload": call.backends.reporting.caseload(site)}
+
+
+def _suppressed(rows: list[dict]) -> list[dict]:
+    return [{**r, "n": "<5" if 0 < r["n"] < 5 else r["n"]} for r in rows]
+
+
+def _is_date(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == 10

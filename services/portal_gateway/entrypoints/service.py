@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from nameko.extensions import DependencyProvider
 from nameko.rpc import RpcProxy
 from nameko.web.handlers import http
+from werkzeug.wrappers import Response
 
 from services.common.db import migrations_in
 from services.common.nameko_support import EventStoreProvider, MetricsServer, ReadModelProvider
 from services.portal_gateway import access, api  # noqa: F401  (api: the routes register on import)
 from services.portal_gateway.accounts import Accounts, Unauthenticated, verify_token
-from services.portal_gateway.api.framework import dispatch, url_map
+from services.portal_gateway.api.framework import FileBody, dispatch, url_map
 from services.portal_gateway.audit import Audit
 from services.portal_gateway.ingest_store import IngestStore
 from services.portal_gateway.timeline import Timeline
@@ -85,6 +86,9 @@ class PortalGateway:
     @http("GET,POST", "/api/v1/<path:path>")
     def api(self, request, path):
         status, body = dispatch(request, self.backends(), self.authenticate, URLS)
+        if isinstance(body, FileBody):  # bytes: nameko's tuple form takes text only
+            return Response(body.content, status=status, content_type=body.content_type,
+                            headers={"Content-Disposition": f'attachment; filename="{body.filename}"'})
         return status, JSON, json.dumps(body, ensure_ascii=False, default=str)
 
     @http("GET", "/health")
