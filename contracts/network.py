@@ -1,7 +1,7 @@
 """Contracts of the network in the registries service: centres, mobile units and their staff."""
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate
 
 from contracts.base import CommandContract, EventContract, StrictSchema, Text, command_schema
 from contracts.geography import municipalities, regional_units
@@ -28,6 +28,12 @@ PARTNERS = fields.List(fields.String(validate=PELOPONNESE_MUNICIPALITY), require
                        validate=validate.Length(min=1, error="a mobile unit serves at least one partner municipality"))
 
 
+def non_negative(amount) -> None:
+    # a plain function, not validate.Range: schema generators would print a Decimal bound as a string
+    if amount < 0:
+        raise ValidationError("must not be negative")
+
+
 class CentreRegisteredV1(StrictSchema):
     site = fields.String(required=True, validate=CENTRE_SITE)
     name = Text(required=True, validate=validate.Length(min=3, max=200))
@@ -37,7 +43,7 @@ class CentreRegisteredV1(StrictSchema):
     operation_mis = fields.String(required=True, validate=MIS_CODE)
     period_start = fields.Date(required=True)
     period_end = fields.Date(required=True)
-    budget_eur = fields.Decimal(required=True, places=2, as_string=True, validate=validate.Range(min=0))
+    budget_eur = fields.Decimal(required=True, places=2, as_string=True, validate=non_negative)
     target_new_beneficiaries = fields.Integer(required=True, validate=validate.Range(min=0))
 
 

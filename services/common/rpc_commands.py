@@ -10,6 +10,7 @@ from nameko.exceptions import deserialize_to_instance
 
 from services.common.domain import DomainError
 from services.common.eventstore import AppendResult, CommandIdReused, Metadata, WrongExpectedVersion
+from services.common.metrics import COMMANDS
 from services.common.personal_data import SubjectErased
 
 
@@ -43,6 +44,29 @@ def answer(result: AppendResult) -> dict:
 
 
 def rejects_bad_commands(method):
+    """Every command entrypoint: its failures as CommandRejected, and its outcome counted
+    (kentra_commands_total{service, command, outcome})."""
+    method = _rejecting(method)
+
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        service = getattr(args[0], "name", "?") if args else "?"
+        try:
+            result = method(*args, **kwargs)
+        except CommandRejected as exc:
+            _count(service, method.__name__, exc.code)
+            raise
+        except Exception:
+            _count(service, method.__name__, "error")  # a bug: what the error-rate alert watches
+            raise
+        _count(service, method.__name__, "duplicate" if isinstance(result, dict) and result.get("duplicate")
+               else "accepted")
+        return result
+
+    return wrapper
+
+
+def _rejecting(method):
     """Turn the ways a command can fail into CommandRejected; anything else is a bug and stays loud."""
 
     @functools.wraps(method)
@@ -61,3 +85,7 @@ def rejects_bad_commands(method):
             raise CommandRejected(exc.code, exc.message, exc.details) from exc
 
     return wrapper
+
+
+def _count(service: str, command: str, outcome: str) -> None:
+    COMMANDS.labels(service, command, outcome).inc()

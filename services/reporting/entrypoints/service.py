@@ -4,19 +4,38 @@ from __future__ import annotations
 import base64
 from datetime import date
 
+from nameko.extensions import DependencyProvider
 from nameko.rpc import RpcProxy, rpc
 
 from services.common.consumer.consistency import check, report
 from services.common.nameko_support import MetricsServer, ReadModelProvider, ServiceProxies
 from services.reporting import exports, queries
+from services.reporting.business_metrics import BusinessMetrics
 from services.reporting.projections.daily_activity import activity
 from services.reporting.projections.model import ReportingModel
+
+
+class BusinessMetricsProvider(DependencyProvider):
+    """Registers the business metrics on this process's /metrics, read from the read model."""
+
+    def setup(self):
+        from prometheus_client import REGISTRY
+
+        model = next(d for d in self.container.dependencies if isinstance(d, ReadModelProvider))
+        self.collector = BusinessMetrics(lambda: model.db)  # its database, once it is open
+        REGISTRY.register(self.collector)
+
+    def stop(self):
+        from prometheus_client import REGISTRY
+
+        REGISTRY.unregister(self.collector)
 
 
 class ReportingService:
     name = "reporting"
     read_model = ReadModelProvider(ReportingModel())
     metrics = MetricsServer()
+    business = BusinessMetricsProvider()
     registries = RpcProxy("registries")
     intake = RpcProxy("intake")
     referrals = RpcProxy("referrals")

@@ -80,8 +80,8 @@ def _apply_one(cur, e: SourceEvent) -> None:
                     " need, state) VALUES (%s, %s, %s, %s, %s, %s, 'requested') ON CONFLICT DO NOTHING",
                     (d["referral_id"], d["from_site"], *(d[k] for k in RECIPIENTS)))
     elif e.type == REFERRAL_SENT:
-        cur.execute("UPDATE referral_flow SET state = 'sent', sent_on = %s WHERE referral_id = %s",
-                    (d["sent_on"], d["referral_id"]))
+        cur.execute("UPDATE referral_flow SET state = 'sent', sent_on = %s, due_on = %s WHERE referral_id = %s",
+                    (d["sent_on"], d.get("due_on"), d["referral_id"]))
     if e.type in ANSWERS:
         on = d.get("received_on") or d.get("accepted_on") or d.get("rejected_on")
         cur.execute("UPDATE referral_flow SET state = %s, first_response_on = coalesce(first_response_on, %s)"

@@ -32,6 +32,7 @@ CREATE TABLE referral_flow (
     need              text NOT NULL,
     state             text NOT NULL,
     sent_on           date,
+    due_on            date,
     first_response_on date,
     closed_on         date
 );
