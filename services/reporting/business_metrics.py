@@ -3,9 +3,12 @@ beneficiaries, contacts, open and overdue referrals. Labels carry site and munic
 only, never anything about a person."""
 from __future__ import annotations
 
+import logging
 from datetime import date
 
 from prometheus_client.core import GaugeMetricFamily
+
+log = logging.getLogger(__name__)
 
 
 class BusinessMetrics:
@@ -13,6 +16,12 @@ class BusinessMetrics:
         self.database = database  # () -> the read model's Database, or None before it is open
 
     def collect(self):
+        try:
+            yield from self._families()
+        except Exception:  # a scrape must still answer with the runtime's metrics
+            log.exception("business metrics unavailable")
+
+    def _families(self):
         registered = GaugeMetricFamily("kentra_beneficiaries_registered", "Beneficiaries registered, by site",
                                        labels=["site", "centre"])
         contacts = GaugeMetricFamily("kentra_contacts_recorded", "Contacts recorded, by site and municipality",

@@ -28,7 +28,11 @@ class BusinessMetricsProvider(DependencyProvider):
     def stop(self):
         from prometheus_client import REGISTRY
 
-        REGISTRY.unregister(self.collector)
+        if self.collector is not None:
+            REGISTRY.unregister(self.collector)
+            self.collector = None
+
+    kill = stop
 
 
 class ReportingService:
