@@ -32,10 +32,13 @@ def scratch(name: str):
         drop_platform(settings.database_url, prefix)
 
 
+PEOPLE = [str(uuid.uuid5(uuid.NAMESPACE_URL, f"kentra-bench-{n}")) for n in range(5000)]
+
+
 def contact_payload(i: int) -> dict:
-    """About 100 bytes, shaped like an intake contact."""
-    return {"site": "MU-KALAMATA", "municipality_code": "9258", "channel": "mobile_unit_visit",
-            "occurred_on": "2026-11-20", "staff_id": f"sw-{i % 7}", "seq": i}
+    """About 150 bytes, shaped like an intake contact (5,000 people met again and again)."""
+    return {"beneficiary_id": PEOPLE[i % len(PEOPLE)], "site": "MU-KALAMATA", "municipality_code": "9258",
+            "channel": "mobile_unit_visit", "occurred_on": "2026-11-20", "staff_id": f"sw-{i % 7}", "seq": i}
 
 
 def payload_json(i: int) -> str:

@@ -19,7 +19,7 @@ from services.common.consumer.sources import StoreEventSource
 from services.common.relay import OutboxRelay
 from services.common.relay.publisher import BatchPublisher
 from services.common.runtime import build_store
-from services.reporting.projections.daily_activity import DailyActivity
+from services.reporting.projections.model import ReportingModel
 
 
 class LiveOnly(StoreEventSource):
@@ -68,7 +68,7 @@ def main(argv=None) -> None:
         raw_seconds = raw_consume(baseline_queue, events)
         delete(baseline_queue)
 
-        projection = DailyActivity()
+        projection = ReportingModel()
         projection.name, projection.sources = f"bench_{source}", (source,)
         read_db = open_read_model(settings, settings.schema("reporting"), projection)
         events_source = LiveOnly({source: store})

@@ -13,7 +13,8 @@ from services.common.consumer.setup import open_read_model
 from services.common.consumer.sources import StoreEventSource
 from services.common.eventstore import NO_STREAM, Metadata, NewEvent
 from services.common.runtime import build_store
-from services.reporting.projections.daily_activity import DailyActivity, activity
+from services.reporting.projections.daily_activity import activity
+from services.reporting.projections.model import ReportingModel
 
 META = Metadata("sw-1", "MU-KALAMATA")
 
@@ -41,7 +42,7 @@ def main(argv=None) -> None:
         store, db = build_store(settings, "intake", max_connections=2)
         print(f"filling the store with {events:,} events ...", flush=True)
         print(f"  (batched append while filling: {fill(store, events):,.0f} ev/s)", flush=True)
-        projection = DailyActivity()
+        projection = ReportingModel()
         projection.sources = ("intake",)
         read_db = open_read_model(settings, settings.schema("reporting"), projection)
         consumer = Consumer(projection, read_db, StoreEventSource({"intake": store}), page_size=5000)

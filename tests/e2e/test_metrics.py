@@ -55,7 +55,8 @@ def test_relay_and_consumer_processes_export_backlog_lag_delay_and_dead_letters(
     store, _ = build_store(platform_settings, "registries")
     subject = uuid.uuid4()
     store.append(f"beneficiary-{subject}", NO_STREAM,
-                 [NewEvent("BeneficiaryRegistered", {"site": "KK-KALAMATA"}, personal={"given_name": "Μαρία"},
+                 [NewEvent("BeneficiaryRegistered", {"beneficiary_id": str(subject), "site": "KK-KALAMATA",
+                                        "municipality_code": "9254"}, personal={"given_name": "Μαρία"},
                            subject_id=subject)], Metadata("sw-1", "KK-KALAMATA"))
     relay_port, consumer_port = free_port(), free_port()
     relay = start(["services.common.relay", "registries"], platform_settings, relay_port)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 
 
 class SilentProxy:
@@ -39,5 +40,14 @@ class SilentProxy:
             return
 
     def close(self) -> None:
-        for s in [self.server, *self._sockets]:
+        # shut down before closing: a pump blocked in recv wakes up and ends. A socket merely
+        # closed under eventlet leaves its reader registered on the fd number, which the next
+        # socket to get that number (a database connection in a later test) then trips over.
+        for s in [*self._sockets, self.server]:
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        time.sleep(0.2)
+        for s in [*self._sockets, self.server]:
             s.close()
