@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -37,6 +38,15 @@ def read_procfile(path: Path) -> list[Process]:
             name, command = line.split(":", 1)
             found.append(Process(name.strip(), command.strip()))
     return found
+
+
+def watchers() -> list[Process]:
+    """Prometheus too, when this machine has it (Debian's package): compose runs its own."""
+    if not shutil.which("prometheus"):
+        return []
+    data = ROOT / "var" / "prometheus"
+    return [Process("prometheus", f"prometheus --config.file={ROOT / 'deploy' / 'prometheus' / 'prometheus.yml'}"
+                                  f" --storage.tsdb.path={data} --web.listen-address=127.0.0.1:9090")]
 
 
 def environment() -> dict[str, str]:
@@ -106,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", help="comma-separated process names")
     parser.add_argument("--no-restart", action="store_true", help="stop everything when one process exits")
     args = parser.parse_args(argv)
-    procs = read_procfile(args.procfile)
+    procs = read_procfile(args.procfile) + watchers()
     if args.only:
         wanted = set(args.only.split(","))
         procs = [p for p in procs if p.name in wanted]

@@ -1,0 +1,103 @@
+"""A real Prometheus (Debian's package) scraping the running platform: every target is up, and a
+business metric and the consumer-lag metric come back from its query API with values."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import threading
+import time
+import urllib.parse
+import urllib.request
+import uuid
+
+import pytest
+import yaml
+from nameko.standalone.rpc import ClusterRpcProxy
+
+from services.common.consumer import Consumer
+from services.common.consumer.live import LiveConsumer
+from services.common.consumer.setup import open_read_model
+from services.common.consumer.sources import RpcEventSource
+from services.intake.entrypoints.service import IntakeService
+from services.referrals.entrypoints.service import ReferralsService
+from services.registries.entrypoints.service import RegistriesService
+from services.reporting.entrypoints.service import ReportingService
+from services.reporting.projections.model import ReportingModel
+from tests.e2e.gateway_platform import free_port
+
+
+def get(url: str) -> dict:
+    return json.loads(urllib.request.urlopen(url, timeout=5).read())
+
+
+@pytest.fixture
+def platform_with_metrics(container_factory, platform_config, platform_settings, relays):
+    ports = {}
+    for service in (RegistriesService, IntakeService, ReferralsService, ReportingService):
+        ports[service.name] = free_port()
+        container_factory(service, {**platform_config, "METRICS_PORT": ports[service.name]}).start()
+    relays("registries", "intake", "referrals")
+    projection = ReportingModel()
+    db = open_read_model(platform_settings, platform_settings.schema("reporting"), projection)
+    source, stop = RpcEventSource(platform_settings.amqp_uri), threading.Event()
+    live = LiveConsumer(Consumer(projection, db, source), platform_settings.amqp_uri, catch_up_seconds=1)
+    threading.Thread(target=live.run, args=(stop,), daemon=True).start()
+    assert live.ready.wait(30)
+    yield ports
+    stop.set()
+    source.close()
+    db.close()
+
+
+@pytest.fixture
+def prometheus(tmp_path, platform_with_metrics):
+    if not shutil.which("prometheus"):
+        pytest.fail("prometheus is missing: scripts/bootstrap installs Debian's prometheus package")
+    port = free_port()
+    config = {"global": {"scrape_interval": "1s", "evaluation_interval": "1s"},
+              "scrape_configs": [{"job_name": name, "static_configs": [{"targets": [f"127.0.0.1:{p}"],
+                                                                          "labels": {"platform": "kentra"}}]}
+                                 for name, p in platform_with_metrics.items()]}
+    (tmp_path / "prometheus.yml").write_text(yaml.safe_dump(config))
+    process = subprocess.Popen(["prometheus", f"--config.file={tmp_path / 'prometheus.yml'}",
+                                f"--storage.tsdb.path={tmp_path / 'data'}", f"--web.listen-address=127.0.0.1:{port}"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(20)
+
+
+def eventually(check, seconds: float = 40):
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            found = check()
+            if found:
+                return found
+        except OSError:
+            pass
+        assert time.monotonic() < deadline, "Prometheus never saw it"
+        time.sleep(0.5)
+
+
+def query(base: str, expr: str) -> list[dict]:
+    return get(f"{base}/api/v1/query?query={urllib.parse.quote(expr)}")["data"]["result"]
+
+
+@pytest.mark.slow
+def test_prometheus_scrapes_the_platform_and_answers_for_business_and_lag_metrics(prometheus, platform_config):
+    with ClusterRpcProxy(platform_config) as cluster:
+        cluster.registries.register_beneficiary(
+            {"command_id": str(uuid.uuid4()), "given_name": "Ελένη", "family_name": "Μαυρέα",
+             "municipality_code": "9256", "site": "MU-KALAMATA"}, {"actor": "kalamata.social4", "site": "MU-KALAMATA"})
+
+    def all_up():
+        targets = get(f"{prometheus}/api/v1/targets")["data"]["activeTargets"]
+        return len(targets) == 4 and all(t["health"] == "up" for t in targets) and targets
+
+    assert {t["labels"]["job"] for t in eventually(all_up)} == {"registries", "intake", "referrals", "reporting"}
+    registered = eventually(lambda: query(prometheus, 'kentra_beneficiaries_registered{site="MU-KALAMATA"} > 0'))
+    assert registered[0]["value"][1] == "1"
+    lag = eventually(lambda: query(prometheus, 'kentra_consumer_lag_events{consumer="reporting"}'))
+    assert {r["metric"]["source"] for r in lag} == {"registries", "intake", "referrals"}
