@@ -6,6 +6,7 @@ import argparse
 import statistics
 import time
 import uuid
+from datetime import date, timedelta
 
 from bench.common import contact_payload, report, scratch
 from services.common.consumer import Consumer
@@ -13,6 +14,7 @@ from services.common.consumer.setup import open_read_model
 from services.common.consumer.sources import StoreEventSource
 from services.common.eventstore import NO_STREAM, Metadata, NewEvent
 from services.common.runtime import build_store
+from services.reporting import queries
 from services.reporting.projections.daily_activity import activity
 from services.reporting.projections.model import ReportingModel
 
@@ -29,6 +31,29 @@ def fill(store, events: int, per_append: int = 1000) -> float:
                           subject_id=subject if sealed else None) for i in range(per_append)]
         store.append(f"case-{subject}", NO_STREAM, batch, META)
     return events / (time.perf_counter() - started)
+
+
+def report_query_latencies(read_db, events: int, runs: int = 200) -> None:
+    """The main report queries at this size: p50 and p99 over `runs` calls each."""
+    today = date.today()
+    queries_to_time = {
+        "daily register of a site, one week": lambda cur: queries.daily_register(
+            cur, "MU-KALAMATA", (today - timedelta(days=6)).isoformat(), today.isoformat()),
+        "caseload of a site": lambda cur: queries.caseload(cur, "MU-KALAMATA"),
+        "coverage by municipality": queries.coverage,
+        "referral flow": queries.referral_flow,
+        "targets": lambda cur: queries.targets(cur, today),
+    }
+    for name, run in queries_to_time.items():
+        timings = []
+        for _ in range(runs):
+            with read_db.transaction() as cur:
+                started = time.perf_counter()
+                run(cur)
+                timings.append((time.perf_counter() - started) * 1000)
+        timings.sort()
+        p50, p99 = statistics.median(timings), timings[int(len(timings) * 0.99) - 1]
+        print(f"query '{name}' at {events:,} events: p50 {p50:.2f} ms, p99 {p99:.2f} ms", flush=True)
 
 
 def main(argv=None) -> None:
@@ -55,6 +80,7 @@ def main(argv=None) -> None:
             assert sum(a["events"] for a in activity(cur)) == events
         report(f"rebuild from the store ({events:,} events)", events / statistics.median(seconds), "ev/s",
                target=20_000)
+        report_query_latencies(read_db, events)
         read_db.close()
         db.close()
 

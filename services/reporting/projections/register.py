@@ -56,19 +56,24 @@ def apply_register(cur, events: list[SourceEvent]) -> None:
         psycopg2.extras.execute_values(
             cur, "INSERT INTO register_count VALUES %s ON CONFLICT (day, site, measure, key)"
                  " DO UPDATE SET n = register_count.n + EXCLUDED.n", [(*k, n) for k, n in sorted(counts.items())])
+    # the frequent kinds in one statement per batch; the rare ones one by one, in order
+    homes = {e.data["beneficiary_id"]: (e.data["beneficiary_id"], e.data["municipality_code"], e.data["site"],
+                                        local_day(e)) for e in reversed(events) if e.type == BENEFICIARY_REGISTERED}
+    worked_with = {(e.data["staff_id"], e.data["site"], e.data["beneficiary_id"]) for e in events
+                   if e.type in (CONTACT_RECORDED, SERVICE_DELIVERED)}
+    if homes:
+        psycopg2.extras.execute_values(cur, "INSERT INTO beneficiary_home VALUES %s ON CONFLICT DO NOTHING",
+                                       list(homes.values()))
+    if worked_with:
+        psycopg2.extras.execute_values(cur, "INSERT INTO caseload VALUES %s ON CONFLICT DO NOTHING",
+                                       sorted(worked_with), page_size=1000)
     for e in events:
         _apply_one(cur, e)
 
 
 def _apply_one(cur, e: SourceEvent) -> None:
     d = e.data
-    if e.type == BENEFICIARY_REGISTERED:
-        cur.execute("INSERT INTO beneficiary_home VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
-                    (d["beneficiary_id"], d["municipality_code"], d["site"], local_day(e)))
-    elif e.type in (CONTACT_RECORDED, SERVICE_DELIVERED):
-        cur.execute("INSERT INTO caseload VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
-                    (d["staff_id"], d["site"], d["beneficiary_id"]))
-    elif e.type == CENTRE_REGISTERED:
+    if e.type == CENTRE_REGISTERED:
         cur.execute("INSERT INTO operation VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (site) DO NOTHING",
                     (d["site"], d["operation_mis"], d["lead_municipality_code"], d["period_start"], d["period_end"],
                      d["target_new_beneficiaries"]))
