@@ -129,3 +129,8 @@ COMMANDS = [
     CommandContract("CompleteReferral", SOURCE, CompleteReferralSchema, "The recipient reports the outcome."),
     CommandContract("WithdrawReferral", SOURCE, WithdrawReferralSchema, "The sender withdraws it, with a reason."),
 ]
+
+# which field of each event says when it happened: the read sides date answers and endings by them
+ANSWER_DATES = {REFERRAL_RECEIVED: "received_on", REFERRAL_ACCEPTED: "accepted_on", REFERRAL_REJECTED: "rejected_on"}
+ENDING_DATES = {REFERRAL_REJECTED: "rejected_on", REFERRAL_COMPLETED: "completed_on",
+                REFERRAL_WITHDRAWN: "withdrawn_on", REFERRAL_EXPIRED: "expired_on"}

@@ -5,24 +5,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from contracts.names import (
-    REFERRAL_ACCEPTED,
-    REFERRAL_COMPLETED,
-    REFERRAL_EXPIRED,
-    REFERRAL_RECEIVED,
-    REFERRAL_REJECTED,
-    REFERRAL_REQUESTED,
-    REFERRAL_SENT,
-    REFERRAL_SHARING_STOPPED,
-    REFERRAL_WITHDRAWN,
-)
+from contracts.names import REFERRAL_REQUESTED, REFERRAL_SENT, REFERRAL_SHARING_STOPPED
+from contracts.referrals import ANSWER_DATES, ENDING_DATES
 from services.common.db import migrations_in
 from services.referrals.domain.referral import STATE_AFTER
 
 MIGRATIONS = migrations_in(Path(__file__).parent / "sql", "referrals_")
-ANSWERS = {REFERRAL_RECEIVED: "received_on", REFERRAL_ACCEPTED: "accepted_on", REFERRAL_REJECTED: "rejected_on"}
-ENDINGS = {REFERRAL_REJECTED: "rejected_on", REFERRAL_COMPLETED: "completed_on", REFERRAL_WITHDRAWN: "withdrawn_on",
-           REFERRAL_EXPIRED: "expired_on"}
 COLUMNS = ("referral_id", "beneficiary_id", "from_site", "need", "recipient_kind", "recipient_id", "recipient_name",
            "consent_recipient", "state", "requested_on", "sent_on", "due_on", "first_response_on", "closed_on",
            "outcome", "sharing_stopped", "version")
@@ -51,12 +39,12 @@ class ReferralView:
             if e.type == REFERRAL_SENT:
                 cur.execute("UPDATE referral_view SET sent_on = %s, due_on = %s WHERE referral_id = %s",
                             (d["sent_on"], d["due_on"], rid))
-            if e.type in ANSWERS:
+            if e.type in ANSWER_DATES:
                 cur.execute("UPDATE referral_view SET first_response_on = coalesce(first_response_on, %s)"
-                            " WHERE referral_id = %s", (d[ANSWERS[e.type]], rid))
-            if e.type in ENDINGS:
+                            " WHERE referral_id = %s", (d[ANSWER_DATES[e.type]], rid))
+            if e.type in ENDING_DATES:
                 cur.execute("UPDATE referral_view SET closed_on = %s, outcome = %s WHERE referral_id = %s",
-                            (d[ENDINGS[e.type]], d.get("outcome") or STATE_AFTER[e.type], rid))
+                            (d[ENDING_DATES[e.type]], d.get("outcome") or STATE_AFTER[e.type], rid))
 
     @staticmethod
     def _select(db, where: str, args: tuple) -> list[dict]:

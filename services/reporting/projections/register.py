@@ -22,12 +22,13 @@ from contracts.names import (
     REFERRAL_WITHDRAWN,
     SERVICE_DELIVERED,
 )
+from contracts.referrals import ANSWER_DATES, ENDING_DATES
 from services.common.consumer import SourceEvent
 from services.reporting.projections.daily_activity import local_day
 
 ANSWERS = {REFERRAL_RECEIVED: "received", REFERRAL_ACCEPTED: "accepted", REFERRAL_REJECTED: "rejected"}
 ENDINGS = {REFERRAL_REJECTED: "rejected", REFERRAL_COMPLETED: "completed", REFERRAL_WITHDRAWN: "withdrawn",
-           REFERRAL_EXPIRED: "expired"}
+           REFERRAL_EXPIRED: "expired"}  # what state each leaves the referral in
 RECIPIENTS = ("recipient_kind", "recipient_id", "recipient_name", "need")
 
 
@@ -88,11 +89,11 @@ def _apply_one(cur, e: SourceEvent) -> None:
         cur.execute("UPDATE referral_flow SET state = 'sent', sent_on = %s, due_on = %s WHERE referral_id = %s",
                     (d["sent_on"], d.get("due_on"), d["referral_id"]))
     if e.type in ANSWERS:
-        on = d.get("received_on") or d.get("accepted_on") or d.get("rejected_on")
+        on = d[ANSWER_DATES[e.type]]
         cur.execute("UPDATE referral_flow SET state = %s, first_response_on = coalesce(first_response_on, %s)"
                     " WHERE referral_id = %s", (ANSWERS[e.type], on, d["referral_id"]))
     if e.type in ENDINGS:
-        on = next(d[k] for k in ("rejected_on", "completed_on", "withdrawn_on", "expired_on") if k in d)
+        on = d[ENDING_DATES[e.type]]
         cur.execute("UPDATE referral_flow SET state = %s, closed_on = %s WHERE referral_id = %s",
                     (ENDINGS[e.type], on, d["referral_id"]))
 
