@@ -15,6 +15,7 @@ from contracts.names import (
     CONSENT_RECORDED,
     CONSENT_WITHDRAWN,
     CONTACT_RECORDED,
+    FOLLOW_UP_RECORDED,
     NEEDS_ASSESSED,
     SERVICE_DELIVERED,
 )
@@ -33,6 +34,7 @@ REASON = validate.Length(min=1, max=1000)
 VULNERABLE_GROUPS = ("poverty", "child_exclusion", "minimum_income", "roma", "long_term_unemployed", "disability",
                      "refugee_or_asylum_seeker", "third_country_national", "elderly", "homeless")
 LABOUR_STATUS = ("employed", "unemployed", "long_term_unemployed", "inactive")
+EXIT_SITUATIONS = ("job_searching", "in_education_or_training", "gained_qualification", "employed", "none_of_these")
 ISCED = ("0-2", "3-4", "5-8")
 
 
@@ -90,6 +92,19 @@ class CaseClosedV1(StrictSchema):
     beneficiary_id = fields.UUID(required=True)
     closed_on = fields.Date(required=True)
     reason = personal(Text(required=True, validate=REASON))  # free text may tell about the person
+    # leaving the operation: the ESF+ immediate result (Reg. 2021/1057, Annex I); optional, and
+    # absent from closures recorded before it existed
+    situation_at_exit = personal(fields.String(allow_none=True, load_default=None,
+                                               validate=validate.OneOf(EXIT_SITUATIONS)))
+
+
+class FollowUpRecordedV1(StrictSchema):
+    """Six months after leaving: the ESF+ longer-term result."""
+
+    beneficiary_id = fields.UUID(required=True)
+    followed_up_on = fields.Date(required=True)
+    employed = personal(fields.Boolean(required=True))
+    improved_situation = personal(fields.Boolean(required=True))  # on the labour market
 
 
 class CaseReopenedV1(StrictSchema):
@@ -168,9 +183,12 @@ OpenActionPlanSchema = command_schema(ActionPlanOpenedV1, "OpenActionPlanSchema"
 AddActionStepSchema = command_schema(ActionStepAddedV1, "AddActionStepSchema")
 MarkStepDoneSchema = command_schema(ActionStepDoneV1, "MarkStepDoneSchema")
 CloseActionPlanSchema = command_schema(ActionPlanClosedV1, "CloseActionPlanSchema")
+RecordFollowUpSchema = command_schema(FollowUpRecordedV1, "RecordFollowUpSchema")
 
 EVENTS = [
     EventContract(SERVICE_DELIVERED, SOURCE, 1, ServiceDeliveredV1, "A service delivered to a beneficiary."),
+    EventContract(FOLLOW_UP_RECORDED, SOURCE, 1, FollowUpRecordedV1,
+                  "Six months after leaving: in employment, and whether the labour-market situation improved."),
     EventContract(CONSENT_RECORDED, SOURCE, 1, ConsentRecordedV1,
                   "The beneficiary agreed that their data be shared with a recipient, for a purpose, until a date."),
     EventContract(CONSENT_WITHDRAWN, SOURCE, 1, ConsentWithdrawnV1, "Sharing with that recipient stops from now."),
@@ -188,6 +206,7 @@ EVENTS = [
 ]
 COMMANDS = [
     CommandContract("RecordContact", SOURCE, RecordContactSchema, "Record a contact on the case."),
+    CommandContract("RecordFollowUp", SOURCE, RecordFollowUpSchema, "Record the six-month follow-up after leaving."),
     CommandContract("RecordService", SOURCE, RecordServiceSchema, "Record a service delivered."),
     CommandContract("RecordConsent", SOURCE, RecordConsentSchema, "Record consent to share with a recipient."),
     CommandContract("WithdrawConsent", SOURCE, WithdrawConsentSchema, "Withdraw consent for a recipient."),

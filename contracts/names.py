@@ -18,6 +18,7 @@ ACTION_PLAN_OPENED = "ActionPlanOpened"
 ACTION_STEP_ADDED = "ActionStepAdded"
 ACTION_STEP_DONE = "ActionStepDone"
 ACTION_PLAN_CLOSED = "ActionPlanClosed"
+FOLLOW_UP_RECORDED = "FollowUpRecorded"
 
 # registries: the network (centres, mobile units, staff)
 CENTRE_REGISTERED = "CentreRegistered"

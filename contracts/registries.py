@@ -9,6 +9,7 @@ from contracts.names import BENEFICIARY_MERGED, BENEFICIARY_REGISTERED, BENEFICI
 SOURCE = "registries"
 MUNICIPALITY_CODE = validate.Regexp(r"^\d{4}$", error="a 4-digit municipality code (Ministry of Interior)")
 SITE = validate.Regexp(r"^(KK|MU)-[A-Z0-9-]+$", error="a site code: KK-<centre> or MU-<mobile unit>")
+GENDERS = ("woman", "man", "non_binary")
 AMKA = validate.Regexp(r"^\d{11}$", error="11 digits")
 AFM = validate.Regexp(r"^\d{9}$", error="9 digits")
 PAAYPA = validate.Regexp(r"^[0-9A-Z]{6,20}$", error="6 to 20 letters or digits, as printed on the document")
@@ -41,6 +42,8 @@ class BeneficiaryRegisteredV1(StrictSchema):
     phone = personal(fields.String(allow_none=True, load_default=None, validate=validate.Length(max=30)))
     afm = personal(fields.String(allow_none=True, load_default=None, validate=[AFM, afm_check_digit]))
     paaypa = personal(fields.String(allow_none=True, load_default=None, validate=PAAYPA))  # temporary number
+    # as the ESF+ indicators break participants down (Reg. 2021/1057, Annex I); optional
+    gender = personal(fields.String(allow_none=True, load_default=None, validate=validate.OneOf(GENDERS)))
 
 
 class PersonalDataErasedV1(StrictSchema):

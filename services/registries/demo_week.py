@@ -50,6 +50,7 @@ def person(rng: random.Random, i: int, week_start: date) -> dict:
     home = rng.choice([m for m in in_regional_unit("messinia") if m != LEAD]) if at_unit else LEAD
     return {"id": str(uuid.uuid5(NS, f"person-{i}")), "given_name": given,
             "family_name": FEMININE.get(family, family) if woman else family, "birth_date": born.isoformat(),
+            "gender": "woman" if woman else "man",
             "amka": amka(rng, born) if rng.random() < 0.85 else None,  # some have no AMKA (refugees, homeless)
             "municipality_code": home, "site": UNIT if at_unit else CENTRE,
             "day": week_start + timedelta(days=rng.randrange(5))}
@@ -84,7 +85,7 @@ class Week:
         staff = self.rng.choice(STAFF[p["site"]])
         registered = self._send("registries", "register_beneficiary", {
             "command_id": self._id("register", i), "beneficiary_id": p["id"], **{k: p[k] for k in (
-                "given_name", "family_name", "birth_date", "amka", "municipality_code", "site")}},
+                "given_name", "family_name", "birth_date", "amka", "municipality_code", "site", "gender")}},
             p["site"], staff, p["day"])
         if registered is None:
             return

@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from services.common.privacy import suppress_table
+from services.reporting.projections.esf import GENDERS, INDICATORS
 
 MEASURES = {"new_beneficiaries": "Νέοι ωφελούμενοι", "contacts_by_channel": "Επαφές ανά τρόπο",
             "contacts_by_municipality": "Επαφές ανά δήμο", "services_by_type": "Υπηρεσίες ανά είδος",
@@ -59,3 +60,18 @@ def as_xlsx(lines: list[list], title: str = "Ημερήσιο μητρώο") -> 
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def esf_table(indicators: dict, external: bool) -> list[list]:
+    """One block per operation: the indicators down, women / men / non-binary / not recorded across,
+    with totals; suppressed (primary and secondary) when it leaves the centre."""
+    labels = {"woman": "Γυναίκες", "man": "Άνδρες", "non_binary": "Μη δυαδικά άτομα", "unknown": "Δεν δηλώθηκε"}
+    lines = [["Πράξη", "Δείκτης", *(labels[g] for g in GENDERS), TOTAL]]
+    for operation, table in indicators.items():
+        published = suppress_table({INDICATORS[i]: table[i] for i in INDICATORS}) if external else None
+        for indicator in INDICATORS:
+            name = INDICATORS[indicator]
+            cells = published["rows"][name] if published else table[indicator]
+            total = published["row_totals"][name] if published else sum(table[indicator].values())
+            lines.append([operation, name, *(cells.get(g, 0) for g in GENDERS), total])
+    return lines

@@ -149,3 +149,24 @@ def test_reports_as_json_and_as_files_suppressed_when_they_leave_the_centre(gate
     assert kalamata["site"] == "KK-KALAMATA" and kalamata["target"] == 900
     assert head.get("/reports/caseload", site="MU-KALAMATA").status_code == 200
     assert coordinator.get("/reports/referral-flow").json()["flow"] == []
+
+
+def test_esf_indicators_through_the_api(gateway):  # noqa: F811
+    import csv
+    import io
+
+    person = gateway.register("kalamata.worker", "MU-KALAMATA", gender="woman", birth_date="1966-04-02")
+    answer = gateway.client("kalamata.worker").post(f"/beneficiaries/{person}/assessments", cmd(
+        0, assessed_on=TODAY, groups=["roma"], needs=["εργασία"], household_size=3, labour_status="unemployed",
+        education="0-2", disability=False, citizenship="GR", foreign_background=False, housing="ενοίκιο", rural=True))
+    assert answer.status_code == 200
+    gateway.catch_up()
+    head, coordinator = gateway.client("kalamata.head"), gateway.client("coordinator")
+    own = head.get("/reports/esf", operation="KK-KALAMATA").json()
+    assert not own["suppressed"] and own["operations"]["KK-KALAMATA"]["minorities_incl_roma"]["woman"] == 1
+    assert head.get("/reports/esf", operation="KK-SPARTI").status_code == 403
+    regional = coordinator.get("/reports/esf").json()
+    assert regional["suppressed"] and regional["operations"]["KK-KALAMATA"]["rows"]["aged_55_and_over"]["woman"] == "<5"
+    assert coordinator.get("/reports/esf", year="26").status_code == 422
+    lines = list(csv.reader(io.StringIO(coordinator.get("/reports/esf", format="csv").content.decode("utf-8-sig"))))
+    assert lines[0][0] == "Πράξη" and ["KK-KALAMATA", "Σύνολο συμμετεχόντων", "<5", "0", "0", "0", "<5"] in lines

@@ -146,3 +146,87 @@ def test_the_export_read_back_holds_the_figures_and_hides_small_cells(consumer, 
     assert sheet.title == "Ημερήσιο μητρώο" and values[0][0] == "Μέτρο"
     assert ["Νέοι ωφελούμενοι", None, "<5", 0, "<5", "<5"] in values  # small counts never leave the centre
     assert values[-1][-1] == 13  # the grand total is not small
+
+
+def sealed(store, stream: str, type_: str, at: str, day: str, subject: str, personal: dict, **data) -> None:
+    store.append(stream, ANY_VERSION, [NewEvent(type_, data, personal=personal, subject_id=uuid.UUID(subject))],
+                 Metadata("tester", at, occurred_at=f"{day}T10:00:00+02:00"))
+
+
+def esf_participants(s) -> tuple[str, str, str]:
+    reg, intake = s["registries"], s["intake"]
+    p1, p2, p3 = (str(uuid.uuid4()) for _ in range(3))
+    for p, personal in ((p1, {"gender": "woman", "birth_date": "1970-03-01"}),
+                        (p2, {"gender": "man", "birth_date": "2000-06-15"}), (p3, {"birth_date": "2010-01-01"})):
+        sealed(reg, f"beneficiary-{p}", "BeneficiaryRegistered", "MU-KALAMATA", "2026-11-20", p,
+               {"given_name": "Α", "family_name": "Β", **personal}, beneficiary_id=p, municipality_code="9256",
+               site="MU-KALAMATA")
+
+    def assess(p, at, day, **answers):
+        sealed(intake, f"case-{p}", "NeedsAssessed", at, day, p,
+               {"groups": [], "needs": ["εργασία"], "household_size": 2, "disability": False, "citizenship": "GR",
+                "foreign_background": False, "housing": "ενοίκιο", "rural": False, **answers},
+               beneficiary_id=p, assessed_on=day)
+
+    assess(p1, "MU-KALAMATA", "2026-11-20", labour_status="long_term_unemployed", education="0-2", groups=["roma"],
+           rural=True)
+    assess(p2, "KK-KALAMATA", "2026-11-20", labour_status="inactive", education="3-4", disability=True,
+           citizenship="SY", foreign_background=True, groups=["homeless"])
+    assess(p2, "MU-KALAMATA", "2026-11-25", labour_status="unemployed", education="3-4")  # comes back: counted once
+    assess(p3, "KK-KALAMATA", "2026-11-21", labour_status="inactive", education="0-2")
+    sealed(intake, f"case-{p1}", "CaseClosed", "KK-KALAMATA", "2027-01-10", p1,
+           {"reason": "βρήκε δουλειά", "situation_at_exit": "employed"}, beneficiary_id=p1, closed_on="2027-01-10")
+    sealed(intake, f"case-{p1}", "FollowUpRecorded", "KK-KALAMATA", "2027-07-10", p1,
+           {"employed": True, "improved_situation": True}, beneficiary_id=p1, followed_up_on="2027-07-10")
+    return p1, p2, p3
+
+
+def test_the_esf_indicators_count_each_participant_once_by_gender_as_worked_out_by_hand(consumer, stores):
+    from services.reporting.projections.esf import esf_indicators
+
+    _, p2, _ = esf_participants(stores)
+    for source in consumer.projection.sources:
+        consumer.catch_up(source)
+    with consumer.db.transaction() as cur:
+        (kalamata,) = esf_indicators(cur).values()  # the mobile unit's entries count for its centre's operation
+
+    def shown(indicator):
+        return {g: n for g, n in kalamata[indicator].items() if n}
+
+    assert shown("total_participants") == {"woman": 1, "man": 1, "unknown": 1}
+    assert shown("unemployed_incl_long_term") == {"woman": 1} == shown("long_term_unemployed")
+    assert shown("inactive") == {"man": 1, "unknown": 1}  # his second entry, unemployed, is not counted
+    assert shown("below_18") == {"unknown": 1} and shown("aged_18_29") == {"man": 1}
+    assert shown("aged_55_and_over") == {"woman": 1}  # 56 when she entered
+    assert shown("isced_0_2") == {"woman": 1, "unknown": 1} and shown("isced_3_4") == {"man": 1}
+    for indicator in ("with_disabilities", "third_country_nationals", "foreign_background",
+                      "homeless_or_housing_exclusion"):
+        assert shown(indicator) == {"man": 1}, indicator
+    assert shown("minorities_incl_roma") == {"woman": 1} == shown("from_rural_areas")
+    assert shown("employed_on_leaving") == {"woman": 1} == shown("employed_six_months_after")
+    assert shown("improved_situation_six_months_after") == {"woman": 1} and shown("employed_incl_self_employed") == {}
+
+    put(stores["registries"], f"beneficiary-{p2}", "PersonalDataErased", "KK-KALAMATA", "2027-02-01",
+        beneficiary_id=p2, reason="αίτημα", requested_by="dpo")
+    consumer.catch_up("registries")
+    with consumer.db.transaction() as cur:
+        (kalamata,) = esf_indicators(cur).values()
+    assert sum(kalamata["total_participants"].values()) == 2  # erased: gone from the counts too
+    live = dump(consumer)
+    consumer.rebuild()
+    assert dump(consumer) == live  # and a rebuild agrees, erasure and all
+
+
+def test_the_esf_export_is_in_greek_and_suppressed_when_it_leaves_the_centre(consumer, stores):
+    from services.reporting.projections.esf import esf_indicators
+
+    esf_participants(stores)
+    for source in consumer.projection.sources:
+        consumer.catch_up(source)
+    with consumer.db.transaction() as cur:
+        indicators = esf_indicators(cur)
+    inside = exports.esf_table(indicators, external=False)
+    assert inside[0] == ["Πράξη", "Δείκτης", "Γυναίκες", "Άνδρες", "Μη δυαδικά άτομα", "Δεν δηλώθηκε", "Σύνολο"]
+    assert ["KK-KALAMATA", "Σύνολο συμμετεχόντων", 1, 1, 0, 1, 3] in inside
+    outside = exports.esf_table(indicators, external=True)
+    assert ["KK-KALAMATA", "Σύνολο συμμετεχόντων", "<5", "<5", 0, "<5", "<5"] in outside

@@ -125,3 +125,14 @@ def test_a_case_cannot_be_transferred_to_the_centre_that_holds_it():
 def test_closing_records_the_reason():
     (event,) = decide(CloseCase(ID, "goals met", date(2026, 11, 21)), initial)
     assert event.type == CASE_CLOSED and event.payload["reason"] == "goals met"
+
+
+def test_a_follow_up_is_recorded_only_for_someone_who_has_left():
+    from services.intake.domain.case import RecordFollowUp
+
+    follow_up = RecordFollowUp(uuid.uuid4(), date(2027, 5, 1), employed=True, improved_situation=True)
+    with pytest.raises(RuleViolated, match="close the case first"):
+        decide(follow_up, initial)
+    closed = evolve(initial, SimpleNamespace(type="CaseClosed", data={}))
+    (event,) = decide(follow_up, closed)
+    assert event.type == "FollowUpRecorded" and event.payload["employed"] is True

@@ -13,6 +13,7 @@ from contracts.names import (
     CONSENT_RECORDED,
     CONSENT_WITHDRAWN,
     CONTACT_RECORDED,
+    FOLLOW_UP_RECORDED,
     SERVICE_DELIVERED,
 )
 from services.common.domain import DomainEvent, RuleViolated
@@ -68,6 +69,15 @@ class CloseCase:
     beneficiary_id: uuid.UUID
     reason: str
     closed_on: date
+    situation_at_exit: str | None = None
+
+
+@dataclass(frozen=True)
+class RecordFollowUp:
+    beneficiary_id: uuid.UUID
+    followed_up_on: date
+    employed: bool
+    improved_situation: bool
 
 
 @dataclass(frozen=True)
@@ -209,8 +219,15 @@ def _transfer(command: TransferCase, state: Case) -> list[DomainEvent]:
     return [DomainEvent(CASE_TRANSFERRED, {**_payload(command), "from_site": state.site})]
 
 
-DECISIONS = [(RecordContact, _contact), (RecordService, _service), (RecordConsent, _consent),
-             (WithdrawConsent, _withdraw), (CloseCase, _close), (ReopenCase, _reopen), (TransferCase, _transfer),
+def _follow_up(command: RecordFollowUp, state: Case) -> list[DomainEvent]:
+    if not state.closed:
+        raise RuleViolated("a follow-up is for someone who has left: close the case first")
+    return [DomainEvent(FOLLOW_UP_RECORDED, _payload(command))]
+
+
+DECISIONS = [(RecordContact, _contact), (RecordFollowUp, _follow_up), (RecordService, _service),
+             (RecordConsent, _consent), (WithdrawConsent, _withdraw), (CloseCase, _close), (ReopenCase, _reopen),
+             (TransferCase, _transfer),
              (action_plan.RecordNeedsAssessment, _assess),
              ((action_plan.OpenActionPlan, action_plan.AddActionStep, action_plan.MarkStepDone,
                action_plan.CloseActionPlan), _plan)]

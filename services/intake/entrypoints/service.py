@@ -70,6 +70,11 @@ class IntakeService(ServesItsHistory):
 
     @rpc
     @rejects_bad_commands
+    def record_follow_up(self, command: dict, context: dict) -> dict:
+        return self._run(contract.RecordFollowUpSchema, case.RecordFollowUp, command, context)
+
+    @rpc
+    @rejects_bad_commands
     def reopen_case(self, command: dict, context: dict) -> dict:
         return self._run(contract.ReopenCaseSchema, case.ReopenCase, command, context)
 

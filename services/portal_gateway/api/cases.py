@@ -19,7 +19,8 @@ ACTIONS = {
     "action-steps": ("add_action_step", contract.AddActionStepSchema, "Add a step to the action plan"),
     "action-steps-done": ("mark_step_done", contract.MarkStepDoneSchema, "Mark a step of the plan done"),
     "action-plan-closures": ("close_action_plan", contract.CloseActionPlanSchema, "Close the action plan"),
-    "case-closures": ("close_case", contract.CloseCaseSchema, "Close the case"),
+    "case-closures": ("close_case", contract.CloseCaseSchema, "Close the case (leaving: the situation at exit)"),
+    "follow-ups": ("record_follow_up", contract.RecordFollowUpSchema, "Six months after leaving: the follow-up"),
     "case-reopenings": ("reopen_case", contract.ReopenCaseSchema, "Reopen the case"),
     "case-transfers": ("transfer_case", contract.TransferCaseSchema, "Transfer the case to another centre"),
 }

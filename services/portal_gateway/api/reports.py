@@ -4,7 +4,7 @@ from __future__ import annotations
 import base64
 from datetime import date
 
-from services.common.privacy import suppress_small
+from services.common.privacy import suppress_small, suppress_table
 from services.portal_gateway import access, timeline
 from services.portal_gateway.api.framework import ApiError, Call, FileBody, forbidden, route
 
@@ -69,6 +69,30 @@ def register_report(call: Call):
         raise ApiError(422, "format is json, csv or xlsx", {"format": fmt})
     content = call.backends.reporting.daily_register_file(fmt, site, since, until, external)
     return FileBody(base64.b64decode(content), FORMATS[fmt], f"imerisio-mitroo-{site or 'perifereia'}.{fmt}")
+
+
+@route("GET", "/reports/esf", "ESF+ common indicators for participants per operation, by gender (Reg. (EU) "
+       "2021/1057, Annex I), suppressed when they leave the centre",
+       query={"operation": "the centre's site code", "year": "year of entry", "format": "json, csv or xlsx"}, tag=TAG)
+def esf_report(call: Call):
+    operation, year, fmt = call.query.get("operation"), call.query.get("year"), call.query.get("format", "json")
+    if call.principal.role == "head_of_centre" and operation not in call.principal.network:
+        raise forbidden("the indicators of your own centre's operation")
+    if not access.see_aggregates(call.principal, operation):
+        raise forbidden()
+    if year is not None and not (year.isdigit() and len(year) == 4):
+        raise ApiError(422, "year is four digits", {"year": year})
+    external = call.principal.role != "head_of_centre"
+    year_ = int(year) if year else None
+    if fmt == "json":
+        found = call.backends.reporting.esf_indicators(operation, year_)
+        if external:
+            found = {op: suppress_table(table) for op, table in found.items()}
+        return {"suppressed": external, "operations": found}
+    if fmt not in FORMATS:
+        raise ApiError(422, "format is json, csv or xlsx", {"format": fmt})
+    content = call.backends.reporting.esf_indicators_file(fmt, operation, year_, external)
+    return FileBody(base64.b64decode(content), FORMATS[fmt], f"deiktes-ekt-{operation or 'perifereia'}.{fmt}")
 
 
 @route("GET", "/reports/coverage", "Beneficiaries per 1,000 residents and mobile-unit contacts, by municipality",

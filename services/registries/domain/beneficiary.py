@@ -25,6 +25,7 @@ class RegisterBeneficiary:
     phone: str | None = None
     afm: str | None = None
     paaypa: str | None = None
+    gender: str | None = None
 
 
 @dataclass(frozen=True)

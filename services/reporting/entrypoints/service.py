@@ -11,6 +11,7 @@ from services.common.consumer.consistency import check, report
 from services.common.nameko_support import MetricsServer, ReadModelProvider, ServiceProxies
 from services.reporting import exports, queries
 from services.reporting.business_metrics import BusinessMetrics
+from services.reporting.projections import esf
 from services.reporting.projections.daily_activity import activity
 from services.reporting.projections.model import ReportingModel
 
@@ -80,6 +81,18 @@ class ReportingService:
     def targets(self, on=None):
         with self.read_model.transaction() as cur:
             return queries.targets(cur, date.fromisoformat(on) if on else date.today())
+
+    @rpc
+    def esf_indicators(self, operation=None, year=None):
+        with self.read_model.transaction() as cur:
+            return esf.esf_indicators(cur, operation, year)
+
+    @rpc
+    def esf_indicators_file(self, fmt: str, operation=None, year=None, external=True) -> str:
+        with self.read_model.transaction() as cur:
+            lines = exports.esf_table(esf.esf_indicators(cur, operation, year), external)
+        content = exports.as_xlsx(lines, "Δείκτες ΕΚΤ+") if fmt == "xlsx" else exports.as_csv(lines)
+        return base64.b64encode(content).decode()
 
     @rpc
     def consistency_report(self):

@@ -7,6 +7,7 @@ from pathlib import Path
 from services.common.consumer import Projection, SourceEvent
 from services.common.db import migrations_in
 from services.reporting.projections.daily_activity import apply_daily_activity
+from services.reporting.projections.esf import apply_esf, reset_esf
 from services.reporting.projections.register import apply_register, reset_register
 
 
@@ -18,7 +19,9 @@ class ReportingModel(Projection):
     def apply_batch(self, cur, events: list[SourceEvent]) -> None:
         apply_daily_activity(cur, events)
         apply_register(cur, events)
+        apply_esf(cur, events)
 
     def reset(self, cur) -> None:
         cur.execute("DELETE FROM daily_activity")
         reset_register(cur)
+        reset_esf(cur)
