@@ -44,7 +44,7 @@ def coverage(cur) -> list[dict]:
 
 
 def referral_flow(cur) -> list[dict]:
-    return _rows(cur, """
+    rows = _rows(cur, """
         SELECT recipient_kind, recipient_id, recipient_name, need,
                count(*) FILTER (WHERE sent_on IS NOT NULL) AS sent,
                count(*) FILTER (WHERE state IN ('accepted', 'completed')) AS accepted,
@@ -54,6 +54,10 @@ def referral_flow(cur) -> list[dict]:
                percentile_cont(0.5) WITHIN GROUP (ORDER BY closed_on - sent_on)
                    FILTER (WHERE state IN ('completed', 'rejected')) AS median_days_to_outcome
         FROM referral_flow GROUP BY 1, 2, 3, 4 ORDER BY recipient_name, need""")
+    for r in rows:  # of those answered (accepted or rejected)
+        answered = r["accepted"] + r["rejected"]
+        r["acceptance_rate"] = round(r["accepted"] / answered, 3) if answered else None
+    return rows
 
 
 def targets(cur, on: date) -> list[dict]:

@@ -108,6 +108,7 @@ def test_the_reports_hold_the_figures_worked_out_by_hand(consumer, stores):
     assert coverage["9258"]["mobile_unit_contacts"] == 1 and coverage["9254"]["mobile_unit_contacts"] == 0
     assert coverage["9242"]["per_1000_residents"] is None  # Velo-Vocha: population unknown, no ratio invented
     assert (flow["sent"], flow["accepted"], flow["rejected"], flow["expired"]) == (2, 1, 0, 1)
+    assert flow["acceptance_rate"] == 1.0  # of the answered ones
     assert (flow["median_days_to_response"], flow["median_days_to_outcome"]) == (2.0, 10.0)
     assert (target["new_beneficiaries"], target["target"], target["share_of_target"]) == (3, 3, 1.0)
     assert target["period_elapsed"] == round(326 / 364, 3)
