@@ -116,7 +116,10 @@ def referral_flow(call: Call):
         raise forbidden()
     rows = call.backends.reporting.referral_flow()
     for r in rows:
-        r.update(suppress_small({k: r[k] for k in ("sent", "accepted", "rejected", "expired")}))
+        counts = suppress_small({k: r[k] for k in ("sent", "accepted", "rejected", "expired")})
+        if "<5" in (counts["accepted"], counts["rejected"]):
+            r["acceptance_rate"] = None  # a rate of small counts would tell what "<5" hides
+        r.update(counts)
     return {"flow": rows}
 
 
