@@ -89,3 +89,25 @@ def test_the_daily_register_and_the_overview_are_pages_for_their_roles(gateway):
     assert head.get(f"{gateway.base}/daily", params={"site": "MU-KALAMATA"}).status_code == 200
     assert head.get(f"{gateway.base}/overview").status_code == 403
     assert browser(gateway, "coordinator").get(f"{gateway.base}/overview").status_code == 200
+
+
+def test_leaving_with_a_situation_and_the_follow_up_are_recorded_from_the_page(gateway):  # noqa: F811
+    beneficiary = gateway.register("kalamata.worker", "MU-KALAMATA", gender="woman")
+    worker = browser(gateway, "kalamata.worker")
+    page = worker.get(f"{gateway.base}/beneficiaries/{beneficiary}").text
+    assert "Κατάσταση κατά την αποχώρηση" in page and "Γυναίκα" not in page  # the gender is not shown as a label
+    closed = worker.post(f"{gateway.base}/beneficiaries/{beneficiary}/case-closures",
+                         data={"expected_version": "0", "closed_on": TODAY, "reason": "βρήκε εργασία",
+                               "situation_at_exit": "employed"}, allow_redirects=False)
+    assert closed.status_code == 303
+    gateway.catch_up()
+    page = worker.get(f"{gateway.base}/beneficiaries/{beneficiary}").text
+    assert "Καταγραφή εξαμήνου" in page
+    follow_up = worker.post(f"{gateway.base}/beneficiaries/{beneficiary}/follow-ups",
+                            data={"expected_version": "1", "followed_up_on": TODAY, "_bools": ["employed",
+                                                                                             "improved_situation"],
+                                  "employed": "on"}, allow_redirects=False)
+    assert follow_up.status_code == 303
+    gateway.catch_up()
+    timeline = gateway.client("kalamata.worker").get(f"/beneficiaries/{beneficiary}").json()["timeline"]
+    assert [s["type"] for s in timeline][-2:] == ["CaseClosed", "FollowUpRecorded"]

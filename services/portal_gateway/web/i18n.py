@@ -40,7 +40,13 @@ WORDS = {
     "other_recipient": ("Άλλος αποδέκτης (Κέντρο ή φορέας εκτός μητρώου)",
                         "Another recipient (a centre, or outside the registry)"),
     "recipient_code": ("Κωδικός αποδέκτη (π.χ. KK-SPARTI)", "Recipient code (e.g. KK-SPARTI)"),
-    "recipient_name": ("Όνομα αποδέκτη", "Recipient name"), "language": ("English", "Ελληνικά"),
+    "recipient_name": ("Όνομα αποδέκτη", "Recipient name"),
+    "gender": ("Φύλο", "Gender"), "leaving": ("Αποχώρηση και παρακολούθηση", "Leaving and follow-up"),
+    "situation_at_exit": ("Κατάσταση κατά την αποχώρηση", "Situation on leaving"),
+    "close_case": ("Κλείσιμο φακέλου", "Close the case"), "follow_up": ("Καταγραφή εξαμήνου", "Six-month follow-up"),
+    "employed_now": ("Εργάζεται", "In employment"),
+    "improved": ("Βελτιωμένη θέση στην αγορά εργασίας", "Improved labour-market situation"),
+    "language": ("English", "Ελληνικά"),
 }
 
 
@@ -78,6 +84,11 @@ LABELS = {
     "centre": ("Στο Κέντρο", "At the centre"),
     "mobile_unit_visit": ("Επίσκεψη Κινητής Μονάδας", "Mobile unit visit"),
     'home_visit': ("Κατ' οίκον επίσκεψη", 'Home visit'),
+    "woman": ("Γυναίκα", "Woman"), "man": ("Άνδρας", "Man"), "non_binary": ("Μη δυαδικό άτομο", "Non-binary"),
+    "job_searching": ("Αναζητά εργασία", "Job searching"),
+    "in_education_or_training": ("Σε εκπαίδευση ή κατάρτιση", "In education or training"),
+    "gained_qualification": ("Απέκτησε προσόν", "Gained a qualification"), "employed": ("Εργάζεται", "Employed"),
+    "none_of_these": ("Τίποτα από τα παραπάνω", "None of these"),
     "phone": ("Τηλεφωνικά", "Phone"),
     "information": ("Ενημέρωση", "Information"),
     "minimum_income_application": ("Αίτηση Ελάχιστου Εγγυημένου Εισοδήματος", "Minimum income application"),
