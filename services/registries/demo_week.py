@@ -5,7 +5,7 @@ assessments and referrals to the demo directory's agencies, answered as agencies
 
 Every command id comes from a fixed seed: running it again stores nothing new.
 
-    python -m services.registries.demo_week [--people 300]
+    python -m services.registries.demo_week [--people 400]
 """
 from __future__ import annotations
 
@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     from services.common.config import Settings
 
     parser = argparse.ArgumentParser(prog="python -m services.registries.demo_week")
-    parser.add_argument("--people", type=int, default=300)
+    parser.add_argument("--people", type=int, default=400)
     args = parser.parse_args(argv)
     today = date.today()
     monday = today - timedelta(days=today.weekday() + 7)  # last week, Monday to Friday
