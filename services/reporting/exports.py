@@ -62,7 +62,7 @@ def as_xlsx(lines: list[list], title: str = "Ημερήσιο μητρώο") -> 
     return out.getvalue()
 
 
-def esf_table(indicators: dict, external: bool) -> list[list]:
+def esf_table(indicators: dict, external: bool, mis: dict[str, str] | None = None) -> list[list]:
     """One block per operation: the indicators down, women / men / non-binary / not recorded across,
     with totals; suppressed (primary and secondary) when it leaves the centre."""
     labels = {"woman": "Γυναίκες", "man": "Άνδρες", "non_binary": "Μη δυαδικά άτομα", "unknown": "Δεν δηλώθηκε"}
@@ -73,5 +73,6 @@ def esf_table(indicators: dict, external: bool) -> list[list]:
             name = INDICATORS[indicator]
             cells = published["rows"][name] if published else table[indicator]
             total = published["row_totals"][name] if published else sum(table[indicator].values())
-            lines.append([operation, name, *(cells.get(g, 0) for g in GENDERS), total])
+            label = f"MIS {mis[operation]} · {operation}" if mis and operation in mis else operation
+            lines.append([label, name, *(cells.get(g, 0) for g in GENDERS), total])
     return lines

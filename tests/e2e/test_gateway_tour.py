@@ -169,4 +169,5 @@ def test_esf_indicators_through_the_api(gateway):  # noqa: F811
     assert regional["suppressed"] and regional["operations"]["KK-KALAMATA"]["rows"]["aged_55_and_over"]["woman"] == "<5"
     assert coordinator.get("/reports/esf", year="26").status_code == 422
     lines = list(csv.reader(io.StringIO(coordinator.get("/reports/esf", format="csv").content.decode("utf-8-sig"))))
-    assert lines[0][0] == "Πράξη" and ["KK-KALAMATA", "Σύνολο συμμετεχόντων", "<5", "0", "0", "0", "<5"] in lines
+    assert lines[0][0] == "Πράξη" and own["operation_mis"]["KK-KALAMATA"] == "5000005"
+    assert ["MIS 5000005 · KK-KALAMATA", "Σύνολο συμμετεχόντων", "<5", "0", "0", "0", "<5"] in lines

@@ -88,7 +88,7 @@ def esf_report(call: Call):
         found = call.backends.reporting.esf_indicators(operation, year_)
         if external:
             found = {op: suppress_table(table) for op, table in found.items()}
-        return {"suppressed": external, "operations": found}
+        return {"suppressed": external, "operations": found, "operation_mis": call.backends.reporting.operation_codes()}
     if fmt not in FORMATS:
         raise ApiError(422, "format is json, csv or xlsx", {"format": fmt})
     content = call.backends.reporting.esf_indicators_file(fmt, operation, year_, external)

@@ -88,9 +88,14 @@ class ReportingService:
             return esf.esf_indicators(cur, operation, year)
 
     @rpc
+    def operation_codes(self):
+        with self.read_model.transaction() as cur:
+            return esf.operation_codes(cur)
+
+    @rpc
     def esf_indicators_file(self, fmt: str, operation=None, year=None, external=True) -> str:
         with self.read_model.transaction() as cur:
-            lines = exports.esf_table(esf.esf_indicators(cur, operation, year), external)
+            lines = exports.esf_table(esf.esf_indicators(cur, operation, year), external, esf.operation_codes(cur))
         content = exports.as_xlsx(lines, "Δείκτες ΕΚΤ+") if fmt == "xlsx" else exports.as_csv(lines)
         return base64.b64encode(content).decode()
 

@@ -116,3 +116,9 @@ def esf_indicators(cur, operation: str | None = None, year: int | None = None) -
         for indicator in indicators_of(p, p["birth_date"]):
             counts.setdefault(p["operation"], Counter())[(indicator, gender)] += 1
     return {op: {i: {g: c[(i, g)] for g in GENDERS} for i in INDICATORS} for op, c in sorted(counts.items())}
+
+
+def operation_codes(cur) -> dict[str, str]:
+    """The centre's site -> its operation's MIS code (from the network's events)."""
+    cur.execute("SELECT site, operation_mis FROM operation")
+    return dict(cur.fetchall())
