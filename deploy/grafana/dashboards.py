@@ -49,6 +49,9 @@ def platform() -> dashboard.Dashboard:
             .with_panel(graph("Errors per second by entrypoint", "reqps",
                               query('sum by (service, command) (rate(kentra_commands_total{outcome="error"}[5m]))',
                                     "{{service}}.{{command}}")))
+            .with_panel(graph("Command duration p95 by entrypoint", "s",
+                              query("histogram_quantile(0.95, sum by (service, command, le) "
+                                    "(rate(kentra_command_duration_seconds_bucket[5m])))", "{{service}}.{{command}}")))
             .with_panel(graph("Append duration p95 (commit included)", "s",
                               query("histogram_quantile(0.95, sum by (service, le) "
                                     "(rate(kentra_append_duration_seconds_bucket[5m])))", "{{service}}")))

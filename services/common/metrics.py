@@ -15,6 +15,9 @@ APPEND_SECONDS = Histogram(
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
 )
 COMMANDS = Counter("kentra_commands_total", "Commands handled, by outcome", ["service", "command", "outcome"])
+COMMAND_SECONDS = Histogram("kentra_command_duration_seconds", "Time to handle one command, by entrypoint",
+                            ["service", "command"],
+                            buckets=(0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5))
 
 OUTBOX_BACKLOG = Gauge("kentra_outbox_backlog_events", "Events stored but not yet published", ["service"])
 RELAY_LAG = Gauge("kentra_relay_lag_seconds", "Age of the oldest event not yet published", ["service"])

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import functools
 import json
+import time
 
 from marshmallow import ValidationError
 from nameko.exceptions import deserialize_to_instance
 
 from services.common.domain import DomainError
 from services.common.eventstore import AppendResult, CommandIdReused, Metadata, WrongExpectedVersion
-from services.common.metrics import COMMANDS
+from services.common.metrics import COMMAND_SECONDS, COMMANDS
 from services.common.personal_data import SubjectErased
 
 
@@ -51,6 +52,7 @@ def rejects_bad_commands(method):
     @functools.wraps(method)
     def wrapper(*args, **kwargs):
         service = getattr(args[0], "name", "?") if args else "?"
+        started = time.perf_counter()
         try:
             result = method(*args, **kwargs)
         except CommandRejected as exc:
@@ -59,6 +61,8 @@ def rejects_bad_commands(method):
         except Exception:
             _count(service, method.__name__, "error")  # a bug: what the error-rate alert watches
             raise
+        finally:
+            COMMAND_SECONDS.labels(service, method.__name__).observe(time.perf_counter() - started)
         _count(service, method.__name__, "duplicate" if isinstance(result, dict) and result.get("duplicate")
                else "accepted")
         return result
