@@ -59,9 +59,13 @@ def contacts_by_municipality(db) -> dict[str, int]:
 
 
 def facts(db, beneficiary_ids: list[str]) -> PersonFacts:
-    """Where this person has been met: what the access policy decides on."""
+    return facts_of(path(db, beneficiary_ids))
+
+
+def facts_of(steps: list[dict]) -> PersonFacts:
+    """Where this person has been met, from their path: what the access policy decides on."""
     sites, referred, transferred = set(), set(), set()
-    for step in path(db, beneficiary_ids):
+    for step in steps:
         if step["site"]:
             sites.add(step["site"])
         # another centre sees the person through a referral they consented to share with it

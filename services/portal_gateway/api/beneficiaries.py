@@ -78,8 +78,8 @@ def record(call: Call):
     beneficiary_id = str(call.args["beneficiary_id"])
     records = records_of(call, beneficiary_id)
     first = registration(call, records[0])
-    decision = access.view_record(call.principal, timeline.facts(call.backends.timeline_db, records),
-                                  call.query.get("reason"))
+    steps = timeline.path(call.backends.timeline_db, records)  # read once: it decides access and is shown
+    decision = access.view_record(call.principal, timeline.facts_of(steps), call.query.get("reason"))
     if not decision.allowed:
         raise forbidden(decision.why)
     categories = ["identity", "contacts", "referrals"] + (["special_category"] if decision.special_categories else [])
@@ -87,7 +87,7 @@ def record(call: Call):
                                       decision.break_glass)
     return {"beneficiary_id": records[0], "records": records, "erased": first["erased"],
             "registered": {**first["data"], **(first.get("personal") or {})},
-            "timeline": timeline.path(call.backends.timeline_db, records),
+            "timeline": steps,
             "assessment": _assessment(call, records) if decision.special_categories else None,
             "referrals": call.backends.referrals.referrals_of(records),
             "break_glass": decision.break_glass}

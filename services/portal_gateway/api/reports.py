@@ -4,7 +4,7 @@ from __future__ import annotations
 import base64
 from datetime import date
 
-from services.common.privacy import suppress_small, suppress_table
+from services.common.privacy import small, suppress_small, suppress_table
 from services.portal_gateway import access, timeline
 from services.portal_gateway.api.framework import ApiError, Call, FileBody, forbidden, route
 
@@ -102,10 +102,9 @@ def coverage(call: Call):
         raise forbidden()
     rows = call.backends.reporting.coverage()
     for r in rows:
-        small = 0 < r["beneficiaries"] < 5
-        r.update(beneficiaries="<5" if small else r["beneficiaries"],
-                 per_1000_residents=None if small else r["per_1000_residents"],
-                 mobile_unit_contacts=suppress_small({"n": r["mobile_unit_contacts"]})["n"])
+        hidden = small(r["beneficiaries"])  # the ratio would give the hidden count back
+        r.update(suppress_small({k: r[k] for k in ("beneficiaries", "mobile_unit_contacts")}),
+                 per_1000_residents=None if hidden else r["per_1000_residents"])
     return {"municipalities": rows}
 
 
@@ -117,7 +116,7 @@ def referral_flow(call: Call):
     rows = call.backends.reporting.referral_flow()
     for r in rows:
         counts = suppress_small({k: r[k] for k in ("sent", "accepted", "rejected", "expired")})
-        if "<5" in (counts["accepted"], counts["rejected"]):
+        if small(r["accepted"]) or small(r["rejected"]):
             r["acceptance_rate"] = None  # a rate of small counts would tell what "<5" hides
         r.update(counts)
     return {"flow": rows}
@@ -141,7 +140,7 @@ def caseload(call: Call):
 
 
 def _suppressed(rows: list[dict]) -> list[dict]:
-    return [{**r, "n": "<5" if 0 < r["n"] < 5 else r["n"]} for r in rows]
+    return [{**r, **suppress_small({"n": r["n"]})} for r in rows]
 
 
 def _is_date(value: str) -> bool:

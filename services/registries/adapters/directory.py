@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 
 from contracts.names import AGENCY_DETAILS_CHANGED, AGENCY_REGISTERED, PROGRAMME_DETAILS_CHANGED, PROGRAMME_REGISTERED
 
@@ -23,6 +24,25 @@ class Directory:
         with db.transaction() as cur:
             cur.execute("SELECT detail FROM directory_agency ORDER BY seq")
             return [r[0] for r in cur.fetchall()]
+
+    @classmethod
+    def agency(cls, db, agency_id: str) -> dict | None:
+        return cls._one(db, "SELECT detail FROM directory_agency WHERE agency_id = %s", agency_id)
+
+    @classmethod
+    def programme(cls, db, programme_id: str) -> dict | None:
+        return cls._one(db, "SELECT detail FROM directory_programme WHERE programme_id = %s", programme_id)
+
+    @staticmethod
+    def _one(db, query: str, key) -> dict | None:
+        try:
+            key = uuid.UUID(str(key))
+        except ValueError:
+            return None  # a code that is no registry id: not in the registry
+        with db.transaction() as cur:
+            cur.execute(query, (str(key),))
+            row = cur.fetchone()
+        return row[0] if row else None
 
     @staticmethod
     def programmes(db) -> list[dict]:

@@ -40,12 +40,11 @@ class DirectoryRpc:
 
     @rpc
     def agency(self, agency_id: str) -> dict | None:
-        return next((a for a in DirectoryView.agencies(self.store.db) if a["agency_id"] == str(agency_id)), None)
+        return DirectoryView.agency(self.store.db, agency_id)
 
     @rpc
     def programme(self, programme_id: str) -> dict | None:
-        return next((p for p in DirectoryView.programmes(self.store.db) if p["programme_id"] == str(programme_id)),
-                    None)
+        return DirectoryView.programme(self.store.db, programme_id)
 
     @rpc
     @rejects_bad_commands
