@@ -1,6 +1,9 @@
-"""The local runner: starts every process of deploy/Procfile, prefixes its output, restarts a
-process that dies (the platform must survive a crashed relay), and stops them all on Ctrl-C.
-Standard library only, so it runs before anything is installed."""
+"""The local runner: starts every long-running process of deploy/Procfile with its output in
+var/log/<name>.log, restarts one that dies (the platform must survive a crashed relay), then runs
+the one-shot steps in their Procfile order, each after the one before it finished, and prints the
+ready block (deploy/local/ready.py) last. Ctrl-C stops everything.
+Standard library only: it must not depend on what it starts."""
+
 from __future__ import annotations
 
 import argparse
@@ -15,6 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+LOGS = ROOT / "var" / "log"
+ONE_SHOT = "-once"  # a Procfile name ending so runs to completion, after the services it calls answer
+READY = "python -m deploy.local.ready"
 
 
 @dataclass
@@ -23,11 +29,15 @@ class Process:
     command: str
     popen: subprocess.Popen | None = None
     restarts: int = 0
-    done: bool = False
     started_at: float = field(default=0.0)
 
+    @property
+    def one_shot(self) -> bool:
+        return self.name.endswith(ONE_SHOT)
 
-ONE_SHOT = "-once"  # a Procfile name ending so runs to completion; it is restarted only if it fails
+    @property
+    def log(self) -> Path:
+        return LOGS / f"{self.name}.log"
 
 
 def read_procfile(path: Path) -> list[Process]:
@@ -45,8 +55,13 @@ def watchers() -> list[Process]:
     if not shutil.which("prometheus"):
         return []
     data = ROOT / "var" / "prometheus"
-    return [Process("prometheus", f"prometheus --config.file={ROOT / 'deploy' / 'prometheus' / 'prometheus.yml'}"
-                                  f" --storage.tsdb.path={data} --web.listen-address=127.0.0.1:9090")]
+    return [
+        Process(
+            "prometheus",
+            f"prometheus --config.file={ROOT / 'deploy' / 'prometheus' / 'prometheus.yml'}"
+            f" --storage.tsdb.path={data} --web.listen-address=127.0.0.1:9090",
+        )
+    ]
 
 
 def environment() -> dict[str, str]:
@@ -57,17 +72,35 @@ def environment() -> dict[str, str]:
     return env
 
 
-def start(proc: Process, env: dict[str, str], width: int) -> None:
-    proc.popen = subprocess.Popen(["bash", "-c", f"exec {proc.command}"], cwd=ROOT, env=env,
-                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+def say(text: str) -> None:
+    print(f"runner: {text}", flush=True)
+
+
+def fresh_logs(procs: list[Process]) -> None:
+    """One file per process for this run; the previous run's stays beside it as <name>.log.1."""
+    LOGS.mkdir(parents=True, exist_ok=True)
+    for p in procs:
+        if p.log.exists():
+            p.log.replace(p.log.with_suffix(".log.1"))
+
+
+def start(proc: Process, env: dict[str, str]) -> None:
+    with proc.log.open("ab") as log:  # the child keeps its own descriptor
+        proc.popen = subprocess.Popen(
+            ["bash", "-c", f"exec {proc.command}"],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     proc.started_at = time.monotonic()
-    threading.Thread(target=_copy_output, args=(proc, width), daemon=True).start()
 
 
-def _copy_output(proc: Process, width: int) -> None:
-    for raw in proc.popen.stdout:
-        sys.stdout.write(f"{proc.name:<{width}} | {raw.decode('utf-8', 'replace')}")
-        sys.stdout.flush()
+def last_line(path: Path) -> str:
+    lines = [line for line in path.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()]
+    return lines[-1].strip() if lines else ""
 
 
 def stop_all(procs: list[Process], grace: float = 10.0) -> None:
@@ -83,31 +116,59 @@ def stop_all(procs: list[Process], grace: float = 10.0) -> None:
                 os.killpg(p.popen.pid, signal.SIGKILL)
 
 
-def supervise(procs: list[Process], restart: bool, stopping: threading.Event) -> None:
-    env, width = environment(), max(len(p.name) for p in procs)
-    for p in procs:
-        start(p, env, width)
+def backoff(proc: Process) -> float:
+    if time.monotonic() - proc.started_at > 60:
+        proc.restarts = 0  # it ran a good while: a fresh failure starts the backoff again
+    proc.restarts += 1
+    return min(30, 2 ** (proc.restarts - 1))
+
+
+def keep_running(procs: list[Process], env: dict[str, str], restart: bool, stopping: threading.Event) -> None:
+    """Restart a long-running process that exits, with a growing delay; say so in one line."""
+    due: dict[str, float] = {}
     while not stopping.wait(0.5):
         for p in procs:
-            code = p.popen.poll()
-            if code is None or p.done:
+            if p.name in due:
+                if time.monotonic() >= due[p.name]:
+                    del due[p.name]
+                    start(p, env)
                 continue
-            if code == 0 and p.name.endswith(ONE_SHOT):
-                p.done = True  # a one-shot job (the demo seed) finished its work
-                print(f"runner: {p.name} done", flush=True)
+            code = p.popen.poll()
+            if code is None:
                 continue
             if not restart:
-                print(f"runner: {p.name} exited ({code}); stopping everything", flush=True)
+                say(f"{p.name} exited ({code}); stopping everything (see {p.log.relative_to(ROOT)})")
                 stopping.set()
+                return
+            delay = backoff(p)
+            say(f"{p.name} exited ({code}); restarting in {delay:.0f} s (see {p.log.relative_to(ROOT)})")
+            due[p.name] = time.monotonic() + delay
+
+
+def run_steps(steps: list[Process], env: dict[str, str], stopping: threading.Event) -> bool:
+    """The one-shot steps in order; a failed one is tried again after a delay, never skipped."""
+    for step in steps:
+        while not stopping.is_set():
+            start(step, env)
+            while step.popen.poll() is None and not stopping.wait(0.2):
+                pass
+            if stopping.is_set():
+                return False
+            if step.popen.returncode == 0:
+                say(f"{step.name} done: {last_line(step.log)}")
                 break
-            if time.monotonic() - p.started_at > 60:
-                p.restarts = 0  # it ran a good while: a fresh failure starts the backoff again
-            delay = min(30, 2 ** p.restarts)
-            print(f"runner: {p.name} exited ({code}); restarting in {delay}s", flush=True)
-            p.restarts += 1
-            if not stopping.wait(delay):
-                start(p, env, width)
-    stop_all(procs)
+            delay = backoff(step)
+            say(f"{step.name} failed ({step.popen.returncode}): {last_line(step.log)}; again in {delay:.0f} s")
+            stopping.wait(delay)
+    return not stopping.is_set()
+
+
+def ready_block(env: dict[str, str]) -> None:
+    answer = subprocess.run(["bash", "-c", f"exec {READY}"], cwd=ROOT, env=env, capture_output=True, text=True)
+    (LOGS / "ready.log").write_text(answer.stderr, encoding="utf-8")
+    print(answer.stdout, end="", flush=True)
+    if answer.returncode != 0:
+        say(f"the platform is up but not everything answered (see {LOGS.relative_to(ROOT)}/ready.log)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -120,10 +181,21 @@ def main(argv: list[str] | None = None) -> int:
     if args.only:
         wanted = set(args.only.split(","))
         procs = [p for p in procs if p.name in wanted]
+    services, steps = [p for p in procs if not p.one_shot], [p for p in procs if p.one_shot]
     stopping = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stopping.set())
-    supervise(procs, not args.no_restart, stopping)
+    env = environment()
+    fresh_logs(procs)
+    for p in services:
+        start(p, env)
+    say(f"started {len(services)} processes, their logs in {LOGS.relative_to(ROOT)}/; Ctrl-C stops them")
+    supervisor = threading.Thread(target=keep_running, args=(services, env, not args.no_restart, stopping))
+    supervisor.start()
+    if run_steps(steps, env, stopping) and not args.only:
+        ready_block(env)
+    supervisor.join()
+    stop_all(procs)
     return 0
 
 

@@ -3,6 +3,7 @@ write-side service serves. Domain and store code stay framework-free."""
 from __future__ import annotations
 
 import os
+import time
 
 from nameko.extensions import DependencyProvider
 from nameko.rpc import rpc
@@ -65,7 +66,36 @@ class MetricsServer(DependencyProvider):
         serve_metrics(int(port))
 
 
-class ServesItsHistory:
+class AnswersWhenReady:
+    """Mixin for every RPC service: nameko consumes its RPC queue only once every dependency is set
+    up (migrations run, pools open), so an answer to `ready` means the service can do its work."""
+
+    @rpc
+    def ready(self):
+        return True
+
+
+def wait_until_answering(amqp_uri: str, services: list[str], seconds: float = 180, say=print) -> None:
+    """Block until each service answers `ready` (a one-shot step started beside the services it
+    calls waits here instead of crashing on UnknownService and being restarted)."""
+    from nameko.exceptions import RpcTimeout, UnknownService
+    from nameko.standalone.rpc import ClusterRpcProxy
+
+    deadline = time.monotonic() + seconds
+    with ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=5) as cluster:
+        for service in services:
+            while True:
+                try:
+                    getattr(cluster, service).ready()
+                    break
+                except (UnknownService, RpcTimeout) as exc:
+                    if time.monotonic() > deadline:
+                        raise TimeoutError(f"{service} did not answer within {seconds:.0f} s") from exc
+                    say(f"waiting for {service} to answer")
+                    time.sleep(1)
+
+
+class ServesItsHistory(AnswersWhenReady):
     """Mixin for write-side services: consumers catch up and repair gaps through these RPCs."""
 
     store = None  # an EventStoreProvider on the service class

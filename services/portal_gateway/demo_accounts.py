@@ -17,11 +17,11 @@ from services.portal_gateway.accounts import Accounts
 
 DEMO_PASSWORD = "kentra-demo"
 DYPA_KALAMATA = "3b869f7f-791a-570a-80d9-123275cd65cc"  # deploy/demo/directory
-DEMO = [  # username, role, site, agency, display name
-    ("kalamata.social1", "case_worker", "MU-KALAMATA", None, "Κοινωνική επιστήμονας, Κινητή Μονάδα Καλαμάτας"),
-    ("kalamata.sw", "case_worker", "KK-KALAMATA", None, "Κοινωνική λειτουργός, ΚΚ Καλαμάτας"),
+DEMO = [  # username, role, site, agency, display name: the staff logins are the registry's staff ids (seed)
+    ("kalamata.social4", "case_worker", "MU-KALAMATA", None, "Κοινωνική επιστήμονας, Κινητή Μονάδα Καλαμάτας"),
+    ("kalamata.social1", "case_worker", "KK-KALAMATA", None, "Κοινωνική λειτουργός, ΚΚ Καλαμάτας"),
     ("kalamata.head", "head_of_centre", "KK-KALAMATA", None, "Υπεύθυνη ΚΚ Καλαμάτας"),
-    ("sparti.sw", "case_worker", "KK-SPARTI", None, "Κοινωνικός λειτουργός, ΚΚ Σπάρτης"),
+    ("sparti.social1", "case_worker", "KK-SPARTI", None, "Κοινωνικός λειτουργός, ΚΚ Σπάρτης"),
     ("dypa.kalamata", "agency_officer", None, DYPA_KALAMATA, "ΔΥΠΑ Καλαμάτας"),
     ("coordinator", "regional_coordinator", None, None, "Περιφερειακή Κοινωνική Πύλη"),
     ("dpo", "dpo", None, None, "Υπεύθυνος Προστασίας Δεδομένων"),

@@ -61,18 +61,16 @@ def demo_directory() -> dict[str, str]:
 
 
 def main() -> int:
-    from nameko.exceptions import UnknownService
     from nameko.standalone.rpc import ClusterRpcProxy
 
     from services.common.config import Settings
+    from services.common.nameko_support import wait_until_answering
 
-    with ClusterRpcProxy({"AMQP_URI": Settings.from_env().amqp_uri}, timeout=60) as cluster:
-        try:
-            print(f"seed: {seed_network(cluster.registries)} new events in the network")
-            print(f"seed: directory {cluster.registries.import_hsds(demo_directory(), CONTEXT)}")
-        except UnknownService:
-            print("seed: the registries service is not up yet; the runner will try again", file=sys.stderr)
-            return 1
+    amqp_uri = Settings.from_env().amqp_uri
+    wait_until_answering(amqp_uri, ["registries"], say=lambda text: print(f"seed: {text}", flush=True))
+    with ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=60) as cluster:
+        print(f"seed: {seed_network(cluster.registries)} new events in the network")
+        print(f"seed: directory {cluster.registries.import_hsds(demo_directory(), CONTEXT)}")
     return 0
 
 

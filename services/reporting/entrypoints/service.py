@@ -8,7 +8,7 @@ from nameko.extensions import DependencyProvider
 from nameko.rpc import RpcProxy, rpc
 
 from services.common.consumer.consistency import check, report
-from services.common.nameko_support import MetricsServer, ReadModelProvider, ServiceProxies
+from services.common.nameko_support import AnswersWhenReady, MetricsServer, ReadModelProvider, ServiceProxies
 from services.reporting import exports, queries
 from services.reporting.business_metrics import BusinessMetrics
 from services.reporting.projections import esf
@@ -36,7 +36,7 @@ class BusinessMetricsProvider(DependencyProvider):
     kill = stop
 
 
-class ReportingService:
+class ReportingService(AnswersWhenReady):
     name = "reporting"
     read_model = ReadModelProvider(ReportingModel())
     metrics = MetricsServer()

@@ -1,0 +1,94 @@
+"""`scripts/up` as a newcomer runs it: the one-shot steps wait for the services instead of crashing,
+the terminal ends with one ready block whose every URL answers 200, and a second run adds nothing.
+The platform runs as real processes, on a vhost and schemas of this test's own."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import threading
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+from services.common.db import drop_platform
+from services.portal_gateway.demo_accounts import DEMO
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow
+
+
+class Up:
+    """`scripts/up` in its own process group, its terminal output collected line by line."""
+
+    def __init__(self, env: dict[str, str]):
+        self.lines: list[str] = []
+        self.process = subprocess.Popen(["bash", "scripts/up"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def wait_for_ready_block(self, seconds: float = 420) -> str:
+        deadline = time.monotonic() + seconds
+        while not any(line.startswith("  Stop ") for line in self.lines):
+            assert self.process.poll() is None, "\n".join(self.lines)
+            assert time.monotonic() < deadline, "no ready block:\n" + "\n".join(self.lines)
+            time.sleep(0.5)
+        time.sleep(3)  # anything printed after the block would show now
+        return "\n".join(self.lines[self.lines.index("Kentra is ready."):])
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGINT)
+        try:
+            return self.process.wait(60)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            raise
+
+
+@pytest.fixture
+def up_env(rabbit_config, database_url):
+    prefix = f"u{uuid.uuid4().hex[:8]}_"
+    env = {**os.environ, "KENTRA_DATABASE_URL": database_url, "KENTRA_AMQP_URI": rabbit_config["AMQP_URI"],
+           "KENTRA_SCHEMA_PREFIX": prefix, "KENTRA_DEMO_PEOPLE": "20"}
+    yield env
+    drop_platform(database_url, prefix)
+
+
+def answers_200(url: str) -> bool:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.status == 200
+
+
+def test_scripts_up_ends_with_a_ready_block_whose_every_url_answers_and_a_second_run_adds_nothing(up_env):
+    first = Up(up_env)
+    try:
+        block = first.wait_for_ready_block()
+        output = "\n".join(first.lines)
+        printed = [line for line in first.lines if line.strip()]
+        assert printed[-1].startswith("  Stop "), "the ready block is the last thing printed"
+        assert "Traceback" not in output and "NOT ANSWERING" not in block
+        for step in ("seed-once", "accounts-once", "demo-once"):
+            assert "Traceback" not in (ROOT / "var" / "log" / f"{step}.log").read_text(), step
+        urls = re.findall(r"https?://\S+", block)
+        assert len(urls) >= 15 and all(answers_200(url) for url in urls), urls
+        assert all(f"    {username} " in block for username, *_ in DEMO)
+        assert "Consistency check  clean" in block
+    finally:
+        assert first.stop() == 0
+    second = Up(up_env)
+    try:
+        second.wait_for_ready_block()
+        assert any(line.endswith("its mobile unit, 20 people, 0 new events") for line in second.lines), second.lines
+        assert "seed: 0 new events in the network" in (ROOT / "var" / "log" / "seed-once.log").read_text()
+    finally:
+        assert second.stop() == 0
