@@ -13,7 +13,7 @@ import psycopg2.extras
 from bench.common import contact_payload, median_rate, payload_json, report, scratch, timed
 from services.common.db import Database
 from services.common.eventstore import NO_STREAM, Metadata, NewEvent
-from services.common.runtime import build_store
+from services.intake import bootstrap as intake_bootstrap
 
 META = Metadata("sw-1", "MU-KALAMATA")
 
@@ -49,7 +49,7 @@ def main(argv=None) -> None:
     events, size, repeats = (5_000, 500, 3) if args.quick else (50_000, 500, 3)
     batches = events // size
     with scratch("append") as settings:
-        store, service_db = build_store(settings, "intake", max_connections=2)
+        store, service_db = intake_bootstrap.open_store(settings, max_connections=2)
         db = Database(settings.database_url, settings.schema("intake"), 2)  # the owner: may create tables
         with db.transaction() as cur:
             cur.execute(RAW_TABLE)

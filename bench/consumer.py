@@ -18,8 +18,8 @@ from services.common.consumer.setup import open_read_model
 from services.common.consumer.sources import StoreEventSource
 from services.common.relay import OutboxRelay
 from services.common.relay.publisher import BatchPublisher
-from services.common.runtime import build_store
-from services.reporting.projections.model import ReportingModel
+from services.intake import bootstrap as intake_bootstrap
+from services.reporting.adapters.projections.model import ReportingModel
 
 
 class LiveOnly(StoreEventSource):
@@ -59,7 +59,7 @@ def main(argv=None) -> None:
     events = 5_000 if args.quick else 50_000
     with scratch("consumer") as settings:
         source = settings.schema("intake")
-        store, db = build_store(settings, "intake", max_connections=2)
+        store, db = intake_bootstrap.open_store(settings, max_connections=2)
         store_batches(store, events // 500, 500)
         relay = OutboxRelay(source, store, db, BatchPublisher(AMQP_URI, source))
 

@@ -13,7 +13,7 @@ from bench.common import AMQP_URI, median_rate, report, scratch, timed
 from contracts.envelope import exchange_name, to_message
 from services.common.relay import OutboxRelay
 from services.common.relay.publisher import BatchPublisher
-from services.common.runtime import build_store
+from services.intake import bootstrap as intake_bootstrap
 
 BATCH = 500
 
@@ -51,7 +51,7 @@ def main(argv=None) -> None:
     events, repeats = (5_000, 2) if args.quick else (50_000, 3)
     with scratch("relay") as settings:
         source = settings.schema("intake")  # an exchange of its own
-        store, db = build_store(settings, "intake", max_connections=2)
+        store, db = intake_bootstrap.open_store(settings, max_connections=2)
         store_batches(store, events // 500, 500)
         bodies = [json.dumps(to_message(source, e, 0), ensure_ascii=False)
                   for e in store.read_all(0, events)]

@@ -13,10 +13,10 @@ from services.common.consumer import Consumer
 from services.common.consumer.setup import open_read_model
 from services.common.consumer.sources import StoreEventSource
 from services.common.eventstore import NO_STREAM, Metadata, NewEvent
-from services.common.runtime import build_store
-from services.reporting import queries
-from services.reporting.projections.daily_activity import activity
-from services.reporting.projections.model import ReportingModel
+from services.intake import bootstrap as intake_bootstrap
+from services.reporting.adapters import queries
+from services.reporting.adapters.projections.daily_activity import activity
+from services.reporting.adapters.projections.model import ReportingModel
 
 META = Metadata("sw-1", "MU-KALAMATA")
 
@@ -64,7 +64,7 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     events = 20_000 if args.quick else args.events
     with scratch("replay") as settings:
-        store, db = build_store(settings, "intake", max_connections=2)
+        store, db = intake_bootstrap.open_store(settings, max_connections=2)
         print(f"filling the store with {events:,} events ...", flush=True)
         print(f"  (batched append while filling: {fill(store, events):,.0f} ev/s)", flush=True)
         projection = ReportingModel()

@@ -15,9 +15,9 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 
+from deploy.demo.accounts import DEMO, DEMO_PASSWORD
 from services.common.config import Settings
 from services.common.ports import GATEWAY_HTTP_PORT, METRICS_PORTS
-from services.portal_gateway.demo_accounts import DEMO, DEMO_PASSWORD
 
 ROLES = {"case_worker": "case worker", "head_of_centre": "head of centre", "agency_officer": "agency officer",
          "regional_coordinator": "regional coordinator", "dpo": "data protection officer", "ops": "operations"}
@@ -111,7 +111,7 @@ def block(links: list[Link], names: dict[str, str], checked: str) -> str:
     lines += [row("Metrics", "of each process, scraped by Prometheus:")]
     lines += [process_row(link) for link in links if link.label.startswith(METRICS)]
     lines += [row("Consistency check", checked),
-              row("", "again: .venv/bin/python -m services.reporting.consumer check"),
+              row("", "again: .venv/bin/python -m services.reporting.entrypoints.consumer check"),
               row("Grafana", "dashboards as code in deploy/grafana; compose runs Grafana with them"),
               row("Logs", "var/log/<process>.log, one per process (tail -f var/log/intake.log)"),
               row("Stop", "Ctrl-C here; scripts/up again adds nothing"), ""]

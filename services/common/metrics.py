@@ -38,6 +38,8 @@ END_TO_END_SECONDS = Histogram(
 DEAD_LETTERS = Counter("kentra_dead_letters_total", "Events set aside because they can never be applied",
                        ["consumer", "source"])
 DEAD_LETTERS_OPEN = Gauge("kentra_dead_letters_open", "Dead letters not yet resolved", ["consumer"])
+REFUSALS = Counter("kentra_refusals_total", "Commands a system process sent that a decider refused (logged with why)",
+                   ["component", "command"])
 RETRIES = Counter("kentra_retries_total", "Transient failures retried with backoff", ["component"])
 
 

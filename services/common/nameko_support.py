@@ -9,10 +9,8 @@ from nameko.extensions import DependencyProvider
 from nameko.rpc import rpc
 
 from services.common.config import Settings
-from services.common.db import Migration
 from services.common.metrics import metrics_port, serve_metrics
 from services.common.rpc_reads import StoreReads
-from services.common.runtime import build_store
 
 
 def make_psycopg2_green() -> None:
@@ -23,21 +21,17 @@ def make_psycopg2_green() -> None:
 
 
 class EventStoreProvider(DependencyProvider):
-    """Migrates the service's schema on start and hands workers its (pooled, thread-safe) store."""
+    """Opens the service's store on start, through its composition root's `open_store` (which
+    migrates it), and hands workers that one pooled, thread-safe store."""
 
-    def __init__(self, extra_migrations: list[Migration] | None = None, max_connections: int = 10,
-                 inline_projections=None):
-        self.extra_migrations, self.max_connections = extra_migrations or [], max_connections
-        self.inline_projections = inline_projections  # Settings -> [callable(cursor, events)]
+    def __init__(self, open_store, max_connections: int = 10):
+        self.open_store, self.max_connections = open_store, max_connections
         self.store = self.db = None
 
     def setup(self):
         make_psycopg2_green()
         settings = Settings.from_env(_with_config(self.container.config))
-        inline = self.inline_projections(settings) if self.inline_projections else ()
-        self.store, self.db = build_store(settings, self.container.service_name,
-                                          extra_migrations=self.extra_migrations, max_connections=self.max_connections,
-                                          inline_projections=inline)
+        self.store, self.db = self.open_store(settings, self.max_connections)
 
     def stop(self):
         if self.db is not None:
@@ -129,19 +123,15 @@ def _with_config(config: dict) -> dict:
 
 
 class ReadModelProvider(DependencyProvider):
-    """A read-side service's database (its schema, migrated with the consumer's tables)."""
+    """A read model's database, opened on start through the composition root's function (which
+    migrates the consumer's tables and the projection's own)."""
 
-    def __init__(self, projection, max_connections: int = 4, schema_of: str | None = None):
-        self.projection, self.max_connections, self.db = projection, max_connections, None
-        self.schema_of = schema_of  # whose schema: the service's own unless a consumer's is named
+    def __init__(self, open_model, max_connections: int = 4):
+        self.open_model, self.max_connections, self.db = open_model, max_connections, None
 
     def setup(self):
-        from services.common.consumer.setup import open_read_model
-
         make_psycopg2_green()
-        settings = Settings.from_env(_with_config(self.container.config))
-        schema = settings.schema(self.schema_of or self.container.service_name)
-        self.db = open_read_model(settings, schema, self.projection, self.max_connections)
+        self.db = self.open_model(Settings.from_env(_with_config(self.container.config)), self.max_connections)
 
     def stop(self):
         if self.db is not None:

@@ -2,6 +2,7 @@
 schemas of its own through KENTRA_SCHEMA_PREFIX."""
 from __future__ import annotations
 
+import importlib
 import threading
 import uuid
 
@@ -11,7 +12,6 @@ from services.common.config import Settings
 from services.common.db import drop_platform
 from services.common.relay import OutboxRelay
 from services.common.relay.publisher import BatchPublisher
-from services.common.runtime import build_store
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def relays(platform_settings):
 
     def start(*services):
         for service in services:
-            store, db = build_store(platform_settings, service, max_connections=2)
+            store, db = importlib.import_module(f"services.{service}.bootstrap").open_store(platform_settings, 2)
             relay = OutboxRelay(service, store, db, BatchPublisher(platform_settings.amqp_uri, service),
                                 poll_seconds=0.2)
             thread = threading.Thread(target=relay.run, args=(stop,), daemon=True)

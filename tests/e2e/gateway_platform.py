@@ -10,12 +10,11 @@ from dataclasses import dataclass
 import requests
 
 from services.common.consumer import Consumer
-from services.common.consumer.setup import open_read_model
 from services.common.consumer.sources import RpcEventSource
 from services.common.eventstore.setup import service_database
-from services.portal_gateway.accounts import Accounts
-from services.portal_gateway.timeline import Timeline
-from services.reporting.projections.model import ReportingModel
+from services.portal_gateway import bootstrap as gateway
+from services.portal_gateway.adapters.accounts import Accounts
+from services.reporting import bootstrap as reporting
 
 PASSWORD = "σωστό-συνθηματικό-1"
 DYPA_KALAMATA = "3b869f7f-791a-570a-80d9-123275cd65cc"  # the demo directory's employment office
@@ -73,8 +72,9 @@ class GatewayPlatform:
 
     def catch_up(self) -> None:
         """What the timeline and reporting consumers do live, done now."""
-        for projection, service in ((Timeline(), "timeline"), (ReportingModel(), "reporting")):
-            db = open_read_model(self.settings, self.settings.schema(service), projection)
+        models = ((gateway.timeline(), gateway.open_timeline), (reporting.projection(), reporting.open_model))
+        for projection, open_model in models:
+            db = open_model(self.settings)
             source = RpcEventSource(self.settings.amqp_uri)
             try:
                 consumer = Consumer(projection, db, source)

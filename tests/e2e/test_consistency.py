@@ -24,7 +24,7 @@ def consumer_command(platform_settings, action: str) -> subprocess.CompletedProc
     env = {**os.environ, "PYTHONPATH": str(ROOT), "KENTRA_DATABASE_URL": platform_settings.database_url,
            "KENTRA_AMQP_URI": platform_settings.amqp_uri, "KENTRA_SCHEMA_PREFIX": platform_settings.schema_prefix,
            "KENTRA_LOG_LEVEL": "WARNING"}
-    return subprocess.run([sys.executable, "-m", "services.reporting.consumer", action, "--settle-seconds", "0"],
+    return subprocess.run([sys.executable, "-m", "services.reporting.entrypoints.consumer", action, "--settle-seconds", "0"],
                           env=env, capture_output=True, text=True, timeout=120)
 
 
@@ -69,7 +69,7 @@ def _run_consumer_in_background(platform_settings):
     env = {**os.environ, "PYTHONPATH": str(ROOT), "KENTRA_DATABASE_URL": platform_settings.database_url,
            "KENTRA_AMQP_URI": platform_settings.amqp_uri, "KENTRA_SCHEMA_PREFIX": platform_settings.schema_prefix,
            "KENTRA_LOG_LEVEL": "WARNING"}
-    proc = subprocess.Popen([sys.executable, "-m", "services.reporting.consumer", "run"], env=env)
+    proc = subprocess.Popen([sys.executable, "-m", "services.reporting.entrypoints.consumer", "run"], env=env)
 
     def stop():
         proc.terminate()

@@ -7,12 +7,12 @@ from datetime import date
 from nameko.standalone.rpc import ClusterRpcProxy
 from stdnum.gr import amka
 
+from deploy.demo.seed import CONTEXT as SEED
+from deploy.demo.seed import demo_directory, seed_network
+from deploy.demo.week import Week, person
 from services.intake.entrypoints.service import IntakeService
 from services.referrals.entrypoints.service import ReferralsService
-from services.registries.demo_week import Week, person
 from services.registries.entrypoints.service import RegistriesService
-from services.registries.seed import CONTEXT as SEED
-from services.registries.seed import demo_directory, seed_network
 
 
 def test_people_of_the_demo_have_valid_amka_and_live_in_messinia():

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from deploy.demo.accounts import DEMO
 from services.common.db import drop_platform
-from services.portal_gateway.demo_accounts import DEMO
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow

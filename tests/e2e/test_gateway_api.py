@@ -8,12 +8,12 @@ from datetime import date
 import pytest
 from openapi_spec_validator import validate
 
+from deploy.demo.seed import CONTEXT as SEED
+from deploy.demo.seed import demo_directory, seed_network
 from services.intake.entrypoints.service import IntakeService
 from services.portal_gateway.entrypoints.service import PortalGateway
 from services.referrals.entrypoints.service import ReferralsService
 from services.registries.entrypoints.service import RegistriesService
-from services.registries.seed import CONTEXT as SEED
-from services.registries.seed import demo_directory, seed_network
 from services.reporting.entrypoints.service import ReportingService
 from tests.e2e.gateway_platform import DYPA_KALAMATA, USERS, GatewayPlatform, free_port
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from prometheus_client.parser import text_string_to_metric_families
 
 from services.common.eventstore import NO_STREAM, Metadata, NewEvent
-from services.common.runtime import build_store
+from services.registries import bootstrap as registries_bootstrap
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -52,7 +52,7 @@ def test_relay_and_consumer_processes_export_backlog_lag_delay_and_dead_letters(
     from services.registries.entrypoints.service import RegistriesService
 
     running(RegistriesService, IntakeService, ReferralsService)
-    store, _ = build_store(platform_settings, "registries")
+    store, _ = registries_bootstrap.open_store(platform_settings)
     subject = uuid.uuid4()
     store.append(f"beneficiary-{subject}", NO_STREAM,
                  [NewEvent("BeneficiaryRegistered", {"beneficiary_id": str(subject), "site": "KK-KALAMATA",
@@ -60,7 +60,7 @@ def test_relay_and_consumer_processes_export_backlog_lag_delay_and_dead_letters(
                            subject_id=subject)], Metadata("sw-1", "KK-KALAMATA"))
     relay_port, consumer_port = free_port(), free_port()
     relay = start(["services.common.relay", "registries"], platform_settings, relay_port)
-    consumer = start(["services.reporting.consumer", "run"], platform_settings, consumer_port)
+    consumer = start(["services.reporting.entrypoints.consumer", "run"], platform_settings, consumer_port)
     try:
         relayed = scrape(relay_port, "kentra_relay_published")
         applied = scrape(consumer_port, "kentra_consumer_applied")

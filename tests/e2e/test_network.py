@@ -6,10 +6,10 @@ import uuid
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
+from deploy.demo.seed import demo_commands, seed_network
 from services.common.rpc_commands import CommandRejected
 from services.intake.entrypoints.service import IntakeService
 from services.registries.entrypoints.service import RegistriesService
-from services.registries.seed import demo_commands, seed_network
 
 WORKER = {"actor": "kalamata.social1", "site": "MU-KALAMATA"}
 OICHALIA, TRIFYLIA, SPARTI = "9256", "9258", "9252"

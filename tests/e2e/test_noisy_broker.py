@@ -19,7 +19,7 @@ from services.common.consumer.setup import open_read_model
 from services.common.consumer.sources import RpcEventSource
 from services.common.eventstore import NO_STREAM, Metadata, NewEvent
 from services.common.rpc_reads import StoreReads
-from services.common.runtime import build_store
+from services.registries import bootstrap as registries_bootstrap
 from services.registries.entrypoints.service import RegistriesService
 from tests.support.projections import Roster, roster_rows
 
@@ -35,7 +35,7 @@ def publish_raw(amqp_uri: str, envelopes: list[dict]) -> None:
 
 def test_injected_duplicates_reordering_and_a_drop_end_identical_with_the_gap_repaired(running, platform_settings):
     running(RegistriesService)
-    store, _ = build_store(platform_settings, "registries")
+    store, _ = registries_bootstrap.open_store(platform_settings)
     stop = threading.Event()
     projection = Roster(name="noisy_roster")
     db = open_read_model(platform_settings, platform_settings.schema("noisy_roster"), projection)

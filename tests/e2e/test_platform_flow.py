@@ -15,9 +15,9 @@ import pytest
 from services.common.consumer import Consumer
 from services.common.consumer.consistency import check
 from services.common.consumer.live import LiveConsumer
-from services.common.consumer.setup import open_read_model
 from services.common.consumer.sources import RpcEventSource
-from services.portal_gateway.timeline import Timeline
+from services.portal_gateway import bootstrap as gateway_bootstrap
+from services.portal_gateway.adapters.timeline import Timeline
 from tests.e2e.gateway_platform import DYPA_KALAMATA
 from tests.e2e.test_gateway_api import gateway  # noqa: F401  (the running platform)
 
@@ -28,7 +28,7 @@ SOURCES = ("registries", "intake", "referrals")
 @pytest.fixture
 def live_timeline(gateway, relays, platform_settings):  # noqa: F811
     relays(*SOURCES)
-    db = open_read_model(platform_settings, platform_settings.schema("timeline"), Timeline())
+    db = gateway_bootstrap.open_timeline(platform_settings)
     source = RpcEventSource(platform_settings.amqp_uri)
     consumer, stop = Consumer(Timeline(), db, source), threading.Event()
     live = LiveConsumer(consumer, platform_settings.amqp_uri)

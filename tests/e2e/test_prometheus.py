@@ -17,13 +17,13 @@ from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.common.consumer import Consumer
 from services.common.consumer.live import LiveConsumer
-from services.common.consumer.setup import open_read_model
 from services.common.consumer.sources import RpcEventSource
 from services.intake.entrypoints.service import IntakeService
 from services.referrals.entrypoints.service import ReferralsService
 from services.registries.entrypoints.service import RegistriesService
+from services.reporting import bootstrap as reporting_bootstrap
+from services.reporting.adapters.projections.model import ReportingModel
 from services.reporting.entrypoints.service import ReportingService
-from services.reporting.projections.model import ReportingModel
 from tests.e2e.gateway_platform import free_port
 
 
@@ -39,7 +39,7 @@ def platform_with_metrics(container_factory, platform_config, platform_settings,
         container_factory(service, {**platform_config, "METRICS_PORT": ports[service.name]}).start()
     relays("registries", "intake", "referrals")
     projection = ReportingModel()
-    db = open_read_model(platform_settings, platform_settings.schema("reporting"), projection)
+    db = reporting_bootstrap.open_model(platform_settings)
     source, stop = RpcEventSource(platform_settings.amqp_uri), threading.Event()
     live = LiveConsumer(Consumer(projection, db, source), platform_settings.amqp_uri, catch_up_seconds=1)
     threading.Thread(target=live.run, args=(stop,), daemon=True).start()

@@ -9,16 +9,16 @@ from datetime import date, timedelta
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
+from deploy.demo.seed import CONTEXT as SEED
+from deploy.demo.seed import demo_directory, seed_network
 from services.common.consumer import Consumer
 from services.common.consumer.setup import open_read_model
 from services.common.consumer.sources import RpcEventSource
 from services.common.rpc_commands import CommandRejected
 from services.intake.entrypoints.service import IntakeService
+from services.referrals.application.reactions import ReferralReactions
 from services.referrals.entrypoints.service import ReferralsService
-from services.referrals.reactions import ReferralReactions
 from services.registries.entrypoints.service import RegistriesService
-from services.registries.seed import CONTEXT as SEED
-from services.registries.seed import demo_directory, seed_network
 
 WORKER = {"actor": "kalamata.social1", "site": "MU-KALAMATA"}
 DYPA_OFFICER = {"actor": "dypa.kalamata", "site": "KK-KALAMATA"}

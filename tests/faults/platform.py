@@ -21,7 +21,7 @@ from services.common.consumer.sources import StoreEventSource
 from services.common.db import Database, drop_platform
 from services.common.eventstore.postgres import PostgresEventStore
 from services.common.eventstore.setup import key_vault, service_role
-from services.common.runtime import build_store
+from services.registries import bootstrap as registries_bootstrap
 from tests.support.faults import (
     ServiceProcess,
     free_port,
@@ -62,7 +62,7 @@ class FaultPlatform:
                                            "KENTRA_SCHEMA_PREFIX": f"f{uuid.uuid4().hex[:8]}_"})
         self.schemas = {name: self.settings.schema(name) for name in (SOURCE, "roster")}
         self.roles = [service_role(schema) for schema in self.schemas.values()]
-        self.store, self._store_db = build_store(self.settings, SOURCE)
+        self.store, self._store_db = registries_bootstrap.open_store(self.settings)
         self.truth = PostgresEventStore(Database(database_url, self.schemas[SOURCE]), key_vault(self.settings),
                                         upcast=upcast)
         open_read_model(self.settings, self.schemas["roster"], Roster()).close()

@@ -24,7 +24,7 @@ from services.common.consumer.live import LiveConsumer
 from services.common.consumer.setup import open_read_model
 from services.common.consumer.sources import StoreEventSource
 from services.common.metrics import metrics_port, serve_metrics
-from services.common.runtime import build_store
+from services.registries import bootstrap as registries_bootstrap
 from tests.support.projections import Roster
 
 
@@ -37,7 +37,7 @@ def main() -> None:
     logging.basicConfig(level=os.environ.get("KENTRA_LOG_LEVEL", "WARNING"),
                         format="%(asctime)s roster-consumer %(levelname)s %(message)s")
     settings = Settings.from_env()
-    store, _ = build_store(settings, "registries", max_connections=2)
+    store, _ = registries_bootstrap.open_store(settings, max_connections=2)
     projection = Roster()
     db = open_read_model(settings, settings.schema(projection.name), projection)
     live = LiveConsumer(Consumer(projection, db, StoreEventSource({"registries": store})), settings.amqp_uri,

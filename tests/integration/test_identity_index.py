@@ -1,12 +1,14 @@
 """The identity index inside the append's transaction: one AMKA, one beneficiary, even in a race."""
+import dataclasses
 import uuid
 
 import pytest
 
+from services.common.db import drop_platform
 from services.common.domain import Conflict
 from services.common.eventstore import NO_STREAM, Metadata, NewEvent
-from services.common.runtime import build_store
-from services.registries.adapters.identity_index import AMKA, MIGRATIONS, IdentityIndex
+from services.registries import bootstrap
+from services.registries.adapters.identity_index import AMKA, IdentityIndex
 
 
 def registration(subject, amka):
@@ -14,11 +16,18 @@ def registration(subject, amka):
                      personal={"given_name": "Ελένη", "family_name": "Κ", "amka": amka}, subject_id=subject)]
 
 
-def test_a_second_person_with_the_same_amka_is_refused_and_nothing_of_it_is_stored(settings, unique_schema):
-    schema = unique_schema("reg")
+@pytest.fixture
+def registries_store(settings):
+    own = dataclasses.replace(settings, schema_prefix=f"i{uuid.uuid4().hex[:8]}_")
+    store, db = bootstrap.open_store(own, max_connections=2)
+    yield store, db
+    db.close()
+    drop_platform(settings.database_url, own.schema_prefix)
+
+
+def test_a_second_person_with_the_same_amka_is_refused_and_nothing_of_it_is_stored(settings, registries_store):
+    store, db = registries_store
     index = IdentityIndex(settings.index_key)
-    store, db = build_store(settings.__class__(**{**settings.__dict__, "schema_prefix": ""}), schema,
-                            extra_migrations=MIGRATIONS, inline_projections=[index])
     first, second = uuid.uuid4(), uuid.uuid4()
     store.append(f"beneficiary-{first}", NO_STREAM, registration(first, "01013099997"), Metadata("a", "KK-A"))
 
@@ -27,4 +36,3 @@ def test_a_second_person_with_the_same_amka_is_refused_and_nothing_of_it_is_stor
 
     assert store.read_stream(f"beneficiary-{second}") == []
     assert index.find(db, AMKA, "01013099997") == [str(first)]
-    db.close()

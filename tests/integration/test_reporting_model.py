@@ -14,8 +14,8 @@ from services.common.eventstore import ANY_VERSION, Metadata, NewEvent
 from services.common.eventstore.postgres import PostgresEventStore
 from services.common.eventstore.setup import key_vault, migrate_store, service_database
 from services.common.rpc_reads import StoreReads
-from services.reporting import exports, queries
-from services.reporting.projections.model import ReportingModel
+from services.reporting.adapters import exports, queries
+from services.reporting.adapters.projections.model import ReportingModel
 
 A, B1, B2, B3, R1, R2 = "agency-dypa", *(str(uuid.uuid4()) for _ in range(5))
 
@@ -183,7 +183,7 @@ def esf_participants(s) -> tuple[str, str, str]:
 
 
 def test_the_esf_indicators_count_each_participant_once_by_gender_as_worked_out_by_hand(consumer, stores):
-    from services.reporting.projections.esf import esf_indicators
+    from services.reporting.adapters.projections.esf import esf_indicators
 
     _, p2, _ = esf_participants(stores)
     for source in consumer.projection.sources:
@@ -219,7 +219,7 @@ def test_the_esf_indicators_count_each_participant_once_by_gender_as_worked_out_
 
 
 def test_the_esf_export_is_in_greek_and_suppressed_when_it_leaves_the_centre(consumer, stores):
-    from services.reporting.projections.esf import esf_indicators
+    from services.reporting.adapters.projections.esf import esf_indicators
 
     esf_participants(stores)
     for source in consumer.projection.sources:

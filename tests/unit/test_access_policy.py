@@ -1,6 +1,6 @@
 import pytest
 
-from services.portal_gateway.access import (
+from services.portal_gateway.domain.access import (
     PersonFacts,
     Principal,
     act_on_case,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from services.portal_gateway.demo_accounts import DEMO
-from services.registries.seed import demo_commands
+from deploy.demo.accounts import DEMO
+from deploy.demo.seed import demo_commands
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

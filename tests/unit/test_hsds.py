@@ -6,10 +6,10 @@ import io
 
 import pytest
 
+from deploy.demo.seed import demo_directory as demo_package
 from services.common.event_codec import jsonable
 from services.registries.adapters.hsds import PackageRejected, Problem, export
 from services.registries.adapters.hsds_import import read_package
-from services.registries.seed import demo_directory as demo_package
 
 
 def edited(files: dict, name: str, row: int, column: str, value: str) -> dict:

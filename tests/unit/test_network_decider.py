@@ -7,6 +7,7 @@ import pytest
 from contracts.geography import in_regional_unit, municipalities, municipality
 from contracts.names import CENTRE_REGISTERED, MOBILE_UNIT_REGISTERED, PARTNER_MUNICIPALITIES_CHANGED
 from contracts.network import RegisterCentreSchema
+from deploy.demo.seed import demo_commands
 from services.common.domain import Conflict, NotFound, RuleViolated
 from services.registries.domain.network import (
     AssignStaffMember,
@@ -23,7 +24,6 @@ from services.registries.domain.network import (
     required_staff,
     staffing_warnings,
 )
-from services.registries.seed import demo_commands
 
 KALAMATA = RegisterCentre("KK-KALAMATA", "Διευρυμένο ΚΚ Καλαμάτας", "9254", "messinia", True, "5000005",
                           date(2024, 1, 1), date(2026, 12, 31), Decimal("480000.00"), 900)

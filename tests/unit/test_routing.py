@@ -1,9 +1,9 @@
 from datetime import date
 
+from deploy.demo.seed import demo_directory
 from services.common.event_codec import jsonable
 from services.referrals.domain.routing import Person, propose
 from services.registries.adapters.hsds_import import read_package
-from services.registries.seed import demo_directory
 
 TODAY = date(2026, 11, 20)
 OICHALIA, KALAMATA, SPARTI = "9256", "9254", "9252"

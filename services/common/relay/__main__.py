@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import os
 import signal
@@ -9,7 +10,6 @@ import threading
 
 from services.common.config import Settings
 from services.common.metrics import metrics_port, serve_metrics
-from services.common.runtime import build_store
 
 from .publisher import BatchPublisher
 from .relay import OutboxRelay
@@ -23,7 +23,8 @@ def main() -> None:
     logging.basicConfig(level=os.environ.get("KENTRA_LOG_LEVEL", "INFO"),
                         format=f"%(asctime)s {args.service}-relay %(levelname)s %(message)s")
     settings = Settings.from_env()
-    store, db = build_store(settings, args.service, max_connections=2)
+    # the service's own composition root opens its store (the relay only reads it)
+    store, db = importlib.import_module(f"services.{args.service}.bootstrap").open_store(settings, max_connections=2)
     serve_metrics(metrics_port(f"{args.service}-relay"))
     relay = OutboxRelay(args.service, store, db, BatchPublisher(settings.amqp_uri, args.service),
                         batch_size=args.batch_size)

@@ -8,6 +8,7 @@ from nameko.rpc import RpcProxy, rpc
 from contracts import intake as contract
 from services.common.nameko_support import EventStoreProvider, MetricsServer, ServesItsHistory
 from services.common.rpc_commands import answer, command_metadata, rejects_bad_commands
+from services.intake import bootstrap
 from services.intake.application.cases import Cases
 from services.intake.domain import action_plan as plan
 from services.intake.domain import case
@@ -15,7 +16,7 @@ from services.intake.domain import case
 
 class IntakeService(ServesItsHistory):
     name = "intake"
-    store = EventStoreProvider()
+    store = EventStoreProvider(bootstrap.open_store)
     metrics = MetricsServer()
     registries = RpcProxy("registries")
 

@@ -11,17 +11,16 @@ from nameko.rpc import RpcProxy
 from nameko.web.handlers import http
 from werkzeug.wrappers import Response
 
-from services.common.db import migrations_in
 from services.common.nameko_support import EventStoreProvider, MetricsServer, ReadModelProvider
-from services.portal_gateway import access, api  # noqa: F401  (api: the routes register on import)
-from services.portal_gateway.accounts import Accounts, Unauthenticated, verify_token
-from services.portal_gateway.api.framework import FileBody, dispatch, url_map
-from services.portal_gateway.audit import Audit
-from services.portal_gateway.ingest_store import IngestStore
-from services.portal_gateway.timeline import Timeline
-from services.portal_gateway.web import pages
+from services.portal_gateway import bootstrap
+from services.portal_gateway.adapters.accounts import Accounts, Unauthenticated, verify_token
+from services.portal_gateway.adapters.audit import Audit
+from services.portal_gateway.adapters.ingest_store import IngestStore
+from services.portal_gateway.domain import access
+from services.portal_gateway.entrypoints import api  # noqa: F401  (api: the routes register on import)
+from services.portal_gateway.entrypoints.api.framework import FileBody, dispatch, url_map
+from services.portal_gateway.entrypoints.web import pages
 
-MIGRATIONS = migrations_in(__import__("pathlib").Path(__file__).parents[1] / "sql", "portal_gateway_")
 JSON = {"Content-Type": "application/json; charset=utf-8"}
 URLS = url_map()
 
@@ -55,8 +54,8 @@ class SitesCache(DependencyProvider):
 
 class PortalGateway:
     name = "portal_gateway"
-    store = EventStoreProvider(extra_migrations=MIGRATIONS)  # the audit of reads, and accounts
-    timeline_db = ReadModelProvider(Timeline(), schema_of="timeline")
+    store = EventStoreProvider(bootstrap.open_store)  # the audit of reads, and accounts
+    timeline_db = ReadModelProvider(bootstrap.open_timeline)
     metrics = MetricsServer()
     registries = RpcProxy("registries")
     intake = RpcProxy("intake")

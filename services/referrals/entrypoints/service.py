@@ -2,6 +2,7 @@
 over the registry; the read side for the people who act; a timer that expires unanswered ones."""
 from __future__ import annotations
 
+import logging
 import time
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -11,14 +12,17 @@ from nameko.rpc import RpcProxy, rpc
 from nameko.timer import timer
 
 from contracts import referrals as contract
+from services.common import metrics
 from services.common.domain import DomainError
 from services.common.nameko_support import EventStoreProvider, MetricsServer, ServesItsHistory
 from services.common.rpc_commands import answer, command_metadata, rejects_bad_commands
-from services.referrals.adapters.referral_view import MIGRATIONS, ReferralView
+from services.referrals import bootstrap
+from services.referrals.adapters.referral_view import ReferralView
 from services.referrals.application.referrals import Referrals
 from services.referrals.domain.routing import Person, propose
 
 GREECE = ZoneInfo("Europe/Athens")
+log = logging.getLogger(__name__)
 SYSTEM = {"actor": "referrals.expiry", "site": "KK-REGION"}
 
 
@@ -46,7 +50,7 @@ class Schedule(DependencyProvider):
 
 class ReferralsService(ServesItsHistory):
     name = "referrals"
-    store = EventStoreProvider(extra_migrations=MIGRATIONS, inline_projections=lambda settings: [ReferralView()])
+    store = EventStoreProvider(bootstrap.open_store)
     metrics = MetricsServer()
     registries = RpcProxy("registries")
     intake = RpcProxy("intake")
@@ -149,5 +153,6 @@ class ReferralsService(ServesItsHistory):
             fields = {"referral_id": r["referral_id"], "beneficiary_id": r["beneficiary_id"], "expired_on": today()}
             try:  # one command id per referral: two checks racing expire it once
                 self._referrals().act("expire", fields, command_metadata(SYSTEM, f"expire-{r['referral_id']}"))
-            except DomainError:
-                pass  # answered meanwhile: the table refused, and rightly
+            except DomainError as refused:  # answered meanwhile: the table refused, and rightly; said and counted
+                log.info("expiry of referral %s refused: %s", r["referral_id"], refused)
+                metrics.REFUSALS.labels("referrals.expiry", "expire").inc()

@@ -2,17 +2,13 @@
 findable the moment it is stored, and an erased person is not findable at all."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import psycopg2.errors
 
 from contracts.names import BENEFICIARY_REGISTERED, PERSONAL_DATA_ERASED
-from services.common.db import migrations_in
 from services.common.domain import Conflict
 from services.common.personal_data import blind_index
 from services.common.text import search_key
 
-MIGRATIONS = migrations_in(Path(__file__).parent / "sql", "registries_")
 AMKA, AFM, PAAYPA, NAME_AND_BIRTH, FAMILY_AND_BIRTH = "amka", "afm", "paaypa", "name+birth", "family+birth"
 NAME_WORD = "name-word"  # each word of a name, folded: search by name without the name in clear
 NUMBERS = (AMKA, AFM, PAAYPA)  # each identifies one person

@@ -14,8 +14,8 @@ from contracts.registries import (
 )
 from services.common.nameko_support import EventStoreProvider, IndexKey, MetricsServer, ServesItsHistory
 from services.common.rpc_commands import answer, command_metadata, rejects_bad_commands
-from services.registries.adapters.directory import Directory
-from services.registries.adapters.identity_index import AMKA, MIGRATIONS, IdentityIndex
+from services.registries import bootstrap
+from services.registries.adapters.identity_index import AMKA, IdentityIndex
 from services.registries.adapters.merges import Merges
 from services.registries.adapters.network_directory import NetworkDirectory
 from services.registries.application.beneficiaries import Beneficiaries
@@ -41,9 +41,7 @@ def amka_warnings(amka: str | None) -> list[dict]:
 
 class RegistriesService(NetworkRpc, DirectoryRpc, ServesItsHistory):
     name = "registries"
-    store = EventStoreProvider(extra_migrations=MIGRATIONS,
-                               inline_projections=lambda settings: [IdentityIndex(settings.index_key), Merges(),
-                                                                    NetworkDirectory(), Directory()])
+    store = EventStoreProvider(bootstrap.open_store)
     index_key = IndexKey()
     metrics = MetricsServer()
 

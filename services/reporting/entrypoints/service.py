@@ -9,11 +9,12 @@ from nameko.rpc import RpcProxy, rpc
 
 from services.common.consumer.consistency import check, report
 from services.common.nameko_support import AnswersWhenReady, MetricsServer, ReadModelProvider, ServiceProxies
-from services.reporting import exports, queries
-from services.reporting.business_metrics import BusinessMetrics
-from services.reporting.projections import esf
-from services.reporting.projections.daily_activity import activity
-from services.reporting.projections.model import ReportingModel
+from services.reporting import bootstrap
+from services.reporting.adapters import queries
+from services.reporting.adapters.business_metrics import BusinessMetrics
+from services.reporting.adapters.projections import esf
+from services.reporting.adapters.projections.daily_activity import activity
+from services.reporting.application import reports
 
 
 class BusinessMetricsProvider(DependencyProvider):
@@ -38,7 +39,7 @@ class BusinessMetricsProvider(DependencyProvider):
 
 class ReportingService(AnswersWhenReady):
     name = "reporting"
-    read_model = ReadModelProvider(ReportingModel())
+    read_model = ReadModelProvider(bootstrap.open_model)
     metrics = MetricsServer()
     business = BusinessMetricsProvider()
     registries = RpcProxy("registries")
@@ -59,8 +60,8 @@ class ReportingService(AnswersWhenReady):
     def daily_register_file(self, fmt: str, site=None, since=None, until=None, external=True) -> str:
         """The register as CSV or XLSX, base64 (RPC carries JSON); suppressed when it leaves a centre."""
         with self.read_model.transaction() as cur:
-            lines = exports.register_table(queries.daily_register(cur, site, since, until), external)
-        return base64.b64encode(exports.as_xlsx(lines) if fmt == "xlsx" else exports.as_csv(lines)).decode()
+            content = reports.daily_register_file(cur, fmt, site, since, until, external)
+        return base64.b64encode(content).decode()
 
     @rpc
     def caseload(self, site=None):
@@ -95,13 +96,12 @@ class ReportingService(AnswersWhenReady):
     @rpc
     def esf_indicators_file(self, fmt: str, operation=None, year=None, external=True) -> str:
         with self.read_model.transaction() as cur:
-            lines = exports.esf_table(esf.esf_indicators(cur, operation, year), external, esf.operation_codes(cur))
-        content = exports.as_xlsx(lines, "Δείκτες ΕΚΤ+") if fmt == "xlsx" else exports.as_csv(lines)
+            content = reports.esf_indicators_file(cur, fmt, operation, year, external)
         return base64.b64encode(content).decode()
 
     @rpc
     def consistency_report(self):
         """Every stream's head here against its source: the proof that all sites see one history."""
-        projection = ReportingModel()
+        projection = bootstrap.projection()
         sources = ServiceProxies({"registries": self.registries, "intake": self.intake, "referrals": self.referrals})
         return report(check(self.read_model, projection.name, projection.sources, sources))

@@ -1,0 +1,36 @@
+"""Accounts for the demo network, one per role, all with the password `kentra-demo` (a demo only:
+real accounts are added one by one with `python -m services.portal_gateway.entrypoints.accounts_cli`).
+
+    python -m deploy.demo.accounts              # the demo accounts (idempotent)
+"""
+from __future__ import annotations
+
+import sys
+
+from services.common.config import Settings
+from services.portal_gateway import bootstrap
+
+DEMO_PASSWORD = "kentra-demo"
+DYPA_KALAMATA = "3b869f7f-791a-570a-80d9-123275cd65cc"  # deploy/demo/directory
+DEMO = [  # username, role, site, agency, display name: the staff logins are the registry's staff ids (seed)
+    ("kalamata.social4", "case_worker", "MU-KALAMATA", None, "Κοινωνική επιστήμονας, Κινητή Μονάδα Καλαμάτας"),
+    ("kalamata.social1", "case_worker", "KK-KALAMATA", None, "Κοινωνική λειτουργός, ΚΚ Καλαμάτας"),
+    ("kalamata.head", "head_of_centre", "KK-KALAMATA", None, "Υπεύθυνη ΚΚ Καλαμάτας"),
+    ("sparti.social1", "case_worker", "KK-SPARTI", None, "Κοινωνικός λειτουργός, ΚΚ Σπάρτης"),
+    ("dypa.kalamata", "agency_officer", None, DYPA_KALAMATA, "ΔΥΠΑ Καλαμάτας"),
+    ("coordinator", "regional_coordinator", None, None, "Περιφερειακή Κοινωνική Πύλη"),
+    ("dpo", "dpo", None, None, "Υπεύθυνος Προστασίας Δεδομένων"),
+    ("ops", "ops", None, None, "Ops"),
+]
+
+
+def main() -> int:
+    store = bootstrap.accounts(Settings.from_env())
+    for username, role, site, agency, name in DEMO:
+        store.create(username, DEMO_PASSWORD, role, name, site, agency)
+    print(f"demo accounts: {', '.join(u for u, *_ in DEMO)} (password {DEMO_PASSWORD})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,38 @@
+"""The portal gateway's composition root: its own store (the audit of reads, accounts, refused
+municipal events) and the timeline read model, opened from Settings, for the nameko service, the
+timeline's consumer, the account tools, the demo and the tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from services.common.config import Settings
+from services.common.consumer.setup import open_read_model
+from services.common.db import Database, migrations_in
+from services.common.eventstore import EventStore
+from services.common.runtime import build_store
+from services.portal_gateway import adapters
+from services.portal_gateway.adapters.accounts import Accounts
+from services.portal_gateway.adapters.timeline import Timeline
+
+SERVICE = "portal_gateway"
+TIMELINE = "timeline"  # the timeline read model's schema, its consumer's name
+MIGRATIONS = migrations_in(Path(adapters.__file__).parent / "sql", "portal_gateway_")
+
+
+def open_store(settings: Settings, max_connections: int = 8) -> tuple[EventStore, Database]:
+    return build_store(settings, SERVICE, extra_migrations=MIGRATIONS, max_connections=max_connections)
+
+
+def timeline() -> Timeline:
+    return Timeline()
+
+
+def open_timeline(settings: Settings, max_connections: int = 4) -> Database:
+    return open_read_model(settings, settings.schema(TIMELINE), timeline(), max_connections)
+
+
+def accounts(settings: Settings) -> Accounts:
+    """The accounts alone, for the command-line tools (one connection)."""
+    _, db = open_store(settings, max_connections=1)
+    return Accounts(db)

@@ -1,0 +1,157 @@
+"""The HTTP API's plumbing, free of nameko: routes declared once (they feed both the dispatcher
+and the OpenAPI document), JSON in and out, and one table from failures to HTTP statuses. A
+client's mistake is always a 4xx with a message; only our own bug is a 500."""
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from marshmallow import Schema, ValidationError
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.routing import Map, Rule
+
+from contracts.base import has_nul
+from services.common.rpc_commands import CommandRejected
+from services.portal_gateway.adapters.accounts import Unauthenticated
+
+log = logging.getLogger(__name__)
+PREFIX = "/api/v1"
+STATUS = {"invalid": 422, "rule_violated": 422, "not_found": 404, "conflict": 409, "erased": 410}
+
+
+@dataclass(frozen=True)
+class FileBody:
+    """A download instead of JSON (a CSV or XLSX export)."""
+    content: bytes
+    content_type: str
+    filename: str
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, details: Any = None):
+        super().__init__(message)
+        self.status, self.message, self.details = status, message, details
+
+
+def forbidden(why: str = "your role or site does not allow this") -> ApiError:
+    return ApiError(403, why)
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str  # werkzeug syntax: /beneficiaries/<uuid:beneficiary_id>
+    handler: Callable
+    summary: str
+    body: type[Schema] | None = None
+    query: dict[str, str] = field(default_factory=dict)  # name -> description
+    auth: str = "token"  # token | api_key | none
+    tag: str = ""
+    fills: tuple[str, ...] = ()  # fields of the body's contract the gateway fills in (who acted)
+    roles: tuple[str, ...] = ()  # when set, only these roles: refused (403) before the body is even read
+
+
+ROUTES: list[Route] = []
+
+
+def route(method: str, path: str, summary: str, body: type[Schema] | None = None, query: dict | None = None,
+          auth: str = "token", tag: str = "", fills: tuple[str, ...] = (), roles: tuple[str, ...] = ()):
+    def register(handler):
+        ROUTES.append(Route(method, path, handler, summary, body, query or {}, auth, tag, fills, roles))
+        return handler
+
+    return register
+
+
+def url_map() -> Map:
+    return Map([Rule(r.path, endpoint=i, methods=[r.method]) for i, r in enumerate(ROUTES)], strict_slashes=False)
+
+
+@dataclass
+class Call:
+    """What a handler gets: the route's arguments, the JSON body, the query string, who asks."""
+    args: dict
+    body: Any
+    query: dict
+    principal: Any
+    backends: Any
+
+
+def dispatch(request, backends, authenticate: Callable, urls: Map | None = None) -> tuple[int, dict]:
+    """An HTTP request to the API: find its route, authenticate, parse, run."""
+    try:
+        path = request.path[len(PREFIX):] or "/"
+        r, args = match(urls or url_map(), request.method, path)
+        principal = authenticate(request, r.auth)
+        body = _body(request) if r.method in ("POST", "PUT") else None
+        query = request.args.to_dict()
+        if has_nul(query) or has_nul(body):  # PostgreSQL text cannot hold U+0000
+            raise ApiError(422, "the request contains NUL (U+0000) characters")
+        return run(r, args, body, query, principal, backends)
+    except ApiError as exc:
+        return exc.status, _error(exc.message, exc.details)
+    except Unauthenticated as exc:
+        return 401, _error(str(exc))
+    except Exception:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return 500, _error("an error on our side; it has been logged")
+
+
+def match(urls: Map, method: str, path: str) -> tuple[Route, dict]:
+    try:
+        index, args = urls.bind("", "/").match(path, method=method)
+    except NotFound:
+        raise ApiError(404, f"no such resource: {PREFIX}{path}") from None
+    except MethodNotAllowed as exc:
+        raise ApiError(405, f"{method} is not allowed here", {"allowed": exc.valid_methods}) from None
+    return ROUTES[index], args
+
+
+def run(r: Route, args: dict, body: Any, query: dict, principal, backends) -> tuple[int, dict]:
+    """One route's handler, with every failure turned into a status (the web portal calls this too)."""
+    try:
+        if r.roles and principal.role not in r.roles:
+            raise forbidden(f"for {', '.join(r.roles)} only")
+        if r.body is not None:
+            body = _validated(r.body, body, (*args, *r.fills))
+        return 200, r.handler(Call(args, body, query, principal, backends))
+    except ApiError as exc:
+        return exc.status, _error(exc.message, exc.details)
+    except Unauthenticated as exc:
+        return 401, _error(str(exc))
+    except CommandRejected as exc:
+        return STATUS.get(exc.code, 422), _error(exc.message, exc.details, exc.code)
+    except Exception:  # a bug of ours: logged in full, told plainly
+        log.exception("unhandled error on %s %s", r.method, r.path)
+        return 500, _error("an error on our side; it has been logged")
+
+
+def _body(request) -> Any:
+    if not request.data:
+        return {}
+    try:
+        return json.loads(request.data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ApiError(400, f"the body is not JSON: {exc}") from None
+
+
+def _validated(schema: type[Schema], body: Any, filled: tuple[str, ...]) -> Any:
+    if not isinstance(body, dict):
+        raise ApiError(422, "the body must be a JSON object")
+    try:  # the service validates again; this names the fields before any call (ids come from the path)
+        schema(partial=filled).load({k: v for k, v in body.items() if k not in filled})
+    except ValidationError as exc:
+        raise ApiError(422, "the request does not match its contract", exc.messages) from None
+    return body
+
+
+def _error(message: str, details: Any = None, code: str | None = None) -> dict:
+    found = {"error": message}
+    if details:
+        found["details"] = details
+    if code:
+        found["code"] = code
+    return found

@@ -1,0 +1,84 @@
+"""Municipal systems publishing their own events over HTTP: each is checked against the published
+contract (JSON Schema, contracts/published), accepted idempotently (its event id is the command
+id) or refused with the reasons and kept for the ops team to review."""
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+from marshmallow import fields, validate
+
+from contracts.base import StrictSchema
+from contracts.names import CONTACT_RECORDED, SERVICE_DELIVERED
+from services.common.rpc_commands import CommandRejected
+from services.portal_gateway.domain import access
+from services.portal_gateway.entrypoints.api.framework import Call, forbidden, route
+
+PUBLISHED = Path(__file__).resolve().parents[4] / "contracts" / "published" / "schemas" / "events"
+# what a municipal system may publish, and the intake command each becomes
+ACCEPTED = {CONTACT_RECORDED: "record_contact", SERVICE_DELIVERED: "record_service"}
+
+
+class Posted(StrictSchema):
+    # any JSON here: each event is checked on its own, so one bad item does not refuse the others
+    events = fields.List(fields.Raw(), required=True, validate=validate.Length(min=1, max=500))
+
+
+@cache
+def validator(type_: str, version: int) -> Draft202012Validator | None:
+    path = PUBLISHED / f"{type_}.v{version}.json"
+    return Draft202012Validator(json.loads(path.read_text(encoding="utf-8"))) if path.exists() else None
+
+
+def problems(event) -> list[str]:
+    if not isinstance(event, dict):
+        return ["an event is a JSON object with event_id, type, schema_version and data"]
+    missing = [k for k in ("event_id", "type", "schema_version", "data") if k not in event]
+    if missing:
+        return [f"missing {', '.join(missing)}"]
+    if event["type"] not in ACCEPTED:
+        return [f"{event['type']!r} is not an event municipal systems publish (accepted: {', '.join(ACCEPTED)})"]
+    found = validator(event["type"], event["schema_version"]) if isinstance(event["schema_version"], int) else None
+    if found is None:
+        return [f"no published contract {event['type']} v{event['schema_version']}"]
+    return [f"data/{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in found.iter_errors(event["data"])]
+
+
+@route("POST", "/ingest/events", "Publish events from a municipal system (API key): each accepted or refused with "
+       "reasons", body=Posted, auth="api_key", tag="municipal systems")
+def ingest(call: Call):
+    results = []
+    for event in call.body["events"]:
+        reasons = problems(event)
+        if not reasons and event["data"].get("site") != call.principal.site:
+            reasons = [f"data/site: this key publishes for {call.principal.site} only"]
+        if not reasons:
+            try:
+                results.append(_accept(call, event))
+                continue
+            except CommandRejected as exc:
+                reasons = [f"{exc.code}: {exc.message} {json.dumps(exc.details, ensure_ascii=False)}"]
+        call.backends.ingest.reject(call.principal.username, event, reasons)
+        results.append({"event_id": event.get("event_id") if isinstance(event, dict) else None,
+                        "status": "rejected", "reasons": reasons})
+    return {"results": results}
+
+
+def _accept(call: Call, event: dict) -> dict:
+    data = event["data"]
+    version = call.backends.intake.case_version(data["beneficiary_id"])
+    command = {**data, "command_id": str(event["event_id"]), "expected_version": version}
+    context = {**call.principal.context, "occurred_at": event.get("occurred_at")}
+    answer = getattr(call.backends.intake, ACCEPTED[event["type"]])(command, context)
+    return {"event_id": event["event_id"], "status": "duplicate" if answer["duplicate"] else "accepted",
+            "stream": answer["stream"], "version": answer["version"]}
+
+
+@route("GET", "/ingest/rejected", "Events from municipal systems that were refused, with the reasons (ops)",
+       tag="municipal systems")
+def rejected(call: Call):
+    if not access.see_dead_letters(call.principal):
+        raise forbidden("the rejected events are for the ops team")
+    return {"rejected": call.backends.ingest.rejected()}

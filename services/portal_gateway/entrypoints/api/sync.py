@@ -1,0 +1,73 @@
+"""Mobile-unit sync: commands recorded offline, applied in order, each reported as applied,
+already applied, conflict (with the current state, for the worker to decide) or refused. Nothing
+recorded offline is silently lost: a conflict is never resolved by last-write-wins."""
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from contracts.base import StrictSchema
+from services.common.rpc_commands import CommandRejected
+from services.portal_gateway.domain import access
+from services.portal_gateway.entrypoints.api import beneficiaries, referrals
+from services.portal_gateway.entrypoints.api.cases import ACTIONS, run_case_command
+from services.portal_gateway.entrypoints.api.framework import ApiError, Call, route
+
+KINDS = ("beneficiaries", "referrals", *ACTIONS)
+
+
+class OfflineCommand(StrictSchema):
+    command_id = fields.String(required=True, validate=validate.Length(min=8, max=100))
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    beneficiary_id = fields.UUID(required=True)
+    base_version = fields.Integer(required=True, validate=validate.Range(min=0))  # the case version it was based on
+    occurred_at = fields.AwareDateTime(required=True)  # when it happened, offline
+    fields_ = fields.Dict(required=True, data_key="fields")
+
+
+class Batch(StrictSchema):
+    commands = fields.List(fields.Nested(OfflineCommand), required=True, validate=validate.Length(min=1, max=500))
+
+
+@route("POST", "/sync", "Apply commands recorded offline by a mobile unit, in order, idempotently", body=Batch,
+       tag="mobile unit", roles=access.STAFF)
+def sync(call: Call):
+    return {"results": [_apply(call, c) for c in Batch().load(call.body)["commands"]]}
+
+
+def _apply(call: Call, c: dict) -> dict:
+    beneficiary_id = str(c["beneficiary_id"])
+    command = {**c["fields_"], "command_id": c["command_id"], "beneficiary_id": beneficiary_id}
+    context = {**call.principal.context, "occurred_at": c["occurred_at"].isoformat()}
+    offline = Call(call.args, command, call.query, _Acting(call.principal, context), call.backends)
+    try:
+        if c["kind"] == "beneficiaries":
+            answer = beneficiaries.register(offline)
+        elif c["kind"] == "referrals":
+            offline.body = {**command, "expected_version": c["base_version"]}
+            answer = referrals.request(offline)
+        else:
+            versioned = {**command, "expected_version": c["base_version"]}
+            answer = run_case_command(offline, ACTIONS[c["kind"]][0], versioned)
+    except CommandRejected as exc:
+        if exc.code == "conflict":
+            current = call.backends.intake.read_stream(f"case-{beneficiary_id}", c["base_version"] + 1, 100)
+            return {"command_id": c["command_id"], "status": "conflict", "message": exc.message,
+                    "current_version": exc.details.get("current_version"),
+                    "since_your_version": [{"type": e["type"], "version": e["version"], "data": e["data"],
+                                            "metadata": e["metadata"]} for e in current]}
+        return {"command_id": c["command_id"], "status": "refused", "code": exc.code, "message": exc.message,
+                "details": exc.details}
+    except ApiError as exc:
+        return {"command_id": c["command_id"], "status": "refused", "code": str(exc.status), "message": exc.message}
+    status = "already_applied" if answer["duplicate"] else "applied"
+    return {"command_id": c["command_id"], "status": status, "version": answer["version"]}
+
+
+class _Acting:
+    """The worker as they were when offline: same rights, their own moment in the metadata."""
+
+    def __init__(self, principal, context: dict):
+        self._principal, self.context = principal, context
+
+    def __getattr__(self, name):
+        return getattr(self._principal, name)

@@ -1,0 +1,10 @@
+"""The timeline's consumer process: `python -m services.portal_gateway.entrypoints.timeline_consumer
+[run|check|rebuild|dead-letters|retry-dead-letters]`."""
+
+import sys
+
+from services.common.consumer.cli import main
+from services.portal_gateway import bootstrap
+
+if __name__ == "__main__":
+    sys.exit(main(bootstrap.TIMELINE, bootstrap.timeline()))

@@ -1,0 +1,222 @@
+"""The web portal: server-rendered pages over the same API routes (same checks, same audit), in
+Greek by default. A form that fails comes back with what was typed and the fields at fault."""
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date
+from functools import cache
+from pathlib import Path
+from urllib.parse import quote
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from contracts.directory import NEEDS
+from contracts.geography import municipalities
+from contracts.intake import CHANNELS, SERVICES
+from contracts.referrals import OUTCOMES
+from services.portal_gateway.adapters.accounts import Unauthenticated, verify_token
+from services.portal_gateway.entrypoints.api.framework import ApiError, match, run, url_map
+from services.portal_gateway.entrypoints.web.i18n import LANGUAGES, labeller, translator
+
+TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
+                        autoescape=select_autoescape(["html"]))
+HTML = {"Content-Type": "text/html; charset=utf-8"}
+INTS = {"expected_version", "household_size", "age", "min_age", "max_age"}  # as the contracts type them
+LISTS = {"groups", "needs", "partner_municipalities"}
+BOOLS = {"shares_personal_data", "disability", "foreign_background", "rural"}
+COOKIE = "kentra_token"
+
+
+def handle(gateway, request, path: str):
+    lang = request.args.get("lang") or request.cookies.get("lang") or "el"
+    lang = lang if lang in LANGUAGES else "el"
+    page = Page(gateway, request, lang)
+    try:
+        if path == "login":
+            return page.login()
+        if path == "logout":
+            return page.redirect("/login", clear=True)
+        page.principal = page.who()
+        return page.route(path)
+    except Unauthenticated:
+        return page.redirect("/login")
+
+
+class Page:
+    def __init__(self, gateway, request, lang: str):
+        self.gateway, self.request, self.lang, self.principal = gateway, request, lang, None
+        self.t = translator(lang)
+
+    # --- plumbing ---------------------------------------------------------------------------
+    def who(self):
+        token = self.request.cookies.get(COOKIE)
+        if not token:
+            raise Unauthenticated("log in")
+        verify_token(token)
+        request = type("Bearer", (), {"headers": {"Authorization": f"Bearer {token}"}})()
+        return self.gateway.authenticate(request, "token")
+
+    def api(self, method: str, path: str, body=None, query=None) -> tuple[int, dict]:
+        try:
+            r, args = match(_urls(), method, path)
+        except ApiError as exc:
+            return exc.status, {"error": exc.message}
+        return run(r, args, body, query or {}, self.principal, self.gateway.backends())
+
+    def render(self, template: str, status: int = 200, **values):
+        html = TEMPLATES.get_template(template).render(t=self.t, label=labeller(self.lang), lang=self.lang,
+                                                       me=self.principal, **values)
+        headers = {**HTML}
+        if "lang" in self.request.args:
+            headers["Set-Cookie"] = f"lang={self.lang}; Path=/; SameSite=Strict"
+        return status, headers, html
+
+    def redirect(self, to: str, token: str | None = None, clear: bool = False):
+        headers = {"Location": to}
+        if token:
+            headers["Set-Cookie"] = f"{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict"
+        if clear:
+            headers["Set-Cookie"] = f"{COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"
+        return 303, headers, ""
+
+    def form(self) -> dict:
+        """Form fields as the API's JSON: lists, whole numbers, and checkboxes (a form names its
+        checkboxes in `_bools`, since an unticked one is not sent at all); empty fields left out."""
+        found = {}
+        for key in self.request.form:
+            if key == "_bools" or key in BOOLS:
+                continue
+            if key in LISTS:
+                found[key] = [v for v in self.request.form.getlist(key) if v]
+            elif self.request.form.get(key, "") != "":
+                value = self.request.form[key]
+                found[key] = int(value) if key in INTS and value.lstrip("-").isdigit() else value
+        for name in self.request.form.getlist("_bools"):
+            found[name] = self.request.form.get(name) in ("on", "true", "1")
+        return found
+
+    # --- pages ------------------------------------------------------------------------------
+    def login(self):
+        if self.request.method == "GET":
+            return self.render("login.html")
+        status, body = self.api("POST", "/auth/token", {"username": self.request.form.get("username", ""),
+                                                        "password": self.request.form.get("password", "")})
+        if status != 200:
+            return self.render("login.html", 401, error=body["error"], username=self.request.form.get("username"))
+        return self.redirect("/", token=body["token"])
+
+    def route(self, path: str):
+        parts = path.strip("/").split("/") if path.strip("/") else []
+        if not parts:
+            return self.render("home.html")
+        if parts == ["search"]:
+            return self.search()
+        if parts == ["register"]:
+            return self.register()
+        if parts[0] == "beneficiaries" and len(parts) == 2:
+            return self.beneficiary(parts[1])
+        if parts[0] == "beneficiaries" and len(parts) == 3 and self.request.method == "POST":
+            return self.case_action(parts[1], parts[2])
+        if parts == ["inbox"]:
+            return self.inbox()
+        if parts[0] == "referrals" and len(parts) == 3 and self.request.method == "POST":
+            return self.referral_step(parts[1], parts[2])
+        if parts == ["daily"]:
+            return self.daily()
+        if parts == ["overview"]:
+            return self.overview()
+        return self.render("message.html", 404, message=self.t("not_found"))
+
+    def search(self):
+        q = self.request.args.get("q", "")
+        status, body = self.api("GET", "/beneficiaries", query={"q": q}) if q else (200, {"results": None})
+        return self.render("search.html", status, q=q, results=body.get("results"), error=body.get("error"))
+
+    def register(self):
+        values = {"site": self.principal.site, "municipality_code": ""}
+        if self.request.method == "GET":
+            return self.render("register.html", values=values, municipalities=municipalities())
+        values = self.form()
+        body = {**values, "command_id": values.get("command_id") or _new_id()}
+        status, answer = self.api("POST", "/beneficiaries", body)
+        if status != 200:
+            return self.render("register.html", status, values=values, municipalities=municipalities(),
+                               error=answer.get("error"), fields=answer.get("details") or {})
+        beneficiary = answer["stream"].split("-", 1)[1]
+        notes = "&".join(f"warning={quote(json.dumps(w, ensure_ascii=False))}"
+                         for w in answer.get("possible_duplicates", []) + answer.get("warnings", []))
+        return self.redirect(f"/beneficiaries/{beneficiary}?saved=1&{notes}")
+
+    def beneficiary(self, beneficiary_id: str, status: int = 200, **extra):
+        query = {"reason": self.request.args["reason"]} if self.request.args.get("reason") else {}
+        code, record = self.api("GET", f"/beneficiaries/{beneficiary_id}", query=query)
+        if code != 200:
+            message = self.t("forbidden") if code == 403 else record.get("error", self.t("not_found"))
+            return self.render("message.html", code, message=message, beneficiary_id=beneficiary_id,
+                               may_break_glass=code == 403 and self.principal.role == "head_of_centre")
+        version = len([s for s in record["timeline"] if s["source"] == "intake"
+                       and s["beneficiary_id"] == record["beneficiary_id"]])
+        warnings = [json.loads(w) for w in self.request.args.getlist("warning")]
+        lives_in = record["registered"].get("municipality_code")
+        _, found = self.api("GET", "/agencies")
+        agencies = [a for a in found.get("agencies", []) if lives_in in a["municipalities"]]
+        return self.render("beneficiary.html", status, r=record, version=version, today=date.today().isoformat(),
+                           channels=CHANNELS, services=SERVICES, needs=NEEDS, municipalities=municipalities(),
+                           saved=self.request.args.get("saved"), warnings=warnings, new_plan_id=_new_id(),
+                           agencies=agencies, **extra)
+
+    def case_action(self, beneficiary_id: str, action: str):
+        values = self.form()
+        body = {**values, "command_id": values.get("command_id") or _new_id()}
+        if action == "referrals":
+            agency_id = body.pop("agency_id", None)
+            if agency_id:  # picked from the list of agencies serving the person's municipality
+                _, agency = self.api("GET", "/agencies")
+                chosen = next((a for a in agency.get("agencies", []) if a["agency_id"] == agency_id), {})
+                body = {**body, "recipient_kind": "agency", "recipient_id": agency_id,
+                        "recipient_name": chosen.get("name", "")}
+            status, answer = self.api("POST", "/referrals", {**body, "beneficiary_id": beneficiary_id,
+                                                             "expected_version": 0, "referral_id": _new_id()})
+        else:
+            status, answer = self.api("POST", f"/beneficiaries/{beneficiary_id}/{action}", body)
+        if status != 200:  # back to the page, with what was typed and what is wrong
+            return self.beneficiary(beneficiary_id, status, failed=action, values=values,
+                                    error=answer.get("error"), fields=answer.get("details") or {})
+        return self.redirect(f"/beneficiaries/{beneficiary_id}?saved=1")
+
+    def inbox(self):
+        status, body = self.api("GET", "/referrals/inbox")
+        return self.render("inbox.html", status, referrals=body.get("referrals", []), error=body.get("error"),
+                           outcomes=OUTCOMES, today=date.today().isoformat())
+
+    def referral_step(self, referral_id: str, step: str):
+        values = self.form()
+        status, answer = self.api("POST", f"/referrals/{referral_id}/{step}",
+                                  {**values, "command_id": values.get("command_id") or _new_id()})
+        if status != 200:
+            _, body = self.api("GET", "/referrals/inbox")
+            return self.render("inbox.html", status, referrals=body.get("referrals", []), outcomes=OUTCOMES,
+                               today=date.today().isoformat(), error=answer.get("error"),
+                               fields=answer.get("details") or {}, failed=referral_id, values=values)
+        back = self.request.form.get("back") or "/inbox"
+        return self.redirect(back if back.startswith("/") else "/inbox")
+
+    def daily(self):
+        site = self.request.args.get("site") or self.principal.site or ""
+        status, body = self.api("GET", f"/sites/{site}/daily-register")
+        return self.render("daily.html", status, site=site, days=body.get("days", []), error=body.get("error"))
+
+    def overview(self):
+        status, body = self.api("GET", "/overview")
+        return self.render("overview.html", status, o=body if status == 200 else None, error=body.get("error"),
+                           municipalities=municipalities())
+
+
+def _new_id() -> str:
+    return str(uuid.uuid4())
+
+
+@cache
+def _urls():
+    return url_map()

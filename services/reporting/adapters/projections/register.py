@@ -1,0 +1,103 @@
+"""The daily register, caseloads, coverage, the referral flow and the operations' targets, built
+by the backbone consumer from every source (rebuildable from zero). Counts and pseudonymous ids
+only: the register never holds a name, a number or a special-category field."""
+from __future__ import annotations
+
+from collections import Counter
+
+import psycopg2.extras
+
+from contracts.names import (
+    BENEFICIARY_REGISTERED,
+    CENTRE_REGISTERED,
+    CONTACT_RECORDED,
+    MOBILE_UNIT_REGISTERED,
+    REFERRAL_ACCEPTED,
+    REFERRAL_COMPLETED,
+    REFERRAL_EXPIRED,
+    REFERRAL_RECEIVED,
+    REFERRAL_REJECTED,
+    REFERRAL_REQUESTED,
+    REFERRAL_SENT,
+    REFERRAL_WITHDRAWN,
+    SERVICE_DELIVERED,
+)
+from contracts.referrals import ANSWER_DATES, ENDING_DATES
+from services.common.consumer import SourceEvent
+from services.reporting.adapters.projections.daily_activity import local_day
+
+ANSWERS = {REFERRAL_RECEIVED: "received", REFERRAL_ACCEPTED: "accepted", REFERRAL_REJECTED: "rejected"}
+ENDINGS = {REFERRAL_REJECTED: "rejected", REFERRAL_COMPLETED: "completed", REFERRAL_WITHDRAWN: "withdrawn",
+           REFERRAL_EXPIRED: "expired"}  # what state each leaves the referral in
+RECIPIENTS = ("recipient_kind", "recipient_id", "recipient_name", "need")
+
+
+def counts_of(events: list[SourceEvent]) -> Counter:
+    """(day, site, measure, key) -> how many, for one batch."""
+    found: Counter = Counter()
+    for e in events:
+        day, site, d = local_day(e), e.metadata.get("site", "?"), e.data
+        if e.type == BENEFICIARY_REGISTERED:
+            found[(day, site, "new_beneficiaries", "")] += 1
+        elif e.type == CONTACT_RECORDED:
+            found[(day, site, "contacts_by_channel", d["channel"])] += 1
+            found[(day, site, "contacts_by_municipality", d["municipality_code"])] += 1
+        elif e.type == SERVICE_DELIVERED:
+            found[(day, site, "services_by_type", d["service"])] += 1
+        elif e.type == REFERRAL_SENT:
+            found[(day, site, "referrals_sent", "")] += 1
+        elif e.type in (REFERRAL_ACCEPTED, REFERRAL_REJECTED):
+            found[(day, site, "referrals_answered", ANSWERS[e.type])] += 1
+    return found
+
+
+def apply_register(cur, events: list[SourceEvent]) -> None:
+    counts = counts_of(events)
+    if counts:
+        psycopg2.extras.execute_values(
+            cur, "INSERT INTO register_count VALUES %s ON CONFLICT (day, site, measure, key)"
+                 " DO UPDATE SET n = register_count.n + EXCLUDED.n", [(*k, n) for k, n in sorted(counts.items())])
+    # the frequent kinds in one statement per batch; the rare ones one by one, in order
+    homes = {e.data["beneficiary_id"]: (e.data["beneficiary_id"], e.data["municipality_code"], e.data["site"],
+                                        local_day(e)) for e in reversed(events) if e.type == BENEFICIARY_REGISTERED}
+    worked_with = {(e.data["staff_id"], e.data["site"], e.data["beneficiary_id"]) for e in events
+                   if e.type in (CONTACT_RECORDED, SERVICE_DELIVERED)}
+    if homes:
+        psycopg2.extras.execute_values(cur, "INSERT INTO beneficiary_home VALUES %s ON CONFLICT DO NOTHING",
+                                       list(homes.values()))
+    if worked_with:
+        psycopg2.extras.execute_values(cur, "INSERT INTO caseload VALUES %s ON CONFLICT DO NOTHING",
+                                       sorted(worked_with), page_size=1000)
+    for e in events:
+        _apply_one(cur, e)
+
+
+def _apply_one(cur, e: SourceEvent) -> None:
+    d = e.data
+    if e.type == CENTRE_REGISTERED:
+        cur.execute("INSERT INTO operation VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (site) DO NOTHING",
+                    (d["site"], d["operation_mis"], d["lead_municipality_code"], d["period_start"], d["period_end"],
+                     d["target_new_beneficiaries"]))
+        cur.execute("INSERT INTO site_centre VALUES (%s, %s) ON CONFLICT DO NOTHING", (d["site"], d["site"]))
+    elif e.type == MOBILE_UNIT_REGISTERED:
+        cur.execute("INSERT INTO site_centre VALUES (%s, %s) ON CONFLICT DO NOTHING", (d["site"], d["parent_centre"]))
+    elif e.type == REFERRAL_REQUESTED:
+        cur.execute("INSERT INTO referral_flow (referral_id, from_site, recipient_kind, recipient_id, recipient_name,"
+                    " need, state) VALUES (%s, %s, %s, %s, %s, %s, 'requested') ON CONFLICT DO NOTHING",
+                    (d["referral_id"], d["from_site"], *(d[k] for k in RECIPIENTS)))
+    elif e.type == REFERRAL_SENT:
+        cur.execute("UPDATE referral_flow SET state = 'sent', sent_on = %s, due_on = %s WHERE referral_id = %s",
+                    (d["sent_on"], d.get("due_on"), d["referral_id"]))
+    if e.type in ANSWERS:
+        on = d[ANSWER_DATES[e.type]]
+        cur.execute("UPDATE referral_flow SET state = %s, first_response_on = coalesce(first_response_on, %s)"
+                    " WHERE referral_id = %s", (ANSWERS[e.type], on, d["referral_id"]))
+    if e.type in ENDINGS:
+        on = d[ENDING_DATES[e.type]]
+        cur.execute("UPDATE referral_flow SET state = %s, closed_on = %s WHERE referral_id = %s",
+                    (ENDINGS[e.type], on, d["referral_id"]))
+
+
+def reset_register(cur) -> None:
+    cur.execute("DELETE FROM register_count; DELETE FROM caseload; DELETE FROM beneficiary_home;"
+                " DELETE FROM referral_flow; DELETE FROM operation; DELETE FROM site_centre")

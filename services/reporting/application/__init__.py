@@ -1,0 +1,1 @@
+"""Reporting's use cases over its read model: the reports as files."""

@@ -1,0 +1,20 @@
+"""The reporting service's composition root: its read model (the reporting projection and its
+schema), opened from Settings, for the nameko service, its consumer process and the tests."""
+
+from __future__ import annotations
+
+from services.common.config import Settings
+from services.common.consumer.setup import open_read_model
+from services.common.db import Database
+from services.reporting.adapters.projections.model import ReportingModel
+
+SERVICE = "reporting"
+
+
+def projection() -> ReportingModel:
+    return ReportingModel()
+
+
+def open_model(settings: Settings, max_connections: int = 4) -> Database:
+    """The read model's database, migrated (consumer tables and the projection's own)."""
+    return open_read_model(settings, settings.schema(SERVICE), projection(), max_connections)

@@ -1,0 +1,8 @@
+"""`python -m services.reporting.entrypoints.consumer [run|check|rebuild|dead-letters|retry-dead-letters]`"""
+import sys
+
+from services.common.consumer.cli import main
+from services.reporting import bootstrap
+
+if __name__ == "__main__":
+    sys.exit(main(bootstrap.SERVICE, bootstrap.projection()))
