@@ -2,6 +2,7 @@
 fields and the upcasters that bring older stored versions to the current one."""
 from __future__ import annotations
 
+import builtins
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -53,9 +54,9 @@ class EventContract:
     type: str
     source: str  # the service whose store records it; its exchange is `<source>.events`
     version: int
-    schema: type[Schema]
+    schema: builtins.type[Schema]  # (`type` is a field here: the builtin by its full name)
     description: str = ""
-    history: dict[int, type[Schema]] = field(default_factory=dict)  # older versions, as stored
+    history: dict[int, builtins.type[Schema]] = field(default_factory=dict)  # older versions, as stored
     upcasters: dict[int, Upcaster] = field(default_factory=dict)  # n -> n+1
 
     @property
@@ -138,7 +139,7 @@ def validate_event(type_: str, payload: dict) -> dict:
 
 def command_schema(event_schema, name: str, expected_version: bool = True):
     """A command carries its event's fields, a client-made command_id and the version it saw."""
-    extra = {"command_id": fields.String(required=True, validate=validate.Length(min=8, max=100))}
+    extra: dict[str, fields.Field] = {"command_id": fields.String(required=True, validate=validate.Length(min=8, max=100))}
     if expected_version:
         extra["expected_version"] = fields.Integer(required=True, validate=validate.Range(min=0))
     return type(name, (event_schema,), extra)

@@ -51,5 +51,13 @@ def municipality(code: str) -> Municipality | None:
     return municipalities().get(code)
 
 
+def known_municipality(code: str) -> Municipality:
+    """A code the contract has already checked (contracts refuse unknown ones): its municipality."""
+    found = municipalities().get(code)
+    if found is None:
+        raise KeyError(f"not a municipality code of the region: {code}")
+    return found
+
+
 def in_regional_unit(unit: str) -> list[str]:
     return [m.code for m in municipalities().values() if m.regional_unit == unit]

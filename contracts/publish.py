@@ -23,9 +23,9 @@ def generated() -> dict[str, str]:
         for version, schema in sorted({**c.history, c.version: c.schema}.items()):
             path = f"schemas/events/{c.type}.v{version}.json"
             files[path] = _json(document(schema, path, f"{c.type} v{version}", c.description))
-    for c in sorted(all_command_contracts(), key=lambda c: c.name):
-        path = f"schemas/commands/{c.name}.json"
-        files[path] = _json(document(c.schema, path, c.name, c.description))
+    for command in sorted(all_command_contracts(), key=lambda c: c.name):
+        path = f"schemas/commands/{command.name}.json"
+        files[path] = _json(document(command.schema, path, command.name, command.description))
     files["schemas/envelope.json"] = _json(document(EnvelopeSchema, "schemas/envelope.json", "Event envelope",
                                                     "Every message a store relay publishes."))
     files["asyncapi.yaml"] = yaml.safe_dump(asyncapi(), allow_unicode=True, sort_keys=False, width=110)

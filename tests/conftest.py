@@ -3,6 +3,8 @@ nameko's `rabbit_config`, its own vhost), so tests never see each other's events
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import uuid
 
 import psycopg2
@@ -12,6 +14,9 @@ from services.common.config import Settings
 from services.common.db import ensure_database
 from services.common.eventstore.postgres import PostgresEventStore
 from services.common.eventstore.setup import key_vault, migrate_store, service_database
+from tests.support.observability import exported_names, scrape
+from tests.support.ports import free_port
+from tests.support.waiting import eventually
 
 ADMIN_URL = os.environ.get("KENTRA_TEST_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 TEST_DATABASE = os.environ.get("KENTRA_TEST_DATABASE", "kentra_test")
@@ -85,3 +90,32 @@ def read_model(settings, unique_schema):
     yield open_
     for db in opened:
         db.close()
+
+
+@pytest.fixture
+def postgres_exporter(database_url):
+    """A real postgres_exporter (Debian's package) against the test database: its /metrics URL."""
+    binary = shutil.which("prometheus-postgres-exporter") or shutil.which("postgres_exporter")
+    if not binary:
+        pytest.fail("postgres_exporter is missing: scripts/bootstrap installs prometheus-postgres-exporter")
+    port = free_port()
+    dsn = database_url + ("&" if "?" in database_url else "?") + "sslmode=disable"
+    process = subprocess.Popen([binary, f"--web.listen-address=127.0.0.1:{port}"], env={"DATA_SOURCE_NAME": dsn},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/metrics"
+    eventually(lambda: scrape(url), 10, what="postgres_exporter to answer", tolerate=(OSError,))
+    yield url
+    process.terminate()
+    process.wait(10)
+
+
+@pytest.fixture
+def exported(postgres_exporter) -> set[str]:
+    """What real processes export: the runtime's metrics (as every Kentra process serves them),
+    RabbitMQ's exporter and postgres_exporter."""
+    from services.common.metrics import serve_metrics
+
+    port = free_port()
+    serve_metrics(port)
+    ours = exported_names(scrape(f"http://127.0.0.1:{port}/metrics"))
+    return ours | exported_names(scrape("http://127.0.0.1:15692/metrics")) | exported_names(scrape(postgres_exporter))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from contracts.geography import in_regional_unit, municipality
+from contracts.geography import in_regional_unit, known_municipality
 
 CONTEXT = {"actor": "seed", "site": "KK-KALAMATA"}
 DEMO_DIRECTORY = Path(__file__).resolve().parent / "directory"
@@ -30,7 +30,7 @@ def demo_commands() -> list[tuple[str, dict]]:
     """(rpc method, command) in the order they must run: centres, then mobile units, then staff."""
     commands = []
     for n, (unit, (name, lead)) in enumerate(sorted(LEADS.items()), start=1):
-        town = municipality(lead).name_el
+        town = known_municipality(lead).name_el
         commands.append(("register_centre", {
             "command_id": f"seed-centre-{name}", "site": f"KK-{name}",
             "name": f"Διευρυμένο Κέντρο Κοινότητας {town}", "lead_municipality_code": lead, "regional_unit": unit,

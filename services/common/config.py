@@ -1,4 +1,5 @@
-"""Settings from the environment, read once by each process's composition root."""
+"""Settings from the environment: every process reads them where it opens its stores (a nameko
+service in each dependency provider's setup, a relay or consumer in its main)."""
 from __future__ import annotations
 
 import base64

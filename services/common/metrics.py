@@ -1,5 +1,5 @@
-"""The runtime's Prometheus metrics. Labels carry service, consumer, source and event type only:
-never a person, a name or an id."""
+"""The runtime's Prometheus metrics. Labels carry service, consumer, source, event type, command,
+outcome and component only: never a person, a name or an id."""
 from __future__ import annotations
 
 import logging

@@ -1,14 +1,19 @@
-"""The only place nameko meets the runtime: dependency providers and the read RPCs every
-write-side service serves. Domain and store code stay framework-free."""
+"""Where nameko meets the runtime inside a service: dependency providers (store, read model, index
+key, metrics), the read RPCs every write-side service serves, and the readiness RPC. Two other
+modules touch nameko: rpc_commands.py (a refusal that crosses RPC as itself) and
+consumer/sources.py (a standalone RPC client for consumers outside nameko). Domain, application and
+store code import none of it."""
 from __future__ import annotations
 
 import os
 import time
+from typing import Any
 
 from nameko.extensions import DependencyProvider
 from nameko.rpc import rpc
 
 from services.common.config import Settings
+from services.common.consumer.sources import EventSource
 from services.common.metrics import metrics_port, serve_metrics
 from services.common.rpc_reads import StoreReads
 
@@ -92,7 +97,8 @@ def wait_until_answering(amqp_uri: str, services: list[str], seconds: float = 18
 class ServesItsHistory(AnswersWhenReady):
     """Mixin for write-side services: consumers catch up and repair gaps through these RPCs."""
 
-    store = None  # an EventStoreProvider on the service class
+    name: str  # the nameko service's name
+    store: Any = None  # an EventStoreProvider on the service class: a worker sees the store it provides
 
     @rpc
     def read_all(self, after_position=0, limit=1000):
@@ -141,7 +147,7 @@ class ReadModelProvider(DependencyProvider):
         return self.db
 
 
-class ServiceProxies:
+class ServiceProxies(EventSource):
     """An EventSource over a worker's RpcProxy dependencies (inside a nameko service)."""
 
     def __init__(self, proxies: dict):

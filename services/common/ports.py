@@ -1,4 +1,5 @@
-"""Where each process of the platform listens, in one place (metrics scraped by Prometheus)."""
+"""Where each process of the platform serves its metrics (scraped by Prometheus), and the gateway's
+HTTP port (deploy/nameko.yaml repeats it as KENTRA_WEB_ADDRESS's default)."""
 METRICS_PORTS = {
     "registries": 9101,
     "intake": 9102,

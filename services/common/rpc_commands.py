@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import time
+from typing import Any
 
 from marshmallow import ValidationError
 from nameko.exceptions import deserialize_to_instance
@@ -20,13 +21,14 @@ class CommandRejected(Exception):
     """Raised across RPC as itself (not a bare RemoteError): `code` and `details` survive the trip.
     Codes: invalid (422), not_found (404), conflict (409), rule_violated (422), erased (410)."""
 
-    def __init__(self, code: str, message: str, details: dict | str | None = None):
+    def __init__(self, code: str, message: str, details: dict | list | str | None = None):
         # nameko turns every scalar in exception args into a string: the details travel as one
         # JSON string, so a version comes back a number and a list of field errors a list
         if isinstance(details, str):
             details = json.loads(details)
         super().__init__(code, message, json.dumps(details or {}, ensure_ascii=False, default=str))
-        self.code, self.message, self.details = code, message, details or {}
+        self.code, self.message = code, message
+        self.details: Any = details or {}  # field errors (a dict or a list), or what the refusal is about
 
 
 def command_metadata(context: dict, command_id: str) -> Metadata:

@@ -61,3 +61,28 @@ def relays(platform_settings):
     stop.set()
     for thread in threads:
         thread.join(10)
+
+
+@pytest.fixture
+def gateway(container_factory, platform_config, platform_settings):
+    """The whole platform behind the gateway, in this process, with the demo network and directory
+    seeded and one account per role (tests/e2e/gateway_platform.py)."""
+    from nameko.standalone.rpc import ClusterRpcProxy
+
+    from deploy.demo.seed import CONTEXT, demo_directory, seed_network
+    from services.intake.entrypoints.service import IntakeService
+    from services.portal_gateway.entrypoints.service import PortalGateway
+    from services.referrals.entrypoints.service import ReferralsService
+    from services.registries.entrypoints.service import RegistriesService
+    from services.reporting.entrypoints.service import ReportingService
+    from tests.e2e.gateway_platform import GatewayPlatform
+    from tests.support.ports import free_port
+
+    port = free_port()
+    config = {**platform_config, "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}"}
+    for service in (RegistriesService, IntakeService, ReferralsService, ReportingService, PortalGateway):
+        container_factory(service, config).start()
+    with ClusterRpcProxy(config) as cluster:
+        seed_network(cluster.registries)
+        cluster.registries.import_hsds(demo_directory(), CONTEXT)
+    return GatewayPlatform(platform_settings, f"http://127.0.0.1:{port}")

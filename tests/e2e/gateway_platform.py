@@ -3,7 +3,6 @@ network and directory, one account per role, and the timeline and daily register
 date on demand (the backbone consumers' catch-up, over real RPC)."""
 from __future__ import annotations
 
-import socket
 import uuid
 from dataclasses import dataclass
 
@@ -28,12 +27,6 @@ USERS = {  # username -> (role, site, agency)
     "dpo": ("dpo", None, None),
     "ops": ("ops", None, None),
 }
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass

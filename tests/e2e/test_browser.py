@@ -13,7 +13,6 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from tests.e2e.gateway_platform import DYPA_KALAMATA, PASSWORD
-from tests.e2e.test_gateway_api import gateway  # noqa: F401  (the running platform)
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
@@ -45,7 +44,7 @@ def shot(driver, name: str) -> None:
 
 
 @pytest.mark.slow
-def test_a_social_worker_finds_records_and_refers_in_greek(gateway, chrome):  # noqa: F811
+def test_a_social_worker_finds_records_and_refers_in_greek(gateway, chrome):
     beneficiary = gateway.register("kalamata.worker", "MU-KALAMATA", given_name="Γιώργος", family_name="Παπαδόπουλος")
     base = gateway.base
     chrome.get(f"{base}/login")

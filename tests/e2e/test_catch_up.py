@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import threading
-import time
 import uuid
 
 import pytest
@@ -15,17 +14,9 @@ from services.common.consumer.sources import RpcEventSource
 from services.common.eventstore import NO_STREAM, Metadata, NewEvent
 from services.registries.entrypoints.service import RegistriesService
 from tests.support.projections import Roster, roster_rows
+from tests.support.waiting import eventually
 
 STREAMS, PER_STREAM = 1000, 10
-
-
-def wait_for(predicate, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return predicate()
 
 
 def start_consumer(name, settings, stop):
@@ -58,10 +49,10 @@ def test_a_consumer_started_after_ten_thousand_events_ends_identical_to_the_live
         append_history(store)
         end = store.last_position()
         assert end == STREAMS * PER_STREAM
-        assert wait_for(lambda: live.position("registries") == end, 120), "the live consumer did not catch up"
+        eventually(lambda: live.position("registries") == end, 120, what="the live consumer to catch up")
 
         late = start_consumer("late_roster", platform_settings, stop)
-        assert wait_for(lambda: late.position("registries") == end, 120), "the late consumer did not catch up"
+        eventually(lambda: late.position("registries") == end, 120, what="the late consumer to catch up")
 
         assert roster_rows(late.db) == roster_rows(live.db)
         source = RpcEventSource(platform_settings.amqp_uri)

@@ -4,7 +4,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from services.intake.entrypoints.service import IntakeService
 from services.referrals.entrypoints.service import ReferralsService
 from services.registries.entrypoints.service import RegistriesService
 from services.reporting.entrypoints.service import ReportingService
+from tests.support.waiting import eventually
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTEXT = {"actor": "sw-1", "site": "KK-KALAMATA"}
@@ -47,11 +47,8 @@ def test_reporting_agrees_with_every_source_and_the_check_says_so(running, relay
     stop = _run_consumer_in_background(platform_settings)
     try:
         with ServiceRpcProxy("reporting", platform_config) as reporting:
-            deadline = time.monotonic() + 60
-            report = reporting.consistency_report()
-            while not report["consistent"] and time.monotonic() < deadline:
-                time.sleep(0.5)
-                report = reporting.consistency_report()
+            report = eventually(lambda: (r := reporting.consistency_report())["consistent"] and r, 60, 0.5,
+                                what="a clean consistency report")
             assert report == {"consistent": True, "differences": []}
             activity = reporting.daily_activity("KK-KALAMATA")
             assert {(a["event_type"], a["events"]) for a in activity} == {("BeneficiaryRegistered", 1),

@@ -10,15 +10,8 @@ from pathlib import Path
 import yaml
 
 from services.reporting.entrypoints.service import ReportingService
-from tests.e2e.gateway_platform import free_port
-from tests.integration.test_observability import (  # noqa: F401  (fixtures)
-    exported,
-    exported_names,
-    metrics_in,
-    postgres_exporter,
-    promtool,
-    scrape,
-)
+from tests.support.observability import exported_names, metrics_in, promtool, scrape
+from tests.support.ports import free_port
 
 GRAFANA = Path(__file__).resolve().parents[2] / "deploy" / "grafana"
 
@@ -50,7 +43,7 @@ def test_every_dashboard_query_parses(tmp_path):
     assert f"SUCCESS: {len(queries)} rules found" in promtool("check", "rules", str(tmp_path / "queries.yml"))
 
 
-def test_every_metric_a_dashboard_reads_is_exported(container_factory, platform_config, exported):  # noqa: F811
+def test_every_metric_a_dashboard_reads_is_exported(container_factory, platform_config, exported):
     port = free_port()
     container_factory(ReportingService, {**platform_config, "METRICS_PORT": port}).start()
     business = exported_names(scrape(f"http://127.0.0.1:{port}/metrics"))

@@ -18,6 +18,7 @@ import pytest
 
 from deploy.demo.accounts import DEMO
 from services.common.db import drop_platform
+from tests.support.waiting import eventually
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
@@ -37,11 +38,9 @@ class Up:
             self.lines.append(line.rstrip("\n"))
 
     def wait_for_ready_block(self, seconds: float = 420) -> str:
-        deadline = time.monotonic() + seconds
-        while not any(line.startswith("  Stop ") for line in self.lines):
-            assert self.process.poll() is None, "\n".join(self.lines)
-            assert time.monotonic() < deadline, "no ready block:\n" + "\n".join(self.lines)
-            time.sleep(0.5)
+        eventually(lambda: any(line.startswith("  Stop ") for line in self.lines) or self.process.poll() is not None,
+                   seconds, 0.5, what="the ready block", explain=lambda: "\n".join(self.lines))
+        assert self.process.poll() is None, "\n".join(self.lines)
         time.sleep(3)  # anything printed after the block would show now
         return "\n".join(self.lines[self.lines.index("Kentra is ready."):])
 

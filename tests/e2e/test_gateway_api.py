@@ -5,33 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-import pytest
 from openapi_spec_validator import validate
 
-from deploy.demo.seed import CONTEXT as SEED
-from deploy.demo.seed import demo_directory, seed_network
-from services.intake.entrypoints.service import IntakeService
-from services.portal_gateway.entrypoints.service import PortalGateway
-from services.referrals.entrypoints.service import ReferralsService
-from services.registries.entrypoints.service import RegistriesService
-from services.reporting.entrypoints.service import ReportingService
-from tests.e2e.gateway_platform import DYPA_KALAMATA, USERS, GatewayPlatform, free_port
+from tests.e2e.gateway_platform import DYPA_KALAMATA, USERS
 
 TODAY = date.today().isoformat()
-
-
-@pytest.fixture
-def gateway(container_factory, platform_config, platform_settings):
-    port = free_port()
-    config = {**platform_config, "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}"}
-    for service in (RegistriesService, IntakeService, ReferralsService, ReportingService, PortalGateway):
-        container_factory(service, config).start()
-    from nameko.standalone.rpc import ClusterRpcProxy
-
-    with ClusterRpcProxy(config) as cluster:
-        seed_network(cluster.registries)
-        cluster.registries.import_hsds(demo_directory(), SEED)
-    return GatewayPlatform(platform_settings, f"http://127.0.0.1:{port}")
 
 
 def contact(version: int, **more) -> dict:

@@ -8,14 +8,12 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 
-from tests.e2e.test_gateway_api import gateway  # noqa: F401  (the running platform)
-
 EXAMPLES = 12  # per operation and mode: ~40 operations x 2 modes x 2 identities, well under a minute
 
 
 @pytest.mark.slow
 @pytest.mark.timeout(900)
-def test_no_input_makes_the_gateway_fail_with_a_server_error(gateway):  # noqa: F811
+def test_no_input_makes_the_gateway_fail_with_a_server_error(gateway):
     beneficiary = gateway.register("kalamata.worker", "MU-KALAMATA")
     schema = schemathesis.openapi.from_url(f"{gateway.base}/api/v1/openapi.json")
     identities = {"case worker": {"Authorization": f"Bearer {gateway.client('kalamata.worker').token}"},

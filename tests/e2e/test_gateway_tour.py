@@ -6,7 +6,6 @@ import uuid
 from datetime import date
 
 from tests.e2e.gateway_platform import DYPA_KALAMATA
-from tests.e2e.test_gateway_api import gateway  # noqa: F401  (the running platform)
 
 TODAY = date.today().isoformat()
 
@@ -15,7 +14,7 @@ def cmd(version: int | None = None, **fields) -> dict:
     return {"command_id": str(uuid.uuid4()), **({} if version is None else {"expected_version": version}), **fields}
 
 
-def test_the_whole_case_through_the_api(gateway):  # noqa: F811
+def test_the_whole_case_through_the_api(gateway):
     person = gateway.register("kalamata.worker", "MU-KALAMATA")
     w = gateway.client("kalamata.worker")
     plan = str(uuid.uuid4())
@@ -44,7 +43,7 @@ def test_the_whole_case_through_the_api(gateway):  # noqa: F811
     assert last["type"] == "CaseTransferred" and last["data"]["to_site"] == "KK-SPARTI"
 
 
-def test_merge_and_unmerge_through_the_api(gateway):  # noqa: F811
+def test_merge_and_unmerge_through_the_api(gateway):
     one = gateway.register("kalamata.worker", "MU-KALAMATA", given_name="Άννα", family_name="Λάμπρου")
     two = gateway.register("kalamata.worker", "KK-KALAMATA", given_name="Anna", family_name="Lamprou")
     head = gateway.client("kalamata.head")
@@ -59,7 +58,7 @@ def test_merge_and_unmerge_through_the_api(gateway):  # noqa: F811
     assert head.post(f"/beneficiaries/{two}/unmerge", {"reason": "ξανά"}).status_code == 422
 
 
-def test_the_network_and_the_directory_through_the_api(gateway):  # noqa: F811
+def test_the_network_and_the_directory_through_the_api(gateway):
     c = gateway.client("coordinator")
     staffing = {s["site"]: s for s in c.get("/network/staffing").json()["sites"]}
     assert staffing["KK-KALAMATA"]["population"] == 72_906
@@ -89,7 +88,7 @@ def test_the_network_and_the_directory_through_the_api(gateway):  # noqa: F811
     assert gateway.client("dypa.officer").get("/agencies").status_code == 200
 
 
-def test_a_withdrawn_referral_and_an_overdue_one(gateway):  # noqa: F811
+def test_a_withdrawn_referral_and_an_overdue_one(gateway):
     person = gateway.register("kalamata.worker", "MU-KALAMATA")
     w = gateway.client("kalamata.worker")
 
@@ -113,7 +112,7 @@ def test_a_withdrawn_referral_and_an_overdue_one(gateway):  # noqa: F811
     assert w.post(f"/referrals/{uuid.uuid4()}/sending", cmd(1, sent_on=TODAY)).status_code == 404
 
 
-def test_reports_as_json_and_as_files_suppressed_when_they_leave_the_centre(gateway):  # noqa: F811
+def test_reports_as_json_and_as_files_suppressed_when_they_leave_the_centre(gateway):
     import csv
     import io
 
@@ -151,7 +150,7 @@ def test_reports_as_json_and_as_files_suppressed_when_they_leave_the_centre(gate
     assert coordinator.get("/reports/referral-flow").json()["flow"] == []
 
 
-def test_esf_indicators_through_the_api(gateway):  # noqa: F811
+def test_esf_indicators_through_the_api(gateway):
     import csv
     import io
 

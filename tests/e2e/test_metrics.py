@@ -6,7 +6,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 import uuid
 from pathlib import Path
@@ -15,6 +14,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from services.common.eventstore import NO_STREAM, Metadata, NewEvent
 from services.registries import bootstrap as registries_bootstrap
+from tests.support.waiting import eventually
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,18 +25,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def families(port: int) -> dict[str, list]:
+    text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2).read().decode()
+    return {f.name: f.samples for f in text_string_to_metric_families(text)}
+
+
 def scrape(port: int, want: str, timeout: float = 20) -> dict[str, list]:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2).read().decode()
-            families = {f.name: f.samples for f in text_string_to_metric_families(text)}
-            if any(s.value > 0 for s in families.get(want, [])) or time.monotonic() > deadline:
-                return families
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-        time.sleep(0.3)
+    """The process's metric families once `want` has a sample above zero."""
+
+    def with_want() -> dict[str, list] | None:
+        found = families(port)
+        return found if any(s.value > 0 for s in found.get(want, [])) else None
+
+    return eventually(with_want, timeout, 0.3, what=f"{want} above zero on :{port}", tolerate=(OSError,))
 
 
 def start(module_args: list[str], settings, port: int) -> subprocess.Popen:

@@ -22,6 +22,7 @@ from services.common.rpc_reads import StoreReads
 from services.registries import bootstrap as registries_bootstrap
 from services.registries.entrypoints.service import RegistriesService
 from tests.support.projections import Roster, roster_rows
+from tests.support.waiting import eventually
 
 
 def publish_raw(amqp_uri: str, envelopes: list[dict]) -> None:
@@ -58,10 +59,9 @@ def test_injected_duplicates_reordering_and_a_drop_end_identical_with_the_gap_re
         rng.shuffle(noisy)
         publish_raw(platform_settings.amqp_uri, noisy)
 
-        deadline = time.monotonic() + 90
-        while consumer.position("registries") < store.last_position() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert consumer.position("registries") == store.last_position(), "the consumer did not catch up in time"
+        eventually(lambda: consumer.position("registries") >= store.last_position(), 90,
+                   what="the consumer to catch up through the noise")
+        assert consumer.position("registries") == store.last_position()
         time.sleep(0.5)  # let the redelivered tail drain: it must change nothing
         assert check(db, "noisy_roster", ("registries",), RpcEventSource(platform_settings.amqp_uri)) == []
         rows = roster_rows(db)

@@ -6,7 +6,6 @@ view agrees with the sources (the backbone's consistency check is clean)."""
 from __future__ import annotations
 
 import threading
-import time
 import uuid
 from datetime import date
 
@@ -19,14 +18,14 @@ from services.common.consumer.sources import RpcEventSource
 from services.portal_gateway import bootstrap as gateway_bootstrap
 from services.portal_gateway.adapters.timeline import Timeline
 from tests.e2e.gateway_platform import DYPA_KALAMATA
-from tests.e2e.test_gateway_api import gateway  # noqa: F401  (the running platform)
+from tests.support.waiting import eventually
 
 TODAY = date.today().isoformat()
 SOURCES = ("registries", "intake", "referrals")
 
 
 @pytest.fixture
-def live_timeline(gateway, relays, platform_settings):  # noqa: F811
+def live_timeline(gateway, relays, platform_settings):
     relays(*SOURCES)
     db = gateway_bootstrap.open_timeline(platform_settings)
     source = RpcEventSource(platform_settings.amqp_uri)
@@ -37,10 +36,8 @@ def live_timeline(gateway, relays, platform_settings):  # noqa: F811
     assert live.ready.wait(30)
 
     def caught_up(timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while any(consumer.position(s) < source.last_position(s) for s in SOURCES):
-            assert time.monotonic() < deadline, "the timeline consumer fell behind"
-            time.sleep(0.2)
+        eventually(lambda: all(consumer.position(s) >= source.last_position(s) for s in SOURCES), timeout,
+                   what="the timeline consumer to catch up")
 
     yield consumer, caught_up
     stop.set()
@@ -57,7 +54,7 @@ def visit(beneficiary: str, base: int, at: str) -> dict:
 
 @pytest.mark.slow
 def test_offline_visits_reach_the_lead_centre_and_a_referral_is_answered_with_one_consistent_history(
-        gateway, live_timeline):  # noqa: F811
+        gateway, live_timeline):
     consumer, caught_up = live_timeline
     worker, head, officer = (gateway.client(u) for u in ("kalamata.worker", "kalamata.head", "dypa.officer"))
     eleni, nikos = (gateway.register("kalamata.worker", "MU-KALAMATA", given_name=g, family_name=f)

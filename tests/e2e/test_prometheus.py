@@ -6,7 +6,6 @@ import json
 import shutil
 import subprocess
 import threading
-import time
 import urllib.parse
 import urllib.request
 import uuid
@@ -24,7 +23,8 @@ from services.registries.entrypoints.service import RegistriesService
 from services.reporting import bootstrap as reporting_bootstrap
 from services.reporting.adapters.projections.model import ReportingModel
 from services.reporting.entrypoints.service import ReportingService
-from tests.e2e.gateway_platform import free_port
+from tests.support.ports import free_port
+from tests.support.waiting import eventually
 
 
 def get(url: str) -> dict:
@@ -68,19 +68,6 @@ def prometheus(tmp_path, platform_with_metrics):
     process.wait(20)
 
 
-def eventually(check, seconds: float = 40):
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            found = check()
-            if found:
-                return found
-        except OSError:
-            pass
-        assert time.monotonic() < deadline, "Prometheus never saw it"
-        time.sleep(0.5)
-
-
 def query(base: str, expr: str) -> list[dict]:
     return get(f"{base}/api/v1/query?query={urllib.parse.quote(expr)}")["data"]["result"]
 
@@ -96,8 +83,10 @@ def test_prometheus_scrapes_the_platform_and_answers_for_business_and_lag_metric
         targets = get(f"{prometheus}/api/v1/targets")["data"]["activeTargets"]
         return len(targets) == 4 and all(t["health"] == "up" for t in targets) and targets
 
-    assert {t["labels"]["job"] for t in eventually(all_up)} == {"registries", "intake", "referrals", "reporting"}
-    registered = eventually(lambda: query(prometheus, 'kentra_beneficiaries_registered{site="MU-KALAMATA"} > 0'))
+    assert {t["labels"]["job"] for t in eventually(all_up, 40, 0.5, what="every target up", tolerate=(OSError,))} == {"registries", "intake", "referrals", "reporting"}
+    registered = eventually(lambda: query(prometheus, 'kentra_beneficiaries_registered{site="MU-KALAMATA"} > 0'),
+                            40, 0.5, tolerate=(OSError,))
     assert registered[0]["value"][1] == "1"
-    lag = eventually(lambda: query(prometheus, 'kentra_consumer_lag_events{consumer="reporting"}'))
+    lag = eventually(lambda: query(prometheus, 'kentra_consumer_lag_events{consumer="reporting"}'), 40, 0.5,
+                     tolerate=(OSError,))
     assert {r["metric"]["source"] for r in lag} == {"registries", "intake", "referrals"}

@@ -9,12 +9,11 @@ from datetime import date
 import requests
 
 from tests.e2e.gateway_platform import DYPA_KALAMATA, PASSWORD
-from tests.e2e.test_gateway_api import gateway  # noqa: F401  (the running platform)
 
 TODAY = date.today().isoformat()
 
 
-def browser(gateway, username: str) -> requests.Session:  # noqa: F811
+def browser(gateway, username: str) -> requests.Session:
     session = requests.Session()
     answer = session.post(f"{gateway.base}/login", data={"username": username, "password": PASSWORD},
                           allow_redirects=False)
@@ -22,19 +21,19 @@ def browser(gateway, username: str) -> requests.Session:  # noqa: F811
     return session
 
 
-def test_the_portal_speaks_greek_by_default_and_english_on_request(gateway):  # noqa: F811
+def test_the_portal_speaks_greek_by_default_and_english_on_request(gateway):
     page = requests.get(f"{gateway.base}/login")
     assert page.status_code == 200 and '<html lang="el">' in page.text and "Σύνδεση" in page.text
     assert "Log in" in requests.get(f"{gateway.base}/login", params={"lang": "en"}).text
     assert requests.get(f"{gateway.base}/", allow_redirects=False).headers["Location"] == "/login"
 
 
-def test_a_wrong_password_stays_on_the_login_page_with_the_username_kept(gateway):  # noqa: F811
+def test_a_wrong_password_stays_on_the_login_page_with_the_username_kept(gateway):
     page = requests.post(f"{gateway.base}/login", data={"username": "kalamata.worker", "password": "λάθος"})
     assert page.status_code == 401 and 'value="kalamata.worker"' in page.text
 
 
-def test_register_with_a_bad_amka_keeps_what_was_typed_then_the_page_shows_the_person(gateway):  # noqa: F811
+def test_register_with_a_bad_amka_keeps_what_was_typed_then_the_page_shows_the_person(gateway):
     worker = browser(gateway, "kalamata.worker")
     form = {"given_name": "Μαρία", "family_name": "Κωνσταντίνου", "birth_date": "1990-01-01",
             "municipality_code": "9258", "amka": "01013099998", "site": "MU-KALAMATA"}
@@ -49,7 +48,7 @@ def test_register_with_a_bad_amka_keeps_what_was_typed_then_the_page_shows_the_p
     assert re.search(r'href="/beneficiaries/[0-9a-f-]{36}">Κωνσταντίνου', results)
 
 
-def test_a_contact_form_that_fails_comes_back_with_the_notes_typed(gateway):  # noqa: F811
+def test_a_contact_form_that_fails_comes_back_with_the_notes_typed(gateway):
     beneficiary = gateway.register("kalamata.worker", "MU-KALAMATA")
     worker = browser(gateway, "kalamata.worker")
     form = {"expected_version": "0", "occurred_on": TODAY, "channel": "mobile_unit_visit", "municipality_code": "9252",
@@ -61,7 +60,7 @@ def test_a_contact_form_that_fails_comes_back_with_the_notes_typed(gateway):  # 
     assert ok.status_code == 303
 
 
-def test_an_agency_officer_answers_a_referral_from_the_inbox(gateway):  # noqa: F811
+def test_an_agency_officer_answers_a_referral_from_the_inbox(gateway):
     beneficiary = gateway.register("kalamata.worker", "MU-KALAMATA")
     worker, referral = gateway.client("kalamata.worker"), str(uuid.uuid4())
     worker.post("/referrals", {"command_id": str(uuid.uuid4()), "referral_id": referral, "beneficiary_id": beneficiary,
@@ -83,7 +82,7 @@ def test_an_agency_officer_answers_a_referral_from_the_inbox(gateway):  # noqa: 
     assert f"/referrals/{referral}/acceptance" in officer.get(f"{gateway.base}/inbox").text
 
 
-def test_the_daily_register_and_the_overview_are_pages_for_their_roles(gateway):  # noqa: F811
+def test_the_daily_register_and_the_overview_are_pages_for_their_roles(gateway):
     gateway.register("kalamata.worker", "MU-KALAMATA")
     head = browser(gateway, "kalamata.head")
     assert head.get(f"{gateway.base}/daily", params={"site": "MU-KALAMATA"}).status_code == 200
@@ -91,7 +90,7 @@ def test_the_daily_register_and_the_overview_are_pages_for_their_roles(gateway):
     assert browser(gateway, "coordinator").get(f"{gateway.base}/overview").status_code == 200
 
 
-def test_leaving_with_a_situation_and_the_follow_up_are_recorded_from_the_page(gateway):  # noqa: F811
+def test_leaving_with_a_situation_and_the_follow_up_are_recorded_from_the_page(gateway):
     beneficiary = gateway.register("kalamata.worker", "MU-KALAMATA", gender="woman")
     worker = browser(gateway, "kalamata.worker")
     page = worker.get(f"{gateway.base}/beneficiaries/{beneficiary}").text

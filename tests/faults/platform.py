@@ -29,9 +29,9 @@ from tests.support.faults import (
     relay_process,
     row_locked,
     terminate_backends,
-    wait_until,
 )
 from tests.support.projections import Roster, roster_rows
+from tests.support.waiting import eventually
 
 SOURCE = "registries"
 
@@ -51,8 +51,9 @@ class ConsumerProcess(ServiceProcess):
 
     def wait_ready(self, timeout: float = 60) -> None:
         """Its queue is declared and it has caught up with the store once."""
-        ready = wait_until(lambda: self.ready_file.exists() or not self.alive(), timeout) and self.alive()
-        assert ready, f"the consumer did not get ready\n{self.log_tail()}"
+        eventually(lambda: self.ready_file.exists() or not self.alive(), timeout, what="the consumer to get ready",
+                   explain=self.log_tail)
+        assert self.alive(), f"the consumer died getting ready\n{self.log_tail()}"
 
 
 class FaultPlatform:
@@ -98,7 +99,7 @@ class FaultPlatform:
     def wait_until_consumed(self, timeout: float) -> None:
         """Until the consumer has applied the store's last event (the writers have stopped)."""
         last = self.truth.last_position()
-        assert wait_until(lambda: self.consumer_position() >= last, timeout, 0.25), self.diagnostics()
+        eventually(lambda: self.consumer_position() >= last, timeout, 0.25, explain=self.diagnostics)
 
     def diagnostics(self) -> str:
         return "\n".join([f"store at {self.truth.last_position()}, relay at {self.relay_position()},"

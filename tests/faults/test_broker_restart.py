@@ -13,7 +13,8 @@ import time
 import pytest
 
 from tests.faults.workload import Workload
-from tests.support.faults import in_background, metric, wait_until
+from tests.support.faults import in_background, metric
+from tests.support.waiting import eventually
 
 OUTAGE_SECONDS = 4
 
@@ -30,7 +31,7 @@ def test_relay_and_consumer_reconnect_by_themselves_after_the_broker_restarts(go
     workload, stop = Workload(platform.store, seed=2), threading.Event()
     writer = in_background(workload.run, stop, 0.003)
     try:
-        assert wait_until(lambda: platform.consumer_position() > 0, 30), platform.diagnostics()
+        eventually(lambda: platform.consumer_position() > 0, 30, explain=platform.diagnostics)
         getattr(broker, goes_away)()
         written = workload.events
         time.sleep(OUTAGE_SECONDS)

@@ -9,7 +9,8 @@ import time
 import pytest
 
 from tests.faults.workload import Workload
-from tests.support.faults import backends, wait_until, waiting_on_row_lock
+from tests.support.faults import backends, waiting_on_row_lock
+from tests.support.waiting import eventually
 
 BACKLOG = 8000
 
@@ -21,8 +22,8 @@ def killed_on_the_row_of(platform, consumer, stream: str):
     SIGKILLed there, mid-batch."""
     with platform.roster_row_locked(stream):
         yield
-        assert wait_until(lambda: waiting_on_row_lock(platform.admin_url, platform.roles[1], "INSERT INTO roster"),
-                          60), platform.diagnostics()
+        eventually(lambda: waiting_on_row_lock(platform.admin_url, platform.roles[1], "INSERT INTO roster"), 60,
+                   explain=platform.diagnostics)
         consumer.kill()
 
 
@@ -30,8 +31,8 @@ def kill_while_applying(platform, consumer, rng: random.Random) -> None:
     """SIGKILL it at a random moment, once it has made progress and while a transaction is open."""
     started = platform.consumer_position()
     time.sleep(rng.uniform(0, 0.5))
-    assert wait_until(lambda: platform.consumer_position() > started and backends(
-        platform.admin_url, platform.roles[1], "xact_start IS NOT NULL"), 60, 0.02), platform.diagnostics()
+    eventually(lambda: platform.consumer_position() > started and backends(
+        platform.admin_url, platform.roles[1], "xact_start IS NOT NULL"), 60, 0.02, explain=platform.diagnostics)
     consumer.kill()
 
 
@@ -52,7 +53,7 @@ def test_a_consumer_killed_mid_batch_over_a_large_backlog_ends_exact_after_resta
     workload.burst(BACKLOG // 2)
     contact = workload.contact(first)
     workload.burst(BACKLOG // 2)
-    assert wait_until(lambda: platform.relay_position() == platform.truth.last_position(), 60)
+    eventually(lambda: platform.relay_position() == platform.truth.last_position(), 60)
 
     with killed_on_the_row_of(platform, consumer, first):
         consumer.start()  # it catches up from the store, a page per transaction

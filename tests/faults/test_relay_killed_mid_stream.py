@@ -10,7 +10,8 @@ import pytest
 
 from tests.faults.workload import Workload
 from tests.support.backbone import bind_queue
-from tests.support.faults import in_background, metric, queued_positions, wait_until, waiting_on_row_lock
+from tests.support.faults import in_background, metric, queued_positions, waiting_on_row_lock
+from tests.support.waiting import eventually
 
 RANDOM_KILLS = 5
 
@@ -19,10 +20,10 @@ def kill_between_broker_commit_and_position_save(platform, relay) -> None:
     """The window at-least-once exists for: the broker has committed a batch and the relay has not
     yet recorded how far it got. Its position row is held locked, so the relay publishes a batch
     and then waits on the row; it dies there, and the position it never saved is rolled back."""
-    assert wait_until(lambda: platform.relay_position() > 0, 30), platform.diagnostics()
+    eventually(lambda: platform.relay_position() > 0, 30, explain=platform.diagnostics)
     with platform.relay_position_locked():
-        assert wait_until(lambda: waiting_on_row_lock(platform.admin_url, platform.roles[0],
-                                                      "INSERT INTO relay_positions"), 30), platform.diagnostics()
+        eventually(lambda: waiting_on_row_lock(platform.admin_url, platform.roles[0], "INSERT INTO relay_positions"),
+                   30, explain=platform.diagnostics)
         relay.kill()
     relay.start()
 
@@ -57,7 +58,7 @@ def test_every_event_reaches_the_consumer_once_although_the_relay_is_killed_mid_
     platform.wait_until_consumed(90)
     assert relay.starts == RANDOM_KILLS + 2 and relay.alive(), relay.log_tail()
     assert workload.events > 2000, "thousands of events, or the kills prove little"
-    assert wait_until(lambda: platform.relay_position() == platform.truth.last_position(), 30)
+    eventually(lambda: platform.relay_position() == platform.truth.last_position(), 30)
     published = queued_positions(amqp_uri, probe)
     stored = [e.position for e in platform.truth.read_all(0, 1_000_000)]
     assert sorted(set(published)) == stored, "the relay published every stored event"
@@ -65,7 +66,7 @@ def test_every_event_reaches_the_consumer_once_although_the_relay_is_killed_mid_
     assert republished > 0, "no batch was published twice: the at-least-once path went untested"
     skipped = lambda: metric(consumer.metrics_port, "kentra_consumer_duplicates_total",  # noqa: E731
                              consumer="roster", source="registries")
-    assert wait_until(lambda: skipped() >= republished, 30), (skipped(), republished)
+    eventually(lambda: skipped() >= republished, 30, explain=lambda: (skipped(), republished))
     platform.assert_every_event_applied_exactly_once(workload.expected)
     print(f"{workload.events} events; relay killed {RANDOM_KILLS + 1} times; {republished} published twice,"
           f" {skipped():.0f} deliveries skipped by the consumer")

@@ -11,6 +11,7 @@ from services.common.relay import OutboxRelay
 from services.common.relay.publisher import BatchPublisher
 from tests.support.backbone import register
 from tests.support.projections import Roster, roster_rows
+from tests.support.waiting import eventually
 
 
 def test_bursts_arriving_one_after_another_are_all_applied_live(pg_store, read_model, amqp_uri):
@@ -27,9 +28,8 @@ def test_bursts_arriving_one_after_another_are_all_applied_live(pg_store, read_m
             register(pg_store, 5)
             relay.publish_pending()
             time.sleep(0.3)  # each burst is flushed on its own
-        deadline = time.monotonic() + 10
-        while consumer.position("registries") < pg_store.last_position() and time.monotonic() < deadline:
-            time.sleep(0.1)
+        eventually(lambda: consumer.position("registries") >= pg_store.last_position(), 10, 0.1,
+                   what="the consumer to apply every burst")
         assert len(roster_rows(consumer.db)) == 20
     finally:
         stop.set()

@@ -22,6 +22,8 @@ from pathlib import Path
 import psycopg2
 from prometheus_client.parser import text_string_to_metric_families
 
+from tests.support.waiting import eventually
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -41,15 +43,6 @@ def port_open(port: int) -> bool:
     with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
         return True
     return False
-
-
-def wait_until(predicate, timeout: float, interval: float = 0.1) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return predicate()
 
 
 def in_background(target, *args) -> threading.Thread:
@@ -227,21 +220,21 @@ class ThrowAwayBroker:
     def start(self, timeout: int = 90) -> None:
         subprocess.run(["rabbitmq-server", "-detached"], env=self.env, check=True, capture_output=True, timeout=60)
         # `rabbitmqctl wait` gives up at once while the node is not yet known to epmd: ask again
-        if not wait_until(lambda: self._ctl("wait", str(self.pid_file), "--timeout", "10").returncode == 0,
-                          timeout, 0.5) or not port_open(self.port):
-            raise RuntimeError(f"throw-away broker {self.name} did not start; see {self.dir / 'log'}")
+        eventually(lambda: self._ctl("wait", str(self.pid_file), "--timeout", "10").returncode == 0, timeout, 0.5,
+                   what=f"throw-away broker {self.name} to start; see {self.dir / 'log'}")
+        eventually(lambda: port_open(self.port), 10, what=f"throw-away broker {self.name} to listen")
 
     def stop(self) -> None:
         """A clean shutdown, as an operator's restart or a package upgrade does it."""
         self._ctl("stop", timeout=60)
-        if not wait_until(lambda: not port_open(self.port) and not self._running(), 30, 0.2):
-            raise RuntimeError(f"throw-away broker {self.name} did not stop")
+        eventually(lambda: not port_open(self.port) and not self._running(), 30, 0.2,
+                   what=f"throw-away broker {self.name} to stop")
 
     def crash(self) -> None:
         """SIGKILL the node: no clean shutdown, as when its machine loses power."""
         os.kill(self._pid(), signal.SIGKILL)
-        if not wait_until(lambda: not self._running() and not port_open(self.port), 30, 0.1):
-            raise RuntimeError(f"throw-away broker {self.name} survived SIGKILL")
+        eventually(lambda: not self._running() and not port_open(self.port), 30, 0.1,
+                   what=f"throw-away broker {self.name} to die of SIGKILL")
 
     def _pid(self) -> int | None:
         with contextlib.suppress(OSError, ValueError):
@@ -263,7 +256,8 @@ class ThrowAwayBroker:
             self._ctl("stop", timeout=60)
         if self._running():  # our own node, by its pid: never the shared broker
             os.kill(self._pid(), signal.SIGKILL)
-            wait_until(lambda: not self._running(), 10)
+            with contextlib.suppress(AssertionError):  # clean-up: best effort
+                eventually(lambda: not self._running(), 10)
         shutil.rmtree(self.dir, ignore_errors=True)
 
 

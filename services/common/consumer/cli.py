@@ -1,4 +1,5 @@
-"""The command line of a read-side service's consumer (`python -m services.<svc>.consumer ...`):
+"""The command line of a consumer process (each has a module of its own that calls `main`, e.g.
+`python -m services.reporting.entrypoints.consumer ...`):
 run it live, check it against its sources, rebuild it from zero, look at its dead letters."""
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from .sources import RpcEventSource
 
 
 def main(service: str, projection: Projection, argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog=f"python -m services.{service}.consumer")
+    parser = argparse.ArgumentParser(prog=f"{service} consumer")
     parser.add_argument("action", nargs="?", default="run",
                         choices=["run", "check", "rebuild", "dead-letters", "retry-dead-letters"])
     parser.add_argument("--settle-seconds", type=float, default=10.0,

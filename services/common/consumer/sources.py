@@ -33,8 +33,8 @@ class RpcEventSource(EventSource):
     def __init__(self, amqp_uri: str, timeout: float = 60):
         self.config = {"AMQP_URI": amqp_uri}
         self.timeout = timeout
-        self._cluster = None
-        self._proxy = None
+        self._cluster: Any = None  # a nameko ClusterRpcProxy, started on first use
+        self._proxy: Any = None
         self._lock = threading.Lock()
 
     def _service(self, source: str):

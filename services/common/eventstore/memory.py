@@ -1,5 +1,6 @@
 """An in-memory event store for unit tests of the application layer. Same contract as the
-PostgreSQL store (tests/unit/test_eventstore_contract.py runs against both)."""
+PostgreSQL store (tests/eventstore_contract.py is the one suite, run against this store by
+tests/unit/test_eventstore_memory.py and against PostgreSQL by tests/integration/test_eventstore_postgres.py)."""
 from __future__ import annotations
 
 import threading

@@ -203,7 +203,8 @@ class PostgresEventStore(EventStore):
     def last_position(self):
         with self.db.transaction() as cur:
             cur.execute("SELECT coalesce(max(position), 0) FROM events")
-            return cur.fetchone()[0]
+            (position,) = cur.fetchone() or (0,)
+            return position
 
     @staticmethod
     def _head(cur, stream) -> StreamHead | None:

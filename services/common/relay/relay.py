@@ -11,6 +11,7 @@ import select
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from typing import Any
 
 from contracts.envelope import to_message
 from services.common import metrics
@@ -29,7 +30,7 @@ class OutboxRelay:
                  batch_size: int = 500, poll_seconds: float = 1.0):
         self.source, self.store, self.db, self.publisher = source, store, db, publisher
         self.batch_size, self.poll_seconds = batch_size, poll_seconds
-        self._listener = None
+        self._listener: Any = None  # a psycopg2 connection LISTENing, once opened
 
     # -- one step ---------------------------------------------------------------------------------
     def position(self) -> int:

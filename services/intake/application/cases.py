@@ -5,8 +5,8 @@ import sys
 
 from services.common.application import execute, load, sent_by_client
 from services.common.event_codec import encoder
-from services.common.eventstore import AppendResult, EventStore, Metadata, stream_name
-from services.intake.domain import case
+from services.common.eventstore import AppendResult, EventStore, Metadata, RecordedEvent, stream_name
+from services.intake.domain import case, case_summary
 
 _encode = encoder()
 _decider = sys.modules[case.__name__]  # the module is the decider: initial, evolve, decide
@@ -21,6 +21,21 @@ class Cases:
 
     def load(self, beneficiary_id) -> case.Case:
         return load(self.store, stream_name(case.CATEGORY, beneficiary_id), _decider).state
+
+    def summary(self, beneficiary_id, merged=()) -> dict:
+        """The case as the record page shows it; with merged records, the latest assessment of any."""
+        summaries = [case_summary.summarize(self._events(record)) for record in (beneficiary_id, *merged)]
+        return {**summaries[0], "assessment": case_summary.latest_assessment(summaries)}
+
+    def history(self, beneficiary_id, after_version: int, limit: int = 100) -> list[RecordedEvent]:
+        """What was recorded on the case since a version a client saw (an offline sync's conflict)."""
+        return self.store.read_stream(stream_name(case.CATEGORY, beneficiary_id), after_version + 1, limit)
+
+    def _events(self, beneficiary_id, page: int = 1000):
+        stream, version = stream_name(case.CATEGORY, beneficiary_id), 0
+        while events := self.store.read_stream(stream, version + 1, page):
+            yield from events
+            version = events[-1].version
 
     def run(self, command, metadata: Metadata, expected_version: int) -> AppendResult:
         """Decide on the case as the client saw it (`expected_version`): a stale client gets a conflict."""

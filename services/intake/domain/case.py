@@ -3,8 +3,10 @@ person, whichever centre or mobile unit recorded it. Pure rules: no framework, n
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 from contracts.names import (
     CASE_CLOSED,
@@ -225,7 +227,8 @@ def _follow_up(command: RecordFollowUp, state: Case) -> list[DomainEvent]:
     return [DomainEvent(FOLLOW_UP_RECORDED, _payload(command))]
 
 
-DECISIONS = [(RecordContact, _contact), (RecordFollowUp, _follow_up), (RecordService, _service),
+DECISIONS: list[tuple[type | tuple[type, ...], Callable[[Any, Case], list[DomainEvent]]]] = [
+    (RecordContact, _contact), (RecordFollowUp, _follow_up), (RecordService, _service),
              (RecordConsent, _consent), (WithdrawConsent, _withdraw), (CloseCase, _close), (ReopenCase, _reopen),
              (TransferCase, _transfer),
              (action_plan.RecordNeedsAssessment, _assess),

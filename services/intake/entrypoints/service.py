@@ -45,6 +45,17 @@ class IntakeService(ServesItsHistory):
         return Cases(self.store).version(beneficiary_id)
 
     @rpc
+    def case_summary(self, beneficiary_id: str, merged: list[str] | None = None) -> dict:
+        """The case as the record page shows it: version, closed, open plan, latest assessment."""
+        return Cases(self.store).summary(beneficiary_id, merged or ())
+
+    @rpc
+    def case_history(self, beneficiary_id: str, after_version: int, limit: int = 100) -> list[dict]:
+        """What was recorded on the case after `after_version` (public fields: an offline client's conflict)."""
+        return [{"type": e.type, "version": e.version, "data": e.data, "metadata": e.metadata}
+                for e in Cases(self.store).history(beneficiary_id, int(after_version), int(limit))]
+
+    @rpc
     def may_share_with(self, beneficiary_id: str, recipient: str, on: str) -> bool:
         """Whether the beneficiary's consent covers sharing with that recipient on that day."""
         return Cases(self.store).load(beneficiary_id).may_share_with(recipient, date.fromisoformat(on))

@@ -17,6 +17,7 @@ from services.common import metrics
 from services.common.config import Settings
 from services.common.consumer import Projection, SourceEvent
 from services.common.domain import DomainError
+from services.common.eventstore import EventStore
 from services.common.rpc_commands import command_metadata
 from services.referrals import bootstrap
 from services.referrals.adapters.referral_view import ReferralView
@@ -31,7 +32,8 @@ class ReferralReactions(Projection):
     sources = ("intake",)
 
     def __init__(self, settings: Settings | None = None):
-        self._settings, self._store = settings, None
+        self._settings = settings
+        self._store: EventStore | None = None  # opened on the first reaction (in the consumer's process)
 
     def _referrals(self) -> Referrals:
         if self._store is None:

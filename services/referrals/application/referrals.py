@@ -30,8 +30,21 @@ class Consents(Protocol):
 
 
 class Referrals:
-    def __init__(self, store: EventStore, registry: Registry, consents: Consents):
-        self.store, self.registry, self.consents = store, registry, consents
+    def __init__(self, store: EventStore, registry: Registry | None, consents: Consents | None):
+        """A process that only reacts (withdraws, stops sharing) is given neither registry nor consents."""
+        self.store, self._registry, self._consents = store, registry, consents
+
+    @property
+    def registry(self) -> Registry:
+        if self._registry is None:
+            raise RuntimeError("this use case needs the registry, which this process was not given")
+        return self._registry
+
+    @property
+    def consents(self) -> Consents:
+        if self._consents is None:
+            raise RuntimeError("this use case needs the consents, which this process was not given")
+        return self._consents
 
     def request(self, fields: dict, metadata: Metadata, expected_version: int) -> AppendResult:
         recipient = self._recipient(fields["recipient_kind"], fields["recipient_id"]) or {}

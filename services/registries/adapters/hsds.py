@@ -17,7 +17,7 @@ import uuid
 from dataclasses import dataclass
 
 from contracts.directory import AGENCY_TYPES, LEVELS, NEEDS
-from contracts.geography import municipality
+from contracts.geography import known_municipality
 from contracts.intake import VULNERABLE_GROUPS
 
 IDS = uuid.UUID("7b0a9c1e-51f3-4d2a-8e7c-3f9d2b6a4c10")
@@ -112,7 +112,7 @@ def _service(rows, offer: dict, organization: str, program: str | None) -> str:
         "maximum_age": offer.get("max_age")})
     for i, code in enumerate(offer["municipalities"]):
         rows["service_areas.csv"].append({"id": _id("area", service, i), "service_id": service,
-                                          "name": municipality(code).name_el, "extent": code, "extent_type": "text"})
+                                          "name": known_municipality(code).name_el, "extent": code, "extent_type": "text"})
     _attribute(rows, service, "service", "level", offer["level"])
     for field_ in ("needs", "eligible_groups"):
         for code in offer[field_]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
+from typing import Any
 
 from marshmallow import ValidationError
 
@@ -24,7 +25,7 @@ class Where:
         self.places: dict[str, tuple[str, int, str]] = {}
         self.items: dict[str, list[tuple[str, int, str]]] = defaultdict(list)
 
-    def problems(self, messages: dict, fallback: tuple[str, int, str]) -> list[Problem]:
+    def problems(self, messages: Any, fallback: tuple[str, int, str]) -> list[Problem]:
         found = []
         for field_, message in messages.items():
             if isinstance(message, dict):  # a list's item: {index: [messages]}
@@ -65,7 +66,7 @@ def read_package(files: dict[str, str]) -> tuple[list[dict], list[dict]]:
         offer, where = offers[r["service_id"]]
         offer["municipalities"].append(r["extent"])
         where.items["municipalities"].append(("service_areas.csv", r["_row"], "extent"))
-    agency_types = {}
+    agency_types: dict[str, str] = {}
     for r in tables["attributes.csv"]:
         problems += _attribute(r, terms, offers, organizations, agency_types)
     for r in tables["phones.csv"]:
@@ -112,7 +113,7 @@ def _table(name: str, text: str | None, problems: list[Problem]) -> list[dict]:
     if missing:
         problems.append(Problem(name, 1, missing[0], f"missing column(s): {', '.join(missing)}"))
         return []
-    rows = []
+    rows: list[dict[str, Any]] = []
     for number, row in enumerate(reader, start=2):
         if None in row:  # more cells than the header has columns
             problems.append(Problem(name, number, None, "more cells than columns"))
@@ -125,7 +126,7 @@ def _table(name: str, text: str | None, problems: list[Problem]) -> list[dict]:
 
 def _offer(service: dict) -> tuple[dict, Where]:
     where = Where()
-    offer = {"municipalities": [], "needs": [], "eligible_groups": []}
+    offer: dict[str, Any] = {"municipalities": [], "needs": [], "eligible_groups": []}
     for field_, column in SERVICE_COLUMNS.items():
         value = service[column or field_]
         offer[field_] = value if value or field_ in ("description", "eligibility_text") else None
@@ -162,7 +163,7 @@ def _attribute(r: dict, terms: dict, offers: dict, organizations: dict, agency_t
     return []
 
 
-def _load(schema, details: dict, where: Where, fallback, problems: list[Problem]) -> dict:
+def _load(schema, details: dict, where: Where, fallback, problems: list[Problem]) -> dict[str, Any]:
     try:
         return schema().load({k: v for k, v in details.items() if v is not None})
     except ValidationError as exc:

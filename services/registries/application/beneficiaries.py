@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 import sys
 
+from contracts.names import BENEFICIARY_REGISTERED
 from services.common.application import execute, load, sent_by_client
 from services.common.event_codec import encoder
 from services.common.eventstore import AppendResult, EventStore, Metadata, stream_name
@@ -19,6 +20,16 @@ class Beneficiaries:
 
     def register(self, command: beneficiary.RegisterBeneficiary, metadata: Metadata) -> AppendResult:
         return self._run(command, metadata)
+
+    def registration(self, beneficiary_id) -> dict | None:
+        """Who the record says the person is, where they were registered, and whether they were
+        erased (then nothing personal is left); None for an id that was never registered."""
+        first = self.store.read_stream(stream_name(beneficiary.CATEGORY, beneficiary_id), 1, 1)
+        if not first or first[0].type != BENEFICIARY_REGISTERED:
+            return None
+        event = first[0]
+        return {"beneficiary_id": str(beneficiary_id), "registered": event.payload, "erased": event.erased,
+                "site": event.metadata.get("site"), "recorded_at": event.recorded_at.isoformat()}
 
     def erase_personal_data(self, command: beneficiary.ErasePersonalData, metadata: Metadata) -> AppendResult:
         # the subject key goes in the same transaction as the event: never one without the other

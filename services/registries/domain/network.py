@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
-from contracts.geography import municipality
+from contracts.geography import known_municipality
 from contracts.names import (
     CENTRE_REGISTERED,
     MOBILE_UNIT_REGISTERED,
@@ -78,7 +78,7 @@ def decide(command, state: Site) -> list[DomainEvent]:
     if isinstance(command, RegisterCentre):
         if state.kind:
             raise Conflict("this site is already registered", site=command.site)
-        unit = municipality(command.lead_municipality_code).regional_unit
+        unit = known_municipality(command.lead_municipality_code).regional_unit
         if unit != command.regional_unit:
             raise RuleViolated("the lead municipality is not in that regional unit", field="regional_unit",
                                lead_municipality_regional_unit=unit)
@@ -106,7 +106,7 @@ def _check_partners(command) -> None:
     if len(set(command.partner_municipalities)) != len(command.partner_municipalities):
         raise RuleViolated("a partner municipality is listed twice", field="partner_municipalities")
     outside = [c for c in command.partner_municipalities
-               if municipality(c).regional_unit != command.parent_regional_unit]
+               if known_municipality(c).regional_unit != command.parent_regional_unit]
     if outside:
         # an expanded centre covers its own regional unit; its mobile unit goes no further
         raise RuleViolated("partner municipalities must be in the parent centre's regional unit",

@@ -3,6 +3,7 @@ the registries service."""
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import Any
 
 from nameko.rpc import rpc
 
@@ -14,7 +15,7 @@ from services.registries.application.directory import Directory
 
 
 class DirectoryRpc:
-    store = None  # the service's EventStoreProvider
+    store: Any = None  # the service's EventStoreProvider: a worker sees the store it provides
 
     @rpc
     @rejects_bad_commands

@@ -1,6 +1,8 @@
 """RPCs of the network (centres, mobile units, staff): a mixin of the registries service."""
 from __future__ import annotations
 
+from typing import Any
+
 from nameko.rpc import rpc
 
 from contracts import network as contract
@@ -12,7 +14,7 @@ from services.registries.domain import network
 
 
 class NetworkRpc:
-    store = None  # the service's EventStoreProvider
+    store: Any = None  # the service's EventStoreProvider: a worker sees the store it provides
 
     def _run(self, schema, command_class, use_case: str, command: dict, context: dict, warn: bool = False) -> dict:
         fields = schema().load(command)

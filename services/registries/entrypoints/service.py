@@ -63,6 +63,11 @@ class RegistriesService(NetworkRpc, DirectoryRpc, ServesItsHistory):
         return sorted({Merges.survivor_of(self.store.db, b) for b in found})
 
     @rpc
+    def beneficiary(self, beneficiary_id: str) -> dict | None:
+        """A record's registration: who, where registered, erased or not (None: no such record)."""
+        return Beneficiaries(self.store).registration(beneficiary_id)
+
+    @rpc
     def person(self, beneficiary_id: str) -> dict:
         """The surviving id of this record and every record merged into it: whose histories make one timeline."""
         return Merges.person(self.store.db, beneficiary_id)

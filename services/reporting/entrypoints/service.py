@@ -24,7 +24,7 @@ class BusinessMetricsProvider(DependencyProvider):
         from prometheus_client import REGISTRY
 
         model = next(d for d in self.container.dependencies if isinstance(d, ReadModelProvider))
-        self.collector = BusinessMetrics(lambda: model.db)  # its database, once it is open
+        self.collector: BusinessMetrics | None = BusinessMetrics(lambda: model.db)  # its database, once open
         REGISTRY.register(self.collector)
 
     def stop(self):

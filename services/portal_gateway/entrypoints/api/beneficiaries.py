@@ -6,7 +6,6 @@ import hashlib
 from marshmallow import fields, validate
 
 from contracts.base import StrictSchema, Text
-from contracts.names import BENEFICIARY_REGISTERED, NEEDS_ASSESSED
 from contracts.registries import RegisterBeneficiarySchema
 from services.portal_gateway.adapters import timeline
 from services.portal_gateway.application.people import person_facts, records_of
@@ -33,10 +32,10 @@ def command_id(call: Call, *parts) -> str:
 
 
 def registration(call: Call, beneficiary_id: str) -> dict:
-    events = call.backends.registries.read_stream(f"beneficiary-{beneficiary_id}", 1, 1)
-    if not events or events[0]["type"] != BENEFICIARY_REGISTERED:
+    found = call.backends.registries.beneficiary(beneficiary_id)
+    if found is None:
         raise ApiError(404, "no such beneficiary")
-    return events[0]
+    return found
 
 
 @route("GET", "/beneficiaries", "Search by AMKA or name (Greek or Greeklish, accents ignored): people your "
@@ -48,10 +47,10 @@ def search(call: Call):
     for beneficiary_id in call.backends.registries.search(call.query.get("q", "")):
         if access.in_network(call.principal, person_facts(call.backends, beneficiary_id)):
             first = registration(call, beneficiary_id)
-            personal = first.get("personal") or {}
-            found.append({"beneficiary_id": beneficiary_id, "given_name": personal.get("given_name"),
-                          "family_name": personal.get("family_name"), "birth_date": personal.get("birth_date"),
-                          "registered_at": first["metadata"]["site"]})
+            person = first["registered"]
+            found.append({"beneficiary_id": beneficiary_id, "given_name": person.get("given_name"),
+                          "family_name": person.get("family_name"), "birth_date": person.get("birth_date"),
+                          "registered_at": first["site"]})
     return {"results": found}
 
 
@@ -78,22 +77,13 @@ def record(call: Call):
     categories = ["identity", "contacts", "referrals"] + (["special_category"] if decision.special_categories else [])
     call.backends.audit.record_viewed(call.principal, records[0], categories, call.query.get("reason"),
                                       decision.break_glass)
+    case = call.backends.intake.case_summary(records[0], records[1:])
+    assessment = case.pop("assessment")  # special-category fields: for case workers only
     return {"beneficiary_id": records[0], "records": records, "erased": first["erased"],
-            "registered": {**first["data"], **(first.get("personal") or {})},
-            "timeline": steps,
-            "assessment": _assessment(call, records) if decision.special_categories else None,
+            "registered": first["registered"], "timeline": steps, "case": case,
+            "assessment": assessment if decision.special_categories else None,
             "referrals": call.backends.referrals.referrals_of(records),
             "break_glass": decision.break_glass}
-
-
-def _assessment(call: Call, records: list[str]) -> dict | None:
-    """The latest needs assessment, special-category fields included: for case workers only."""
-    latest = None
-    for record_id in records:
-        for e in call.backends.intake.read_stream(f"case-{record_id}", 1, 10_000):
-            if e["type"] == NEEDS_ASSESSED and (latest is None or e["recorded_at"] > latest["recorded_at"]):
-                latest = e
-    return {**latest["data"], **(latest.get("personal") or {})} if latest else None
 
 
 @route("POST", "/beneficiaries/<uuid:beneficiary_id>/merge", "Merge this duplicate record into the survivor "

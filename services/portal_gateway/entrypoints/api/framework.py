@@ -107,7 +107,7 @@ def match(urls: Map, method: str, path: str) -> tuple[Route, dict]:
         raise ApiError(404, f"no such resource: {PREFIX}{path}") from None
     except MethodNotAllowed as exc:
         raise ApiError(405, f"{method} is not allowed here", {"allowed": exc.valid_methods}) from None
-    return ROUTES[index], args
+    return ROUTES[index], dict(args)
 
 
 def run(r: Route, args: dict, body: Any, query: dict, principal, backends) -> tuple[int, dict]:

@@ -1,6 +1,8 @@
 """Referrals: proposals, the lifecycle on both sides, inboxes and overdue ones."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from contracts import referrals as contract
 from services.portal_gateway.application.people import person_facts
 from services.portal_gateway.domain import access
@@ -52,7 +54,7 @@ def _referral(call: Call) -> dict:
     return found
 
 
-def _step(method: str, may) -> callable:
+def _step(method: str, may) -> Callable[[Call], dict]:
     def handle(call: Call):
         referral = _referral(call)
         if not may(call.principal, referral):

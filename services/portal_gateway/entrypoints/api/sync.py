@@ -50,11 +50,9 @@ def _apply(call: Call, c: dict) -> dict:
             answer = run_case_command(offline, ACTIONS[c["kind"]][0], versioned)
     except CommandRejected as exc:
         if exc.code == "conflict":
-            current = call.backends.intake.read_stream(f"case-{beneficiary_id}", c["base_version"] + 1, 100)
             return {"command_id": c["command_id"], "status": "conflict", "message": exc.message,
                     "current_version": exc.details.get("current_version"),
-                    "since_your_version": [{"type": e["type"], "version": e["version"], "data": e["data"],
-                                            "metadata": e["metadata"]} for e in current]}
+                    "since_your_version": call.backends.intake.case_history(beneficiary_id, c["base_version"])}
         return {"command_id": c["command_id"], "status": "refused", "code": exc.code, "message": exc.message,
                 "details": exc.details}
     except ApiError as exc:

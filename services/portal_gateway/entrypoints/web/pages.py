@@ -7,13 +7,14 @@ import uuid
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from contracts.directory import NEEDS
 from contracts.geography import municipalities
-from contracts.intake import CHANNELS, SERVICES
+from contracts.intake import CHANNELS, EXIT_SITUATIONS, SERVICES
 from contracts.referrals import OUTCOMES
 from services.portal_gateway.adapters.accounts import Unauthenticated, verify_token
 from services.portal_gateway.entrypoints.api.framework import ApiError, match, run, url_map
@@ -45,7 +46,8 @@ def handle(gateway, request, path: str):
 
 class Page:
     def __init__(self, gateway, request, lang: str):
-        self.gateway, self.request, self.lang, self.principal = gateway, request, lang, None
+        self.gateway, self.request, self.lang = gateway, request, lang
+        self.principal: Any = None  # an access.Principal once the session's token is verified
         self.t = translator(lang)
 
     # --- plumbing ---------------------------------------------------------------------------
@@ -83,7 +85,7 @@ class Page:
     def form(self) -> dict:
         """Form fields as the API's JSON: lists, whole numbers, and checkboxes (a form names its
         checkboxes in `_bools`, since an unticked one is not sent at all); empty fields left out."""
-        found = {}
+        found: dict[str, Any] = {}
         for key in self.request.form:
             if key == "_bools" or key in BOOLS:
                 continue
@@ -155,8 +157,7 @@ class Page:
             message = self.t("forbidden") if code == 403 else record.get("error", self.t("not_found"))
             return self.render("message.html", code, message=message, beneficiary_id=beneficiary_id,
                                may_break_glass=code == 403 and self.principal.role == "head_of_centre")
-        version = len([s for s in record["timeline"] if s["source"] == "intake"
-                       and s["beneficiary_id"] == record["beneficiary_id"]])
+        version = record["case"]["version"]  # the case as intake holds it now: the next save states it
         warnings = [json.loads(w) for w in self.request.args.getlist("warning")]
         lives_in = record["registered"].get("municipality_code")
         _, found = self.api("GET", "/agencies")
@@ -164,7 +165,7 @@ class Page:
         return self.render("beneficiary.html", status, r=record, version=version, today=date.today().isoformat(),
                            channels=CHANNELS, services=SERVICES, needs=NEEDS, municipalities=municipalities(),
                            saved=self.request.args.get("saved"), warnings=warnings, new_plan_id=_new_id(),
-                           agencies=agencies, **extra)
+                           agencies=agencies, exits=EXIT_SITUATIONS, **extra)
 
     def case_action(self, beneficiary_id: str, action: str):
         values = self.form()
@@ -173,7 +174,7 @@ class Page:
             agency_id = body.pop("agency_id", None)
             if agency_id:  # picked from the list of agencies serving the person's municipality
                 _, agency = self.api("GET", "/agencies")
-                chosen = next((a for a in agency.get("agencies", []) if a["agency_id"] == agency_id), {})
+                chosen: dict = next((a for a in agency.get("agencies", []) if a["agency_id"] == agency_id), {})
                 body = {**body, "recipient_kind": "agency", "recipient_id": agency_id,
                         "recipient_name": chosen.get("name", "")}
             status, answer = self.api("POST", "/referrals", {**body, "beneficiary_id": beneficiary_id,
