@@ -1,5 +1,6 @@
 """Appending: batched events/s against raw batched INSERT of the same rows, and the latency of a
 one-event command against a raw single-row INSERT and commit."""
+
 from __future__ import annotations
 
 import argparse
@@ -25,20 +26,46 @@ RAW_TABLE = "CREATE TABLE raw_events (LIKE events INCLUDING ALL)"
 def raw_batches(db, batches: int, size: int) -> None:
     for _ in range(batches):
         stream = f"case-{uuid.uuid4()}"
-        rows = [(stream, "case", v + 1, uuid.uuid4(), "ContactRecorded", 2, payload_json(v), None, None,
-                 '{"actor":"sw-1","site":"MU-KALAMATA"}', datetime.now(UTC), "0" * 64) for v in range(size)]
+        rows = [
+            (
+                stream,
+                "case",
+                v + 1,
+                uuid.uuid4(),
+                "ContactRecorded",
+                2,
+                payload_json(v),
+                None,
+                None,
+                '{"actor":"sw-1","site":"MU-KALAMATA"}',
+                datetime.now(UTC),
+                "0" * 64,
+            )
+            for v in range(size)
+        ]
         with db.transaction() as cur:
             psycopg2.extras.execute_values(
-                cur, "INSERT INTO raw_events (stream, category, version, event_id, type, schema_version, data,"
-                " personal, subject_id, metadata, recorded_at, hash) VALUES %s", rows, page_size=size)
+                cur,
+                "INSERT INTO raw_events (stream, category, version, event_id, type, schema_version, data,"
+                " personal, subject_id, metadata, recorded_at, hash) VALUES %s",
+                rows,
+                page_size=size,
+            )
 
 
 def store_batches(store, batches: int, size: int, personal: bool = False) -> None:
     for _ in range(batches):
         subject = uuid.uuid4()
-        events = [NewEvent("ContactRecorded", contact_payload(v), 2,
-                           personal={"notes": "Συζήτηση για το ΚΕΑ"} if personal else None,
-                           subject_id=subject if personal else None) for v in range(size)]
+        events = [
+            NewEvent(
+                "ContactRecorded",
+                contact_payload(v),
+                2,
+                personal={"notes": "Συζήτηση για το ΚΕΑ"} if personal else None,
+                subject_id=subject if personal else None,
+            )
+            for v in range(size)
+        ]
         store.append(f"case-{subject}", NO_STREAM, events, META)
 
 
@@ -50,31 +77,61 @@ def main(argv=None) -> None:
     batches = events // size
     with scratch("append") as settings:
         store, service_db = intake_bootstrap.open_store(settings, max_connections=2)
-        db = Database(settings.database_url, settings.schema("intake"), 2)  # the owner: may create tables
+        db = Database(
+            settings.database_url, settings.schema("intake"), 2
+        )  # the owner: may create tables
         with db.transaction() as cur:
             cur.execute(RAW_TABLE)
         raw = [timed(lambda: raw_batches(db, batches, size)) for _ in range(repeats)]
         ours = [timed(lambda: store_batches(store, batches, size)) for _ in range(repeats)]
-        sealed = [timed(lambda: store_batches(store, batches, size, personal=True)) for _ in range(repeats)]
+        sealed = [
+            timed(lambda: store_batches(store, batches, size, personal=True))
+            for _ in range(repeats)
+        ]
         raw_rate = median_rate(events, raw)
-        report(f"batched append ({size}/append)", median_rate(events, ours), "ev/s", raw_rate, "raw INSERT", 0.7)
-        report("batched append, personal fields sealed", median_rate(events, sealed), "ev/s", raw_rate,
-               "raw INSERT")
+        report(
+            f"batched append ({size}/append)",
+            median_rate(events, ours),
+            "ev/s",
+            raw_rate,
+            "raw INSERT",
+            0.7,
+        )
+        report(
+            "batched append, personal fields sealed",
+            median_rate(events, sealed),
+            "ev/s",
+            raw_rate,
+            "raw INSERT",
+        )
 
         n = 300 if args.quick else 2000
         ours_ms, raw_ms = [], []
         for i in range(n):
             started = time.perf_counter()
-            store.append(f"case-{uuid.uuid4()}", NO_STREAM, [NewEvent("ContactRecorded", contact_payload(i), 2)], META)
+            store.append(
+                f"case-{uuid.uuid4()}",
+                NO_STREAM,
+                [NewEvent("ContactRecorded", contact_payload(i), 2)],
+                META,
+            )
             ours_ms.append((time.perf_counter() - started) * 1000)
             started = time.perf_counter()
             raw_batches(db, 1, 1)
             raw_ms.append((time.perf_counter() - started) * 1000)
-        for name, ms in (("single-command append", ours_ms), ("raw single INSERT + commit", raw_ms)):
+        for name, ms in (
+            ("single-command append", ours_ms),
+            ("raw single INSERT + commit", raw_ms),
+        ):
             q = statistics.quantiles(ms, n=100)
             print(f"{name}: p50 {statistics.median(ms):.2f} ms, p99 {q[98]:.2f} ms", flush=True)
-        report("single-command append p50", 1000 / statistics.median(ours_ms), "appends/s",
-               1000 / statistics.median(raw_ms), "raw INSERT+commit")
+        report(
+            "single-command append p50",
+            1000 / statistics.median(ours_ms),
+            "appends/s",
+            1000 / statistics.median(raw_ms),
+            "raw INSERT+commit",
+        )
         db.close()
         service_db.close()
 

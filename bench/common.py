@@ -1,5 +1,6 @@
 """What every benchmark shares: a throw-away database, fresh schemas, timing and reporting.
 Each figure is printed beside a baseline measured in the same run on the same machine."""
+
 from __future__ import annotations
 
 import json
@@ -17,8 +18,13 @@ AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
 
 
 def bench_settings(prefix: str) -> Settings:
-    return Settings.from_env({"KENTRA_DATABASE_URL": ensure_database(ADMIN_URL, BENCH_DB),
-                              "KENTRA_AMQP_URI": AMQP_URI, "KENTRA_SCHEMA_PREFIX": prefix})
+    return Settings.from_env(
+        {
+            "KENTRA_DATABASE_URL": ensure_database(ADMIN_URL, BENCH_DB),
+            "KENTRA_AMQP_URI": AMQP_URI,
+            "KENTRA_SCHEMA_PREFIX": prefix,
+        }
+    )
 
 
 @contextmanager
@@ -37,8 +43,15 @@ PEOPLE = [str(uuid.uuid5(uuid.NAMESPACE_URL, f"kentra-bench-{n}")) for n in rang
 
 def contact_payload(i: int) -> dict:
     """About 150 bytes, shaped like an intake contact (5,000 people met again and again)."""
-    return {"beneficiary_id": PEOPLE[i % len(PEOPLE)], "site": "MU-KALAMATA", "municipality_code": "9258",
-            "channel": "mobile_unit_visit", "occurred_on": "2026-11-20", "staff_id": f"sw-{i % 7}", "seq": i}
+    return {
+        "beneficiary_id": PEOPLE[i % len(PEOPLE)],
+        "site": "MU-KALAMATA",
+        "municipality_code": "9258",
+        "channel": "mobile_unit_visit",
+        "occurred_on": "2026-11-20",
+        "staff_id": f"sw-{i % 7}",
+        "seq": i,
+    }
 
 
 def payload_json(i: int) -> str:
@@ -58,8 +71,14 @@ def median_rate(count: int, seconds: list[float]) -> float:
 RESULTS: list[dict] = []
 
 
-def report(name: str, value: float, unit: str, baseline: float | None = None, baseline_name: str = "",
-           target: float | None = None) -> None:
+def report(
+    name: str,
+    value: float,
+    unit: str,
+    baseline: float | None = None,
+    baseline_name: str = "",
+    target: float | None = None,
+) -> None:
     line = f"{name}: {value:,.0f} {unit}"
     row = {"name": name, "value": value, "unit": unit}
     if baseline:

@@ -1,5 +1,6 @@
 """The live consumer: events/s applied to the daily-activity read model from a queue filled by
 the relay, against a raw kombu consume-and-ack loop draining the same messages."""
+
 from __future__ import annotations
 
 import argparse
@@ -43,7 +44,9 @@ def raw_consume(queue: kombu.Queue, count: int) -> float:
             nonlocal got
             got += 1
             if got % 500 == 0 or got == count:
-                message.ack(multiple=True)  # acked in batches, as the consumer does: the fairest raw loop
+                message.ack(
+                    multiple=True
+                )  # acked in batches, as the consumer does: the fairest raw loop
 
         with kombu.Consumer(channel, [queue], on_message=on_message):
             started = time.perf_counter()
@@ -105,8 +108,14 @@ def main(argv=None) -> None:
         relay.publisher.close()
         raw_seconds = min(raw_seconds, raw_consume(second_queue, events))
         delete(second_queue)
-        report("live consumer -> read model", events / ours_seconds, "ev/s", events / raw_seconds,
-               "raw kombu consume+ack", 0.5)
+        report(
+            "live consumer -> read model",
+            events / ours_seconds,
+            "ev/s",
+            events / raw_seconds,
+            "raw kombu consume+ack",
+            0.5,
+        )
         read_db.close()
         db.close()
 

@@ -1,5 +1,6 @@
 """The relay: events/s from store to broker, against raw kombu publishing of the same messages in
 AMQP transactions of the same size, into the same kind of queue (quorum, as consumers use)."""
+
 from __future__ import annotations
 
 import argparse
@@ -19,8 +20,13 @@ BATCH = 500
 
 
 def fresh_queue(source: str, queue_type: str = "quorum") -> kombu.Queue:
-    queue = kombu.Queue(f"bench-{uuid.uuid4().hex[:6]}", kombu.Exchange(exchange_name(source), type="topic",
-                        durable=True), routing_key="#", durable=True, queue_arguments={"x-queue-type": queue_type})
+    queue = kombu.Queue(
+        f"bench-{uuid.uuid4().hex[:6]}",
+        kombu.Exchange(exchange_name(source), type="topic", durable=True),
+        routing_key="#",
+        durable=True,
+        queue_arguments={"x-queue-type": queue_type},
+    )
     with kombu.Connection(AMQP_URI) as conn:
         queue(conn.channel()).declare()
     return queue
@@ -38,9 +44,14 @@ def raw_publish(source: str, bodies: list[str]) -> None:
         channel.tx_select()
         producer = kombu.Producer(channel, exchange=exchange)
         for i in range(0, len(bodies), BATCH):
-            for body in bodies[i:i + BATCH]:
-                producer.publish(body, routing_key="ContactRecorded", content_type="application/json",
-                                 delivery_mode=2, retry=False)
+            for body in bodies[i : i + BATCH]:
+                producer.publish(
+                    body,
+                    routing_key="ContactRecorded",
+                    content_type="application/json",
+                    delivery_mode=2,
+                    retry=False,
+                )
             channel.tx_commit()
 
 
@@ -53,8 +64,10 @@ def main(argv=None) -> None:
         source = settings.schema("intake")  # an exchange of its own
         store, db = intake_bootstrap.open_store(settings, max_connections=2)
         store_batches(store, events // 500, 500)
-        bodies = [json.dumps(to_message(source, e, 0), ensure_ascii=False)
-                  for e in store.read_all(0, events)]
+        bodies = [
+            json.dumps(to_message(source, e, 0), ensure_ascii=False)
+            for e in store.read_all(0, events)
+        ]
         ours, raw = [], []
         for _ in range(repeats):
             queue = fresh_queue(source)
@@ -63,12 +76,20 @@ def main(argv=None) -> None:
             queue = fresh_queue(source)
             with db.transaction() as cur:
                 cur.execute("UPDATE relay_positions SET position = 0")  # publish it all again
-            relay = OutboxRelay(source, store, db, BatchPublisher(AMQP_URI, source), batch_size=BATCH)
+            relay = OutboxRelay(
+                source, store, db, BatchPublisher(AMQP_URI, source), batch_size=BATCH
+            )
             ours.append(timed(relay.publish_pending))
             relay.publisher.close()
             delete(queue)
-        report("relay store -> broker", median_rate(events, ours), "ev/s", median_rate(events, raw),
-               "raw kombu tx publish", 0.7)
+        report(
+            "relay store -> broker",
+            median_rate(events, ours),
+            "ev/s",
+            median_rate(events, raw),
+            "raw kombu tx publish",
+            0.7,
+        )
         db.close()
 
 

@@ -1,5 +1,6 @@
 """Rebuilding a read model from the store: events/s for a million events (10% with sealed
 personal fields, decrypted on the way as every real read is), through the consumer's catch-up."""
+
 from __future__ import annotations
 
 import argparse
@@ -26,9 +27,18 @@ def fill(store, events: int, per_append: int = 1000) -> float:
     for b in range(events // per_append):
         subject = uuid.uuid4()
         sealed = b % 10 == 0
-        batch = [NewEvent("ContactRecorded", contact_payload(i), 2,
-                          personal={"notes": "Ενημέρωση για το Ελάχιστο Εγγυημένο Εισόδημα"} if sealed else None,
-                          subject_id=subject if sealed else None) for i in range(per_append)]
+        batch = [
+            NewEvent(
+                "ContactRecorded",
+                contact_payload(i),
+                2,
+                personal={"notes": "Ενημέρωση για το Ελάχιστο Εγγυημένο Εισόδημα"}
+                if sealed
+                else None,
+                subject_id=subject if sealed else None,
+            )
+            for i in range(per_append)
+        ]
         store.append(f"case-{subject}", NO_STREAM, batch, META)
     return events / (time.perf_counter() - started)
 
@@ -38,7 +48,8 @@ def report_query_latencies(read_db, events: int, runs: int = 200) -> None:
     today = date.today()
     queries_to_time = {
         "daily register of a site, one week": lambda cur: queries.daily_register(
-            cur, "MU-KALAMATA", (today - timedelta(days=6)).isoformat(), today.isoformat()),
+            cur, "MU-KALAMATA", (today - timedelta(days=6)).isoformat(), today.isoformat()
+        ),
         "caseload of a site": lambda cur: queries.caseload(cur, "MU-KALAMATA"),
         "coverage by municipality": queries.coverage,
         "referral flow": queries.referral_flow,
@@ -53,7 +64,9 @@ def report_query_latencies(read_db, events: int, runs: int = 200) -> None:
                 timings.append((time.perf_counter() - started) * 1000)
         timings.sort()
         p50, p99 = statistics.median(timings), timings[int(len(timings) * 0.99) - 1]
-        print(f"query '{name}' at {events:,} events: p50 {p50:.2f} ms, p99 {p99:.2f} ms", flush=True)
+        print(
+            f"query '{name}' at {events:,} events: p50 {p50:.2f} ms, p99 {p99:.2f} ms", flush=True
+        )
 
 
 def main(argv=None) -> None:
@@ -70,7 +83,9 @@ def main(argv=None) -> None:
         projection = ReportingModel()
         projection.sources = ("intake",)
         read_db = open_read_model(settings, settings.schema("reporting"), projection)
-        consumer = Consumer(projection, read_db, StoreEventSource({"intake": store}), page_size=5000)
+        consumer = Consumer(
+            projection, read_db, StoreEventSource({"intake": store}), page_size=5000
+        )
         seconds = []
         for _ in range(args.repeats if not args.quick else 1):
             started = time.perf_counter()
@@ -78,8 +93,12 @@ def main(argv=None) -> None:
             seconds.append(time.perf_counter() - started)
         with read_db.transaction() as cur:
             assert sum(a["events"] for a in activity(cur)) == events
-        report(f"rebuild from the store ({events:,} events)", events / statistics.median(seconds), "ev/s",
-               target=20_000)
+        report(
+            f"rebuild from the store ({events:,} events)",
+            events / statistics.median(seconds),
+            "ev/s",
+            target=20_000,
+        )
         report_query_latencies(read_db, events)
         read_db.close()
         db.close()

@@ -1,5 +1,6 @@
 """The registry of contracts: every event and command once, with its version, its personal
 fields and the upcasters that bring older stored versions to the current one."""
+
 from __future__ import annotations
 
 import builtins
@@ -33,7 +34,11 @@ class StrictSchema(Schema):
     def no_nul_characters(self, data, **kwargs):
         """PostgreSQL text cannot hold U+0000: refused here, naming the field, not deep in a query."""
         if isinstance(data, dict):
-            bad = {k: ["must not contain NUL (U+0000) characters"] for k, v in data.items() if has_nul(v)}
+            bad = {
+                k: ["must not contain NUL (U+0000) characters"]
+                for k, v in data.items()
+                if has_nul(v)
+            }
             if bad:
                 raise ValidationError(bad)
         return data
@@ -56,7 +61,9 @@ class EventContract:
     version: int
     schema: builtins.type[Schema]  # (`type` is a field here: the builtin by its full name)
     description: str = ""
-    history: dict[int, builtins.type[Schema]] = field(default_factory=dict)  # older versions, as stored
+    history: dict[int, builtins.type[Schema]] = field(
+        default_factory=dict
+    )  # older versions, as stored
     upcasters: dict[int, Upcaster] = field(default_factory=dict)  # n -> n+1
 
     @property
@@ -83,7 +90,9 @@ class UnknownCommand(KeyError):
 
 
 def personal_fields(schema: type[Schema]) -> frozenset[str]:
-    return frozenset(name for name, f in schema._declared_fields.items() if f.metadata.get("personal"))
+    return frozenset(
+        name for name, f in schema._declared_fields.items() if f.metadata.get("personal")
+    )
 
 
 def _catalogue():
@@ -139,7 +148,9 @@ def validate_event(type_: str, payload: dict) -> dict:
 
 def command_schema(event_schema, name: str, expected_version: bool = True):
     """A command carries its event's fields, a client-made command_id and the version it saw."""
-    extra: dict[str, fields.Field] = {"command_id": fields.String(required=True, validate=validate.Length(min=8, max=100))}
+    extra: dict[str, fields.Field] = {
+        "command_id": fields.String(required=True, validate=validate.Length(min=8, max=100))
+    }
     if expected_version:
         extra["expected_version"] = fields.Integer(required=True, validate=validate.Range(min=0))
     return type(name, (event_schema,), extra)

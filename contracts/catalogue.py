@@ -1,4 +1,5 @@
 """Every contract module, in one place: add a module here when a service gains contracts."""
+
 from contracts import directory, gateway, intake, network, referrals, registries
 
 _MODULES = (registries, network, directory, intake, referrals, gateway)

@@ -2,22 +2,49 @@
 
 An agency or programme is described whole each time: the first description registers it, a
 different one later is a change of details, the same one again is nothing (imports repeat)."""
+
 from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from contracts.base import CommandContract, EventContract, StrictSchema, Text, command_schema
 from contracts.intake import VULNERABLE_GROUPS
-from contracts.names import AGENCY_DETAILS_CHANGED, AGENCY_REGISTERED, PROGRAMME_DETAILS_CHANGED, PROGRAMME_REGISTERED
+from contracts.names import (
+    AGENCY_DETAILS_CHANGED,
+    AGENCY_REGISTERED,
+    PROGRAMME_DETAILS_CHANGED,
+    PROGRAMME_REGISTERED,
+)
 from contracts.network import PELOPONNESE_MUNICIPALITY
 
 SOURCE = "registries"
-AGENCY_TYPES = ("employment_service", "lifelong_learning", "shelter", "dormitory", "disability_structure",
-                "social_grocery", "help_at_home", "ngo", "municipal_service")
+AGENCY_TYPES = (
+    "employment_service",
+    "lifelong_learning",
+    "shelter",
+    "dormitory",
+    "disability_structure",
+    "social_grocery",
+    "help_at_home",
+    "ngo",
+    "municipal_service",
+)
 LEVELS = ("local", "regional", "national")
 # what a referral can be for: the routing of the referrals service matches on these
-NEEDS = ("employment", "training", "shelter", "food", "home_care", "disability_support", "counselling", "legal",
-         "minimum_income", "health", "education", "childcare")
+NEEDS = (
+    "employment",
+    "training",
+    "shelter",
+    "food",
+    "home_care",
+    "disability_support",
+    "counselling",
+    "legal",
+    "minimum_income",
+    "health",
+    "education",
+    "childcare",
+)
 
 
 class Offer(StrictSchema):
@@ -26,13 +53,25 @@ class Offer(StrictSchema):
     name = Text(required=True, validate=validate.Length(min=2, max=200))
     description = Text(load_default="", validate=validate.Length(max=2000))
     level = fields.String(required=True, validate=validate.OneOf(LEVELS))
-    municipalities = fields.List(fields.String(validate=PELOPONNESE_MUNICIPALITY), required=True,
-                                 validate=validate.Length(min=1, error="serves at least one municipality"))
-    needs = fields.List(fields.String(validate=validate.OneOf(NEEDS)), required=True,
-                        validate=validate.Length(min=1, error="accepts at least one kind of need"))
-    eligible_groups = fields.List(fields.String(validate=validate.OneOf(VULNERABLE_GROUPS)), load_default=list)
-    min_age = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=0, max=120))
-    max_age = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=0, max=120))
+    municipalities = fields.List(
+        fields.String(validate=PELOPONNESE_MUNICIPALITY),
+        required=True,
+        validate=validate.Length(min=1, error="serves at least one municipality"),
+    )
+    needs = fields.List(
+        fields.String(validate=validate.OneOf(NEEDS)),
+        required=True,
+        validate=validate.Length(min=1, error="accepts at least one kind of need"),
+    )
+    eligible_groups = fields.List(
+        fields.String(validate=validate.OneOf(VULNERABLE_GROUPS)), load_default=list
+    )
+    min_age = fields.Integer(
+        allow_none=True, load_default=None, validate=validate.Range(min=0, max=120)
+    )
+    max_age = fields.Integer(
+        allow_none=True, load_default=None, validate=validate.Range(min=0, max=120)
+    )
     eligibility_text = Text(load_default="", validate=validate.Length(max=1000))
     capacity = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=0))
     active_from = fields.Date(required=True)
@@ -40,7 +79,11 @@ class Offer(StrictSchema):
 
     @validates_schema
     def ranges(self, data, **kwargs):
-        if data.get("min_age") is not None and data.get("max_age") is not None and data["min_age"] > data["max_age"]:
+        if (
+            data.get("min_age") is not None
+            and data.get("max_age") is not None
+            and data["min_age"] > data["max_age"]
+        ):
             raise ValidationError("must not be below min_age", "max_age")
         if data.get("active_until") and data["active_until"] < data["active_from"]:
             raise ValidationError("must not be before active_from", "active_until")
@@ -49,7 +92,9 @@ class Offer(StrictSchema):
 class AgencyDescribedV1(Offer):
     agency_id = fields.UUID(required=True)
     agency_type = fields.String(required=True, validate=validate.OneOf(AGENCY_TYPES))
-    response_days = fields.Integer(load_default=10, validate=validate.Range(min=1, max=180))  # then a referral expires
+    response_days = fields.Integer(
+        load_default=10, validate=validate.Range(min=1, max=180)
+    )  # then a referral expires
     phone = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=30))
     email = fields.Email(allow_none=True, load_default=None)
     website = fields.Url(allow_none=True, load_default=None)
@@ -61,21 +106,50 @@ class ProgrammeDescribedV1(Offer):
     agency_id = fields.UUID(required=True)  # who runs it
 
 
-DescribeAgencySchema = command_schema(AgencyDescribedV1, "DescribeAgencySchema", expected_version=False)
-DescribeProgrammeSchema = command_schema(ProgrammeDescribedV1, "DescribeProgrammeSchema", expected_version=False)
+DescribeAgencySchema = command_schema(
+    AgencyDescribedV1, "DescribeAgencySchema", expected_version=False
+)
+DescribeProgrammeSchema = command_schema(
+    ProgrammeDescribedV1, "DescribeProgrammeSchema", expected_version=False
+)
 
 EVENTS = [
-    EventContract(AGENCY_REGISTERED, SOURCE, 1, AgencyDescribedV1,
-                  "An agency (Φορέας) entered the registry: what it offers, where, to whom, and how to reach it."),
-    EventContract(AGENCY_DETAILS_CHANGED, SOURCE, 1, AgencyDescribedV1,
-                  "An agency's details as they now stand (its whole description)."),
-    EventContract(PROGRAMME_REGISTERED, SOURCE, 1, ProgrammeDescribedV1, "A programme an agency runs."),
-    EventContract(PROGRAMME_DETAILS_CHANGED, SOURCE, 1, ProgrammeDescribedV1,
-                  "A programme's details as they now stand (its whole description)."),
+    EventContract(
+        AGENCY_REGISTERED,
+        SOURCE,
+        1,
+        AgencyDescribedV1,
+        "An agency (Φορέας) entered the registry: what it offers, where, to whom, and how to reach it.",
+    ),
+    EventContract(
+        AGENCY_DETAILS_CHANGED,
+        SOURCE,
+        1,
+        AgencyDescribedV1,
+        "An agency's details as they now stand (its whole description).",
+    ),
+    EventContract(
+        PROGRAMME_REGISTERED, SOURCE, 1, ProgrammeDescribedV1, "A programme an agency runs."
+    ),
+    EventContract(
+        PROGRAMME_DETAILS_CHANGED,
+        SOURCE,
+        1,
+        ProgrammeDescribedV1,
+        "A programme's details as they now stand (its whole description).",
+    ),
 ]
 COMMANDS = [
-    CommandContract("DescribeAgency", SOURCE, DescribeAgencySchema,
-                    "Register an agency, or change its details: the whole description each time."),
-    CommandContract("DescribeProgramme", SOURCE, DescribeProgrammeSchema,
-                    "Register a programme of a registered agency, or change its details."),
+    CommandContract(
+        "DescribeAgency",
+        SOURCE,
+        DescribeAgencySchema,
+        "Register an agency, or change its details: the whole description each time.",
+    ),
+    CommandContract(
+        "DescribeProgramme",
+        SOURCE,
+        DescribeProgrammeSchema,
+        "Register a programme of a registered agency, or change its details.",
+    ),
 ]

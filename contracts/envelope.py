@@ -4,6 +4,7 @@ Published to the topic exchange `<source>.events` with routing key = event type 
 convention), JSON, persistent. `prev_position` is the position of the event the relay published
 before this one from the same store, so a consumer can tell a gap from a hole left by a rollback.
 """
+
 from __future__ import annotations
 
 from typing import Any

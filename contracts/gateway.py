@@ -1,4 +1,5 @@
 """Contracts of the portal gateway: the audit of reads of a beneficiary's record."""
+
 from __future__ import annotations
 
 from marshmallow import fields, validate
@@ -20,8 +21,13 @@ class RecordViewedV1(StrictSchema):
 
 
 EVENTS = [
-    EventContract(RECORD_VIEWED, SOURCE, 1, RecordViewedV1,
-                  "Someone read a beneficiary's record: who, where, which kinds of fields, and why if they"
-                  " broke the glass."),
+    EventContract(
+        RECORD_VIEWED,
+        SOURCE,
+        1,
+        RecordViewedV1,
+        "Someone read a beneficiary's record: who, where, which kinds of fields, and why if they"
+        " broke the glass.",
+    ),
 ]
 COMMANDS: list = []

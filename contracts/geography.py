@@ -2,6 +2,7 @@
 26 municipalities with the Ministry of Interior codes and ELSTAT's 2021 census populations (the
 sources are in contracts/data/SOURCES.md). Only the standard library here: contracts, deciders and
 read sides all look municipalities up in this one place."""
+
 from __future__ import annotations
 
 import csv
@@ -38,8 +39,12 @@ def _rows(name: str) -> list[dict]:
 
 @cache
 def municipalities() -> dict[str, Municipality]:
-    return {r["code"]: Municipality(**{**r, "population_2021": int(r["population_2021"]) if r["population_2021"]
-                                       else None}) for r in _rows("municipalities.csv")}
+    return {
+        r["code"]: Municipality(
+            **{**r, "population_2021": int(r["population_2021"]) if r["population_2021"] else None}
+        )
+        for r in _rows("municipalities.csv")
+    }
 
 
 @cache

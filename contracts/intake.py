@@ -1,9 +1,17 @@
 """Contracts of the intake service: a beneficiary's case."""
+
 from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from contracts.base import CommandContract, EventContract, StrictSchema, Text, command_schema, personal
+from contracts.base import (
+    CommandContract,
+    EventContract,
+    StrictSchema,
+    Text,
+    command_schema,
+    personal,
+)
 from contracts.names import (
     ACTION_PLAN_CLOSED,
     ACTION_PLAN_OPENED,
@@ -23,18 +31,44 @@ from contracts.registries import MUNICIPALITY_CODE, SITE
 
 SOURCE = "intake"
 CHANNELS = ("centre", "mobile_unit_visit", "home_visit", "phone")
-SERVICES = ("information", "minimum_income_application", "psychosocial_counselling", "learning_support",
-            "goods_distributed", "legal_information", "vocational_guidance", "help_to_enrol")
+SERVICES = (
+    "information",
+    "minimum_income_application",
+    "psychosocial_counselling",
+    "learning_support",
+    "goods_distributed",
+    "legal_information",
+    "vocational_guidance",
+    "help_to_enrol",
+)
 # an agency or programme of the registry by its id, a centre by its site code, an agency outside
 # the registry by a code the worker gives it (the same code the referral names)
-RECIPIENT = validate.Regexp(r"^([A-Z0-9][A-Z0-9-]{1,60}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$",
-                            error="an agency id from the registry, or a centre or agency code, e.g. KK-SPARTI")
+RECIPIENT = validate.Regexp(
+    r"^([A-Z0-9][A-Z0-9-]{1,60}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$",
+    error="an agency id from the registry, or a centre or agency code, e.g. KK-SPARTI",
+)
 REASON = validate.Length(min=1, max=1000)
 # the groups the centres prioritise (domain.md) and the ESF+ breakdowns
-VULNERABLE_GROUPS = ("poverty", "child_exclusion", "minimum_income", "roma", "long_term_unemployed", "disability",
-                     "refugee_or_asylum_seeker", "third_country_national", "elderly", "homeless")
+VULNERABLE_GROUPS = (
+    "poverty",
+    "child_exclusion",
+    "minimum_income",
+    "roma",
+    "long_term_unemployed",
+    "disability",
+    "refugee_or_asylum_seeker",
+    "third_country_national",
+    "elderly",
+    "homeless",
+)
 LABOUR_STATUS = ("employed", "unemployed", "long_term_unemployed", "inactive")
-EXIT_SITUATIONS = ("job_searching", "in_education_or_training", "gained_qualification", "employed", "none_of_these")
+EXIT_SITUATIONS = (
+    "job_searching",
+    "in_education_or_training",
+    "gained_qualification",
+    "employed",
+    "none_of_these",
+)
 ISCED = ("0-2", "3-4", "5-8")
 
 
@@ -94,8 +128,9 @@ class CaseClosedV1(StrictSchema):
     reason = personal(Text(required=True, validate=REASON))  # free text may tell about the person
     # leaving the operation: the ESF+ immediate result (Reg. 2021/1057, Annex I); optional, and
     # absent from closures recorded before it existed
-    situation_at_exit = personal(fields.String(allow_none=True, load_default=None,
-                                               validate=validate.OneOf(EXIT_SITUATIONS)))
+    situation_at_exit = personal(
+        fields.String(allow_none=True, load_default=None, validate=validate.OneOf(EXIT_SITUATIONS))
+    )
 
 
 class FollowUpRecordedV1(StrictSchema):
@@ -130,7 +165,9 @@ class NeedsAssessedV1(StrictSchema):
 
     beneficiary_id = fields.UUID(required=True)
     assessed_on = fields.Date(required=True)
-    groups = personal(fields.List(fields.String(validate=validate.OneOf(VULNERABLE_GROUPS)), required=True))
+    groups = personal(
+        fields.List(fields.String(validate=validate.OneOf(VULNERABLE_GROUPS)), required=True)
+    )
     needs = personal(fields.List(Text(validate=validate.Length(min=1, max=200)), required=True))
     household_size = personal(fields.Integer(required=True, validate=validate.Range(min=1, max=30)))
     labour_status = personal(fields.String(required=True, validate=validate.OneOf(LABOUR_STATUS)))
@@ -186,35 +223,100 @@ CloseActionPlanSchema = command_schema(ActionPlanClosedV1, "CloseActionPlanSchem
 RecordFollowUpSchema = command_schema(FollowUpRecordedV1, "RecordFollowUpSchema")
 
 EVENTS = [
-    EventContract(SERVICE_DELIVERED, SOURCE, 1, ServiceDeliveredV1, "A service delivered to a beneficiary."),
-    EventContract(FOLLOW_UP_RECORDED, SOURCE, 1, FollowUpRecordedV1,
-                  "Six months after leaving: in employment, and whether the labour-market situation improved."),
-    EventContract(CONSENT_RECORDED, SOURCE, 1, ConsentRecordedV1,
-                  "The beneficiary agreed that their data be shared with a recipient, for a purpose, until a date."),
-    EventContract(CONSENT_WITHDRAWN, SOURCE, 1, ConsentWithdrawnV1, "Sharing with that recipient stops from now."),
-    EventContract(CASE_CLOSED, SOURCE, 1, CaseClosedV1, "The case was closed; nothing new until it is reopened."),
+    EventContract(
+        SERVICE_DELIVERED, SOURCE, 1, ServiceDeliveredV1, "A service delivered to a beneficiary."
+    ),
+    EventContract(
+        FOLLOW_UP_RECORDED,
+        SOURCE,
+        1,
+        FollowUpRecordedV1,
+        "Six months after leaving: in employment, and whether the labour-market situation improved.",
+    ),
+    EventContract(
+        CONSENT_RECORDED,
+        SOURCE,
+        1,
+        ConsentRecordedV1,
+        "The beneficiary agreed that their data be shared with a recipient, for a purpose, until a date.",
+    ),
+    EventContract(
+        CONSENT_WITHDRAWN,
+        SOURCE,
+        1,
+        ConsentWithdrawnV1,
+        "Sharing with that recipient stops from now.",
+    ),
+    EventContract(
+        CASE_CLOSED,
+        SOURCE,
+        1,
+        CaseClosedV1,
+        "The case was closed; nothing new until it is reopened.",
+    ),
     EventContract(CASE_REOPENED, SOURCE, 1, CaseReopenedV1, "A closed case was opened again."),
-    EventContract(CASE_TRANSFERRED, SOURCE, 1, CaseTransferredV1, "Another centre now holds the case."),
-    EventContract(NEEDS_ASSESSED, SOURCE, 1, NeedsAssessedV1, "The beneficiary's needs and situation were assessed."),
-    EventContract(ACTION_PLAN_OPENED, SOURCE, 1, ActionPlanOpenedV1, "An individual action plan was opened."),
-    EventContract(ACTION_STEP_ADDED, SOURCE, 1, ActionStepAddedV1, "A step was added to the action plan."),
-    EventContract(ACTION_STEP_DONE, SOURCE, 1, ActionStepDoneV1, "A step of the action plan was done."),
-    EventContract(ACTION_PLAN_CLOSED, SOURCE, 1, ActionPlanClosedV1, "The action plan was closed with an outcome."),
-    EventContract(CONTACT_RECORDED, SOURCE, 2, ContactRecordedV2,
-                  "A contact with a beneficiary: at the centre, a mobile unit visit, a home visit or by phone.",
-                  history={1: ContactRecordedV1}, upcasters={1: upcast_contact_v1_to_v2}),
+    EventContract(
+        CASE_TRANSFERRED, SOURCE, 1, CaseTransferredV1, "Another centre now holds the case."
+    ),
+    EventContract(
+        NEEDS_ASSESSED,
+        SOURCE,
+        1,
+        NeedsAssessedV1,
+        "The beneficiary's needs and situation were assessed.",
+    ),
+    EventContract(
+        ACTION_PLAN_OPENED, SOURCE, 1, ActionPlanOpenedV1, "An individual action plan was opened."
+    ),
+    EventContract(
+        ACTION_STEP_ADDED, SOURCE, 1, ActionStepAddedV1, "A step was added to the action plan."
+    ),
+    EventContract(
+        ACTION_STEP_DONE, SOURCE, 1, ActionStepDoneV1, "A step of the action plan was done."
+    ),
+    EventContract(
+        ACTION_PLAN_CLOSED,
+        SOURCE,
+        1,
+        ActionPlanClosedV1,
+        "The action plan was closed with an outcome.",
+    ),
+    EventContract(
+        CONTACT_RECORDED,
+        SOURCE,
+        2,
+        ContactRecordedV2,
+        "A contact with a beneficiary: at the centre, a mobile unit visit, a home visit or by phone.",
+        history={1: ContactRecordedV1},
+        upcasters={1: upcast_contact_v1_to_v2},
+    ),
 ]
 COMMANDS = [
     CommandContract("RecordContact", SOURCE, RecordContactSchema, "Record a contact on the case."),
-    CommandContract("RecordFollowUp", SOURCE, RecordFollowUpSchema, "Record the six-month follow-up after leaving."),
+    CommandContract(
+        "RecordFollowUp",
+        SOURCE,
+        RecordFollowUpSchema,
+        "Record the six-month follow-up after leaving.",
+    ),
     CommandContract("RecordService", SOURCE, RecordServiceSchema, "Record a service delivered."),
-    CommandContract("RecordConsent", SOURCE, RecordConsentSchema, "Record consent to share with a recipient."),
-    CommandContract("WithdrawConsent", SOURCE, WithdrawConsentSchema, "Withdraw consent for a recipient."),
+    CommandContract(
+        "RecordConsent", SOURCE, RecordConsentSchema, "Record consent to share with a recipient."
+    ),
+    CommandContract(
+        "WithdrawConsent", SOURCE, WithdrawConsentSchema, "Withdraw consent for a recipient."
+    ),
     CommandContract("CloseCase", SOURCE, CloseCaseSchema, "Close the case."),
     CommandContract("ReopenCase", SOURCE, ReopenCaseSchema, "Reopen a closed case."),
-    CommandContract("TransferCase", SOURCE, TransferCaseSchema, "Transfer the case to another centre."),
-    CommandContract("RecordNeedsAssessment", SOURCE, RecordNeedsAssessmentSchema, "Assess needs and situation."),
-    CommandContract("OpenActionPlan", SOURCE, OpenActionPlanSchema, "Open an individual action plan."),
+    CommandContract(
+        "TransferCase", SOURCE, TransferCaseSchema, "Transfer the case to another centre."
+    ),
+    CommandContract(
+        "RecordNeedsAssessment", SOURCE, RecordNeedsAssessmentSchema, "Assess needs and situation."
+    ),
+    CommandContract(
+        "OpenActionPlan", SOURCE, OpenActionPlanSchema, "Open an individual action plan."
+    ),
     CommandContract("AddActionStep", SOURCE, AddActionStepSchema, "Add a step to the action plan."),
     CommandContract("MarkStepDone", SOURCE, MarkStepDoneSchema, "Mark a step of the plan done."),
     CommandContract("CloseActionPlan", SOURCE, CloseActionPlanSchema, "Close the action plan."),

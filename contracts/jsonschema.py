@@ -1,4 +1,5 @@
 """marshmallow schemas as JSON Schema (draft 2020-12): the form municipal systems validate against."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate

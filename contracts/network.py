@@ -1,4 +1,5 @@
 """Contracts of the network in the registries service: centres, mobile units and their staff."""
+
 from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validate
@@ -14,18 +15,34 @@ from contracts.names import (
 )
 
 SOURCE = "registries"
-PELOPONNESE_MUNICIPALITY = validate.OneOf(sorted(municipalities()),
-                                          error="not a municipality of the Peloponnese (codes 9233-9258)")
+PELOPONNESE_MUNICIPALITY = validate.OneOf(
+    sorted(municipalities()), error="not a municipality of the Peloponnese (codes 9233-9258)"
+)
 CENTRE_SITE = validate.Regexp(r"^KK-[A-Z0-9-]+$", error="a centre's site code: KK-<name>")
 MOBILE_UNIT_SITE = validate.Regexp(r"^MU-[A-Z0-9-]+$", error="a mobile unit's site code: MU-<name>")
-ANY_SITE = validate.Regexp(r"^(KK|MU)-[A-Z0-9-]+$", error="a site code: KK-<centre> or MU-<mobile unit>")
+ANY_SITE = validate.Regexp(
+    r"^(KK|MU)-[A-Z0-9-]+$", error="a site code: KK-<centre> or MU-<mobile unit>"
+)
 MIS_CODE = validate.Regexp(r"^\d{6,7}$", error="the operation's MIS code: 6 or 7 digits")
 # a social worker heads every centre; the rest are optional (domain.md); drivers serve mobile units
-STAFF_ID = validate.Regexp(r"^[a-z0-9][a-z0-9._-]{2,60}$", error="a staff login: lower-case letters, digits, . _ -")
-ROLES = ("social_worker", "psychologist", "social_scientist", "health_visitor", "economist_administrator",
-         "learning_support", "mediator", "driver")
-PARTNERS = fields.List(fields.String(validate=PELOPONNESE_MUNICIPALITY), required=True,
-                       validate=validate.Length(min=1, error="a mobile unit serves at least one partner municipality"))
+STAFF_ID = validate.Regexp(
+    r"^[a-z0-9][a-z0-9._-]{2,60}$", error="a staff login: lower-case letters, digits, . _ -"
+)
+ROLES = (
+    "social_worker",
+    "psychologist",
+    "social_scientist",
+    "health_visitor",
+    "economist_administrator",
+    "learning_support",
+    "mediator",
+    "driver",
+)
+PARTNERS = fields.List(
+    fields.String(validate=PELOPONNESE_MUNICIPALITY),
+    required=True,
+    validate=validate.Length(min=1, error="a mobile unit serves at least one partner municipality"),
+)
 
 
 def non_negative(amount) -> None:
@@ -76,27 +93,74 @@ class StaffMemberLeftV1(StrictSchema):
 
 
 EVENTS = [
-    EventContract(CENTRE_REGISTERED, SOURCE, 1, CentreRegisteredV1,
-                  "A Community Centre joined the network, with its operation (MIS code, period, budget, target)."),
-    EventContract(MOBILE_UNIT_REGISTERED, SOURCE, 1, MobileUnitRegisteredV1,
-                  "A centre's mobile unit, and the partner municipalities it serves."),
-    EventContract(PARTNER_MUNICIPALITIES_CHANGED, SOURCE, 1, PartnerMunicipalitiesChangedV1,
-                  "A mobile unit now serves this list of partner municipalities."),
-    EventContract(STAFF_MEMBER_ASSIGNED, SOURCE, 1, StaffMemberAssignedV1,
-                  "A staff member works at a site from a date."),
-    EventContract(STAFF_MEMBER_LEFT, SOURCE, 1, StaffMemberLeftV1, "A staff member no longer works at that site."),
+    EventContract(
+        CENTRE_REGISTERED,
+        SOURCE,
+        1,
+        CentreRegisteredV1,
+        "A Community Centre joined the network, with its operation (MIS code, period, budget, target).",
+    ),
+    EventContract(
+        MOBILE_UNIT_REGISTERED,
+        SOURCE,
+        1,
+        MobileUnitRegisteredV1,
+        "A centre's mobile unit, and the partner municipalities it serves.",
+    ),
+    EventContract(
+        PARTNER_MUNICIPALITIES_CHANGED,
+        SOURCE,
+        1,
+        PartnerMunicipalitiesChangedV1,
+        "A mobile unit now serves this list of partner municipalities.",
+    ),
+    EventContract(
+        STAFF_MEMBER_ASSIGNED,
+        SOURCE,
+        1,
+        StaffMemberAssignedV1,
+        "A staff member works at a site from a date.",
+    ),
+    EventContract(
+        STAFF_MEMBER_LEFT,
+        SOURCE,
+        1,
+        StaffMemberLeftV1,
+        "A staff member no longer works at that site.",
+    ),
 ]
-RegisterCentreSchema = command_schema(CentreRegisteredV1, "RegisterCentreSchema", expected_version=False)
-RegisterMobileUnitSchema = command_schema(MobileUnitRegisteredV1, "RegisterMobileUnitSchema", expected_version=False)
-ChangePartnerMunicipalitiesSchema = command_schema(PartnerMunicipalitiesChangedV1, "ChangePartnerMunicipalitiesSchema",
-                                                   expected_version=False)
-AssignStaffMemberSchema = command_schema(StaffMemberAssignedV1, "AssignStaffMemberSchema", expected_version=False)
-StaffMemberLeavesSchema = command_schema(StaffMemberLeftV1, "StaffMemberLeavesSchema", expected_version=False)
+RegisterCentreSchema = command_schema(
+    CentreRegisteredV1, "RegisterCentreSchema", expected_version=False
+)
+RegisterMobileUnitSchema = command_schema(
+    MobileUnitRegisteredV1, "RegisterMobileUnitSchema", expected_version=False
+)
+ChangePartnerMunicipalitiesSchema = command_schema(
+    PartnerMunicipalitiesChangedV1, "ChangePartnerMunicipalitiesSchema", expected_version=False
+)
+AssignStaffMemberSchema = command_schema(
+    StaffMemberAssignedV1, "AssignStaffMemberSchema", expected_version=False
+)
+StaffMemberLeavesSchema = command_schema(
+    StaffMemberLeftV1, "StaffMemberLeavesSchema", expected_version=False
+)
 COMMANDS = [
-    CommandContract("RegisterCentre", SOURCE, RegisterCentreSchema, "Add a centre and its operation."),
-    CommandContract("RegisterMobileUnit", SOURCE, RegisterMobileUnitSchema, "Add a centre's mobile unit."),
-    CommandContract("ChangePartnerMunicipalities", SOURCE, ChangePartnerMunicipalitiesSchema,
-                    "Change which partner municipalities a mobile unit serves."),
-    CommandContract("AssignStaffMember", SOURCE, AssignStaffMemberSchema, "A staff member starts at a site."),
-    CommandContract("StaffMemberLeaves", SOURCE, StaffMemberLeavesSchema, "A staff member leaves a site."),
+    CommandContract(
+        "RegisterCentre", SOURCE, RegisterCentreSchema, "Add a centre and its operation."
+    ),
+    CommandContract(
+        "RegisterMobileUnit", SOURCE, RegisterMobileUnitSchema, "Add a centre's mobile unit."
+    ),
+    CommandContract(
+        "ChangePartnerMunicipalities",
+        SOURCE,
+        ChangePartnerMunicipalitiesSchema,
+        "Change which partner municipalities a mobile unit serves.",
+    ),
+    CommandContract(
+        "AssignStaffMember", SOURCE, AssignStaffMemberSchema, "A staff member starts at a site."
+    ),
+    CommandContract(
+        "StaffMemberLeaves", SOURCE, StaffMemberLeavesSchema, "A staff member leaves a site."
+    ),
 ]

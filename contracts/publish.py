@@ -1,6 +1,7 @@
 """`python -m contracts.publish [--check]`: generate the published contracts from the marshmallow
 schemas (JSON Schema per event version and command, the envelope, an AsyncAPI document for the
 bus). With --check, exit 1 if the committed files differ from what would be generated (CI)."""
+
 from __future__ import annotations
 
 import argparse
@@ -26,9 +27,17 @@ def generated() -> dict[str, str]:
     for command in sorted(all_command_contracts(), key=lambda c: c.name):
         path = f"schemas/commands/{command.name}.json"
         files[path] = _json(document(command.schema, path, command.name, command.description))
-    files["schemas/envelope.json"] = _json(document(EnvelopeSchema, "schemas/envelope.json", "Event envelope",
-                                                    "Every message a store relay publishes."))
-    files["asyncapi.yaml"] = yaml.safe_dump(asyncapi(), allow_unicode=True, sort_keys=False, width=110)
+    files["schemas/envelope.json"] = _json(
+        document(
+            EnvelopeSchema,
+            "schemas/envelope.json",
+            "Event envelope",
+            "Every message a store relay publishes.",
+        )
+    )
+    files["asyncapi.yaml"] = yaml.safe_dump(
+        asyncapi(), allow_unicode=True, sort_keys=False, width=110
+    )
     return files
 
 
@@ -41,27 +50,57 @@ def asyncapi() -> dict:
             "title": c.type,
             "summary": c.description,
             "contentType": "application/json",
-            "payload": {"allOf": [{"$ref": "#/components/schemas/Envelope"},
-                                  {"type": "object", "properties": {
-                                      "type": {"const": c.type},
-                                      "schema_version": {"const": c.version},
-                                      "data": {"$ref": f"#/components/schemas/{c.type}"}}}]},
+            "payload": {
+                "allOf": [
+                    {"$ref": "#/components/schemas/Envelope"},
+                    {
+                        "type": "object",
+                        "properties": {
+                            "type": {"const": c.type},
+                            "schema_version": {"const": c.version},
+                            "data": {"$ref": f"#/components/schemas/{c.type}"},
+                        },
+                    },
+                ]
+            },
         }
         channels[f"{exchange_name(c.source)}/{c.type}"] = {
             "description": f"{c.type} events of the {c.source} store, in store order.",
-            "bindings": {"amqp": {"is": "routingKey", "exchange": {
-                "name": exchange_name(c.source), "type": "topic", "durable": True, "autoDelete": False, "vhost": "/"},
-                "bindingVersion": "0.2.0"}},
-            "subscribe": {"operationId": f"on{c.type}", "message": {"$ref": f"#/components/messages/{c.type}"},
-                          "bindings": {"amqp": {"deliveryMode": 2, "bindingVersion": "0.2.0"}}},
+            "bindings": {
+                "amqp": {
+                    "is": "routingKey",
+                    "exchange": {
+                        "name": exchange_name(c.source),
+                        "type": "topic",
+                        "durable": True,
+                        "autoDelete": False,
+                        "vhost": "/",
+                    },
+                    "bindingVersion": "0.2.0",
+                }
+            },
+            "subscribe": {
+                "operationId": f"on{c.type}",
+                "message": {"$ref": f"#/components/messages/{c.type}"},
+                "bindings": {"amqp": {"deliveryMode": 2, "bindingVersion": "0.2.0"}},
+            },
         }
     return {
         "asyncapi": "2.6.0",
-        "info": {"title": "Kentra event bus", "version": "1.0.0",
-                 "description": "Events of the Community Centres platform. Routing key = event type; "
-                                "`data` holds the event, personal fields are marked x-personal."},
+        "info": {
+            "title": "Kentra event bus",
+            "version": "1.0.0",
+            "description": "Events of the Community Centres platform. Routing key = event type; "
+            "`data` holds the event, personal fields are marked x-personal.",
+        },
         "defaultContentType": "application/json",
-        "servers": {"rabbitmq": {"url": "amqp://localhost:5672", "protocol": "amqp", "protocolVersion": "0-9-1"}},
+        "servers": {
+            "rabbitmq": {
+                "url": "amqp://localhost:5672",
+                "protocol": "amqp",
+                "protocolVersion": "0-9-1",
+            }
+        },
         "channels": channels,
         "components": {"messages": messages, "schemas": schemas},
     }
@@ -74,8 +113,14 @@ def _json(doc: dict) -> str:
 def stale_files(out: Path = OUT) -> list[str]:
     """Files that are missing, different, or no longer generated."""
     wanted = generated()
-    stale = [p for p, text in wanted.items() if not (out / p).exists() or (out / p).read_text("utf-8") != text]
-    present = {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()} if out.exists() else set()
+    stale = [
+        p
+        for p, text in wanted.items()
+        if not (out / p).exists() or (out / p).read_text("utf-8") != text
+    ]
+    present = (
+        {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()} if out.exists() else set()
+    )
     return sorted(stale + [p for p in present - set(wanted)])
 
 
@@ -92,7 +137,9 @@ def write(out: Path = OUT) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--check", action="store_true", help="fail if the published files are out of date")
+    parser.add_argument(
+        "--check", action="store_true", help="fail if the published files are out of date"
+    )
     args = parser.parse_args(argv)
     if args.check:
         stale = stale_files()

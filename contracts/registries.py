@@ -1,18 +1,37 @@
 """Contracts of the registries service: the beneficiary registry."""
+
 from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validate
 
-from contracts.base import CommandContract, EventContract, StrictSchema, Text, command_schema, personal
-from contracts.names import BENEFICIARY_MERGED, BENEFICIARY_REGISTERED, BENEFICIARY_UNMERGED, PERSONAL_DATA_ERASED
+from contracts.base import (
+    CommandContract,
+    EventContract,
+    StrictSchema,
+    Text,
+    command_schema,
+    personal,
+)
+from contracts.names import (
+    BENEFICIARY_MERGED,
+    BENEFICIARY_REGISTERED,
+    BENEFICIARY_UNMERGED,
+    PERSONAL_DATA_ERASED,
+)
 
 SOURCE = "registries"
-MUNICIPALITY_CODE = validate.Regexp(r"^\d{4}$", error="a 4-digit municipality code (Ministry of Interior)")
-SITE = validate.Regexp(r"^(KK|MU)-[A-Z0-9-]+$", error="a site code: KK-<centre> or MU-<mobile unit>")
+MUNICIPALITY_CODE = validate.Regexp(
+    r"^\d{4}$", error="a 4-digit municipality code (Ministry of Interior)"
+)
+SITE = validate.Regexp(
+    r"^(KK|MU)-[A-Z0-9-]+$", error="a site code: KK-<centre> or MU-<mobile unit>"
+)
 GENDERS = ("woman", "man", "non_binary")
 AMKA = validate.Regexp(r"^\d{11}$", error="11 digits")
 AFM = validate.Regexp(r"^\d{9}$", error="9 digits")
-PAAYPA = validate.Regexp(r"^[0-9A-Z]{6,20}$", error="6 to 20 letters or digits, as printed on the document")
+PAAYPA = validate.Regexp(
+    r"^[0-9A-Z]{6,20}$", error="6 to 20 letters or digits, as printed on the document"
+)
 
 
 def afm_check_digit(value: str) -> None:
@@ -38,12 +57,22 @@ class BeneficiaryRegisteredV1(StrictSchema):
     given_name = personal(Text(required=True, validate=validate.Length(min=1, max=100)))
     family_name = personal(Text(required=True, validate=validate.Length(min=1, max=100)))
     birth_date = personal(fields.Date(allow_none=True, load_default=None))
-    amka = personal(fields.String(allow_none=True, load_default=None, validate=[AMKA, amka_check_digit]))
-    phone = personal(fields.String(allow_none=True, load_default=None, validate=validate.Length(max=30)))
-    afm = personal(fields.String(allow_none=True, load_default=None, validate=[AFM, afm_check_digit]))
-    paaypa = personal(fields.String(allow_none=True, load_default=None, validate=PAAYPA))  # temporary number
+    amka = personal(
+        fields.String(allow_none=True, load_default=None, validate=[AMKA, amka_check_digit])
+    )
+    phone = personal(
+        fields.String(allow_none=True, load_default=None, validate=validate.Length(max=30))
+    )
+    afm = personal(
+        fields.String(allow_none=True, load_default=None, validate=[AFM, afm_check_digit])
+    )
+    paaypa = personal(
+        fields.String(allow_none=True, load_default=None, validate=PAAYPA)
+    )  # temporary number
     # as the ESF+ indicators break participants down (Reg. 2021/1057, Annex I); optional
-    gender = personal(fields.String(allow_none=True, load_default=None, validate=validate.OneOf(GENDERS)))
+    gender = personal(
+        fields.String(allow_none=True, load_default=None, validate=validate.OneOf(GENDERS))
+    )
 
 
 class PersonalDataErasedV1(StrictSchema):
@@ -54,7 +83,9 @@ class PersonalDataErasedV1(StrictSchema):
 
 class RegisterBeneficiarySchema(BeneficiaryRegisteredV1):
     command_id = fields.String(required=True, validate=validate.Length(min=8, max=100))
-    beneficiary_id = fields.UUID(load_default=None)  # none: derived from command_id, so a retry finds it
+    beneficiary_id = fields.UUID(
+        load_default=None
+    )  # none: derived from command_id, so a retry finds it
 
 
 class ErasePersonalDataSchema(PersonalDataErasedV1):
@@ -62,19 +93,33 @@ class ErasePersonalDataSchema(PersonalDataErasedV1):
 
 
 EVENTS = [
-    EventContract(BENEFICIARY_REGISTERED, SOURCE, 1, BeneficiaryRegisteredV1,
-                  "A person entered the beneficiary registry (with or without AMKA)."),
-    EventContract(PERSONAL_DATA_ERASED, SOURCE, 1, PersonalDataErasedV1,
-                  "The beneficiary's personal data was erased on request; history and counts stay."),
+    EventContract(
+        BENEFICIARY_REGISTERED,
+        SOURCE,
+        1,
+        BeneficiaryRegisteredV1,
+        "A person entered the beneficiary registry (with or without AMKA).",
+    ),
+    EventContract(
+        PERSONAL_DATA_ERASED,
+        SOURCE,
+        1,
+        PersonalDataErasedV1,
+        "The beneficiary's personal data was erased on request; history and counts stay.",
+    ),
 ]
 COMMANDS = [
     CommandContract("RegisterBeneficiary", SOURCE, RegisterBeneficiarySchema, "Register a person."),
-    CommandContract("ErasePersonalData", SOURCE, ErasePersonalDataSchema, "Erase a person's personal data."),
+    CommandContract(
+        "ErasePersonalData", SOURCE, ErasePersonalDataSchema, "Erase a person's personal data."
+    ),
 ]
 
 
 class MergeDecision(StrictSchema):
-    beneficiary_id = fields.UUID(required=True)  # the duplicate: its history now belongs to the survivor
+    beneficiary_id = fields.UUID(
+        required=True
+    )  # the duplicate: its history now belongs to the survivor
     reason = Text(required=True, validate=validate.Length(min=1, max=500))
     decided_by = fields.String(required=True, validate=validate.Length(min=1, max=100))
 
@@ -87,16 +132,34 @@ class BeneficiaryUnmergedV1(BeneficiaryMergedV1):
     pass
 
 
-MergeBeneficiarySchema = command_schema(BeneficiaryMergedV1, "MergeBeneficiarySchema", expected_version=False)
-UnmergeBeneficiarySchema = command_schema(MergeDecision, "UnmergeBeneficiarySchema", expected_version=False)
+MergeBeneficiarySchema = command_schema(
+    BeneficiaryMergedV1, "MergeBeneficiarySchema", expected_version=False
+)
+UnmergeBeneficiarySchema = command_schema(
+    MergeDecision, "UnmergeBeneficiarySchema", expected_version=False
+)
 EVENTS += [
-    EventContract(BENEFICIARY_MERGED, SOURCE, 1, BeneficiaryMergedV1,
-                  "Two records were the same person: the duplicate's history now belongs to the survivor."),
-    EventContract(BENEFICIARY_UNMERGED, SOURCE, 1, BeneficiaryUnmergedV1,
-                  "A merge was undone: the two records are two people again, each with its own history."),
+    EventContract(
+        BENEFICIARY_MERGED,
+        SOURCE,
+        1,
+        BeneficiaryMergedV1,
+        "Two records were the same person: the duplicate's history now belongs to the survivor.",
+    ),
+    EventContract(
+        BENEFICIARY_UNMERGED,
+        SOURCE,
+        1,
+        BeneficiaryUnmergedV1,
+        "A merge was undone: the two records are two people again, each with its own history.",
+    ),
 ]
 COMMANDS += [
-    CommandContract("MergeBeneficiary", SOURCE, MergeBeneficiarySchema,
-                    "Merge a duplicate record into the surviving one (never done silently)."),
+    CommandContract(
+        "MergeBeneficiary",
+        SOURCE,
+        MergeBeneficiarySchema,
+        "Merge a duplicate record into the surviving one (never done silently).",
+    ),
     CommandContract("UnmergeBeneficiary", SOURCE, UnmergeBeneficiarySchema, "Undo a merge."),
 ]

@@ -1,5 +1,6 @@
 """Fixtures on the real PostgreSQL and RabbitMQ. Each test gets its own schemas (and, through
 nameko's `rabbit_config`, its own vhost), so tests never see each other's events."""
+
 from __future__ import annotations
 
 import os
@@ -25,7 +26,10 @@ AMQP_URI = os.environ.get("KENTRA_TEST_AMQP_URI", "amqp://guest:guest@127.0.0.1:
 
 def pytest_addoption(parser):
     # nameko's rabbit_config fixture reads these; defaults fit the local broker.
-    for name, default in (("--amqp-uri", AMQP_URI), ("--rabbit-ctl-uri", "http://guest:guest@127.0.0.1:15672")):
+    for name, default in (
+        ("--amqp-uri", AMQP_URI),
+        ("--rabbit-ctl-uri", "http://guest:guest@127.0.0.1:15672"),
+    ):
         try:
             parser.addoption(name, action="store", default=default)
         except ValueError:
@@ -97,11 +101,17 @@ def postgres_exporter(database_url):
     """A real postgres_exporter (Debian's package) against the test database: its /metrics URL."""
     binary = shutil.which("prometheus-postgres-exporter") or shutil.which("postgres_exporter")
     if not binary:
-        pytest.fail("postgres_exporter is missing: scripts/bootstrap installs prometheus-postgres-exporter")
+        pytest.fail(
+            "postgres_exporter is missing: scripts/bootstrap installs prometheus-postgres-exporter"
+        )
     port = free_port()
     dsn = database_url + ("&" if "?" in database_url else "?") + "sslmode=disable"
-    process = subprocess.Popen([binary, f"--web.listen-address=127.0.0.1:{port}"], env={"DATA_SOURCE_NAME": dsn},
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [binary, f"--web.listen-address=127.0.0.1:{port}"],
+        env={"DATA_SOURCE_NAME": dsn},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}/metrics"
     eventually(lambda: scrape(url), 10, what="postgres_exporter to answer", tolerate=(OSError,))
     yield url
@@ -118,4 +128,8 @@ def exported(postgres_exporter) -> set[str]:
     port = free_port()
     serve_metrics(port)
     ours = exported_names(scrape(f"http://127.0.0.1:{port}/metrics"))
-    return ours | exported_names(scrape("http://127.0.0.1:15692/metrics")) | exported_names(scrape(postgres_exporter))
+    return (
+        ours
+        | exported_names(scrape("http://127.0.0.1:15692/metrics"))
+        | exported_names(scrape(postgres_exporter))
+    )

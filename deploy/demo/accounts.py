@@ -3,6 +3,7 @@ real accounts are added one by one with `python -m services.portal_gateway.entry
 
     python -m deploy.demo.accounts              # the demo accounts (idempotent)
 """
+
 from __future__ import annotations
 
 import sys
@@ -13,7 +14,13 @@ from services.portal_gateway import bootstrap
 DEMO_PASSWORD = "kentra-demo"
 DYPA_KALAMATA = "3b869f7f-791a-570a-80d9-123275cd65cc"  # deploy/demo/directory
 DEMO = [  # username, role, site, agency, display name: the staff logins are the registry's staff ids (seed)
-    ("kalamata.social4", "case_worker", "MU-KALAMATA", None, "Κοινωνική επιστήμονας, Κινητή Μονάδα Καλαμάτας"),
+    (
+        "kalamata.social4",
+        "case_worker",
+        "MU-KALAMATA",
+        None,
+        "Κοινωνική επιστήμονας, Κινητή Μονάδα Καλαμάτας",
+    ),
     ("kalamata.social1", "case_worker", "KK-KALAMATA", None, "Κοινωνική λειτουργός, ΚΚ Καλαμάτας"),
     ("kalamata.head", "head_of_centre", "KK-KALAMATA", None, "Υπεύθυνη ΚΚ Καλαμάτας"),
     ("sparti.social1", "case_worker", "KK-SPARTI", None, "Κοινωνικός λειτουργός, ΚΚ Σπάρτης"),

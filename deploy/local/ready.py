@@ -19,8 +19,14 @@ from deploy.demo.accounts import DEMO, DEMO_PASSWORD
 from services.common.config import Settings
 from services.common.ports import GATEWAY_HTTP_PORT, METRICS_PORTS
 
-ROLES = {"case_worker": "case worker", "head_of_centre": "head of centre", "agency_officer": "agency officer",
-         "regional_coordinator": "regional coordinator", "dpo": "data protection officer", "ops": "operations"}
+ROLES = {
+    "case_worker": "case worker",
+    "head_of_centre": "head of centre",
+    "agency_officer": "agency officer",
+    "regional_coordinator": "regional coordinator",
+    "dpo": "data protection officer",
+    "ops": "operations",
+}
 PROMETHEUS = "http://127.0.0.1:9090"
 RABBITMQ = "http://127.0.0.1:15672"
 METRICS = "metrics of "  # such links are listed under one heading, by process
@@ -58,11 +64,17 @@ def prometheus_links() -> list[Link]:
         return []
 
     def page(name: str) -> str:
-        found = next((path for path in (f"/{name}", f"/classic/{name}") if answers(PROMETHEUS + path)), f"/{name}")
+        found = next(
+            (path for path in (f"/{name}", f"/classic/{name}") if answers(PROMETHEUS + path)),
+            f"/{name}",
+        )
         return PROMETHEUS + found
 
-    return [Link("Prometheus", f"{PROMETHEUS}/"), Link("  its targets", page("targets")),
-            Link("  its alerts", page("alerts"))]
+    return [
+        Link("Prometheus", f"{PROMETHEUS}/"),
+        Link("  its targets", page("targets")),
+        Link("  its alerts", page("alerts")),
+    ]
 
 
 def consistency(amqp_uri: str, seconds: float = 120) -> str:
@@ -104,17 +116,25 @@ def block(links: list[Link], names: dict[str, str], checked: str) -> str:
     def process_row(link: Link) -> str:
         return f"    {link.label.removeprefix(METRICS):<30}{link.url}{_mark(link)}"
 
-    lines = ["", "Kentra is ready.", row("Portal (Greek)", links[0].url + _mark(links[0])),
-             row("Demo logins", f"password {DEMO_PASSWORD}"), *logins(names)]
+    lines = [
+        "",
+        "Kentra is ready.",
+        row("Portal (Greek)", links[0].url + _mark(links[0])),
+        row("Demo logins", f"password {DEMO_PASSWORD}"),
+        *logins(names),
+    ]
     others = [link for link in links[1:] if not link.label.startswith(METRICS)]
     lines += [row(link.label, link.url + _mark(link)) for link in others]
     lines += [row("Metrics", "of each process, scraped by Prometheus:")]
     lines += [process_row(link) for link in links if link.label.startswith(METRICS)]
-    lines += [row("Consistency check", checked),
-              row("", "again: .venv/bin/python -m services.reporting.entrypoints.consumer check"),
-              row("Grafana", "dashboards as code in deploy/grafana; compose runs Grafana with them"),
-              row("Logs", "var/log/<process>.log, one per process (tail -f var/log/intake.log)"),
-              row("Stop", "Ctrl-C here; scripts/up again adds nothing"), ""]
+    lines += [
+        row("Consistency check", checked),
+        row("", "again: .venv/bin/python -m services.reporting.entrypoints.consumer check"),
+        row("Grafana", "dashboards as code in deploy/grafana; compose runs Grafana with them"),
+        row("Logs", "var/log/<process>.log, one per process (tail -f var/log/intake.log)"),
+        row("Stop", "Ctrl-C here; scripts/up again adds nothing"),
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -127,11 +147,18 @@ def main() -> int:
     host = os.environ.get("KENTRA_WEB_ADDRESS", f"127.0.0.1:{GATEWAY_HTTP_PORT}")
     portal = f"http://{host}"
     wait_until(f"{portal}/health", 120)
-    links = [Link("Portal", f"{portal}/"), Link("API (OpenAPI)", f"{portal}/api/v1/openapi.json"),
-             Link("Health", f"{portal}/health"), *prometheus_links(),
-             *(Link(f"{METRICS}{name}", f"http://127.0.0.1:{port}/metrics") for name, port in METRICS_PORTS.items()),
-             Link("RabbitMQ", f"{RABBITMQ}/", "management; guest / guest from this machine"),
-             Link("  its metrics", "http://127.0.0.1:15692/metrics")]
+    links = [
+        Link("Portal", f"{portal}/"),
+        Link("API (OpenAPI)", f"{portal}/api/v1/openapi.json"),
+        Link("Health", f"{portal}/health"),
+        *prometheus_links(),
+        *(
+            Link(f"{METRICS}{name}", f"http://127.0.0.1:{port}/metrics")
+            for name, port in METRICS_PORTS.items()
+        ),
+        Link("RabbitMQ", f"{RABBITMQ}/", "management; guest / guest from this machine"),
+        Link("  its metrics", "http://127.0.0.1:15692/metrics"),
+    ]
     for link in links:
         link.answers = answers(link.url)
     checked = consistency(settings.amqp_uri)

@@ -19,7 +19,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 LOGS = ROOT / "var" / "log"
-ONE_SHOT = "-once"  # a Procfile name ending so runs to completion, after the services it calls answer
+ONE_SHOT = (
+    "-once"  # a Procfile name ending so runs to completion, after the services it calls answer
+)
 READY = "python -m deploy.local.ready"
 
 
@@ -99,7 +101,11 @@ def start(proc: Process, env: dict[str, str]) -> None:
 
 
 def last_line(path: Path) -> str:
-    lines = [line for line in path.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()]
+    lines = [
+        line
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines()
+        if line.strip()
+    ]
     return lines[-1].strip() if lines else ""
 
 
@@ -123,7 +129,9 @@ def backoff(proc: Process) -> float:
     return min(30, 2 ** (proc.restarts - 1))
 
 
-def keep_running(procs: list[Process], env: dict[str, str], restart: bool, stopping: threading.Event) -> None:
+def keep_running(
+    procs: list[Process], env: dict[str, str], restart: bool, stopping: threading.Event
+) -> None:
     """Restart a long-running process that exits, with a growing delay; say so in one line."""
     due: dict[str, float] = {}
     while not stopping.wait(0.5):
@@ -137,11 +145,15 @@ def keep_running(procs: list[Process], env: dict[str, str], restart: bool, stopp
             if code is None:
                 continue
             if not restart:
-                say(f"{p.name} exited ({code}); stopping everything (see {p.log.relative_to(ROOT)})")
+                say(
+                    f"{p.name} exited ({code}); stopping everything (see {p.log.relative_to(ROOT)})"
+                )
                 stopping.set()
                 return
             delay = backoff(p)
-            say(f"{p.name} exited ({code}); restarting in {delay:.0f} s (see {p.log.relative_to(ROOT)})")
+            say(
+                f"{p.name} exited ({code}); restarting in {delay:.0f} s (see {p.log.relative_to(ROOT)})"
+            )
             due[p.name] = time.monotonic() + delay
 
 
@@ -158,24 +170,32 @@ def run_steps(steps: list[Process], env: dict[str, str], stopping: threading.Eve
                 say(f"{step.name} done: {last_line(step.log)}")
                 break
             delay = backoff(step)
-            say(f"{step.name} failed ({step.popen.returncode}): {last_line(step.log)}; again in {delay:.0f} s")
+            say(
+                f"{step.name} failed ({step.popen.returncode}): {last_line(step.log)}; again in {delay:.0f} s"
+            )
             stopping.wait(delay)
     return not stopping.is_set()
 
 
 def ready_block(env: dict[str, str]) -> None:
-    answer = subprocess.run(["bash", "-c", f"exec {READY}"], cwd=ROOT, env=env, capture_output=True, text=True)
+    answer = subprocess.run(
+        ["bash", "-c", f"exec {READY}"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     (LOGS / "ready.log").write_text(answer.stderr, encoding="utf-8")
     print(answer.stdout, end="", flush=True)
     if answer.returncode != 0:
-        say(f"the platform is up but not everything answered (see {LOGS.relative_to(ROOT)}/ready.log)")
+        say(
+            f"the platform is up but not everything answered (see {LOGS.relative_to(ROOT)}/ready.log)"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--procfile", type=Path, default=ROOT / "deploy" / "Procfile")
     parser.add_argument("--only", help="comma-separated process names")
-    parser.add_argument("--no-restart", action="store_true", help="stop everything when one process exits")
+    parser.add_argument(
+        "--no-restart", action="store_true", help="stop everything when one process exits"
+    )
     args = parser.parse_args(argv)
     procs = read_procfile(args.procfile) + watchers()
     if args.only:
@@ -189,8 +209,12 @@ def main(argv: list[str] | None = None) -> int:
     fresh_logs(procs)
     for p in services:
         start(p, env)
-    say(f"started {len(services)} processes, their logs in {LOGS.relative_to(ROOT)}/; Ctrl-C stops them")
-    supervisor = threading.Thread(target=keep_running, args=(services, env, not args.no_restart, stopping))
+    say(
+        f"started {len(services)} processes, their logs in {LOGS.relative_to(ROOT)}/; Ctrl-C stops them"
+    )
+    supervisor = threading.Thread(
+        target=keep_running, args=(services, env, not args.no_restart, stopping)
+    )
     supervisor.start()
     if run_steps(steps, env, stopping) and not args.only:
         ready_block(env)

@@ -6,6 +6,7 @@ centre's publisher can publish on `municipal.events` only under its own routing 
 
     python deploy/rabbitmq/definitions.py    # rewrite the file (a test checks it is current)
 """
+
 from __future__ import annotations
 
 import base64
@@ -18,7 +19,11 @@ VHOST = "kentra"
 SERVICES = ("registries", "intake", "referrals", "reporting", "portal_gateway")
 SOURCES = ("registries", "intake", "referrals")
 # municipal systems publishing over AMQP: user -> the site whose keys it may use
-PUBLISHERS = {"dimos-kalamatas": "KK-KALAMATA", "dimos-spartis": "KK-SPARTI", "dimos-tripolis": "KK-TRIPOLI"}
+PUBLISHERS = {
+    "dimos-kalamatas": "KK-KALAMATA",
+    "dimos-spartis": "KK-SPARTI",
+    "dimos-tripolis": "KK-TRIPOLI",
+}
 MUNICIPAL_EXCHANGE = "municipal.events"
 OUT = Path(__file__).with_name("definitions.json")
 
@@ -31,8 +36,13 @@ def password_hash(user: str, password: str) -> str:
 
 
 def user(name: str, tags: str = "") -> dict:
-    return {"name": name, "password_hash": password_hash(name, f"{name}-demo"),
-            "hashing_algorithm": "rabbit_password_hashing_sha256", "tags": tags, "limits": {}}
+    return {
+        "name": name,
+        "password_hash": password_hash(name, f"{name}-demo"),
+        "hashing_algorithm": "rabbit_password_hashing_sha256",
+        "tags": tags,
+        "limits": {},
+    }
 
 
 def definitions() -> dict:
@@ -40,32 +50,90 @@ def definitions() -> dict:
     for service in SERVICES:
         # a service declares and uses its own queues and exchanges, reads every source's events
         own = f"^({service}\\..*|rpc-{service}.*|nameko-rpc|reply-.*|{service})$"
-        service_permissions.append({"user": service, "vhost": VHOST, "configure": own,
-                                    "write": f"^({service}\\.events|nameko-rpc|reply-.*|rpc-.*)$",
-                                    "read": "^(.*\\.events|nameko-rpc|reply-.*|rpc-.*|" + service + "\\..*)$"})
-    publisher_permissions = [{"user": p, "vhost": VHOST, "configure": "^$", "write": f"^{MUNICIPAL_EXCHANGE}$",
-                              "read": "^$"} for p in PUBLISHERS]
-    topic_permissions = [{"user": p, "vhost": VHOST, "exchange": MUNICIPAL_EXCHANGE,
-                          "write": "^" + re.escape(site) + r"\..+", "read": "^$"} for p, site in PUBLISHERS.items()]
+        service_permissions.append(
+            {
+                "user": service,
+                "vhost": VHOST,
+                "configure": own,
+                "write": f"^({service}\\.events|nameko-rpc|reply-.*|rpc-.*)$",
+                "read": "^(.*\\.events|nameko-rpc|reply-.*|rpc-.*|" + service + "\\..*)$",
+            }
+        )
+    publisher_permissions = [
+        {
+            "user": p,
+            "vhost": VHOST,
+            "configure": "^$",
+            "write": f"^{MUNICIPAL_EXCHANGE}$",
+            "read": "^$",
+        }
+        for p in PUBLISHERS
+    ]
+    topic_permissions = [
+        {
+            "user": p,
+            "vhost": VHOST,
+            "exchange": MUNICIPAL_EXCHANGE,
+            "write": "^" + re.escape(site) + r"\..+",
+            "read": "^$",
+        }
+        for p, site in PUBLISHERS.items()
+    ]
     return {
         "rabbit_version": "3.10.8",
-        "vhosts": [{"name": "/", "metadata": {}},
-                   {"name": VHOST, "metadata": {"description": "Kentra", "default_queue_type": "quorum"}}],
+        "vhosts": [
+            {"name": "/", "metadata": {}},
+            {"name": VHOST, "metadata": {"description": "Kentra", "default_queue_type": "quorum"}},
+        ],
         # guest stays as RabbitMQ makes it (loading definitions at boot would otherwise leave no admin)
-        "users": [{**user("guest", "administrator"), "password_hash": password_hash("guest", "guest")}]
-                 + [user(s) for s in SERVICES] + [user(p) for p in PUBLISHERS] + [user("kentra-ops", "monitoring")],
-        "permissions": [{"user": "guest", "vhost": v, "configure": ".*", "write": ".*", "read": ".*"}
-                        for v in ("/", VHOST)] + service_permissions + publisher_permissions
-                       + [{"user": "kentra-ops", "vhost": VHOST, "configure": "^$", "write": "^$", "read": "^$"}],
+        "users": [
+            {**user("guest", "administrator"), "password_hash": password_hash("guest", "guest")}
+        ]
+        + [user(s) for s in SERVICES]
+        + [user(p) for p in PUBLISHERS]
+        + [user("kentra-ops", "monitoring")],
+        "permissions": [
+            {"user": "guest", "vhost": v, "configure": ".*", "write": ".*", "read": ".*"}
+            for v in ("/", VHOST)
+        ]
+        + service_permissions
+        + publisher_permissions
+        + [{"user": "kentra-ops", "vhost": VHOST, "configure": "^$", "write": "^$", "read": "^$"}],
         "topic_permissions": topic_permissions,
-        "exchanges": [{"name": name, "vhost": VHOST, "type": "topic", "durable": True, "auto_delete": False,
-                       "internal": False, "arguments": {}}
-                      for name in (*(f"{s}.events" for s in SOURCES), MUNICIPAL_EXCHANGE)],
-        "queues": [{"name": "intake.municipal", "vhost": VHOST, "durable": True, "auto_delete": False,
-                    "arguments": {"x-queue-type": "quorum"}}],
-        "bindings": [{"source": MUNICIPAL_EXCHANGE, "vhost": VHOST, "destination": "intake.municipal",
-                      "destination_type": "queue", "routing_key": "#", "arguments": {}}],
-        "parameters": [], "policies": [], "global_parameters": [],
+        "exchanges": [
+            {
+                "name": name,
+                "vhost": VHOST,
+                "type": "topic",
+                "durable": True,
+                "auto_delete": False,
+                "internal": False,
+                "arguments": {},
+            }
+            for name in (*(f"{s}.events" for s in SOURCES), MUNICIPAL_EXCHANGE)
+        ],
+        "queues": [
+            {
+                "name": "intake.municipal",
+                "vhost": VHOST,
+                "durable": True,
+                "auto_delete": False,
+                "arguments": {"x-queue-type": "quorum"},
+            }
+        ],
+        "bindings": [
+            {
+                "source": MUNICIPAL_EXCHANGE,
+                "vhost": VHOST,
+                "destination": "intake.municipal",
+                "destination_type": "queue",
+                "routing_key": "#",
+                "arguments": {},
+            }
+        ],
+        "parameters": [],
+        "policies": [],
+        "global_parameters": [],
     }
 
 

@@ -2,6 +2,7 @@
 
 The decider is plain Python (`initial`, `evolve(state, event)`, `decide(command, state)`); this
 module only moves events between it and the store."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -45,9 +46,17 @@ def fingerprint(command_fields: dict) -> str:
     return hashlib.sha256(canonical_json(fields)).hexdigest()
 
 
-def execute(store: EventStore, stream: str, decider: Decider, command: Any, metadata: Metadata,
-            command_fields: dict, encode: Callable[[DomainEvent], NewEvent], expected_version: int | None = None,
-            forget_subject: Any = None) -> AppendResult:
+def execute(
+    store: EventStore,
+    stream: str,
+    decider: Decider,
+    command: Any,
+    metadata: Metadata,
+    command_fields: dict,
+    encode: Callable[[DomainEvent], NewEvent],
+    expected_version: int | None = None,
+    forget_subject: Any = None,
+) -> AppendResult:
     """Decide on the current state and append at the version the decision was made on.
     `expected_version` (a client's) makes a stale client get a conflict instead of a decision on
     state it never saw."""

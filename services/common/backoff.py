@@ -1,4 +1,5 @@
 """Exponential backoff with jitter for transient failures (a database or broker away)."""
+
 from __future__ import annotations
 
 import random

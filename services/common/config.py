@@ -1,5 +1,6 @@
 """Settings from the environment: every process reads them where it opens its stores (a nameko
 service in each dependency provider's setup, a relay or consumer in its main)."""
+
 from __future__ import annotations
 
 import base64
@@ -20,7 +21,9 @@ class Settings:
     key_encryption_key: bytes  # wraps every subject key (personal data)
     index_key: bytes  # keys the blind indexes of identifiers
     environment: str
-    schema_prefix: str = ""  # lets a test (or a second demo) run the whole platform in schemas of its own
+    schema_prefix: str = (
+        ""  # lets a test (or a second demo) run the whole platform in schemas of its own
+    )
 
     def schema(self, service: str) -> str:
         return f"{self.schema_prefix}{service}"
@@ -30,7 +33,9 @@ class Settings:
         env = dict(os.environ if env is None else env)
         environment = env.get("KENTRA_ENV", "development")
         return cls(
-            database_url=env.get("KENTRA_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/kentra"),
+            database_url=env.get(
+                "KENTRA_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/kentra"
+            ),
             amqp_uri=env.get("KENTRA_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/"),
             key_encryption_key=_secret(env, "KENTRA_KEK", environment),
             index_key=_secret(env, "KENTRA_INDEX_KEY", environment),

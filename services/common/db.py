@@ -1,4 +1,5 @@
 """PostgreSQL plumbing shared by every service: connections, transactions, migrations."""
+
 from __future__ import annotations
 
 import contextlib
@@ -72,7 +73,11 @@ class Database:
                     conn.close()
             raise
         finally:
-            if conn is not None and not conn.closed and conn.status == psycopg2.extensions.STATUS_READY:
+            if (
+                conn is not None
+                and not conn.closed
+                and conn.status == psycopg2.extensions.STATUS_READY
+            ):
                 with self._lock:
                     self._idle.append(conn)
             elif conn is not None and not conn.closed:
@@ -121,14 +126,20 @@ def migrate(admin_url: str, schema: str, role: str, migrations: Sequence[Migrati
                 "CREATE TABLE IF NOT EXISTS schema_migrations"
                 " (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
             )
-            cur.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(sql.Identifier(schema), sql.Identifier(role)))
+            cur.execute(
+                sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(
+                    sql.Identifier(schema), sql.Identifier(role)
+                )
+            )
             cur.execute("SELECT name FROM schema_migrations")
             done = {r[0] for r in cur.fetchall()}
             for m in migrations:
                 if m.name in done:
                     continue
                 text = m.path.read_text(encoding="utf-8")
-                cur.execute(sql.SQL(text).format(schema=sql.Identifier(schema), role=sql.Identifier(role)))
+                cur.execute(
+                    sql.SQL(text).format(schema=sql.Identifier(schema), role=sql.Identifier(role))
+                )
                 cur.execute("INSERT INTO schema_migrations (name) VALUES (%s)", (m.name,))
                 applied_now.append(m.name)
     finally:
@@ -153,7 +164,11 @@ def ensure_database(admin_url: str, name: str) -> str:
     with conn.cursor() as cur:
         cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
         if cur.fetchone() is None:
-            cur.execute(sql.SQL("CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0").format(sql.Identifier(name)))
+            cur.execute(
+                sql.SQL("CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0").format(
+                    sql.Identifier(name)
+                )
+            )
     conn.close()
     return admin_url.rsplit("/", 1)[0] + "/" + name
 
@@ -168,7 +183,9 @@ def drop_platform(admin_url: str, schema_prefix: str) -> None:
     with conn.cursor() as cur:
         # dropping a role revokes its grants on the shared vault: not while a migration grants them
         cur.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
-        cur.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE %s", (schema_prefix + "%",))
+        cur.execute(
+            "SELECT nspname FROM pg_namespace WHERE nspname LIKE %s", (schema_prefix + "%",)
+        )
         for (schema,) in cur.fetchall():
             role = sql.Identifier(f"kentra_{schema}")
             cur.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))

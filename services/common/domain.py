@@ -1,5 +1,6 @@
 """What every domain module shares: the events a decider emits and the errors it raises.
 No framework, no database: deciders are pure functions over these."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -1,5 +1,6 @@
 """From a decider's DomainEvent to what the store appends: the contract says which version it is
 and which fields are personal (sealed under the beneficiary's key)."""
+
 from __future__ import annotations
 
 import uuid
@@ -27,5 +28,13 @@ def encoder(subject_field: str = "beneficiary_id"):
 
 def jsonable(payload: dict) -> dict:
     """Dates, ids and amounts as the JSON contract writes them (an amount as a string: no float)."""
-    return {k: (v.isoformat() if hasattr(v, "isoformat") else str(v) if isinstance(v, uuid.UUID | Decimal) else v)
-            for k, v in payload.items()}
+    return {
+        k: (
+            v.isoformat()
+            if hasattr(v, "isoformat")
+            else str(v)
+            if isinstance(v, uuid.UUID | Decimal)
+            else v
+        )
+        for k, v in payload.items()
+    }

@@ -1,5 +1,6 @@
 """The runtime's Prometheus metrics. Labels carry service, consumer, source, event type, command,
 outcome and component only: never a person, a name or an id."""
+
 from __future__ import annotations
 
 import logging
@@ -9,37 +10,70 @@ from prometheus_client import Counter, Gauge, Histogram, start_http_server
 
 log = logging.getLogger(__name__)
 
-EVENTS_APPENDED = Counter("kentra_events_appended_total", "Events appended to a store", ["service", "type"])
+EVENTS_APPENDED = Counter(
+    "kentra_events_appended_total", "Events appended to a store", ["service", "type"]
+)
 APPEND_SECONDS = Histogram(
-    "kentra_append_duration_seconds", "Time to append one command's events, commit included", ["service"],
+    "kentra_append_duration_seconds",
+    "Time to append one command's events, commit included",
+    ["service"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
 )
-COMMANDS = Counter("kentra_commands_total", "Commands handled, by outcome", ["service", "command", "outcome"])
-COMMAND_SECONDS = Histogram("kentra_command_duration_seconds", "Time to handle one command, by entrypoint",
-                            ["service", "command"],
-                            buckets=(0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5))
+COMMANDS = Counter(
+    "kentra_commands_total", "Commands handled, by outcome", ["service", "command", "outcome"]
+)
+COMMAND_SECONDS = Histogram(
+    "kentra_command_duration_seconds",
+    "Time to handle one command, by entrypoint",
+    ["service", "command"],
+    buckets=(0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+)
 
-OUTBOX_BACKLOG = Gauge("kentra_outbox_backlog_events", "Events stored but not yet published", ["service"])
-RELAY_LAG = Gauge("kentra_relay_lag_seconds", "Age of the oldest event not yet published", ["service"])
-RELAY_PUBLISHED = Counter("kentra_relay_published_total", "Events published to RabbitMQ", ["service"])
+OUTBOX_BACKLOG = Gauge(
+    "kentra_outbox_backlog_events", "Events stored but not yet published", ["service"]
+)
+RELAY_LAG = Gauge(
+    "kentra_relay_lag_seconds", "Age of the oldest event not yet published", ["service"]
+)
+RELAY_PUBLISHED = Counter(
+    "kentra_relay_published_total", "Events published to RabbitMQ", ["service"]
+)
 RELAY_POSITION = Gauge("kentra_relay_position", "Last store position published", ["service"])
 
-CONSUMER_LAG = Gauge("kentra_consumer_lag_events", "Source events not yet applied", ["consumer", "source"])
-CONSUMER_POSITION = Gauge("kentra_consumer_position", "Last source position applied", ["consumer", "source"])
-CONSUMER_APPLIED = Counter("kentra_consumer_applied_total", "Events applied to a read model", ["consumer", "source"])
-CONSUMER_DUPLICATES = Counter("kentra_consumer_duplicates_total", "Redelivered events skipped",
-                              ["consumer", "source"])
-GAPS_REPAIRED = Counter("kentra_consumer_gaps_repaired_total", "Missing ranges read back from the source",
-                        ["consumer", "source"])
+CONSUMER_LAG = Gauge(
+    "kentra_consumer_lag_events", "Source events not yet applied", ["consumer", "source"]
+)
+CONSUMER_POSITION = Gauge(
+    "kentra_consumer_position", "Last source position applied", ["consumer", "source"]
+)
+CONSUMER_APPLIED = Counter(
+    "kentra_consumer_applied_total", "Events applied to a read model", ["consumer", "source"]
+)
+CONSUMER_DUPLICATES = Counter(
+    "kentra_consumer_duplicates_total", "Redelivered events skipped", ["consumer", "source"]
+)
+GAPS_REPAIRED = Counter(
+    "kentra_consumer_gaps_repaired_total",
+    "Missing ranges read back from the source",
+    ["consumer", "source"],
+)
 END_TO_END_SECONDS = Histogram(
-    "kentra_event_delay_seconds", "From recorded in the source store to applied in a read model", ["consumer"],
+    "kentra_event_delay_seconds",
+    "From recorded in the source store to applied in a read model",
+    ["consumer"],
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300),
 )
-DEAD_LETTERS = Counter("kentra_dead_letters_total", "Events set aside because they can never be applied",
-                       ["consumer", "source"])
+DEAD_LETTERS = Counter(
+    "kentra_dead_letters_total",
+    "Events set aside because they can never be applied",
+    ["consumer", "source"],
+)
 DEAD_LETTERS_OPEN = Gauge("kentra_dead_letters_open", "Dead letters not yet resolved", ["consumer"])
-REFUSALS = Counter("kentra_refusals_total", "Commands a system process sent that a decider refused (logged with why)",
-                   ["component", "command"])
+REFUSALS = Counter(
+    "kentra_refusals_total",
+    "Commands a system process sent that a decider refused (logged with why)",
+    ["component", "command"],
+)
 RETRIES = Counter("kentra_retries_total", "Transient failures retried with backoff", ["component"])
 
 

@@ -3,6 +3,7 @@ key, metrics), the read RPCs every write-side service serves, and the readiness 
 modules touch nameko: rpc_commands.py (a refusal that crosses RPC as itself) and
 consumer/sources.py (a standalone RPC client for consumers outside nameko). Domain, application and
 store code import none of it."""
+
 from __future__ import annotations
 
 import os
@@ -61,7 +62,11 @@ class MetricsServer(DependencyProvider):
 
     def setup(self):
         config = self.container.config
-        port = config["METRICS_PORT"] if "METRICS_PORT" in config else metrics_port(self.container.service_name)
+        port = (
+            config["METRICS_PORT"]
+            if "METRICS_PORT" in config
+            else metrics_port(self.container.service_name)
+        )
         serve_metrics(int(port))
 
 
@@ -74,7 +79,9 @@ class AnswersWhenReady:
         return True
 
 
-def wait_until_answering(amqp_uri: str, services: list[str], seconds: float = 180, say=print) -> None:
+def wait_until_answering(
+    amqp_uri: str, services: list[str], seconds: float = 180, say=print
+) -> None:
     """Block until each service answers `ready` (a one-shot step started beside the services it
     calls waits here instead of crashing on UnknownService and being restarted)."""
     from nameko.exceptions import RpcTimeout, UnknownService
@@ -89,7 +96,9 @@ def wait_until_answering(amqp_uri: str, services: list[str], seconds: float = 18
                     break
                 except (UnknownService, RpcTimeout) as exc:
                     if time.monotonic() > deadline:
-                        raise TimeoutError(f"{service} did not answer within {seconds:.0f} s") from exc
+                        raise TimeoutError(
+                            f"{service} did not answer within {seconds:.0f} s"
+                        ) from exc
                     say(f"waiting for {service} to answer")
                     time.sleep(1)
 
@@ -98,7 +107,9 @@ class ServesItsHistory(AnswersWhenReady):
     """Mixin for write-side services: consumers catch up and repair gaps through these RPCs."""
 
     name: str  # the nameko service's name
-    store: Any = None  # an EventStoreProvider on the service class: a worker sees the store it provides
+    store: Any = (
+        None  # an EventStoreProvider on the service class: a worker sees the store it provides
+    )
 
     @rpc
     def read_all(self, after_position=0, limit=1000):
@@ -137,7 +148,9 @@ class ReadModelProvider(DependencyProvider):
 
     def setup(self):
         make_psycopg2_green()
-        self.db = self.open_model(Settings.from_env(_with_config(self.container.config)), self.max_connections)
+        self.db = self.open_model(
+            Settings.from_env(_with_config(self.container.config)), self.max_connections
+        )
 
     def stop(self):
         if self.db is not None:

@@ -6,6 +6,7 @@ with AES-GCM under that key, the event id as associated data (a sealed blob can'
 another event). Erasure deletes the key: the ciphertext stays in the append-only history and
 becomes unreadable everywhere at once.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -64,7 +65,10 @@ class KeyVault:
             " ON CONFLICT (subject_id) DO NOTHING",
             (str(subject_id), self.cipher.new_wrapped_key(subject_id)),
         )
-        cur.execute(f"SELECT wrapped_key FROM {self.schema}.subject_keys WHERE subject_id = %s", (str(subject_id),))
+        cur.execute(
+            f"SELECT wrapped_key FROM {self.schema}.subject_keys WHERE subject_id = %s",
+            (str(subject_id),),
+        )
         row = cur.fetchone()
         if row is None:  # a concurrent erasure won the race
             raise SubjectErased(subject_id)
@@ -79,11 +83,16 @@ class KeyVault:
             f"SELECT subject_id, wrapped_key FROM {self.schema}.subject_keys WHERE subject_id = ANY(%s::uuid[])",
             (ids,),
         )
-        return {uuid.UUID(str(s)): self.cipher.unwrap(uuid.UUID(str(s)), bytes(w)) for s, w in cur.fetchall()}
+        return {
+            uuid.UUID(str(s)): self.cipher.unwrap(uuid.UUID(str(s)), bytes(w))
+            for s, w in cur.fetchall()
+        }
 
     def forget(self, cur, subject_id: uuid.UUID) -> None:
         self._serialise(cur, subject_id)
-        cur.execute(f"DELETE FROM {self.schema}.subject_keys WHERE subject_id = %s", (str(subject_id),))
+        cur.execute(
+            f"DELETE FROM {self.schema}.subject_keys WHERE subject_id = %s", (str(subject_id),)
+        )
         cur.execute(
             f"INSERT INTO {self.schema}.forgotten_subjects (subject_id) VALUES (%s) ON CONFLICT DO NOTHING",
             (str(subject_id),),
@@ -93,10 +102,16 @@ class KeyVault:
     def _serialise(cur, subject_id: uuid.UUID) -> None:
         """Key creation and erasure of one subject queue on a lock held to commit, so a key can't be
         minted by one service while another erases the person."""
-        cur.execute("SELECT pg_advisory_xact_lock(%s)", (int.from_bytes(subject_id.bytes[:8], "big", signed=True),))
+        cur.execute(
+            "SELECT pg_advisory_xact_lock(%s)",
+            (int.from_bytes(subject_id.bytes[:8], "big", signed=True),),
+        )
 
     def is_forgotten(self, cur, subject_id: uuid.UUID) -> bool:
-        cur.execute(f"SELECT 1 FROM {self.schema}.forgotten_subjects WHERE subject_id = %s", (str(subject_id),))
+        cur.execute(
+            f"SELECT 1 FROM {self.schema}.forgotten_subjects WHERE subject_id = %s",
+            (str(subject_id),),
+        )
         return cur.fetchone() is not None
 
 

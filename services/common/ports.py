@@ -1,5 +1,6 @@
 """Where each process of the platform serves its metrics (scraped by Prometheus), and the gateway's
 HTTP port (deploy/nameko.yaml repeats it as KENTRA_WEB_ADDRESS's default)."""
+
 METRICS_PORTS = {
     "registries": 9101,
     "intake": 9102,

@@ -1,5 +1,6 @@
 """The shape of a command over RPC, shared by every write-side entrypoint: validate the contract,
 run the use case, answer with what was stored, and raise errors a client can tell apart."""
+
 from __future__ import annotations
 
 import functools
@@ -28,13 +29,20 @@ class CommandRejected(Exception):
             details = json.loads(details)
         super().__init__(code, message, json.dumps(details or {}, ensure_ascii=False, default=str))
         self.code, self.message = code, message
-        self.details: Any = details or {}  # field errors (a dict or a list), or what the refusal is about
+        self.details: Any = (
+            details or {}
+        )  # field errors (a dict or a list), or what the refusal is about
 
 
 def command_metadata(context: dict, command_id: str) -> Metadata:
-    return Metadata(actor=context["actor"], site=context["site"], command_id=command_id,
-                    correlation_id=context.get("correlation_id") or command_id,
-                    causation_id=context.get("causation_id"), occurred_at=context.get("occurred_at"))
+    return Metadata(
+        actor=context["actor"],
+        site=context["site"],
+        command_id=command_id,
+        correlation_id=context.get("correlation_id") or command_id,
+        causation_id=context.get("causation_id"),
+        occurred_at=context.get("occurred_at"),
+    )
 
 
 def answer(result: AppendResult) -> dict:
@@ -42,7 +50,9 @@ def answer(result: AppendResult) -> dict:
         "stream": result.stream,
         "version": result.version,
         "duplicate": result.duplicate,
-        "events": [{"type": e.type, "version": e.version, "position": e.position} for e in result.events],
+        "events": [
+            {"type": e.type, "version": e.version, "position": e.position} for e in result.events
+        ],
     }
 
 
@@ -65,8 +75,11 @@ def rejects_bad_commands(method):
             raise
         finally:
             COMMAND_SECONDS.labels(service, method.__name__).observe(time.perf_counter() - started)
-        _count(service, method.__name__, "duplicate" if isinstance(result, dict) and result.get("duplicate")
-               else "accepted")
+        _count(
+            service,
+            method.__name__,
+            "duplicate" if isinstance(result, dict) and result.get("duplicate") else "accepted",
+        )
         return result
 
     return wrapper
@@ -80,9 +93,13 @@ def _rejecting(method):
         try:
             return method(*args, **kwargs)
         except ValidationError as exc:
-            raise CommandRejected("invalid", "the command does not match its contract", exc.messages) from exc
+            raise CommandRejected(
+                "invalid", "the command does not match its contract", exc.messages
+            ) from exc
         except WrongExpectedVersion as exc:
-            raise CommandRejected("conflict", str(exc), {"stream": exc.stream, "current_version": exc.actual}) from exc
+            raise CommandRejected(
+                "conflict", str(exc), {"stream": exc.stream, "current_version": exc.actual}
+            ) from exc
         except CommandIdReused as exc:
             raise CommandRejected("conflict", str(exc), {"command_id": exc.command_id}) from exc
         except SubjectErased as exc:

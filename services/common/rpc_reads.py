@@ -1,4 +1,5 @@
 """The read side every write-side service serves over RPC, for consumers to catch up and repair."""
+
 from __future__ import annotations
 
 from contracts.envelope import to_message
@@ -25,14 +26,20 @@ class StoreReads:
 
     def read_all(self, after_position: int = 0, limit: int = 1000) -> list[dict]:
         limit = max(1, min(int(limit), MAX_PAGE))
-        return envelopes(self.source, self.store.read_all(int(after_position), limit), int(after_position))
+        return envelopes(
+            self.source, self.store.read_all(int(after_position), limit), int(after_position)
+        )
 
     def read_stream(self, stream: str, from_version: int = 1, limit: int = 1000) -> list[dict]:
         limit = max(1, min(int(limit), MAX_PAGE))
-        return envelopes(self.source, self.store.read_stream(stream, int(from_version), limit), None)
+        return envelopes(
+            self.source, self.store.read_stream(stream, int(from_version), limit), None
+        )
 
     def stream_heads(self) -> list[dict]:
-        return [{"stream": h.stream, "version": h.version, "hash": h.hash} for h in self.store.heads()]
+        return [
+            {"stream": h.stream, "version": h.version, "hash": h.hash} for h in self.store.heads()
+        ]
 
     def last_position(self) -> int:
         return self.store.last_position()

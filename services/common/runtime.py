@@ -1,4 +1,5 @@
 """Wiring shared by every process that opens a service's event store (services, relays, tools)."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -11,8 +12,14 @@ from services.common.eventstore.postgres import PostgresEventStore
 from services.common.eventstore.setup import key_vault, migrate_store, service_database
 
 
-def build_store(settings: Settings, service: str, *, extra_migrations: list[Migration] | None = None,
-                max_connections: int = 8, inline_projections=()) -> tuple[PostgresEventStore, Database]:
+def build_store(
+    settings: Settings,
+    service: str,
+    *,
+    extra_migrations: list[Migration] | None = None,
+    max_connections: int = 8,
+    inline_projections=(),
+) -> tuple[PostgresEventStore, Database]:
     """Migrate the service's schema (idempotent) and open its store as the service's role."""
     schema = settings.schema(service)
     migrate_store(settings, schema, extra_migrations)
@@ -23,5 +30,10 @@ def build_store(settings: Settings, service: str, *, extra_migrations: list[Migr
         for event_type, n in Counter(e.type for e in events).items():
             metrics.EVENTS_APPENDED.labels(service, event_type).inc(n)
 
-    return PostgresEventStore(db, key_vault(settings), upcast=upcast, on_append=observe,
-                              inline_projections=inline_projections), db
+    return PostgresEventStore(
+        db,
+        key_vault(settings),
+        upcast=upcast,
+        on_append=observe,
+        inline_projections=inline_projections,
+    ), db

@@ -1,22 +1,71 @@
 """Greek text: kept intact (NFC) in data, folded for search so that accented, unaccented,
 upper/lower case and Greeklish (ELOT 743) forms of a name meet on one key."""
+
 from __future__ import annotations
 
 import unicodedata
 
 # ELOT 743 single letters; digraphs handled first in `to_latin`.
 _LETTERS = {
-    "α": "a", "β": "v", "γ": "g", "δ": "d", "ε": "e", "ζ": "z", "η": "i", "θ": "th", "ι": "i",
-    "κ": "k", "λ": "l", "μ": "m", "ν": "n", "ξ": "x", "ο": "o", "π": "p", "ρ": "r", "σ": "s",
-    "ς": "s", "τ": "t", "υ": "y", "φ": "f", "χ": "ch", "ψ": "ps", "ω": "o",
+    "α": "a",
+    "β": "v",
+    "γ": "g",
+    "δ": "d",
+    "ε": "e",
+    "ζ": "z",
+    "η": "i",
+    "θ": "th",
+    "ι": "i",
+    "κ": "k",
+    "λ": "l",
+    "μ": "m",
+    "ν": "n",
+    "ξ": "x",
+    "ο": "o",
+    "π": "p",
+    "ρ": "r",
+    "σ": "s",
+    "ς": "s",
+    "τ": "t",
+    "υ": "y",
+    "φ": "f",
+    "χ": "ch",
+    "ψ": "ps",
+    "ω": "o",
 }
-_DIGRAPHS = {"ου": "ou", "αυ": "av", "ευ": "ev", "αι": "ai", "ει": "ei", "οι": "oi",
-             "μπ": "b", "ντ": "nt", "γκ": "gk", "γγ": "ng"}
+_DIGRAPHS = {
+    "ου": "ou",
+    "αυ": "av",
+    "ευ": "ev",
+    "αι": "ai",
+    "ει": "ei",
+    "οι": "oi",
+    "μπ": "b",
+    "ντ": "nt",
+    "γκ": "gk",
+    "γγ": "ng",
+}
 # Greeklish writers spell the same sound several ways: fold them onto one.
-_LATIN_FOLDS = [("ch", "x"), ("ks", "x"), ("ou", "u"), ("th", "8"), ("ph", "f"), ("h", "x"),
-                ("mp", "b"),
-                ("gk", "g"), ("ng", "g"), ("w", "o"), ("y", "i"), ("h", "i"), ("ai", "e"),
-                ("ei", "i"), ("oi", "i"), ("ee", "i"), ("j", "i"), ("gi", "i")]
+_LATIN_FOLDS = [
+    ("ch", "x"),
+    ("ks", "x"),
+    ("ou", "u"),
+    ("th", "8"),
+    ("ph", "f"),
+    ("h", "x"),
+    ("mp", "b"),
+    ("gk", "g"),
+    ("ng", "g"),
+    ("w", "o"),
+    ("y", "i"),
+    ("h", "i"),
+    ("ai", "e"),
+    ("ei", "i"),
+    ("oi", "i"),
+    ("ee", "i"),
+    ("j", "i"),
+    ("gi", "i"),
+]
 
 
 def nfc(text: str) -> str:
@@ -48,5 +97,7 @@ def search_key(text: str) -> str:
     latin = "".join(c if c.isalnum() else " " for c in latin)
     for src, dst in _LATIN_FOLDS:
         latin = latin.replace(src, dst)
-    words = ["".join(ch for i, ch in enumerate(w) if i == 0 or ch != w[i - 1]) for w in latin.split()]
+    words = [
+        "".join(ch for i, ch in enumerate(w) if i == 0 or ch != w[i - 1]) for w in latin.split()
+    ]
     return " ".join(words)

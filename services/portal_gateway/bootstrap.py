@@ -21,7 +21,9 @@ MIGRATIONS = migrations_in(Path(adapters.__file__).parent / "sql", "portal_gatew
 
 
 def open_store(settings: Settings, max_connections: int = 8) -> tuple[EventStore, Database]:
-    return build_store(settings, SERVICE, extra_migrations=MIGRATIONS, max_connections=max_connections)
+    return build_store(
+        settings, SERVICE, extra_migrations=MIGRATIONS, max_connections=max_connections
+    )
 
 
 def timeline() -> Timeline:

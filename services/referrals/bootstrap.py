@@ -20,8 +20,13 @@ def inline_projections(settings: Settings) -> list:
 
 
 def open_store(settings: Settings, max_connections: int = 8) -> tuple[EventStore, Database]:
-    return build_store(settings, SERVICE, extra_migrations=MIGRATIONS, max_connections=max_connections,
-                       inline_projections=inline_projections(settings))
+    return build_store(
+        settings,
+        SERVICE,
+        extra_migrations=MIGRATIONS,
+        max_connections=max_connections,
+        inline_projections=inline_projections(settings),
+    )
 
 
 def referrals(store: EventStore, registry: Registry | None, consents: Consents | None) -> Referrals:

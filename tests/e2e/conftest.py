@@ -1,5 +1,6 @@
 """A platform slice per test: real nameko services in this process, a per-test vhost, and
 schemas of its own through KENTRA_SCHEMA_PREFIX."""
+
 from __future__ import annotations
 
 import importlib
@@ -17,17 +18,25 @@ from services.common.relay.publisher import BatchPublisher
 @pytest.fixture
 def platform_config(rabbit_config, database_url):
     prefix = f"e{uuid.uuid4().hex[:8]}_"
-    config = {**rabbit_config, "KENTRA_DATABASE_URL": database_url, "KENTRA_SCHEMA_PREFIX": prefix,
-              "METRICS_PORT": 0}
+    config = {
+        **rabbit_config,
+        "KENTRA_DATABASE_URL": database_url,
+        "KENTRA_SCHEMA_PREFIX": prefix,
+        "METRICS_PORT": 0,
+    }
     yield config
     drop_platform(database_url, prefix)
 
 
 @pytest.fixture
 def platform_settings(platform_config) -> Settings:
-    return Settings.from_env({"KENTRA_DATABASE_URL": platform_config["KENTRA_DATABASE_URL"],
-                              "KENTRA_AMQP_URI": platform_config["AMQP_URI"],
-                              "KENTRA_SCHEMA_PREFIX": platform_config["KENTRA_SCHEMA_PREFIX"]})
+    return Settings.from_env(
+        {
+            "KENTRA_DATABASE_URL": platform_config["KENTRA_DATABASE_URL"],
+            "KENTRA_AMQP_URI": platform_config["AMQP_URI"],
+            "KENTRA_SCHEMA_PREFIX": platform_config["KENTRA_SCHEMA_PREFIX"],
+        }
+    )
 
 
 @pytest.fixture
@@ -48,9 +57,16 @@ def relays(platform_settings):
 
     def start(*services):
         for service in services:
-            store, db = importlib.import_module(f"services.{service}.bootstrap").open_store(platform_settings, 2)
-            relay = OutboxRelay(service, store, db, BatchPublisher(platform_settings.amqp_uri, service),
-                                poll_seconds=0.2)
+            store, db = importlib.import_module(f"services.{service}.bootstrap").open_store(
+                platform_settings, 2
+            )
+            relay = OutboxRelay(
+                service,
+                store,
+                db,
+                BatchPublisher(platform_settings.amqp_uri, service),
+                poll_seconds=0.2,
+            )
             thread = threading.Thread(target=relay.run, args=(stop,), daemon=True)
             thread.start()
             threads.append(thread)
@@ -80,7 +96,13 @@ def gateway(container_factory, platform_config, platform_settings):
 
     port = free_port()
     config = {**platform_config, "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}"}
-    for service in (RegistriesService, IntakeService, ReferralsService, ReportingService, PortalGateway):
+    for service in (
+        RegistriesService,
+        IntakeService,
+        ReferralsService,
+        ReportingService,
+        PortalGateway,
+    ):
         container_factory(service, config).start()
     with ClusterRpcProxy(config) as cluster:
         seed_network(cluster.registries)

@@ -1,6 +1,7 @@
 """A running platform for the gateway's tests: every nameko service in this process, the demo
 network and directory, one account per role, and the timeline and daily register brought up to
 date on demand (the backbone consumers' catch-up, over real RPC)."""
+
 from __future__ import annotations
 
 import uuid
@@ -35,11 +36,28 @@ class Client:
     token: str | None = None
     site: str | None = None
 
-    def call(self, method: str, path: str, body=None, raw: bytes | None = None, headers: dict | None = None,
-             **query) -> requests.Response:
-        headers = {**({"Authorization": f"Bearer {self.token}"} if self.token else {}), **(headers or {})}
-        return requests.request(method, f"{self.base}/api/v1{path}", json=body if raw is None else None,
-                                data=raw, params=query or None, headers=headers, timeout=30)
+    def call(
+        self,
+        method: str,
+        path: str,
+        body=None,
+        raw: bytes | None = None,
+        headers: dict | None = None,
+        **query,
+    ) -> requests.Response:
+        headers = {
+            **({"Authorization": f"Bearer {self.token}"} if self.token else {}),
+            **(headers or {}),
+        }
+        return requests.request(
+            method,
+            f"{self.base}/api/v1{path}",
+            json=body if raw is None else None,
+            data=raw,
+            params=query or None,
+            headers=headers,
+            timeout=30,
+        )
 
     def get(self, path: str, **query) -> requests.Response:
         return self.call("GET", path, **query)
@@ -53,7 +71,9 @@ class GatewayPlatform:
         self.settings, self.base = settings, base
         self.accounts = Accounts(service_database(settings, settings.schema("portal_gateway"), 2))
         for username, (role, site, agency) in USERS.items():
-            self.accounts.create(username, PASSWORD, role, username.replace(".", " ").title(), site, agency)
+            self.accounts.create(
+                username, PASSWORD, role, username.replace(".", " ").title(), site, agency
+            )
 
     def client(self, username: str | None = None) -> Client:
         client = Client(self.base)
@@ -65,7 +85,10 @@ class GatewayPlatform:
 
     def catch_up(self) -> None:
         """What the timeline and reporting consumers do live, done now."""
-        models = ((gateway.timeline(), gateway.open_timeline), (reporting.projection(), reporting.open_model))
+        models = (
+            (gateway.timeline(), gateway.open_timeline),
+            (reporting.projection(), reporting.open_model),
+        )
         for projection, open_model in models:
             db = open_model(self.settings)
             source = RpcEventSource(self.settings.amqp_uri)
@@ -78,8 +101,15 @@ class GatewayPlatform:
                 db.close()
 
     def register(self, username: str, site: str, **person) -> str:
-        body = {"command_id": str(uuid.uuid4()), "given_name": "Γεώργιος", "family_name": "Παπαδόπουλος",
-                "birth_date": "1980-03-03", "municipality_code": "9256", "site": site, **person}
+        body = {
+            "command_id": str(uuid.uuid4()),
+            "given_name": "Γεώργιος",
+            "family_name": "Παπαδόπουλος",
+            "birth_date": "1980-03-03",
+            "municipality_code": "9256",
+            "site": site,
+            **person,
+        }
         answer = self.client(username).post("/beneficiaries", body)
         assert answer.status_code == 200, answer.text
         self.catch_up()

@@ -1,4 +1,5 @@
 """The benchmarks still run (figures are read by people from `python -m bench`, not asserted)."""
+
 import os
 import subprocess
 import sys
@@ -12,9 +13,19 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.slow
 def test_every_benchmark_runs_in_quick_mode_and_prints_its_ratio():
     env = {**os.environ, "PYTHONPATH": str(ROOT), "KENTRA_LOG_LEVEL": "ERROR"}
-    done = subprocess.run([sys.executable, "-m", "bench", "--quick"], env=env, capture_output=True, text=True,
-                          timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
-    for name in ("batched append", "relay store -> broker", "live consumer -> read model", "rebuild from the store"):
+    for name in (
+        "batched append",
+        "relay store -> broker",
+        "live consumer -> read model",
+        "rebuild from the store",
+    ):
         assert name in done.stdout
     assert "| benchmark |" in done.stdout

@@ -1,6 +1,7 @@
 """The portal in headless Chromium (Debian's chromium and chromedriver, installed by
 scripts/bootstrap), in Greek: log in, find a beneficiary by a Greeklish name, record a contact,
 create a referral, see both on the timeline. Screenshots are kept in test-artifacts/screenshots."""
+
 from __future__ import annotations
 
 import shutil
@@ -20,10 +21,17 @@ SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 @pytest.fixture
 def chrome():
     if not shutil.which("chromedriver"):
-        pytest.fail("chromedriver is missing: scripts/bootstrap installs Debian's chromium and chromium-driver")
+        pytest.fail(
+            "chromedriver is missing: scripts/bootstrap installs Debian's chromium and chromium-driver"
+        )
     options = webdriver.ChromeOptions()
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1400",
-                 "--lang=el-GR"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,1400",
+        "--lang=el-GR",
+    ):
         options.add_argument(flag)
     options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
     driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
@@ -45,7 +53,9 @@ def shot(driver, name: str) -> None:
 
 @pytest.mark.slow
 def test_a_social_worker_finds_records_and_refers_in_greek(gateway, chrome):
-    beneficiary = gateway.register("kalamata.worker", "MU-KALAMATA", given_name="Γιώργος", family_name="Παπαδόπουλος")
+    beneficiary = gateway.register(
+        "kalamata.worker", "MU-KALAMATA", given_name="Γιώργος", family_name="Παπαδόπουλος"
+    )
     base = gateway.base
     chrome.get(f"{base}/login")
     assert chrome.find_element(By.TAG_NAME, "html").get_attribute("lang") == "el"
@@ -69,10 +79,14 @@ def test_a_social_worker_finds_records_and_refers_in_greek(gateway, chrome):
     chrome.find_element(By.ID, "cn").submit()
     assert shows(chrome, "Καταχωρίστηκε.")
 
-    chrome.get(f"{base}/beneficiaries/{beneficiary}")  # a fresh page: the next "saved" must be the referral's
+    chrome.get(
+        f"{base}/beneficiaries/{beneficiary}"
+    )  # a fresh page: the next "saved" must be the referral's
     assert shows(chrome, "Παραπομπή")
     Select(chrome.find_element(By.ID, "need")).select_by_visible_text("Απασχόληση")
-    agencies = Select(chrome.find_element(By.ID, "agency_id"))  # those serving Oichalia, where he lives
+    agencies = Select(
+        chrome.find_element(By.ID, "agency_id")
+    )  # those serving Oichalia, where he lives
     agencies.select_by_value(DYPA_KALAMATA)
     shot(chrome, "04-referral-form")
     chrome.find_element(By.ID, "agency_id").submit()
@@ -82,7 +96,9 @@ def test_a_social_worker_finds_records_and_refers_in_greek(gateway, chrome):
     chrome.get(f"{base}/beneficiaries/{beneficiary}")
     assert shows(chrome, "Διαδρομή")
     shot(chrome, "05-timeline")
-    timeline = chrome.find_element(By.XPATH, "//h2[text()='Διαδρομή']/following-sibling::table").text
+    timeline = chrome.find_element(
+        By.XPATH, "//h2[text()='Διαδρομή']/following-sibling::table"
+    ).text
     assert "Επαφή · Επίσκεψη Κινητής Μονάδας" in timeline
     assert "Παραπομπή · ΔΥΠΑ — Κέντρο Προώθησης Απασχόλησης Καλαμάτας" in timeline
     assert "MU-KALAMATA" in timeline and "kalamata.worker" in timeline

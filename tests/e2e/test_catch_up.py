@@ -1,4 +1,5 @@
 """A consumer that starts late catches up over RPC and ends identical to one that ran live."""
+
 from __future__ import annotations
 
 import threading
@@ -32,15 +33,22 @@ def start_consumer(name, settings, stop):
 def append_history(store) -> None:
     for _ in range(STREAMS):
         subject = uuid.uuid4()
-        events = [NewEvent("BeneficiaryRegistered", {"municipality_code": "9254"},
-                           personal={"given_name": "Νίκος", "family_name": "Οικονόμου"}, subject_id=subject)]
+        events = [
+            NewEvent(
+                "BeneficiaryRegistered",
+                {"municipality_code": "9254"},
+                personal={"given_name": "Νίκος", "family_name": "Οικονόμου"},
+                subject_id=subject,
+            )
+        ]
         events += [NewEvent("ContactNoted", {"n": i}) for i in range(PER_STREAM - 1)]
         store.append(f"beneficiary-{subject}", NO_STREAM, events, Metadata("sw-2", "MU-KALAMATA"))
 
 
 @pytest.mark.slow
 def test_a_consumer_started_after_ten_thousand_events_ends_identical_to_the_live_one(
-        running, relays, platform_settings):
+    running, relays, platform_settings
+):
     running(RegistriesService)
     store = relays("registries")["registries"]
     stop = threading.Event()
@@ -49,10 +57,14 @@ def test_a_consumer_started_after_ten_thousand_events_ends_identical_to_the_live
         append_history(store)
         end = store.last_position()
         assert end == STREAMS * PER_STREAM
-        eventually(lambda: live.position("registries") == end, 120, what="the live consumer to catch up")
+        eventually(
+            lambda: live.position("registries") == end, 120, what="the live consumer to catch up"
+        )
 
         late = start_consumer("late_roster", platform_settings, stop)
-        eventually(lambda: late.position("registries") == end, 120, what="the late consumer to catch up")
+        eventually(
+            lambda: late.position("registries") == end, 120, what="the late consumer to catch up"
+        )
 
         assert roster_rows(late.db) == roster_rows(live.db)
         source = RpcEventSource(platform_settings.amqp_uri)

@@ -1,5 +1,6 @@
 """The demo's working week through the real services: many events, a valid AMKA for most people,
 and a second run that stores nothing new."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -23,8 +24,11 @@ def test_people_of_the_demo_have_valid_amka_and_live_in_messinia():
     with_amka = [p["amka"] for p in people if p["amka"]]
     assert 150 < len(with_amka) < 200 and all(amka.is_valid(a) for a in with_amka)
     assert {p["site"] for p in people} == {"KK-KALAMATA", "MU-KALAMATA"}
-    assert all(p["municipality_code"] in {"9253", "9255", "9256", "9257", "9258"}
-               for p in people if p["site"] == "MU-KALAMATA")
+    assert all(
+        p["municipality_code"] in {"9253", "9255", "9256", "9257", "9258"}
+        for p in people
+        if p["site"] == "MU-KALAMATA"
+    )
 
 
 def test_a_week_is_stored_once_however_often_it_runs(container_factory, platform_config):
@@ -34,8 +38,12 @@ def test_a_week_is_stored_once_however_often_it_runs(container_factory, platform
         seed_network(cluster.registries)
         cluster.registries.import_hsds(demo_directory(), SEED)
         first = Week(cluster, 25, date(2026, 11, 16)).run()
-        positions = [getattr(cluster, s).last_position() for s in ("registries", "intake", "referrals")]
+        positions = [
+            getattr(cluster, s).last_position() for s in ("registries", "intake", "referrals")
+        ]
         again = Week(cluster, 25, date(2026, 11, 16)).run()
         assert first > 100 and again == 0
-        assert [getattr(cluster, s).last_position() for s in ("registries", "intake", "referrals")] == positions
+        assert [
+            getattr(cluster, s).last_position() for s in ("registries", "intake", "referrals")
+        ] == positions
         assert positions[2] > 0  # referrals were made and answered

@@ -1,4 +1,5 @@
 """Agencies and programmes through the real registries service, in and out as HSDS 3.0."""
+
 from __future__ import annotations
 
 import uuid
@@ -22,7 +23,13 @@ def registries(running, platform_config):
 
 def test_a_valid_package_creates_the_agencies_and_programmes_and_exports_back_the_same(registries):
     answer = registries.import_hsds(demo_package(), COORDINATOR)
-    assert answer == {"agencies": 10, "programmes": 1, "registered": 11, "changed": 0, "unchanged": 0}
+    assert answer == {
+        "agencies": 10,
+        "programmes": 1,
+        "registered": 11,
+        "changed": 0,
+        "unchanged": 0,
+    }
     names = [a["name"] for a in registries.agencies()]
     assert "Βοήθεια στο Σπίτι Δήμου Τριφυλίας" in names and len(registries.programmes()) == 1
     exported, agencies = registries.export_hsds(), registries.agencies()
@@ -40,15 +47,22 @@ def test_importing_the_same_package_again_stores_nothing(registries):
 
 def test_a_changed_row_changes_only_that_agency(registries):
     registries.import_hsds(demo_package(), COORDINATOR)
-    answer = registries.import_hsds(edited(demo_package(), "services.csv", 2, "maximum_age", "64"), COORDINATOR)
+    answer = registries.import_hsds(
+        edited(demo_package(), "services.csv", 2, "maximum_age", "64"), COORDINATOR
+    )
     assert (answer["changed"], answer["unchanged"]) == (1, 10)
 
 
 def test_a_malformed_package_is_refused_with_row_and_field_and_changes_nothing(registries):
     registries.import_hsds(demo_package(), COORDINATOR)
     before = registries.last_position()
-    broken = edited(edited(demo_package(), "services.csv", 2, "maximum_age", "64"),  # a valid change...
-                    "service_areas.csv", 4, "extent", "9999")  # ...and a bad municipality further down
+    broken = edited(
+        edited(demo_package(), "services.csv", 2, "maximum_age", "64"),  # a valid change...
+        "service_areas.csv",
+        4,
+        "extent",
+        "9999",
+    )  # ...and a bad municipality further down
     with pytest.raises(CommandRejected) as raised:
         registries.import_hsds(broken, COORDINATOR)
     assert raised.value.code == "invalid"
@@ -59,8 +73,17 @@ def test_a_malformed_package_is_refused_with_row_and_field_and_changes_nothing(r
 
 def test_an_agency_described_by_hand_is_validated_by_its_contract(registries):
     with pytest.raises(CommandRejected) as raised:
-        registries.describe_agency({"command_id": str(uuid.uuid4()), "agency_id": str(uuid.uuid4()),
-                                    "name": "Ξενώνας", "agency_type": "hotel", "level": "local",
-                                    "municipalities": ["9254"], "needs": ["shelter"], "active_from": "2026-01-01"},
-                                   COORDINATOR)
+        registries.describe_agency(
+            {
+                "command_id": str(uuid.uuid4()),
+                "agency_id": str(uuid.uuid4()),
+                "name": "Ξενώνας",
+                "agency_type": "hotel",
+                "level": "local",
+                "municipalities": ["9254"],
+                "needs": ["shelter"],
+                "active_from": "2026-01-01",
+            },
+            COORDINATOR,
+        )
     assert "agency_type" in raised.value.details

@@ -29,8 +29,15 @@ class Up:
 
     def __init__(self, env: dict[str, str]):
         self.lines: list[str] = []
-        self.process = subprocess.Popen(["bash", "scripts/up"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                                        stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        self.process = subprocess.Popen(
+            ["bash", "scripts/up"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
@@ -38,11 +45,19 @@ class Up:
             self.lines.append(line.rstrip("\n"))
 
     def wait_for_ready_block(self, seconds: float = 420) -> str:
-        eventually(lambda: any(line.startswith("  Stop ") for line in self.lines) or self.process.poll() is not None,
-                   seconds, 0.5, what="the ready block", explain=lambda: "\n".join(self.lines))
+        eventually(
+            lambda: (
+                any(line.startswith("  Stop ") for line in self.lines)
+                or self.process.poll() is not None
+            ),
+            seconds,
+            0.5,
+            what="the ready block",
+            explain=lambda: "\n".join(self.lines),
+        )
         assert self.process.poll() is None, "\n".join(self.lines)
         time.sleep(3)  # anything printed after the block would show now
-        return "\n".join(self.lines[self.lines.index("Kentra is ready."):])
+        return "\n".join(self.lines[self.lines.index("Kentra is ready.") :])
 
     def stop(self) -> int:
         if self.process.poll() is None:
@@ -57,8 +72,13 @@ class Up:
 @pytest.fixture
 def up_env(rabbit_config, database_url):
     prefix = f"u{uuid.uuid4().hex[:8]}_"
-    env = {**os.environ, "KENTRA_DATABASE_URL": database_url, "KENTRA_AMQP_URI": rabbit_config["AMQP_URI"],
-           "KENTRA_SCHEMA_PREFIX": prefix, "KENTRA_DEMO_PEOPLE": "20"}
+    env = {
+        **os.environ,
+        "KENTRA_DATABASE_URL": database_url,
+        "KENTRA_AMQP_URI": rabbit_config["AMQP_URI"],
+        "KENTRA_SCHEMA_PREFIX": prefix,
+        "KENTRA_DEMO_PEOPLE": "20",
+    }
     yield env
     drop_platform(database_url, prefix)
 
@@ -68,7 +88,9 @@ def answers_200(url: str) -> bool:
         return response.status == 200
 
 
-def test_scripts_up_ends_with_a_ready_block_whose_every_url_answers_and_a_second_run_adds_nothing(up_env):
+def test_scripts_up_ends_with_a_ready_block_whose_every_url_answers_and_a_second_run_adds_nothing(
+    up_env,
+):
     first = Up(up_env)
     try:
         block = first.wait_for_ready_block()
@@ -87,7 +109,12 @@ def test_scripts_up_ends_with_a_ready_block_whose_every_url_answers_and_a_second
     second = Up(up_env)
     try:
         second.wait_for_ready_block()
-        assert any(line.endswith("its mobile unit, 20 people, 0 new events") for line in second.lines), second.lines
-        assert "seed: 0 new events in the network" in (ROOT / "var" / "log" / "seed-once.log").read_text()
+        assert any(
+            line.endswith("its mobile unit, 20 people, 0 new events") for line in second.lines
+        ), second.lines
+        assert (
+            "seed: 0 new events in the network"
+            in (ROOT / "var" / "log" / "seed-once.log").read_text()
+        )
     finally:
         assert second.stop() == 0

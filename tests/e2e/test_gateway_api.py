@@ -1,5 +1,6 @@
 """The staff API over HTTP against the running platform: success and failure paths, the
 authorisation matrix, the audit of reads, mobile-unit sync and municipal publishers."""
+
 from __future__ import annotations
 
 import uuid
@@ -13,22 +14,43 @@ TODAY = date.today().isoformat()
 
 
 def contact(version: int, **more) -> dict:
-    return {"command_id": str(uuid.uuid4()), "expected_version": version, "occurred_on": TODAY,
-            "channel": "mobile_unit_visit", "site": "MU-KALAMATA", "municipality_code": "9256",
-            "staff_id": "kalamata.worker", **more}
+    return {
+        "command_id": str(uuid.uuid4()),
+        "expected_version": version,
+        "occurred_on": TODAY,
+        "channel": "mobile_unit_visit",
+        "site": "MU-KALAMATA",
+        "municipality_code": "9256",
+        "staff_id": "kalamata.worker",
+        **more,
+    }
 
 
 def assessed(gateway, beneficiary: str) -> None:
-    answer = gateway.client("kalamata.worker").post(f"/beneficiaries/{beneficiary}/assessments", {
-        "command_id": str(uuid.uuid4()), "expected_version": 0, "assessed_on": TODAY, "groups": ["roma"],
-        "needs": ["εργασία"], "household_size": 4, "labour_status": "long_term_unemployed", "education": "0-2",
-        "disability": False, "citizenship": "GR", "foreign_background": False, "housing": "ενοίκιο",
-        "rural": True})
+    answer = gateway.client("kalamata.worker").post(
+        f"/beneficiaries/{beneficiary}/assessments",
+        {
+            "command_id": str(uuid.uuid4()),
+            "expected_version": 0,
+            "assessed_on": TODAY,
+            "groups": ["roma"],
+            "needs": ["εργασία"],
+            "household_size": 4,
+            "labour_status": "long_term_unemployed",
+            "education": "0-2",
+            "disability": False,
+            "citizenship": "GR",
+            "foreign_background": False,
+            "housing": "ενοίκιο",
+            "rural": True,
+        },
+    )
     assert answer.status_code == 200, answer.text
     gateway.catch_up()
 
 
 # --- authentication ---------------------------------------------------------------------------
+
 
 def test_a_wrong_password_a_missing_token_and_a_forged_one_are_401(gateway):
     client = gateway.client()
@@ -46,33 +68,59 @@ def test_a_login_gives_a_token_that_opens_the_api(gateway):
 
 # --- bad input is a 4xx naming the field -------------------------------------------------------
 
+
 def test_bad_input_is_a_clear_4xx(gateway):
     worker = gateway.client("kalamata.worker")
-    answer = worker.post("/beneficiaries", raw=b"{not json", headers={"Content-Type": "application/json"})
+    answer = worker.post(
+        "/beneficiaries", raw=b"{not json", headers={"Content-Type": "application/json"}
+    )
     assert answer.status_code == 400 and "JSON" in answer.json()["error"]
-    answer = worker.post("/beneficiaries", {"command_id": str(uuid.uuid4()), "given_name": "Α", "family_name": "Β",
-                                            "municipality_code": "9256", "site": "MU-KALAMATA",
-                                            "amka": "01013099998"})
+    answer = worker.post(
+        "/beneficiaries",
+        {
+            "command_id": str(uuid.uuid4()),
+            "given_name": "Α",
+            "family_name": "Β",
+            "municipality_code": "9256",
+            "site": "MU-KALAMATA",
+            "amka": "01013099998",
+        },
+    )
     assert answer.status_code == 422 and "amka" in answer.json()["details"]
     assert worker.get("/nowhere").status_code == 404
     assert worker.get(f"/beneficiaries/{uuid.uuid4()}").status_code == 404
 
 
 def test_staff_register_only_for_their_own_network(gateway):
-    answer = gateway.client("kalamata.worker").post("/beneficiaries", {
-        "command_id": str(uuid.uuid4()), "given_name": "Α", "family_name": "Β", "municipality_code": "9252",
-        "site": "KK-SPARTI"})
+    answer = gateway.client("kalamata.worker").post(
+        "/beneficiaries",
+        {
+            "command_id": str(uuid.uuid4()),
+            "given_name": "Α",
+            "family_name": "Β",
+            "municipality_code": "9252",
+            "site": "KK-SPARTI",
+        },
+    )
     assert answer.status_code == 403
 
 
 # --- the record: authorised by role and site, audited ------------------------------------------
 
+
 def test_the_authorisation_matrix_for_a_beneficiarys_record(gateway):
     beneficiary = gateway.register("kalamata.worker", "MU-KALAMATA")
     assessed(gateway, beneficiary)
-    expected = {"kalamata.worker": (200, True), "kalamata.head": (200, False), "sparti.worker": (403, None),
-                "sparti.head": (403, None), "dypa.officer": (403, None), "coordinator": (403, None),
-                "dpo": (403, None), "ops": (403, None)}
+    expected = {
+        "kalamata.worker": (200, True),
+        "kalamata.head": (200, False),
+        "sparti.worker": (403, None),
+        "sparti.head": (403, None),
+        "dypa.officer": (403, None),
+        "coordinator": (403, None),
+        "dpo": (403, None),
+        "ops": (403, None),
+    }
     for username, (status, special) in expected.items():
         answer = gateway.client(username).get(f"/beneficiaries/{beneficiary}")
         assert answer.status_code == status, username
@@ -81,39 +129,67 @@ def test_the_authorisation_matrix_for_a_beneficiarys_record(gateway):
             assert answer.json()["registered"]["family_name"] == "Παπαδόπουλος"
     views = gateway.client("dpo").get(f"/beneficiaries/{beneficiary}/audit").json()["views"]
     assert [(v["viewer"], "special_category" in v["categories"]) for v in views] == [
-        ("kalamata.worker", True), ("kalamata.head", False)]
+        ("kalamata.worker", True),
+        ("kalamata.head", False),
+    ]
 
 
 def test_a_head_of_centre_breaks_the_glass_with_a_reason_and_the_audit_flags_it(gateway):
     beneficiary = gateway.register("kalamata.worker", "MU-KALAMATA")
     sparti = gateway.client("sparti.head")
     assert sparti.get(f"/beneficiaries/{beneficiary}", reason="  ").status_code == 403
-    answer = sparti.get(f"/beneficiaries/{beneficiary}", reason="ήρθε στη Σπάρτη σε κρίση, χωρίς ΑΜΚΑ")
+    answer = sparti.get(
+        f"/beneficiaries/{beneficiary}", reason="ήρθε στη Σπάρτη σε κρίση, χωρίς ΑΜΚΑ"
+    )
     assert answer.status_code == 200 and answer.json()["break_glass"]
     (view,) = gateway.client("dpo").get(f"/beneficiaries/{beneficiary}/audit").json()["views"]
-    assert view["break_glass"] and view["reason"].startswith("ήρθε στη Σπάρτη") and view["site"] == "KK-SPARTI"
-    assert gateway.client("sparti.worker").get(f"/beneficiaries/{beneficiary}", reason="x").status_code == 403
+    assert (
+        view["break_glass"]
+        and view["reason"].startswith("ήρθε στη Σπάρτη")
+        and view["site"] == "KK-SPARTI"
+    )
+    assert (
+        gateway.client("sparti.worker").get(f"/beneficiaries/{beneficiary}", reason="x").status_code
+        == 403
+    )
 
 
 def test_lists_are_not_audited_and_search_shows_only_your_network(gateway):
     beneficiary = gateway.register("kalamata.worker", "MU-KALAMATA")
-    found = gateway.client("kalamata.head").get("/beneficiaries", q="georgios papadopoulos").json()["results"]
+    found = (
+        gateway.client("kalamata.head")
+        .get("/beneficiaries", q="georgios papadopoulos")
+        .json()["results"]
+    )
     assert [f["beneficiary_id"] for f in found] == [beneficiary]
-    assert gateway.client("sparti.worker").get("/beneficiaries", q="Παπαδόπουλος").json()["results"] == []
+    assert (
+        gateway.client("sparti.worker").get("/beneficiaries", q="Παπαδόπουλος").json()["results"]
+        == []
+    )
     assert gateway.client("coordinator").get("/beneficiaries", q="Παπαδόπουλος").status_code == 403
     assert gateway.client("dpo").get(f"/beneficiaries/{beneficiary}/audit").json()["views"] == []
 
 
 def test_the_dpo_erases_and_nobody_else_may(gateway):
     beneficiary = gateway.register("kalamata.worker", "MU-KALAMATA")
-    assert gateway.client("kalamata.head").post(f"/beneficiaries/{beneficiary}/erasure",
-                                                {"reason": "αίτημα"}).status_code == 403
-    assert gateway.client("dpo").post(f"/beneficiaries/{beneficiary}/erasure", {"reason": "αίτημα"}).status_code == 200
+    assert (
+        gateway.client("kalamata.head")
+        .post(f"/beneficiaries/{beneficiary}/erasure", {"reason": "αίτημα"})
+        .status_code
+        == 403
+    )
+    assert (
+        gateway.client("dpo")
+        .post(f"/beneficiaries/{beneficiary}/erasure", {"reason": "αίτημα"})
+        .status_code
+        == 200
+    )
     record = gateway.client("kalamata.worker").get(f"/beneficiaries/{beneficiary}").json()
     assert record["erased"] and "family_name" not in record["registered"]
 
 
 # --- the case ---------------------------------------------------------------------------------
+
 
 def test_a_case_command_a_stale_version_and_another_networks_person(gateway):
     beneficiary = gateway.register("kalamata.worker", "MU-KALAMATA")
@@ -121,61 +197,102 @@ def test_a_case_command_a_stale_version_and_another_networks_person(gateway):
     assert worker.post(f"/beneficiaries/{beneficiary}/contacts", contact(0)).status_code == 200
     stale = worker.post(f"/beneficiaries/{beneficiary}/contacts", contact(0))
     assert stale.status_code == 409 and stale.json()["details"]["current_version"] == 1
-    outside = worker.post(f"/beneficiaries/{beneficiary}/contacts", contact(1, municipality_code="9252"))
+    outside = worker.post(
+        f"/beneficiaries/{beneficiary}/contacts", contact(1, municipality_code="9252")
+    )
     assert outside.status_code == 422 and outside.json()["code"] == "rule_violated"
     gateway.catch_up()
-    other = gateway.client("sparti.worker").post(f"/beneficiaries/{beneficiary}/contacts",
-                                                 contact(1, site="KK-SPARTI", channel="centre",
-                                                         municipality_code="9252"))
+    other = gateway.client("sparti.worker").post(
+        f"/beneficiaries/{beneficiary}/contacts",
+        contact(1, site="KK-SPARTI", channel="centre", municipality_code="9252"),
+    )
     assert other.status_code == 403
     timeline = worker.get(f"/beneficiaries/{beneficiary}").json()["timeline"]
     assert [(s["type"], s["site"], s["actor"]) for s in timeline] == [
         ("BeneficiaryRegistered", "MU-KALAMATA", "kalamata.worker"),
-        ("ContactRecorded", "MU-KALAMATA", "kalamata.worker")]
+        ("ContactRecorded", "MU-KALAMATA", "kalamata.worker"),
+    ]
 
 
 # --- referrals ----------------------------------------------------------------------------------
 
+
 def test_a_referral_is_answered_only_by_its_recipient_and_a_forbidden_step_is_409(gateway):
     beneficiary = gateway.register("kalamata.worker", "MU-KALAMATA")
     worker, officer = gateway.client("kalamata.worker"), gateway.client("dypa.officer")
-    (office,) = worker.get("/referrals/proposals", need="employment", municipality="9256").json()["proposals"]
+    (office,) = worker.get("/referrals/proposals", need="employment", municipality="9256").json()[
+        "proposals"
+    ]
     assert office["recipient_id"] == DYPA_KALAMATA
     referral = str(uuid.uuid4())
-    answer = worker.post("/referrals", {"command_id": str(uuid.uuid4()), "referral_id": referral,
-                                        "beneficiary_id": beneficiary, "expected_version": 0,
-                                        "from_site": "MU-KALAMATA", "need": "employment", "recipient_kind": "agency",
-                                        "recipient_id": DYPA_KALAMATA, "recipient_name": office["name"],
-                                        "shares_personal_data": False, "requested_on": TODAY})
+    answer = worker.post(
+        "/referrals",
+        {
+            "command_id": str(uuid.uuid4()),
+            "referral_id": referral,
+            "beneficiary_id": beneficiary,
+            "expected_version": 0,
+            "from_site": "MU-KALAMATA",
+            "need": "employment",
+            "recipient_kind": "agency",
+            "recipient_id": DYPA_KALAMATA,
+            "recipient_name": office["name"],
+            "shares_personal_data": False,
+            "requested_on": TODAY,
+        },
+    )
     assert answer.status_code == 200, answer.text
 
     def step(client, name, version, **fields):
-        return client.post(f"/referrals/{referral}/{name}", {"command_id": str(uuid.uuid4()),
-                                                             "expected_version": version, **fields})
+        return client.post(
+            f"/referrals/{referral}/{name}",
+            {"command_id": str(uuid.uuid4()), "expected_version": version, **fields},
+        )
 
     assert step(officer, "sending", 1, sent_on=TODAY).status_code == 403  # the sender's step
     assert step(worker, "sending", 1, sent_on=TODAY).status_code == 200
-    assert [r["referral_id"] for r in officer.get("/referrals/inbox").json()["referrals"]] == [referral]
+    assert [r["referral_id"] for r in officer.get("/referrals/inbox").json()["referrals"]] == [
+        referral
+    ]
     assert gateway.client("sparti.worker").get("/referrals/inbox").json()["referrals"] == []
-    assert step(worker, "acceptance", 2, accepted_on=TODAY).status_code == 403  # the recipient's step
+    assert (
+        step(worker, "acceptance", 2, accepted_on=TODAY).status_code == 403
+    )  # the recipient's step
     early = step(officer, "acceptance", 2, accepted_on=TODAY)
     assert early.status_code == 409 and early.json()["details"]["current_state"] == "sent"
     assert step(officer, "receipt", 2, received_on=TODAY).status_code == 200
     no_reason = step(officer, "rejection", 3, rejected_on=TODAY, reason="")
     assert no_reason.status_code == 422 and "reason" in no_reason.json()["details"]
     assert step(officer, "acceptance", 3, accepted_on=TODAY).status_code == 200
-    assert step(officer, "completion", 4, completed_on=TODAY, outcome="service_given").status_code == 200
+    assert (
+        step(officer, "completion", 4, completed_on=TODAY, outcome="service_given").status_code
+        == 200
+    )
     coordinator = gateway.client("coordinator")
-    assert coordinator.get("/referrals/proposals", need="food", municipality="9254").status_code == 200
+    assert (
+        coordinator.get("/referrals/proposals", need="food", municipality="9254").status_code == 200
+    )
 
 
 # --- mobile unit sync -----------------------------------------------------------------------------
 
-def test_an_offline_batch_is_applied_in_order_once_and_a_conflict_comes_back_with_the_current_state(gateway):
+
+def test_an_offline_batch_is_applied_in_order_once_and_a_conflict_comes_back_with_the_current_state(
+    gateway,
+):
     beneficiary = gateway.register("kalamata.worker", "MU-KALAMATA")
     worker = gateway.client("kalamata.worker")
-    offline = [{"command_id": str(uuid.uuid4()), "kind": "contacts", "beneficiary_id": beneficiary, "base_version": v,
-                "occurred_at": f"2026-11-20T10:3{v}:00+02:00", "fields": contact(v)} for v in (0, 1)]
+    offline = [
+        {
+            "command_id": str(uuid.uuid4()),
+            "kind": "contacts",
+            "beneficiary_id": beneficiary,
+            "base_version": v,
+            "occurred_at": f"2026-11-20T10:3{v}:00+02:00",
+            "fields": contact(v),
+        }
+        for v in (0, 1)
+    ]
     for c in offline:
         del c["fields"]["command_id"], c["fields"]["expected_version"]
     first = worker.post("/sync", {"commands": offline}).json()["results"]
@@ -184,11 +301,28 @@ def test_an_offline_batch_is_applied_in_order_once_and_a_conflict_comes_back_wit
     assert [r["status"] for r in again] == ["already_applied", "already_applied"]
 
     # a colleague at the centre recorded a service meanwhile; the car still thinks the case is at 2
-    service = {"command_id": str(uuid.uuid4()), "expected_version": 2, "occurred_on": TODAY, "service": "information",
-               "site": "KK-KALAMATA", "staff_id": "kalamata.head"}
-    assert gateway.client("kalamata.head").post(f"/beneficiaries/{beneficiary}/services", service).status_code == 200
-    late = {"command_id": str(uuid.uuid4()), "kind": "contacts", "beneficiary_id": beneficiary, "base_version": 2,
-            "occurred_at": "2026-11-20T12:00:00+02:00", "fields": {**contact(2), "notes": "δεύτερη επίσκεψη"}}
+    service = {
+        "command_id": str(uuid.uuid4()),
+        "expected_version": 2,
+        "occurred_on": TODAY,
+        "service": "information",
+        "site": "KK-KALAMATA",
+        "staff_id": "kalamata.head",
+    }
+    assert (
+        gateway.client("kalamata.head")
+        .post(f"/beneficiaries/{beneficiary}/services", service)
+        .status_code
+        == 200
+    )
+    late = {
+        "command_id": str(uuid.uuid4()),
+        "kind": "contacts",
+        "beneficiary_id": beneficiary,
+        "base_version": 2,
+        "occurred_at": "2026-11-20T12:00:00+02:00",
+        "fields": {**contact(2), "notes": "δεύτερη επίσκεψη"},
+    }
     del late["fields"]["command_id"], late["fields"]["expected_version"]
     (conflict,) = worker.post("/sync", {"commands": [late]}).json()["results"]
     assert conflict["status"] == "conflict" and conflict["current_version"] == 3
@@ -199,23 +333,52 @@ def test_an_offline_batch_is_applied_in_order_once_and_a_conflict_comes_back_wit
 
 # --- municipal publishers -----------------------------------------------------------------------
 
+
 def test_a_municipal_system_publishes_valid_events_once_and_refused_ones_are_kept_for_ops(gateway):
     beneficiary = gateway.register("kalamata.worker", "MU-KALAMATA")
     key = gateway.accounts.add_api_key("dimos-kalamatas", "KK-KALAMATA")
     client = gateway.client()
-    event = {"event_id": str(uuid.uuid4()), "type": "ServiceDelivered", "schema_version": 1,
-             "occurred_at": "2026-11-20T09:00:00+02:00",
-             "data": {"beneficiary_id": beneficiary, "occurred_on": TODAY, "service": "goods_distributed",
-                      "site": "KK-KALAMATA", "staff_id": "dimos.kalamatas"}}
-    bad = {**event, "event_id": str(uuid.uuid4()), "data": {**event["data"], "service": "teleportation"}}
-    foreign = {**event, "event_id": str(uuid.uuid4()), "data": {**event["data"], "site": "KK-SPARTI"}}
-    results = client.post("/ingest/events", {"events": [event, bad, foreign, "junk"]},
-                          headers={"X-API-Key": key}).json()["results"]
+    event = {
+        "event_id": str(uuid.uuid4()),
+        "type": "ServiceDelivered",
+        "schema_version": 1,
+        "occurred_at": "2026-11-20T09:00:00+02:00",
+        "data": {
+            "beneficiary_id": beneficiary,
+            "occurred_on": TODAY,
+            "service": "goods_distributed",
+            "site": "KK-KALAMATA",
+            "staff_id": "dimos.kalamatas",
+        },
+    }
+    bad = {
+        **event,
+        "event_id": str(uuid.uuid4()),
+        "data": {**event["data"], "service": "teleportation"},
+    }
+    foreign = {
+        **event,
+        "event_id": str(uuid.uuid4()),
+        "data": {**event["data"], "site": "KK-SPARTI"},
+    }
+    results = client.post(
+        "/ingest/events", {"events": [event, bad, foreign, "junk"]}, headers={"X-API-Key": key}
+    ).json()["results"]
     assert [r["status"] for r in results] == ["accepted", "rejected", "rejected", "rejected"]
-    assert "data/service" in results[1]["reasons"][0] and "KK-KALAMATA only" in results[2]["reasons"][0]
-    again = client.post("/ingest/events", {"events": [event]}, headers={"X-API-Key": key}).json()["results"]
+    assert (
+        "data/service" in results[1]["reasons"][0]
+        and "KK-KALAMATA only" in results[2]["reasons"][0]
+    )
+    again = client.post("/ingest/events", {"events": [event]}, headers={"X-API-Key": key}).json()[
+        "results"
+    ]
     assert again[0]["status"] == "duplicate"
-    assert client.post("/ingest/events", {"events": [event]}, headers={"X-API-Key": "wrong"}).status_code == 401
+    assert (
+        client.post(
+            "/ingest/events", {"events": [event]}, headers={"X-API-Key": "wrong"}
+        ).status_code
+        == 401
+    )
     rejected = gateway.client("ops").get("/ingest/rejected").json()["rejected"]
     assert len(rejected) == 3 and rejected[-1]["payload"]["data"]["service"] == "teleportation"
     assert gateway.client("kalamata.worker").get("/ingest/rejected").status_code == 403
@@ -223,17 +386,25 @@ def test_a_municipal_system_publishes_valid_events_once_and_refused_ones_are_kep
 
 # --- aggregates and the registries -----------------------------------------------------------------
 
-def test_aggregates_are_for_heads_of_their_site_and_the_coordinator_with_small_cells_suppressed(gateway):
+
+def test_aggregates_are_for_heads_of_their_site_and_the_coordinator_with_small_cells_suppressed(
+    gateway,
+):
     gateway.register("kalamata.worker", "MU-KALAMATA")
     gateway.catch_up()
-    assert gateway.client("kalamata.head").get("/sites/MU-KALAMATA/daily-register").status_code == 200
+    assert (
+        gateway.client("kalamata.head").get("/sites/MU-KALAMATA/daily-register").status_code == 200
+    )
     assert gateway.client("kalamata.head").get("/sites/KK-SPARTI/daily-register").status_code == 403
     assert gateway.client("kalamata.worker").get("/overview").status_code == 403
     overview = gateway.client("coordinator").get("/overview").json()
     assert overview["activity_by_site"]["MU-KALAMATA"] == "<5"
     assert gateway.client("kalamata.worker").post("/agencies", {}).status_code == 403
     files = gateway.client("coordinator").get("/directory/hsds").json()["files"]
-    assert gateway.client("coordinator").post("/directory/hsds", {"files": files}).json()["unchanged"] == 11
+    assert (
+        gateway.client("coordinator").post("/directory/hsds", {"files": files}).json()["unchanged"]
+        == 11
+    )
 
 
 def test_every_role_logs_in(gateway):
@@ -243,18 +414,29 @@ def test_every_role_logs_in(gateway):
 
 # --- the OpenAPI document ---------------------------------------------------------------------------
 
+
 def test_the_openapi_document_is_served_at_a_fixed_url_and_is_valid(gateway):
     document = gateway.client().get("/openapi.json").json()
     validate(document)
     assert "/beneficiaries/{beneficiary_id}/contacts" in document["paths"]
-    body = document["paths"]["/referrals"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    body = document["paths"]["/referrals"]["post"]["requestBody"]["content"]["application/json"][
+        "schema"
+    ]
     assert body["$ref"].endswith("RequestReferral_by_consent_recipient")
 
 
 # --- the authorisation matrix: each role x each kind of record --------------------------------------
 
-ROLES = ["kalamata.worker", "kalamata.head", "sparti.worker", "sparti.head", "dypa.officer", "coordinator", "dpo",
-         "ops"]
+ROLES = [
+    "kalamata.worker",
+    "kalamata.head",
+    "sparti.worker",
+    "sparti.head",
+    "dypa.officer",
+    "coordinator",
+    "dpo",
+    "ops",
+]
 # kind -> the status each role above gets
 MATRIX = {
     "beneficiary record": [200, 200, 403, 403, 403, 403, 403, 403],
@@ -283,8 +465,10 @@ def test_each_role_against_each_kind_of_record(gateway):
             answer = client.get(f"/beneficiaries/{beneficiary}")
             return 200 if answer.status_code == 200 and answer.json()["assessment"] else 403
         if kind == "record a contact":
-            answer = client.post(f"/beneficiaries/{beneficiary}/contacts",
-                                 contact(version[0], site=client.site, channel="centre"))
+            answer = client.post(
+                f"/beneficiaries/{beneficiary}/contacts",
+                contact(version[0], site=client.site, channel="centre"),
+            )
             version[0] += answer.status_code == 200
             return answer.status_code
         if kind == "referral inbox":
@@ -296,10 +480,14 @@ def test_each_role_against_each_kind_of_record(gateway):
         if kind == "audit of a record":
             return client.get(f"/beneficiaries/{beneficiary}/audit").status_code
         if kind == "erasure":  # last: the DPO's erasure goes through
-            return client.post(f"/beneficiaries/{beneficiary}/erasure", {"reason": "αίτημα του ίδιου"}).status_code
+            return client.post(
+                f"/beneficiaries/{beneficiary}/erasure", {"reason": "αίτημα του ίδιου"}
+            ).status_code
         if kind == "agencies registry (write)":
-            return client.post("/agencies", {**agency, "command_id": str(uuid.uuid4()),
-                                             "agency_type": "employment_service"}).status_code
+            return client.post(
+                "/agencies",
+                {**agency, "command_id": str(uuid.uuid4()), "agency_type": "employment_service"},
+            ).status_code
         return client.get("/ingest/rejected").status_code
 
     version = [1]

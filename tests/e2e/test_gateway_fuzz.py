@@ -1,5 +1,6 @@
 """The OpenAPI document fuzzed with schemathesis against the running gateway: whatever a client
 sends, valid by the schema or not, as a case worker or with no token, the answer is never a 5xx."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,7 +9,9 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 
-EXAMPLES = 12  # per operation and mode: ~40 operations x 2 modes x 2 identities, well under a minute
+EXAMPLES = (
+    12  # per operation and mode: ~40 operations x 2 modes x 2 identities, well under a minute
+)
 
 
 @pytest.mark.slow
@@ -16,22 +19,33 @@ EXAMPLES = 12  # per operation and mode: ~40 operations x 2 modes x 2 identities
 def test_no_input_makes_the_gateway_fail_with_a_server_error(gateway):
     beneficiary = gateway.register("kalamata.worker", "MU-KALAMATA")
     schema = schemathesis.openapi.from_url(f"{gateway.base}/api/v1/openapi.json")
-    identities = {"case worker": {"Authorization": f"Bearer {gateway.client('kalamata.worker').token}"},
-                  "nobody": {}}
+    identities = {
+        "case worker": {"Authorization": f"Bearer {gateway.client('kalamata.worker').token}"},
+        "nobody": {},
+    }
     session, failures, calls = requests.Session(), [], [0]
 
     def fuzz(operation, mode, who: str, headers: dict) -> None:
         @given(case=operation.as_strategy(generation_mode=mode))
-        @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         def probe(case):
             if "beneficiary_id" in (case.path_parameters or {}) and calls[0] % 2:
                 case.path_parameters["beneficiary_id"] = beneficiary  # a real one, half the time
-            response = case.call(base_url=f"{gateway.base}/api/v1", session=session, headers=headers)
+            response = case.call(
+                base_url=f"{gateway.base}/api/v1", session=session, headers=headers
+            )
             calls[0] += 1
             if response.status_code >= 500:
-                failures.append(f"{who} {mode.value} {case.method} {case.formatted_path}: "
-                                f"{response.status_code} {response.text[:200]}")
+                failures.append(
+                    f"{who} {mode.value} {case.method} {case.formatted_path}: "
+                    f"{response.status_code} {response.text[:200]}"
+                )
 
         probe()
 

@@ -1,5 +1,6 @@
 """Every other endpoint of the API, its success and a failure: the case's commands, merges, the
 network's commands, the directory, withdrawals and overdue referrals."""
+
 from __future__ import annotations
 
 import uuid
@@ -11,7 +12,11 @@ TODAY = date.today().isoformat()
 
 
 def cmd(version: int | None = None, **fields) -> dict:
-    return {"command_id": str(uuid.uuid4()), **({} if version is None else {"expected_version": version}), **fields}
+    return {
+        "command_id": str(uuid.uuid4()),
+        **({} if version is None else {"expected_version": version}),
+        **fields,
+    }
 
 
 def test_the_whole_case_through_the_api(gateway):
@@ -19,14 +24,28 @@ def test_the_whole_case_through_the_api(gateway):
     w = gateway.client("kalamata.worker")
     plan = str(uuid.uuid4())
     steps = [
-        ("services", cmd(0, occurred_on=TODAY, service="psychosocial_counselling", site="MU-KALAMATA",
-                         staff_id="kalamata.worker")),
+        (
+            "services",
+            cmd(
+                0,
+                occurred_on=TODAY,
+                service="psychosocial_counselling",
+                site="MU-KALAMATA",
+                staff_id="kalamata.worker",
+            ),
+        ),
         ("consents", cmd(1, recipient=DYPA_KALAMATA, purpose="παραπομπή", given_on=TODAY)),
         ("consent-withdrawals", cmd(2, recipient=DYPA_KALAMATA, withdrawn_on=TODAY)),
         ("action-plans", cmd(3, plan_id=plan, opened_on=TODAY, goals="εύρεση εργασίας")),
-        ("action-steps", cmd(4, plan_id=plan, step_id="s1", description="εγγραφή στη ΔΥΠΑ", due_on=TODAY)),
+        (
+            "action-steps",
+            cmd(4, plan_id=plan, step_id="s1", description="εγγραφή στη ΔΥΠΑ", due_on=TODAY),
+        ),
         ("action-steps-done", cmd(5, plan_id=plan, step_id="s1", done_on=TODAY)),
-        ("action-plan-closures", cmd(6, plan_id=plan, closed_on=TODAY, outcome="ο στόχος επιτεύχθηκε")),
+        (
+            "action-plan-closures",
+            cmd(6, plan_id=plan, closed_on=TODAY, outcome="ο στόχος επιτεύχθηκε"),
+        ),
         ("case-closures", cmd(7, closed_on=TODAY, reason="ολοκληρώθηκε")),
         ("case-reopenings", cmd(8, reopened_on=TODAY, reason="επέστρεψε")),
         ("case-transfers", cmd(9, to_site="KK-SPARTI", transferred_on=TODAY, reason="μετακόμισε")),
@@ -44,13 +63,29 @@ def test_the_whole_case_through_the_api(gateway):
 
 
 def test_merge_and_unmerge_through_the_api(gateway):
-    one = gateway.register("kalamata.worker", "MU-KALAMATA", given_name="Άννα", family_name="Λάμπρου")
-    two = gateway.register("kalamata.worker", "KK-KALAMATA", given_name="Anna", family_name="Lamprou")
+    one = gateway.register(
+        "kalamata.worker", "MU-KALAMATA", given_name="Άννα", family_name="Λάμπρου"
+    )
+    two = gateway.register(
+        "kalamata.worker", "KK-KALAMATA", given_name="Anna", family_name="Lamprou"
+    )
     head = gateway.client("kalamata.head")
-    assert gateway.client("kalamata.worker").post(f"/beneficiaries/{two}/merge",
-                                                  {"survivor_id": one, "reason": "ίδια"}).status_code == 403
-    assert head.post(f"/beneficiaries/{two}/merge", {"survivor_id": two, "reason": "ίδια"}).status_code == 422
-    assert head.post(f"/beneficiaries/{two}/merge", {"survivor_id": one, "reason": "ίδια ταυτότητα"}).status_code == 200
+    assert (
+        gateway.client("kalamata.worker")
+        .post(f"/beneficiaries/{two}/merge", {"survivor_id": one, "reason": "ίδια"})
+        .status_code
+        == 403
+    )
+    assert (
+        head.post(f"/beneficiaries/{two}/merge", {"survivor_id": two, "reason": "ίδια"}).status_code
+        == 422
+    )
+    assert (
+        head.post(
+            f"/beneficiaries/{two}/merge", {"survivor_id": one, "reason": "ίδια ταυτότητα"}
+        ).status_code
+        == 200
+    )
     gateway.catch_up()
     record = gateway.client("kalamata.worker").get(f"/beneficiaries/{two}").json()
     assert record["beneficiary_id"] == one and sorted(record["records"]) == sorted([one, two])
@@ -62,29 +97,73 @@ def test_the_network_and_the_directory_through_the_api(gateway):
     c = gateway.client("coordinator")
     staffing = {s["site"]: s for s in c.get("/network/staffing").json()["sites"]}
     assert staffing["KK-KALAMATA"]["population"] == 72_906
-    staff = {"command_id": str(uuid.uuid4()), "staff_id": "kalamata.mediator1", "name": "Διαμεσολαβήτρια",
-             "role": "mediator", "site": "KK-KALAMATA", "since": TODAY}
+    staff = {
+        "command_id": str(uuid.uuid4()),
+        "staff_id": "kalamata.mediator1",
+        "name": "Διαμεσολαβήτρια",
+        "role": "mediator",
+        "site": "KK-KALAMATA",
+        "since": TODAY,
+    }
     assert c.post("/network/staff", staff).status_code == 200
-    assert c.post("/network/staff", {**staff, "site": "KK-NOWHERE", "command_id": str(uuid.uuid4())}).status_code == 404
+    assert (
+        c.post(
+            "/network/staff", {**staff, "site": "KK-NOWHERE", "command_id": str(uuid.uuid4())}
+        ).status_code
+        == 404
+    )
     assert gateway.client("kalamata.head").post("/network/staff", staff).status_code == 403
-    leaving = {"command_id": str(uuid.uuid4()), "staff_id": "kalamata.mediator1", "site": "KK-KALAMATA", "on": TODAY}
+    leaving = {
+        "command_id": str(uuid.uuid4()),
+        "staff_id": "kalamata.mediator1",
+        "site": "KK-KALAMATA",
+        "on": TODAY,
+    }
     assert c.post("/network/staff-leaving", leaving).status_code == 200
-    partners = {"command_id": str(uuid.uuid4()), "site": "MU-KALAMATA", "partner_municipalities": ["9258", "9252"],
-                "reason": "λάθος"}
+    partners = {
+        "command_id": str(uuid.uuid4()),
+        "site": "MU-KALAMATA",
+        "partner_municipalities": ["9258", "9252"],
+        "reason": "λάθος",
+    }
     wrong = c.post("/network/partner-municipalities", partners)
     assert wrong.status_code == 422 and wrong.json()["details"]["outside"] == ["9252"]
-    centre = {"command_id": str(uuid.uuid4()), "site": "KK-MESSINI", "name": "Κέντρο Κοινότητας Μεσσήνης",
-              "lead_municipality_code": "9255", "regional_unit": "messinia", "expanded": False,
-              "operation_mis": "5012345", "period_start": "2025-01-01", "period_end": "2027-12-31",
-              "budget_eur": "250000.00", "target_new_beneficiaries": 300}
+    centre = {
+        "command_id": str(uuid.uuid4()),
+        "site": "KK-MESSINI",
+        "name": "Κέντρο Κοινότητας Μεσσήνης",
+        "lead_municipality_code": "9255",
+        "regional_unit": "messinia",
+        "expanded": False,
+        "operation_mis": "5012345",
+        "period_start": "2025-01-01",
+        "period_end": "2027-12-31",
+        "budget_eur": "250000.00",
+        "target_new_beneficiaries": 300,
+    }
     assert c.post("/network/centres", centre).json()["warnings"][0].startswith("no social worker")
-    unit = {"command_id": str(uuid.uuid4()), "site": "MU-MESSINI", "name": "Κινητή Μονάδα Μεσσήνης",
-            "parent_centre": "KK-MESSINI", "partner_municipalities": ["9256"]}
+    unit = {
+        "command_id": str(uuid.uuid4()),
+        "site": "MU-MESSINI",
+        "name": "Κινητή Μονάδα Μεσσήνης",
+        "parent_centre": "KK-MESSINI",
+        "partner_municipalities": ["9256"],
+    }
     assert c.post("/network/mobile-units", unit).status_code == 200
 
     programme = c.get("/programmes").json()["programmes"][0]
-    assert c.post("/programmes", {**programme, "command_id": str(uuid.uuid4()), "capacity": 45}).status_code == 200
-    assert c.post("/programmes", {**programme, "command_id": str(uuid.uuid4()), "min_age": 70}).status_code == 422
+    assert (
+        c.post(
+            "/programmes", {**programme, "command_id": str(uuid.uuid4()), "capacity": 45}
+        ).status_code
+        == 200
+    )
+    assert (
+        c.post(
+            "/programmes", {**programme, "command_id": str(uuid.uuid4()), "min_age": 70}
+        ).status_code
+        == 422
+    )
     assert gateway.client("dypa.officer").get("/agencies").status_code == 200
 
 
@@ -94,19 +173,41 @@ def test_a_withdrawn_referral_and_an_overdue_one(gateway):
 
     def refer(requested_on: str) -> str:
         referral = str(uuid.uuid4())
-        w.post("/referrals", cmd(0, referral_id=referral, beneficiary_id=person, from_site="MU-KALAMATA",
-                                 need="employment", recipient_kind="agency", recipient_id=DYPA_KALAMATA,
-                                 recipient_name="ΔΥΠΑ", shares_personal_data=False, requested_on=requested_on))
-        assert w.post(f"/referrals/{referral}/sending", cmd(1, sent_on=requested_on)).status_code == 200
+        w.post(
+            "/referrals",
+            cmd(
+                0,
+                referral_id=referral,
+                beneficiary_id=person,
+                from_site="MU-KALAMATA",
+                need="employment",
+                recipient_kind="agency",
+                recipient_id=DYPA_KALAMATA,
+                recipient_name="ΔΥΠΑ",
+                shares_personal_data=False,
+                requested_on=requested_on,
+            ),
+        )
+        assert (
+            w.post(f"/referrals/{referral}/sending", cmd(1, sent_on=requested_on)).status_code
+            == 200
+        )
         return referral
 
     withdrawn = refer(TODAY)
     no_reason = w.post(f"/referrals/{withdrawn}/withdrawal", cmd(2, withdrawn_on=TODAY))
     assert no_reason.status_code == 422 and "reason" in no_reason.json()["details"]
-    assert w.post(f"/referrals/{withdrawn}/withdrawal", cmd(2, withdrawn_on=TODAY, reason="βρήκε εργασία")
-                  ).status_code == 200
+    assert (
+        w.post(
+            f"/referrals/{withdrawn}/withdrawal", cmd(2, withdrawn_on=TODAY, reason="βρήκε εργασία")
+        ).status_code
+        == 200
+    )
     late = refer("2026-01-05")
-    overdue = [r["referral_id"] for r in gateway.client("coordinator").get("/referrals/overdue").json()["referrals"]]
+    overdue = [
+        r["referral_id"]
+        for r in gateway.client("coordinator").get("/referrals/overdue").json()["referrals"]
+    ]
     assert late in overdue and withdrawn not in overdue
     assert gateway.client("dpo").get("/referrals/overdue").status_code == 403
     assert w.post(f"/referrals/{uuid.uuid4()}/sending", cmd(1, sent_on=TODAY)).status_code == 404
@@ -123,12 +224,18 @@ def test_reports_as_json_and_as_files_suppressed_when_they_leave_the_centre(gate
     gateway.register("kalamata.head", "KK-KALAMATA", municipality_code="9254")
     head, coordinator = gateway.client("kalamata.head"), gateway.client("coordinator")
     own = head.get("/reports/daily-register", site="MU-KALAMATA").json()
-    assert not own["suppressed"] and {(r["measure"], r["n"]) for r in own["rows"]} == {("new_beneficiaries", 6)}
+    assert not own["suppressed"] and {(r["measure"], r["n"]) for r in own["rows"]} == {
+        ("new_beneficiaries", 6)
+    }
     assert head.get("/reports/daily-register", site="KK-SPARTI").status_code == 403
-    assert head.get("/reports/daily-register").status_code == 403  # the whole region is not a head's
+    assert (
+        head.get("/reports/daily-register").status_code == 403
+    )  # the whole region is not a head's
     regional = coordinator.get("/reports/daily-register").json()
     assert regional["suppressed"] and {(r["site"], r["n"]) for r in regional["rows"]} == {
-        ("MU-KALAMATA", 6), ("KK-KALAMATA", "<5")}
+        ("MU-KALAMATA", 6),
+        ("KK-KALAMATA", "<5"),
+    }
     assert coordinator.get("/reports/daily-register", since="yesterday").status_code == 422
 
     csv_file = coordinator.get("/reports/daily-register", format="csv")
@@ -141,7 +248,10 @@ def test_reports_as_json_and_as_files_suppressed_when_they_leave_the_centre(gate
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert [c.value for c in sheet[2]] == ["Νέοι ωφελούμενοι", None, 6, 6]
 
-    coverage = {m["municipality_code"]: m for m in coordinator.get("/reports/coverage").json()["municipalities"]}
+    coverage = {
+        m["municipality_code"]: m
+        for m in coordinator.get("/reports/coverage").json()["municipalities"]
+    }
     assert coverage["9256"]["beneficiaries"] == 6 and coverage["9256"]["per_1000_residents"] == 0.71
     assert gateway.client("dpo").get("/reports/coverage").status_code == 403
     (kalamata,) = [o for o in head.get("/reports/targets").json()["operations"]]
@@ -154,19 +264,45 @@ def test_esf_indicators_through_the_api(gateway):
     import csv
     import io
 
-    person = gateway.register("kalamata.worker", "MU-KALAMATA", gender="woman", birth_date="1966-04-02")
-    answer = gateway.client("kalamata.worker").post(f"/beneficiaries/{person}/assessments", cmd(
-        0, assessed_on=TODAY, groups=["roma"], needs=["εργασία"], household_size=3, labour_status="unemployed",
-        education="0-2", disability=False, citizenship="GR", foreign_background=False, housing="ενοίκιο", rural=True))
+    person = gateway.register(
+        "kalamata.worker", "MU-KALAMATA", gender="woman", birth_date="1966-04-02"
+    )
+    answer = gateway.client("kalamata.worker").post(
+        f"/beneficiaries/{person}/assessments",
+        cmd(
+            0,
+            assessed_on=TODAY,
+            groups=["roma"],
+            needs=["εργασία"],
+            household_size=3,
+            labour_status="unemployed",
+            education="0-2",
+            disability=False,
+            citizenship="GR",
+            foreign_background=False,
+            housing="ενοίκιο",
+            rural=True,
+        ),
+    )
     assert answer.status_code == 200
     gateway.catch_up()
     head, coordinator = gateway.client("kalamata.head"), gateway.client("coordinator")
     own = head.get("/reports/esf", operation="KK-KALAMATA").json()
-    assert not own["suppressed"] and own["operations"]["KK-KALAMATA"]["minorities_incl_roma"]["woman"] == 1
+    assert (
+        not own["suppressed"]
+        and own["operations"]["KK-KALAMATA"]["minorities_incl_roma"]["woman"] == 1
+    )
     assert head.get("/reports/esf", operation="KK-SPARTI").status_code == 403
     regional = coordinator.get("/reports/esf").json()
-    assert regional["suppressed"] and regional["operations"]["KK-KALAMATA"]["rows"]["aged_55_and_over"]["woman"] == "<5"
+    assert (
+        regional["suppressed"]
+        and regional["operations"]["KK-KALAMATA"]["rows"]["aged_55_and_over"]["woman"] == "<5"
+    )
     assert coordinator.get("/reports/esf", year="26").status_code == 422
-    lines = list(csv.reader(io.StringIO(coordinator.get("/reports/esf", format="csv").content.decode("utf-8-sig"))))
+    lines = list(
+        csv.reader(
+            io.StringIO(coordinator.get("/reports/esf", format="csv").content.decode("utf-8-sig"))
+        )
+    )
     assert lines[0][0] == "Πράξη" and own["operation_mis"]["KK-KALAMATA"] == "5000005"
     assert ["MIS 5000005 · KK-KALAMATA", "Σύνολο συμμετεχόντων", "<5", "0", "0", "0", "<5"] in lines

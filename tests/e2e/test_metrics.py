@@ -1,5 +1,6 @@
 """The runtime's metrics, scraped over HTTP from real processes: names follow Prometheus
 conventions and no label carries personal data."""
+
 from __future__ import annotations
 
 import os
@@ -37,17 +38,27 @@ def scrape(port: int, want: str, timeout: float = 20) -> dict[str, list]:
         found = families(port)
         return found if any(s.value > 0 for s in found.get(want, [])) else None
 
-    return eventually(with_want, timeout, 0.3, what=f"{want} above zero on :{port}", tolerate=(OSError,))
+    return eventually(
+        with_want, timeout, 0.3, what=f"{want} above zero on :{port}", tolerate=(OSError,)
+    )
 
 
 def start(module_args: list[str], settings, port: int) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "KENTRA_DATABASE_URL": settings.database_url,
-           "KENTRA_AMQP_URI": settings.amqp_uri, "KENTRA_SCHEMA_PREFIX": settings.schema_prefix,
-           "KENTRA_METRICS_PORT": str(port), "KENTRA_LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "KENTRA_DATABASE_URL": settings.database_url,
+        "KENTRA_AMQP_URI": settings.amqp_uri,
+        "KENTRA_SCHEMA_PREFIX": settings.schema_prefix,
+        "KENTRA_METRICS_PORT": str(port),
+        "KENTRA_LOG_LEVEL": "WARNING",
+    }
     return subprocess.Popen([sys.executable, "-m", *module_args], env=env)
 
 
-def test_relay_and_consumer_processes_export_backlog_lag_delay_and_dead_letters(running, platform_settings):
+def test_relay_and_consumer_processes_export_backlog_lag_delay_and_dead_letters(
+    running, platform_settings
+):
     from services.intake.entrypoints.service import IntakeService
     from services.referrals.entrypoints.service import ReferralsService
     from services.registries.entrypoints.service import RegistriesService
@@ -55,13 +66,28 @@ def test_relay_and_consumer_processes_export_backlog_lag_delay_and_dead_letters(
     running(RegistriesService, IntakeService, ReferralsService)
     store, _ = registries_bootstrap.open_store(platform_settings)
     subject = uuid.uuid4()
-    store.append(f"beneficiary-{subject}", NO_STREAM,
-                 [NewEvent("BeneficiaryRegistered", {"beneficiary_id": str(subject), "site": "KK-KALAMATA",
-                                        "municipality_code": "9254"}, personal={"given_name": "Μαρία"},
-                           subject_id=subject)], Metadata("sw-1", "KK-KALAMATA"))
+    store.append(
+        f"beneficiary-{subject}",
+        NO_STREAM,
+        [
+            NewEvent(
+                "BeneficiaryRegistered",
+                {
+                    "beneficiary_id": str(subject),
+                    "site": "KK-KALAMATA",
+                    "municipality_code": "9254",
+                },
+                personal={"given_name": "Μαρία"},
+                subject_id=subject,
+            )
+        ],
+        Metadata("sw-1", "KK-KALAMATA"),
+    )
     relay_port, consumer_port = free_port(), free_port()
     relay = start(["services.common.relay", "registries"], platform_settings, relay_port)
-    consumer = start(["services.reporting.entrypoints.consumer", "run"], platform_settings, consumer_port)
+    consumer = start(
+        ["services.reporting.entrypoints.consumer", "run"], platform_settings, consumer_port
+    )
     try:
         relayed = scrape(relay_port, "kentra_relay_published")
         applied = scrape(consumer_port, "kentra_consumer_applied")
@@ -73,10 +99,23 @@ def test_relay_and_consumer_processes_export_backlog_lag_delay_and_dead_letters(
     assert sum(s.value for s in relayed["kentra_relay_published"]) == 1
     for name in ("kentra_outbox_backlog_events", "kentra_relay_lag_seconds", "kentra_retries"):
         assert name in relayed, name
-    assert sum(s.value for s in applied["kentra_consumer_applied"] if s.labels["source"] == "registries") == 1
-    for name in ("kentra_consumer_lag_events", "kentra_event_delay_seconds", "kentra_dead_letters_open"):
+    assert (
+        sum(
+            s.value
+            for s in applied["kentra_consumer_applied"]
+            if s.labels["source"] == "registries"
+        )
+        == 1
+    )
+    for name in (
+        "kentra_consumer_lag_events",
+        "kentra_event_delay_seconds",
+        "kentra_dead_letters_open",
+    ):
         assert name in applied, name
-    every_label = repr([s.labels for f in (relayed, applied) for samples in f.values() for s in samples])
+    every_label = repr(
+        [s.labels for f in (relayed, applied) for samples in f.values() for s in samples]
+    )
     assert "Μαρία" not in every_label and str(subject) not in every_label
 
 
@@ -87,13 +126,29 @@ def test_a_service_counts_its_appends_by_type_and_times_them(running, platform_c
     from services.registries.entrypoints.service import RegistriesService
 
     running(RegistriesService)
-    before = REGISTRY.get_sample_value("kentra_events_appended_total",
-                                       {"service": "registries", "type": "BeneficiaryRegistered"}) or 0
+    before = (
+        REGISTRY.get_sample_value(
+            "kentra_events_appended_total",
+            {"service": "registries", "type": "BeneficiaryRegistered"},
+        )
+        or 0
+    )
     with ServiceRpcProxy("registries", platform_config) as registries:
-        registries.register_beneficiary({"command_id": str(uuid.uuid4()), "given_name": "Σοφία", "family_name": "Λ",
-                                         "municipality_code": "9253", "site": "KK-KALAMATA"},
-                                        {"actor": "sw-1", "site": "KK-KALAMATA"})
-    after = REGISTRY.get_sample_value("kentra_events_appended_total",
-                                      {"service": "registries", "type": "BeneficiaryRegistered"})
+        registries.register_beneficiary(
+            {
+                "command_id": str(uuid.uuid4()),
+                "given_name": "Σοφία",
+                "family_name": "Λ",
+                "municipality_code": "9253",
+                "site": "KK-KALAMATA",
+            },
+            {"actor": "sw-1", "site": "KK-KALAMATA"},
+        )
+    after = REGISTRY.get_sample_value(
+        "kentra_events_appended_total", {"service": "registries", "type": "BeneficiaryRegistered"}
+    )
     assert after == before + 1
-    assert REGISTRY.get_sample_value("kentra_append_duration_seconds_count", {"service": "registries"}) >= 1
+    assert (
+        REGISTRY.get_sample_value("kentra_append_duration_seconds_count", {"service": "registries"})
+        >= 1
+    )

@@ -1,4 +1,5 @@
 """What the relay publishes is an ordinary nameko event: an @event_handler subscribes to it."""
+
 from __future__ import annotations
 
 import uuid
@@ -20,17 +21,32 @@ class Listener:
         received.append(envelope)
 
 
-def test_an_ordinary_event_handler_receives_the_relayed_envelope(container_factory, platform_config, relays):
+def test_an_ordinary_event_handler_receives_the_relayed_envelope(
+    container_factory, platform_config, relays
+):
     container = container_factory(Listener, platform_config)
     container.start()  # its queue exists before the relay publishes
     store = relays("registries")["registries"]
     subject = uuid.uuid4()
 
     with entrypoint_waiter(container, "on_registered", timeout=15):
-        store.append(f"beneficiary-{subject}", NO_STREAM,
-                     [NewEvent(BENEFICIARY_REGISTERED, {"site": "MU-KALAMATA"}, personal={"given_name": "Ιωάννα"},
-                               subject_id=subject)], Metadata("sw-1", "MU-KALAMATA"))
+        store.append(
+            f"beneficiary-{subject}",
+            NO_STREAM,
+            [
+                NewEvent(
+                    BENEFICIARY_REGISTERED,
+                    {"site": "MU-KALAMATA"},
+                    personal={"given_name": "Ιωάννα"},
+                    subject_id=subject,
+                )
+            ],
+            Metadata("sw-1", "MU-KALAMATA"),
+        )
 
     (envelope,) = received
-    assert envelope["type"] == BENEFICIARY_REGISTERED and envelope["stream"] == f"beneficiary-{subject}"
+    assert (
+        envelope["type"] == BENEFICIARY_REGISTERED
+        and envelope["stream"] == f"beneficiary-{subject}"
+    )
     assert envelope["personal"] == {"given_name": "Ιωάννα"}

@@ -1,5 +1,6 @@
 """Duplicates, reordering and a dropped message on the real broker: the live consumer repairs the
 gap over RPC from the source service and ends identical to the source."""
+
 from __future__ import annotations
 
 import json
@@ -30,18 +31,27 @@ def publish_raw(amqp_uri: str, envelopes: list[dict]) -> None:
     with kombu.Connection(amqp_uri) as conn:
         producer = conn.Producer(exchange=exchange)
         for env in envelopes:
-            producer.publish(json.dumps(env), routing_key=env["type"], content_type="application/json",
-                             delivery_mode=2, declare=[exchange])
+            producer.publish(
+                json.dumps(env),
+                routing_key=env["type"],
+                content_type="application/json",
+                delivery_mode=2,
+                declare=[exchange],
+            )
 
 
-def test_injected_duplicates_reordering_and_a_drop_end_identical_with_the_gap_repaired(running, platform_settings):
+def test_injected_duplicates_reordering_and_a_drop_end_identical_with_the_gap_repaired(
+    running, platform_settings
+):
     running(RegistriesService)
     store, _ = registries_bootstrap.open_store(platform_settings)
     stop = threading.Event()
     projection = Roster(name="noisy_roster")
     db = open_read_model(platform_settings, platform_settings.schema("noisy_roster"), projection)
     consumer = Consumer(projection, db, RpcEventSource(platform_settings.amqp_uri))
-    live = LiveConsumer(consumer, platform_settings.amqp_uri, catch_up_seconds=3600)  # only the live path
+    live = LiveConsumer(
+        consumer, platform_settings.amqp_uri, catch_up_seconds=3600
+    )  # only the live path
     thread = threading.Thread(target=live.run, args=(stop,), daemon=True)
     thread.start()
     assert live.ready.wait(20)  # queue declared, caught up on an empty store
@@ -49,24 +59,43 @@ def test_injected_duplicates_reordering_and_a_drop_end_identical_with_the_gap_re
     try:
         for _ in range(60):
             subject = uuid.uuid4()
-            store.append(f"beneficiary-{subject}", NO_STREAM,
-                         [NewEvent("BeneficiaryRegistered", {"n": 1}, personal={"given_name": "Πέτρος"},
-                                   subject_id=subject), NewEvent("ContactNoted", {"n": 2})],
-                         Metadata("sw-1", "MU-KALAMATA"))
+            store.append(
+                f"beneficiary-{subject}",
+                NO_STREAM,
+                [
+                    NewEvent(
+                        "BeneficiaryRegistered",
+                        {"n": 1},
+                        personal={"given_name": "Πέτρος"},
+                        subject_id=subject,
+                    ),
+                    NewEvent("ContactNoted", {"n": 2}),
+                ],
+                Metadata("sw-1", "MU-KALAMATA"),
+            )
         envelopes = StoreReads("registries", store).read_all(0, 1000)
         rng = random.Random(11)
         noisy = [e for i, e in enumerate(envelopes) if i != 17] + rng.sample(envelopes, 25)
         rng.shuffle(noisy)
         publish_raw(platform_settings.amqp_uri, noisy)
 
-        eventually(lambda: consumer.position("registries") >= store.last_position(), 90,
-                   what="the consumer to catch up through the noise")
+        eventually(
+            lambda: consumer.position("registries") >= store.last_position(),
+            90,
+            what="the consumer to catch up through the noise",
+        )
         assert consumer.position("registries") == store.last_position()
         time.sleep(0.5)  # let the redelivered tail drain: it must change nothing
-        assert check(db, "noisy_roster", ("registries",), RpcEventSource(platform_settings.amqp_uri)) == []
+        assert (
+            check(db, "noisy_roster", ("registries",), RpcEventSource(platform_settings.amqp_uri))
+            == []
+        )
         rows = roster_rows(db)
         assert len(rows) == 60 and all(r[3] == 2 for r in rows.values())
-        assert metrics.GAPS_REPAIRED.labels("noisy_roster", "registries")._value.get() > repaired_before
+        assert (
+            metrics.GAPS_REPAIRED.labels("noisy_roster", "registries")._value.get()
+            > repaired_before
+        )
     finally:
         stop.set()
         thread.join(10)

@@ -3,6 +3,7 @@ publishing to RabbitMQ, the timeline consumer fed live from the bus. The mobile 
 batch recorded offline (one command conflicting), the lead centre sees the visits on the
 timeline, a referral goes to an agency that answers from its inbox, and the regional portal's
 view agrees with the sources (the backbone's consistency check is clean)."""
+
 from __future__ import annotations
 
 import threading
@@ -36,8 +37,11 @@ def live_timeline(gateway, relays, platform_settings):
     assert live.ready.wait(30)
 
     def caught_up(timeout: float = 30) -> None:
-        eventually(lambda: all(consumer.position(s) >= source.last_position(s) for s in SOURCES), timeout,
-                   what="the timeline consumer to catch up")
+        eventually(
+            lambda: all(consumer.position(s) >= source.last_position(s) for s in SOURCES),
+            timeout,
+            what="the timeline consumer to catch up",
+        )
 
     yield consumer, caught_up
     stop.set()
@@ -47,55 +51,113 @@ def live_timeline(gateway, relays, platform_settings):
 
 
 def visit(beneficiary: str, base: int, at: str) -> dict:
-    return {"command_id": str(uuid.uuid4()), "kind": "contacts", "beneficiary_id": beneficiary, "base_version": base,
-            "occurred_at": at, "fields": {"occurred_on": at[:10], "channel": "mobile_unit_visit", "site": "MU-KALAMATA",
-                                          "municipality_code": "9256", "staff_id": "kalamata.worker"}}
+    return {
+        "command_id": str(uuid.uuid4()),
+        "kind": "contacts",
+        "beneficiary_id": beneficiary,
+        "base_version": base,
+        "occurred_at": at,
+        "fields": {
+            "occurred_on": at[:10],
+            "channel": "mobile_unit_visit",
+            "site": "MU-KALAMATA",
+            "municipality_code": "9256",
+            "staff_id": "kalamata.worker",
+        },
+    }
 
 
 @pytest.mark.slow
 def test_offline_visits_reach_the_lead_centre_and_a_referral_is_answered_with_one_consistent_history(
-        gateway, live_timeline):
+    gateway, live_timeline
+):
     consumer, caught_up = live_timeline
-    worker, head, officer = (gateway.client(u) for u in ("kalamata.worker", "kalamata.head", "dypa.officer"))
-    eleni, nikos = (gateway.register("kalamata.worker", "MU-KALAMATA", given_name=g, family_name=f)
-                    for g, f in (("Ελένη", "Μαυρέα"), ("Νίκος", "Σταύρου")))
+    worker, head, officer = (
+        gateway.client(u) for u in ("kalamata.worker", "kalamata.head", "dypa.officer")
+    )
+    eleni, nikos = (
+        gateway.register("kalamata.worker", "MU-KALAMATA", given_name=g, family_name=f)
+        for g, f in (("Ελένη", "Μαυρέα"), ("Νίκος", "Σταύρου"))
+    )
     # while the car was offline, the centre recorded a service for Nikos
-    service = {"command_id": str(uuid.uuid4()), "expected_version": 0, "occurred_on": TODAY, "service": "information",
-               "site": "KK-KALAMATA", "staff_id": "kalamata.head"}
+    service = {
+        "command_id": str(uuid.uuid4()),
+        "expected_version": 0,
+        "occurred_on": TODAY,
+        "service": "information",
+        "site": "KK-KALAMATA",
+        "staff_id": "kalamata.head",
+    }
     assert head.post(f"/beneficiaries/{nikos}/services", service).status_code == 200
 
-    batch = [visit(eleni, 0, "2026-11-20T09:10:00+02:00"), visit(nikos, 0, "2026-11-20T11:40:00+02:00"),
-             visit(eleni, 1, "2026-11-21T10:00:00+02:00")]
+    batch = [
+        visit(eleni, 0, "2026-11-20T09:10:00+02:00"),
+        visit(nikos, 0, "2026-11-20T11:40:00+02:00"),
+        visit(eleni, 1, "2026-11-21T10:00:00+02:00"),
+    ]
     results = worker.post("/sync", {"commands": batch}).json()["results"]
     assert [r["status"] for r in results] == ["applied", "conflict", "applied"]
-    assert results[1]["since_your_version"][0]["type"] == "ServiceDelivered"  # for the worker to decide
+    assert (
+        results[1]["since_your_version"][0]["type"] == "ServiceDelivered"
+    )  # for the worker to decide
 
     caught_up()
     timeline = head.get(f"/beneficiaries/{eleni}").json()["timeline"]
-    visits = [(s["occurred_at"][:16], s["site"]) for s in timeline if s["type"] == "ContactRecorded"]
-    assert visits == [("2026-11-20T07:10", "MU-KALAMATA"), ("2026-11-21T08:00", "MU-KALAMATA")]  # when, not synced
+    visits = [
+        (s["occurred_at"][:16], s["site"]) for s in timeline if s["type"] == "ContactRecorded"
+    ]
+    assert visits == [
+        ("2026-11-20T07:10", "MU-KALAMATA"),
+        ("2026-11-21T08:00", "MU-KALAMATA"),
+    ]  # when, not synced
 
     referral = str(uuid.uuid4())
-    assert worker.post("/referrals", {"command_id": str(uuid.uuid4()), "referral_id": referral,
-                                      "beneficiary_id": eleni, "expected_version": 0, "from_site": "MU-KALAMATA",
-                                      "need": "employment", "recipient_kind": "agency", "recipient_id": DYPA_KALAMATA,
-                                      "recipient_name": "ΔΥΠΑ Καλαμάτας", "shares_personal_data": False,
-                                      "requested_on": TODAY}).status_code == 200
-    steps = [(worker, "sending", {"sent_on": TODAY}), (officer, "receipt", {"received_on": TODAY}),
-             (officer, "acceptance", {"accepted_on": TODAY}),
-             (officer, "completion", {"completed_on": TODAY, "outcome": "service_given"})]
+    assert (
+        worker.post(
+            "/referrals",
+            {
+                "command_id": str(uuid.uuid4()),
+                "referral_id": referral,
+                "beneficiary_id": eleni,
+                "expected_version": 0,
+                "from_site": "MU-KALAMATA",
+                "need": "employment",
+                "recipient_kind": "agency",
+                "recipient_id": DYPA_KALAMATA,
+                "recipient_name": "ΔΥΠΑ Καλαμάτας",
+                "shares_personal_data": False,
+                "requested_on": TODAY,
+            },
+        ).status_code
+        == 200
+    )
+    steps = [
+        (worker, "sending", {"sent_on": TODAY}),
+        (officer, "receipt", {"received_on": TODAY}),
+        (officer, "acceptance", {"accepted_on": TODAY}),
+        (officer, "completion", {"completed_on": TODAY, "outcome": "service_given"}),
+    ]
     for version, (client, step, fields) in enumerate(steps, start=1):
         if client is officer and step == "receipt":
             inbox = officer.get("/referrals/inbox").json()["referrals"]
             assert [r["referral_id"] for r in inbox] == [referral]
-        answer = client.post(f"/referrals/{referral}/{step}", {"command_id": str(uuid.uuid4()),
-                                                               "expected_version": version, **fields})
+        answer = client.post(
+            f"/referrals/{referral}/{step}",
+            {"command_id": str(uuid.uuid4()), "expected_version": version, **fields},
+        )
         assert answer.status_code == 200, answer.text
 
     caught_up()
     path = [s["type"] for s in head.get(f"/beneficiaries/{eleni}").json()["timeline"]]
-    assert path[-5:] == ["ReferralRequested", "ReferralSent", "ReferralReceived", "ReferralAccepted",
-                         "ReferralCompleted"]
-    assert check(consumer.db, "timeline", SOURCES, consumer.source) == []  # the portal's view is the sources'
+    assert path[-5:] == [
+        "ReferralRequested",
+        "ReferralSent",
+        "ReferralReceived",
+        "ReferralAccepted",
+        "ReferralCompleted",
+    ]
+    assert (
+        check(consumer.db, "timeline", SOURCES, consumer.source) == []
+    )  # the portal's view is the sources'
     overview = gateway.client("coordinator").get("/overview").json()
     assert overview["response_times"]["sent"] == 1

@@ -1,5 +1,6 @@
 """A real Prometheus (Debian's package) scraping the running platform: every target is up, and a
 business metric and the consumer-lag metric come back from its query API with values."""
+
 from __future__ import annotations
 
 import json
@@ -41,7 +42,9 @@ def platform_with_metrics(container_factory, platform_config, platform_settings,
     projection = ReportingModel()
     db = reporting_bootstrap.open_model(platform_settings)
     source, stop = RpcEventSource(platform_settings.amqp_uri), threading.Event()
-    live = LiveConsumer(Consumer(projection, db, source), platform_settings.amqp_uri, catch_up_seconds=1)
+    live = LiveConsumer(
+        Consumer(projection, db, source), platform_settings.amqp_uri, catch_up_seconds=1
+    )
     threading.Thread(target=live.run, args=(stop,), daemon=True).start()
     assert live.ready.wait(30)
     yield ports
@@ -55,14 +58,29 @@ def prometheus(tmp_path, platform_with_metrics):
     if not shutil.which("prometheus"):
         pytest.fail("prometheus is missing: scripts/bootstrap installs Debian's prometheus package")
     port = free_port()
-    config = {"global": {"scrape_interval": "1s", "evaluation_interval": "1s"},
-              "scrape_configs": [{"job_name": name, "static_configs": [{"targets": [f"127.0.0.1:{p}"],
-                                                                          "labels": {"platform": "kentra"}}]}
-                                 for name, p in platform_with_metrics.items()]}
+    config = {
+        "global": {"scrape_interval": "1s", "evaluation_interval": "1s"},
+        "scrape_configs": [
+            {
+                "job_name": name,
+                "static_configs": [
+                    {"targets": [f"127.0.0.1:{p}"], "labels": {"platform": "kentra"}}
+                ],
+            }
+            for name, p in platform_with_metrics.items()
+        ],
+    }
     (tmp_path / "prometheus.yml").write_text(yaml.safe_dump(config))
-    process = subprocess.Popen(["prometheus", f"--config.file={tmp_path / 'prometheus.yml'}",
-                                f"--storage.tsdb.path={tmp_path / 'data'}", f"--web.listen-address=127.0.0.1:{port}"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [
+            "prometheus",
+            f"--config.file={tmp_path / 'prometheus.yml'}",
+            f"--storage.tsdb.path={tmp_path / 'data'}",
+            f"--web.listen-address=127.0.0.1:{port}",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     yield f"http://127.0.0.1:{port}"
     process.terminate()
     process.wait(20)
@@ -73,20 +91,40 @@ def query(base: str, expr: str) -> list[dict]:
 
 
 @pytest.mark.slow
-def test_prometheus_scrapes_the_platform_and_answers_for_business_and_lag_metrics(prometheus, platform_config):
+def test_prometheus_scrapes_the_platform_and_answers_for_business_and_lag_metrics(
+    prometheus, platform_config
+):
     with ClusterRpcProxy(platform_config) as cluster:
         cluster.registries.register_beneficiary(
-            {"command_id": str(uuid.uuid4()), "given_name": "Ελένη", "family_name": "Μαυρέα",
-             "municipality_code": "9256", "site": "MU-KALAMATA"}, {"actor": "kalamata.social4", "site": "MU-KALAMATA"})
+            {
+                "command_id": str(uuid.uuid4()),
+                "given_name": "Ελένη",
+                "family_name": "Μαυρέα",
+                "municipality_code": "9256",
+                "site": "MU-KALAMATA",
+            },
+            {"actor": "kalamata.social4", "site": "MU-KALAMATA"},
+        )
 
     def all_up():
         targets = get(f"{prometheus}/api/v1/targets")["data"]["activeTargets"]
         return len(targets) == 4 and all(t["health"] == "up" for t in targets) and targets
 
-    assert {t["labels"]["job"] for t in eventually(all_up, 40, 0.5, what="every target up", tolerate=(OSError,))} == {"registries", "intake", "referrals", "reporting"}
-    registered = eventually(lambda: query(prometheus, 'kentra_beneficiaries_registered{site="MU-KALAMATA"} > 0'),
-                            40, 0.5, tolerate=(OSError,))
+    assert {
+        t["labels"]["job"]
+        for t in eventually(all_up, 40, 0.5, what="every target up", tolerate=(OSError,))
+    } == {"registries", "intake", "referrals", "reporting"}
+    registered = eventually(
+        lambda: query(prometheus, 'kentra_beneficiaries_registered{site="MU-KALAMATA"} > 0'),
+        40,
+        0.5,
+        tolerate=(OSError,),
+    )
     assert registered[0]["value"][1] == "1"
-    lag = eventually(lambda: query(prometheus, 'kentra_consumer_lag_events{consumer="reporting"}'), 40, 0.5,
-                     tolerate=(OSError,))
+    lag = eventually(
+        lambda: query(prometheus, 'kentra_consumer_lag_events{consumer="reporting"}'),
+        40,
+        0.5,
+        tolerate=(OSError,),
+    )
     assert {r["metric"]["source"] for r in lag} == {"registries", "intake", "referrals"}

@@ -1,4 +1,5 @@
 """Commands through the real registries service (RPC in, events out through the relay)."""
+
 from __future__ import annotations
 
 import threading
@@ -20,8 +21,15 @@ CONTEXT = {"actor": "sw-kalamata-1", "site": "MU-KALAMATA"}
 
 
 def registration(**overrides):
-    return {"command_id": str(uuid.uuid4()), "given_name": "Ελένη", "family_name": "Σταθοπούλου",
-            "municipality_code": "9258", "site": "MU-KALAMATA", "amka": "01013099997", **overrides}
+    return {
+        "command_id": str(uuid.uuid4()),
+        "given_name": "Ελένη",
+        "family_name": "Σταθοπούλου",
+        "municipality_code": "9258",
+        "site": "MU-KALAMATA",
+        "amka": "01013099997",
+        **overrides,
+    }
 
 
 @pytest.fixture
@@ -35,7 +43,9 @@ def test_a_registration_is_stored_and_readable_from_the_service_history(registri
     answer = registries.register_beneficiary(registration(), CONTEXT)
     (event,) = registries.read_stream(answer["stream"], 1, 10)
     assert event["type"] == "BeneficiaryRegistered" and event["personal"]["given_name"] == "Ελένη"
-    assert event["metadata"]["site"] == "MU-KALAMATA" and event["metadata"]["actor"] == "sw-kalamata-1"
+    assert (
+        event["metadata"]["site"] == "MU-KALAMATA" and event["metadata"]["actor"] == "sw-kalamata-1"
+    )
 
 
 def test_a_retried_registration_stores_nothing_new_and_gives_the_same_beneficiary(registries):
@@ -60,7 +70,9 @@ def test_registering_the_same_beneficiary_twice_is_a_conflict(registries):
     assert raised.value.code == "conflict"
 
 
-def test_erasure_leaves_history_and_counts_but_no_personal_field_anywhere(registries, relays, platform_settings):
+def test_erasure_leaves_history_and_counts_but_no_personal_field_anywhere(
+    registries, relays, platform_settings
+):
     relays("registries")
     stop = threading.Event()
     projection = Roster()
@@ -70,13 +82,24 @@ def test_erasure_leaves_history_and_counts_but_no_personal_field_anywhere(regist
     threading.Thread(target=live.run, args=(stop,), daemon=True).start()
     try:
         kept = registries.register_beneficiary(registration(), CONTEXT)
-        erased = registries.register_beneficiary(registration(given_name="Δήμητρα", amka=None), CONTEXT)
+        erased = registries.register_beneficiary(
+            registration(given_name="Δήμητρα", amka=None), CONTEXT
+        )
         subject = erased["stream"].split("-", 1)[1]
-        registries.erase_personal_data({"command_id": str(uuid.uuid4()), "beneficiary_id": subject,
-                                        "reason": "αίτημα διαγραφής", "requested_by": "dpo-1"},
-                                       {"actor": "dpo-1", "site": "KK-KALAMATA"})
-        eventually(lambda: consumer.position("registries") >= registries.last_position(), 20,
-                   what="the consumer to apply the erasure")
+        registries.erase_personal_data(
+            {
+                "command_id": str(uuid.uuid4()),
+                "beneficiary_id": subject,
+                "reason": "αίτημα διαγραφής",
+                "requested_by": "dpo-1",
+            },
+            {"actor": "dpo-1", "site": "KK-KALAMATA"},
+        )
+        eventually(
+            lambda: consumer.position("registries") >= registries.last_position(),
+            20,
+            what="the consumer to apply the erasure",
+        )
 
         rows = roster_rows(db)
         assert rows[subject][:2] == (None, None) and rows[subject][3] == 2
@@ -86,14 +109,20 @@ def test_erasure_leaves_history_and_counts_but_no_personal_field_anywhere(regist
         assert history[0]["erased"] and history[0]["personal"] is None
         replay = registries.read_all(0, 100)
         assert "Δήμητρα" not in repr(replay) and "Ελένη" in repr(replay)
-        with pytest.raises(CommandRejected) as raised:  # no new personal data for a forgotten person
-            registries.register_beneficiary(registration(beneficiary_id=subject, amka=None), CONTEXT)
+        with pytest.raises(
+            CommandRejected
+        ) as raised:  # no new personal data for a forgotten person
+            registries.register_beneficiary(
+                registration(beneficiary_id=subject, amka=None), CONTEXT
+            )
         assert raised.value.code in ("conflict", "erased")
     finally:
         stop.set()
 
 
-def test_a_beneficiary_is_found_existing_through_a_keyed_hash_and_not_after_erasure(registries, platform_settings):
+def test_a_beneficiary_is_found_existing_through_a_keyed_hash_and_not_after_erasure(
+    registries, platform_settings
+):
     import psycopg2
 
     answer = registries.register_beneficiary(registration(amka="01013099997"), CONTEXT)
@@ -102,40 +131,70 @@ def test_a_beneficiary_is_found_existing_through_a_keyed_hash_and_not_after_eras
 
     conn = psycopg2.connect(platform_settings.database_url)
     with conn.cursor() as cur:
-        cur.execute(f'SELECT kind, digest FROM "{platform_settings.schema("registries")}".identity_index')
+        cur.execute(
+            f'SELECT kind, digest FROM "{platform_settings.schema("registries")}".identity_index'
+        )
         rows = cur.fetchall()
     assert rows and all(len(d) == 64 and "01013099997" not in d for _, d in rows)
 
-    registries.erase_personal_data({"command_id": str(uuid.uuid4()), "beneficiary_id": beneficiary,
-                                    "reason": "αίτημα", "requested_by": "dpo-1"}, {"actor": "dpo-1", "site": "KK-K"})
+    registries.erase_personal_data(
+        {
+            "command_id": str(uuid.uuid4()),
+            "beneficiary_id": beneficiary,
+            "reason": "αίτημα",
+            "requested_by": "dpo-1",
+        },
+        {"actor": "dpo-1", "site": "KK-K"},
+    )
     assert registries.find_by_amka("01013099997") == []
     conn.close()
 
 
-def test_the_person_met_by_the_mobile_unit_in_trifylia_is_found_again_at_the_kalamata_centre(registries):
-    met = registries.register_beneficiary(registration(site="MU-KALAMATA", municipality_code="9258",
-                                                       amka="01013099997"), CONTEXT)
-    again = registries.register_beneficiary(registration(site="KK-KALAMATA", municipality_code="9254",
-                                                         amka="01013099997"), {**CONTEXT, "site": "KK-KALAMATA"})
+def test_the_person_met_by_the_mobile_unit_in_trifylia_is_found_again_at_the_kalamata_centre(
+    registries,
+):
+    met = registries.register_beneficiary(
+        registration(site="MU-KALAMATA", municipality_code="9258", amka="01013099997"), CONTEXT
+    )
+    again = registries.register_beneficiary(
+        registration(site="KK-KALAMATA", municipality_code="9254", amka="01013099997"),
+        {**CONTEXT, "site": "KK-KALAMATA"},
+    )
     assert again["found_existing"] and again["stream"] == met["stream"]
     assert len(registries.read_stream(met["stream"], 1, 10)) == 1  # one person, one history
 
 
 def test_a_greeklish_near_duplicate_without_amka_is_a_warning_and_never_merged(registries):
-    greek = registries.register_beneficiary(registration(given_name="Γιώργος", family_name="Παπαδόπουλος",
-                                                         birth_date="1980-05-01", amka=None), CONTEXT)
-    latin = registries.register_beneficiary(registration(given_name="Giorgos", family_name="PAPADOPOULOS",
-                                                         birth_date="1980-05-01", amka=None), CONTEXT)
+    greek = registries.register_beneficiary(
+        registration(
+            given_name="Γιώργος", family_name="Παπαδόπουλος", birth_date="1980-05-01", amka=None
+        ),
+        CONTEXT,
+    )
+    latin = registries.register_beneficiary(
+        registration(
+            given_name="Giorgos", family_name="PAPADOPOULOS", birth_date="1980-05-01", amka=None
+        ),
+        CONTEXT,
+    )
     (warning,) = latin["possible_duplicates"]
     assert warning == {"beneficiary_id": greek["stream"].split("-", 1)[1], "score": 0.9}
     assert latin["stream"] != greek["stream"] and not latin["found_existing"]
 
 
 def test_only_the_family_name_and_birth_date_matching_is_a_weaker_warning(registries):
-    registries.register_beneficiary(registration(given_name="Μαρία", family_name="Οικονόμου",
-                                                 birth_date="1975-02-03", amka=None), CONTEXT)
-    other = registries.register_beneficiary(registration(given_name="Ελένη", family_name="Oikonomou",
-                                                         birth_date="1975-02-03", amka=None), CONTEXT)
+    registries.register_beneficiary(
+        registration(
+            given_name="Μαρία", family_name="Οικονόμου", birth_date="1975-02-03", amka=None
+        ),
+        CONTEXT,
+    )
+    other = registries.register_beneficiary(
+        registration(
+            given_name="Ελένη", family_name="Oikonomou", birth_date="1975-02-03", amka=None
+        ),
+        CONTEXT,
+    )
     assert [w["score"] for w in other["possible_duplicates"]] == [0.6]
 
 
@@ -157,8 +216,9 @@ def test_a_person_without_amka_is_found_again_by_their_temporary_number(registri
 
 
 def test_a_search_by_name_matches_greek_greeklish_accents_and_case_but_not_a_part(registries):
-    greek = registries.register_beneficiary(registration(given_name="Ελένη", family_name="Σταθοπούλου",
-                                                         amka=None), CONTEXT)["stream"].split("-", 1)[1]
+    greek = registries.register_beneficiary(
+        registration(given_name="Ελένη", family_name="Σταθοπούλου", amka=None), CONTEXT
+    )["stream"].split("-", 1)[1]
     assert registries.search("σταθοπουλου") == [greek]
     assert registries.search("Eleni STATHOPOULOU") == [greek]
     assert registries.search("Σταθοπ") == [] and registries.search("Ελένη Παπαδάκη") == []

@@ -1,5 +1,6 @@
 """The Greek web portal against the running platform: login, search, register, the beneficiary
 page, forms that keep what was typed, the agency inbox, the daily register and the overview."""
+
 from __future__ import annotations
 
 import re
@@ -15,8 +16,11 @@ TODAY = date.today().isoformat()
 
 def browser(gateway, username: str) -> requests.Session:
     session = requests.Session()
-    answer = session.post(f"{gateway.base}/login", data={"username": username, "password": PASSWORD},
-                          allow_redirects=False)
+    answer = session.post(
+        f"{gateway.base}/login",
+        data={"username": username, "password": PASSWORD},
+        allow_redirects=False,
+    )
     assert answer.status_code == 303 and "HttpOnly" in answer.headers["Set-Cookie"]
     return session
 
@@ -29,21 +33,39 @@ def test_the_portal_speaks_greek_by_default_and_english_on_request(gateway):
 
 
 def test_a_wrong_password_stays_on_the_login_page_with_the_username_kept(gateway):
-    page = requests.post(f"{gateway.base}/login", data={"username": "kalamata.worker", "password": "λάθος"})
+    page = requests.post(
+        f"{gateway.base}/login", data={"username": "kalamata.worker", "password": "λάθος"}
+    )
     assert page.status_code == 401 and 'value="kalamata.worker"' in page.text
 
 
 def test_register_with_a_bad_amka_keeps_what_was_typed_then_the_page_shows_the_person(gateway):
     worker = browser(gateway, "kalamata.worker")
-    form = {"given_name": "Μαρία", "family_name": "Κωνσταντίνου", "birth_date": "1990-01-01",
-            "municipality_code": "9258", "amka": "01013099998", "site": "MU-KALAMATA"}
+    form = {
+        "given_name": "Μαρία",
+        "family_name": "Κωνσταντίνου",
+        "birth_date": "1990-01-01",
+        "municipality_code": "9258",
+        "amka": "01013099998",
+        "site": "MU-KALAMATA",
+    }
     page = worker.post(f"{gateway.base}/register", data=form)
-    assert page.status_code == 422 and 'value="Κωνσταντίνου"' in page.text and "check digit" in page.text
-    saved = worker.post(f"{gateway.base}/register", data={**form, "amka": "01013099997"}, allow_redirects=False)
+    assert (
+        page.status_code == 422
+        and 'value="Κωνσταντίνου"' in page.text
+        and "check digit" in page.text
+    )
+    saved = worker.post(
+        f"{gateway.base}/register", data={**form, "amka": "01013099997"}, allow_redirects=False
+    )
     assert saved.status_code == 303
     gateway.catch_up()
     page = worker.get(f"{gateway.base}{saved.headers['Location']}")
-    assert page.status_code == 200 and "Κωνσταντίνου" in page.text and "Εγγραφή στο μητρώο" in page.text
+    assert (
+        page.status_code == 200
+        and "Κωνσταντίνου" in page.text
+        and "Εγγραφή στο μητρώο" in page.text
+    )
     results = worker.get(f"{gateway.base}/search", params={"q": "konstantinou maria"}).text
     assert re.search(r'href="/beneficiaries/[0-9a-f-]{36}">Κωνσταντίνου', results)
 
@@ -51,34 +73,64 @@ def test_register_with_a_bad_amka_keeps_what_was_typed_then_the_page_shows_the_p
 def test_a_contact_form_that_fails_comes_back_with_the_notes_typed(gateway):
     beneficiary = gateway.register("kalamata.worker", "MU-KALAMATA")
     worker = browser(gateway, "kalamata.worker")
-    form = {"expected_version": "0", "occurred_on": TODAY, "channel": "mobile_unit_visit", "municipality_code": "9252",
-            "site": "MU-KALAMATA", "staff_id": "kalamata.worker", "notes": "επίσκεψη στο σπίτι της"}
+    form = {
+        "expected_version": "0",
+        "occurred_on": TODAY,
+        "channel": "mobile_unit_visit",
+        "municipality_code": "9252",
+        "site": "MU-KALAMATA",
+        "staff_id": "kalamata.worker",
+        "notes": "επίσκεψη στο σπίτι της",
+    }
     page = worker.post(f"{gateway.base}/beneficiaries/{beneficiary}/contacts", data=form)
     assert page.status_code == 422 and "επίσκεψη στο σπίτι της" in page.text
-    ok = worker.post(f"{gateway.base}/beneficiaries/{beneficiary}/contacts", data={**form, "municipality_code": "9256"},
-                     allow_redirects=False)
+    ok = worker.post(
+        f"{gateway.base}/beneficiaries/{beneficiary}/contacts",
+        data={**form, "municipality_code": "9256"},
+        allow_redirects=False,
+    )
     assert ok.status_code == 303
 
 
 def test_an_agency_officer_answers_a_referral_from_the_inbox(gateway):
     beneficiary = gateway.register("kalamata.worker", "MU-KALAMATA")
     worker, referral = gateway.client("kalamata.worker"), str(uuid.uuid4())
-    worker.post("/referrals", {"command_id": str(uuid.uuid4()), "referral_id": referral, "beneficiary_id": beneficiary,
-                               "expected_version": 0, "from_site": "MU-KALAMATA", "need": "employment",
-                               "recipient_kind": "agency", "recipient_id": DYPA_KALAMATA, "recipient_name": "ΔΥΠΑ",
-                               "shares_personal_data": False, "requested_on": TODAY})
-    worker.post(f"/referrals/{referral}/sending", {"command_id": str(uuid.uuid4()), "expected_version": 1,
-                                                   "sent_on": TODAY})
+    worker.post(
+        "/referrals",
+        {
+            "command_id": str(uuid.uuid4()),
+            "referral_id": referral,
+            "beneficiary_id": beneficiary,
+            "expected_version": 0,
+            "from_site": "MU-KALAMATA",
+            "need": "employment",
+            "recipient_kind": "agency",
+            "recipient_id": DYPA_KALAMATA,
+            "recipient_name": "ΔΥΠΑ",
+            "shares_personal_data": False,
+            "requested_on": TODAY,
+        },
+    )
+    worker.post(
+        f"/referrals/{referral}/sending",
+        {"command_id": str(uuid.uuid4()), "expected_version": 1, "sent_on": TODAY},
+    )
     officer = browser(gateway, "dypa.officer")
     inbox = officer.get(f"{gateway.base}/inbox").text
     assert f"/referrals/{referral}/receipt" in inbox
-    answer = officer.post(f"{gateway.base}/referrals/{referral}/receipt", data={"received_on": TODAY,
-                                                                                "expected_version": "2"},
-                          allow_redirects=False)
+    answer = officer.post(
+        f"{gateway.base}/referrals/{referral}/receipt",
+        data={"received_on": TODAY, "expected_version": "2"},
+        allow_redirects=False,
+    )
     assert answer.status_code == 303
-    rejection = officer.post(f"{gateway.base}/referrals/{referral}/rejection",
-                             data={"rejected_on": TODAY, "expected_version": "3", "reason": ""})
-    assert rejection.status_code == 422 and "reason" in rejection.text  # the reason is required, said on the page
+    rejection = officer.post(
+        f"{gateway.base}/referrals/{referral}/rejection",
+        data={"rejected_on": TODAY, "expected_version": "3", "reason": ""},
+    )
+    assert (
+        rejection.status_code == 422 and "reason" in rejection.text
+    )  # the reason is required, said on the page
     assert f"/referrals/{referral}/acceptance" in officer.get(f"{gateway.base}/inbox").text
 
 
@@ -94,19 +146,36 @@ def test_leaving_with_a_situation_and_the_follow_up_are_recorded_from_the_page(g
     beneficiary = gateway.register("kalamata.worker", "MU-KALAMATA", gender="woman")
     worker = browser(gateway, "kalamata.worker")
     page = worker.get(f"{gateway.base}/beneficiaries/{beneficiary}").text
-    assert "Κατάσταση κατά την αποχώρηση" in page and "Γυναίκα" not in page  # the gender is not shown as a label
-    closed = worker.post(f"{gateway.base}/beneficiaries/{beneficiary}/case-closures",
-                         data={"expected_version": "0", "closed_on": TODAY, "reason": "βρήκε εργασία",
-                               "situation_at_exit": "employed"}, allow_redirects=False)
+    assert (
+        "Κατάσταση κατά την αποχώρηση" in page and "Γυναίκα" not in page
+    )  # the gender is not shown as a label
+    closed = worker.post(
+        f"{gateway.base}/beneficiaries/{beneficiary}/case-closures",
+        data={
+            "expected_version": "0",
+            "closed_on": TODAY,
+            "reason": "βρήκε εργασία",
+            "situation_at_exit": "employed",
+        },
+        allow_redirects=False,
+    )
     assert closed.status_code == 303
     gateway.catch_up()
     page = worker.get(f"{gateway.base}/beneficiaries/{beneficiary}").text
     assert "Καταγραφή εξαμήνου" in page
-    follow_up = worker.post(f"{gateway.base}/beneficiaries/{beneficiary}/follow-ups",
-                            data={"expected_version": "1", "followed_up_on": TODAY, "_bools": ["employed",
-                                                                                             "improved_situation"],
-                                  "employed": "on"}, allow_redirects=False)
+    follow_up = worker.post(
+        f"{gateway.base}/beneficiaries/{beneficiary}/follow-ups",
+        data={
+            "expected_version": "1",
+            "followed_up_on": TODAY,
+            "_bools": ["employed", "improved_situation"],
+            "employed": "on",
+        },
+        allow_redirects=False,
+    )
     assert follow_up.status_code == 303
     gateway.catch_up()
-    timeline = gateway.client("kalamata.worker").get(f"/beneficiaries/{beneficiary}").json()["timeline"]
+    timeline = (
+        gateway.client("kalamata.worker").get(f"/beneficiaries/{beneficiary}").json()["timeline"]
+    )
     assert [s["type"] for s in timeline][-2:] == ["CaseClosed", "FollowUpRecorded"]

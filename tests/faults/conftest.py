@@ -1,4 +1,5 @@
 """Fixtures for fault tests: a platform slice per test, and a RabbitMQ node of the test's own."""
+
 from __future__ import annotations
 
 import pytest

@@ -4,6 +4,7 @@ read model, and the relay and the consumer as real OS processes working on them.
 The test writes through the store as the registries service would (its role, its connections).
 It observes through connections of its own, logged in as the administrator, so the faults it
 injects on the services' connections never blind it."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -41,9 +42,18 @@ class ConsumerProcess(ServiceProcess):
 
     def __init__(self, settings: Settings, log_dir: Path):
         self.ready_file = log_dir / f"consumer-ready-{uuid.uuid4().hex[:6]}"
-        super().__init__("roster-consumer",
-                         [sys.executable, "-m", "tests.faults.run_consumer", "--ready-file", str(self.ready_file)],
-                         platform_env(settings, metrics_port=free_port()), log_dir)
+        super().__init__(
+            "roster-consumer",
+            [
+                sys.executable,
+                "-m",
+                "tests.faults.run_consumer",
+                "--ready-file",
+                str(self.ready_file),
+            ],
+            platform_env(settings, metrics_port=free_port()),
+            log_dir,
+        )
 
     def start(self) -> None:
         self.ready_file.unlink(missing_ok=True)
@@ -51,21 +61,31 @@ class ConsumerProcess(ServiceProcess):
 
     def wait_ready(self, timeout: float = 60) -> None:
         """Its queue is declared and it has caught up with the store once."""
-        eventually(lambda: self.ready_file.exists() or not self.alive(), timeout, what="the consumer to get ready",
-                   explain=self.log_tail)
+        eventually(
+            lambda: self.ready_file.exists() or not self.alive(),
+            timeout,
+            what="the consumer to get ready",
+            explain=self.log_tail,
+        )
         assert self.alive(), f"the consumer died getting ready\n{self.log_tail()}"
 
 
 class FaultPlatform:
     def __init__(self, database_url: str, amqp_uri: str, log_dir: Path):
         self.admin_url, self.log_dir = database_url, log_dir
-        self.settings = Settings.from_env({"KENTRA_DATABASE_URL": database_url, "KENTRA_AMQP_URI": amqp_uri,
-                                           "KENTRA_SCHEMA_PREFIX": f"f{uuid.uuid4().hex[:8]}_"})
+        self.settings = Settings.from_env(
+            {
+                "KENTRA_DATABASE_URL": database_url,
+                "KENTRA_AMQP_URI": amqp_uri,
+                "KENTRA_SCHEMA_PREFIX": f"f{uuid.uuid4().hex[:8]}_",
+            }
+        )
         self.schemas = {name: self.settings.schema(name) for name in (SOURCE, "roster")}
         self.roles = [service_role(schema) for schema in self.schemas.values()]
         self.store, self._store_db = registries_bootstrap.open_store(self.settings)
-        self.truth = PostgresEventStore(Database(database_url, self.schemas[SOURCE]), key_vault(self.settings),
-                                        upcast=upcast)
+        self.truth = PostgresEventStore(
+            Database(database_url, self.schemas[SOURCE]), key_vault(self.settings), upcast=upcast
+        )
         open_read_model(self.settings, self.schemas["roster"], Roster()).close()
         self.read_model = Database(database_url, self.schemas["roster"])
         self.processes: list[ServiceProcess] = []
@@ -86,8 +106,10 @@ class FaultPlatform:
     # -- what the test observes --------------------------------------------------------------------
     def consumer_position(self) -> int:
         with self.read_model.transaction() as cur:
-            cur.execute("SELECT position FROM consumer_positions WHERE consumer = 'roster' AND source = %s",
-                        (SOURCE,))
+            cur.execute(
+                "SELECT position FROM consumer_positions WHERE consumer = 'roster' AND source = %s",
+                (SOURCE,),
+            )
             row = cur.fetchone()
             return row[0] if row else 0
 
@@ -99,11 +121,18 @@ class FaultPlatform:
     def wait_until_consumed(self, timeout: float) -> None:
         """Until the consumer has applied the store's last event (the writers have stopped)."""
         last = self.truth.last_position()
-        eventually(lambda: self.consumer_position() >= last, timeout, 0.25, explain=self.diagnostics)
+        eventually(
+            lambda: self.consumer_position() >= last, timeout, 0.25, explain=self.diagnostics
+        )
 
     def diagnostics(self) -> str:
-        return "\n".join([f"store at {self.truth.last_position()}, relay at {self.relay_position()},"
-                          f" consumer at {self.consumer_position()}", *(p.log_tail() for p in self.processes)])
+        return "\n".join(
+            [
+                f"store at {self.truth.last_position()}, relay at {self.relay_position()},"
+                f" consumer at {self.consumer_position()}",
+                *(p.log_tail() for p in self.processes),
+            ]
+        )
 
     def dead_letters(self) -> list[tuple]:
         with self.read_model.transaction() as cur:
@@ -118,10 +147,18 @@ class FaultPlatform:
         assert heads == expected_heads, "the store must hold every append exactly once"
         applied = {beneficiary: row[3] for beneficiary, row in roster_rows(self.read_model).items()}
         stored = {stream.split("-", 1)[1]: version for stream, version in heads.items()}
-        off = {b: (applied.get(b), stored.get(b)) for b in applied.keys() | stored.keys()
-               if applied.get(b) != stored.get(b)}
-        assert not off, f"{len(off)} beneficiaries with (applied, stored) events differing: {list(off.items())[:10]}"
-        assert check(self.read_model, "roster", (SOURCE,), StoreEventSource({SOURCE: self.truth})) == []
+        off = {
+            b: (applied.get(b), stored.get(b))
+            for b in applied.keys() | stored.keys()
+            if applied.get(b) != stored.get(b)
+        }
+        assert not off, (
+            f"{len(off)} beneficiaries with (applied, stored) events differing: {list(off.items())[:10]}"
+        )
+        assert (
+            check(self.read_model, "roster", (SOURCE,), StoreEventSource({SOURCE: self.truth}))
+            == []
+        )
         assert self.dead_letters() == []
 
     # -- faults -----------------------------------------------------------------------------------
@@ -133,8 +170,13 @@ class FaultPlatform:
         return row_locked(self.admin_url, self.schemas[SOURCE], "relay_positions", "true", ())
 
     def roster_row_locked(self, stream: str):
-        return row_locked(self.admin_url, self.schemas["roster"], "roster", "beneficiary_id = %s",
-                          (stream.split("-", 1)[1],))
+        return row_locked(
+            self.admin_url,
+            self.schemas["roster"],
+            "roster",
+            "beneficiary_id = %s",
+            (stream.split("-", 1)[1],),
+        )
 
     def close(self) -> None:
         for process in self.processes:

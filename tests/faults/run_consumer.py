@@ -8,6 +8,7 @@ than over RPC, so a test needs no registries service running beside it. The read
 once the queue is declared and the first catch-up is done; SIGUSR1 writes every thread's stack
 to its output.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,19 +32,30 @@ from tests.support.projections import Roster
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--ready-file", type=Path, required=True)
-    parser.add_argument("--catch-up-seconds", type=float, default=3600.0,
-                        help="between periodic catch-ups; the default leaves the live path alone")
+    parser.add_argument(
+        "--catch-up-seconds",
+        type=float,
+        default=3600.0,
+        help="between periodic catch-ups; the default leaves the live path alone",
+    )
     args = parser.parse_args()
-    logging.basicConfig(level=os.environ.get("KENTRA_LOG_LEVEL", "WARNING"),
-                        format="%(asctime)s roster-consumer %(levelname)s %(message)s")
+    logging.basicConfig(
+        level=os.environ.get("KENTRA_LOG_LEVEL", "WARNING"),
+        format="%(asctime)s roster-consumer %(levelname)s %(message)s",
+    )
     settings = Settings.from_env()
     store, _ = registries_bootstrap.open_store(settings, max_connections=2)
     projection = Roster()
     db = open_read_model(settings, settings.schema(projection.name), projection)
-    live = LiveConsumer(Consumer(projection, db, StoreEventSource({"registries": store})), settings.amqp_uri,
-                        catch_up_seconds=args.catch_up_seconds)
+    live = LiveConsumer(
+        Consumer(projection, db, StoreEventSource({"registries": store})),
+        settings.amqp_uri,
+        catch_up_seconds=args.catch_up_seconds,
+    )
     serve_metrics(metrics_port("roster-consumer"))
-    faulthandler.register(signal.SIGUSR1, all_threads=True)  # where is it stuck? `kill -USR1 <pid>`, see its log
+    faulthandler.register(
+        signal.SIGUSR1, all_threads=True
+    )  # where is it stuck? `kill -USR1 <pid>`, see its log
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())

@@ -1,5 +1,6 @@
 """SIGKILL the consumer while it applies a large backlog, in the middle of a batch, and start it
 again: it redoes the batch that never committed and ends exactly where the store is."""
+
 from __future__ import annotations
 
 import contextlib
@@ -22,8 +23,13 @@ def killed_on_the_row_of(platform, consumer, stream: str):
     SIGKILLed there, mid-batch."""
     with platform.roster_row_locked(stream):
         yield
-        eventually(lambda: waiting_on_row_lock(platform.admin_url, platform.roles[1], "INSERT INTO roster"), 60,
-                   explain=platform.diagnostics)
+        eventually(
+            lambda: waiting_on_row_lock(
+                platform.admin_url, platform.roles[1], "INSERT INTO roster"
+            ),
+            60,
+            explain=platform.diagnostics,
+        )
         consumer.kill()
 
 
@@ -31,14 +37,23 @@ def kill_while_applying(platform, consumer, rng: random.Random) -> None:
     """SIGKILL it at a random moment, once it has made progress and while a transaction is open."""
     started = platform.consumer_position()
     time.sleep(rng.uniform(0, 0.5))
-    eventually(lambda: platform.consumer_position() > started and backends(
-        platform.admin_url, platform.roles[1], "xact_start IS NOT NULL"), 60, 0.02, explain=platform.diagnostics)
+    eventually(
+        lambda: (
+            platform.consumer_position() > started
+            and backends(platform.admin_url, platform.roles[1], "xact_start IS NOT NULL")
+        ),
+        60,
+        0.02,
+        explain=platform.diagnostics,
+    )
     consumer.kill()
 
 
 @pytest.mark.slow
 @pytest.mark.timeout(240)
-def test_a_consumer_killed_mid_batch_over_a_large_backlog_ends_exact_after_restarts(amqp_uri, platform_on):
+def test_a_consumer_killed_mid_batch_over_a_large_backlog_ends_exact_after_restarts(
+    amqp_uri, platform_on
+):
     platform = platform_on(amqp_uri)
     consumer, relay = platform.consumer(), platform.relay(batch_size=500)
     consumer.start()
@@ -57,7 +72,9 @@ def test_a_consumer_killed_mid_batch_over_a_large_backlog_ends_exact_after_resta
 
     with killed_on_the_row_of(platform, consumer, first):
         consumer.start()  # it catches up from the store, a page per transaction
-    assert before < platform.consumer_position() < contact, "pages before commit; the one it died in does not"
+    assert before < platform.consumer_position() < contact, (
+        "pages before commit; the one it died in does not"
+    )
     consumer.start()
     kill_while_applying(platform, consumer, rng)
     consumer.start()
@@ -65,11 +82,15 @@ def test_a_consumer_killed_mid_batch_over_a_large_backlog_ends_exact_after_resta
     platform.wait_until_consumed(90)
 
     caught_up = platform.consumer_position()
-    with killed_on_the_row_of(platform, consumer, second):  # live now: a burst comes through the queue
+    with killed_on_the_row_of(
+        platform, consumer, second
+    ):  # live now: a burst comes through the queue
         workload.burst(1500)
         live_contact = workload.contact(second)
         workload.burst(1500)
-    assert caught_up < platform.consumer_position() < live_contact, "live batches before commit; its own does not"
+    assert caught_up < platform.consumer_position() < live_contact, (
+        "live batches before commit; its own does not"
+    )
     consumer.start()
     consumer.wait_ready()
     platform.wait_until_consumed(90)

@@ -1,6 +1,7 @@
 """PostgreSQL kills the services' connections (pg_terminate_backend, as a failover or an
 administrator does) while events flow: the relay, the consumer and the writers retry, nothing is
 lost, nothing is applied twice, and a transient failure is never mistaken for a poison event."""
+
 from __future__ import annotations
 
 import random
@@ -38,9 +39,17 @@ def test_relay_and_consumer_ride_out_their_database_connections_being_killed(amq
     assert all(killed), f"every round found connections to kill: {killed}"
     platform.wait_until_consumed(90)
     for process in (relay, consumer):
-        assert process.alive() and process.starts == 1, f"{process.name} must retry, not die\n{process.log_tail()}"
-        assert metric(process.metrics_port, "kentra_retries_total") > 0, f"{process.name} never felt a kill"
-    assert metric(consumer.metrics_port, "kentra_dead_letters_total") == 0, "a transient error was dead-lettered"
+        assert process.alive() and process.starts == 1, (
+            f"{process.name} must retry, not die\n{process.log_tail()}"
+        )
+        assert metric(process.metrics_port, "kentra_retries_total") > 0, (
+            f"{process.name} never felt a kill"
+        )
+    assert metric(consumer.metrics_port, "kentra_dead_letters_total") == 0, (
+        "a transient error was dead-lettered"
+    )
     platform.assert_every_event_applied_exactly_once(workload.expected)
-    print(f"{workload.events} events; {sum(killed)} connections killed in {KILL_ROUNDS} rounds;"
-          f" the writer retried {workload.retries} appends")
+    print(
+        f"{workload.events} events; {sum(killed)} connections killed in {KILL_ROUNDS} rounds;"
+        f" the writer retried {workload.retries} appends"
+    )

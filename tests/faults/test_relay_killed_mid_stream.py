@@ -1,5 +1,6 @@
 """SIGKILL the relay process mid-stream, again and again, while the store keeps taking writes:
 every event still reaches the consumer, and none is applied twice."""
+
 from __future__ import annotations
 
 import random
@@ -22,15 +23,22 @@ def kill_between_broker_commit_and_position_save(platform, relay) -> None:
     and then waits on the row; it dies there, and the position it never saved is rolled back."""
     eventually(lambda: platform.relay_position() > 0, 30, explain=platform.diagnostics)
     with platform.relay_position_locked():
-        eventually(lambda: waiting_on_row_lock(platform.admin_url, platform.roles[0], "INSERT INTO relay_positions"),
-                   30, explain=platform.diagnostics)
+        eventually(
+            lambda: waiting_on_row_lock(
+                platform.admin_url, platform.roles[0], "INSERT INTO relay_positions"
+            ),
+            30,
+            explain=platform.diagnostics,
+        )
         relay.kill()
     relay.start()
 
 
 @pytest.mark.slow
 @pytest.mark.timeout(240)
-def test_every_event_reaches_the_consumer_once_although_the_relay_is_killed_mid_stream(amqp_uri, platform_on):
+def test_every_event_reaches_the_consumer_once_although_the_relay_is_killed_mid_stream(
+    amqp_uri, platform_on
+):
     platform = platform_on(amqp_uri)
     probe = bind_queue(amqp_uri, "registries")  # sees every publication, repeats included
     consumer = platform.consumer()
@@ -64,9 +72,18 @@ def test_every_event_reaches_the_consumer_once_although_the_relay_is_killed_mid_
     assert sorted(set(published)) == stored, "the relay published every stored event"
     republished = len(published) - len(stored)
     assert republished > 0, "no batch was published twice: the at-least-once path went untested"
-    skipped = lambda: metric(consumer.metrics_port, "kentra_consumer_duplicates_total",  # noqa: E731
-                             consumer="roster", source="registries")
+
+    def skipped() -> float:
+        return metric(
+            consumer.metrics_port,
+            "kentra_consumer_duplicates_total",
+            consumer="roster",
+            source="registries",
+        )
+
     eventually(lambda: skipped() >= republished, 30, explain=lambda: (skipped(), republished))
     platform.assert_every_event_applied_exactly_once(workload.expected)
-    print(f"{workload.events} events; relay killed {RANDOM_KILLS + 1} times; {republished} published twice,"
-          f" {skipped():.0f} deliveries skipped by the consumer")
+    print(
+        f"{workload.events} events; relay killed {RANDOM_KILLS + 1} times; {republished} published twice,"
+        f" {skipped():.0f} deliveries skipped by the consumer"
+    )

@@ -1,5 +1,6 @@
 """What the registries service writes while faults are injected: registrations of new
 beneficiaries and follow-up contacts on known ones, across many streams."""
+
 from __future__ import annotations
 
 import random
@@ -34,8 +35,12 @@ class Workload:
         for _ in range(n):
             subject = uuid.uuid4()
             stream = f"beneficiary-{subject}"
-            registered = NewEvent("BeneficiaryRegistered", {"municipality_code": "9258"}, subject_id=subject,
-                                  personal={"given_name": "Ελένη", "family_name": f"Παπαδάκη-{len(self.streams)}"})
+            registered = NewEvent(
+                "BeneficiaryRegistered",
+                {"municipality_code": "9258"},
+                subject_id=subject,
+                personal={"given_name": "Ελένη", "family_name": f"Παπαδάκη-{len(self.streams)}"},
+            )
             self._append(stream, [registered, *self._contacts(self.rng.randint(0, 2))])
             if not set_aside:
                 self.streams.append(stream)
@@ -65,13 +70,20 @@ class Workload:
                 time.sleep(pause)
 
     def _contacts(self, n: int) -> list[NewEvent]:
-        return [NewEvent("ContactNoted", {"channel": self.rng.choice(["visit", "phone", "mobile unit"])})
-                for _ in range(n)]
+        return [
+            NewEvent(
+                "ContactNoted", {"channel": self.rng.choice(["visit", "phone", "mobile unit"])}
+            )
+            for _ in range(n)
+        ]
 
     def _append(self, stream: str, events: list[NewEvent]) -> int:
         metadata = Metadata("sw-1", SITE, command_id=str(uuid.uuid4()))
-        result = self._retrying(lambda: self.store.append(stream, self.expected.get(stream, NO_STREAM), events,
-                                                          metadata))
+        result = self._retrying(
+            lambda: self.store.append(
+                stream, self.expected.get(stream, NO_STREAM), events, metadata
+            )
+        )
         self.expected[stream] = result.version
         return result.events[-1].position
 

@@ -1,6 +1,7 @@
 """A writer process for the concurrency tests: appends events with a random pause between drawing
 a position and committing, some to streams shared with other writers (conflicts, rollbacks).
 `--unlocked` gives it an append lock of its own: what the store would be without queueing writers."""
+
 from __future__ import annotations
 
 import argparse
@@ -38,13 +39,19 @@ def main() -> None:
     parser.add_argument("writer", type=int)
     parser.add_argument("--appends", type=int, default=300)
     parser.add_argument("--max-delay", type=float, default=0.005)
-    parser.add_argument("--seconds", type=float, default=0, help="stop after this long (0: no limit)")
+    parser.add_argument(
+        "--seconds", type=float, default=0, help="stop after this long (0: no limit)"
+    )
     parser.add_argument("--unlocked", action="store_true")
     args = parser.parse_args()
     rng = random.Random(args.writer)
     settings = Settings.from_env({"KENTRA_DATABASE_URL": args.database_url})
-    store = SlowCommitStore(service_database(settings, args.schema, 1), key_vault(settings),
-                            max_delay=args.max_delay, rng=rng)
+    store = SlowCommitStore(
+        service_database(settings, args.schema, 1),
+        key_vault(settings),
+        max_delay=args.max_delay,
+        rng=rng,
+    )
     if args.unlocked:
         store._append_lock = rng.getrandbits(62)
     own = f"case-{uuid.uuid4()}"
@@ -59,8 +66,12 @@ def main() -> None:
             head = store.head(stream)
             expected = (head.version if head else 0) - (1 if stale and head else 0)
             try:
-                store.append(stream, expected, [NewEvent("Noted", {"writer": args.writer, "i": i})],
-                             Metadata(f"writer-{args.writer}", "KK-TEST"))
+                store.append(
+                    stream,
+                    expected,
+                    [NewEvent("Noted", {"writer": args.writer, "i": i})],
+                    Metadata(f"writer-{args.writer}", "KK-TEST"),
+                )
                 break
             except WrongExpectedVersion:
                 if stale:

@@ -1,5 +1,6 @@
 """One of two racing writers: waits for the start signal (a file), then appends at the version both
 read, and prints `won` or `conflict`."""
+
 import sys
 import time
 from pathlib import Path
@@ -17,7 +18,12 @@ print("ready", flush=True)
 while not Path(go).exists():
     time.sleep(0.001)
 try:
-    store.append(stream, read_version, [NewEvent("ContactNoted", {"by": name})], Metadata(name, "KK-KALAMATA"))
+    store.append(
+        stream,
+        read_version,
+        [NewEvent("ContactNoted", {"by": name})],
+        Metadata(name, "KK-KALAMATA"),
+    )
     print("won")
 except WrongExpectedVersion:
     print("conflict")

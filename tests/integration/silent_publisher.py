@@ -1,5 +1,6 @@
 """Publishes through a proxy that is about to go silent, as the relay process does (no eventlet):
 prints `published`, waits for the go-silent file, then prints how the second publish ended."""
+
 import sys
 import time
 from pathlib import Path

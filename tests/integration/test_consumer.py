@@ -1,4 +1,5 @@
 """The catch-up consumer on real PostgreSQL: exactly-once effect whatever the broker does."""
+
 from __future__ import annotations
 
 import random
@@ -17,7 +18,9 @@ from tests.support.projections import Roster, roster_rows
 @pytest.fixture
 def consumer(pg_store, read_model):
     projection = Roster()
-    return Consumer(projection, read_model(projection), StoreEventSource({"registries": pg_store}), page_size=50)
+    return Consumer(
+        projection, read_model(projection), StoreEventSource({"registries": pg_store}), page_size=50
+    )
 
 
 def deliveries(store, after=0):
@@ -25,7 +28,10 @@ def deliveries(store, after=0):
 
 
 def is_consistent(consumer) -> bool:
-    return check(consumer.db, consumer.projection.name, consumer.projection.sources, consumer.source) == []
+    return (
+        check(consumer.db, consumer.projection.name, consumer.projection.sources, consumer.source)
+        == []
+    )
 
 
 def test_duplicated_and_reordered_deliveries_end_identical_to_the_source(pg_store, consumer):
@@ -37,7 +43,7 @@ def test_duplicated_and_reordered_deliveries_end_identical_to_the_source(pg_stor
     random.Random(8).shuffle(noisy)
 
     for i in range(0, len(noisy), 25):
-        consumer.handle("registries", noisy[i:i + 25], live=True)
+        consumer.handle("registries", noisy[i : i + 25], live=True)
 
     assert is_consistent(consumer)
     rows = roster_rows(consumer.db)
@@ -85,11 +91,13 @@ def test_a_dead_letter_keeps_no_personal_field(pg_store, consumer):
     consumer.handle("registries", deliveries(pg_store))
     with consumer.db.transaction() as cur:
         cur.execute("SELECT event::text FROM dead_letters")
-        (stored,), = cur.fetchall()
+        ((stored,),) = cur.fetchall()
     assert "Ελένη" not in stored and "Παπαδάκη" not in stored
 
 
-def test_later_events_of_a_poisoned_stream_wait_behind_it_and_apply_once_it_is_fixed(pg_store, consumer):
+def test_later_events_of_a_poisoned_stream_wait_behind_it_and_apply_once_it_is_fixed(
+    pg_store, consumer
+):
     sick = register(pg_store, 1, poison=True)[0]
     touch(pg_store, sick, 2)
     consumer.handle("registries", deliveries(pg_store))
@@ -108,6 +116,7 @@ def _ignoring_poison(apply):
         if event.data.get("poison"):
             event = type(event)(**{**event.__dict__, "data": {}})
         apply(cur, event)
+
     return fixed
 
 
@@ -156,8 +165,14 @@ def test_erasure_reaches_the_read_model_and_the_store_keeps_the_history(pg_store
     subject = subject_stream.split("-", 1)[1]
 
     import uuid
-    pg_store.append(subject_stream, 1, [NewEvent("PersonalDataErased", {"reason": "request"})],
-                    Metadata("dpo", "KK-KALAMATA"), forget_subject=uuid.UUID(subject))
+
+    pg_store.append(
+        subject_stream,
+        1,
+        [NewEvent("PersonalDataErased", {"reason": "request"})],
+        Metadata("dpo", "KK-KALAMATA"),
+        forget_subject=uuid.UUID(subject),
+    )
     consumer.catch_up("registries")
 
     rows = roster_rows(consumer.db)

@@ -3,6 +3,7 @@
 Eight writer processes draw positions and commit after random pauses, collide on shared streams
 and roll back; the reader tails `read_all` meanwhile. Without the store's append lock the same
 workload makes the reader skip events, which shows the test can fail."""
+
 from __future__ import annotations
 
 import os
@@ -21,8 +22,14 @@ SCRIPT = Path(__file__).with_name("eventstore_writer.py")
 
 def start_writers(database_url, schema, *extra):
     env = {**os.environ, "PYTHONPATH": str(ROOT), "KENTRA_LOG_LEVEL": "ERROR"}
-    return [subprocess.Popen([sys.executable, str(SCRIPT), database_url, schema, str(w), *extra], env=env,
-                             stderr=subprocess.DEVNULL) for w in range(WRITERS)]
+    return [
+        subprocess.Popen(
+            [sys.executable, str(SCRIPT), database_url, schema, str(w), *extra],
+            env=env,
+            stderr=subprocess.DEVNULL,
+        )
+        for w in range(WRITERS)
+    ]
 
 
 def tail(store, writers) -> list[tuple[int, str]]:
@@ -64,8 +71,17 @@ def test_a_tailing_reader_sees_every_event_once_in_order_despite_late_commits(pg
 
 @pytest.mark.slow
 def test_without_the_append_lock_the_same_reader_skips_late_commits(pg_store, settings):
-    writers = start_writers(settings.database_url, pg_store.db.schema, "--unlocked", "--appends", "3000",
-                            "--max-delay", "0.02", "--seconds", "10")
+    writers = start_writers(
+        settings.database_url,
+        pg_store.db.schema,
+        "--unlocked",
+        "--appends",
+        "3000",
+        "--max-delay",
+        "0.02",
+        "--seconds",
+        "10",
+    )
     seen = tail(pg_store, writers)
 
     missed = committed(settings, pg_store.db.schema) - {i for _, i in seen}

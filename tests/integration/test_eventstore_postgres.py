@@ -1,4 +1,5 @@
 """The PostgreSQL store: the shared contract, plus what only a database can promise."""
+
 from __future__ import annotations
 
 import uuid
@@ -27,19 +28,30 @@ def connect_as_service(settings, store):
     return conn
 
 
-@pytest.mark.parametrize("statement", ["UPDATE {s}.events SET type = 'x'", "DELETE FROM {s}.events",
-                                       "TRUNCATE {s}.events", "UPDATE {s}.commands SET stream = 'x'",
-                                       "DELETE FROM {s}.commands"])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE {s}.events SET type = 'x'",
+        "DELETE FROM {s}.events",
+        "TRUNCATE {s}.events",
+        "UPDATE {s}.commands SET stream = 'x'",
+        "DELETE FROM {s}.commands",
+    ],
+)
 def test_the_service_role_cannot_change_or_remove_history(pg_store, settings, statement):
-    pg_store.append(f"case-{uuid.uuid4()}", NO_STREAM, [NewEvent("X", {})], Metadata("a", "b", command_id="c-1"))
+    pg_store.append(
+        f"case-{uuid.uuid4()}", NO_STREAM, [NewEvent("X", {})], Metadata("a", "b", command_id="c-1")
+    )
     conn = connect_as_service(settings, pg_store)
     with conn.cursor() as cur, pytest.raises(psycopg2.errors.InsufficientPrivilege):
         cur.execute(statement.format(s=pg_store.db.schema))
     conn.close()
 
 
-@pytest.mark.parametrize("statement", ["UPDATE {s}.events SET type = 'x'", "DELETE FROM {s}.events",
-                                       "TRUNCATE {s}.events"])
+@pytest.mark.parametrize(
+    "statement",
+    ["UPDATE {s}.events SET type = 'x'", "DELETE FROM {s}.events", "TRUNCATE {s}.events"],
+)
 def test_even_the_owner_is_refused_by_the_append_only_trigger(pg_store, settings, statement):
     pg_store.append(f"case-{uuid.uuid4()}", NO_STREAM, [NewEvent("X", {})], META)
     conn = psycopg2.connect(settings.database_url)
@@ -51,12 +63,24 @@ def test_even_the_owner_is_refused_by_the_append_only_trigger(pg_store, settings
 
 def test_personal_fields_are_not_stored_in_clear(pg_store, settings):
     subject = uuid.uuid4()
-    pg_store.append(f"beneficiary-{subject}", NO_STREAM, [NewEvent(
-        "BeneficiaryRegistered", {"site": "KK-X"}, personal={"name": "Ευαγγελία", "amka": "01013099997"},
-        subject_id=subject)], META)
+    pg_store.append(
+        f"beneficiary-{subject}",
+        NO_STREAM,
+        [
+            NewEvent(
+                "BeneficiaryRegistered",
+                {"site": "KK-X"},
+                personal={"name": "Ευαγγελία", "amka": "01013099997"},
+                subject_id=subject,
+            )
+        ],
+        META,
+    )
     conn = psycopg2.connect(settings.database_url)
     with conn.cursor() as cur:
-        cur.execute(f"SELECT data::text, encode(personal, 'escape'), metadata::text FROM {pg_store.db.schema}.events")
+        cur.execute(
+            f"SELECT data::text, encode(personal, 'escape'), metadata::text FROM {pg_store.db.schema}.events"
+        )
         stored = repr(cur.fetchall())
     conn.close()
     assert "Ευαγγελία" not in stored and "01013099997" not in stored
@@ -65,7 +89,9 @@ def test_personal_fields_are_not_stored_in_clear(pg_store, settings):
 def test_erasure_deletes_the_key_and_remembers_the_person_was_forgotten(pg_store, settings):
     subject = uuid.uuid4()
     s = f"beneficiary-{subject}"
-    pg_store.append(s, NO_STREAM, [NewEvent("R", {}, personal={"n": "Άννα"}, subject_id=subject)], META)
+    pg_store.append(
+        s, NO_STREAM, [NewEvent("R", {}, personal={"n": "Άννα"}, subject_id=subject)], META
+    )
     conn = psycopg2.connect(settings.database_url)
     with conn, conn.cursor() as cur:
         cur.execute("SELECT count(*) FROM vault.subject_keys WHERE subject_id = %s", (subject,))
@@ -74,7 +100,9 @@ def test_erasure_deletes_the_key_and_remembers_the_person_was_forgotten(pg_store
     with conn, conn.cursor() as cur:
         cur.execute("SELECT count(*) FROM vault.subject_keys WHERE subject_id = %s", (subject,))
         assert cur.fetchone()[0] == 0
-        cur.execute("SELECT count(*) FROM vault.forgotten_subjects WHERE subject_id = %s", (subject,))
+        cur.execute(
+            "SELECT count(*) FROM vault.forgotten_subjects WHERE subject_id = %s", (subject,)
+        )
         assert cur.fetchone()[0] == 1
     conn.close()
 
@@ -89,19 +117,33 @@ def test_an_event_stored_as_version_one_reads_back_as_the_current_version(settin
     db = service_database(settings, schema)
     old_release = PostgresEventStore(db, key_vault(settings))
     s = f"case-{uuid.uuid4()}"
-    old_release.append(s, NO_STREAM, [NewEvent("ContactRecorded", {"by_mobile_unit": True, "site": "MU-KALAMATA"},
-                                               schema_version=1)], META)
+    old_release.append(
+        s,
+        NO_STREAM,
+        [
+            NewEvent(
+                "ContactRecorded", {"by_mobile_unit": True, "site": "MU-KALAMATA"}, schema_version=1
+            )
+        ],
+        META,
+    )
 
     (event,) = PostgresEventStore(db, key_vault(settings), upcast=upcast).read_stream(s)
-    assert event.schema_version == 2 and event.data == {"site": "MU-KALAMATA", "channel": "mobile_unit_visit"}
+    assert event.schema_version == 2 and event.data == {
+        "site": "MU-KALAMATA",
+        "channel": "mobile_unit_visit",
+    }
     db.close()
 
 
 def raw_rows(settings, schema, stream):
     conn = psycopg2.connect(settings.database_url)
     with conn.cursor() as cur:
-        cur.execute(f"SELECT version, event_id, type, schema_version, data, personal, subject_id, metadata,"
-                    f" recorded_at, hash FROM {schema}.events WHERE stream = %s ORDER BY version", (stream,))
+        cur.execute(
+            f"SELECT version, event_id, type, schema_version, data, personal, subject_id, metadata,"
+            f" recorded_at, hash FROM {schema}.events WHERE stream = %s ORDER BY version",
+            (stream,),
+        )
         rows = cur.fetchall()
     conn.close()
     return rows
@@ -109,12 +151,31 @@ def raw_rows(settings, schema, stream):
 
 def recomputed(stream, rows):
     prev, ok = GENESIS, []
-    for version, event_id, type_, sv, data, sealed, subject, metadata, recorded_at, stored_hash in rows:
-        prev = chain_hash(prev, stream=stream, version=version, event_id=str(event_id), type=type_,
-                          schema_version=sv, data_json=canonical_json(data),
-                          sealed_personal=bytes(sealed) if sealed else None,
-                          subject_id=str(subject) if subject else None, metadata_json=canonical_json(metadata),
-                          recorded_at=recorded_at)
+    for (
+        version,
+        event_id,
+        type_,
+        sv,
+        data,
+        sealed,
+        subject,
+        metadata,
+        recorded_at,
+        stored_hash,
+    ) in rows:
+        prev = chain_hash(
+            prev,
+            stream=stream,
+            version=version,
+            event_id=str(event_id),
+            type=type_,
+            schema_version=sv,
+            data_json=canonical_json(data),
+            sealed_personal=bytes(sealed) if sealed else None,
+            subject_id=str(subject) if subject else None,
+            metadata_json=canonical_json(metadata),
+            recorded_at=recorded_at,
+        )
         ok.append(prev == stored_hash)
     return ok
 
@@ -122,15 +183,25 @@ def recomputed(stream, rows):
 def test_the_hash_chain_recomputes_from_what_is_stored_and_exposes_tampering(pg_store, settings):
     subject = uuid.uuid4()
     s = f"beneficiary-{subject}"
-    pg_store.append(s, NO_STREAM, [NewEvent("R", {"a": 1}, personal={"n": "Άννα"}, subject_id=subject),
-                                   NewEvent("C", {"b": "β"})], META)
+    pg_store.append(
+        s,
+        NO_STREAM,
+        [
+            NewEvent("R", {"a": 1}, personal={"n": "Άννα"}, subject_id=subject),
+            NewEvent("C", {"b": "β"}),
+        ],
+        META,
+    )
     schema = pg_store.db.schema
     assert recomputed(s, raw_rows(settings, schema, s)) == [True, True]
 
     conn = psycopg2.connect(settings.database_url)
     with conn, conn.cursor() as cur:
         cur.execute(f"ALTER TABLE {schema}.events DISABLE TRIGGER events_append_only")
-        cur.execute(f"UPDATE {schema}.events SET data = '{{\"a\": 2}}' WHERE stream = %s AND version = 1", (s,))
+        cur.execute(
+            f"UPDATE {schema}.events SET data = '{{\"a\": 2}}' WHERE stream = %s AND version = 1",
+            (s,),
+        )
         cur.execute(f"ALTER TABLE {schema}.events ENABLE TRIGGER events_append_only")
     conn.close()
     # the chain breaks at the forged event and stays broken after it

@@ -1,4 +1,5 @@
 """The identity index inside the append's transaction: one AMKA, one beneficiary, even in a race."""
+
 import dataclasses
 import uuid
 
@@ -12,8 +13,14 @@ from services.registries.adapters.identity_index import AMKA, IdentityIndex
 
 
 def registration(subject, amka):
-    return [NewEvent("BeneficiaryRegistered", {"beneficiary_id": str(subject)},
-                     personal={"given_name": "Ελένη", "family_name": "Κ", "amka": amka}, subject_id=subject)]
+    return [
+        NewEvent(
+            "BeneficiaryRegistered",
+            {"beneficiary_id": str(subject)},
+            personal={"given_name": "Ελένη", "family_name": "Κ", "amka": amka},
+            subject_id=subject,
+        )
+    ]
 
 
 @pytest.fixture
@@ -25,14 +32,23 @@ def registries_store(settings):
     drop_platform(settings.database_url, own.schema_prefix)
 
 
-def test_a_second_person_with_the_same_amka_is_refused_and_nothing_of_it_is_stored(settings, registries_store):
+def test_a_second_person_with_the_same_amka_is_refused_and_nothing_of_it_is_stored(
+    settings, registries_store
+):
     store, db = registries_store
     index = IdentityIndex(settings.index_key)
     first, second = uuid.uuid4(), uuid.uuid4()
-    store.append(f"beneficiary-{first}", NO_STREAM, registration(first, "01013099997"), Metadata("a", "KK-A"))
+    store.append(
+        f"beneficiary-{first}", NO_STREAM, registration(first, "01013099997"), Metadata("a", "KK-A")
+    )
 
     with pytest.raises(Conflict, match="AMKA"):
-        store.append(f"beneficiary-{second}", NO_STREAM, registration(second, "01013099997"), Metadata("b", "KK-B"))
+        store.append(
+            f"beneficiary-{second}",
+            NO_STREAM,
+            registration(second, "01013099997"),
+            Metadata("b", "KK-B"),
+        )
 
     assert store.read_stream(f"beneficiary-{second}") == []
     assert index.find(db, AMKA, "01013099997") == [str(first)]

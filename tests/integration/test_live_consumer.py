@@ -1,4 +1,5 @@
 """The live path on the real broker: deliveries arriving over time, batch after batch."""
+
 from __future__ import annotations
 
 import threading
@@ -16,7 +17,9 @@ from tests.support.waiting import eventually
 
 def test_bursts_arriving_one_after_another_are_all_applied_live(pg_store, read_model, amqp_uri):
     projection = Roster()
-    consumer = Consumer(projection, read_model(projection), StoreEventSource({"registries": pg_store}))
+    consumer = Consumer(
+        projection, read_model(projection), StoreEventSource({"registries": pg_store})
+    )
     live = LiveConsumer(consumer, amqp_uri, catch_up_seconds=3600)  # the live path alone
     relay = OutboxRelay("registries", pg_store, pg_store.db, BatchPublisher(amqp_uri, "registries"))
     stop = threading.Event()
@@ -28,8 +31,12 @@ def test_bursts_arriving_one_after_another_are_all_applied_live(pg_store, read_m
             register(pg_store, 5)
             relay.publish_pending()
             time.sleep(0.3)  # each burst is flushed on its own
-        eventually(lambda: consumer.position("registries") >= pg_store.last_position(), 10, 0.1,
-                   what="the consumer to apply every burst")
+        eventually(
+            lambda: consumer.position("registries") >= pg_store.last_position(),
+            10,
+            0.1,
+            what="the consumer to apply every burst",
+        )
         assert len(roster_rows(consumer.db)) == 20
     finally:
         stop.set()

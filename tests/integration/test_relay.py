@@ -1,4 +1,5 @@
 """The outbox relay against the real PostgreSQL store and the real RabbitMQ broker."""
+
 from __future__ import annotations
 
 import threading
@@ -15,7 +16,9 @@ def relay_for(amqp_uri):
     made = []
 
     def make(store, source: str = "registries", batch_size: int = 100) -> OutboxRelay:
-        relay = OutboxRelay(source, store, store.db, BatchPublisher(amqp_uri, source), batch_size=batch_size)
+        relay = OutboxRelay(
+            source, store, store.db, BatchPublisher(amqp_uri, source), batch_size=batch_size
+        )
         made.append(relay)
         return relay
 
@@ -24,7 +27,9 @@ def relay_for(amqp_uri):
         relay.publisher.close()
 
 
-def test_relay_publishes_every_event_in_store_order_under_the_nameko_convention(pg_store, relay_for, amqp_uri):
+def test_relay_publishes_every_event_in_store_order_under_the_nameko_convention(
+    pg_store, relay_for, amqp_uri
+):
     queue = bind_queue(amqp_uri, "registries")
     streams = register(pg_store, 250)
     touch(pg_store, streams[0], 3)
@@ -39,11 +44,13 @@ def test_relay_publishes_every_event_in_store_order_under_the_nameko_convention(
     assert got[0][1]["prev_position"] == 0
 
 
-def test_relay_publishes_decrypted_personal_fields_with_greek_text_intact(pg_store, relay_for, amqp_uri):
+def test_relay_publishes_decrypted_personal_fields_with_greek_text_intact(
+    pg_store, relay_for, amqp_uri
+):
     queue = bind_queue(amqp_uri, "registries")
     register(pg_store, 1)
     relay_for(pg_store).publish_pending()
-    (_, envelope), = drain(amqp_uri, queue, 1)
+    ((_, envelope),) = drain(amqp_uri, queue, 1)
     assert envelope["personal"] == {"given_name": "Ελένη", "family_name": "Παπαδάκη-0"}
     assert envelope["erased"] is False
 
@@ -60,7 +67,9 @@ def test_a_new_relay_resumes_where_the_last_one_stopped(pg_store, relay_for, amq
 
 def test_relay_position_stays_put_when_the_broker_refuses_the_batch(pg_store, amqp_uri):
     register(pg_store, 3)
-    broken = OutboxRelay("registries", pg_store, pg_store.db, BatchPublisher("amqp://guest:guest@127.0.0.1:1/", "x"))
+    broken = OutboxRelay(
+        "registries", pg_store, pg_store.db, BatchPublisher("amqp://guest:guest@127.0.0.1:1/", "x")
+    )
     with pytest.raises(OSError):
         broken.publish_pending()
     assert broken.position() == 0
@@ -68,7 +77,9 @@ def test_relay_position_stays_put_when_the_broker_refuses_the_batch(pg_store, am
 
 def test_running_relay_is_woken_by_a_notification_well_before_its_poll(pg_store, amqp_uri):
     queue = bind_queue(amqp_uri, "registries")
-    relay = OutboxRelay("registries", pg_store, pg_store.db, BatchPublisher(amqp_uri, "registries"), poll_seconds=30)
+    relay = OutboxRelay(
+        "registries", pg_store, pg_store.db, BatchPublisher(amqp_uri, "registries"), poll_seconds=30
+    )
     stop = threading.Event()
     thread = threading.Thread(target=relay.run, args=(stop,), daemon=True)
     thread.start()
@@ -92,9 +103,17 @@ def test_a_silent_broker_connection_times_out_instead_of_hanging_the_relay(amqp_
 
     proxy, go_silent = SilentProxy(5672), tmp_path / "silent"
     root = Path(__file__).resolve().parents[2]
-    publisher = subprocess.Popen([sys.executable, str(Path(__file__).with_name("silent_publisher.py")),
-                                  proxy.uri(amqp_uri), str(go_silent)], env={**os.environ, "PYTHONPATH": str(root)},
-                                 stdout=subprocess.PIPE, text=True)
+    publisher = subprocess.Popen(
+        [
+            sys.executable,
+            str(Path(__file__).with_name("silent_publisher.py")),
+            proxy.uri(amqp_uri),
+            str(go_silent),
+        ],
+        env={**os.environ, "PYTHONPATH": str(root)},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert publisher.stdout.readline().strip() == "published"
         proxy.silent.set()

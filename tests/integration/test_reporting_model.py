@@ -1,5 +1,6 @@
 """The reporting read model against figures worked out by hand on a small week of the Kalamata
 centre and its mobile unit; and a rebuild from zero equals what the live consumer built."""
+
 from __future__ import annotations
 
 import random
@@ -36,37 +37,143 @@ def stores(settings, unique_schema):
 
 def put(store, stream: str, type_: str, at: str, day: str, **data) -> None:
     """An event recorded at site `at` on `day` (Greek time)."""
-    store.append(stream, ANY_VERSION, [NewEvent(type_, data)],
-                 Metadata("tester", at, occurred_at=f"{day}T10:00:00+02:00"))
+    store.append(
+        stream,
+        ANY_VERSION,
+        [NewEvent(type_, data)],
+        Metadata("tester", at, occurred_at=f"{day}T10:00:00+02:00"),
+    )
 
 
 def the_week(s) -> None:
     reg, intake, ref = s["registries"], s["intake"], s["referrals"]
-    put(reg, "site-1", "CentreRegistered", "KK-KALAMATA", "2026-01-02", site="KK-KALAMATA", operation_mis="5000005",
-        lead_municipality_code="9254", period_start="2026-01-01", period_end="2026-12-31",
-        target_new_beneficiaries=3)
-    put(reg, "site-2", "MobileUnitRegistered", "KK-KALAMATA", "2026-01-02", site="MU-KALAMATA",
-        parent_centre="KK-KALAMATA", partner_municipalities=["9256", "9258"])
-    for b, home, site, day in ((B1, "9256", "MU-KALAMATA", "2026-11-20"), (B2, "9254", "KK-KALAMATA", "2026-11-20"),
-                               (B3, "9258", "MU-KALAMATA", "2026-11-21")):
-        put(reg, f"beneficiary-{b}", "BeneficiaryRegistered", site, day, beneficiary_id=b, municipality_code=home,
-            site=site)
-    for b, channel, where, site, staff, day in ((B1, "mobile_unit_visit", "9256", "MU-KALAMATA", "s1", "2026-11-20"),
-                                                (B3, "mobile_unit_visit", "9258", "MU-KALAMATA", "s1", "2026-11-21"),
-                                                (B2, "centre", "9254", "KK-KALAMATA", "s2", "2026-11-20")):
-        put(intake, f"case-{b}", "ContactRecorded", site, day, beneficiary_id=b, channel=channel,
-            municipality_code=where, site=site, staff_id=staff)
-    put(intake, f"case-{B1}", "ServiceDelivered", "MU-KALAMATA", "2026-11-20", beneficiary_id=B1,
-        service="psychosocial_counselling", site="MU-KALAMATA", staff_id="s1")
+    put(
+        reg,
+        "site-1",
+        "CentreRegistered",
+        "KK-KALAMATA",
+        "2026-01-02",
+        site="KK-KALAMATA",
+        operation_mis="5000005",
+        lead_municipality_code="9254",
+        period_start="2026-01-01",
+        period_end="2026-12-31",
+        target_new_beneficiaries=3,
+    )
+    put(
+        reg,
+        "site-2",
+        "MobileUnitRegistered",
+        "KK-KALAMATA",
+        "2026-01-02",
+        site="MU-KALAMATA",
+        parent_centre="KK-KALAMATA",
+        partner_municipalities=["9256", "9258"],
+    )
+    for b, home, site, day in (
+        (B1, "9256", "MU-KALAMATA", "2026-11-20"),
+        (B2, "9254", "KK-KALAMATA", "2026-11-20"),
+        (B3, "9258", "MU-KALAMATA", "2026-11-21"),
+    ):
+        put(
+            reg,
+            f"beneficiary-{b}",
+            "BeneficiaryRegistered",
+            site,
+            day,
+            beneficiary_id=b,
+            municipality_code=home,
+            site=site,
+        )
+    for b, channel, where, site, staff, day in (
+        (B1, "mobile_unit_visit", "9256", "MU-KALAMATA", "s1", "2026-11-20"),
+        (B3, "mobile_unit_visit", "9258", "MU-KALAMATA", "s1", "2026-11-21"),
+        (B2, "centre", "9254", "KK-KALAMATA", "s2", "2026-11-20"),
+    ):
+        put(
+            intake,
+            f"case-{b}",
+            "ContactRecorded",
+            site,
+            day,
+            beneficiary_id=b,
+            channel=channel,
+            municipality_code=where,
+            site=site,
+            staff_id=staff,
+        )
+    put(
+        intake,
+        f"case-{B1}",
+        "ServiceDelivered",
+        "MU-KALAMATA",
+        "2026-11-20",
+        beneficiary_id=B1,
+        service="psychosocial_counselling",
+        site="MU-KALAMATA",
+        staff_id="s1",
+    )
     for r in (R1, R2):
-        put(ref, f"referral-{r}", "ReferralRequested", "MU-KALAMATA", "2026-11-20", referral_id=r, beneficiary_id=B1,
-            from_site="MU-KALAMATA", recipient_kind="agency", recipient_id=A, recipient_name="ΔΥΠΑ", need="employment")
-        put(ref, f"referral-{r}", "ReferralSent", "MU-KALAMATA", "2026-11-20", referral_id=r, sent_on="2026-11-20")
-    put(ref, f"referral-{R1}", "ReferralReceived", "KK-REGION", "2026-11-22", referral_id=R1, received_on="2026-11-22")
-    put(ref, f"referral-{R1}", "ReferralAccepted", "KK-REGION", "2026-11-23", referral_id=R1, accepted_on="2026-11-23")
-    put(ref, f"referral-{R1}", "ReferralCompleted", "KK-REGION", "2026-11-30", referral_id=R1,
-        completed_on="2026-11-30", outcome="service_given")
-    put(ref, f"referral-{R2}", "ReferralExpired", "KK-REGION", "2026-12-01", referral_id=R2, expired_on="2026-12-01")
+        put(
+            ref,
+            f"referral-{r}",
+            "ReferralRequested",
+            "MU-KALAMATA",
+            "2026-11-20",
+            referral_id=r,
+            beneficiary_id=B1,
+            from_site="MU-KALAMATA",
+            recipient_kind="agency",
+            recipient_id=A,
+            recipient_name="ΔΥΠΑ",
+            need="employment",
+        )
+        put(
+            ref,
+            f"referral-{r}",
+            "ReferralSent",
+            "MU-KALAMATA",
+            "2026-11-20",
+            referral_id=r,
+            sent_on="2026-11-20",
+        )
+    put(
+        ref,
+        f"referral-{R1}",
+        "ReferralReceived",
+        "KK-REGION",
+        "2026-11-22",
+        referral_id=R1,
+        received_on="2026-11-22",
+    )
+    put(
+        ref,
+        f"referral-{R1}",
+        "ReferralAccepted",
+        "KK-REGION",
+        "2026-11-23",
+        referral_id=R1,
+        accepted_on="2026-11-23",
+    )
+    put(
+        ref,
+        f"referral-{R1}",
+        "ReferralCompleted",
+        "KK-REGION",
+        "2026-11-30",
+        referral_id=R1,
+        completed_on="2026-11-30",
+        outcome="service_given",
+    )
+    put(
+        ref,
+        f"referral-{R2}",
+        "ReferralExpired",
+        "KK-REGION",
+        "2026-12-01",
+        referral_id=R2,
+        expired_on="2026-12-01",
+    )
 
 
 @pytest.fixture
@@ -77,8 +184,15 @@ def consumer(stores, read_model):
 
 
 def dump(consumer) -> dict:
-    tables = ("daily_activity", "register_count", "caseload", "beneficiary_home", "referral_flow", "operation",
-              "site_centre")
+    tables = (
+        "daily_activity",
+        "register_count",
+        "caseload",
+        "beneficiary_home",
+        "referral_flow",
+        "operation",
+        "site_centre",
+    )
     with consumer.db.transaction() as cur:
         found = {}
         for table in tables:
@@ -91,22 +205,36 @@ def test_the_reports_hold_the_figures_worked_out_by_hand(consumer, stores):
     for source in consumer.projection.sources:
         consumer.catch_up(source)
     with consumer.db.transaction() as cur:
-        register = {(r["site"], r["measure"], r["key"]): r["n"]
-                    for r in queries.daily_register(cur, since="2026-11-20", until="2026-11-20")}
+        register = {
+            (r["site"], r["measure"], r["key"]): r["n"]
+            for r in queries.daily_register(cur, since="2026-11-20", until="2026-11-20")
+        }
         caseload = {(r["staff_id"], r["site"]): r["beneficiaries"] for r in queries.caseload(cur)}
         coverage = {r["municipality_code"]: r for r in queries.coverage(cur)}
         (flow,) = queries.referral_flow(cur)
         (target,) = queries.targets(cur, date(2026, 11, 23))
     assert register == {
-        ("KK-KALAMATA", "contacts_by_channel", "centre"): 1, ("KK-KALAMATA", "contacts_by_municipality", "9254"): 1,
+        ("KK-KALAMATA", "contacts_by_channel", "centre"): 1,
+        ("KK-KALAMATA", "contacts_by_municipality", "9254"): 1,
         ("KK-KALAMATA", "new_beneficiaries", ""): 1,
         ("MU-KALAMATA", "contacts_by_channel", "mobile_unit_visit"): 1,
-        ("MU-KALAMATA", "contacts_by_municipality", "9256"): 1, ("MU-KALAMATA", "new_beneficiaries", ""): 1,
-        ("MU-KALAMATA", "referrals_sent", ""): 2, ("MU-KALAMATA", "services_by_type", "psychosocial_counselling"): 1}
+        ("MU-KALAMATA", "contacts_by_municipality", "9256"): 1,
+        ("MU-KALAMATA", "new_beneficiaries", ""): 1,
+        ("MU-KALAMATA", "referrals_sent", ""): 2,
+        ("MU-KALAMATA", "services_by_type", "psychosocial_counselling"): 1,
+    }
     assert caseload == {("s1", "MU-KALAMATA"): 2, ("s2", "KK-KALAMATA"): 1}
-    assert (coverage["9256"]["beneficiaries"], coverage["9256"]["per_1000_residents"]) == (1, 0.12)  # 1000/8,504
-    assert coverage["9258"]["mobile_unit_contacts"] == 1 and coverage["9254"]["mobile_unit_contacts"] == 0
-    assert coverage["9242"]["per_1000_residents"] is None  # Velo-Vocha: population unknown, no ratio invented
+    assert (coverage["9256"]["beneficiaries"], coverage["9256"]["per_1000_residents"]) == (
+        1,
+        0.12,
+    )  # 1000/8,504
+    assert (
+        coverage["9258"]["mobile_unit_contacts"] == 1
+        and coverage["9254"]["mobile_unit_contacts"] == 0
+    )
+    assert (
+        coverage["9242"]["per_1000_residents"] is None
+    )  # Velo-Vocha: population unknown, no ratio invented
     assert (flow["sent"], flow["accepted"], flow["rejected"], flow["expired"]) == (2, 1, 0, 1)
     assert flow["acceptance_rate"] == 1.0  # of the answered ones
     assert (flow["median_days_to_response"], flow["median_days_to_outcome"]) == (2.0, 10.0)
@@ -120,7 +248,7 @@ def test_a_rebuild_from_zero_equals_what_the_live_consumer_built(consumer, store
         noisy = batch + random.Random(3).sample(batch, len(batch) // 2)
         random.Random(4).shuffle(noisy)
         for i in range(0, len(noisy), 3):
-            consumer.handle(source, noisy[i:i + 3], live=True)
+            consumer.handle(source, noisy[i : i + 3], live=True)
     live = dump(consumer)
     consumer.rebuild()
     assert dump(consumer) == live and live["register_count"]
@@ -138,77 +266,186 @@ def test_the_export_read_back_holds_the_figures_and_hides_small_cells(consumer, 
         rows = queries.daily_register(cur)
     inside = exports.register_table(rows, external=False)
     assert inside[0] == ["Μέτρο", "Κατηγορία", "KK-KALAMATA", "KK-REGION", "MU-KALAMATA", "Σύνολο"]
-    assert ["Νέοι ωφελούμενοι", "", 1, 0, 2, 3] in inside and inside[-1] == ["Σύνολο", "", 3, 1, 9, 13]
+    assert ["Νέοι ωφελούμενοι", "", 1, 0, 2, 3] in inside and inside[-1] == [
+        "Σύνολο",
+        "",
+        3,
+        1,
+        9,
+        13,
+    ]
     back = list(csv.reader(io.StringIO(exports.as_csv(inside).decode("utf-8-sig"))))
     assert back[0][0] == "Μέτρο" and ["Νέοι ωφελούμενοι", "", "1", "0", "2", "3"] in back
-    (tmp_path / "register.xlsx").write_bytes(exports.as_xlsx(exports.register_table(rows, external=True)))
+    (tmp_path / "register.xlsx").write_bytes(
+        exports.as_xlsx(exports.register_table(rows, external=True))
+    )
     sheet = load_workbook(tmp_path / "register.xlsx").active
     values = [[c.value for c in line] for line in sheet.iter_rows()]
     assert sheet.title == "Ημερήσιο μητρώο" and values[0][0] == "Μέτρο"
-    assert ["Νέοι ωφελούμενοι", None, "<5", 0, "<5", "<5"] in values  # small counts never leave the centre
+    assert [
+        "Νέοι ωφελούμενοι",
+        None,
+        "<5",
+        0,
+        "<5",
+        "<5",
+    ] in values  # small counts never leave the centre
     assert values[-1][-1] == 13  # the grand total is not small
 
 
-def sealed(store, stream: str, type_: str, at: str, day: str, subject: str, personal: dict, **data) -> None:
-    store.append(stream, ANY_VERSION, [NewEvent(type_, data, personal=personal, subject_id=uuid.UUID(subject))],
-                 Metadata("tester", at, occurred_at=f"{day}T10:00:00+02:00"))
+def sealed(
+    store, stream: str, type_: str, at: str, day: str, subject: str, personal: dict, **data
+) -> None:
+    store.append(
+        stream,
+        ANY_VERSION,
+        [NewEvent(type_, data, personal=personal, subject_id=uuid.UUID(subject))],
+        Metadata("tester", at, occurred_at=f"{day}T10:00:00+02:00"),
+    )
 
 
 def esf_participants(s) -> tuple[str, str, str]:
     reg, intake = s["registries"], s["intake"]
     p1, p2, p3 = (str(uuid.uuid4()) for _ in range(3))
-    for p, personal in ((p1, {"gender": "woman", "birth_date": "1970-03-01"}),
-                        (p2, {"gender": "man", "birth_date": "2000-06-15"}), (p3, {"birth_date": "2010-01-01"})):
-        sealed(reg, f"beneficiary-{p}", "BeneficiaryRegistered", "MU-KALAMATA", "2026-11-20", p,
-               {"given_name": "Α", "family_name": "Β", **personal}, beneficiary_id=p, municipality_code="9256",
-               site="MU-KALAMATA")
+    for p, personal in (
+        (p1, {"gender": "woman", "birth_date": "1970-03-01"}),
+        (p2, {"gender": "man", "birth_date": "2000-06-15"}),
+        (p3, {"birth_date": "2010-01-01"}),
+    ):
+        sealed(
+            reg,
+            f"beneficiary-{p}",
+            "BeneficiaryRegistered",
+            "MU-KALAMATA",
+            "2026-11-20",
+            p,
+            {"given_name": "Α", "family_name": "Β", **personal},
+            beneficiary_id=p,
+            municipality_code="9256",
+            site="MU-KALAMATA",
+        )
 
     def assess(p, at, day, **answers):
-        sealed(intake, f"case-{p}", "NeedsAssessed", at, day, p,
-               {"groups": [], "needs": ["εργασία"], "household_size": 2, "disability": False, "citizenship": "GR",
-                "foreign_background": False, "housing": "ενοίκιο", "rural": False, **answers},
-               beneficiary_id=p, assessed_on=day)
+        sealed(
+            intake,
+            f"case-{p}",
+            "NeedsAssessed",
+            at,
+            day,
+            p,
+            {
+                "groups": [],
+                "needs": ["εργασία"],
+                "household_size": 2,
+                "disability": False,
+                "citizenship": "GR",
+                "foreign_background": False,
+                "housing": "ενοίκιο",
+                "rural": False,
+                **answers,
+            },
+            beneficiary_id=p,
+            assessed_on=day,
+        )
 
-    assess(p1, "MU-KALAMATA", "2026-11-20", labour_status="long_term_unemployed", education="0-2", groups=["roma"],
-           rural=True)
-    assess(p2, "KK-KALAMATA", "2026-11-20", labour_status="inactive", education="3-4", disability=True,
-           citizenship="SY", foreign_background=True, groups=["homeless"])
-    assess(p2, "MU-KALAMATA", "2026-11-25", labour_status="unemployed", education="3-4")  # comes back: counted once
+    assess(
+        p1,
+        "MU-KALAMATA",
+        "2026-11-20",
+        labour_status="long_term_unemployed",
+        education="0-2",
+        groups=["roma"],
+        rural=True,
+    )
+    assess(
+        p2,
+        "KK-KALAMATA",
+        "2026-11-20",
+        labour_status="inactive",
+        education="3-4",
+        disability=True,
+        citizenship="SY",
+        foreign_background=True,
+        groups=["homeless"],
+    )
+    assess(
+        p2, "MU-KALAMATA", "2026-11-25", labour_status="unemployed", education="3-4"
+    )  # comes back: counted once
     assess(p3, "KK-KALAMATA", "2026-11-21", labour_status="inactive", education="0-2")
-    sealed(intake, f"case-{p1}", "CaseClosed", "KK-KALAMATA", "2027-01-10", p1,
-           {"reason": "βρήκε δουλειά", "situation_at_exit": "employed"}, beneficiary_id=p1, closed_on="2027-01-10")
-    sealed(intake, f"case-{p1}", "FollowUpRecorded", "KK-KALAMATA", "2027-07-10", p1,
-           {"employed": True, "improved_situation": True}, beneficiary_id=p1, followed_up_on="2027-07-10")
+    sealed(
+        intake,
+        f"case-{p1}",
+        "CaseClosed",
+        "KK-KALAMATA",
+        "2027-01-10",
+        p1,
+        {"reason": "βρήκε δουλειά", "situation_at_exit": "employed"},
+        beneficiary_id=p1,
+        closed_on="2027-01-10",
+    )
+    sealed(
+        intake,
+        f"case-{p1}",
+        "FollowUpRecorded",
+        "KK-KALAMATA",
+        "2027-07-10",
+        p1,
+        {"employed": True, "improved_situation": True},
+        beneficiary_id=p1,
+        followed_up_on="2027-07-10",
+    )
     return p1, p2, p3
 
 
-def test_the_esf_indicators_count_each_participant_once_by_gender_as_worked_out_by_hand(consumer, stores):
+def test_the_esf_indicators_count_each_participant_once_by_gender_as_worked_out_by_hand(
+    consumer, stores
+):
     from services.reporting.adapters.projections.esf import esf_indicators
 
     _, p2, _ = esf_participants(stores)
     for source in consumer.projection.sources:
         consumer.catch_up(source)
     with consumer.db.transaction() as cur:
-        (kalamata,) = esf_indicators(cur).values()  # the mobile unit's entries count for its centre's operation
+        (kalamata,) = esf_indicators(
+            cur
+        ).values()  # the mobile unit's entries count for its centre's operation
 
     def shown(indicator):
         return {g: n for g, n in kalamata[indicator].items() if n}
 
     assert shown("total_participants") == {"woman": 1, "man": 1, "unknown": 1}
     assert shown("unemployed_incl_long_term") == {"woman": 1} == shown("long_term_unemployed")
-    assert shown("inactive") == {"man": 1, "unknown": 1}  # his second entry, unemployed, is not counted
+    assert shown("inactive") == {
+        "man": 1,
+        "unknown": 1,
+    }  # his second entry, unemployed, is not counted
     assert shown("below_18") == {"unknown": 1} and shown("aged_18_29") == {"man": 1}
     assert shown("aged_55_and_over") == {"woman": 1}  # 56 when she entered
     assert shown("isced_0_2") == {"woman": 1, "unknown": 1} and shown("isced_3_4") == {"man": 1}
-    for indicator in ("with_disabilities", "third_country_nationals", "foreign_background",
-                      "homeless_or_housing_exclusion"):
+    for indicator in (
+        "with_disabilities",
+        "third_country_nationals",
+        "foreign_background",
+        "homeless_or_housing_exclusion",
+    ):
         assert shown(indicator) == {"man": 1}, indicator
     assert shown("minorities_incl_roma") == {"woman": 1} == shown("from_rural_areas")
     assert shown("employed_on_leaving") == {"woman": 1} == shown("employed_six_months_after")
-    assert shown("improved_situation_six_months_after") == {"woman": 1} and shown("employed_incl_self_employed") == {}
+    assert (
+        shown("improved_situation_six_months_after") == {"woman": 1}
+        and shown("employed_incl_self_employed") == {}
+    )
 
-    put(stores["registries"], f"beneficiary-{p2}", "PersonalDataErased", "KK-KALAMATA", "2027-02-01",
-        beneficiary_id=p2, reason="αίτημα", requested_by="dpo")
+    put(
+        stores["registries"],
+        f"beneficiary-{p2}",
+        "PersonalDataErased",
+        "KK-KALAMATA",
+        "2027-02-01",
+        beneficiary_id=p2,
+        reason="αίτημα",
+        requested_by="dpo",
+    )
     consumer.catch_up("registries")
     with consumer.db.transaction() as cur:
         (kalamata,) = esf_indicators(cur).values()
@@ -227,7 +464,15 @@ def test_the_esf_export_is_in_greek_and_suppressed_when_it_leaves_the_centre(con
     with consumer.db.transaction() as cur:
         indicators = esf_indicators(cur)
     inside = exports.esf_table(indicators, external=False)
-    assert inside[0] == ["Πράξη", "Δείκτης", "Γυναίκες", "Άνδρες", "Μη δυαδικά άτομα", "Δεν δηλώθηκε", "Σύνολο"]
+    assert inside[0] == [
+        "Πράξη",
+        "Δείκτης",
+        "Γυναίκες",
+        "Άνδρες",
+        "Μη δυαδικά άτομα",
+        "Δεν δηλώθηκε",
+        "Σύνολο",
+    ]
     assert ["KK-KALAMATA", "Σύνολο συμμετεχόντων", 1, 1, 0, 1, 3] in inside
     outside = exports.esf_table(indicators, external=True)
     assert ["KK-KALAMATA", "Σύνολο συμμετεχόντων", "<5", "<5", 0, "<5", "<5"] in outside

@@ -1,6 +1,7 @@
 """Real faults for tests: platform processes to SIGKILL, a throw-away RabbitMQ node to stop and
 start, PostgreSQL backends to terminate and rows to hold locked. The machine's shared broker is
 never touched."""
+
 from __future__ import annotations
 
 import contextlib
@@ -66,8 +67,14 @@ class ServiceProcess:
     def start(self) -> None:
         assert not self.alive(), f"{self.name} is already running"
         with self.log_path.open("ab") as log:
-            self.proc = subprocess.Popen(self.args, env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                                         preexec_fn=_die_with_parent)
+            self.proc = subprocess.Popen(
+                self.args,
+                env=self.env,
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                preexec_fn=_die_with_parent,
+            )
         self.starts += 1
 
     @property
@@ -102,17 +109,27 @@ class ServiceProcess:
 
 def platform_env(settings, metrics_port: int = 0) -> dict[str, str]:
     """The environment every platform process reads its Settings from."""
-    return {**os.environ, "PYTHONPATH": str(ROOT), "KENTRA_DATABASE_URL": settings.database_url,
-            "KENTRA_AMQP_URI": settings.amqp_uri, "KENTRA_SCHEMA_PREFIX": settings.schema_prefix,
-            "KENTRA_METRICS_PORT": str(metrics_port), "KENTRA_LOG_LEVEL": "WARNING"}
+    return {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "KENTRA_DATABASE_URL": settings.database_url,
+        "KENTRA_AMQP_URI": settings.amqp_uri,
+        "KENTRA_SCHEMA_PREFIX": settings.schema_prefix,
+        "KENTRA_METRICS_PORT": str(metrics_port),
+        "KENTRA_LOG_LEVEL": "WARNING",
+    }
 
 
-def relay_process(settings, service: str, log_dir: Path, batch_size: int = 50,
-                  metrics_port: int = 0) -> ServiceProcess:
+def relay_process(
+    settings, service: str, log_dir: Path, batch_size: int = 50, metrics_port: int = 0
+) -> ServiceProcess:
     """`python -m services.common.relay <service>`, exactly as deploy/Procfile runs it."""
-    return ServiceProcess(f"{service}-relay",
-                          [sys.executable, "-m", "services.common.relay", service, "--batch-size", str(batch_size)],
-                          platform_env(settings, metrics_port), log_dir)
+    return ServiceProcess(
+        f"{service}-relay",
+        [sys.executable, "-m", "services.common.relay", service, "--batch-size", str(batch_size)],
+        platform_env(settings, metrics_port),
+        log_dir,
+    )
 
 
 def metric(port: int, sample: str, **labels: str) -> float:
@@ -133,8 +150,10 @@ def terminate_backends(admin_url: str, roles: list[str]) -> int:
     conn.autocommit = True
     try:
         with conn.cursor() as cur:
-            cur.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE usename = ANY(%s)",
-                        (roles,))
+            cur.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE usename = ANY(%s)",
+                (roles,),
+            )
             return cur.fetchone()[0]
     finally:
         conn.close()
@@ -146,7 +165,10 @@ def backends(admin_url: str, role: str, where: str = "true", params: tuple = ())
     conn.autocommit = True
     try:
         with conn.cursor() as cur:
-            cur.execute(f"SELECT count(*) FROM pg_stat_activity WHERE usename = %s AND ({where})", (role, *params))
+            cur.execute(
+                f"SELECT count(*) FROM pg_stat_activity WHERE usename = %s AND ({where})",
+                (role, *params),
+            )
             return cur.fetchone()[0]
     finally:
         conn.close()
@@ -154,8 +176,15 @@ def backends(admin_url: str, role: str, where: str = "true", params: tuple = ())
 
 def waiting_on_row_lock(admin_url: str, role: str, statement: str) -> bool:
     """Is one of the role's connections running `statement...` and waiting for a row lock?"""
-    return backends(admin_url, role, "wait_event_type = 'Lock' AND wait_event <> 'advisory' AND query LIKE %s",
-                    (statement + "%",)) > 0
+    return (
+        backends(
+            admin_url,
+            role,
+            "wait_event_type = 'Lock' AND wait_event <> 'advisory' AND query LIKE %s",
+            (statement + "%",),
+        )
+        > 0
+    )
 
 
 @contextlib.contextmanager
@@ -165,9 +194,13 @@ def row_locked(admin_url: str, schema: str, table: str, where: str, params: tupl
     conn = psycopg2.connect(admin_url)
     try:
         with conn.cursor() as cur:
-            cur.execute(f'SELECT count(*) FROM (SELECT 1 FROM "{schema}".{table} WHERE {where} FOR UPDATE) locked',
-                        params)
-            assert cur.fetchone()[0] > 0, f"nothing to lock in {schema}.{table} where {where} {params}"
+            cur.execute(
+                f'SELECT count(*) FROM (SELECT 1 FROM "{schema}".{table} WHERE {where} FOR UPDATE) locked',
+                params,
+            )
+            assert cur.fetchone()[0] > 0, (
+                f"nothing to lock in {schema}.{table} where {where} {params}"
+            )
             yield
     finally:
         conn.rollback()
@@ -195,11 +228,18 @@ class ThrowAwayBroker:
         for path in (self.dir, *self.dir.iterdir()):
             path.chmod(0o777)  # the node runs as the rabbitmq user
         self.pid_file = self.dir / "node.pid"
-        self.env = {**os.environ, "RABBITMQ_NODENAME": self.name, "RABBITMQ_NODE_PORT": str(self.port),
-                    "RABBITMQ_DIST_PORT": str(self.dist_port), "RABBITMQ_MNESIA_BASE": str(self.dir / "mnesia"),
-                    "RABBITMQ_LOG_BASE": str(self.dir / "log"), "RABBITMQ_CONFIG_FILE": str(self.dir / "rabbitmq.conf"),
-                    "RABBITMQ_ENABLED_PLUGINS_FILE": str(self.dir / "enabled_plugins"),
-                    "RABBITMQ_PID_FILE": str(self.pid_file), "ERL_CRASH_DUMP": str(self.dir / "erl_crash.dump")}
+        self.env = {
+            **os.environ,
+            "RABBITMQ_NODENAME": self.name,
+            "RABBITMQ_NODE_PORT": str(self.port),
+            "RABBITMQ_DIST_PORT": str(self.dist_port),
+            "RABBITMQ_MNESIA_BASE": str(self.dir / "mnesia"),
+            "RABBITMQ_LOG_BASE": str(self.dir / "log"),
+            "RABBITMQ_CONFIG_FILE": str(self.dir / "rabbitmq.conf"),
+            "RABBITMQ_ENABLED_PLUGINS_FILE": str(self.dir / "enabled_plugins"),
+            "RABBITMQ_PID_FILE": str(self.pid_file),
+            "ERL_CRASH_DUMP": str(self.dir / "erl_crash.dump"),
+        }
         self.amqp_uri = f"amqp://guest:guest@127.0.0.1:{self.port}/"
 
     def __enter__(self) -> ThrowAwayBroker:
@@ -214,27 +254,51 @@ class ThrowAwayBroker:
         self.remove()
 
     def _ctl(self, *args: str, timeout: float = 90) -> subprocess.CompletedProcess:
-        return subprocess.run(["rabbitmqctl", "-q", "-n", self.name, *args], env=self.env, capture_output=True,
-                              timeout=timeout)
+        return subprocess.run(
+            ["rabbitmqctl", "-q", "-n", self.name, *args],
+            env=self.env,
+            capture_output=True,
+            timeout=timeout,
+        )
 
     def start(self, timeout: int = 90) -> None:
-        subprocess.run(["rabbitmq-server", "-detached"], env=self.env, check=True, capture_output=True, timeout=60)
+        subprocess.run(
+            ["rabbitmq-server", "-detached"],
+            env=self.env,
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
         # `rabbitmqctl wait` gives up at once while the node is not yet known to epmd: ask again
-        eventually(lambda: self._ctl("wait", str(self.pid_file), "--timeout", "10").returncode == 0, timeout, 0.5,
-                   what=f"throw-away broker {self.name} to start; see {self.dir / 'log'}")
-        eventually(lambda: port_open(self.port), 10, what=f"throw-away broker {self.name} to listen")
+        eventually(
+            lambda: self._ctl("wait", str(self.pid_file), "--timeout", "10").returncode == 0,
+            timeout,
+            0.5,
+            what=f"throw-away broker {self.name} to start; see {self.dir / 'log'}",
+        )
+        eventually(
+            lambda: port_open(self.port), 10, what=f"throw-away broker {self.name} to listen"
+        )
 
     def stop(self) -> None:
         """A clean shutdown, as an operator's restart or a package upgrade does it."""
         self._ctl("stop", timeout=60)
-        eventually(lambda: not port_open(self.port) and not self._running(), 30, 0.2,
-                   what=f"throw-away broker {self.name} to stop")
+        eventually(
+            lambda: not port_open(self.port) and not self._running(),
+            30,
+            0.2,
+            what=f"throw-away broker {self.name} to stop",
+        )
 
     def crash(self) -> None:
         """SIGKILL the node: no clean shutdown, as when its machine loses power."""
         os.kill(self._pid(), signal.SIGKILL)
-        eventually(lambda: not self._running() and not port_open(self.port), 30, 0.1,
-                   what=f"throw-away broker {self.name} to die of SIGKILL")
+        eventually(
+            lambda: not self._running() and not port_open(self.port),
+            30,
+            0.1,
+            what=f"throw-away broker {self.name} to die of SIGKILL",
+        )
 
     def _pid(self) -> int | None:
         with contextlib.suppress(OSError, ValueError):
@@ -273,7 +337,6 @@ def queued_positions(amqp_uri: str, queue) -> list[int]:
     return [envelope["position"] for _, envelope in drain(amqp_uri, queue, waiting, timeout=5)]
 
 
-
 class SilentPartition:
     """A TCP proxy in front of the broker that cuts the network silently. `cut()` turns every open
     connection into a black hole (bytes swallowed, nothing answered, nothing closed), as when the
@@ -289,9 +352,13 @@ class SilentPartition:
     """
 
     def __init__(self, target_port: int):
-        self.proc = subprocess.Popen([sys.executable, "-m", "tests.support.faults", str(target_port)], cwd=ROOT,
-                                     env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE,
-                                     preexec_fn=_die_with_parent)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.support.faults", str(target_port)],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdout=subprocess.PIPE,
+            preexec_fn=_die_with_parent,
+        )
         self.port = int(self.proc.stdout.readline())
 
     def __enter__(self) -> SilentPartition:
@@ -304,7 +371,9 @@ class SilentPartition:
     def uri(self, amqp_uri: str) -> str:
         """`amqp_uri` (same login and vhost), through the proxy."""
         parts = urllib.parse.urlsplit(amqp_uri)
-        return urllib.parse.urlunsplit(parts._replace(netloc=f"{parts.netloc.rsplit(':', 1)[0]}:{self.port}"))
+        return urllib.parse.urlunsplit(
+            parts._replace(netloc=f"{parts.netloc.rsplit(':', 1)[0]}:{self.port}")
+        )
 
     def cut(self) -> None:
         self._signal(signal.SIGUSR1)
@@ -336,7 +405,9 @@ def _serve_partition(target_port: int) -> None:
                 if live(number):
                     sink.sendall(data)
             if live(number):
-                sink.shutdown(socket.SHUT_WR)  # a clean close goes through; a dead flow stays silent
+                sink.shutdown(
+                    socket.SHUT_WR
+                )  # a clean close goes through; a dead flow stays silent
 
     def accept() -> None:
         while True:

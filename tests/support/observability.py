@@ -14,28 +14,55 @@ import pytest
 import yaml
 
 PROMETHEUS = Path(__file__).resolve().parents[2] / "deploy" / "prometheus"
-PROMQL_WORDS = {"by", "without", "and", "or", "unless", "on", "ignoring", "group_left", "group_right", "sum", "max",
-                "min", "avg", "count", "rate", "increase", "deriv", "offset", "bool"}
+PROMQL_WORDS = {
+    "by",
+    "without",
+    "and",
+    "or",
+    "unless",
+    "on",
+    "ignoring",
+    "group_left",
+    "group_right",
+    "sum",
+    "max",
+    "min",
+    "avg",
+    "count",
+    "rate",
+    "increase",
+    "deriv",
+    "offset",
+    "bool",
+}
 
 
 def promtool(*args: str) -> str:
     if not shutil.which("promtool"):
         pytest.fail("promtool is missing: scripts/bootstrap installs Debian's prometheus package")
-    done = subprocess.run(["promtool", *args], cwd=PROMETHEUS, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        ["promtool", *args], cwd=PROMETHEUS, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
 
 
 def metrics_in(expr: str) -> set[str]:
     """The metric names a PromQL expression reads (label names, functions and strings left out)."""
-    labels = {w for group in re.findall(r"(?:by|without) \(([^)]*)\)", expr) for w in group.split(", ")}
+    labels = {
+        w for group in re.findall(r"(?:by|without) \(([^)]*)\)", expr) for w in group.split(", ")
+    }
     bare = re.sub(r"\{[^}]*\}|\[[^\]]*\]|\"[^\"]*\"|(?:by|without) \([^)]*\)", " ", expr)
     words = {w for w in re.findall(r"[a-zA-Z_:][a-zA-Z0-9_:]*", bare) if w not in PROMQL_WORDS}
     return {w for w in words - labels if "_" in w and w not in ("histogram_quantile",)}
 
 
 def rule_metrics() -> set[str]:
-    rules = [r for g in yaml.safe_load((PROMETHEUS / "rules" / "kentra.yml").read_text())["groups"] for r in g["rules"]]
+    rules = [
+        r
+        for g in yaml.safe_load((PROMETHEUS / "rules" / "kentra.yml").read_text())["groups"]
+        for r in g["rules"]
+    ]
     return set().union(*(metrics_in(r["expr"]) for r in rules))
 
 
@@ -48,8 +75,11 @@ def exported_names(text: str) -> set[str]:
     for line in text.splitlines():
         if line.startswith("# TYPE "):
             name, kind = line.split()[2:4]
-            suffixes = {"counter": ("", "_total"), "histogram": ("", "_bucket", "_sum", "_count"),
-                        "summary": ("", "_sum", "_count")}.get(kind, ("",))
+            suffixes = {
+                "counter": ("", "_total"),
+                "histogram": ("", "_bucket", "_sum", "_count"),
+                "summary": ("", "_sum", "_count"),
+            }.get(kind, ("",))
             found |= {name + suffix for suffix in suffixes}
         elif line and not line.startswith("#"):
             found.add(re.split(r"[{ ]", line, maxsplit=1)[0])

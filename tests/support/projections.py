@@ -1,4 +1,5 @@
 """Read models for backbone tests: they run in the real consumer against real PostgreSQL."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -23,8 +24,11 @@ class Roster(Projection):
             raise ValueError(f"cannot apply {event.type}: poison")
         beneficiary = event.stream.split("-", 1)[1]
         if event.type == ERASED:
-            cur.execute("UPDATE roster SET given_name = NULL, family_name = NULL, events = events + 1"
-                        " WHERE beneficiary_id = %s", (beneficiary,))
+            cur.execute(
+                "UPDATE roster SET given_name = NULL, family_name = NULL, events = events + 1"
+                " WHERE beneficiary_id = %s",
+                (beneficiary,),
+            )
             return
         personal = event.personal or {}
         cur.execute(
@@ -32,7 +36,12 @@ class Roster(Projection):
             " ON CONFLICT (beneficiary_id) DO UPDATE SET events = roster.events + 1,"
             " given_name = coalesce(EXCLUDED.given_name, roster.given_name),"
             " family_name = coalesce(EXCLUDED.family_name, roster.family_name)",
-            (beneficiary, personal.get("given_name"), personal.get("family_name"), event.metadata.get("site")),
+            (
+                beneficiary,
+                personal.get("given_name"),
+                personal.get("family_name"),
+                event.metadata.get("site"),
+            ),
         )
 
     def reset(self, cur) -> None:
@@ -41,5 +50,7 @@ class Roster(Projection):
 
 def roster_rows(db) -> dict[str, tuple]:
     with db.transaction() as cur:
-        cur.execute("SELECT beneficiary_id, given_name, family_name, site, events FROM roster ORDER BY 1")
+        cur.execute(
+            "SELECT beneficiary_id, given_name, family_name, site, events FROM roster ORDER BY 1"
+        )
         return {r[0]: r[1:] for r in cur.fetchall()}

@@ -1,5 +1,6 @@
 """A TCP proxy to the broker that can go silent: connections stay open, nothing passes either way,
 as when the broker's host dies or a firewall drops the flows without a reset."""
+
 from __future__ import annotations
 
 import socket

@@ -9,8 +9,14 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
-def eventually(check: Callable[[], T], seconds: float = 30, interval: float = 0.2, what: str = "",
-               tolerate: tuple[type[BaseException], ...] = (), explain: Callable[[], object] | None = None) -> T:
+def eventually(
+    check: Callable[[], T],
+    seconds: float = 30,
+    interval: float = 0.2,
+    what: str = "",
+    tolerate: tuple[type[BaseException], ...] = (),
+    explain: Callable[[], object] | None = None,
+) -> T:
     """Call `check` until it returns something truthy and return that; fail the test after
     `seconds`, saying `what` was awaited, the last answer and, if given, `explain()` (the state of
     the processes involved, asked only then). Exceptions listed in `tolerate` (a port not open
@@ -26,5 +32,7 @@ def eventually(check: Callable[[], T], seconds: float = 30, interval: float = 0.
             last = exc
         if time.monotonic() > deadline:
             detail = f"\n{explain()}" if explain else ""
-            raise AssertionError(f"waited {seconds:.0f} s for {what or check!r}; last answer: {last!r}{detail}")
+            raise AssertionError(
+                f"waited {seconds:.0f} s for {what or check!r}; last answer: {last!r}{detail}"
+            )
         time.sleep(interval)

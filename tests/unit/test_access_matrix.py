@@ -11,8 +11,12 @@ import pytest
 from services.portal_gateway.domain import access
 from services.portal_gateway.domain.access import PersonFacts, Principal, network_of
 
-SITES = [{"site": "KK-KALAMATA"}, {"site": "MU-KALAMATA", "parent_centre": "KK-KALAMATA"},
-         {"site": "KK-SPARTI"}, {"site": "MU-SPARTI", "parent_centre": "KK-SPARTI"}]
+SITES = [
+    {"site": "KK-KALAMATA"},
+    {"site": "MU-KALAMATA", "parent_centre": "KK-KALAMATA"},
+    {"site": "KK-SPARTI"},
+    {"site": "MU-SPARTI", "parent_centre": "KK-SPARTI"},
+]
 AGENCY = "dypa-kalamata"
 
 
@@ -29,15 +33,31 @@ def principal(role: str) -> Principal:
 PEOPLE = {
     "met_in_network": PersonFacts(frozenset({"MU-KALAMATA"})),
     "met_elsewhere": PersonFacts(frozenset({"KK-SPARTI"})),
-    "referred_to_network": PersonFacts(frozenset({"KK-SPARTI"}), referred_to=frozenset({"KK-KALAMATA"})),
-    "transferred_to_network": PersonFacts(frozenset({"KK-SPARTI"}), transferred_to=frozenset({"KK-KALAMATA"})),
+    "referred_to_network": PersonFacts(
+        frozenset({"KK-SPARTI"}), referred_to=frozenset({"KK-KALAMATA"})
+    ),
+    "transferred_to_network": PersonFacts(
+        frozenset({"KK-SPARTI"}), transferred_to=frozenset({"KK-KALAMATA"})
+    ),
     "met_nowhere_yet": PersonFacts(),
 }
 # How a referral stands to the Kalamata network and the employment office.
 REFERRALS = {
-    "sent_from_network": {"from_site": "MU-KALAMATA", "recipient_id": AGENCY, "consent_recipient": AGENCY},
-    "sent_to_network": {"from_site": "KK-SPARTI", "recipient_id": "KK-KALAMATA", "consent_recipient": "KK-KALAMATA"},
-    "to_another_agency": {"from_site": "KK-SPARTI", "recipient_id": "other", "consent_recipient": "other"},
+    "sent_from_network": {
+        "from_site": "MU-KALAMATA",
+        "recipient_id": AGENCY,
+        "consent_recipient": AGENCY,
+    },
+    "sent_to_network": {
+        "from_site": "KK-SPARTI",
+        "recipient_id": "KK-KALAMATA",
+        "consent_recipient": "KK-KALAMATA",
+    },
+    "to_another_agency": {
+        "from_site": "KK-SPARTI",
+        "recipient_id": "other",
+        "consent_recipient": "other",
+    },
 }
 SITE_SCOPES = {"own_site": "MU-KALAMATA", "other_site": "KK-SPARTI", "whole_region": None}
 
@@ -47,8 +67,11 @@ def outcome(decision) -> str:
         return "yes" if decision else "no"
     if not decision.allowed:
         return "no"
-    return "+".join(["yes"] + (["special"] if decision.special_categories else [])
-                    + (["glass"] if decision.break_glass else []))
+    return "+".join(
+        ["yes"]
+        + (["special"] if decision.special_categories else [])
+        + (["glass"] if decision.break_glass else [])
+    )
 
 
 def cells() -> dict[tuple[str, str], dict[str, str]]:
@@ -56,18 +79,40 @@ def cells() -> dict[tuple[str, str], dict[str, str]]:
     found: dict[tuple[str, str], dict[str, str]] = {}
 
     def row(action: str, relation: str, decide) -> None:
-        found[(action, relation)] = {role: outcome(decide(principal(role))) for role in access.ROLES}
+        found[(action, relation)] = {
+            role: outcome(decide(principal(role))) for role in access.ROLES
+        }
 
     for relation, person in PEOPLE.items():
         row("view_record", relation, lambda p, person=person: access.view_record(p, person))
-        row("view_record_with_reason", relation, lambda p, person=person: access.view_record(p, person, "εκτακτο"))
-        row("act_on_case", relation, lambda p, person=person: access.act_on_case(p, person, "KK-KALAMATA"))
+        row(
+            "view_record_with_reason",
+            relation,
+            lambda p, person=person: access.view_record(p, person, "εκτακτο"),
+        )
+        row(
+            "act_on_case",
+            relation,
+            lambda p, person=person: access.act_on_case(p, person, "KK-KALAMATA"),
+        )
         row("in_network", relation, lambda p, person=person: access.in_network(p, person))
-    row("act_on_case", "new_person_at_own_site", lambda p: access.act_on_case(p, None, "MU-KALAMATA"))
-    row("act_on_case", "new_person_at_other_site", lambda p: access.act_on_case(p, None, "KK-SPARTI"))
+    row(
+        "act_on_case",
+        "new_person_at_own_site",
+        lambda p: access.act_on_case(p, None, "MU-KALAMATA"),
+    )
+    row(
+        "act_on_case",
+        "new_person_at_other_site",
+        lambda p: access.act_on_case(p, None, "KK-SPARTI"),
+    )
     for relation, referral in REFERRALS.items():
         for action in ("see_referral", "answer_referral", "send_referral"):
-            row(action, relation, lambda p, referral=referral, action=action: getattr(access, action)(p, referral))
+            row(
+                action,
+                relation,
+                lambda p, referral=referral, action=action: getattr(access, action)(p, referral),
+            )
     for relation, site in SITE_SCOPES.items():
         row("see_aggregates", relation, lambda p, site=site: access.see_aggregates(p, site))
     for action in ("manage_registries", "read_audit", "erase", "see_dead_letters"):
@@ -75,7 +120,15 @@ def cells() -> dict[tuple[str, str], dict[str, str]]:
     return found
 
 
-ROLES = ("case_worker", "head_of_centre", "agency_officer", "regional_coordinator", "dpo", "ops", "municipal_system")
+ROLES = (
+    "case_worker",
+    "head_of_centre",
+    "agency_officer",
+    "regional_coordinator",
+    "dpo",
+    "ops",
+    "municipal_system",
+)
 
 
 def expect(*outcomes: str) -> dict[str, str]:
@@ -87,14 +140,28 @@ NO = expect(*["no"] * 7)
 EXPECTED = {
     ("view_record", "met_in_network"): expect("yes+special", "yes", "no", "no", "no", "no", "no"),
     ("view_record", "met_elsewhere"): NO,
-    ("view_record", "referred_to_network"): expect("yes+special", "yes", "no", "no", "no", "no", "no"),
-    ("view_record", "transferred_to_network"): expect("yes+special", "yes", "no", "no", "no", "no", "no"),
+    ("view_record", "referred_to_network"): expect(
+        "yes+special", "yes", "no", "no", "no", "no", "no"
+    ),
+    ("view_record", "transferred_to_network"): expect(
+        "yes+special", "yes", "no", "no", "no", "no", "no"
+    ),
     ("view_record", "met_nowhere_yet"): NO,
-    ("view_record_with_reason", "met_in_network"): expect("yes+special", "yes", "no", "no", "no", "no", "no"),
-    ("view_record_with_reason", "met_elsewhere"): expect("no", "yes+special+glass", "no", "no", "no", "no", "no"),
-    ("view_record_with_reason", "referred_to_network"): expect("yes+special", "yes", "no", "no", "no", "no", "no"),
-    ("view_record_with_reason", "transferred_to_network"): expect("yes+special", "yes", "no", "no", "no", "no", "no"),
-    ("view_record_with_reason", "met_nowhere_yet"): expect("no", "yes+special+glass", "no", "no", "no", "no", "no"),
+    ("view_record_with_reason", "met_in_network"): expect(
+        "yes+special", "yes", "no", "no", "no", "no", "no"
+    ),
+    ("view_record_with_reason", "met_elsewhere"): expect(
+        "no", "yes+special+glass", "no", "no", "no", "no", "no"
+    ),
+    ("view_record_with_reason", "referred_to_network"): expect(
+        "yes+special", "yes", "no", "no", "no", "no", "no"
+    ),
+    ("view_record_with_reason", "transferred_to_network"): expect(
+        "yes+special", "yes", "no", "no", "no", "no", "no"
+    ),
+    ("view_record_with_reason", "met_nowhere_yet"): expect(
+        "no", "yes+special+glass", "no", "no", "no", "no", "no"
+    ),
     ("act_on_case", "met_in_network"): expect("yes", "yes", "no", "no", "no", "no", "no"),
     ("act_on_case", "met_elsewhere"): NO,
     ("act_on_case", "referred_to_network"): expect("yes", "yes", "no", "no", "no", "no", "no"),
@@ -102,7 +169,9 @@ EXPECTED = {
     ("act_on_case", "met_nowhere_yet"): expect("yes", "yes", "no", "no", "no", "no", "no"),
     ("act_on_case", "new_person_at_own_site"): expect("yes", "yes", "no", "no", "no", "no", "no"),
     ("act_on_case", "new_person_at_other_site"): NO,
-    ("in_network", "met_in_network"): expect("yes", "yes", "no", "no", "no", "no", "no"),  # its own site only
+    ("in_network", "met_in_network"): expect(
+        "yes", "yes", "no", "no", "no", "no", "no"
+    ),  # its own site only
     ("in_network", "met_elsewhere"): NO,
     ("in_network", "referred_to_network"): expect("yes", "yes", "no", "no", "no", "no", "yes"),
     ("in_network", "transferred_to_network"): expect("yes", "yes", "no", "no", "no", "no", "yes"),
@@ -131,8 +200,12 @@ def test_the_roles_of_the_matrix_are_the_policys_roles():
 
 
 def test_every_decision_of_the_policy_is_in_the_matrix():
-    decisions = {name for name, f in inspect.getmembers(access, inspect.isfunction)
-                 if f.__module__ == access.__name__ and list(inspect.signature(f).parameters)[:1] == ["principal"]}
+    decisions = {
+        name
+        for name, f in inspect.getmembers(access, inspect.isfunction)
+        if f.__module__ == access.__name__
+        and list(inspect.signature(f).parameters)[:1] == ["principal"]
+    }
     assert decisions == {action for action, _ in EXPECTED} - {"view_record_with_reason"}
 
 

@@ -10,8 +10,12 @@ from services.portal_gateway.domain.access import (
     view_record,
 )
 
-SITES = [{"site": "KK-KALAMATA"}, {"site": "MU-KALAMATA", "parent_centre": "KK-KALAMATA"},
-         {"site": "KK-SPARTI"}, {"site": "MU-SPARTI", "parent_centre": "KK-SPARTI"}]
+SITES = [
+    {"site": "KK-KALAMATA"},
+    {"site": "MU-KALAMATA", "parent_centre": "KK-KALAMATA"},
+    {"site": "KK-SPARTI"},
+    {"site": "MU-SPARTI", "parent_centre": "KK-SPARTI"},
+]
 KALAMATA = network_of("KK-KALAMATA", SITES)
 MET_BY_THE_UNIT = PersonFacts(frozenset({"MU-KALAMATA"}))
 
@@ -24,19 +28,32 @@ def test_a_centre_and_its_mobile_unit_are_one_network():
     assert KALAMATA == network_of("MU-KALAMATA", SITES) == frozenset({"KK-KALAMATA", "MU-KALAMATA"})
 
 
-@pytest.mark.parametrize("who, allowed, special", [
-    (staff("case_worker", "KK-KALAMATA"), True, True), (staff("head_of_centre", "KK-KALAMATA"), True, False),
-    (staff("case_worker", "KK-SPARTI"), False, False), (Principal("c", "regional_coordinator"), False, False),
-    (Principal("d", "dpo"), False, False), (Principal("a", "agency_officer", agency_id="x"), False, False)])
-def test_a_record_is_seen_by_its_network_and_special_categories_by_case_workers(who, allowed, special):
+@pytest.mark.parametrize(
+    "who, allowed, special",
+    [
+        (staff("case_worker", "KK-KALAMATA"), True, True),
+        (staff("head_of_centre", "KK-KALAMATA"), True, False),
+        (staff("case_worker", "KK-SPARTI"), False, False),
+        (Principal("c", "regional_coordinator"), False, False),
+        (Principal("d", "dpo"), False, False),
+        (Principal("a", "agency_officer", agency_id="x"), False, False),
+    ],
+)
+def test_a_record_is_seen_by_its_network_and_special_categories_by_case_workers(
+    who, allowed, special
+):
     decision = view_record(who, MET_BY_THE_UNIT)
     assert (decision.allowed, decision.special_categories) == (allowed, special)
 
 
 def test_another_centre_sees_a_person_referred_or_transferred_to_it():
     sparti = staff("case_worker", "KK-SPARTI")
-    assert view_record(sparti, PersonFacts(frozenset({"MU-KALAMATA"}), referred_to=frozenset({"KK-SPARTI"}))).allowed
-    assert view_record(sparti, PersonFacts(frozenset({"MU-KALAMATA"}), transferred_to=frozenset({"KK-SPARTI"}))).allowed
+    assert view_record(
+        sparti, PersonFacts(frozenset({"MU-KALAMATA"}), referred_to=frozenset({"KK-SPARTI"}))
+    ).allowed
+    assert view_record(
+        sparti, PersonFacts(frozenset({"MU-KALAMATA"}), transferred_to=frozenset({"KK-SPARTI"}))
+    ).allowed
 
 
 def test_only_a_head_of_centre_breaks_the_glass_and_only_with_a_reason():
@@ -56,9 +73,15 @@ def test_staff_act_only_for_a_site_of_their_network_on_a_person_known_there():
 
 
 def test_an_agency_sees_and_answers_only_what_was_sent_to_it():
-    referral = {"from_site": "MU-KALAMATA", "recipient_id": "agency-1", "consent_recipient": "agency-1"}
+    referral = {
+        "from_site": "MU-KALAMATA",
+        "recipient_id": "agency-1",
+        "consent_recipient": "agency-1",
+    }
     assert see_referral(Principal("o", "agency_officer", agency_id="agency-1"), referral)
     assert answer_referral(Principal("o", "agency_officer", agency_id="agency-1"), referral)
     assert not see_referral(Principal("o", "agency_officer", agency_id="agency-2"), referral)
     assert see_referral(staff("case_worker", "KK-KALAMATA"), referral)
-    assert not answer_referral(staff("case_worker", "KK-KALAMATA"), referral)  # the sender does not answer
+    assert not answer_referral(
+        staff("case_worker", "KK-KALAMATA"), referral
+    )  # the sender does not answer

@@ -1,4 +1,5 @@
 """The command pipeline (read, fold, decide, append) on the in-memory store."""
+
 import uuid
 from dataclasses import dataclass
 
@@ -34,8 +35,16 @@ def encode(e: DomainEvent) -> NewEvent:
 
 
 def run(store, by, command_id=None, expected=None):
-    return execute(store, "counter-1", Counter, Count(by), Metadata("sw", "KK", command_id=command_id),
-                   {"by": by}, encode, expected_version=expected)
+    return execute(
+        store,
+        "counter-1",
+        Counter,
+        Count(by),
+        Metadata("sw", "KK", command_id=command_id),
+        {"by": by},
+        encode,
+        expected_version=expected,
+    )
 
 
 def test_a_command_appends_the_decided_events_at_the_version_it_decided_on():

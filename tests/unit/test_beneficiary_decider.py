@@ -4,7 +4,12 @@ from types import SimpleNamespace
 
 import pytest
 
-from contracts.names import BENEFICIARY_MERGED, BENEFICIARY_REGISTERED, BENEFICIARY_UNMERGED, PERSONAL_DATA_ERASED
+from contracts.names import (
+    BENEFICIARY_MERGED,
+    BENEFICIARY_REGISTERED,
+    BENEFICIARY_UNMERGED,
+    PERSONAL_DATA_ERASED,
+)
 from services.common.domain import Conflict, NotFound, RuleViolated
 from services.registries.domain.beneficiary import (
     Beneficiary,
@@ -57,13 +62,21 @@ REGISTERED = Beneficiary(registered=True)
 
 
 def merge(**overrides):
-    fields = {"beneficiary_id": ID, "survivor_id": SURVIVOR, "reason": "ίδιο πρόσωπο, ίδια ταυτότητα",
-              "decided_by": "head.kalamata", "survivor": REGISTERED, **overrides}
+    fields = {
+        "beneficiary_id": ID,
+        "survivor_id": SURVIVOR,
+        "reason": "ίδιο πρόσωπο, ίδια ταυτότητα",
+        "decided_by": "head.kalamata",
+        "survivor": REGISTERED,
+        **overrides,
+    }
     return MergeBeneficiary(**fields)
 
 
 def merged(into=SURVIVOR):
-    return evolve(REGISTERED, SimpleNamespace(type=BENEFICIARY_MERGED, data={"survivor_id": str(into)}))
+    return evolve(
+        REGISTERED, SimpleNamespace(type=BENEFICIARY_MERGED, data={"survivor_id": str(into)})
+    )
 
 
 def test_a_duplicate_record_is_merged_into_the_survivor_as_an_event():
@@ -111,7 +124,9 @@ def test_erased_records_are_not_merged():
 def test_an_unmerge_names_the_survivor_it_leaves_and_restores_two_people():
     (event,) = decide(UnmergeBeneficiary(ID, "δύο διαφορετικά πρόσωπα", "head.kalamata"), merged())
     assert event.type == BENEFICIARY_UNMERGED and event.payload["survivor_id"] == str(SURVIVOR)
-    assert evolve(merged(), SimpleNamespace(type=event.type, data=event.payload)).merged_into is None
+    assert (
+        evolve(merged(), SimpleNamespace(type=event.type, data=event.payload)).merged_into is None
+    )
 
 
 def test_unmerging_a_record_that_is_not_merged_is_refused():

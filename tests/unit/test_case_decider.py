@@ -1,4 +1,5 @@
 """The intake case's rules, each as a sentence."""
+
 import uuid
 from datetime import date
 from types import SimpleNamespace
@@ -26,7 +27,9 @@ KALAMATA_UNIT_SERVES = frozenset({"9253", "9255", OICHALIA, PYLOS, "9258"})
 
 
 def contact(channel="centre", municipality="9254", served=None):
-    return RecordContact(ID, date(2026, 11, 20), channel, "MU-KALAMATA", municipality, "sw-1", None, served)
+    return RecordContact(
+        ID, date(2026, 11, 20), channel, "MU-KALAMATA", municipality, "sw-1", None, served
+    )
 
 
 def after(*commands):
@@ -76,7 +79,9 @@ def test_closing_a_closed_case_changes_nothing():
 
 
 def test_a_reopened_case_takes_contacts_again():
-    reopened = after(CloseCase(ID, "moved", date(2026, 11, 1)), ReopenCase(ID, "came back", date(2026, 11, 20)))
+    reopened = after(
+        CloseCase(ID, "moved", date(2026, 11, 1)), ReopenCase(ID, "came back", date(2026, 11, 20))
+    )
     assert [e.type for e in decide(contact(), reopened)] == [CONTACT_RECORDED]
 
 
@@ -86,7 +91,11 @@ def test_an_open_case_cannot_be_reopened():
 
 
 def test_consent_allows_sharing_with_that_recipient_until_it_ends():
-    state = after(RecordConsent(ID, "OAED-KALAMATA", "employment referral", date(2026, 11, 1), date(2026, 12, 31)))
+    state = after(
+        RecordConsent(
+            ID, "OAED-KALAMATA", "employment referral", date(2026, 11, 1), date(2026, 12, 31)
+        )
+    )
     assert state.may_share_with("OAED-KALAMATA", date(2026, 11, 20))
     assert not state.may_share_with("OAED-KALAMATA", date(2027, 1, 1))
     assert not state.may_share_with("SHELTER-TRIPOLI", date(2026, 11, 20))
@@ -101,8 +110,9 @@ def test_withdrawn_consent_stops_sharing_from_that_moment():
 def test_withdrawing_a_consent_never_given_records_nothing():
     assert decide(WithdrawConsent(ID, "OAED-KALAMATA", date(2026, 11, 15)), initial) == []
     given = after(RecordConsent(ID, "OAED-KALAMATA", "referral", date(2026, 11, 1)))
-    assert [e.type for e in decide(WithdrawConsent(ID, "OAED-KALAMATA", date(2026, 11, 2)), given)] == \
-        [CONSENT_WITHDRAWN]
+    assert [
+        e.type for e in decide(WithdrawConsent(ID, "OAED-KALAMATA", date(2026, 11, 2)), given)
+    ] == [CONSENT_WITHDRAWN]
 
 
 def test_a_consent_cannot_end_before_it_begins():
@@ -114,7 +124,10 @@ def test_a_case_is_transferred_to_another_centre_and_remembers_where_from():
     state = after(contact())
     (event,) = decide(TransferCase(ID, "KK-SPARTI", "moved to Sparti", date(2026, 11, 20)), state)
     assert event.type == CASE_TRANSFERRED and event.payload["from_site"] == "MU-KALAMATA"
-    assert after(contact(), TransferCase(ID, "KK-SPARTI", "moved", date(2026, 11, 20))).site == "KK-SPARTI"
+    assert (
+        after(contact(), TransferCase(ID, "KK-SPARTI", "moved", date(2026, 11, 20))).site
+        == "KK-SPARTI"
+    )
 
 
 def test_a_case_cannot_be_transferred_to_the_centre_that_holds_it():
@@ -130,7 +143,9 @@ def test_closing_records_the_reason():
 def test_a_follow_up_is_recorded_only_for_someone_who_has_left():
     from services.intake.domain.case import RecordFollowUp
 
-    follow_up = RecordFollowUp(uuid.uuid4(), date(2027, 5, 1), employed=True, improved_situation=True)
+    follow_up = RecordFollowUp(
+        uuid.uuid4(), date(2027, 5, 1), employed=True, improved_situation=True
+    )
     with pytest.raises(RuleViolated, match="close the case first"):
         decide(follow_up, initial)
     closed = evolve(initial, SimpleNamespace(type="CaseClosed", data={}))

@@ -8,7 +8,12 @@ def test_identical_heads_have_no_difference():
 
 def test_a_stream_the_read_model_never_saw_is_missing():
     (d,) = compare("registries", {"beneficiary-1": (1, "a")}, {})
-    assert (d.stream, d.problem, d.source_version, d.consumer_version) == ("beneficiary-1", "missing", 1, None)
+    assert (d.stream, d.problem, d.source_version, d.consumer_version) == (
+        "beneficiary-1",
+        "missing",
+        1,
+        None,
+    )
 
 
 def test_a_read_model_behind_its_source_is_reported_behind():

@@ -1,4 +1,5 @@
 """Contracts are defined once, versioned, upcast, and published as JSON Schema and AsyncAPI."""
+
 import json
 import unicodedata
 import uuid
@@ -19,13 +20,21 @@ from contracts.base import (
 )
 from contracts.names import BENEFICIARY_REGISTERED, CONTACT_RECORDED
 
-REGISTERED = {"beneficiary_id": str(uuid.uuid4()), "municipality_code": "9253", "site": "MU-KALAMATA",
-              "given_name": "Γιώργος", "family_name": "Παπαδόπουλος", "amka": "01013099997"}
+REGISTERED = {
+    "beneficiary_id": str(uuid.uuid4()),
+    "municipality_code": "9253",
+    "site": "MU-KALAMATA",
+    "given_name": "Γιώργος",
+    "family_name": "Παπαδόπουλος",
+    "amka": "01013099997",
+}
 
 
 def test_contact_recorded_v1_reads_back_as_v2_with_its_channel():
     assert upcast(CONTACT_RECORDED, 1, {"by_mobile_unit": True, "site": "MU-KALAMATA"}) == (
-        2, {"site": "MU-KALAMATA", "channel": "mobile_unit_visit"})
+        2,
+        {"site": "MU-KALAMATA", "channel": "mobile_unit_visit"},
+    )
     assert upcast(CONTACT_RECORDED, 1, {"by_mobile_unit": False})[1]["channel"] == "centre"
 
 
@@ -49,13 +58,18 @@ def test_personal_fields_are_split_from_public_data():
 
 
 def test_an_event_without_personal_values_seals_nothing():
-    assert split_personal(CONTACT_RECORDED, {"channel": "phone", "notes": None}) == ({"channel": "phone"}, None)
+    assert split_personal(CONTACT_RECORDED, {"channel": "phone", "notes": None}) == (
+        {"channel": "phone"},
+        None,
+    )
 
 
 def test_greek_text_typed_decomposed_is_stored_composed():
     decomposed = unicodedata.normalize("NFD", "Γιώργος")
     loaded = validate_event(BENEFICIARY_REGISTERED, {**REGISTERED, "given_name": decomposed})
-    assert loaded["given_name"] == "Γιώργος" and unicodedata.is_normalized("NFC", loaded["given_name"])
+    assert loaded["given_name"] == "Γιώργος" and unicodedata.is_normalized(
+        "NFC", loaded["given_name"]
+    )
 
 
 def test_a_validation_error_names_the_field():
@@ -84,8 +98,14 @@ def test_published_json_schemas_are_valid_and_mark_personal_fields():
 
 def test_the_published_schema_accepts_a_valid_event_and_rejects_an_invalid_one():
     schema = json.loads(publish.generated()["schemas/events/ContactRecorded.v2.json"])
-    event = {"beneficiary_id": str(uuid.uuid4()), "occurred_on": "2026-11-20", "channel": "home_visit",
-             "site": "MU-KALAMATA", "municipality_code": "9258", "staff_id": "sw-1"}
+    event = {
+        "beneficiary_id": str(uuid.uuid4()),
+        "occurred_on": "2026-11-20",
+        "channel": "home_visit",
+        "site": "MU-KALAMATA",
+        "municipality_code": "9258",
+        "staff_id": "sw-1",
+    }
     assert not list(Draft202012Validator(schema).iter_errors(event))
     assert list(Draft202012Validator(schema).iter_errors({**event, "channel": "carrier pigeon"}))
 
@@ -100,6 +120,13 @@ def test_a_nul_character_is_refused_naming_the_field_before_it_reaches_postgresq
     from contracts.registries import RegisterBeneficiarySchema
 
     with pytest.raises(ValidationError) as raised:
-        RegisterBeneficiarySchema().load({"command_id": "abcdefgh\x00", "given_name": "Ελένη", "family_name": "Μ",
-                                          "municipality_code": "9254", "site": "KK-KALAMATA"})
+        RegisterBeneficiarySchema().load(
+            {
+                "command_id": "abcdefgh\x00",
+                "given_name": "Ελένη",
+                "family_name": "Μ",
+                "municipality_code": "9254",
+                "site": "KK-KALAMATA",
+            }
+        )
     assert list(raised.value.messages) == ["command_id"]

@@ -1,4 +1,5 @@
 """The compose file (which can't run here: no Docker engine) starts what the local runner starts."""
+
 from pathlib import Path
 
 import yaml
@@ -24,13 +25,21 @@ def test_every_process_waits_for_healthy_infrastructure_and_is_health_checked():
         if name in ("postgres", "rabbitmq"):
             assert "healthcheck" in svc
             continue
-        if name in ("prometheus", "grafana", "postgres-exporter"):  # watching, not part of the platform
+        if name in (
+            "prometheus",
+            "grafana",
+            "postgres-exporter",
+        ):  # watching, not part of the platform
             continue
-        if name.endswith("-once"):  # a job that runs to completion: retried on failure, not health-checked
+        if name.endswith(
+            "-once"
+        ):  # a job that runs to completion: retried on failure, not health-checked
             assert svc["restart"] == "on-failure"
             continue
-        assert svc["depends_on"] == {"postgres": {"condition": "service_healthy"},
-                                     "rabbitmq": {"condition": "service_healthy"}}
+        assert svc["depends_on"] == {
+            "postgres": {"condition": "service_healthy"},
+            "rabbitmq": {"condition": "service_healthy"},
+        }
         assert "healthcheck" in svc and svc["environment"]["KENTRA_METRICS_ADDR"] == "0.0.0.0"
 
 
@@ -41,5 +50,6 @@ def test_compose_publishes_each_metrics_port_of_the_port_map():
 
 
 def test_the_broker_gets_the_management_and_prometheus_plugins():
-    assert (DEPLOY / "rabbitmq" / "enabled_plugins").read_text().strip() == \
-        "[rabbitmq_management,rabbitmq_prometheus]."
+    assert (
+        DEPLOY / "rabbitmq" / "enabled_plugins"
+    ).read_text().strip() == "[rabbitmq_management,rabbitmq_prometheus]."

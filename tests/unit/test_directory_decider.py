@@ -4,9 +4,20 @@ import pytest
 
 from contracts.names import AGENCY_DETAILS_CHANGED, AGENCY_REGISTERED, PROGRAMME_REGISTERED
 from services.common.domain import NotFound, RuleViolated
-from services.registries.domain.directory import DescribeAgency, DescribeProgramme, decide, evolve, initial
+from services.registries.domain.directory import (
+    DescribeAgency,
+    DescribeProgramme,
+    decide,
+    evolve,
+    initial,
+)
 
-GROCERY = {"agency_id": "a1", "name": "Κοινωνικό Παντοπωλείο", "needs": ["food"], "municipalities": ["9254"]}
+GROCERY = {
+    "agency_id": "a1",
+    "name": "Κοινωνικό Παντοπωλείο",
+    "needs": ["food"],
+    "municipalities": ["9254"],
+}
 PROGRAMME = {"programme_id": "p1", "agency_id": "a1", "name": "Διανομή τροφίμων", "needs": ["food"]}
 
 
@@ -20,8 +31,10 @@ def test_the_first_description_registers_the_agency():
 
 
 def test_a_different_description_changes_the_details():
-    (event,) = decide(DescribeAgency({**GROCERY, "municipalities": ["9254", "9255"]}),
-                      stored(AGENCY_REGISTERED, GROCERY))
+    (event,) = decide(
+        DescribeAgency({**GROCERY, "municipalities": ["9254", "9255"]}),
+        stored(AGENCY_REGISTERED, GROCERY),
+    )
     assert event.type == AGENCY_DETAILS_CHANGED
 
 
@@ -38,5 +51,7 @@ def test_a_programme_needs_its_agency_registered():
 
 def test_a_programme_stays_with_the_agency_that_registered_it():
     with pytest.raises(RuleViolated):
-        decide(DescribeProgramme({**PROGRAMME, "agency_id": "a2"}, agency_registered=True),
-               stored(PROGRAMME_REGISTERED, PROGRAMME))
+        decide(
+            DescribeProgramme({**PROGRAMME, "agency_id": "a2"}, agency_registered=True),
+            stored(PROGRAMME_REGISTERED, PROGRAMME),
+        )

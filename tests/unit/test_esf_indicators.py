@@ -8,9 +8,20 @@ ENTRY = date(2026, 3, 2)
 
 
 def participant(**changes) -> dict:
-    base = {"education": "0-2", "labour_status": "inactive", "entered_on": ENTRY, "disability": False,
-            "third_country": False, "foreign_background": False, "minority": False, "homeless": False,
-            "rural": False, "situation_at_exit": None, "employed_6m": False, "improved_6m": False}
+    base = {
+        "education": "0-2",
+        "labour_status": "inactive",
+        "entered_on": ENTRY,
+        "disability": False,
+        "third_country": False,
+        "foreign_background": False,
+        "minority": False,
+        "homeless": False,
+        "rural": False,
+        "situation_at_exit": None,
+        "employed_6m": False,
+        "improved_6m": False,
+    }
     return {**base, **changes}
 
 
@@ -21,7 +32,12 @@ def test_age_is_counted_on_the_day_of_entry_not_the_year():
 
 def test_a_long_term_unemployed_person_counts_as_unemployed_too():
     found = indicators_of(participant(labour_status="long_term_unemployed"), date(1990, 1, 1))
-    assert {"total_participants", "unemployed_incl_long_term", "long_term_unemployed", "isced_0_2"} <= found
+    assert {
+        "total_participants",
+        "unemployed_incl_long_term",
+        "long_term_unemployed",
+        "isced_0_2",
+    } <= found
     assert not {"below_18", "aged_18_29", "aged_55_and_over", "inactive"} & found
 
 
@@ -32,14 +48,36 @@ def test_the_age_bands_are_under_18_18_to_29_and_55_and_over():
 
 
 def test_flags_at_entry_and_results_at_exit_and_six_months_after_are_counted():
-    found = indicators_of(participant(minority=True, homeless=True, disability=True, situation_at_exit="employed",
-                                      employed_6m=True), None)
-    assert {"minorities_incl_roma", "homeless_or_housing_exclusion", "with_disabilities", "employed_on_leaving",
-            "employed_six_months_after"} <= found
+    found = indicators_of(
+        participant(
+            minority=True,
+            homeless=True,
+            disability=True,
+            situation_at_exit="employed",
+            employed_6m=True,
+        ),
+        None,
+    )
+    assert {
+        "minorities_incl_roma",
+        "homeless_or_housing_exclusion",
+        "with_disabilities",
+        "employed_on_leaving",
+        "employed_six_months_after",
+    } <= found
 
 
 def test_every_indicator_counted_has_greek_words_for_the_exports():
-    everything = participant(labour_status="employed", disability=True, third_country=True, foreign_background=True,
-                             minority=True, homeless=True, rural=True, situation_at_exit="job_searching",
-                             employed_6m=True, improved_6m=True)
+    everything = participant(
+        labour_status="employed",
+        disability=True,
+        third_country=True,
+        foreign_background=True,
+        minority=True,
+        homeless=True,
+        rural=True,
+        situation_at_exit="job_searching",
+        employed_6m=True,
+        improved_6m=True,
+    )
     assert indicators_of(everything, date(1990, 1, 1)) <= set(INDICATORS)

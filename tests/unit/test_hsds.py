@@ -1,4 +1,5 @@
 """HSDS 3.0 tabular packages in and out, on the demo directory (pure: no database)."""
+
 from __future__ import annotations
 
 import csv
@@ -31,7 +32,9 @@ def problems_of(files: dict) -> list[Problem]:
 def test_the_demo_package_reads_into_agencies_and_programmes_with_greek_intact():
     agencies, programmes = read_package(demo_package())
     assert len(agencies) == 10 and len(programmes) == 1
-    dypa = next(a for a in agencies if a["name"].startswith("ΔΥΠΑ — Κέντρο Προώθησης Απασχόλησης Καλαμάτας"))
+    dypa = next(
+        a for a in agencies if a["name"].startswith("ΔΥΠΑ — Κέντρο Προώθησης Απασχόλησης Καλαμάτας")
+    )
     assert dypa["agency_type"] == "employment_service" and "9256" in dypa["municipalities"]
     assert dypa["needs"] == ["employment", "training"] and dypa["response_days"] == 10
     assert programmes[0]["agency_id"] == dypa["agency_id"] and programmes[0]["min_age"] == 55
@@ -45,7 +48,9 @@ def test_exporting_what_was_read_gives_back_the_same_files():
 
 def test_a_bad_age_is_named_by_file_row_and_field():
     files = edited(demo_package(), "services.csv", 3, "minimum_age", "δεκαπέντε")
-    assert problems_of(files) == [Problem("services.csv", 3, "minimum_age", "min_age: Not a valid integer.")]
+    assert problems_of(files) == [
+        Problem("services.csv", 3, "minimum_age", "min_age: Not a valid integer.")
+    ]
 
 
 def test_an_unknown_municipality_is_named_by_its_service_area_row():
@@ -54,7 +59,9 @@ def test_an_unknown_municipality_is_named_by_its_service_area_row():
 
 
 def test_a_service_of_an_unknown_organization_is_refused():
-    problems = problems_of(edited(demo_package(), "services.csv", 2, "organization_id", "no-such-org"))
+    problems = problems_of(
+        edited(demo_package(), "services.csv", 2, "organization_id", "no-such-org")
+    )
     assert Problem("services.csv", 2, "organization_id", "no such organization") in problems
 
 
@@ -66,7 +73,9 @@ def test_an_unknown_taxonomy_term_is_refused():
 def test_a_missing_file_and_a_missing_column_are_named():
     files = demo_package()
     del files["organizations.csv"]
-    assert problems_of(files)[0] == Problem("organizations.csv", None, None, "the file is missing from the package")
+    assert problems_of(files)[0] == Problem(
+        "organizations.csv", None, None, "the file is missing from the package"
+    )
     header, rest = demo_package()["phones.csv"].split("\n", 1)
     files = {**demo_package(), "phones.csv": header.replace(",number", "") + "\n" + rest}
     assert problems_of(files)[0].field == "number"
@@ -82,5 +91,9 @@ def test_an_organization_without_a_service_of_its_own_is_refused():
     lines = files["services.csv"].split("\n")
     files["services.csv"] = "\n".join(line for i, line in enumerate(lines) if i != 2)  # drop row 3
     problems = problems_of(files)
-    assert any(p.file == "organizations.csv" and p.row == 3 and "no service" in p.message for p in problems)
-    assert any(p.file == "service_areas.csv" and p.field == "service_id" for p in problems)  # its areas dangle
+    assert any(
+        p.file == "organizations.csv" and p.row == 3 and "no service" in p.message for p in problems
+    )
+    assert any(
+        p.file == "service_areas.csv" and p.field == "service_id" for p in problems
+    )  # its areas dangle

@@ -28,7 +28,9 @@ def checkout(tmp_path: Path) -> Path:
 
 
 def scripts_test(checkout: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(["bash", "scripts/test"], cwd=checkout, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        ["bash", "scripts/test"], cwd=checkout, capture_output=True, text=True, timeout=60
+    )
 
 
 def replace_pin(lock: Path, name: str, new: str) -> None:
@@ -53,11 +55,17 @@ def test_the_committed_locks_pass_the_check():
 
 def test_a_lock_naming_a_local_wheel_makes_scripts_test_fail_before_installing(checkout):
     wheel = "file:///tmp/gfs/grafana_foundation_sdk-1769699998%2110.1.0-py3-none-any.whl"
-    replace_pin(checkout / "requirements.lock", "grafana-foundation-sdk",
-                f"grafana_foundation_sdk @ {wheel}#sha256={'d' * 64}")
+    replace_pin(
+        checkout / "requirements.lock",
+        "grafana-foundation-sdk",
+        f"grafana_foundation_sdk @ {wheel}#sha256={'d' * 64}",
+    )
     answer = scripts_test(checkout)
     assert answer.returncode != 0
-    assert "not a registry pin" in answer.stderr and "grafana_foundation_sdk @ file://" in answer.stderr
+    assert (
+        "not a registry pin" in answer.stderr
+        and "grafana_foundation_sdk @ file://" in answer.stderr
+    )
     assert not (checkout / ".venv").exists()
 
 
@@ -76,17 +84,26 @@ def test_an_index_url_in_a_lock_makes_scripts_test_fail(checkout):
 
 def test_a_dependency_added_to_pyproject_but_not_locked_makes_scripts_test_fail(checkout):
     pyproject = checkout / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text().replace('    "PyYAML>=6.0.3,<7",\n',
-                                                      '    "PyYAML>=6.0.3,<7",\n    "Babel>=2.17",\n'))
+    pyproject.write_text(
+        pyproject.read_text().replace(
+            '    "PyYAML>=6.0.3,<7",\n', '    "PyYAML>=6.0.3,<7",\n    "Babel>=2.17",\n'
+        )
+    )
     answer = scripts_test(checkout)
     assert answer.returncode != 0
-    assert "resolved from other dependency lists" in answer.stderr and "babel is declared" in answer.stderr
+    assert (
+        "resolved from other dependency lists" in answer.stderr
+        and "babel is declared" in answer.stderr
+    )
 
 
 def test_the_runtime_lock_pins_the_same_versions_as_the_full_lock():
     def pins(name: str) -> dict[str, str]:
-        return dict(line.split(" ")[0].split("==") for line in (ROOT / name).read_text().splitlines()
-                    if "==" in line and not line.startswith((" ", "#")))
+        return dict(
+            line.split(" ")[0].split("==")
+            for line in (ROOT / name).read_text().splitlines()
+            if "==" in line and not line.startswith((" ", "#"))
+        )
 
     runtime, full = pins("requirements-runtime.lock"), pins("requirements.lock")
     assert runtime and all(full[name] == version for name, version in runtime.items())

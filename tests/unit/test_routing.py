@@ -29,29 +29,46 @@ def test_a_programme_for_the_persons_group_and_age_is_proposed_too():
     agencies, programmes = directory()
     person = Person(OICHALIA, frozenset({"long_term_unemployed"}), 58)
     proposals = propose(agencies, programmes, "employment", person, TODAY)
-    assert [p["recipient_kind"] for p in proposals] == ["agency", "programme"]  # regional before national
+    assert [p["recipient_kind"] for p in proposals] == [
+        "agency",
+        "programme",
+    ]  # regional before national
     assert proposals[1]["response_days"] == 10  # the programme answers as its agency does
 
 
 def test_an_age_outside_the_range_or_a_group_not_served_leaves_the_offer_out():
     agencies, programmes = directory()
-    assert propose(agencies, programmes, "employment", Person(OICHALIA, frozenset({"long_term_unemployed"}), 70),
-                   TODAY) == []
-    assert propose(agencies, programmes, "food", Person(KALAMATA, frozenset({"elderly"})), TODAY) == []
-    assert names(propose(agencies, programmes, "food", Person(KALAMATA, frozenset({"poverty"})), TODAY)) == [
-        "Κοινωνικό Παντοπωλείο Δήμου Καλαμάτας"]
+    assert (
+        propose(
+            agencies,
+            programmes,
+            "employment",
+            Person(OICHALIA, frozenset({"long_term_unemployed"}), 70),
+            TODAY,
+        )
+        == []
+    )
+    assert (
+        propose(agencies, programmes, "food", Person(KALAMATA, frozenset({"elderly"})), TODAY) == []
+    )
+    assert names(
+        propose(agencies, programmes, "food", Person(KALAMATA, frozenset({"poverty"})), TODAY)
+    ) == ["Κοινωνικό Παντοπωλείο Δήμου Καλαμάτας"]
 
 
 def test_only_offers_serving_the_municipality_are_proposed():
     agencies, programmes = directory()
     assert names(propose(agencies, programmes, "employment", Person(SPARTI), TODAY)) == [
-        "ΔΥΠΑ — Κέντρο Προώθησης Απασχόλησης Σπάρτης"]
+        "ΔΥΠΑ — Κέντρο Προώθησης Απασχόλησης Σπάρτης"
+    ]
 
 
 def test_an_offer_not_yet_or_no_longer_active_is_left_out():
     agencies, programmes = directory()
     person = Person(OICHALIA, frozenset({"long_term_unemployed"}), 58)
-    assert len(propose(agencies, programmes, "employment", person, date(2027, 1, 1))) == 1  # programme ended
+    assert (
+        len(propose(agencies, programmes, "employment", person, date(2027, 1, 1))) == 1
+    )  # programme ended
     assert propose(agencies, programmes, "employment", person, date(2023, 12, 31)) == []
 
 

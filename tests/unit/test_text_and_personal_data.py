@@ -1,4 +1,5 @@
 """Greek text folded for search, kept intact in data; personal data sealed and blind-indexed."""
+
 import uuid
 
 import pytest
@@ -10,12 +11,20 @@ from services.common.text import nfc, search_key
 KEY = b"k" * 32
 
 
-@pytest.mark.parametrize("forms", [
-    ("Γιώργος Παπαδόπουλος", "GIORGOS PAPADOPOULOS", "Yiorgos Papadopoulos", "γιωργος παπαδοπουλος"),
-    ("Ευαγγελία", "Evangelia", "Evaggelia", "EVANGELIA"),
-    ("Χατζής", "Chatzis", "Hatzis"),
-    ("Αικατερίνη", "Aikaterini", "Ekaterini"),
-])
+@pytest.mark.parametrize(
+    "forms",
+    [
+        (
+            "Γιώργος Παπαδόπουλος",
+            "GIORGOS PAPADOPOULOS",
+            "Yiorgos Papadopoulos",
+            "γιωργος παπαδοπουλος",
+        ),
+        ("Ευαγγελία", "Evangelia", "Evaggelia", "EVANGELIA"),
+        ("Χατζής", "Chatzis", "Hatzis"),
+        ("Αικατερίνη", "Aikaterini", "Ekaterini"),
+    ],
+)
 def test_greek_greeklish_accented_and_capital_forms_of_a_name_meet_on_one_key(forms):
     assert len({search_key(f) for f in forms}) == 1
 
@@ -30,7 +39,9 @@ def test_text_is_kept_composed_not_folded():
 
 def test_sealed_personal_fields_open_with_the_same_key_and_event():
     event = uuid.uuid4()
-    key = PersonalDataCipher(KEY).unwrap(uuid.UUID(int=1), PersonalDataCipher(KEY).new_wrapped_key(uuid.UUID(int=1)))
+    key = PersonalDataCipher(KEY).unwrap(
+        uuid.UUID(int=1), PersonalDataCipher(KEY).new_wrapped_key(uuid.UUID(int=1))
+    )
     sealed = PersonalDataCipher.seal(key, event, {"given_name": "Ελένη"})
     assert PersonalDataCipher.open(key, event, sealed) == {"given_name": "Ελένη"}
 
@@ -56,4 +67,6 @@ def test_blind_indexes_match_equal_identifiers_and_reveal_nothing_without_the_ke
 
 
 def test_name_blind_indexes_fold_greeklish_onto_greek():
-    assert blind_index(KEY, "name", "Γιώργος Παπαδόπουλος") == blind_index(KEY, "name", "GIORGOS PAPADOPOULOS")
+    assert blind_index(KEY, "name", "Γιώργος Παπαδόπουλος") == blind_index(
+        KEY, "name", "GIORGOS PAPADOPOULOS"
+    )

@@ -1,4 +1,5 @@
 """The consumer's tables (sql/consumer_001_checkpoints.sql), used inside its transaction."""
+
 from __future__ import annotations
 
 import json
@@ -29,7 +30,9 @@ class Checkpoints:
         )
 
     def positions(self, cur) -> dict[str, int]:
-        cur.execute("SELECT source, position FROM consumer_positions WHERE consumer = %s", (self.consumer,))
+        cur.execute(
+            "SELECT source, position FROM consumer_positions WHERE consumer = %s", (self.consumer,)
+        )
         return dict(cur.fetchall())
 
     def heads(self, cur, source: str, streams) -> dict[str, int]:
@@ -40,8 +43,10 @@ class Checkpoints:
         return dict(cur.fetchall())
 
     def all_heads(self, cur, source: str) -> dict[str, tuple[int, str]]:
-        cur.execute("SELECT stream, version, hash FROM consumer_streams WHERE consumer = %s AND source = %s",
-                    (self.consumer, source))
+        cur.execute(
+            "SELECT stream, version, hash FROM consumer_streams WHERE consumer = %s AND source = %s",
+            (self.consumer, source),
+        )
         return {s: (v, h) for s, v, h in cur.fetchall()}
 
     def save_heads(self, cur, source: str, heads: dict[str, tuple[int, str]]) -> None:
@@ -66,15 +71,28 @@ class Checkpoints:
         cur.execute(
             "INSERT INTO dead_letters (consumer, source, position, stream, version, event_type, event, error)"
             " VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (consumer, source, position) DO NOTHING",
-            (self.consumer, source, event.position, event.stream, event.version, event.type,
-             json.dumps(event.without_personal(), ensure_ascii=False), error[:4000]),
+            (
+                self.consumer,
+                source,
+                event.position,
+                event.stream,
+                event.version,
+                event.type,
+                json.dumps(event.without_personal(), ensure_ascii=False),
+                error[:4000],
+            ),
         )
 
     def dead_letter_raw(self, cur, source: str, body: bytes, error: str) -> None:
         """A message that is not even an envelope: kept (truncated) for a person to look at."""
         cur.execute(
             "INSERT INTO dead_letters (consumer, source, event, error) VALUES (%s, %s, %s, %s)",
-            (self.consumer, source, json.dumps({"raw": body[:2000].decode("utf-8", "replace")}), error[:4000]),
+            (
+                self.consumer,
+                source,
+                json.dumps({"raw": body[:2000].decode("utf-8", "replace")}),
+                error[:4000],
+            ),
         )
 
     def open_dead_letters(self, cur) -> list[dict]:

@@ -1,6 +1,7 @@
 """The command line of a consumer process (each has a module of its own that calls `main`, e.g.
 `python -m services.reporting.entrypoints.consumer ...`):
 run it live, check it against its sources, rebuild it from zero, look at its dead letters."""
+
 from __future__ import annotations
 
 import argparse
@@ -25,13 +26,23 @@ from .sources import RpcEventSource
 
 def main(service: str, projection: Projection, argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog=f"{service} consumer")
-    parser.add_argument("action", nargs="?", default="run",
-                        choices=["run", "check", "rebuild", "dead-letters", "retry-dead-letters"])
-    parser.add_argument("--settle-seconds", type=float, default=10.0,
-                        help="check: how long to let a live consumer catch up before reporting")
+    parser.add_argument(
+        "action",
+        nargs="?",
+        default="run",
+        choices=["run", "check", "rebuild", "dead-letters", "retry-dead-letters"],
+    )
+    parser.add_argument(
+        "--settle-seconds",
+        type=float,
+        default=10.0,
+        help="check: how long to let a live consumer catch up before reporting",
+    )
     args = parser.parse_args(argv)
-    logging.basicConfig(level=os.environ.get("KENTRA_LOG_LEVEL", "INFO"),
-                        format=f"%(asctime)s {projection.name} %(levelname)s %(message)s")
+    logging.basicConfig(
+        level=os.environ.get("KENTRA_LOG_LEVEL", "INFO"),
+        format=f"%(asctime)s {projection.name} %(levelname)s %(message)s",
+    )
     settings = Settings.from_env()
     db = open_read_model(settings, settings.schema(service), projection)
     source = RpcEventSource(settings.amqp_uri)
@@ -56,7 +67,9 @@ def _check(consumer: Consumer, settings: Settings, args) -> int:
     """Exit 1 if any stream differs. Differences that are only lag get `--settle-seconds` to clear."""
     deadline = time.monotonic() + args.settle_seconds
     while True:
-        differences = check(consumer.db, consumer.projection.name, consumer.projection.sources, consumer.source)
+        differences = check(
+            consumer.db, consumer.projection.name, consumer.projection.sources, consumer.source
+        )
         if not differences or time.monotonic() >= deadline:
             break
         time.sleep(0.5)
@@ -69,10 +82,17 @@ def _rebuild(consumer: Consumer, settings: Settings, args) -> int:
 
     def progress(source: str, position: int, total: int) -> None:
         rate = total / max(time.monotonic() - started, 1e-9)
-        print(f"\r{source}: position {position}, {total} events, {rate:,.0f}/s", end="", file=sys.stderr)
+        print(
+            f"\r{source}: position {position}, {total} events, {rate:,.0f}/s",
+            end="",
+            file=sys.stderr,
+        )
 
     total = consumer.rebuild(progress)
-    print(f"\nrebuilt {consumer.projection.name}: {total} events in {time.monotonic() - started:.1f}s", file=sys.stderr)
+    print(
+        f"\nrebuilt {consumer.projection.name}: {total} events in {time.monotonic() - started:.1f}s",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -87,5 +107,10 @@ def _retry(consumer: Consumer, settings: Settings, args) -> int:
     return 1 if consumer.open_dead_letters() else 0
 
 
-ACTIONS = {"run": _run, "check": _check, "rebuild": _rebuild, "dead-letters": _dead_letters,
-           "retry-dead-letters": _retry}
+ACTIONS = {
+    "run": _run,
+    "check": _check,
+    "rebuild": _rebuild,
+    "dead-letters": _dead_letters,
+    "retry-dead-letters": _retry,
+}

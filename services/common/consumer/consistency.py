@@ -3,6 +3,7 @@
 Compares each stream's head (version and chained hash) as the consumer recorded it with the
 source store's head. Equal hashes at equal versions mean the same events in the same order.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -20,8 +21,11 @@ class Difference:
     consumer_version: int | None
 
 
-def compare(source: str, source_heads: dict[str, tuple[int, str]],
-            consumer_heads: dict[str, tuple[int, str]]) -> list[Difference]:
+def compare(
+    source: str,
+    source_heads: dict[str, tuple[int, str]],
+    consumer_heads: dict[str, tuple[int, str]],
+) -> list[Difference]:
     found = []
     for stream in sorted(set(source_heads) | set(consumer_heads)):
         theirs, ours = source_heads.get(stream), consumer_heads.get(stream)
@@ -37,11 +41,15 @@ def compare(source: str, source_heads: dict[str, tuple[int, str]],
         elif ours[1] != theirs[1]:
             problem = "hash differs"
         if problem:
-            found.append(Difference(source, stream, problem, theirs and theirs[0], ours and ours[0]))
+            found.append(
+                Difference(source, stream, problem, theirs and theirs[0], ours and ours[0])
+            )
     return found
 
 
-def check(db, consumer: str, sources: tuple[str, ...], event_source: EventSource) -> list[Difference]:
+def check(
+    db, consumer: str, sources: tuple[str, ...], event_source: EventSource
+) -> list[Difference]:
     checkpoints = Checkpoints(consumer)
     differences = []
     for source in sources:

@@ -6,6 +6,7 @@ the relay published in between and did not arrive (prev_position says), applies 
 commits the read model's change with the checkpoint. An event the read model can never apply is
 dead-lettered and its stream waits behind it; other streams go on.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -34,8 +35,14 @@ class Outcome:
 
 
 class Consumer:
-    def __init__(self, projection: Projection, db: Database, source: EventSource,
-                 page_size: int = 2000, max_repair: int = 10_000):
+    def __init__(
+        self,
+        projection: Projection,
+        db: Database,
+        source: EventSource,
+        page_size: int = 2000,
+        max_repair: int = 10_000,
+    ):
         self.projection, self.db, self.source = projection, db, source
         self.page_size, self.max_repair = page_size, max_repair
         self.checkpoints = Checkpoints(projection.name)
@@ -49,7 +56,9 @@ class Consumer:
         if live:
             now = datetime.now(UTC)
             for e in events:
-                metrics.END_TO_END_SECONDS.labels(self.projection.name).observe((now - e.recorded_at).total_seconds())
+                metrics.END_TO_END_SECONDS.labels(self.projection.name).observe(
+                    (now - e.recorded_at).total_seconds()
+                )
         return outcome
 
     def catch_up(self, source: str, progress=None) -> int:
@@ -102,7 +111,10 @@ class Consumer:
     def _read_range(self, source: str, after: int, upto: int) -> list[SourceEvent]:
         found: list[SourceEvent] = []
         while after < upto:
-            page = [SourceEvent.from_envelope(e) for e in self.source.read_all(source, after, self.page_size)]
+            page = [
+                SourceEvent.from_envelope(e)
+                for e in self.source.read_all(source, after, self.page_size)
+            ]
             page = [e for e in page if e.position <= upto]
             if not page:
                 break
@@ -145,7 +157,11 @@ class Consumer:
         except TRANSIENT_ERRORS:
             raise
         except Exception:
-            log.info("%s: a batch from %s failed; applying one by one to find the poison", self.projection.name, source)
+            log.info(
+                "%s: a batch from %s failed; applying one by one to find the poison",
+                self.projection.name,
+                source,
+            )
         applied = []
         for e in plan:
             if e.stream in parked:
@@ -158,7 +174,14 @@ class Consumer:
             except TRANSIENT_ERRORS:
                 raise
             except Exception as exc:
-                log.error("%s: dead-lettering %s %s v%s: %r", self.projection.name, e.type, e.stream, e.version, exc)
+                log.error(
+                    "%s: dead-lettering %s %s v%s: %r",
+                    self.projection.name,
+                    e.type,
+                    e.stream,
+                    e.version,
+                    exc,
+                )
                 self._dead_letter(cur, source, e, f"{type(exc).__name__}: {exc}", outcome)
                 parked.add(e.stream)
         return applied
@@ -181,7 +204,11 @@ class Consumer:
     def retry_dead_letters(self) -> int:
         """Re-apply each parked stream from its head; a stream that now applies is resolved."""
         with self.db.transaction() as cur:
-            parked = {(d["source"], d["stream"]) for d in self.checkpoints.open_dead_letters(cur) if d["stream"]}
+            parked = {
+                (d["source"], d["stream"])
+                for d in self.checkpoints.open_dead_letters(cur)
+                if d["stream"]
+            }
         resolved = 0
         for source, stream in sorted(parked):
             with self.db.transaction() as cur:
@@ -198,7 +225,9 @@ class Consumer:
                     log.warning("%s: %s still fails: %r", self.projection.name, stream, exc)
                     continue
                 if events:
-                    self.checkpoints.save_heads(cur, source, {stream: (events[-1].version, events[-1].hash)})
+                    self.checkpoints.save_heads(
+                        cur, source, {stream: (events[-1].version, events[-1].hash)}
+                    )
                 self.checkpoints.resolve(cur, source, stream)
                 resolved += 1
         return resolved

@@ -5,6 +5,7 @@ raised, and a transaction per message caps a read model near the fsync rate. Her
 transaction; a failure before commit leaves every message of the batch unacked, so the broker
 redelivers it, and `handle` skips what was already applied.
 """
+
 from __future__ import annotations
 
 import logging
@@ -24,10 +25,22 @@ log = logging.getLogger(__name__)
 
 
 class LiveConsumer:
-    def __init__(self, consumer: Consumer, amqp_uri: str, *, batch_size: int = 500, flush_seconds: float = 0.05,
-                 catch_up_seconds: float = 30.0, queue_type: str = "quorum"):
+    def __init__(
+        self,
+        consumer: Consumer,
+        amqp_uri: str,
+        *,
+        batch_size: int = 500,
+        flush_seconds: float = 0.05,
+        catch_up_seconds: float = 30.0,
+        queue_type: str = "quorum",
+    ):
         self.consumer, self.amqp_uri = consumer, amqp_uri
-        self.batch_size, self.flush_seconds, self.catch_up_seconds = batch_size, flush_seconds, catch_up_seconds
+        self.batch_size, self.flush_seconds, self.catch_up_seconds = (
+            batch_size,
+            flush_seconds,
+            catch_up_seconds,
+        )
         self.queue_type = queue_type
         self._buffer: list[kombu.Message] = []
         self.ready = threading.Event()  # set once queues exist and the first catch-up is done
@@ -36,8 +49,11 @@ class LiveConsumer:
         name = self.consumer.projection.name
         return [
             kombu.Queue(
-                f"{name}.{source}", kombu.Exchange(exchange_name(source), type="topic", durable=True),
-                routing_key="#", durable=True, queue_arguments={"x-queue-type": self.queue_type},
+                f"{name}.{source}",
+                kombu.Exchange(exchange_name(source), type="topic", durable=True),
+                routing_key="#",
+                durable=True,
+                queue_arguments={"x-queue-type": self.queue_type},
             )
             for source in self.consumer.projection.sources
         ]
@@ -49,7 +65,12 @@ class LiveConsumer:
                 self._session(stop, backoff)
             except Exception as exc:  # broker or database away: unacked messages come back
                 metrics.RETRIES.labels(f"consumer:{self.consumer.projection.name}").inc()
-                log.warning("%s: %r; reconnecting in %.1fs", self.consumer.projection.name, exc, backoff.peek())
+                log.warning(
+                    "%s: %r; reconnecting in %.1fs",
+                    self.consumer.projection.name,
+                    exc,
+                    backoff.peek(),
+                )
                 self._buffer.clear()
                 stop.wait(backoff.next())
 
@@ -61,14 +82,21 @@ class LiveConsumer:
                 q.declare()  # before catching up, so nothing published meanwhile is dropped
             self._catch_up()
             self.ready.set()
-            with kombu.Consumer(channel, queues, on_message=self._receive, prefetch_count=self.batch_size * 2):
+            with kombu.Consumer(
+                channel, queues, on_message=self._receive, prefetch_count=self.batch_size * 2
+            ):
                 next_catch_up = time.monotonic() + self.catch_up_seconds
-                oldest = None  # when the oldest buffered message arrived: it waits flush_seconds at most
+                oldest = (
+                    None  # when the oldest buffered message arrived: it waits flush_seconds at most
+                )
                 while not stop.is_set():
                     try:
                         conn.drain_events(timeout=self.flush_seconds)
                         oldest = oldest or time.monotonic()
-                        if len(self._buffer) < self.batch_size and time.monotonic() - oldest < self.flush_seconds:
+                        if (
+                            len(self._buffer) < self.batch_size
+                            and time.monotonic() - oldest < self.flush_seconds
+                        ):
                             continue
                     except TimeoutError:
                         conn.heartbeat_check()
@@ -100,7 +128,9 @@ class LiveConsumer:
 
     def _reject_raw(self, source: str, body: bytes, exc: Exception) -> None:
         with self.consumer.db.transaction() as cur:
-            self.consumer.checkpoints.dead_letter_raw(cur, source, body, f"not an event envelope: {exc}")
+            self.consumer.checkpoints.dead_letter_raw(
+                cur, source, body, f"not an event envelope: {exc}"
+            )
         metrics.DEAD_LETTERS.labels(self.consumer.projection.name, source).inc()
 
     def _catch_up(self) -> None:

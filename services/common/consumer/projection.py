@@ -1,4 +1,5 @@
 """What a read model implements to be fed by the consumer. Plain Python over a DB cursor."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -37,15 +38,36 @@ class SourceEvent:
         recorded_at = env["recorded_at"]
         if isinstance(recorded_at, str):
             recorded_at = datetime.fromisoformat(recorded_at)
-        return cls(env["source"], env["position"], env["prev_position"], env["stream"], env["version"],
-                   env["event_id"], env["type"], env["schema_version"], recorded_at, env["metadata"], env["data"],
-                   env.get("personal"), env.get("subject_id"), env.get("erased", False), env["hash"])
+        return cls(
+            env["source"],
+            env["position"],
+            env["prev_position"],
+            env["stream"],
+            env["version"],
+            env["event_id"],
+            env["type"],
+            env["schema_version"],
+            recorded_at,
+            env["metadata"],
+            env["data"],
+            env.get("personal"),
+            env.get("subject_id"),
+            env.get("erased", False),
+            env["hash"],
+        )
 
     def without_personal(self) -> dict[str, Any]:
         """What a dead letter may keep: personal fields are re-read from the source when needed."""
-        return {"stream": self.stream, "version": self.version, "type": self.type, "event_id": self.event_id,
-                "schema_version": self.schema_version, "data": self.data, "metadata": self.metadata,
-                "recorded_at": self.recorded_at.isoformat()}
+        return {
+            "stream": self.stream,
+            "version": self.version,
+            "type": self.type,
+            "event_id": self.event_id,
+            "schema_version": self.schema_version,
+            "data": self.data,
+            "metadata": self.metadata,
+            "recorded_at": self.recorded_at.isoformat(),
+        }
 
 
 class Projection:

@@ -1,4 +1,5 @@
 """Opening a read-side service's schema: the consumer's tables plus the projection's own."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,7 +13,9 @@ from .projection import Projection
 SQL = Path(__file__).parent / "sql"
 
 
-def open_read_model(settings: Settings, schema: str, projection: Projection, max_connections: int = 4) -> Database:
+def open_read_model(
+    settings: Settings, schema: str, projection: Projection, max_connections: int = 4
+) -> Database:
     migrations = migrations_in(SQL, "consumer_") + projection.migrations
     migrate(settings.database_url, schema, service_role(schema), migrations)
     return service_database(settings, schema, max_connections)

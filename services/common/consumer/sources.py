@@ -1,4 +1,5 @@
 """Where a consumer reads history from: the source services' RPC `read_all` / `read_stream`."""
+
 from __future__ import annotations
 
 import logging
@@ -15,16 +16,16 @@ class EventSource(ABC):
         """Envelopes after a position, in order; the first's prev_position is `after_position`."""
 
     @abstractmethod
-    def read_stream(self, source: str, stream: str, from_version: int, limit: int) -> list[dict[str, Any]]:
-        ...
+    def read_stream(
+        self, source: str, stream: str, from_version: int, limit: int
+    ) -> list[dict[str, Any]]: ...
 
     @abstractmethod
     def stream_heads(self, source: str) -> list[dict[str, Any]]:
         """[{stream, version, hash}] of every stream in the source."""
 
     @abstractmethod
-    def last_position(self, source: str) -> int:
-        ...
+    def last_position(self, source: str) -> int: ...
 
 
 class RpcEventSource(EventSource):
@@ -83,7 +84,9 @@ class StoreEventSource(EventSource):
     def read_all(self, source, after_position, limit):
         from services.common.rpc_reads import envelopes
 
-        return envelopes(source, self.stores[source].read_all(after_position, limit), after_position)
+        return envelopes(
+            source, self.stores[source].read_all(after_position, limit), after_position
+        )
 
     def read_stream(self, source, stream, from_version, limit):
         from services.common.rpc_reads import envelopes
@@ -91,7 +94,10 @@ class StoreEventSource(EventSource):
         return envelopes(source, self.stores[source].read_stream(stream, from_version, limit), None)
 
     def stream_heads(self, source):
-        return [{"stream": h.stream, "version": h.version, "hash": h.hash} for h in self.stores[source].heads()]
+        return [
+            {"stream": h.stream, "version": h.version, "hash": h.hash}
+            for h in self.stores[source].heads()
+        ]
 
     def last_position(self, source):
         return self.stores[source].last_position()

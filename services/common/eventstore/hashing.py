@@ -1,5 +1,6 @@
 """The per-stream hash chain: each event's hash covers the previous hash and the event as stored
 (its canonical JSON, personal fields as ciphertext), so erasure keeps the chain verifiable."""
+
 from __future__ import annotations
 
 import base64
@@ -13,7 +14,9 @@ SEPARATOR = b"\x1f"  # cannot occur in stream names, type names or canonical JSO
 
 
 def canonical_json(value: Any) -> bytes:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    ).encode()
 
 
 def chain_hash(
@@ -31,7 +34,17 @@ def chain_hash(
     recorded_at: datetime,
 ) -> str:
     """`data_json` and `metadata_json` are canonical_json() of what is stored."""
-    parts = (prev_hash.encode(), stream.encode(), str(version).encode(), event_id.encode(), type.encode(),
-             str(schema_version).encode(), data_json, base64.b64encode(sealed_personal) if sealed_personal else b"",
-             (subject_id or "").encode(), metadata_json, recorded_at.isoformat().encode())
+    parts = (
+        prev_hash.encode(),
+        stream.encode(),
+        str(version).encode(),
+        event_id.encode(),
+        type.encode(),
+        str(schema_version).encode(),
+        data_json,
+        base64.b64encode(sealed_personal) if sealed_personal else b"",
+        (subject_id or "").encode(),
+        metadata_json,
+        recorded_at.isoformat().encode(),
+    )
     return hashlib.sha256(SEPARATOR.join(parts)).hexdigest()

@@ -1,6 +1,7 @@
 """An in-memory event store for unit tests of the application layer. Same contract as the
 PostgreSQL store (tests/eventstore_contract.py is the one suite, run against this store by
 tests/unit/test_eventstore_memory.py and against PostgreSQL by tests/integration/test_eventstore_postgres.py)."""
+
 from __future__ import annotations
 
 import threading
@@ -10,7 +11,14 @@ from datetime import UTC, datetime
 from services.common.personal_data import SubjectErased
 
 from .hashing import GENESIS, canonical_json, chain_hash
-from .model import ANY_VERSION, AppendResult, CommandIdReused, RecordedEvent, StreamHead, WrongExpectedVersion
+from .model import (
+    ANY_VERSION,
+    AppendResult,
+    CommandIdReused,
+    RecordedEvent,
+    StreamHead,
+    WrongExpectedVersion,
+)
 from .port import EventStore
 
 
@@ -36,9 +44,15 @@ class InMemoryEventStore(EventStore):
         version = recorded[-1].version if recorded else (head.version if head else 0)
         return AppendResult(stream, version, tuple(self._visible(recorded)), duplicate=True)
 
-    def append(self, stream, expected_version, events, metadata, *, fingerprint=None, forget_subject=None):
+    def append(
+        self, stream, expected_version, events, metadata, *, fingerprint=None, forget_subject=None
+    ):
         with self._lock:
-            earlier = self._earlier_result(metadata.command_id, stream, fingerprint) if metadata.command_id else None
+            earlier = (
+                self._earlier_result(metadata.command_id, stream, fingerprint)
+                if metadata.command_id
+                else None
+            )
             if earlier is not None:
                 return earlier
             head = self._head(stream)
@@ -55,15 +69,34 @@ class InMemoryEventStore(EventStore):
                 at = datetime.now(UTC)
                 subject = str(e.subject_id) if e.subject_id else None
                 prev_hash = chain_hash(
-                    prev_hash, stream=stream, version=current + i, event_id=str(e.event_id), type=e.type,
-                    schema_version=e.schema_version, data_json=canonical_json(e.data),
+                    prev_hash,
+                    stream=stream,
+                    version=current + i,
+                    event_id=str(e.event_id),
+                    type=e.type,
+                    schema_version=e.schema_version,
+                    data_json=canonical_json(e.data),
                     sealed_personal=canonical_json(e.personal) if e.personal else None,
-                    subject_id=subject, metadata_json=canonical_json(meta), recorded_at=at,
+                    subject_id=subject,
+                    metadata_json=canonical_json(meta),
+                    recorded_at=at,
                 )
-                recorded.append(RecordedEvent(
-                    len(self._events) + i, stream, current + i, e.event_id, e.type, e.schema_version,
-                    dict(e.data), dict(e.personal) if e.personal else None, e.subject_id, meta, at, prev_hash,
-                ))
+                recorded.append(
+                    RecordedEvent(
+                        len(self._events) + i,
+                        stream,
+                        current + i,
+                        e.event_id,
+                        e.type,
+                        e.schema_version,
+                        dict(e.data),
+                        dict(e.personal) if e.personal else None,
+                        e.subject_id,
+                        meta,
+                        at,
+                        prev_hash,
+                    )
+                )
             self._events.extend(recorded)
             if forget_subject is not None:
                 self._keys.discard(forget_subject)
@@ -79,8 +112,11 @@ class InMemoryEventStore(EventStore):
 
     def read_all(self, after_position=0, limit=1000, categories=None):
         with self._lock:
-            found = [e for e in self._events
-                     if e.position > after_position and (not categories or e.category in categories)]
+            found = [
+                e
+                for e in self._events
+                if e.position > after_position and (not categories or e.category in categories)
+            ]
             return self._visible(found[:limit])
 
     def head(self, stream):
@@ -93,7 +129,9 @@ class InMemoryEventStore(EventStore):
             for e in self._events:
                 if not categories or e.category in categories:
                     last[e.stream] = e
-            return sorted((StreamHead(s, e.version, e.hash) for s, e in last.items()), key=lambda h: h.stream)
+            return sorted(
+                (StreamHead(s, e.version, e.hash) for s, e in last.items()), key=lambda h: h.stream
+            )
 
     def last_position(self):
         with self._lock:
@@ -110,7 +148,20 @@ class InMemoryEventStore(EventStore):
         out = []
         for e in events:
             if e.personal is not None and e.subject_id not in self._keys:
-                e = RecordedEvent(e.position, e.stream, e.version, e.event_id, e.type, e.schema_version, e.data,
-                                  None, e.subject_id, e.metadata, e.recorded_at, e.hash, erased=True)
+                e = RecordedEvent(
+                    e.position,
+                    e.stream,
+                    e.version,
+                    e.event_id,
+                    e.type,
+                    e.schema_version,
+                    e.data,
+                    None,
+                    e.subject_id,
+                    e.metadata,
+                    e.recorded_at,
+                    e.hash,
+                    erased=True,
+                )
             out.append(e)
         return out

@@ -1,4 +1,5 @@
 """What an event store stores and hands back. Plain data: no database, no framework."""
+
 from __future__ import annotations
 
 import uuid

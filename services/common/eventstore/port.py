@@ -1,4 +1,5 @@
 """The event store port. Every implementation passes tests/eventstore_contract.py."""
+
 from __future__ import annotations
 
 import uuid
@@ -27,12 +28,15 @@ class EventStore(ABC):
         `forget_subject` deletes that subject's key in the same transaction (erasure)."""
 
     @abstractmethod
-    def earlier_result(self, command_id: str, stream: str, fingerprint: str | None = None) -> AppendResult | None:
+    def earlier_result(
+        self, command_id: str, stream: str, fingerprint: str | None = None
+    ) -> AppendResult | None:
         """What this command_id produced before (duplicate=True), or None if it is new."""
 
     @abstractmethod
-    def read_stream(self, stream: str, from_version: int = 1, limit: int = 1000) -> list[RecordedEvent]:
-        ...
+    def read_stream(
+        self, stream: str, from_version: int = 1, limit: int = 1000
+    ) -> list[RecordedEvent]: ...
 
     @abstractmethod
     def read_all(
@@ -41,13 +45,10 @@ class EventStore(ABC):
         """Events after a global position, in position order. Never skips a late commit."""
 
     @abstractmethod
-    def head(self, stream: str) -> StreamHead | None:
-        ...
+    def head(self, stream: str) -> StreamHead | None: ...
 
     @abstractmethod
-    def heads(self, categories: Sequence[str] | None = None) -> list[StreamHead]:
-        ...
+    def heads(self, categories: Sequence[str] | None = None) -> list[StreamHead]: ...
 
     @abstractmethod
-    def last_position(self) -> int:
-        ...
+    def last_position(self) -> int: ...

@@ -6,6 +6,7 @@ positions become visible in the order they were drawn: a reader tailing `positio
 skip an event that commits late (backbone guarantee 5; the eventsourcing library does the same).
 A rolled-back append leaves a hole in positions, never a skipped event.
 """
+
 from __future__ import annotations
 
 import time
@@ -34,8 +35,10 @@ from .port import EventStore
 
 Upcaster = Callable[[str, int, dict], tuple[int, dict]]
 
-_COLUMNS = ("position, stream, version, event_id, type, schema_version, data, personal, subject_id, metadata,"
-            " recorded_at, hash")
+_COLUMNS = (
+    "position, stream, version, event_id, type, schema_version, data, personal, subject_id, metadata,"
+    " recorded_at, hash"
+)
 
 
 def _no_upcast(type_: str, version: int, payload: dict) -> tuple[int, dict]:
@@ -61,7 +64,9 @@ class PostgresEventStore(EventStore):
         self._append_lock = advisory_key(f"append:{db.schema}")
 
     # -- writing --------------------------------------------------------------------------------
-    def append(self, stream, expected_version, events, metadata, *, fingerprint=None, forget_subject=None):
+    def append(
+        self, stream, expected_version, events, metadata, *, fingerprint=None, forget_subject=None
+    ):
         started = time.perf_counter()
         with self.db.transaction() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", (self._append_lock,))
@@ -73,7 +78,9 @@ class PostgresEventStore(EventStore):
             current = head.version if head else 0
             if expected_version != ANY_VERSION and expected_version != current:
                 raise WrongExpectedVersion(stream, expected_version, current)
-            rows = self._rows(cur, stream, current, head.hash if head else GENESIS, events, metadata)
+            rows = self._rows(
+                cur, stream, current, head.hash if head else GENESIS, events, metadata
+            )
             recorded = self._insert(cur, rows)
             for project in self._inline:
                 project(cur, recorded)
@@ -83,11 +90,18 @@ class PostgresEventStore(EventStore):
                 cur.execute(
                     "INSERT INTO commands (command_id, stream, fingerprint, first_position, last_position)"
                     " VALUES (%s, %s, %s, %s, %s)",
-                    (metadata.command_id, stream, fingerprint,
-                     recorded[0].position if recorded else None, recorded[-1].position if recorded else None),
+                    (
+                        metadata.command_id,
+                        stream,
+                        fingerprint,
+                        recorded[0].position if recorded else None,
+                        recorded[-1].position if recorded else None,
+                    ),
                 )
             if recorded:
-                cur.execute("SELECT pg_notify(%s, %s)", (self.notify_channel, str(recorded[-1].position)))
+                cur.execute(
+                    "SELECT pg_notify(%s, %s)", (self.notify_channel, str(recorded[-1].position))
+                )
         if self._on_append and recorded:
             self._on_append(recorded, time.perf_counter() - started)
         return AppendResult(stream, current + len(recorded), tuple(recorded))
@@ -109,14 +123,22 @@ class PostgresEventStore(EventStore):
             raise CommandIdReused(command_id)
         events = []
         if first is not None:
-            cur.execute(f"SELECT {_COLUMNS} FROM events WHERE position BETWEEN %s AND %s ORDER BY position",
-                        (first, last))
+            cur.execute(
+                f"SELECT {_COLUMNS} FROM events WHERE position BETWEEN %s AND %s ORDER BY position",
+                (first, last),
+            )
             events = self._decode(cur, cur.fetchall())
         head = self._head(cur, stream)
-        return AppendResult(stream, events[-1].version if events else (head.version if head else 0),
-                            tuple(events), duplicate=True)
+        return AppendResult(
+            stream,
+            events[-1].version if events else (head.version if head else 0),
+            tuple(events),
+            duplicate=True,
+        )
 
-    def _rows(self, cur, stream, version, prev_hash, events: Sequence[NewEvent], metadata: Metadata):
+    def _rows(
+        self, cur, stream, version, prev_hash, events: Sequence[NewEvent], metadata: Metadata
+    ):
         """Rows to insert, each with the RecordedEvent it becomes (position filled in on insert)."""
         meta = metadata.as_dict()
         meta_json = canonical_json(meta)
@@ -134,14 +156,45 @@ class PostgresEventStore(EventStore):
             subject = str(e.subject_id) if e.subject_id else None
             data_json = canonical_json(e.data)
             prev_hash = chain_hash(
-                prev_hash, stream=stream, version=version, event_id=str(e.event_id), type=e.type,
-                schema_version=e.schema_version, data_json=data_json, sealed_personal=sealed,
-                subject_id=subject, metadata_json=meta_json, recorded_at=recorded_at,
+                prev_hash,
+                stream=stream,
+                version=version,
+                event_id=str(e.event_id),
+                type=e.type,
+                schema_version=e.schema_version,
+                data_json=data_json,
+                sealed_personal=sealed,
+                subject_id=subject,
+                metadata_json=meta_json,
+                recorded_at=recorded_at,
             )
-            row = (stream, category_of(stream), version, e.event_id, e.type, e.schema_version, data_json.decode(),
-                   sealed, subject, meta_json.decode(), recorded_at, prev_hash)
-            rest = (stream, version, e.event_id, e.type, e.schema_version, e.data, e.personal, e.subject_id, meta,
-                    recorded_at, prev_hash)  # a RecordedEvent once its position is known
+            row = (
+                stream,
+                category_of(stream),
+                version,
+                e.event_id,
+                e.type,
+                e.schema_version,
+                data_json.decode(),
+                sealed,
+                subject,
+                meta_json.decode(),
+                recorded_at,
+                prev_hash,
+            )
+            rest = (
+                stream,
+                version,
+                e.event_id,
+                e.type,
+                e.schema_version,
+                e.data,
+                e.personal,
+                e.subject_id,
+                meta,
+                recorded_at,
+                prev_hash,
+            )  # a RecordedEvent once its position is known
             rows.append((row, rest))
         return rows
 
@@ -158,10 +211,14 @@ class PostgresEventStore(EventStore):
                 page_size=len(rows),
                 fetch=True,
             )
-        except psycopg2.errors.UniqueViolation as exc:  # only reachable if someone bypasses the lock
+        except (
+            psycopg2.errors.UniqueViolation
+        ) as exc:  # only reachable if someone bypasses the lock
             raise WrongExpectedVersion(rows[0][0][0], rows[0][0][2] - 1, -1) from exc
         # identity values are drawn in row order within one INSERT
-        return [RecordedEvent(p, *rest) for (_, rest), (p,) in zip(rows, sorted(positions), strict=True)]
+        return [
+            RecordedEvent(p, *rest) for (_, rest), (p,) in zip(rows, sorted(positions), strict=True)
+        ]
 
     # -- reading --------------------------------------------------------------------------------
     def read_stream(self, stream, from_version=1, limit=1000):
@@ -208,15 +265,30 @@ class PostgresEventStore(EventStore):
 
     @staticmethod
     def _head(cur, stream) -> StreamHead | None:
-        cur.execute("SELECT version, hash FROM events WHERE stream = %s ORDER BY version DESC LIMIT 1", (stream,))
+        cur.execute(
+            "SELECT version, hash FROM events WHERE stream = %s ORDER BY version DESC LIMIT 1",
+            (stream,),
+        )
         row = cur.fetchone()
         return StreamHead(stream, row[0], row[1]) if row else None
 
     def _decode(self, cur, rows) -> list[RecordedEvent]:
         keys = self.vault.keys_for(cur, (r[8] for r in rows if r[7] is not None))
         out = []
-        for (position, stream, version, event_id, type_, schema_version, data, sealed, subject,
-             metadata, recorded_at, hash_) in rows:
+        for (
+            position,
+            stream,
+            version,
+            event_id,
+            type_,
+            schema_version,
+            data,
+            sealed,
+            subject,
+            metadata,
+            recorded_at,
+            hash_,
+        ) in rows:
             personal, erased = None, False
             if sealed is not None:
                 key = keys.get(subject)
@@ -230,6 +302,21 @@ class PostgresEventStore(EventStore):
                 schema_version, merged = self._upcast(type_, schema_version, {**data, **personal})
                 data = {k: v for k, v in merged.items() if k not in personal}
                 personal = {k: merged[k] for k in personal if k in merged}
-            out.append(RecordedEvent(position, stream, version, event_id, type_, schema_version, data, personal,
-                                     subject, metadata, recorded_at, hash_, erased))
+            out.append(
+                RecordedEvent(
+                    position,
+                    stream,
+                    version,
+                    event_id,
+                    type_,
+                    schema_version,
+                    data,
+                    personal,
+                    subject,
+                    metadata,
+                    recorded_at,
+                    hash_,
+                    erased,
+                )
+            )
         return out

@@ -1,4 +1,5 @@
 """Building a service's event store: migrations, role, and the wired store."""
+
 from __future__ import annotations
 
 import time
@@ -33,8 +34,12 @@ def grant_vault(settings: Settings, role: str, attempts: int = 5) -> None:
             with conn, conn.cursor() as cur:
                 cur.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
                 cur.execute(f'GRANT USAGE ON SCHEMA {VAULT_SCHEMA} TO "{role}"')
-                cur.execute(f'GRANT SELECT, INSERT, DELETE ON {VAULT_SCHEMA}.subject_keys TO "{role}"')
-                cur.execute(f'GRANT SELECT, INSERT ON {VAULT_SCHEMA}.forgotten_subjects TO "{role}"')
+                cur.execute(
+                    f'GRANT SELECT, INSERT, DELETE ON {VAULT_SCHEMA}.subject_keys TO "{role}"'
+                )
+                cur.execute(
+                    f'GRANT SELECT, INSERT ON {VAULT_SCHEMA}.forgotten_subjects TO "{role}"'
+                )
             return
         except psycopg2.errors.InternalError_ as exc:
             # "tuple concurrently updated": another process changed the vault's grants (a role being

@@ -1,4 +1,5 @@
 """`python -m services.common.relay <service>`: run one store's outbox relay as its own process."""
+
 from __future__ import annotations
 
 import argparse
@@ -20,18 +21,29 @@ def main() -> None:
     parser.add_argument("service", help="the write-side service whose store to publish")
     parser.add_argument("--batch-size", type=int, default=500)
     args = parser.parse_args()
-    logging.basicConfig(level=os.environ.get("KENTRA_LOG_LEVEL", "INFO"),
-                        format=f"%(asctime)s {args.service}-relay %(levelname)s %(message)s")
+    logging.basicConfig(
+        level=os.environ.get("KENTRA_LOG_LEVEL", "INFO"),
+        format=f"%(asctime)s {args.service}-relay %(levelname)s %(message)s",
+    )
     settings = Settings.from_env()
     # the service's own composition root opens its store (the relay only reads it)
-    store, db = importlib.import_module(f"services.{args.service}.bootstrap").open_store(settings, max_connections=2)
+    store, db = importlib.import_module(f"services.{args.service}.bootstrap").open_store(
+        settings, max_connections=2
+    )
     serve_metrics(metrics_port(f"{args.service}-relay"))
-    relay = OutboxRelay(args.service, store, db, BatchPublisher(settings.amqp_uri, args.service),
-                        batch_size=args.batch_size)
+    relay = OutboxRelay(
+        args.service,
+        store,
+        db,
+        BatchPublisher(settings.amqp_uri, args.service),
+        batch_size=args.batch_size,
+    )
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    logging.getLogger(__name__).info("publishing %s from position %s", args.service, relay.position())
+    logging.getLogger(__name__).info(
+        "publishing %s from position %s", args.service, relay.position()
+    )
     relay.run(stop)
 
 

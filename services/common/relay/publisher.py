@@ -3,6 +3,7 @@
 tx.commit-ok comes back once the broker has taken responsibility for every message in the batch,
 so one round trip covers hundreds of events (a confirm per message would cap us near 760/s).
 """
+
 from __future__ import annotations
 
 import logging
@@ -27,13 +28,17 @@ class Message(NamedTuple):
 
 
 def encode(envelope: dict) -> Message:
-    return Message(envelope["type"], envelope["event_id"], orjson.dumps(envelope))  # UTF-8, Greek intact
+    return Message(
+        envelope["type"], envelope["event_id"], orjson.dumps(envelope)
+    )  # UTF-8, Greek intact
 
 
 class BatchPublisher:
     def __init__(self, amqp_uri: str, source: str, io_timeout: float = IO_TIMEOUT):
         self.amqp_uri, self.source, self.io_timeout = amqp_uri, source, io_timeout
-        self.exchange = kombu.Exchange(exchange_name(source), type="topic", durable=True, auto_delete=False)
+        self.exchange = kombu.Exchange(
+            exchange_name(source), type="topic", durable=True, auto_delete=False
+        )
         self._conn: kombu.Connection | None = None
         self._producer: kombu.Producer | None = None
 
@@ -41,9 +46,14 @@ class BatchPublisher:
         if self._producer is None:
             # a silent connection (the broker's host gone, a firewall dropping the flow) never answers
             # tx.commit: time out, and the relay reconnects and publishes the page again
-            self._conn = kombu.Connection(self.amqp_uri, connect_timeout=5,
-                                          transport_options={"read_timeout": self.io_timeout,
-                                                             "write_timeout": self.io_timeout})
+            self._conn = kombu.Connection(
+                self.amqp_uri,
+                connect_timeout=5,
+                transport_options={
+                    "read_timeout": self.io_timeout,
+                    "write_timeout": self.io_timeout,
+                },
+            )
             channel = self._conn.channel()
             self.exchange(channel).declare()
             channel.tx_select()
@@ -56,9 +66,17 @@ class BatchPublisher:
         try:
             for m in messages:
                 # straight to the AMQP channel: kombu's Producer wrapper costs more than the publish
-                channel.basic_publish(amqp.Message(m.body, content_type="application/json", content_encoding="utf-8",
-                                                   delivery_mode=2, message_id=m.message_id),
-                                      exchange=exchange, routing_key=m.routing_key)
+                channel.basic_publish(
+                    amqp.Message(
+                        m.body,
+                        content_type="application/json",
+                        content_encoding="utf-8",
+                        delivery_mode=2,
+                        message_id=m.message_id,
+                    ),
+                    exchange=exchange,
+                    routing_key=m.routing_key,
+                )
             channel.tx_commit()
         except Exception:
             self.close()  # a half-sent transaction is discarded by the broker with the channel

@@ -4,6 +4,7 @@ The store itself is the outbox: the relay remembers the last position it publish
 (relay_positions) and moves it only after the broker committed the batch. A crash between the two
 republishes that batch, which consumers recognise by position and skip.
 """
+
 from __future__ import annotations
 
 import logging
@@ -26,8 +27,15 @@ RELAY_NAME = "amqp"
 
 
 class OutboxRelay:
-    def __init__(self, source: str, store: PostgresEventStore, db: Database, publisher: BatchPublisher,
-                 batch_size: int = 500, poll_seconds: float = 1.0):
+    def __init__(
+        self,
+        source: str,
+        store: PostgresEventStore,
+        db: Database,
+        publisher: BatchPublisher,
+        batch_size: int = 500,
+        poll_seconds: float = 1.0,
+    ):
         self.source, self.store, self.db, self.publisher = source, store, db, publisher
         self.batch_size, self.poll_seconds = batch_size, poll_seconds
         self._listener: Any = None  # a psycopg2 connection LISTENing, once opened
@@ -75,7 +83,9 @@ class OutboxRelay:
         return events, messages
 
     def _observe(self, position: int, pending) -> None:
-        metrics.OUTBOX_BACKLOG.labels(self.source).set(max(0, self.store.last_position() - position))
+        metrics.OUTBOX_BACKLOG.labels(self.source).set(
+            max(0, self.store.last_position() - position)
+        )
         age = (datetime.now(UTC) - pending[0].recorded_at).total_seconds() if pending else 0.0
         metrics.RELAY_LAG.labels(self.source).set(age)
 
@@ -88,7 +98,9 @@ class OutboxRelay:
                 self.publish_pending()
                 backoff.reset()
                 self._wait_for_news()
-            except Exception as exc:  # broker or database away: nothing is lost, the position stands
+            except (
+                Exception
+            ) as exc:  # broker or database away: nothing is lost, the position stands
                 metrics.RETRIES.labels(f"relay:{self.source}").inc()
                 log.warning("relay %s: %s; retrying in %.1fs", self.source, exc, backoff.peek())
                 self.publisher.close()
@@ -126,4 +138,3 @@ class OutboxRelay:
             except Exception:
                 log.debug("closing the listener", exc_info=True)
             self._listener = None
-

@@ -1,11 +1,18 @@
 """Use cases on a beneficiary's case stream: every command runs the same way."""
+
 from __future__ import annotations
 
 import sys
 
 from services.common.application import execute, load, sent_by_client
 from services.common.event_codec import encoder
-from services.common.eventstore import AppendResult, EventStore, Metadata, RecordedEvent, stream_name
+from services.common.eventstore import (
+    AppendResult,
+    EventStore,
+    Metadata,
+    RecordedEvent,
+    stream_name,
+)
 from services.intake.domain import case, case_summary
 
 _encode = encoder()
@@ -24,12 +31,16 @@ class Cases:
 
     def summary(self, beneficiary_id, merged=()) -> dict:
         """The case as the record page shows it; with merged records, the latest assessment of any."""
-        summaries = [case_summary.summarize(self._events(record)) for record in (beneficiary_id, *merged)]
+        summaries = [
+            case_summary.summarize(self._events(record)) for record in (beneficiary_id, *merged)
+        ]
         return {**summaries[0], "assessment": case_summary.latest_assessment(summaries)}
 
     def history(self, beneficiary_id, after_version: int, limit: int = 100) -> list[RecordedEvent]:
         """What was recorded on the case since a version a client saw (an offline sync's conflict)."""
-        return self.store.read_stream(stream_name(case.CATEGORY, beneficiary_id), after_version + 1, limit)
+        return self.store.read_stream(
+            stream_name(case.CATEGORY, beneficiary_id), after_version + 1, limit
+        )
 
     def _events(self, beneficiary_id, page: int = 1000):
         stream, version = stream_name(case.CATEGORY, beneficiary_id), 0
@@ -42,5 +53,13 @@ class Cases:
         stream = stream_name(case.CATEGORY, command.beneficiary_id)
         # the version is not part of what the command says: a retry that learnt a newer version (a
         # municipal system re-posting an event) is still the same command, answered as before
-        return execute(self.store, stream, _decider, command, metadata, sent_by_client(command, case.FACTS), _encode,
-                       expected_version=expected_version)
+        return execute(
+            self.store,
+            stream,
+            _decider,
+            command,
+            metadata,
+            sent_by_client(command, case.FACTS),
+            _encode,
+            expected_version=expected_version,
+        )

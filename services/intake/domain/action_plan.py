@@ -1,5 +1,6 @@
 """The needs assessment and the individual action plan (ατομικό πλάνο) on a beneficiary's case:
 the steps of their path towards inclusion or employment, followed up one by one."""
+
 from __future__ import annotations
 
 import uuid
@@ -16,8 +17,18 @@ from contracts.names import (
 from services.common.domain import DomainEvent, RuleViolated
 
 # the groups the centres prioritise (domain.md), as the ESF+ indicators need them
-VULNERABLE_GROUPS = ("poverty", "child_exclusion", "minimum_income", "roma", "long_term_unemployed", "disability",
-                     "refugee_or_asylum_seeker", "third_country_national", "elderly", "homeless")
+VULNERABLE_GROUPS = (
+    "poverty",
+    "child_exclusion",
+    "minimum_income",
+    "roma",
+    "long_term_unemployed",
+    "disability",
+    "refugee_or_asylum_seeker",
+    "third_country_national",
+    "elderly",
+    "homeless",
+)
 LABOUR_STATUS = ("employed", "unemployed", "long_term_unemployed", "inactive")
 ISCED = ("0-2", "3-4", "5-8")
 
@@ -93,8 +104,10 @@ def evolve_plan(plan: Plan | None, event) -> Plan | None:
 
 
 def assess(command: RecordNeedsAssessment) -> list[DomainEvent]:
-    for name, value, allowed in (("labour_status", command.labour_status, LABOUR_STATUS),
-                                 ("education", command.education, ISCED)):
+    for name, value, allowed in (
+        ("labour_status", command.labour_status, LABOUR_STATUS),
+        ("education", command.education, ISCED),
+    ):
         if value not in allowed:
             raise RuleViolated(f"{name} must be one of {', '.join(allowed)}", field=name)
     unknown = sorted(set(command.groups) - set(VULNERABLE_GROUPS))
@@ -102,15 +115,21 @@ def assess(command: RecordNeedsAssessment) -> list[DomainEvent]:
         raise RuleViolated("unknown vulnerable group", field="groups", groups=unknown)
     if command.household_size < 1:
         raise RuleViolated("a household has at least one person", field="household_size")
-    return [DomainEvent(NEEDS_ASSESSED, {**command.__dict__, "groups": list(command.groups),
-                                         "needs": list(command.needs)})]
+    return [
+        DomainEvent(
+            NEEDS_ASSESSED,
+            {**command.__dict__, "groups": list(command.groups), "needs": list(command.needs)},
+        )
+    ]
 
 
 def plan_decision(command, plan: Plan | None) -> list[DomainEvent]:
     if isinstance(command, OpenActionPlan):
         if plan is not None:
-            raise RuleViolated("an action plan is already open: close it before opening another",
-                               plan_id=plan.plan_id)
+            raise RuleViolated(
+                "an action plan is already open: close it before opening another",
+                plan_id=plan.plan_id,
+            )
         return [DomainEvent(ACTION_PLAN_OPENED, {**command.__dict__})]
     if plan is None or plan.plan_id != str(command.plan_id):
         raise RuleViolated("no such open action plan", plan_id=str(command.plan_id))

@@ -1,5 +1,6 @@
 """A beneficiary's case at the centres: every contact, service and consent on one stream per
 person, whichever centre or mobile unit recorded it. Pure rules: no framework, no database."""
+
 from __future__ import annotations
 
 import uuid
@@ -135,7 +136,9 @@ def evolve(state: Case, event) -> Case:
         consent = Consent(date.fromisoformat(data["given_on"]), until)
         return replace(state, consents={**state.consents, data["recipient"]: consent})
     if event.type == CONSENT_WITHDRAWN:
-        return replace(state, consents={k: v for k, v in state.consents.items() if k != data["recipient"]})
+        return replace(
+            state, consents={k: v for k, v in state.consents.items() if k != data["recipient"]}
+        )
     if event.type == CASE_CLOSED:
         return replace(state, closed=True)
     if event.type == CASE_REOPENED:
@@ -167,11 +170,17 @@ def _contact(command: RecordContact, state: Case) -> list[DomainEvent]:
     if command.channel == "mobile_unit_visit":
         served = command.served_municipalities
         if served is None:
-            raise RuleViolated("this site is not a mobile unit in the network registry", field="site",
-                               site=command.site)
+            raise RuleViolated(
+                "this site is not a mobile unit in the network registry",
+                field="site",
+                site=command.site,
+            )
         if command.municipality_code not in served:
-            raise RuleViolated("this mobile unit does not serve that municipality",
-                               municipality_code=command.municipality_code, site=command.site)
+            raise RuleViolated(
+                "this mobile unit does not serve that municipality",
+                municipality_code=command.municipality_code,
+                site=command.site,
+            )
     return [DomainEvent(CONTACT_RECORDED, _payload(command, "served_municipalities"))]
 
 
@@ -228,9 +237,22 @@ def _follow_up(command: RecordFollowUp, state: Case) -> list[DomainEvent]:
 
 
 DECISIONS: list[tuple[type | tuple[type, ...], Callable[[Any, Case], list[DomainEvent]]]] = [
-    (RecordContact, _contact), (RecordFollowUp, _follow_up), (RecordService, _service),
-             (RecordConsent, _consent), (WithdrawConsent, _withdraw), (CloseCase, _close), (ReopenCase, _reopen),
-             (TransferCase, _transfer),
-             (action_plan.RecordNeedsAssessment, _assess),
-             ((action_plan.OpenActionPlan, action_plan.AddActionStep, action_plan.MarkStepDone,
-               action_plan.CloseActionPlan), _plan)]
+    (RecordContact, _contact),
+    (RecordFollowUp, _follow_up),
+    (RecordService, _service),
+    (RecordConsent, _consent),
+    (WithdrawConsent, _withdraw),
+    (CloseCase, _close),
+    (ReopenCase, _reopen),
+    (TransferCase, _transfer),
+    (action_plan.RecordNeedsAssessment, _assess),
+    (
+        (
+            action_plan.OpenActionPlan,
+            action_plan.AddActionStep,
+            action_plan.MarkStepDone,
+            action_plan.CloseActionPlan,
+        ),
+        _plan,
+    ),
+]

@@ -30,13 +30,23 @@ def summarize(events: Iterable[Any]) -> dict[str, Any]:
         elif event.type == CASE_REOPENED:
             summary["closed"] = False
         elif event.type == ACTION_PLAN_OPENED:
-            summary["plan"] = {"plan_id": str(data["plan_id"]), "goals": data.get("goals"),
-                               "opened_on": data.get("opened_on"), "steps": []}
+            summary["plan"] = {
+                "plan_id": str(data["plan_id"]),
+                "goals": data.get("goals"),
+                "opened_on": data.get("opened_on"),
+                "steps": [],
+            }
         elif event.type == ACTION_PLAN_CLOSED:
             summary["plan"] = None
         elif event.type == ACTION_STEP_ADDED and summary["plan"]:
-            summary["plan"]["steps"].append({"step_id": data["step_id"], "description": data.get("description"),
-                                             "due_on": data.get("due_on"), "done": False})
+            summary["plan"]["steps"].append(
+                {
+                    "step_id": data["step_id"],
+                    "description": data.get("description"),
+                    "due_on": data.get("due_on"),
+                    "done": False,
+                }
+            )
         elif event.type == ACTION_STEP_DONE and summary["plan"]:
             for step in summary["plan"]["steps"]:
                 step["done"] = step["done"] or step["step_id"] == data["step_id"]

@@ -1,4 +1,5 @@
 """The intake service over nameko: one RPC per case command, each validated by its contract."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -30,7 +31,9 @@ class IntakeService(ServesItsHistory):
     @rpc
     @rejects_bad_commands
     def record_contact(self, command: dict, context: dict) -> dict:
-        return self._run(contract.RecordContactSchema, case.RecordContact, command, context, self._coverage)
+        return self._run(
+            contract.RecordContactSchema, case.RecordContact, command, context, self._coverage
+        )
 
     def _coverage(self, fields: dict) -> dict:
         """A mobile unit's visit is checked against the partner municipalities the registry holds now."""
@@ -52,13 +55,17 @@ class IntakeService(ServesItsHistory):
     @rpc
     def case_history(self, beneficiary_id: str, after_version: int, limit: int = 100) -> list[dict]:
         """What was recorded on the case after `after_version` (public fields: an offline client's conflict)."""
-        return [{"type": e.type, "version": e.version, "data": e.data, "metadata": e.metadata}
-                for e in Cases(self.store).history(beneficiary_id, int(after_version), int(limit))]
+        return [
+            {"type": e.type, "version": e.version, "data": e.data, "metadata": e.metadata}
+            for e in Cases(self.store).history(beneficiary_id, int(after_version), int(limit))
+        ]
 
     @rpc
     def may_share_with(self, beneficiary_id: str, recipient: str, on: str) -> bool:
         """Whether the beneficiary's consent covers sharing with that recipient on that day."""
-        return Cases(self.store).load(beneficiary_id).may_share_with(recipient, date.fromisoformat(on))
+        return (
+            Cases(self.store).load(beneficiary_id).may_share_with(recipient, date.fromisoformat(on))
+        )
 
     @rpc
     @rejects_bad_commands
@@ -94,14 +101,20 @@ class IntakeService(ServesItsHistory):
     @rejects_bad_commands
     def transfer_case(self, command: dict, context: dict) -> dict:
         result = self._run(contract.TransferCaseSchema, case.TransferCase, command, context)
-        if not result["duplicate"]:  # the receiving centre should know if the person may already be there
-            result["warnings"] = self.registries.possible_duplicates_at(command["beneficiary_id"], command["to_site"])
+        if not result[
+            "duplicate"
+        ]:  # the receiving centre should know if the person may already be there
+            result["warnings"] = self.registries.possible_duplicates_at(
+                command["beneficiary_id"], command["to_site"]
+            )
         return result
 
     @rpc
     @rejects_bad_commands
     def record_needs_assessment(self, command: dict, context: dict) -> dict:
-        return self._run(contract.RecordNeedsAssessmentSchema, plan.RecordNeedsAssessment, command, context)
+        return self._run(
+            contract.RecordNeedsAssessmentSchema, plan.RecordNeedsAssessment, command, context
+        )
 
     @rpc
     @rejects_bad_commands

@@ -12,6 +12,7 @@ Roles (domain.md, "Who uses the system"):
 - ops: dead letters and platform health; never a personal file.
 - municipal_system: an API key that publishes events of its own site; reads nothing.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -26,8 +27,8 @@ SPECIAL_CATEGORY = frozenset({"groups", "disability", "needs", "citizenship", "f
 class Principal:
     username: str
     role: str
-    site: str | None = None          # staff: their centre or mobile unit
-    agency_id: str | None = None     # agency officers
+    site: str | None = None  # staff: their centre or mobile unit
+    agency_id: str | None = None  # agency officers
     network: frozenset[str] = field(default_factory=frozenset)  # the sites whose files they share
 
     @property
@@ -40,6 +41,7 @@ class Principal:
 class PersonFacts:
     """Where a beneficiary has been met, from the timeline: sites of their events, centres a
     referral went to, centres their case was transferred to."""
+
     sites: frozenset[str] = frozenset()
     referred_to: frozenset[str] = frozenset()
     transferred_to: frozenset[str] = frozenset()
@@ -83,8 +85,11 @@ def act_on_case(principal: Principal, person: PersonFacts | None, site: str | No
         return DENIED
     if site is not None and site not in principal.network:
         return Decision(False, why=f"you do not work at {site}")
-    if person is not None and (person.sites or person.referred_to or person.transferred_to) \
-            and not in_network(principal, person):
+    if (
+        person is not None
+        and (person.sites or person.referred_to or person.transferred_to)
+        and not in_network(principal, person)
+    ):
         return DENIED
     return Decision(True)
 

@@ -16,7 +16,9 @@ from services.portal_gateway.domain.access import ROLES
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m services.portal_gateway.entrypoints.accounts_cli")
+    parser = argparse.ArgumentParser(
+        prog="python -m services.portal_gateway.entrypoints.accounts_cli"
+    )
     sub = parser.add_subparsers(dest="action", required=True)
     add = sub.add_parser("add", help="a new account")
     add.add_argument("username")
@@ -26,8 +28,14 @@ def main(argv: list[str] | None = None) -> int:
     add.add_argument("--name")
     args = parser.parse_args(argv)
     accounts = bootstrap.accounts(Settings.from_env())
-    accounts.create(args.username, getpass.getpass("password: "), args.role, args.name or args.username,
-                    args.site, args.agency)
+    accounts.create(
+        args.username,
+        getpass.getpass("password: "),
+        args.role,
+        args.name or args.username,
+        args.site,
+        args.agency,
+    )
     return 0
 
 

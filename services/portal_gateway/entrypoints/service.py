@@ -1,5 +1,6 @@
 """The portal gateway over nameko HTTP: it authenticates, authorises, turns HTTP into commands and
 RPC, and composes read models. It never decides a domain rule: the services do."""
+
 from __future__ import annotations
 
 import json
@@ -64,30 +65,48 @@ class PortalGateway:
     sites = SitesCache()
 
     def backends(self) -> Backends:
-        return Backends(self.registries, self.intake, self.referrals, self.reporting, Audit(self.store),
-                        Accounts(self.store.db), IngestStore(self.store.db), self.timeline_db)
+        return Backends(
+            self.registries,
+            self.intake,
+            self.referrals,
+            self.reporting,
+            Audit(self.store),
+            Accounts(self.store.db),
+            IngestStore(self.store.db),
+            self.timeline_db,
+        )
 
     def authenticate(self, request, mode: str):
         if mode == "none":
             return None
         if mode == "api_key":
             found = Accounts(self.store.db).publisher(request.headers.get("X-API-Key", ""))
-            return access.Principal(found["publisher"], "municipal_system", site=found["site"],
-                                    network=frozenset({found["site"]}))
+            return access.Principal(
+                found["publisher"],
+                "municipal_system",
+                site=found["site"],
+                network=frozenset({found["site"]}),
+            )
         header = request.headers.get("Authorization", "")
         if not header.startswith("Bearer "):
             raise Unauthenticated("log in first: Authorization: Bearer <token>")
         claims = verify_token(header.removeprefix("Bearer ").strip())
         site = claims.get("site")
         network = access.network_of(site, self.sites.get(self.registries)) if site else frozenset()
-        return access.Principal(claims["sub"], claims["role"], site, claims.get("agency_id"), network)
+        return access.Principal(
+            claims["sub"], claims["role"], site, claims.get("agency_id"), network
+        )
 
     @http("GET,POST", "/api/v1/<path:path>")
     def api(self, request, path):
         status, body = dispatch(request, self.backends(), self.authenticate, URLS)
         if isinstance(body, FileBody):  # bytes: nameko's tuple form takes text only
-            return Response(body.content, status=status, content_type=body.content_type,
-                            headers={"Content-Disposition": f'attachment; filename="{body.filename}"'})
+            return Response(
+                body.content,
+                status=status,
+                content_type=body.content_type,
+                headers={"Content-Disposition": f'attachment; filename="{body.filename}"'},
+            )
         return status, JSON, json.dumps(body, ensure_ascii=False, default=str)
 
     @http("GET", "/health")

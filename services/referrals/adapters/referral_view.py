@@ -1,5 +1,6 @@
 """The referrals read side, kept in the append's transaction: an agency's inbox shows a referral
 the moment it is sent, and the expiry check never reads a stale state."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -11,9 +12,25 @@ from services.common.db import migrations_in
 from services.referrals.domain.referral import STATE_AFTER
 
 MIGRATIONS = migrations_in(Path(__file__).parent / "sql", "referrals_")
-COLUMNS = ("referral_id", "beneficiary_id", "from_site", "need", "recipient_kind", "recipient_id", "recipient_name",
-           "consent_recipient", "state", "requested_on", "sent_on", "due_on", "first_response_on", "closed_on",
-           "outcome", "sharing_stopped", "version")
+COLUMNS = (
+    "referral_id",
+    "beneficiary_id",
+    "from_site",
+    "need",
+    "recipient_kind",
+    "recipient_id",
+    "recipient_name",
+    "consent_recipient",
+    "state",
+    "requested_on",
+    "sent_on",
+    "due_on",
+    "first_response_on",
+    "closed_on",
+    "outcome",
+    "sharing_stopped",
+    "version",
+)
 
 
 class ReferralView:
@@ -21,38 +38,77 @@ class ReferralView:
         for e in events:
             d, rid = e.data, e.data.get("referral_id")
             if rid and e.type != REFERRAL_REQUESTED:
-                cur.execute("UPDATE referral_view SET version = %s WHERE referral_id = %s", (e.version, rid))
+                cur.execute(
+                    "UPDATE referral_view SET version = %s WHERE referral_id = %s", (e.version, rid)
+                )
             if e.type == REFERRAL_REQUESTED:
-                cur.execute("INSERT INTO referral_view (referral_id, beneficiary_id, from_site, need, recipient_kind,"
-                            " recipient_id, recipient_name, consent_recipient, state, requested_on)"
-                            " VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
-                            (rid, d["beneficiary_id"], d["from_site"], d["need"], d["recipient_kind"],
-                             d["recipient_id"], d["recipient_name"], d["consent_recipient"] or d["recipient_id"],
-                             "requested", d["requested_on"]))
+                cur.execute(
+                    "INSERT INTO referral_view (referral_id, beneficiary_id, from_site, need, recipient_kind,"
+                    " recipient_id, recipient_name, consent_recipient, state, requested_on)"
+                    " VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+                    (
+                        rid,
+                        d["beneficiary_id"],
+                        d["from_site"],
+                        d["need"],
+                        d["recipient_kind"],
+                        d["recipient_id"],
+                        d["recipient_name"],
+                        d["consent_recipient"] or d["recipient_id"],
+                        "requested",
+                        d["requested_on"],
+                    ),
+                )
                 continue
             if e.type == REFERRAL_SHARING_STOPPED:
-                cur.execute("UPDATE referral_view SET sharing_stopped = true WHERE referral_id = %s", (rid,))
+                cur.execute(
+                    "UPDATE referral_view SET sharing_stopped = true WHERE referral_id = %s", (rid,)
+                )
                 continue
             if e.type not in STATE_AFTER:
                 continue
-            cur.execute("UPDATE referral_view SET state = %s WHERE referral_id = %s", (STATE_AFTER[e.type], rid))
+            cur.execute(
+                "UPDATE referral_view SET state = %s WHERE referral_id = %s",
+                (STATE_AFTER[e.type], rid),
+            )
             if e.type == REFERRAL_SENT:
-                cur.execute("UPDATE referral_view SET sent_on = %s, due_on = %s WHERE referral_id = %s",
-                            (d["sent_on"], d["due_on"], rid))
+                cur.execute(
+                    "UPDATE referral_view SET sent_on = %s, due_on = %s WHERE referral_id = %s",
+                    (d["sent_on"], d["due_on"], rid),
+                )
             if e.type in ANSWER_DATES:
-                cur.execute("UPDATE referral_view SET first_response_on = coalesce(first_response_on, %s)"
-                            " WHERE referral_id = %s", (d[ANSWER_DATES[e.type]], rid))
+                cur.execute(
+                    "UPDATE referral_view SET first_response_on = coalesce(first_response_on, %s)"
+                    " WHERE referral_id = %s",
+                    (d[ANSWER_DATES[e.type]], rid),
+                )
             if e.type in ENDING_DATES:
-                cur.execute("UPDATE referral_view SET closed_on = %s, outcome = %s WHERE referral_id = %s",
-                            (d[ENDING_DATES[e.type]], d.get("outcome") or STATE_AFTER[e.type], rid))
+                cur.execute(
+                    "UPDATE referral_view SET closed_on = %s, outcome = %s WHERE referral_id = %s",
+                    (d[ENDING_DATES[e.type]], d.get("outcome") or STATE_AFTER[e.type], rid),
+                )
 
     @staticmethod
     def _select(db, where: str, args: tuple) -> list[dict]:
         with db.transaction() as cur:
-            cur.execute(f"SELECT {', '.join(COLUMNS)} FROM referral_view WHERE {where}"
-                        " ORDER BY requested_on, referral_id", args)
-            return [{k: (v.isoformat() if isinstance(v, date) else str(v) if k.endswith("_id") and v else v)
-                     for k, v in zip(COLUMNS, row, strict=True)} for row in cur.fetchall()]
+            cur.execute(
+                f"SELECT {', '.join(COLUMNS)} FROM referral_view WHERE {where}"
+                " ORDER BY requested_on, referral_id",
+                args,
+            )
+            return [
+                {
+                    k: (
+                        v.isoformat()
+                        if isinstance(v, date)
+                        else str(v)
+                        if k.endswith("_id") and v
+                        else v
+                    )
+                    for k, v in zip(COLUMNS, row, strict=True)
+                }
+                for row in cur.fetchall()
+            ]
 
     @classmethod
     def one(cls, db, referral_id: str) -> list[dict]:
@@ -64,9 +120,12 @@ class ReferralView:
 
     @classmethod
     def open(cls, db, recipient_id: str | None = None, from_site: str | None = None) -> list[dict]:
-        return cls._select(db, "closed_on IS NULL AND (%s::text IS NULL OR recipient_id = %s)"
-                               " AND (%s::text IS NULL OR from_site = %s)",
-                           (recipient_id, recipient_id, from_site, from_site))
+        return cls._select(
+            db,
+            "closed_on IS NULL AND (%s::text IS NULL OR recipient_id = %s)"
+            " AND (%s::text IS NULL OR from_site = %s)",
+            (recipient_id, recipient_id, from_site, from_site),
+        )
 
     @classmethod
     def overdue(cls, db, today: date) -> list[dict]:
@@ -76,10 +135,16 @@ class ReferralView:
     def response_times(db, from_site: str | None = None) -> dict:
         """Median days from sending to the first response and to the outcome, over answered referrals."""
         with db.transaction() as cur:
-            cur.execute("SELECT count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY first_response_on - sent_on),"
-                        " percentile_cont(0.5) WITHIN GROUP (ORDER BY closed_on - sent_on)"
-                        " FILTER (WHERE state IN ('completed', 'rejected'))"
-                        " FROM referral_view WHERE sent_on IS NOT NULL AND (%s::text IS NULL OR from_site = %s)",
-                        (from_site, from_site))
+            cur.execute(
+                "SELECT count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY first_response_on - sent_on),"
+                " percentile_cont(0.5) WITHIN GROUP (ORDER BY closed_on - sent_on)"
+                " FILTER (WHERE state IN ('completed', 'rejected'))"
+                " FROM referral_view WHERE sent_on IS NOT NULL AND (%s::text IS NULL OR from_site = %s)",
+                (from_site, from_site),
+            )
             sent, to_response, to_outcome = cur.fetchone()
-        return {"sent": sent, "median_days_to_first_response": to_response, "median_days_to_outcome": to_outcome}
+        return {
+            "sent": sent,
+            "median_days_to_first_response": to_response,
+            "median_days_to_outcome": to_outcome,
+        }

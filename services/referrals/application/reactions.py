@@ -7,6 +7,7 @@ Each reaction's command id comes from the event that caused it: a redelivery cha
 
 Its consumer process is `services/referrals/entrypoints/reactions_consumer.py`.
 """
+
 from __future__ import annotations
 
 import logging
@@ -33,14 +34,18 @@ class ReferralReactions(Projection):
 
     def __init__(self, settings: Settings | None = None):
         self._settings = settings
-        self._store: EventStore | None = None  # opened on the first reaction (in the consumer's process)
+        self._store: EventStore | None = (
+            None  # opened on the first reaction (in the consumer's process)
+        )
 
     def _referrals(self) -> Referrals:
         if self._store is None:
             settings = self._settings or Settings.from_env()
             # the same store as the service's, read side included: a reaction shows in the inboxes at once
             self._store, self._db = bootstrap.open_store(settings, max_connections=2)
-        return bootstrap.referrals(self._store, registry=None, consents=None)  # reactions need neither
+        return bootstrap.referrals(
+            self._store, registry=None, consents=None
+        )  # reactions need neither
 
     def apply(self, cur, event: SourceEvent) -> None:
         if event.type not in (CASE_CLOSED, CONSENT_WITHDRAWN):
@@ -50,26 +55,50 @@ class ReferralReactions(Projection):
         for r in ReferralView.of_beneficiary(self._db, [person]):
             if r["state"] not in ACTIVE:
                 continue
-            context = {"actor": "referrals.reactions", "site": event.metadata.get("site", "?"),
-                       "causation_id": event.event_id, "correlation_id": event.metadata.get("correlation_id")}
+            context = {
+                "actor": "referrals.reactions",
+                "site": event.metadata.get("site", "?"),
+                "causation_id": event.event_id,
+                "correlation_id": event.metadata.get("correlation_id"),
+            }
             metadata = command_metadata(context, f"{event.event_id}:{r['referral_id']}")
             try:
                 self._react(referrals, event, r, metadata)
-            except DomainError as refused:  # the referral moved on meanwhile (answered, expired): said and counted
-                log.info("reaction to %s on referral %s refused: %s", event.type, r["referral_id"], refused)
+            except (
+                DomainError
+            ) as refused:  # the referral moved on meanwhile (answered, expired): said and counted
+                log.info(
+                    "reaction to %s on referral %s refused: %s",
+                    event.type,
+                    r["referral_id"],
+                    refused,
+                )
                 metrics.REFUSALS.labels("referrals.reactions", event.type).inc()
 
     @staticmethod
     def _react(referrals: Referrals, event: SourceEvent, r: dict, metadata) -> None:
-        base = {"referral_id": r["referral_id"], "beneficiary_id": r["beneficiary_id"], "by": "referrals.reactions"}
+        base = {
+            "referral_id": r["referral_id"],
+            "beneficiary_id": r["beneficiary_id"],
+            "by": "referrals.reactions",
+        }
         if event.type == CASE_CLOSED:
             on = date.fromisoformat(event.data["closed_on"])
-            referrals.act("withdraw", {**base, "withdrawn_on": on, "reason": "the case was closed"}, metadata)
+            referrals.act(
+                "withdraw", {**base, "withdrawn_on": on, "reason": "the case was closed"}, metadata
+            )
         elif event.data["recipient"] == r["consent_recipient"]:
             on = date.fromisoformat(event.data["withdrawn_on"])
             if r["state"] == REQUESTED:
-                referrals.act("withdraw", {**base, "withdrawn_on": on,
-                                           "reason": "consent withdrawn before the referral was sent"}, metadata)
+                referrals.act(
+                    "withdraw",
+                    {
+                        **base,
+                        "withdrawn_on": on,
+                        "reason": "consent withdrawn before the referral was sent",
+                    },
+                    metadata,
+                )
             else:
                 referrals.stop_sharing(r["referral_id"], on, "consent withdrawn", metadata)
 

@@ -1,6 +1,7 @@
 """Use cases of the referrals service. The facts the rules need come through two ports: the
 registries (who a recipient is, how long it has to answer) and intake (whether the beneficiary's
 consent covers the recipient today)."""
+
 from __future__ import annotations
 
 import sys
@@ -48,30 +49,72 @@ class Referrals:
 
     def request(self, fields: dict, metadata: Metadata, expected_version: int) -> AppendResult:
         recipient = self._recipient(fields["recipient_kind"], fields["recipient_id"]) or {}
-        fields = {**fields, "consent_recipient": recipient.get("consent_recipient") or fields["recipient_id"]}
-        consent = self._consent(fields, fields["requested_on"]) if fields["shares_personal_data"] else None
+        fields = {
+            **fields,
+            "consent_recipient": recipient.get("consent_recipient") or fields["recipient_id"],
+        }
+        consent = (
+            self._consent(fields, fields["requested_on"])
+            if fields["shares_personal_data"]
+            else None
+        )
         return self.act("request", fields, metadata, expected_version, consent_in_force=consent)
 
     def send(self, fields: dict, metadata: Metadata, expected_version: int) -> AppendResult:
         requested = self.requested(fields["referral_id"])
         if requested is None:
-            return self.act("send", fields, metadata, expected_version)  # the table refuses it, naming the state
+            return self.act(
+                "send", fields, metadata, expected_version
+            )  # the table refuses it, naming the state
         recipient = self._recipient(requested["recipient_kind"], requested["recipient_id"])
-        consent = self._consent(requested, fields["sent_on"]) if requested["shares_personal_data"] else None
+        consent = (
+            self._consent(requested, fields["sent_on"])
+            if requested["shares_personal_data"]
+            else None
+        )
         days = (recipient or {}).get("response_days") or DEFAULT_RESPONSE_DAYS
-        return self.act("send", fields, metadata, expected_version, consent_in_force=consent, response_days=days)
+        return self.act(
+            "send", fields, metadata, expected_version, consent_in_force=consent, response_days=days
+        )
 
-    def act(self, action: str, fields: dict, metadata: Metadata, expected_version: int | None = None,
-            **facts) -> AppendResult:
-        command = referral.Act(action, fields["referral_id"], {k: v for k, v in fields.items() if k != "referral_id"},
-                               **facts)
-        return execute(self.store, stream_name(referral.CATEGORY, command.referral_id), _decider, command, metadata,
-                       sent_by_client(command, referral.FACTS), _encode, expected_version=expected_version)
+    def act(
+        self,
+        action: str,
+        fields: dict,
+        metadata: Metadata,
+        expected_version: int | None = None,
+        **facts,
+    ) -> AppendResult:
+        command = referral.Act(
+            action,
+            fields["referral_id"],
+            {k: v for k, v in fields.items() if k != "referral_id"},
+            **facts,
+        )
+        return execute(
+            self.store,
+            stream_name(referral.CATEGORY, command.referral_id),
+            _decider,
+            command,
+            metadata,
+            sent_by_client(command, referral.FACTS),
+            _encode,
+            expected_version=expected_version,
+        )
 
-    def stop_sharing(self, referral_id: str, stopped_on: date, reason: str, metadata: Metadata) -> AppendResult:
+    def stop_sharing(
+        self, referral_id: str, stopped_on: date, reason: str, metadata: Metadata
+    ) -> AppendResult:
         command = referral.StopSharing(uuid.UUID(str(referral_id)), stopped_on, reason)
-        return execute(self.store, stream_name(referral.CATEGORY, referral_id), _decider, command, metadata,
-                       sent_by_client(command), _encode)
+        return execute(
+            self.store,
+            stream_name(referral.CATEGORY, referral_id),
+            _decider,
+            command,
+            metadata,
+            sent_by_client(command),
+            _encode,
+        )
 
     def requested(self, referral_id) -> dict | None:
         """What the referral was asked for (recipient, sharing), from its first event."""
@@ -81,15 +124,27 @@ class Referrals:
     def _recipient(self, kind: str, recipient_id: str) -> dict | None:
         if kind in ("centre", "external"):
             return None
-        found = self.registry.agency(recipient_id) if kind == "agency" else self.registry.programme(recipient_id)
+        found = (
+            self.registry.agency(recipient_id)
+            if kind == "agency"
+            else self.registry.programme(recipient_id)
+        )
         if not found:
             raise NotFound(f"no such {kind} in the registry", field="recipient_id")
         if kind == "programme":  # it answers as its agency does
             agency = self.registry.agency(found["agency_id"]) or {}
-            found = {**found, "response_days": agency.get("response_days"), "consent_recipient": found["agency_id"]}
+            found = {
+                **found,
+                "response_days": agency.get("response_days"),
+                "consent_recipient": found["agency_id"],
+            }
         return found
 
     def _consent(self, requested: dict, on) -> bool:
         """Consent is given to an agency (not to each of its programmes), a centre, or a named outsider."""
         on = on if isinstance(on, str) else on.isoformat()
-        return bool(self.consents.may_share_with(str(requested["beneficiary_id"]), requested["consent_recipient"], on))
+        return bool(
+            self.consents.may_share_with(
+                str(requested["beneficiary_id"]), requested["consent_recipient"], on
+            )
+        )

@@ -1,5 +1,6 @@
 """A referral's lifecycle as an explicit transition table, enforced here for every party: the
 sender, the recipient, the expiry check and the reactions to intake. Pure rules."""
+
 from __future__ import annotations
 
 import uuid
@@ -29,13 +30,25 @@ TRANSITIONS: dict[str | None, dict[str, str]] = {
     SENT: {"acknowledge": RECEIVED, "withdraw": WITHDRAWN, "expire": EXPIRED},
     RECEIVED: {"accept": ACCEPTED, "reject": REJECTED, "withdraw": WITHDRAWN, "expire": EXPIRED},
     ACCEPTED: {"complete": COMPLETED, "withdraw": WITHDRAWN},
-    REJECTED: {}, COMPLETED: {}, WITHDRAWN: {}, EXPIRED: {},
+    REJECTED: {},
+    COMPLETED: {},
+    WITHDRAWN: {},
+    EXPIRED: {},
 }
 ACTIVE = (REQUESTED, SENT, RECEIVED, ACCEPTED)
-EVENTS = {"request": REFERRAL_REQUESTED, "send": REFERRAL_SENT, "acknowledge": REFERRAL_RECEIVED,
-          "accept": REFERRAL_ACCEPTED, "reject": REFERRAL_REJECTED, "complete": REFERRAL_COMPLETED,
-          "withdraw": REFERRAL_WITHDRAWN, "expire": REFERRAL_EXPIRED}
-STATE_AFTER = {EVENTS[action]: to for transitions in TRANSITIONS.values() for action, to in transitions.items()}
+EVENTS = {
+    "request": REFERRAL_REQUESTED,
+    "send": REFERRAL_SENT,
+    "acknowledge": REFERRAL_RECEIVED,
+    "accept": REFERRAL_ACCEPTED,
+    "reject": REFERRAL_REJECTED,
+    "complete": REFERRAL_COMPLETED,
+    "withdraw": REFERRAL_WITHDRAWN,
+    "expire": REFERRAL_EXPIRED,
+}
+STATE_AFTER = {
+    EVENTS[action]: to for transitions in TRANSITIONS.values() for action, to in transitions.items()
+}
 FACTS = ("consent_in_force", "response_days")
 
 
@@ -46,6 +59,7 @@ class TransitionRefused(DomainError):
 @dataclass(frozen=True)
 class Act:
     """One step of the lifecycle. `fields` are the event's own (dates, who, reason, outcome...)."""
+
     action: str
     referral_id: uuid.UUID
     fields: dict
@@ -96,9 +110,12 @@ def decide(command, state: Referral) -> list[DomainEvent]:
     if command.action not in allowed:
         if command.action == "request":
             raise Conflict("this referral already exists", current_state=state.state)
-        raise TransitionRefused(f"a referral that is {state.state or 'not requested'} cannot be "
-                                f"{_past(command.action)}", current_state=state.state,
-                                allowed=sorted(allowed))
+        raise TransitionRefused(
+            f"a referral that is {state.state or 'not requested'} cannot be "
+            f"{_past(command.action)}",
+            current_state=state.state,
+            allowed=sorted(allowed),
+        )
     payload = {"referral_id": command.referral_id, **command.fields}
     if command.action == "request":
         _consent_needed(command, command.fields["shares_personal_data"])
@@ -115,10 +132,20 @@ def decide(command, state: Referral) -> list[DomainEvent]:
 
 def _consent_needed(command: Act, shares: bool) -> None:
     if shares and not command.consent_in_force:
-        raise RuleViolated("the beneficiary's consent does not cover this recipient: record consent first,"
-                           " or refer without sharing personal data", field="recipient_id")
+        raise RuleViolated(
+            "the beneficiary's consent does not cover this recipient: record consent first,"
+            " or refer without sharing personal data",
+            field="recipient_id",
+        )
 
 
 def _past(action: str) -> str:
-    return {"send": "sent", "acknowledge": "acknowledged", "accept": "accepted", "reject": "rejected",
-            "complete": "completed", "withdraw": "withdrawn", "expire": "expired"}[action]
+    return {
+        "send": "sent",
+        "acknowledge": "acknowledged",
+        "accept": "accepted",
+        "reject": "rejected",
+        "complete": "completed",
+        "withdraw": "withdrawn",
+        "expire": "expired",
+    }[action]

@@ -1,5 +1,6 @@
 """The referrals service over nameko: commands by RPC, each validated by its contract; routing
 over the registry; the read side for the people who act; a timer that expires unanswered ones."""
+
 from __future__ import annotations
 
 import logging
@@ -70,11 +71,14 @@ class ReferralsService(ServesItsHistory):
         return answer(self._referrals().act(action, fields, metadata, expected))
 
     @rpc
-    def propose_recipients(self, need: str, municipality_code: str, groups: list | None = None,
-                           age: int | None = None) -> list[dict]:
+    def propose_recipients(
+        self, need: str, municipality_code: str, groups: list | None = None, age: int | None = None
+    ) -> list[dict]:
         """Agencies and programmes serving that municipality, for that need, whose eligibility fits: best first."""
         person = Person(municipality_code, frozenset(groups or ()), age)
-        return propose(self.registries.agencies(), self.registries.programmes(), need, person, today())
+        return propose(
+            self.registries.agencies(), self.registries.programmes(), need, person, today()
+        )
 
     @rpc
     @rejects_bad_commands
@@ -82,8 +86,9 @@ class ReferralsService(ServesItsHistory):
         result = self._act("request", contract.RequestReferralSchema, command, context)
         if command.get("recipient_kind") == "centre" and not result["duplicate"]:
             # the receiving centre should know if the person may already be registered there
-            result["warnings"] = self.registries.possible_duplicates_at(command["beneficiary_id"],
-                                                                        command["recipient_id"])
+            result["warnings"] = self.registries.possible_duplicates_at(
+                command["beneficiary_id"], command["recipient_id"]
+            )
         return result
 
     @rpc
@@ -132,7 +137,9 @@ class ReferralsService(ServesItsHistory):
         return found[0] if found else None
 
     @rpc
-    def open_referrals(self, recipient_id: str | None = None, from_site: str | None = None) -> list[dict]:
+    def open_referrals(
+        self, recipient_id: str | None = None, from_site: str | None = None
+    ) -> list[dict]:
         return ReferralView.open(self.store.db, recipient_id, from_site)
 
     @rpc
@@ -150,9 +157,17 @@ class ReferralsService(ServesItsHistory):
         if not self.expiry.due():
             return
         for r in ReferralView.overdue(self.store.db, today()):
-            fields = {"referral_id": r["referral_id"], "beneficiary_id": r["beneficiary_id"], "expired_on": today()}
+            fields = {
+                "referral_id": r["referral_id"],
+                "beneficiary_id": r["beneficiary_id"],
+                "expired_on": today(),
+            }
             try:  # one command id per referral: two checks racing expire it once
-                self._referrals().act("expire", fields, command_metadata(SYSTEM, f"expire-{r['referral_id']}"))
-            except DomainError as refused:  # answered meanwhile: the table refused, and rightly; said and counted
+                self._referrals().act(
+                    "expire", fields, command_metadata(SYSTEM, f"expire-{r['referral_id']}")
+                )
+            except (
+                DomainError
+            ) as refused:  # answered meanwhile: the table refused, and rightly; said and counted
                 log.info("expiry of referral %s refused: %s", r["referral_id"], refused)
                 metrics.REFUSALS.labels("referrals.expiry", "expire").inc()

@@ -1,5 +1,6 @@
 """Reading an HSDS 3.0 tabular package into agency and programme descriptions, or every problem
 with its file, row and field (see hsds.py for the mapping). Nothing is stored here."""
+
 from __future__ import annotations
 
 import csv
@@ -10,12 +11,24 @@ from typing import Any
 from marshmallow import ValidationError
 
 from contracts.directory import AgencyDescribedV1, ProgrammeDescribedV1
-from services.registries.adapters.hsds import COLUMNS, FIGURES, REQUIRED, TERMS, PackageRejected, Problem
+from services.registries.adapters.hsds import (
+    COLUMNS,
+    FIGURES,
+    REQUIRED,
+    TERMS,
+    PackageRejected,
+    Problem,
+)
 
 TERM_FIELDS = {link_type: field_ for field_, (_, link_type) in TERMS.items()}
 LISTS = ("needs", "eligible_groups")
-SERVICE_COLUMNS = {"name": None, "description": None, "eligibility_text": "eligibility_description",
-                   "min_age": "minimum_age", "max_age": "maximum_age"}
+SERVICE_COLUMNS = {
+    "name": None,
+    "description": None,
+    "eligibility_text": "eligibility_description",
+    "min_age": "minimum_age",
+    "max_age": "maximum_age",
+}
 
 
 class Where:
@@ -48,20 +61,27 @@ def read_package(files: dict[str, str]) -> tuple[list[dict], list[dict]]:
     terms = {r["id"]: (r["code"], r["_row"]) for r in tables["taxonomy_terms.csv"]}
     organizations = {r["id"]: r for r in tables["organizations.csv"]}
     programs = {r["id"]: r for r in tables["programs.csv"]}
-    problems += [Problem("programs.csv", r["_row"], "organization_id", "no such organization in the package")
-                 for r in programs.values() if r["organization_id"] not in organizations]
+    problems += [
+        Problem("programs.csv", r["_row"], "organization_id", "no such organization in the package")
+        for r in programs.values()
+        if r["organization_id"] not in organizations
+    ]
     services, by_owner = {}, {}
     for r in tables["services.csv"]:
         owner = r["program_id"] or r["organization_id"]
         if r["organization_id"] not in organizations:
-            problems.append(Problem("services.csv", r["_row"], "organization_id", "no such organization"))
+            problems.append(
+                Problem("services.csv", r["_row"], "organization_id", "no such organization")
+            )
         elif r["program_id"] and r["program_id"] not in programs:
             problems.append(Problem("services.csv", r["_row"], "program_id", "no such program"))
         services[r["id"]], by_owner[owner] = r, r
     offers = {sid: _offer(s) for sid, s in services.items()}
     for r in tables["service_areas.csv"]:
         if r["service_id"] not in offers:
-            problems.append(Problem("service_areas.csv", r["_row"], "service_id", "no such service"))
+            problems.append(
+                Problem("service_areas.csv", r["_row"], "service_id", "no such service")
+            )
             continue
         offer, where = offers[r["service_id"]]
         offer["municipalities"].append(r["extent"])
@@ -77,27 +97,68 @@ def read_package(files: dict[str, str]) -> tuple[list[dict], list[dict]]:
     agencies, programmes = [], []
     for org_id, org in organizations.items():
         if org_id not in by_owner:
-            problems.append(Problem("organizations.csv", org["_row"], "id", "the organization has no service of its "
-                                    "own (a service without program_id): where would a referral go?"))
+            problems.append(
+                Problem(
+                    "organizations.csv",
+                    org["_row"],
+                    "id",
+                    "the organization has no service of its "
+                    "own (a service without program_id): where would a referral go?",
+                )
+            )
             continue
         offer, where = offers[by_owner[org_id]["id"]]
-        where.places.update({"name": ("organizations.csv", org["_row"], "name"),
-                             "email": ("organizations.csv", org["_row"], "email"),
-                             "website": ("organizations.csv", org["_row"], "website")})
-        details = {**offer, "agency_id": org_id, "name": org["name"], "description": org["description"],
-                   "agency_type": agency_types.get(org_id), "email": org["email"] or None,
-                   "website": org["website"] or None, "phone": org.get("_phone"), "address": org.get("_address")}
-        agencies.append(_load(AgencyDescribedV1, details, where, ("organizations.csv", org["_row"], None), problems))
+        where.places.update(
+            {
+                "name": ("organizations.csv", org["_row"], "name"),
+                "email": ("organizations.csv", org["_row"], "email"),
+                "website": ("organizations.csv", org["_row"], "website"),
+            }
+        )
+        details = {
+            **offer,
+            "agency_id": org_id,
+            "name": org["name"],
+            "description": org["description"],
+            "agency_type": agency_types.get(org_id),
+            "email": org["email"] or None,
+            "website": org["website"] or None,
+            "phone": org.get("_phone"),
+            "address": org.get("_address"),
+        }
+        agencies.append(
+            _load(
+                AgencyDescribedV1,
+                details,
+                where,
+                ("organizations.csv", org["_row"], None),
+                problems,
+            )
+        )
     for program_id, program in programs.items():
         if program_id not in by_owner:
-            problems.append(Problem("programs.csv", program["_row"], "id", "the program has no service"))
+            problems.append(
+                Problem("programs.csv", program["_row"], "id", "the program has no service")
+            )
             continue
         offer, where = offers[by_owner[program_id]["id"]]
-        details = {**offer, "programme_id": program_id, "agency_id": program["organization_id"],
-                   "name": program["name"], "description": program["description"]}
+        details = {
+            **offer,
+            "programme_id": program_id,
+            "agency_id": program["organization_id"],
+            "name": program["name"],
+            "description": program["description"],
+        }
         where.places["name"] = ("programs.csv", program["_row"], "name")
-        programmes.append(_load(ProgrammeDescribedV1, details, where, ("programs.csv", program["_row"], None),
-                                problems))
+        programmes.append(
+            _load(
+                ProgrammeDescribedV1,
+                details,
+                where,
+                ("programs.csv", program["_row"], None),
+                problems,
+            )
+        )
     if problems:
         raise PackageRejected(problems)
     return agencies, programmes
@@ -119,7 +180,11 @@ def _table(name: str, text: str | None, problems: list[Problem]) -> list[dict]:
             problems.append(Problem(name, number, None, "more cells than columns"))
         rows.append({**{k: (v or "").strip() for k, v in row.items() if k}, "_row": number})
     ids = [r["id"] for r in rows]
-    problems += [Problem(name, r["_row"], "id", "the same id twice") for i, r in enumerate(rows) if r["id"] in ids[:i]]
+    problems += [
+        Problem(name, r["_row"], "id", "the same id twice")
+        for i, r in enumerate(rows)
+        if r["id"] in ids[:i]
+    ]
     problems += [Problem(name, r["_row"], "id", "an id is required") for r in rows if not r["id"]]
     return rows
 
@@ -134,7 +199,9 @@ def _offer(service: dict) -> tuple[dict, Where]:
     return offer, where
 
 
-def _attribute(r: dict, terms: dict, offers: dict, organizations: dict, agency_types: dict) -> list[Problem]:
+def _attribute(
+    r: dict, terms: dict, offers: dict, organizations: dict, agency_types: dict
+) -> list[Problem]:
     if r["taxonomy_term_id"] not in terms:
         return [Problem("attributes.csv", r["_row"], "taxonomy_term_id", "no such taxonomy term")]
     code = terms[r["taxonomy_term_id"]][0]
@@ -146,7 +213,11 @@ def _attribute(r: dict, terms: dict, offers: dict, organizations: dict, agency_t
     if r["link_id"] not in offers:
         return [Problem("attributes.csv", r["_row"], "link_id", "no such service")]
     offer, where = offers[r["link_id"]]
-    place = ("attributes.csv", r["_row"], "value" if r["link_type"] == "figure" else "taxonomy_term_id")
+    place = (
+        "attributes.csv",
+        r["_row"],
+        "value" if r["link_type"] == "figure" else "taxonomy_term_id",
+    )
     if r["link_type"] == "figure" and code in FIGURES:
         offer[code] = r["value"] or None
         where.places[code] = place
@@ -159,7 +230,11 @@ def _attribute(r: dict, terms: dict, offers: dict, organizations: dict, agency_t
             offer[field_] = code
             where.places[field_] = place
     else:
-        return [Problem("attributes.csv", r["_row"], "link_type", f"unknown link_type {r['link_type']!r}")]
+        return [
+            Problem(
+                "attributes.csv", r["_row"], "link_type", f"unknown link_type {r['link_type']!r}"
+            )
+        ]
     return []
 
 

@@ -1,5 +1,6 @@
 """The beneficiary registry's identity index, kept in the append's transaction: a registration is
 findable the moment it is stored, and an erased person is not findable at all."""
+
 from __future__ import annotations
 
 import psycopg2.errors
@@ -9,7 +10,13 @@ from services.common.domain import Conflict
 from services.common.personal_data import blind_index
 from services.common.text import search_key
 
-AMKA, AFM, PAAYPA, NAME_AND_BIRTH, FAMILY_AND_BIRTH = "amka", "afm", "paaypa", "name+birth", "family+birth"
+AMKA, AFM, PAAYPA, NAME_AND_BIRTH, FAMILY_AND_BIRTH = (
+    "amka",
+    "afm",
+    "paaypa",
+    "name+birth",
+    "family+birth",
+)
 NAME_WORD = "name-word"  # each word of a name, folded: search by name without the name in clear
 NUMBERS = (AMKA, AFM, PAAYPA)  # each identifies one person
 # how alike two people are when these keys match (exact after folding script, accents, case)
@@ -21,14 +28,27 @@ class IdentityIndex:
         self.index_key = index_key
 
     def digests(self, personal: dict) -> list[tuple[str, str]]:
-        found = [(kind, blind_index(self.index_key, kind, personal[kind])) for kind in NUMBERS if personal.get(kind)]
+        found = [
+            (kind, blind_index(self.index_key, kind, personal[kind]))
+            for kind in NUMBERS
+            if personal.get(kind)
+        ]
         if personal.get("birth_date") and personal.get("family_name"):
             name = f"{personal.get('given_name', '')} {personal['family_name']}"
-            found.append((NAME_AND_BIRTH, blind_index(self.index_key, "name", f"{name} {personal['birth_date']}")))
+            found.append(
+                (
+                    NAME_AND_BIRTH,
+                    blind_index(self.index_key, "name", f"{name} {personal['birth_date']}"),
+                )
+            )
             family = f"{personal['family_name']} {personal['birth_date']}"
             found.append((FAMILY_AND_BIRTH, blind_index(self.index_key, "name", family)))
-        found += [(NAME_WORD, digest) for digest in self.word_digests(
-            f"{personal.get('given_name') or ''} {personal.get('family_name') or ''}")]
+        found += [
+            (NAME_WORD, digest)
+            for digest in self.word_digests(
+                f"{personal.get('given_name') or ''} {personal.get('family_name') or ''}"
+            )
+        ]
         return found
 
     def word_digests(self, text: str) -> list[str]:
@@ -40,9 +60,11 @@ class IdentityIndex:
         if not digests:
             return []
         with db.transaction() as cur:
-            cur.execute("SELECT beneficiary_id::text FROM identity_index WHERE kind = %s AND digest = ANY(%s)"
-                        " GROUP BY beneficiary_id HAVING count(DISTINCT digest) = %s ORDER BY 1 LIMIT 50",
-                        (NAME_WORD, digests, len(digests)))
+            cur.execute(
+                "SELECT beneficiary_id::text FROM identity_index WHERE kind = %s AND digest = ANY(%s)"
+                " GROUP BY beneficiary_id HAVING count(DISTINCT digest) = %s ORDER BY 1 LIMIT 50",
+                (NAME_WORD, digests, len(digests)),
+            )
             return [r[0] for r in cur.fetchall()]
 
     def __call__(self, cur, events) -> None:
@@ -58,12 +80,17 @@ class IdentityIndex:
     def _insert(cur, kind: str, digest: str, beneficiary: str) -> None:
         try:
             cur.execute("SAVEPOINT identity")
-            cur.execute("INSERT INTO identity_index (kind, digest, beneficiary_id) VALUES (%s, %s, %s)"
-                        " ON CONFLICT (kind, digest, beneficiary_id) DO NOTHING", (kind, digest, beneficiary))
+            cur.execute(
+                "INSERT INTO identity_index (kind, digest, beneficiary_id) VALUES (%s, %s, %s)"
+                " ON CONFLICT (kind, digest, beneficiary_id) DO NOTHING",
+                (kind, digest, beneficiary),
+            )
             cur.execute("RELEASE SAVEPOINT identity")
         except psycopg2.errors.UniqueViolation:
             cur.execute("ROLLBACK TO SAVEPOINT identity")
-            raise Conflict(f"a beneficiary with this {kind.upper()} is already registered", field=kind) from None
+            raise Conflict(
+                f"a beneficiary with this {kind.upper()} is already registered", field=kind
+            ) from None
 
     def possible_duplicates(self, db, personal: dict, exclude: str) -> list[dict]:
         """Who else has the same birth date and a name that folds to the same key: warnings with a
@@ -73,12 +100,17 @@ class IdentityIndex:
             for kind, digest in self.digests(personal):
                 if kind not in SCORES:
                     continue
-                cur.execute("SELECT beneficiary_id::text FROM identity_index WHERE kind = %s AND digest = %s",
-                            (kind, digest))
+                cur.execute(
+                    "SELECT beneficiary_id::text FROM identity_index WHERE kind = %s AND digest = %s",
+                    (kind, digest),
+                )
                 for (other,) in cur.fetchall():
                     if other != exclude:
                         by_beneficiary[other] = max(by_beneficiary.get(other, 0), SCORES[kind])
-        return [{"beneficiary_id": b, "score": s} for b, s in sorted(by_beneficiary.items(), key=lambda i: -i[1])]
+        return [
+            {"beneficiary_id": b, "score": s}
+            for b, s in sorted(by_beneficiary.items(), key=lambda i: -i[1])
+        ]
 
     def known_person(self, db, personal: dict) -> str | None:
         """The beneficiary one of these numbers already identifies, if any."""
@@ -92,8 +124,11 @@ class IdentityIndex:
     def find(self, db, kind: str, value: str) -> list[str]:
         key_kind = "name" if kind == NAME_AND_BIRTH else kind
         with db.transaction() as cur:
-            cur.execute("SELECT beneficiary_id::text FROM identity_index WHERE kind = %s AND digest = %s"
-                        " ORDER BY 1", (kind, blind_index(self.index_key, key_kind, value)))
+            cur.execute(
+                "SELECT beneficiary_id::text FROM identity_index WHERE kind = %s AND digest = %s"
+                " ORDER BY 1",
+                (kind, blind_index(self.index_key, key_kind, value)),
+            )
             return [r[0] for r in cur.fetchall()]
 
     @staticmethod
@@ -101,11 +136,17 @@ class IdentityIndex:
         """Others sharing a number (before a merge) or a folded name and birth date with this
         person, scored as for possible duplicates; read from the digests alone."""
         with db.transaction() as cur:
-            cur.execute("SELECT other.beneficiary_id::text, other.kind FROM identity_index mine"
-                        " JOIN identity_index other USING (kind, digest)"
-                        " WHERE mine.beneficiary_id = %s AND other.beneficiary_id <> mine.beneficiary_id"
-                        " AND mine.kind <> %s", (beneficiary_id, NAME_WORD))
+            cur.execute(
+                "SELECT other.beneficiary_id::text, other.kind FROM identity_index mine"
+                " JOIN identity_index other USING (kind, digest)"
+                " WHERE mine.beneficiary_id = %s AND other.beneficiary_id <> mine.beneficiary_id"
+                " AND mine.kind <> %s",
+                (beneficiary_id, NAME_WORD),
+            )
             scores: dict[str, float] = {}
             for other, kind in cur.fetchall():
                 scores[other] = max(scores.get(other, 0), SCORES.get(kind, 1.0))
-        return [{"beneficiary_id": b, "score": s} for b, s in sorted(scores.items(), key=lambda i: -i[1])]
+        return [
+            {"beneficiary_id": b, "score": s}
+            for b, s in sorted(scores.items(), key=lambda i: -i[1])
+        ]

@@ -1,5 +1,6 @@
 """Which beneficiary records were merged into which, kept in the append's transaction: a search by
 AMKA or a timeline asked for either id reaches the survivor and every history that is theirs."""
+
 from __future__ import annotations
 
 from contracts.names import BENEFICIARY_MERGED, BENEFICIARY_UNMERGED
@@ -14,11 +15,15 @@ class Merges:
             duplicate, survivor = e.data["beneficiary_id"], e.data["survivor_id"]
             if e.type == BENEFICIARY_MERGED:
                 # the decider checked these on facts read before the append; here they hold under races
-                cur.execute("SELECT 1 FROM beneficiary_merge WHERE beneficiary_id = %s OR survivor_id = %s",
-                            (survivor, duplicate))
+                cur.execute(
+                    "SELECT 1 FROM beneficiary_merge WHERE beneficiary_id = %s OR survivor_id = %s",
+                    (survivor, duplicate),
+                )
                 if cur.fetchone():
-                    raise Conflict("a merge of one of these records was stored meanwhile: look again",
-                                   field="survivor_id")
+                    raise Conflict(
+                        "a merge of one of these records was stored meanwhile: look again",
+                        field="survivor_id",
+                    )
                 cur.execute("INSERT INTO beneficiary_merge VALUES (%s, %s)", (duplicate, survivor))
             else:
                 cur.execute("DELETE FROM beneficiary_merge WHERE beneficiary_id = %s", (duplicate,))
@@ -26,20 +31,28 @@ class Merges:
     @staticmethod
     def survivor_of(db, beneficiary_id: str) -> str:
         with db.transaction() as cur:
-            cur.execute("SELECT survivor_id::text FROM beneficiary_merge WHERE beneficiary_id = %s", (beneficiary_id,))
+            cur.execute(
+                "SELECT survivor_id::text FROM beneficiary_merge WHERE beneficiary_id = %s",
+                (beneficiary_id,),
+            )
             row = cur.fetchone()
         return row[0] if row else str(beneficiary_id)
 
     @staticmethod
     def merged_into(db, survivor_id: str) -> list[str]:
         with db.transaction() as cur:
-            cur.execute("SELECT beneficiary_id::text FROM beneficiary_merge WHERE survivor_id = %s ORDER BY 1",
-                        (survivor_id,))
+            cur.execute(
+                "SELECT beneficiary_id::text FROM beneficiary_merge WHERE survivor_id = %s ORDER BY 1",
+                (survivor_id,),
+            )
             return [r[0] for r in cur.fetchall()]
 
     @classmethod
     def person(cls, db, beneficiary_id: str) -> dict:
         """One person as the platform knows them: the surviving id and every record merged into it."""
         survivor = cls.survivor_of(db, beneficiary_id)
-        return {"beneficiary_id": survivor, "asked_for": str(beneficiary_id),
-                "records": [survivor, *cls.merged_into(db, survivor)]}
+        return {
+            "beneficiary_id": survivor,
+            "asked_for": str(beneficiary_id),
+            "records": [survivor, *cls.merged_into(db, survivor)],
+        }

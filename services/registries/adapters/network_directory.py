@@ -1,5 +1,6 @@
 """The network directory: sites and who works where, kept in the append's transaction so a mobile
 unit's new partner municipality counts from the moment it is stored."""
+
 from __future__ import annotations
 
 import json
@@ -20,27 +21,43 @@ class NetworkDirectory:
         for e in events:
             d = e.data
             if e.type == CENTRE_REGISTERED:
-                cur.execute("INSERT INTO network_site VALUES (%s, 'centre', %s)", (d["site"], json.dumps(d)))
+                cur.execute(
+                    "INSERT INTO network_site VALUES (%s, 'centre', %s)", (d["site"], json.dumps(d))
+                )
             elif e.type == MOBILE_UNIT_REGISTERED:
-                cur.execute("INSERT INTO network_site VALUES (%s, 'mobile_unit', %s)", (d["site"], json.dumps(d)))
+                cur.execute(
+                    "INSERT INTO network_site VALUES (%s, 'mobile_unit', %s)",
+                    (d["site"], json.dumps(d)),
+                )
             elif e.type == PARTNER_MUNICIPALITIES_CHANGED:
-                cur.execute("UPDATE network_site SET detail = detail"
-                            " || jsonb_build_object('partner_municipalities', %s::jsonb) WHERE site = %s",
-                            (json.dumps(d["partner_municipalities"]), d["site"]))
+                cur.execute(
+                    "UPDATE network_site SET detail = detail"
+                    " || jsonb_build_object('partner_municipalities', %s::jsonb) WHERE site = %s",
+                    (json.dumps(d["partner_municipalities"]), d["site"]),
+                )
             elif e.type == STAFF_MEMBER_ASSIGNED:
-                cur.execute("INSERT INTO network_staff VALUES (%s, %s, %s, %s, %s)",
-                            (d["staff_id"], d["site"], d["name"], d["role"], d["since"]))
+                cur.execute(
+                    "INSERT INTO network_staff VALUES (%s, %s, %s, %s, %s)",
+                    (d["staff_id"], d["site"], d["name"], d["role"], d["since"]),
+                )
             elif e.type == STAFF_MEMBER_LEFT:
-                cur.execute("DELETE FROM network_staff WHERE staff_id = %s AND site = %s", (d["staff_id"], d["site"]))
+                cur.execute(
+                    "DELETE FROM network_staff WHERE staff_id = %s AND site = %s",
+                    (d["staff_id"], d["site"]),
+                )
 
     @staticmethod
     def sites(db) -> list[dict]:
         with db.transaction() as cur:
-            cur.execute("SELECT s.kind, s.detail, coalesce(json_agg(json_build_object('staff_id', t.staff_id,"
-                        " 'name', t.name, 'role', t.role, 'since', t.since) ORDER BY t.staff_id)"
-                        " FILTER (WHERE t.staff_id IS NOT NULL), '[]')"
-                        " FROM network_site s LEFT JOIN network_staff t USING (site) GROUP BY s.site ORDER BY s.site")
-            return [{**detail, "kind": kind, "staff": staff} for kind, detail, staff in cur.fetchall()]
+            cur.execute(
+                "SELECT s.kind, s.detail, coalesce(json_agg(json_build_object('staff_id', t.staff_id,"
+                " 'name', t.name, 'role', t.role, 'since', t.since) ORDER BY t.staff_id)"
+                " FILTER (WHERE t.staff_id IS NOT NULL), '[]')"
+                " FROM network_site s LEFT JOIN network_staff t USING (site) GROUP BY s.site ORDER BY s.site"
+            )
+            return [
+                {**detail, "kind": kind, "staff": staff} for kind, detail, staff in cur.fetchall()
+            ]
 
     @staticmethod
     def site(db, site: str) -> dict | None:
@@ -57,6 +74,13 @@ class NetworkDirectory:
             lead = municipality(s["lead_municipality_code"]) if s["kind"] == "centre" else None
             population = lead.population_2021 if lead else None
             roles = [t["role"] for t in s["staff"]]
-            report.append({"site": s["site"], "kind": s["kind"], "staff": len(roles), "population": population,
-                           "warnings": staffing_warnings(s["kind"], population, roles)})
+            report.append(
+                {
+                    "site": s["site"],
+                    "kind": s["kind"],
+                    "staff": len(roles),
+                    "population": population,
+                    "warnings": staffing_warnings(s["kind"], population, roles),
+                }
+            )
         return report

@@ -1,4 +1,5 @@
 """Use cases of the beneficiary registry: each runs one command against one beneficiary stream."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -18,7 +19,9 @@ class Beneficiaries:
     def __init__(self, store: EventStore):
         self.store = store
 
-    def register(self, command: beneficiary.RegisterBeneficiary, metadata: Metadata) -> AppendResult:
+    def register(
+        self, command: beneficiary.RegisterBeneficiary, metadata: Metadata
+    ) -> AppendResult:
         return self._run(command, metadata)
 
     def registration(self, beneficiary_id) -> dict | None:
@@ -28,16 +31,29 @@ class Beneficiaries:
         if not first or first[0].type != BENEFICIARY_REGISTERED:
             return None
         event = first[0]
-        return {"beneficiary_id": str(beneficiary_id), "registered": event.payload, "erased": event.erased,
-                "site": event.metadata.get("site"), "recorded_at": event.recorded_at.isoformat()}
+        return {
+            "beneficiary_id": str(beneficiary_id),
+            "registered": event.payload,
+            "erased": event.erased,
+            "site": event.metadata.get("site"),
+            "recorded_at": event.recorded_at.isoformat(),
+        }
 
-    def erase_personal_data(self, command: beneficiary.ErasePersonalData, metadata: Metadata) -> AppendResult:
+    def erase_personal_data(
+        self, command: beneficiary.ErasePersonalData, metadata: Metadata
+    ) -> AppendResult:
         # the subject key goes in the same transaction as the event: never one without the other
         return self._run(command, metadata, forget_subject=command.beneficiary_id)
 
-    def merge(self, command: beneficiary.MergeBeneficiary, merged_into_duplicate: list[str],
-              metadata: Metadata) -> AppendResult:
-        survivor = load(self.store, stream_name(beneficiary.CATEGORY, command.survivor_id), _decider).state
+    def merge(
+        self,
+        command: beneficiary.MergeBeneficiary,
+        merged_into_duplicate: list[str],
+        metadata: Metadata,
+    ) -> AppendResult:
+        survivor = load(
+            self.store, stream_name(beneficiary.CATEGORY, command.survivor_id), _decider
+        ).state
         facts = {"survivor": survivor, "merged_into_duplicate": tuple(merged_into_duplicate)}
         return self._run(dataclasses.replace(command, **facts), metadata)
 
@@ -46,5 +62,13 @@ class Beneficiaries:
 
     def _run(self, command, metadata: Metadata, forget_subject=None) -> AppendResult:
         stream = stream_name(beneficiary.CATEGORY, command.beneficiary_id)
-        return execute(self.store, stream, _decider, command, metadata, sent_by_client(command, beneficiary.FACTS),
-                       _encode, forget_subject=forget_subject)
+        return execute(
+            self.store,
+            stream,
+            _decider,
+            command,
+            metadata,
+            sent_by_client(command, beneficiary.FACTS),
+            _encode,
+            forget_subject=forget_subject,
+        )

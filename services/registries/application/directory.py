@@ -1,4 +1,5 @@
 """Use cases of the agencies and programmes registries, and the HSDS import that drives them."""
+
 from __future__ import annotations
 
 import hashlib
@@ -23,11 +24,21 @@ class Directory:
     def describe_agency(self, details: dict, metadata: Metadata) -> AppendResult:
         details = jsonable(details)
         stream = stream_name(directory.AGENCY, details["agency_id"])
-        return execute(self.store, stream, _decider, directory.DescribeAgency(details), metadata, details, _encode)
+        return execute(
+            self.store,
+            stream,
+            _decider,
+            directory.DescribeAgency(details),
+            metadata,
+            details,
+            _encode,
+        )
 
     def describe_programme(self, details: dict, metadata: Metadata) -> AppendResult:
         details = jsonable(details)
-        agency = load(self.store, stream_name(directory.AGENCY, details["agency_id"]), _decider).state
+        agency = load(
+            self.store, stream_name(directory.AGENCY, details["agency_id"]), _decider
+        ).state
         command = directory.DescribeProgramme(details, agency_registered=agency.details is not None)
         stream = stream_name(directory.PROGRAMME, details["programme_id"])
         return execute(self.store, stream, _decider, command, metadata, details, _encode)
@@ -39,12 +50,20 @@ class Directory:
         agencies, programmes = read_package(files)
         self._refuse_moved_programmes(programmes)
         counts = {"registered": 0, "changed": 0, "unchanged": 0}
-        for details, describe in [*((a, self.describe_agency) for a in agencies),
-                                  *((p, self.describe_programme) for p in programmes)]:
+        for details, describe in [
+            *((a, self.describe_agency) for a in agencies),
+            *((p, self.describe_programme) for p in programmes),
+        ]:
             digest = hashlib.sha256(canonical_json(jsonable(details))).hexdigest()[:32]
             result = describe(details, metadata_for(f"hsds-{digest}"))
             kinds = [e.type for e in result.events] if not result.duplicate else []
-            key = "unchanged" if not kinds else "registered" if kinds[0].endswith("Registered") else "changed"
+            key = (
+                "unchanged"
+                if not kinds
+                else "registered"
+                if kinds[0].endswith("Registered")
+                else "changed"
+            )
             counts[key] += 1
         return {"agencies": len(agencies), "programmes": len(programmes), **counts}
 
@@ -52,9 +71,17 @@ class Directory:
         """The one rule a valid package can still break: checked before anything is stored."""
         moved = []
         for p in programmes:
-            stored = load(self.store, stream_name(directory.PROGRAMME, p["programme_id"]), _decider).state.details
+            stored = load(
+                self.store, stream_name(directory.PROGRAMME, p["programme_id"]), _decider
+            ).state.details
             if stored and stored["agency_id"] != str(p["agency_id"]):
-                moved.append(Problem("programs.csv", None, "organization_id",
-                                     f"program {p['programme_id']} stays with the agency that registered it"))
+                moved.append(
+                    Problem(
+                        "programs.csv",
+                        None,
+                        "organization_id",
+                        f"program {p['programme_id']} stays with the agency that registered it",
+                    )
+                )
         if moved:
             raise PackageRejected(moved)

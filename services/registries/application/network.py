@@ -1,5 +1,6 @@
 """Use cases of the network: each command runs against one site or staff stream, with the facts
 its rules need read from the other streams first."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -14,8 +15,12 @@ from services.registries.domain import network
 
 _encode = encoder()
 _sites = sys.modules[network.__name__]  # initial, evolve, decide
-_staff = SimpleNamespace(initial=network.StaffMember(), evolve=network.evolve_staff, decide=network.decide_staff)
-NETWORK_IDS = uuid.UUID("0f3e8a52-7c1d-4b9e-8f60-2a4d5c6b7e81")  # site and staff codes -> stream ids
+_staff = SimpleNamespace(
+    initial=network.StaffMember(), evolve=network.evolve_staff, decide=network.decide_staff
+)
+NETWORK_IDS = uuid.UUID(
+    "0f3e8a52-7c1d-4b9e-8f60-2a4d5c6b7e81"
+)  # site and staff codes -> stream ids
 
 
 def site_stream(site: str) -> str:
@@ -36,19 +41,26 @@ class Network:
     def register_centre(self, command: network.RegisterCentre, metadata: Metadata) -> AppendResult:
         return self._on_site(command, metadata)
 
-    def register_mobile_unit(self, command: network.RegisterMobileUnit, metadata: Metadata) -> AppendResult:
+    def register_mobile_unit(
+        self, command: network.RegisterMobileUnit, metadata: Metadata
+    ) -> AppendResult:
         return self._on_site(self._with_parent(command, command.parent_centre), metadata)
 
-    def change_partner_municipalities(self, command: network.ChangePartnerMunicipalities,
-                                      metadata: Metadata) -> AppendResult:
+    def change_partner_municipalities(
+        self, command: network.ChangePartnerMunicipalities, metadata: Metadata
+    ) -> AppendResult:
         parent = self._parent_of(command.site)
         return self._on_site(self._with_parent(command, parent), metadata)
 
-    def assign_staff_member(self, command: network.AssignStaffMember, metadata: Metadata) -> AppendResult:
+    def assign_staff_member(
+        self, command: network.AssignStaffMember, metadata: Metadata
+    ) -> AppendResult:
         command = dataclasses.replace(command, site_exists=self.site(command.site).kind is not None)
         return self._on_staff(command, metadata)
 
-    def staff_member_leaves(self, command: network.StaffMemberLeaves, metadata: Metadata) -> AppendResult:
+    def staff_member_leaves(
+        self, command: network.StaffMemberLeaves, metadata: Metadata
+    ) -> AppendResult:
         return self._on_staff(command, metadata)
 
     def _with_parent(self, command, parent: str | None):
@@ -62,8 +74,12 @@ class Network:
 
     def _on_site(self, command, metadata: Metadata) -> AppendResult:
         sent = sent_by_client(command, network.FACTS)
-        return execute(self.store, site_stream(command.site), _sites, command, metadata, sent, _encode)
+        return execute(
+            self.store, site_stream(command.site), _sites, command, metadata, sent, _encode
+        )
 
     def _on_staff(self, command, metadata: Metadata) -> AppendResult:
         sent = sent_by_client(command, network.FACTS)
-        return execute(self.store, staff_stream(command.staff_id), _staff, command, metadata, sent, _encode)
+        return execute(
+            self.store, staff_stream(command.staff_id), _staff, command, metadata, sent, _encode
+        )

@@ -1,13 +1,19 @@
 """The beneficiary registry's decider: one person, one beneficiary id, whose personal data can be
 erased while their history stays. A person recorded twice is merged explicitly, as an event on
 the duplicate's stream, and can be unmerged: both histories stay, reachable from the survivor."""
+
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, replace
 from datetime import date
 
-from contracts.names import BENEFICIARY_MERGED, BENEFICIARY_REGISTERED, BENEFICIARY_UNMERGED, PERSONAL_DATA_ERASED
+from contracts.names import (
+    BENEFICIARY_MERGED,
+    BENEFICIARY_REGISTERED,
+    BENEFICIARY_UNMERGED,
+    PERSONAL_DATA_ERASED,
+)
 from services.common.domain import Conflict, DomainEvent, NotFound, RuleViolated
 
 CATEGORY = "beneficiary"
@@ -45,6 +51,7 @@ class Beneficiary:
 @dataclass(frozen=True)
 class MergeBeneficiary:
     """`beneficiary_id` is the duplicate; it lives on as part of `survivor_id`."""
+
     beneficiary_id: uuid.UUID
     survivor_id: uuid.UUID
     reason: str
@@ -79,11 +86,12 @@ def evolve(state: Beneficiary, event) -> Beneficiary:
     return state
 
 
-
 def decide(command, state: Beneficiary) -> list[DomainEvent]:
     if isinstance(command, RegisterBeneficiary):
         if state.registered:
-            raise Conflict("this beneficiary is already registered", beneficiary_id=str(command.beneficiary_id))
+            raise Conflict(
+                "this beneficiary is already registered", beneficiary_id=str(command.beneficiary_id)
+            )
         return [DomainEvent(BENEFICIARY_REGISTERED, {**command.__dict__})]
     if isinstance(command, ErasePersonalData):
         if not state.registered:
@@ -96,7 +104,11 @@ def decide(command, state: Beneficiary) -> list[DomainEvent]:
     if isinstance(command, UnmergeBeneficiary):
         if not state.merged_into:
             raise RuleViolated("this beneficiary is not merged into anyone", field="beneficiary_id")
-        return [DomainEvent(BENEFICIARY_UNMERGED, {**command.__dict__, "survivor_id": state.merged_into})]
+        return [
+            DomainEvent(
+                BENEFICIARY_UNMERGED, {**command.__dict__, "survivor_id": state.merged_into}
+            )
+        ]
     raise TypeError(f"not a registry command: {command!r}")
 
 
@@ -105,20 +117,34 @@ def _merge(command: MergeBeneficiary, state: Beneficiary) -> list[DomainEvent]:
     if command.beneficiary_id == command.survivor_id:
         raise RuleViolated("a beneficiary cannot be merged into themselves", field="survivor_id")
     if not state.registered or not survivor.registered:
-        raise NotFound("both beneficiaries must be registered", field="survivor_id" if state.registered
-                       else "beneficiary_id")
+        raise NotFound(
+            "both beneficiaries must be registered",
+            field="survivor_id" if state.registered else "beneficiary_id",
+        )
     if state.merged_into == str(command.survivor_id):
         return []  # already merged there
     if state.merged_into:
-        raise Conflict("this beneficiary is already merged into another: unmerge first",
-                       field="beneficiary_id", merged_into=state.merged_into)
+        raise Conflict(
+            "this beneficiary is already merged into another: unmerge first",
+            field="beneficiary_id",
+            merged_into=state.merged_into,
+        )
     if survivor.merged_into:
         # no chains: the surviving id is always one step away from every id it absorbed
-        raise RuleViolated("the survivor is itself merged into another beneficiary", field="survivor_id",
-                           merged_into=survivor.merged_into)
+        raise RuleViolated(
+            "the survivor is itself merged into another beneficiary",
+            field="survivor_id",
+            merged_into=survivor.merged_into,
+        )
     if command.merged_into_duplicate:
-        raise RuleViolated("others are merged into this beneficiary: merge the other way round",
-                           field="beneficiary_id")
+        raise RuleViolated(
+            "others are merged into this beneficiary: merge the other way round",
+            field="beneficiary_id",
+        )
     if state.erased or survivor.erased:
         raise RuleViolated("an erased beneficiary cannot be merged", field="beneficiary_id")
-    return [DomainEvent(BENEFICIARY_MERGED, {k: v for k, v in command.__dict__.items() if k not in FACTS})]
+    return [
+        DomainEvent(
+            BENEFICIARY_MERGED, {k: v for k, v in command.__dict__.items() if k not in FACTS}
+        )
+    ]

@@ -1,12 +1,18 @@
 """The agencies and programmes registries' deciders. A description is the whole record: the first
 registers it, a different one changes its details, the same one again decides nothing, so an
 import can be repeated safely."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from contracts.names import AGENCY_DETAILS_CHANGED, AGENCY_REGISTERED, PROGRAMME_DETAILS_CHANGED, PROGRAMME_REGISTERED
+from contracts.names import (
+    AGENCY_DETAILS_CHANGED,
+    AGENCY_REGISTERED,
+    PROGRAMME_DETAILS_CHANGED,
+    PROGRAMME_REGISTERED,
+)
 from services.common.domain import DomainEvent, NotFound, RuleViolated
 
 AGENCY, PROGRAMME = "agency", "programme"
@@ -25,14 +31,21 @@ class DescribeProgramme:
 
 @dataclass(frozen=True)
 class Record:
-    details: dict[str, Any] | None = None  # as last stored (JSON form: the application compares like with like)
+    details: dict[str, Any] | None = (
+        None  # as last stored (JSON form: the application compares like with like)
+    )
 
 
 initial = Record()
 
 
 def evolve(state: Record, event) -> Record:
-    if event.type in (AGENCY_REGISTERED, AGENCY_DETAILS_CHANGED, PROGRAMME_REGISTERED, PROGRAMME_DETAILS_CHANGED):
+    if event.type in (
+        AGENCY_REGISTERED,
+        AGENCY_DETAILS_CHANGED,
+        PROGRAMME_REGISTERED,
+        PROGRAMME_DETAILS_CHANGED,
+    ):
         return Record(dict(event.data))
     return state
 
@@ -42,9 +55,13 @@ def decide(command, state: Record) -> list[DomainEvent]:
         return _describe(command.details, state, AGENCY_REGISTERED, AGENCY_DETAILS_CHANGED)
     if isinstance(command, DescribeProgramme):
         if not command.agency_registered:
-            raise NotFound("the agency that runs this programme is not registered", field="agency_id")
+            raise NotFound(
+                "the agency that runs this programme is not registered", field="agency_id"
+            )
         if state.details and state.details["agency_id"] != command.details["agency_id"]:
-            raise RuleViolated("a programme stays with the agency that registered it", field="agency_id")
+            raise RuleViolated(
+                "a programme stays with the agency that registered it", field="agency_id"
+            )
         return _describe(command.details, state, PROGRAMME_REGISTERED, PROGRAMME_DETAILS_CHANGED)
     raise TypeError(f"not a directory command: {command!r}")
 

@@ -1,6 +1,7 @@
 """The network's deciders: a site (a centre, or a centre's mobile unit) and a staff member, and the
 staffing rule. Pure rules: the application layer hands in the facts they need from other streams
 (the parent centre's regional unit, whether a site exists)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
@@ -18,9 +19,21 @@ from contracts.names import (
 from services.common.domain import Conflict, DomainEvent, NotFound, RuleViolated
 
 SITE, STAFF = "site", "staff"
-FACTS = ("parent_regional_unit", "site_exists")  # looked up by the application, not sent by a client
-SCIENTISTS = frozenset({"social_worker", "psychologist", "social_scientist", "health_visitor",
-                        "economist_administrator", "learning_support", "mediator"})
+FACTS = (
+    "parent_regional_unit",
+    "site_exists",
+)  # looked up by the application, not sent by a client
+SCIENTISTS = frozenset(
+    {
+        "social_worker",
+        "psychologist",
+        "social_scientist",
+        "health_visitor",
+        "economist_administrator",
+        "learning_support",
+        "mediator",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -80,10 +93,15 @@ def decide(command, state: Site) -> list[DomainEvent]:
             raise Conflict("this site is already registered", site=command.site)
         unit = known_municipality(command.lead_municipality_code).regional_unit
         if unit != command.regional_unit:
-            raise RuleViolated("the lead municipality is not in that regional unit", field="regional_unit",
-                               lead_municipality_regional_unit=unit)
+            raise RuleViolated(
+                "the lead municipality is not in that regional unit",
+                field="regional_unit",
+                lead_municipality_regional_unit=unit,
+            )
         if command.period_end <= command.period_start:
-            raise RuleViolated("the operation's period must end after it starts", field="period_end")
+            raise RuleViolated(
+                "the operation's period must end after it starts", field="period_end"
+            )
         return [DomainEvent(CENTRE_REGISTERED, dict(command.__dict__))]
     if isinstance(command, RegisterMobileUnit):
         if state.kind:
@@ -105,12 +123,18 @@ def _check_partners(command) -> None:
         raise NotFound("the parent centre is not registered", field="parent_centre")
     if len(set(command.partner_municipalities)) != len(command.partner_municipalities):
         raise RuleViolated("a partner municipality is listed twice", field="partner_municipalities")
-    outside = [c for c in command.partner_municipalities
-               if known_municipality(c).regional_unit != command.parent_regional_unit]
+    outside = [
+        c
+        for c in command.partner_municipalities
+        if known_municipality(c).regional_unit != command.parent_regional_unit
+    ]
     if outside:
         # an expanded centre covers its own regional unit; its mobile unit goes no further
-        raise RuleViolated("partner municipalities must be in the parent centre's regional unit",
-                           field="partner_municipalities", outside=outside)
+        raise RuleViolated(
+            "partner municipalities must be in the parent centre's regional unit",
+            field="partner_municipalities",
+            outside=outside,
+        )
 
 
 def _without_facts(command) -> dict:
@@ -118,6 +142,7 @@ def _without_facts(command) -> dict:
 
 
 # --- staff -----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class AssignStaffMember:
@@ -165,6 +190,7 @@ def decide_staff(command, state: StaffMember) -> list[DomainEvent]:
 
 # --- the staffing rule (a warning, never enforced) ---------------------------------------------
 
+
 def required_staff(population: int | None) -> int | None:
     """10,000-40,000 residents: 2; 40,000-100,000: 3; over 100,000: 4. The framework gives no
     figure below 10,000; such a municipality is held to the smallest band."""
@@ -183,9 +209,13 @@ def staffing_warnings(kind: str, population: int | None, roles: list[str]) -> li
             warnings.append("no social worker: a social worker is mandatory and heads the centre")
         needed = required_staff(population)
         if needed is None:
-            warnings.append("the lead municipality's population is unknown: the staffing rule cannot be checked")
+            warnings.append(
+                "the lead municipality's population is unknown: the staffing rule cannot be checked"
+            )
         elif scientists < needed:
-            warnings.append(f"{scientists} of the {needed} staff the rule asks for {population:,} residents")
+            warnings.append(
+                f"{scientists} of the {needed} staff the rule asks for {population:,} residents"
+            )
     elif kind == "mobile_unit":
         if scientists < 2:
             warnings.append(f"{scientists} of the 2 social scientists a mobile unit needs")

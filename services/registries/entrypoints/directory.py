@@ -1,5 +1,6 @@
 """RPCs of the agencies and programmes registries, with HSDS 3.0 import and export: a mixin of
 the registries service."""
+
 from __future__ import annotations
 
 from dataclasses import asdict
@@ -8,7 +9,12 @@ from typing import Any
 from nameko.rpc import rpc
 
 from contracts.directory import DescribeAgencySchema, DescribeProgrammeSchema
-from services.common.rpc_commands import CommandRejected, answer, command_metadata, rejects_bad_commands
+from services.common.rpc_commands import (
+    CommandRejected,
+    answer,
+    command_metadata,
+    rejects_bad_commands,
+)
 from services.registries.adapters import hsds
 from services.registries.adapters.directory import Directory as DirectoryView
 from services.registries.application.directory import Directory
@@ -53,10 +59,16 @@ class DirectoryRpc:
         """`files`: an HSDS 3.0 tabular package, file name -> CSV text. All or nothing: a malformed
         package is refused with every problem's file, row and field, and nothing is stored."""
         try:
-            return Directory(self.store).import_hsds(files, lambda command_id: command_metadata(context, command_id))
+            return Directory(self.store).import_hsds(
+                files, lambda command_id: command_metadata(context, command_id)
+            )
         except hsds.PackageRejected as exc:
-            raise CommandRejected("invalid", str(exc), {"problems": [asdict(p) for p in exc.problems]}) from exc
+            raise CommandRejected(
+                "invalid", str(exc), {"problems": [asdict(p) for p in exc.problems]}
+            ) from exc
 
     @rpc
     def export_hsds(self) -> dict:
-        return hsds.export(DirectoryView.agencies(self.store.db), DirectoryView.programmes(self.store.db))
+        return hsds.export(
+            DirectoryView.agencies(self.store.db), DirectoryView.programmes(self.store.db)
+        )

@@ -1,4 +1,5 @@
 """RPCs of the network (centres, mobile units, staff): a mixin of the registries service."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -16,44 +17,77 @@ from services.registries.domain import network
 class NetworkRpc:
     store: Any = None  # the service's EventStoreProvider: a worker sees the store it provides
 
-    def _run(self, schema, command_class, use_case: str, command: dict, context: dict, warn: bool = False) -> dict:
+    def _run(
+        self, schema, command_class, use_case: str, command: dict, context: dict, warn: bool = False
+    ) -> dict:
         fields = schema().load(command)
         metadata = command_metadata(context, fields.pop("command_id"))
         result = answer(getattr(Network(self.store), use_case)(command_class(**fields), metadata))
         if warn:  # the staffing rule is a warning for the head of centre, never a refusal
             staffing = NetworkDirectory.staffing(self.store.db)
-            result["warnings"] = next((s["warnings"] for s in staffing if s["site"] == fields["site"]), [])
+            result["warnings"] = next(
+                (s["warnings"] for s in staffing if s["site"] == fields["site"]), []
+            )
         return result
 
     @rpc
     @rejects_bad_commands
     def register_centre(self, command: dict, context: dict) -> dict:
-        return self._run(contract.RegisterCentreSchema, network.RegisterCentre, "register_centre", command, context,
-                         warn=True)
+        return self._run(
+            contract.RegisterCentreSchema,
+            network.RegisterCentre,
+            "register_centre",
+            command,
+            context,
+            warn=True,
+        )
 
     @rpc
     @rejects_bad_commands
     def register_mobile_unit(self, command: dict, context: dict) -> dict:
-        return self._run(contract.RegisterMobileUnitSchema, network.RegisterMobileUnit, "register_mobile_unit",
-                         command, context, warn=True)
+        return self._run(
+            contract.RegisterMobileUnitSchema,
+            network.RegisterMobileUnit,
+            "register_mobile_unit",
+            command,
+            context,
+            warn=True,
+        )
 
     @rpc
     @rejects_bad_commands
     def change_partner_municipalities(self, command: dict, context: dict) -> dict:
-        return self._run(contract.ChangePartnerMunicipalitiesSchema, network.ChangePartnerMunicipalities,
-                         "change_partner_municipalities", command, context)
+        return self._run(
+            contract.ChangePartnerMunicipalitiesSchema,
+            network.ChangePartnerMunicipalities,
+            "change_partner_municipalities",
+            command,
+            context,
+        )
 
     @rpc
     @rejects_bad_commands
     def assign_staff_member(self, command: dict, context: dict) -> dict:
-        return self._run(contract.AssignStaffMemberSchema, network.AssignStaffMember, "assign_staff_member",
-                         command, context, warn=True)
+        return self._run(
+            contract.AssignStaffMemberSchema,
+            network.AssignStaffMember,
+            "assign_staff_member",
+            command,
+            context,
+            warn=True,
+        )
 
     @rpc
     @rejects_bad_commands
     def staff_member_leaves(self, command: dict, context: dict) -> dict:
-        return self._run(contract.StaffMemberLeavesSchema, network.StaffMemberLeaves, "staff_member_leaves",
-                         command, context, warn=True)
+        return self._run(
+            contract.StaffMemberLeavesSchema,
+            network.StaffMemberLeaves,
+            "staff_member_leaves",
+            command,
+            context,
+            warn=True,
+        )
 
     @rpc
     def partner_municipalities(self, site: str) -> list[str] | None:
@@ -64,10 +98,12 @@ class NetworkRpc:
     @rpc
     def network(self) -> dict:
         """The region as it stands: regional units, municipalities (with 2021 populations), sites and staff."""
-        return {"region": REGION,
-                "regional_units": [u.__dict__ for u in regional_units().values()],
-                "municipalities": [m.__dict__ for m in municipalities().values()],
-                "sites": NetworkDirectory.sites(self.store.db)}
+        return {
+            "region": REGION,
+            "regional_units": [u.__dict__ for u in regional_units().values()],
+            "municipalities": [m.__dict__ for m in municipalities().values()],
+            "sites": NetworkDirectory.sites(self.store.db),
+        }
 
     @rpc
     def staffing(self) -> list[dict]:

@@ -1,4 +1,5 @@
 """The registries service over nameko: commands in by RPC, history out through the store relay."""
+
 from __future__ import annotations
 
 import uuid
@@ -12,7 +13,12 @@ from contracts.registries import (
     RegisterBeneficiarySchema,
     UnmergeBeneficiarySchema,
 )
-from services.common.nameko_support import EventStoreProvider, IndexKey, MetricsServer, ServesItsHistory
+from services.common.nameko_support import (
+    EventStoreProvider,
+    IndexKey,
+    MetricsServer,
+    ServesItsHistory,
+)
 from services.common.rpc_commands import answer, command_metadata, rejects_bad_commands
 from services.registries import bootstrap
 from services.registries.adapters.identity_index import AMKA, IdentityIndex
@@ -35,7 +41,12 @@ def amka_warnings(amka: str | None) -> list[dict]:
     """Some real AMKA carry no real birth date: a warning for the worker to check, not a refusal.
     (The contract has already refused a wrong check digit, so only the date can be off here.)"""
     if amka and not stdnum_amka.is_valid(amka):
-        return [{"field": "amka", "message": "the first six digits are not a birth date (DDMMYY): please check"}]
+        return [
+            {
+                "field": "amka",
+                "message": "the first six digits are not a birth date (DDMMYY): please check",
+            }
+        ]
     return []
 
 
@@ -58,8 +69,11 @@ class RegistriesService(NetworkRpc, DirectoryRpc, ServesItsHistory):
         accents and case ignored. Keyed hashes only: the registry holds no name in clear."""
         text = (text or "").strip()
         index = IdentityIndex(self.index_key)
-        found = index.find(self.store.db, AMKA, text) if text.isdigit() and len(text) == 11 else \
-            index.search_names(self.store.db, text)
+        found = (
+            index.find(self.store.db, AMKA, text)
+            if text.isdigit() and len(text) == 11
+            else index.search_names(self.store.db, text)
+        )
         return sorted({Merges.survivor_of(self.store.db, b) for b in found})
 
     @rpc
@@ -78,28 +92,44 @@ class RegistriesService(NetworkRpc, DirectoryRpc, ServesItsHistory):
         fields = RegisterBeneficiarySchema().load(command)
         command_id = fields.pop("command_id")
         # a client may leave the id to us: derived from its command_id, a retry lands on the same stream
-        fields["beneficiary_id"] = fields["beneficiary_id"] or uuid.uuid5(BENEFICIARY_IDS, command_id)
+        fields["beneficiary_id"] = fields["beneficiary_id"] or uuid.uuid5(
+            BENEFICIARY_IDS, command_id
+        )
         index = IdentityIndex(self.index_key)
         personal = {k: str(v) if v is not None else None for k, v in fields.items()}
         known = index.known_person(self.store.db, personal)
         known = known and Merges.survivor_of(self.store.db, known)
         if known and known != str(fields["beneficiary_id"]):
             # the same person met elsewhere (the mobile unit in Pylos, now the Kalamata centre): one history
-            return {"stream": f"beneficiary-{known}", "version": None, "duplicate": True, "events": [],
-                    "found_existing": True, "possible_duplicates": [], "warnings": []}
-        duplicates = index.possible_duplicates(self.store.db, personal, str(fields["beneficiary_id"]))
+            return {
+                "stream": f"beneficiary-{known}",
+                "version": None,
+                "duplicate": True,
+                "events": [],
+                "found_existing": True,
+                "possible_duplicates": [],
+                "warnings": [],
+            }
+        duplicates = index.possible_duplicates(
+            self.store.db, personal, str(fields["beneficiary_id"])
+        )
         metadata = command_metadata(context, command_id)
         result = Beneficiaries(self.store).register(RegisterBeneficiary(**fields), metadata)
-        return {**answer(result), "found_existing": False, "possible_duplicates": duplicates,
-                "warnings": amka_warnings(fields.get("amka"))}
+        return {
+            **answer(result),
+            "found_existing": False,
+            "possible_duplicates": duplicates,
+            "warnings": amka_warnings(fields.get("amka")),
+        }
 
     @rpc
     @rejects_bad_commands
     def erase_personal_data(self, command: dict, context: dict) -> dict:
         fields = ErasePersonalDataSchema().load(command)
         command_id = fields.pop("command_id")
-        result = Beneficiaries(self.store).erase_personal_data(ErasePersonalData(**fields),
-                                                               command_metadata(context, command_id))
+        result = Beneficiaries(self.store).erase_personal_data(
+            ErasePersonalData(**fields), command_metadata(context, command_id)
+        )
         return answer(result)
 
     @rpc
@@ -109,7 +139,9 @@ class RegistriesService(NetworkRpc, DirectoryRpc, ServesItsHistory):
         fields = MergeBeneficiarySchema().load(command)
         metadata = command_metadata(context, fields.pop("command_id"))
         merged_into_it = Merges.merged_into(self.store.db, str(fields["beneficiary_id"]))
-        return answer(Beneficiaries(self.store).merge(MergeBeneficiary(**fields), merged_into_it, metadata))
+        return answer(
+            Beneficiaries(self.store).merge(MergeBeneficiary(**fields), merged_into_it, metadata)
+        )
 
     @rpc
     @rejects_bad_commands
@@ -122,11 +154,20 @@ class RegistriesService(NetworkRpc, DirectoryRpc, ServesItsHistory):
     def possible_duplicates_at(self, beneficiary_id: str, site: str) -> list[dict]:
         """For a centre receiving a referral or a case: records there (the centre or its mobile
         unit) that may be the same person. Warnings, never a merge."""
-        network = {site} | {s["site"] for s in NetworkDirectory.sites(self.store.db) if s.get("parent_centre") == site}
+        network = {site} | {
+            s["site"]
+            for s in NetworkDirectory.sites(self.store.db)
+            if s.get("parent_centre") == site
+        }
         found = []
         for candidate in IdentityIndex.related(self.store.db, beneficiary_id):
             first = self.store.read_stream(f"beneficiary-{candidate['beneficiary_id']}", 1, 1)
             if first and first[0].data.get("site") in network:
-                found.append({**candidate, "registered_at": first[0].data["site"],
-                              "message": "this person may already be registered at the receiving centre"})
+                found.append(
+                    {
+                        **candidate,
+                        "registered_at": first[0].data["site"],
+                        "message": "this person may already be registered at the receiving centre",
+                    }
+                )
         return found

@@ -1,6 +1,7 @@
 """The daily register as a file, in Greek: CSV (UTF-8 with a BOM, so Excel shows Greek right) and
 XLSX. Measures down, sites across, with totals; a file that leaves the centre is suppressed
-(primary and secondary: services/common/privacy.py)."""
+(primary and secondary: services/reporting/domain/disclosure.py)."""
+
 from __future__ import annotations
 
 import csv
@@ -9,12 +10,17 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from services.common.privacy import suppress_table
+from services.reporting.domain.disclosure import suppress_table
 from services.reporting.domain.esf_indicators import GENDERS, INDICATORS
 
-MEASURES = {"new_beneficiaries": "Νέοι ωφελούμενοι", "contacts_by_channel": "Επαφές ανά τρόπο",
-            "contacts_by_municipality": "Επαφές ανά δήμο", "services_by_type": "Υπηρεσίες ανά είδος",
-            "referrals_sent": "Παραπομπές που στάλθηκαν", "referrals_answered": "Απαντήσεις σε παραπομπές"}
+MEASURES = {
+    "new_beneficiaries": "Νέοι ωφελούμενοι",
+    "contacts_by_channel": "Επαφές ανά τρόπο",
+    "contacts_by_municipality": "Επαφές ανά δήμο",
+    "services_by_type": "Υπηρεσίες ανά είδος",
+    "referrals_sent": "Παραπομπές που στάλθηκαν",
+    "referrals_answered": "Απαντήσεις σε παραπομπές",
+}
 TOTAL = "Σύνολο"
 
 
@@ -28,8 +34,12 @@ def register_table(rows: list[dict], external: bool) -> list[list]:
     sites = sorted({r["site"] for r in rows})
     if external:
         published = suppress_table(table)
-        cells, row_totals, column_totals, total = (published["rows"], published["row_totals"],
-                                                   published["column_totals"], published["total"])
+        cells, row_totals, column_totals, total = (
+            published["rows"],
+            published["row_totals"],
+            published["column_totals"],
+            published["total"],
+        )
     else:
         cells = {line: {s: values.get(s, 0) for s in sites} for line, values in table.items()}
         row_totals = {line: sum(values.values()) for line, values in table.items()}
@@ -38,7 +48,9 @@ def register_table(rows: list[dict], external: bool) -> list[list]:
     lines = [["Μέτρο", "Κατηγορία", *sites, TOTAL]]
     for line in sorted(table, key=lambda k: (list(MEASURES).index(k.split("\t")[0]), k)):
         measure, key = line.split("\t")
-        lines.append([MEASURES[measure], key, *(cells[line].get(s, 0) for s in sites), row_totals[line]])
+        lines.append(
+            [MEASURES[measure], key, *(cells[line].get(s, 0) for s in sites), row_totals[line]]
+        )
     lines.append([TOTAL, "", *(column_totals[s] for s in sites), total])
     return lines
 
@@ -65,10 +77,17 @@ def as_xlsx(lines: list[list], title: str = "Ημερήσιο μητρώο") -> 
 def esf_table(indicators: dict, external: bool, mis: dict[str, str] | None = None) -> list[list]:
     """One block per operation: the indicators down, women / men / non-binary / not recorded across,
     with totals; suppressed (primary and secondary) when it leaves the centre."""
-    labels = {"woman": "Γυναίκες", "man": "Άνδρες", "non_binary": "Μη δυαδικά άτομα", "unknown": "Δεν δηλώθηκε"}
+    labels = {
+        "woman": "Γυναίκες",
+        "man": "Άνδρες",
+        "non_binary": "Μη δυαδικά άτομα",
+        "unknown": "Δεν δηλώθηκε",
+    }
     lines = [["Πράξη", "Δείκτης", *(labels[g] for g in GENDERS), TOTAL]]
     for operation, table in indicators.items():
-        published = suppress_table({INDICATORS[i]: table[i] for i in INDICATORS}) if external else None
+        published = (
+            suppress_table({INDICATORS[i]: table[i] for i in INDICATORS}) if external else None
+        )
         for indicator in INDICATORS:
             name = INDICATORS[indicator]
             cells = published["rows"][name] if published else table[indicator]

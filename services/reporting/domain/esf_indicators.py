@@ -8,19 +8,77 @@ from __future__ import annotations
 
 from datetime import date
 
-EU = {"AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "EL", "HU", "IE", "IT", "LV", "LT",
-      "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "AUT", "BEL", "BGR", "HRV", "CYP", "CZE", "DNK",
-      "EST", "FIN", "FRA", "DEU", "GRC", "HUN", "IRL", "ITA", "LVA", "LTU", "LUX", "MLT", "NLD", "POL", "PRT", "ROU",
-      "SVK", "SVN", "ESP", "SWE"}
+EU = {
+    "AT",
+    "BE",
+    "BG",
+    "HR",
+    "CY",
+    "CZ",
+    "DK",
+    "EE",
+    "FI",
+    "FR",
+    "DE",
+    "GR",
+    "EL",
+    "HU",
+    "IE",
+    "IT",
+    "LV",
+    "LT",
+    "LU",
+    "MT",
+    "NL",
+    "PL",
+    "PT",
+    "RO",
+    "SK",
+    "SI",
+    "ES",
+    "SE",
+    "AUT",
+    "BEL",
+    "BGR",
+    "HRV",
+    "CYP",
+    "CZE",
+    "DNK",
+    "EST",
+    "FIN",
+    "FRA",
+    "DEU",
+    "GRC",
+    "HUN",
+    "IRL",
+    "ITA",
+    "LVA",
+    "LTU",
+    "LUX",
+    "MLT",
+    "NLD",
+    "POL",
+    "PRT",
+    "ROU",
+    "SVK",
+    "SVN",
+    "ESP",
+    "SWE",
+}
 INDICATORS = {  # name -> its words in Greek, as the exports print them
     "total_participants": "Σύνολο συμμετεχόντων",
     "unemployed_incl_long_term": "Άνεργοι, συμπεριλαμβανομένων των μακροχρόνια ανέργων",
-    "long_term_unemployed": "Μακροχρόνια άνεργοι", "inactive": "Οικονομικά μη ενεργοί",
+    "long_term_unemployed": "Μακροχρόνια άνεργοι",
+    "inactive": "Οικονομικά μη ενεργοί",
     "employed_incl_self_employed": "Απασχολούμενοι, συμπεριλαμβανομένων των αυτοαπασχολούμενων",
-    "below_18": "Παιδιά κάτω των 18 ετών", "aged_18_29": "Νέοι 18-29 ετών", "aged_55_and_over": "55 ετών και άνω",
+    "below_18": "Παιδιά κάτω των 18 ετών",
+    "aged_18_29": "Νέοι 18-29 ετών",
+    "aged_55_and_over": "55 ετών και άνω",
     "isced_0_2": "Κατώτερη δευτεροβάθμια ή χαμηλότερη (ISCED 0-2)",
-    "isced_3_4": "Ανώτερη δευτεροβάθμια ή μεταδευτεροβάθμια (ISCED 3-4)", "isced_5_8": "Τριτοβάθμια (ISCED 5-8)",
-    "with_disabilities": "Συμμετέχοντες με αναπηρία", "third_country_nationals": "Υπήκοοι τρίτων χωρών",
+    "isced_3_4": "Ανώτερη δευτεροβάθμια ή μεταδευτεροβάθμια (ISCED 3-4)",
+    "isced_5_8": "Τριτοβάθμια (ISCED 5-8)",
+    "with_disabilities": "Συμμετέχοντες με αναπηρία",
+    "third_country_nationals": "Υπήκοοι τρίτων χωρών",
     "foreign_background": "Συμμετέχοντες αλλοδαπής καταγωγής",
     "minorities_incl_roma": "Μειονότητες (συμπεριλαμβανομένων των Ρομά)",
     "homeless_or_housing_exclusion": "Άστεγοι ή πληττόμενοι από στεγαστικό αποκλεισμό",
@@ -32,13 +90,21 @@ INDICATORS = {  # name -> its words in Greek, as the exports print them
     "employed_six_months_after": "Σε απασχόληση έξι μήνες μετά την αποχώρηση",
     "improved_situation_six_months_after": "Με βελτιωμένη θέση στην αγορά εργασίας έξι μήνες μετά",
 }
-EXIT = {"job_searching": "job_searching_on_leaving", "in_education_or_training": "in_education_or_training_on_leaving",
-        "gained_qualification": "gained_qualification_on_leaving", "employed": "employed_on_leaving"}
+EXIT = {
+    "job_searching": "job_searching_on_leaving",
+    "in_education_or_training": "in_education_or_training_on_leaving",
+    "gained_qualification": "gained_qualification_on_leaving",
+    "employed": "employed_on_leaving",
+}
 GENDERS = ("woman", "man", "non_binary", "unknown")
 
 
 def age_on(born: date | None, on: date) -> int | None:
-    return None if born is None else on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    return (
+        None
+        if born is None
+        else on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    )
 
 
 def indicators_of(p: dict, born: date | None) -> set[str]:
@@ -52,10 +118,23 @@ def indicators_of(p: dict, born: date | None) -> set[str]:
     found |= {"employed_incl_self_employed"} if status == "employed" else set()
     age = age_on(born, p["entered_on"])
     if age is not None:
-        found.add("below_18" if age < 18 else "aged_18_29" if age <= 29 else "aged_55_and_over" if age >= 55 else "")
-    flags = {"disability": "with_disabilities", "third_country": "third_country_nationals",
-             "foreign_background": "foreign_background", "minority": "minorities_incl_roma",
-             "homeless": "homeless_or_housing_exclusion", "rural": "from_rural_areas"}
+        found.add(
+            "below_18"
+            if age < 18
+            else "aged_18_29"
+            if age <= 29
+            else "aged_55_and_over"
+            if age >= 55
+            else ""
+        )
+    flags = {
+        "disability": "with_disabilities",
+        "third_country": "third_country_nationals",
+        "foreign_background": "foreign_background",
+        "minority": "minorities_incl_roma",
+        "homeless": "homeless_or_housing_exclusion",
+        "rural": "from_rural_areas",
+    }
     found |= {name for flag, name in flags.items() if p[flag]}
     if p["situation_at_exit"] in EXIT:
         found.add(EXIT[p["situation_at_exit"]])

@@ -1,4 +1,5 @@
 """`python -m services.reporting.entrypoints.consumer [run|check|rebuild|dead-letters|retry-dead-letters]`"""
+
 import sys
 
 from services.common.consumer.cli import main

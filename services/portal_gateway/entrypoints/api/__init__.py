@@ -1,4 +1,5 @@
 """The staff API (/api/v1): importing this package registers every route."""
+
 from services.portal_gateway.entrypoints.api import (  # noqa: F401
     auth,
     beneficiaries,

@@ -1,4 +1,5 @@
 """Logging in: a username and password for a signed, expiring token."""
+
 from __future__ import annotations
 
 from marshmallow import fields, validate
@@ -12,6 +13,8 @@ class Login(StrictSchema):
     password = fields.String(required=True, validate=validate.Length(min=1, max=200))
 
 
-@route("POST", "/auth/token", "Log in: a bearer token for 8 hours", body=Login, auth="none", tag="auth")
+@route(
+    "POST", "/auth/token", "Log in: a bearer token for 8 hours", body=Login, auth="none", tag="auth"
+)
 def token(call: Call):
     return call.backends.accounts.login(call.body["username"], call.body["password"])

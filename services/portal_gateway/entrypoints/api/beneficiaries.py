@@ -1,4 +1,5 @@
 """Beneficiaries: search, register, the record (authorised, audited), merge, erase, who saw it."""
+
 from __future__ import annotations
 
 import hashlib
@@ -16,7 +17,9 @@ TAG = "beneficiaries"
 
 
 class MergeBody(StrictSchema):
-    command_id = fields.String(validate=validate.Length(min=8, max=100))  # else derived from the request
+    command_id = fields.String(
+        validate=validate.Length(min=8, max=100)
+    )  # else derived from the request
     survivor_id = fields.UUID(required=True)
     reason = Text(required=True, validate=validate.Length(min=1, max=500))
 
@@ -28,7 +31,10 @@ class ReasonBody(StrictSchema):
 
 def command_id(call: Call, *parts) -> str:
     """The client's, or one derived from what it asked: the same request twice is one command."""
-    return call.body.get("command_id") or hashlib.sha256(":".join(map(str, parts)).encode()).hexdigest()[:40]
+    return (
+        call.body.get("command_id")
+        or hashlib.sha256(":".join(map(str, parts)).encode()).hexdigest()[:40]
+    )
 
 
 def registration(call: Call, beneficiary_id: str) -> dict:
@@ -38,8 +44,14 @@ def registration(call: Call, beneficiary_id: str) -> dict:
     return found
 
 
-@route("GET", "/beneficiaries", "Search by AMKA or name (Greek or Greeklish, accents ignored): people your "
-       "role and site may see", query={"q": "AMKA, or one or more words of the name"}, tag=TAG)
+@route(
+    "GET",
+    "/beneficiaries",
+    "Search by AMKA or name (Greek or Greeklish, accents ignored): people your "
+    "role and site may see",
+    query={"q": "AMKA, or one or more words of the name"},
+    tag=TAG,
+)
 def search(call: Call):
     if call.principal.role not in access.STAFF:
         raise forbidden("only staff of a centre or mobile unit search beneficiaries")
@@ -48,14 +60,26 @@ def search(call: Call):
         if access.in_network(call.principal, person_facts(call.backends, beneficiary_id)):
             first = registration(call, beneficiary_id)
             person = first["registered"]
-            found.append({"beneficiary_id": beneficiary_id, "given_name": person.get("given_name"),
-                          "family_name": person.get("family_name"), "birth_date": person.get("birth_date"),
-                          "registered_at": first["site"]})
+            found.append(
+                {
+                    "beneficiary_id": beneficiary_id,
+                    "given_name": person.get("given_name"),
+                    "family_name": person.get("family_name"),
+                    "birth_date": person.get("birth_date"),
+                    "registered_at": first["site"],
+                }
+            )
     return {"results": found}
 
 
-@route("POST", "/beneficiaries", "Register a beneficiary (with or without AMKA): duplicates come back as warnings",
-       body=RegisterBeneficiarySchema, tag=TAG, roles=access.STAFF)
+@route(
+    "POST",
+    "/beneficiaries",
+    "Register a beneficiary (with or without AMKA): duplicates come back as warnings",
+    body=RegisterBeneficiarySchema,
+    tag=TAG,
+    roles=access.STAFF,
+)
 def register(call: Call):
     decision = access.act_on_case(call.principal, None, call.body.get("site"))
     if not decision.allowed:
@@ -63,31 +87,56 @@ def register(call: Call):
     return call.backends.registries.register_beneficiary(call.body, call.principal.context)
 
 
-@route("GET", "/beneficiaries/<uuid:beneficiary_id>", "A beneficiary's record and timeline (every read is audited)",
-       query={"reason": "break the glass: a head of centre's stated reason to read a record outside the network"},
-       tag=TAG)
+@route(
+    "GET",
+    "/beneficiaries/<uuid:beneficiary_id>",
+    "A beneficiary's record and timeline (every read is audited)",
+    query={
+        "reason": "break the glass: a head of centre's stated reason to read a record outside the network"
+    },
+    tag=TAG,
+)
 def record(call: Call):
     beneficiary_id = str(call.args["beneficiary_id"])
     records = records_of(call.backends, beneficiary_id)
     first = registration(call, records[0])
-    steps = timeline.path(call.backends.timeline_db, records)  # read once: it decides access and is shown
-    decision = access.view_record(call.principal, timeline.facts_of(steps), call.query.get("reason"))
+    steps = timeline.path(
+        call.backends.timeline_db, records
+    )  # read once: it decides access and is shown
+    decision = access.view_record(
+        call.principal, timeline.facts_of(steps), call.query.get("reason")
+    )
     if not decision.allowed:
         raise forbidden(decision.why)
-    categories = ["identity", "contacts", "referrals"] + (["special_category"] if decision.special_categories else [])
-    call.backends.audit.record_viewed(call.principal, records[0], categories, call.query.get("reason"),
-                                      decision.break_glass)
+    categories = ["identity", "contacts", "referrals"] + (
+        ["special_category"] if decision.special_categories else []
+    )
+    call.backends.audit.record_viewed(
+        call.principal, records[0], categories, call.query.get("reason"), decision.break_glass
+    )
     case = call.backends.intake.case_summary(records[0], records[1:])
     assessment = case.pop("assessment")  # special-category fields: for case workers only
-    return {"beneficiary_id": records[0], "records": records, "erased": first["erased"],
-            "registered": first["registered"], "timeline": steps, "case": case,
-            "assessment": assessment if decision.special_categories else None,
-            "referrals": call.backends.referrals.referrals_of(records),
-            "break_glass": decision.break_glass}
+    return {
+        "beneficiary_id": records[0],
+        "records": records,
+        "erased": first["erased"],
+        "registered": first["registered"],
+        "timeline": steps,
+        "case": case,
+        "assessment": assessment if decision.special_categories else None,
+        "referrals": call.backends.referrals.referrals_of(records),
+        "break_glass": decision.break_glass,
+    }
 
 
-@route("POST", "/beneficiaries/<uuid:beneficiary_id>/merge", "Merge this duplicate record into the survivor "
-       "(head of centre)", body=MergeBody, tag=TAG, roles=("head_of_centre",))
+@route(
+    "POST",
+    "/beneficiaries/<uuid:beneficiary_id>/merge",
+    "Merge this duplicate record into the survivor (head of centre)",
+    body=MergeBody,
+    tag=TAG,
+    roles=("head_of_centre",),
+)
 def merge(call: Call):
     if call.principal.role != "head_of_centre":
         raise forbidden("a head of centre decides that two records are one person")
@@ -95,38 +144,66 @@ def merge(call: Call):
     for record_id in (beneficiary_id, str(call.body["survivor_id"])):
         if not access.in_network(call.principal, person_facts(call.backends, record_id)):
             raise forbidden("both records must be known in your network")
-    command = {"command_id": command_id(call, "merge", beneficiary_id, call.body["survivor_id"]),
-               "beneficiary_id": beneficiary_id, "survivor_id": str(call.body["survivor_id"]),
-               "reason": call.body["reason"], "decided_by": call.principal.username}
+    command = {
+        "command_id": command_id(call, "merge", beneficiary_id, call.body["survivor_id"]),
+        "beneficiary_id": beneficiary_id,
+        "survivor_id": str(call.body["survivor_id"]),
+        "reason": call.body["reason"],
+        "decided_by": call.principal.username,
+    }
     return call.backends.registries.merge_beneficiaries(command, call.principal.context)
 
 
-@route("POST", "/beneficiaries/<uuid:beneficiary_id>/unmerge", "Undo a merge (head of centre)", body=ReasonBody,
-       tag=TAG, roles=("head_of_centre",))
+@route(
+    "POST",
+    "/beneficiaries/<uuid:beneficiary_id>/unmerge",
+    "Undo a merge (head of centre)",
+    body=ReasonBody,
+    tag=TAG,
+    roles=("head_of_centre",),
+)
 def unmerge(call: Call):
     if call.principal.role != "head_of_centre":
         raise forbidden("a head of centre decides on merges")
     beneficiary_id = str(call.args["beneficiary_id"])
     if not access.in_network(call.principal, person_facts(call.backends, beneficiary_id)):
         raise forbidden()
-    command = {"command_id": command_id(call, "unmerge", beneficiary_id, call.body["reason"]),
-               "beneficiary_id": beneficiary_id, "reason": call.body["reason"], "decided_by": call.principal.username}
+    command = {
+        "command_id": command_id(call, "unmerge", beneficiary_id, call.body["reason"]),
+        "beneficiary_id": beneficiary_id,
+        "reason": call.body["reason"],
+        "decided_by": call.principal.username,
+    }
     return call.backends.registries.unmerge_beneficiary(command, call.principal.context)
 
 
-@route("POST", "/beneficiaries/<uuid:beneficiary_id>/erasure", "Erase the personal data (DPO): history and counts "
-       "stay", body=ReasonBody, tag=TAG, roles=("dpo",))
+@route(
+    "POST",
+    "/beneficiaries/<uuid:beneficiary_id>/erasure",
+    "Erase the personal data (DPO): history and counts stay",
+    body=ReasonBody,
+    tag=TAG,
+    roles=("dpo",),
+)
 def erase(call: Call):
     if not access.erase(call.principal):
         raise forbidden("only the data protection officer erases personal data")
     beneficiary_id = str(call.args["beneficiary_id"])
-    command = {"command_id": command_id(call, "erase", beneficiary_id), "beneficiary_id": beneficiary_id,
-               "reason": call.body["reason"], "requested_by": call.principal.username}
+    command = {
+        "command_id": command_id(call, "erase", beneficiary_id),
+        "beneficiary_id": beneficiary_id,
+        "reason": call.body["reason"],
+        "requested_by": call.principal.username,
+    }
     return call.backends.registries.erase_personal_data(command, call.principal.context)
 
 
-@route("GET", "/beneficiaries/<uuid:beneficiary_id>/audit", "Who read this record, when, where and why (DPO)",
-       tag=TAG)
+@route(
+    "GET",
+    "/beneficiaries/<uuid:beneficiary_id>/audit",
+    "Who read this record, when, where and why (DPO)",
+    tag=TAG,
+)
 def who_saw(call: Call):
     if not access.read_audit(call.principal):
         raise forbidden("the audit log is for the data protection officer")

@@ -1,4 +1,5 @@
 """A beneficiary's case: every intake command, for the staff of the network the person is known in."""
+
 from __future__ import annotations
 
 from contracts import intake as contract
@@ -9,20 +10,63 @@ from services.portal_gateway.entrypoints.api.framework import Call, forbidden, r
 TAG = "case"
 # path segment -> (intake RPC, contract, what it does)
 ACTIONS = {
-    "contacts": ("record_contact", contract.RecordContactSchema, "Record a contact (centre, mobile unit visit, home "
-                 "visit, phone)"),
+    "contacts": (
+        "record_contact",
+        contract.RecordContactSchema,
+        "Record a contact (centre, mobile unit visit, home visit, phone)",
+    ),
     "services": ("record_service", contract.RecordServiceSchema, "Record a service delivered"),
-    "consents": ("record_consent", contract.RecordConsentSchema, "Record consent to share with a recipient"),
-    "consent-withdrawals": ("withdraw_consent", contract.WithdrawConsentSchema, "Withdraw consent: sharing stops"),
-    "assessments": ("record_needs_assessment", contract.RecordNeedsAssessmentSchema, "Record a needs assessment"),
-    "action-plans": ("open_action_plan", contract.OpenActionPlanSchema, "Open the individual action plan"),
-    "action-steps": ("add_action_step", contract.AddActionStepSchema, "Add a step to the action plan"),
-    "action-steps-done": ("mark_step_done", contract.MarkStepDoneSchema, "Mark a step of the plan done"),
-    "action-plan-closures": ("close_action_plan", contract.CloseActionPlanSchema, "Close the action plan"),
-    "case-closures": ("close_case", contract.CloseCaseSchema, "Close the case (leaving: the situation at exit)"),
-    "follow-ups": ("record_follow_up", contract.RecordFollowUpSchema, "Six months after leaving: the follow-up"),
+    "consents": (
+        "record_consent",
+        contract.RecordConsentSchema,
+        "Record consent to share with a recipient",
+    ),
+    "consent-withdrawals": (
+        "withdraw_consent",
+        contract.WithdrawConsentSchema,
+        "Withdraw consent: sharing stops",
+    ),
+    "assessments": (
+        "record_needs_assessment",
+        contract.RecordNeedsAssessmentSchema,
+        "Record a needs assessment",
+    ),
+    "action-plans": (
+        "open_action_plan",
+        contract.OpenActionPlanSchema,
+        "Open the individual action plan",
+    ),
+    "action-steps": (
+        "add_action_step",
+        contract.AddActionStepSchema,
+        "Add a step to the action plan",
+    ),
+    "action-steps-done": (
+        "mark_step_done",
+        contract.MarkStepDoneSchema,
+        "Mark a step of the plan done",
+    ),
+    "action-plan-closures": (
+        "close_action_plan",
+        contract.CloseActionPlanSchema,
+        "Close the action plan",
+    ),
+    "case-closures": (
+        "close_case",
+        contract.CloseCaseSchema,
+        "Close the case (leaving: the situation at exit)",
+    ),
+    "follow-ups": (
+        "record_follow_up",
+        contract.RecordFollowUpSchema,
+        "Six months after leaving: the follow-up",
+    ),
     "case-reopenings": ("reopen_case", contract.ReopenCaseSchema, "Reopen the case"),
-    "case-transfers": ("transfer_case", contract.TransferCaseSchema, "Transfer the case to another centre"),
+    "case-transfers": (
+        "transfer_case",
+        contract.TransferCaseSchema,
+        "Transfer the case to another centre",
+    ),
 }
 
 
@@ -37,11 +81,19 @@ def run_case_command(call: Call, method: str, command: dict) -> dict:
 
 def _handler(method: str):
     def handle(call: Call):
-        return run_case_command(call, method, {**call.body, "beneficiary_id": str(call.args["beneficiary_id"])})
+        return run_case_command(
+            call, method, {**call.body, "beneficiary_id": str(call.args["beneficiary_id"])}
+        )
 
     return handle
 
 
 for segment, (method, schema, summary) in ACTIONS.items():
-    route("POST", f"/beneficiaries/<uuid:beneficiary_id>/{segment}", summary, body=schema, tag=TAG,
-          roles=access.STAFF)(_handler(method))
+    route(
+        "POST",
+        f"/beneficiaries/<uuid:beneficiary_id>/{segment}",
+        summary,
+        body=schema,
+        tag=TAG,
+        roles=access.STAFF,
+    )(_handler(method))

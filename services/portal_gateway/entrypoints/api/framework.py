@@ -1,6 +1,7 @@
 """The HTTP API's plumbing, free of nameko: routes declared once (they feed both the dispatcher
 and the OpenAPI document), JSON in and out, and one table from failures to HTTP statuses. A
 client's mistake is always a 4xx with a message; only our own bug is a 500."""
+
 from __future__ import annotations
 
 import json
@@ -25,6 +26,7 @@ STATUS = {"invalid": 422, "rule_violated": 422, "not_found": 404, "conflict": 40
 @dataclass(frozen=True)
 class FileBody:
     """A download instead of JSON (a CSV or XLSX export)."""
+
     content: bytes
     content_type: str
     filename: str
@@ -51,28 +53,45 @@ class Route:
     auth: str = "token"  # token | api_key | none
     tag: str = ""
     fills: tuple[str, ...] = ()  # fields of the body's contract the gateway fills in (who acted)
-    roles: tuple[str, ...] = ()  # when set, only these roles: refused (403) before the body is even read
+    roles: tuple[
+        str, ...
+    ] = ()  # when set, only these roles: refused (403) before the body is even read
 
 
 ROUTES: list[Route] = []
 
 
-def route(method: str, path: str, summary: str, body: type[Schema] | None = None, query: dict | None = None,
-          auth: str = "token", tag: str = "", fills: tuple[str, ...] = (), roles: tuple[str, ...] = ()):
+def route(
+    method: str,
+    path: str,
+    summary: str,
+    body: type[Schema] | None = None,
+    query: dict | None = None,
+    auth: str = "token",
+    tag: str = "",
+    fills: tuple[str, ...] = (),
+    roles: tuple[str, ...] = (),
+):
     def register(handler):
-        ROUTES.append(Route(method, path, handler, summary, body, query or {}, auth, tag, fills, roles))
+        ROUTES.append(
+            Route(method, path, handler, summary, body, query or {}, auth, tag, fills, roles)
+        )
         return handler
 
     return register
 
 
 def url_map() -> Map:
-    return Map([Rule(r.path, endpoint=i, methods=[r.method]) for i, r in enumerate(ROUTES)], strict_slashes=False)
+    return Map(
+        [Rule(r.path, endpoint=i, methods=[r.method]) for i, r in enumerate(ROUTES)],
+        strict_slashes=False,
+    )
 
 
 @dataclass
 class Call:
     """What a handler gets: the route's arguments, the JSON body, the query string, who asks."""
+
     args: dict
     body: Any
     query: dict
@@ -80,10 +99,12 @@ class Call:
     backends: Any
 
 
-def dispatch(request, backends, authenticate: Callable, urls: Map | None = None) -> tuple[int, dict]:
+def dispatch(
+    request, backends, authenticate: Callable, urls: Map | None = None
+) -> tuple[int, dict]:
     """An HTTP request to the API: find its route, authenticate, parse, run."""
     try:
-        path = request.path[len(PREFIX):] or "/"
+        path = request.path[len(PREFIX) :] or "/"
         r, args = match(urls or url_map(), request.method, path)
         principal = authenticate(request, r.auth)
         body = _body(request) if r.method in ("POST", "PUT") else None
@@ -106,7 +127,9 @@ def match(urls: Map, method: str, path: str) -> tuple[Route, dict]:
     except NotFound:
         raise ApiError(404, f"no such resource: {PREFIX}{path}") from None
     except MethodNotAllowed as exc:
-        raise ApiError(405, f"{method} is not allowed here", {"allowed": exc.valid_methods}) from None
+        raise ApiError(
+            405, f"{method} is not allowed here", {"allowed": exc.valid_methods}
+        ) from None
     return ROUTES[index], dict(args)
 
 

@@ -1,6 +1,7 @@
 """Municipal systems publishing their own events over HTTP: each is checked against the published
 contract (JSON Schema, contracts/published), accepted idempotently (its event id is the command
 id) or refused with the reasons and kept for the ops team to review."""
+
 from __future__ import annotations
 
 import json
@@ -29,7 +30,11 @@ class Posted(StrictSchema):
 @cache
 def validator(type_: str, version: int) -> Draft202012Validator | None:
     path = PUBLISHED / f"{type_}.v{version}.json"
-    return Draft202012Validator(json.loads(path.read_text(encoding="utf-8"))) if path.exists() else None
+    return (
+        Draft202012Validator(json.loads(path.read_text(encoding="utf-8")))
+        if path.exists()
+        else None
+    )
 
 
 def problems(event) -> list[str]:
@@ -39,15 +44,30 @@ def problems(event) -> list[str]:
     if missing:
         return [f"missing {', '.join(missing)}"]
     if event["type"] not in ACCEPTED:
-        return [f"{event['type']!r} is not an event municipal systems publish (accepted: {', '.join(ACCEPTED)})"]
-    found = validator(event["type"], event["schema_version"]) if isinstance(event["schema_version"], int) else None
+        return [
+            f"{event['type']!r} is not an event municipal systems publish (accepted: {', '.join(ACCEPTED)})"
+        ]
+    found = (
+        validator(event["type"], event["schema_version"])
+        if isinstance(event["schema_version"], int)
+        else None
+    )
     if found is None:
         return [f"no published contract {event['type']} v{event['schema_version']}"]
-    return [f"data/{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in found.iter_errors(event["data"])]
+    return [
+        f"data/{'/'.join(map(str, e.absolute_path))}: {e.message}"
+        for e in found.iter_errors(event["data"])
+    ]
 
 
-@route("POST", "/ingest/events", "Publish events from a municipal system (API key): each accepted or refused with "
-       "reasons", body=Posted, auth="api_key", tag="municipal systems")
+@route(
+    "POST",
+    "/ingest/events",
+    "Publish events from a municipal system (API key): each accepted or refused with reasons",
+    body=Posted,
+    auth="api_key",
+    tag="municipal systems",
+)
 def ingest(call: Call):
     results = []
     for event in call.body["events"]:
@@ -59,10 +79,17 @@ def ingest(call: Call):
                 results.append(_accept(call, event))
                 continue
             except CommandRejected as exc:
-                reasons = [f"{exc.code}: {exc.message} {json.dumps(exc.details, ensure_ascii=False)}"]
+                reasons = [
+                    f"{exc.code}: {exc.message} {json.dumps(exc.details, ensure_ascii=False)}"
+                ]
         call.backends.ingest.reject(call.principal.username, event, reasons)
-        results.append({"event_id": event.get("event_id") if isinstance(event, dict) else None,
-                        "status": "rejected", "reasons": reasons})
+        results.append(
+            {
+                "event_id": event.get("event_id") if isinstance(event, dict) else None,
+                "status": "rejected",
+                "reasons": reasons,
+            }
+        )
     return {"results": results}
 
 
@@ -72,12 +99,20 @@ def _accept(call: Call, event: dict) -> dict:
     command = {**data, "command_id": str(event["event_id"]), "expected_version": version}
     context = {**call.principal.context, "occurred_at": event.get("occurred_at")}
     answer = getattr(call.backends.intake, ACCEPTED[event["type"]])(command, context)
-    return {"event_id": event["event_id"], "status": "duplicate" if answer["duplicate"] else "accepted",
-            "stream": answer["stream"], "version": answer["version"]}
+    return {
+        "event_id": event["event_id"],
+        "status": "duplicate" if answer["duplicate"] else "accepted",
+        "stream": answer["stream"],
+        "version": answer["version"],
+    }
 
 
-@route("GET", "/ingest/rejected", "Events from municipal systems that were refused, with the reasons (ops)",
-       tag="municipal systems")
+@route(
+    "GET",
+    "/ingest/rejected",
+    "Events from municipal systems that were refused, with the reasons (ops)",
+    tag="municipal systems",
+)
 def rejected(call: Call):
     if not access.see_dead_letters(call.principal):
         raise forbidden("the rejected events are for the ops team")

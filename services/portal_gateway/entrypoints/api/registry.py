@@ -1,4 +1,5 @@
 """The network, the agencies and programmes (and their HSDS 3.0 package), staffing."""
+
 from __future__ import annotations
 
 from marshmallow import fields
@@ -13,23 +14,48 @@ TAG = "registries"
 
 
 class HsdsPackage(StrictSchema):
-    files = fields.Dict(keys=fields.String(), values=fields.String(), required=True)  # file name -> CSV text
+    files = fields.Dict(
+        keys=fields.String(), values=fields.String(), required=True
+    )  # file name -> CSV text
 
 
-@route("GET", "/network", "The region: regional units, municipalities (2021 census), centres, mobile units, staff",
-       tag=TAG)
+@route(
+    "GET",
+    "/network",
+    "The region: regional units, municipalities (2021 census), centres, mobile units, staff",
+    tag=TAG,
+)
 def network(call: Call):
     return call.backends.registries.network()
 
 
 # the network's own commands: the regional coordinator keeps centres, mobile units and staff
 NETWORK_COMMANDS = {
-    "centres": ("register_centre", network_contract.RegisterCentreSchema, "Add a centre and its operation"),
-    "mobile-units": ("register_mobile_unit", network_contract.RegisterMobileUnitSchema, "Add a centre's mobile unit"),
-    "partner-municipalities": ("change_partner_municipalities", network_contract.ChangePartnerMunicipalitiesSchema,
-                               "Change which partner municipalities a mobile unit serves"),
-    "staff": ("assign_staff_member", network_contract.AssignStaffMemberSchema, "A staff member starts at a site"),
-    "staff-leaving": ("staff_member_leaves", network_contract.StaffMemberLeavesSchema, "A staff member leaves a site"),
+    "centres": (
+        "register_centre",
+        network_contract.RegisterCentreSchema,
+        "Add a centre and its operation",
+    ),
+    "mobile-units": (
+        "register_mobile_unit",
+        network_contract.RegisterMobileUnitSchema,
+        "Add a centre's mobile unit",
+    ),
+    "partner-municipalities": (
+        "change_partner_municipalities",
+        network_contract.ChangePartnerMunicipalitiesSchema,
+        "Change which partner municipalities a mobile unit serves",
+    ),
+    "staff": (
+        "assign_staff_member",
+        network_contract.AssignStaffMemberSchema,
+        "A staff member starts at a site",
+    ),
+    "staff-leaving": (
+        "staff_member_leaves",
+        network_contract.StaffMemberLeavesSchema,
+        "A staff member leaves a site",
+    ),
 }
 
 
@@ -41,8 +67,14 @@ def _network_command(method: str):
 
 
 for segment, (method, schema, summary) in NETWORK_COMMANDS.items():
-    route("POST", f"/network/{segment}", f"{summary} (regional coordinator; answers carry staffing warnings)",
-          body=schema, tag=TAG, roles=("regional_coordinator",))(_network_command(method))
+    route(
+        "POST",
+        f"/network/{segment}",
+        f"{summary} (regional coordinator; answers carry staffing warnings)",
+        body=schema,
+        tag=TAG,
+        roles=("regional_coordinator",),
+    )(_network_command(method))
 
 
 @route("GET", "/network/staffing", "Each site against the staffing rule (warnings)", tag=TAG)
@@ -62,24 +94,44 @@ def programmes(call: Call):
     return {"programmes": call.backends.registries.programmes()}
 
 
-@route("POST", "/agencies", "Register an agency or change its details (regional coordinator)",
-       body=DescribeAgencySchema, tag=TAG, roles=("regional_coordinator",))
+@route(
+    "POST",
+    "/agencies",
+    "Register an agency or change its details (regional coordinator)",
+    body=DescribeAgencySchema,
+    tag=TAG,
+    roles=("regional_coordinator",),
+)
 def describe_agency(call: Call):
     return call.backends.registries.describe_agency(call.body, call.principal.context)
 
 
-@route("POST", "/programmes", "Register a programme or change its details (regional coordinator)",
-       body=DescribeProgrammeSchema, tag=TAG, roles=("regional_coordinator",))
+@route(
+    "POST",
+    "/programmes",
+    "Register a programme or change its details (regional coordinator)",
+    body=DescribeProgrammeSchema,
+    tag=TAG,
+    roles=("regional_coordinator",),
+)
 def describe_programme(call: Call):
     return call.backends.registries.describe_programme(call.body, call.principal.context)
 
 
-@route("POST", "/directory/hsds", "Import an Open Referral HSDS 3.0 package: all or nothing", body=HsdsPackage,
-       tag=TAG, roles=("regional_coordinator",))
+@route(
+    "POST",
+    "/directory/hsds",
+    "Import an Open Referral HSDS 3.0 package: all or nothing",
+    body=HsdsPackage,
+    tag=TAG,
+    roles=("regional_coordinator",),
+)
 def import_hsds(call: Call):
     return call.backends.registries.import_hsds(call.body["files"], call.principal.context)
 
 
-@route("GET", "/directory/hsds", "Export the registries as an Open Referral HSDS 3.0 package", tag=TAG)
+@route(
+    "GET", "/directory/hsds", "Export the registries as an Open Referral HSDS 3.0 package", tag=TAG
+)
 def export_hsds(call: Call):
     return {"files": call.backends.registries.export_hsds()}

@@ -1,6 +1,7 @@
 """Mobile-unit sync: commands recorded offline, applied in order, each reported as applied,
 already applied, conflict (with the current state, for the worker to decide) or refused. Nothing
 recorded offline is silently lost: a conflict is never resolved by last-write-wins."""
+
 from __future__ import annotations
 
 from marshmallow import fields, validate
@@ -19,17 +20,27 @@ class OfflineCommand(StrictSchema):
     command_id = fields.String(required=True, validate=validate.Length(min=8, max=100))
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
     beneficiary_id = fields.UUID(required=True)
-    base_version = fields.Integer(required=True, validate=validate.Range(min=0))  # the case version it was based on
+    base_version = fields.Integer(
+        required=True, validate=validate.Range(min=0)
+    )  # the case version it was based on
     occurred_at = fields.AwareDateTime(required=True)  # when it happened, offline
     fields_ = fields.Dict(required=True, data_key="fields")
 
 
 class Batch(StrictSchema):
-    commands = fields.List(fields.Nested(OfflineCommand), required=True, validate=validate.Length(min=1, max=500))
+    commands = fields.List(
+        fields.Nested(OfflineCommand), required=True, validate=validate.Length(min=1, max=500)
+    )
 
 
-@route("POST", "/sync", "Apply commands recorded offline by a mobile unit, in order, idempotently", body=Batch,
-       tag="mobile unit", roles=access.STAFF)
+@route(
+    "POST",
+    "/sync",
+    "Apply commands recorded offline by a mobile unit, in order, idempotently",
+    body=Batch,
+    tag="mobile unit",
+    roles=access.STAFF,
+)
 def sync(call: Call):
     return {"results": [_apply(call, c) for c in Batch().load(call.body)["commands"]]}
 
@@ -50,13 +61,29 @@ def _apply(call: Call, c: dict) -> dict:
             answer = run_case_command(offline, ACTIONS[c["kind"]][0], versioned)
     except CommandRejected as exc:
         if exc.code == "conflict":
-            return {"command_id": c["command_id"], "status": "conflict", "message": exc.message,
-                    "current_version": exc.details.get("current_version"),
-                    "since_your_version": call.backends.intake.case_history(beneficiary_id, c["base_version"])}
-        return {"command_id": c["command_id"], "status": "refused", "code": exc.code, "message": exc.message,
-                "details": exc.details}
+            return {
+                "command_id": c["command_id"],
+                "status": "conflict",
+                "message": exc.message,
+                "current_version": exc.details.get("current_version"),
+                "since_your_version": call.backends.intake.case_history(
+                    beneficiary_id, c["base_version"]
+                ),
+            }
+        return {
+            "command_id": c["command_id"],
+            "status": "refused",
+            "code": exc.code,
+            "message": exc.message,
+            "details": exc.details,
+        }
     except ApiError as exc:
-        return {"command_id": c["command_id"], "status": "refused", "code": str(exc.status), "message": exc.message}
+        return {
+            "command_id": c["command_id"],
+            "status": "refused",
+            "code": str(exc.status),
+            "message": exc.message,
+        }
     status = "already_applied" if answer["duplicate"] else "applied"
     return {"command_id": c["command_id"], "status": status, "version": answer["version"]}
 

@@ -1,5 +1,6 @@
 """The web portal: server-rendered pages over the same API routes (same checks, same audit), in
 Greek by default. A form that fails comes back with what was typed and the fields at fault."""
+
 from __future__ import annotations
 
 import json
@@ -20,10 +21,18 @@ from services.portal_gateway.adapters.accounts import Unauthenticated, verify_to
 from services.portal_gateway.entrypoints.api.framework import ApiError, match, run, url_map
 from services.portal_gateway.entrypoints.web.i18n import LANGUAGES, labeller, translator
 
-TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
-                        autoescape=select_autoescape(["html"]))
+TEMPLATES = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(["html"]),
+)
 HTML = {"Content-Type": "text/html; charset=utf-8"}
-INTS = {"expected_version", "household_size", "age", "min_age", "max_age"}  # as the contracts type them
+INTS = {
+    "expected_version",
+    "household_size",
+    "age",
+    "min_age",
+    "max_age",
+}  # as the contracts type them
 LISTS = {"groups", "needs", "partner_municipalities"}
 BOOLS = {"shares_personal_data", "disability", "foreign_background", "rural"}
 COOKIE = "kentra_token"
@@ -67,8 +76,9 @@ class Page:
         return run(r, args, body, query or {}, self.principal, self.gateway.backends())
 
     def render(self, template: str, status: int = 200, **values):
-        html = TEMPLATES.get_template(template).render(t=self.t, label=labeller(self.lang), lang=self.lang,
-                                                       me=self.principal, **values)
+        html = TEMPLATES.get_template(template).render(
+            t=self.t, label=labeller(self.lang), lang=self.lang, me=self.principal, **values
+        )
         headers = {**HTML}
         if "lang" in self.request.args:
             headers["Set-Cookie"] = f"lang={self.lang}; Path=/; SameSite=Strict"
@@ -102,10 +112,18 @@ class Page:
     def login(self):
         if self.request.method == "GET":
             return self.render("login.html")
-        status, body = self.api("POST", "/auth/token", {"username": self.request.form.get("username", ""),
-                                                        "password": self.request.form.get("password", "")})
+        status, body = self.api(
+            "POST",
+            "/auth/token",
+            {
+                "username": self.request.form.get("username", ""),
+                "password": self.request.form.get("password", ""),
+            },
+        )
         if status != 200:
-            return self.render("login.html", 401, error=body["error"], username=self.request.form.get("username"))
+            return self.render(
+                "login.html", 401, error=body["error"], username=self.request.form.get("username")
+            )
         return self.redirect("/", token=body["token"])
 
     def route(self, path: str):
@@ -132,8 +150,12 @@ class Page:
 
     def search(self):
         q = self.request.args.get("q", "")
-        status, body = self.api("GET", "/beneficiaries", query={"q": q}) if q else (200, {"results": None})
-        return self.render("search.html", status, q=q, results=body.get("results"), error=body.get("error"))
+        status, body = (
+            self.api("GET", "/beneficiaries", query={"q": q}) if q else (200, {"results": None})
+        )
+        return self.render(
+            "search.html", status, q=q, results=body.get("results"), error=body.get("error")
+        )
 
     def register(self):
         values = {"site": self.principal.site, "municipality_code": ""}
@@ -143,29 +165,59 @@ class Page:
         body = {**values, "command_id": values.get("command_id") or _new_id()}
         status, answer = self.api("POST", "/beneficiaries", body)
         if status != 200:
-            return self.render("register.html", status, values=values, municipalities=municipalities(),
-                               error=answer.get("error"), fields=answer.get("details") or {})
+            return self.render(
+                "register.html",
+                status,
+                values=values,
+                municipalities=municipalities(),
+                error=answer.get("error"),
+                fields=answer.get("details") or {},
+            )
         beneficiary = answer["stream"].split("-", 1)[1]
-        notes = "&".join(f"warning={quote(json.dumps(w, ensure_ascii=False))}"
-                         for w in answer.get("possible_duplicates", []) + answer.get("warnings", []))
+        notes = "&".join(
+            f"warning={quote(json.dumps(w, ensure_ascii=False))}"
+            for w in answer.get("possible_duplicates", []) + answer.get("warnings", [])
+        )
         return self.redirect(f"/beneficiaries/{beneficiary}?saved=1&{notes}")
 
     def beneficiary(self, beneficiary_id: str, status: int = 200, **extra):
         query = {"reason": self.request.args["reason"]} if self.request.args.get("reason") else {}
         code, record = self.api("GET", f"/beneficiaries/{beneficiary_id}", query=query)
         if code != 200:
-            message = self.t("forbidden") if code == 403 else record.get("error", self.t("not_found"))
-            return self.render("message.html", code, message=message, beneficiary_id=beneficiary_id,
-                               may_break_glass=code == 403 and self.principal.role == "head_of_centre")
-        version = record["case"]["version"]  # the case as intake holds it now: the next save states it
+            message = (
+                self.t("forbidden") if code == 403 else record.get("error", self.t("not_found"))
+            )
+            return self.render(
+                "message.html",
+                code,
+                message=message,
+                beneficiary_id=beneficiary_id,
+                may_break_glass=code == 403 and self.principal.role == "head_of_centre",
+            )
+        version = record["case"][
+            "version"
+        ]  # the case as intake holds it now: the next save states it
         warnings = [json.loads(w) for w in self.request.args.getlist("warning")]
         lives_in = record["registered"].get("municipality_code")
         _, found = self.api("GET", "/agencies")
         agencies = [a for a in found.get("agencies", []) if lives_in in a["municipalities"]]
-        return self.render("beneficiary.html", status, r=record, version=version, today=date.today().isoformat(),
-                           channels=CHANNELS, services=SERVICES, needs=NEEDS, municipalities=municipalities(),
-                           saved=self.request.args.get("saved"), warnings=warnings, new_plan_id=_new_id(),
-                           agencies=agencies, exits=EXIT_SITUATIONS, **extra)
+        return self.render(
+            "beneficiary.html",
+            status,
+            r=record,
+            version=version,
+            today=date.today().isoformat(),
+            channels=CHANNELS,
+            services=SERVICES,
+            needs=NEEDS,
+            municipalities=municipalities(),
+            saved=self.request.args.get("saved"),
+            warnings=warnings,
+            new_plan_id=_new_id(),
+            agencies=agencies,
+            exits=EXIT_SITUATIONS,
+            **extra,
+        )
 
     def case_action(self, beneficiary_id: str, action: str):
         values = self.form()
@@ -174,44 +226,88 @@ class Page:
             agency_id = body.pop("agency_id", None)
             if agency_id:  # picked from the list of agencies serving the person's municipality
                 _, agency = self.api("GET", "/agencies")
-                chosen: dict = next((a for a in agency.get("agencies", []) if a["agency_id"] == agency_id), {})
-                body = {**body, "recipient_kind": "agency", "recipient_id": agency_id,
-                        "recipient_name": chosen.get("name", "")}
-            status, answer = self.api("POST", "/referrals", {**body, "beneficiary_id": beneficiary_id,
-                                                             "expected_version": 0, "referral_id": _new_id()})
+                chosen: dict = next(
+                    (a for a in agency.get("agencies", []) if a["agency_id"] == agency_id), {}
+                )
+                body = {
+                    **body,
+                    "recipient_kind": "agency",
+                    "recipient_id": agency_id,
+                    "recipient_name": chosen.get("name", ""),
+                }
+            status, answer = self.api(
+                "POST",
+                "/referrals",
+                {
+                    **body,
+                    "beneficiary_id": beneficiary_id,
+                    "expected_version": 0,
+                    "referral_id": _new_id(),
+                },
+            )
         else:
             status, answer = self.api("POST", f"/beneficiaries/{beneficiary_id}/{action}", body)
         if status != 200:  # back to the page, with what was typed and what is wrong
-            return self.beneficiary(beneficiary_id, status, failed=action, values=values,
-                                    error=answer.get("error"), fields=answer.get("details") or {})
+            return self.beneficiary(
+                beneficiary_id,
+                status,
+                failed=action,
+                values=values,
+                error=answer.get("error"),
+                fields=answer.get("details") or {},
+            )
         return self.redirect(f"/beneficiaries/{beneficiary_id}?saved=1")
 
     def inbox(self):
         status, body = self.api("GET", "/referrals/inbox")
-        return self.render("inbox.html", status, referrals=body.get("referrals", []), error=body.get("error"),
-                           outcomes=OUTCOMES, today=date.today().isoformat())
+        return self.render(
+            "inbox.html",
+            status,
+            referrals=body.get("referrals", []),
+            error=body.get("error"),
+            outcomes=OUTCOMES,
+            today=date.today().isoformat(),
+        )
 
     def referral_step(self, referral_id: str, step: str):
         values = self.form()
-        status, answer = self.api("POST", f"/referrals/{referral_id}/{step}",
-                                  {**values, "command_id": values.get("command_id") or _new_id()})
+        status, answer = self.api(
+            "POST",
+            f"/referrals/{referral_id}/{step}",
+            {**values, "command_id": values.get("command_id") or _new_id()},
+        )
         if status != 200:
             _, body = self.api("GET", "/referrals/inbox")
-            return self.render("inbox.html", status, referrals=body.get("referrals", []), outcomes=OUTCOMES,
-                               today=date.today().isoformat(), error=answer.get("error"),
-                               fields=answer.get("details") or {}, failed=referral_id, values=values)
+            return self.render(
+                "inbox.html",
+                status,
+                referrals=body.get("referrals", []),
+                outcomes=OUTCOMES,
+                today=date.today().isoformat(),
+                error=answer.get("error"),
+                fields=answer.get("details") or {},
+                failed=referral_id,
+                values=values,
+            )
         back = self.request.form.get("back") or "/inbox"
         return self.redirect(back if back.startswith("/") else "/inbox")
 
     def daily(self):
         site = self.request.args.get("site") or self.principal.site or ""
         status, body = self.api("GET", f"/sites/{site}/daily-register")
-        return self.render("daily.html", status, site=site, days=body.get("days", []), error=body.get("error"))
+        return self.render(
+            "daily.html", status, site=site, days=body.get("days", []), error=body.get("error")
+        )
 
     def overview(self):
         status, body = self.api("GET", "/overview")
-        return self.render("overview.html", status, o=body if status == 200 else None, error=body.get("error"),
-                           municipalities=municipalities())
+        return self.render(
+            "overview.html",
+            status,
+            o=body if status == 200 else None,
+            error=body.get("error"),
+            municipalities=municipalities(),
+        )
 
 
 def _new_id() -> str:

@@ -1,4 +1,5 @@
 """Daily activity per site and kind of event: the first brick of the daily register."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -38,5 +39,7 @@ def activity(cur, site: str | None = None) -> list[dict]:
         " WHERE (%s::text IS NULL OR site = %s) ORDER BY day, source, site, event_type",
         (site, site),
     )
-    return [{"day": d.isoformat(), "source": s, "site": st, "event_type": t, "events": n}
-            for d, s, st, t, n in cur.fetchall()]
+    return [
+        {"day": d.isoformat(), "source": s, "site": st, "event_type": t, "events": n}
+        for d, s, st, t, n in cur.fetchall()
+    ]

@@ -1,5 +1,6 @@
 """The reporting service's read model: one projection over every source, so one consumer, one
 checkpoint and one rebuild keep all its tables in step."""
+
 from __future__ import annotations
 
 from pathlib import Path

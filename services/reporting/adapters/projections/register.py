@@ -1,6 +1,7 @@
 """The daily register, caseloads, coverage, the referral flow and the operations' targets, built
 by the backbone consumer from every source (rebuildable from zero). Counts and pseudonymous ids
 only: the register never holds a name, a number or a special-category field."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -26,9 +27,17 @@ from contracts.referrals import ANSWER_DATES, ENDING_DATES
 from services.common.consumer import SourceEvent
 from services.reporting.adapters.projections.daily_activity import local_day
 
-ANSWERS = {REFERRAL_RECEIVED: "received", REFERRAL_ACCEPTED: "accepted", REFERRAL_REJECTED: "rejected"}
-ENDINGS = {REFERRAL_REJECTED: "rejected", REFERRAL_COMPLETED: "completed", REFERRAL_WITHDRAWN: "withdrawn",
-           REFERRAL_EXPIRED: "expired"}  # what state each leaves the referral in
+ANSWERS = {
+    REFERRAL_RECEIVED: "received",
+    REFERRAL_ACCEPTED: "accepted",
+    REFERRAL_REJECTED: "rejected",
+}
+ENDINGS = {
+    REFERRAL_REJECTED: "rejected",
+    REFERRAL_COMPLETED: "completed",
+    REFERRAL_WITHDRAWN: "withdrawn",
+    REFERRAL_EXPIRED: "expired",
+}  # what state each leaves the referral in
 RECIPIENTS = ("recipient_kind", "recipient_id", "recipient_name", "need")
 
 
@@ -55,19 +64,40 @@ def apply_register(cur, events: list[SourceEvent]) -> None:
     counts = counts_of(events)
     if counts:
         psycopg2.extras.execute_values(
-            cur, "INSERT INTO register_count VALUES %s ON CONFLICT (day, site, measure, key)"
-                 " DO UPDATE SET n = register_count.n + EXCLUDED.n", [(*k, n) for k, n in sorted(counts.items())])
+            cur,
+            "INSERT INTO register_count VALUES %s ON CONFLICT (day, site, measure, key)"
+            " DO UPDATE SET n = register_count.n + EXCLUDED.n",
+            [(*k, n) for k, n in sorted(counts.items())],
+        )
     # the frequent kinds in one statement per batch; the rare ones one by one, in order
-    homes = {e.data["beneficiary_id"]: (e.data["beneficiary_id"], e.data["municipality_code"], e.data["site"],
-                                        local_day(e)) for e in reversed(events) if e.type == BENEFICIARY_REGISTERED}
-    worked_with = {(e.data["staff_id"], e.data["site"], e.data["beneficiary_id"]) for e in events
-                   if e.type in (CONTACT_RECORDED, SERVICE_DELIVERED)}
+    homes = {
+        e.data["beneficiary_id"]: (
+            e.data["beneficiary_id"],
+            e.data["municipality_code"],
+            e.data["site"],
+            local_day(e),
+        )
+        for e in reversed(events)
+        if e.type == BENEFICIARY_REGISTERED
+    }
+    worked_with = {
+        (e.data["staff_id"], e.data["site"], e.data["beneficiary_id"])
+        for e in events
+        if e.type in (CONTACT_RECORDED, SERVICE_DELIVERED)
+    }
     if homes:
-        psycopg2.extras.execute_values(cur, "INSERT INTO beneficiary_home VALUES %s ON CONFLICT DO NOTHING",
-                                       list(homes.values()))
+        psycopg2.extras.execute_values(
+            cur,
+            "INSERT INTO beneficiary_home VALUES %s ON CONFLICT DO NOTHING",
+            list(homes.values()),
+        )
     if worked_with:
-        psycopg2.extras.execute_values(cur, "INSERT INTO caseload VALUES %s ON CONFLICT DO NOTHING",
-                                       sorted(worked_with), page_size=1000)
+        psycopg2.extras.execute_values(
+            cur,
+            "INSERT INTO caseload VALUES %s ON CONFLICT DO NOTHING",
+            sorted(worked_with),
+            page_size=1000,
+        )
     for e in events:
         _apply_one(cur, e)
 
@@ -75,29 +105,53 @@ def apply_register(cur, events: list[SourceEvent]) -> None:
 def _apply_one(cur, e: SourceEvent) -> None:
     d = e.data
     if e.type == CENTRE_REGISTERED:
-        cur.execute("INSERT INTO operation VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (site) DO NOTHING",
-                    (d["site"], d["operation_mis"], d["lead_municipality_code"], d["period_start"], d["period_end"],
-                     d["target_new_beneficiaries"]))
-        cur.execute("INSERT INTO site_centre VALUES (%s, %s) ON CONFLICT DO NOTHING", (d["site"], d["site"]))
+        cur.execute(
+            "INSERT INTO operation VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (site) DO NOTHING",
+            (
+                d["site"],
+                d["operation_mis"],
+                d["lead_municipality_code"],
+                d["period_start"],
+                d["period_end"],
+                d["target_new_beneficiaries"],
+            ),
+        )
+        cur.execute(
+            "INSERT INTO site_centre VALUES (%s, %s) ON CONFLICT DO NOTHING", (d["site"], d["site"])
+        )
     elif e.type == MOBILE_UNIT_REGISTERED:
-        cur.execute("INSERT INTO site_centre VALUES (%s, %s) ON CONFLICT DO NOTHING", (d["site"], d["parent_centre"]))
+        cur.execute(
+            "INSERT INTO site_centre VALUES (%s, %s) ON CONFLICT DO NOTHING",
+            (d["site"], d["parent_centre"]),
+        )
     elif e.type == REFERRAL_REQUESTED:
-        cur.execute("INSERT INTO referral_flow (referral_id, from_site, recipient_kind, recipient_id, recipient_name,"
-                    " need, state) VALUES (%s, %s, %s, %s, %s, %s, 'requested') ON CONFLICT DO NOTHING",
-                    (d["referral_id"], d["from_site"], *(d[k] for k in RECIPIENTS)))
+        cur.execute(
+            "INSERT INTO referral_flow (referral_id, from_site, recipient_kind, recipient_id, recipient_name,"
+            " need, state) VALUES (%s, %s, %s, %s, %s, %s, 'requested') ON CONFLICT DO NOTHING",
+            (d["referral_id"], d["from_site"], *(d[k] for k in RECIPIENTS)),
+        )
     elif e.type == REFERRAL_SENT:
-        cur.execute("UPDATE referral_flow SET state = 'sent', sent_on = %s, due_on = %s WHERE referral_id = %s",
-                    (d["sent_on"], d.get("due_on"), d["referral_id"]))
+        cur.execute(
+            "UPDATE referral_flow SET state = 'sent', sent_on = %s, due_on = %s WHERE referral_id = %s",
+            (d["sent_on"], d.get("due_on"), d["referral_id"]),
+        )
     if e.type in ANSWERS:
         on = d[ANSWER_DATES[e.type]]
-        cur.execute("UPDATE referral_flow SET state = %s, first_response_on = coalesce(first_response_on, %s)"
-                    " WHERE referral_id = %s", (ANSWERS[e.type], on, d["referral_id"]))
+        cur.execute(
+            "UPDATE referral_flow SET state = %s, first_response_on = coalesce(first_response_on, %s)"
+            " WHERE referral_id = %s",
+            (ANSWERS[e.type], on, d["referral_id"]),
+        )
     if e.type in ENDINGS:
         on = d[ENDING_DATES[e.type]]
-        cur.execute("UPDATE referral_flow SET state = %s, closed_on = %s WHERE referral_id = %s",
-                    (ENDINGS[e.type], on, d["referral_id"]))
+        cur.execute(
+            "UPDATE referral_flow SET state = %s, closed_on = %s WHERE referral_id = %s",
+            (ENDINGS[e.type], on, d["referral_id"]),
+        )
 
 
 def reset_register(cur) -> None:
-    cur.execute("DELETE FROM register_count; DELETE FROM caseload; DELETE FROM beneficiary_home;"
-                " DELETE FROM referral_flow; DELETE FROM operation; DELETE FROM site_centre")
+    cur.execute(
+        "DELETE FROM register_count; DELETE FROM caseload; DELETE FROM beneficiary_home;"
+        " DELETE FROM referral_flow; DELETE FROM operation; DELETE FROM site_centre"
+    )
