@@ -1,5 +1,6 @@
 """One test suite for the EventStore port, run against every implementation (PostgreSQL and the
 in-memory fake): subclasses provide the `store` fixture."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -67,7 +68,9 @@ class EventStoreContract:
         first = store.append(s, NO_STREAM, events(2), meta("cmd-1"), fingerprint="f")
         last = store.last_position()
         again = store.append(s, NO_STREAM, events(2), meta("cmd-1"), fingerprint="f")
-        assert again.duplicate and [e.event_id for e in again.events] == [e.event_id for e in first.events]
+        assert again.duplicate and [e.event_id for e in again.events] == [
+            e.event_id for e in first.events
+        ]
         assert store.last_position() == last
 
     def test_a_command_id_reused_with_another_command_is_refused(self, store):
@@ -115,18 +118,47 @@ class EventStoreContract:
     def test_personal_fields_read_back_intact_in_greek(self, store):
         subject = uuid.uuid4()
         name = "Γιώργος Παπαδόπουλος"
-        store.append(f"beneficiary-{subject}", NO_STREAM,
-                     [NewEvent("BeneficiaryRegistered", {"site": "KK-X"}, personal={"name": name}, subject_id=subject)],
-                     META)
+        store.append(
+            f"beneficiary-{subject}",
+            NO_STREAM,
+            [
+                NewEvent(
+                    "BeneficiaryRegistered",
+                    {"site": "KK-X"},
+                    personal={"name": name},
+                    subject_id=subject,
+                )
+            ],
+            META,
+        )
         (event,) = store.read_stream(f"beneficiary-{subject}")
-        assert event.personal == {"name": name} and unicodedata.is_normalized("NFC", event.personal["name"])
+        assert event.personal == {"name": name} and unicodedata.is_normalized(
+            "NFC", event.personal["name"]
+        )
 
     def test_after_erasure_personal_fields_are_gone_and_history_stays(self, store):
         subject = uuid.uuid4()
         s = f"beneficiary-{subject}"
-        before = store.append(s, NO_STREAM, [NewEvent("BeneficiaryRegistered", {"site": "KK-X"},
-                                                      personal={"name": "Άννα"}, subject_id=subject)], META)
-        store.append(s, 1, [NewEvent("PersonalDataErased", {"reason": "request"})], META, forget_subject=subject)
+        before = store.append(
+            s,
+            NO_STREAM,
+            [
+                NewEvent(
+                    "BeneficiaryRegistered",
+                    {"site": "KK-X"},
+                    personal={"name": "Άννα"},
+                    subject_id=subject,
+                )
+            ],
+            META,
+        )
+        store.append(
+            s,
+            1,
+            [NewEvent("PersonalDataErased", {"reason": "request"})],
+            META,
+            forget_subject=subject,
+        )
         first, second = store.read_stream(s)
         assert first.erased and first.personal is None and first.data == {"site": "KK-X"}
         assert first.hash == before.events[0].hash and second.type == "PersonalDataErased"
@@ -134,6 +166,10 @@ class EventStoreContract:
     def test_a_forgotten_person_gets_no_new_personal_data(self, store):
         subject = uuid.uuid4()
         s = f"beneficiary-{subject}"
-        store.append(s, NO_STREAM, [NewEvent("PersonalDataErased", {})], META, forget_subject=subject)
+        store.append(
+            s, NO_STREAM, [NewEvent("PersonalDataErased", {})], META, forget_subject=subject
+        )
         with pytest.raises(SubjectErased):
-            store.append(s, 1, [NewEvent("X", {}, personal={"name": "Άννα"}, subject_id=subject)], META)
+            store.append(
+                s, 1, [NewEvent("X", {}, personal={"name": "Άννα"}, subject_id=subject)], META
+            )
