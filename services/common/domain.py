@@ -3,6 +3,7 @@ No framework, no database: deciders are pure functions over these."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,3 +34,19 @@ class Conflict(DomainError):
 
 class RuleViolated(DomainError):
     code = "rule_violated"
+
+
+Rule = Callable[[Any, Any], list[DomainEvent]]
+
+
+def deciding(rules: dict[type, Rule]) -> Callable[[Any, Any], list[DomainEvent]]:
+    """Every decider's `decide`: the rule for the command's own class, from one explicit table
+    (`DECISIONS` in each domain module). A command no rule names is a bug, said loudly."""
+
+    def decide(command: Any, state: Any) -> list[DomainEvent]:
+        rule = rules.get(type(command))
+        if rule is None:
+            raise TypeError(f"no rule decides {type(command).__name__}")
+        return rule(command, state)
+
+    return decide

@@ -6,14 +6,27 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
-from contracts.base import event_contract, split_personal
+from marshmallow import ValidationError
+
+from contracts.base import event_contract, split_personal, validate_event
 from services.common.domain import DomainEvent
 from services.common.eventstore import NewEvent
 
 
+class DecidedEventBroken(Exception):
+    """A decider emitted an event its own contract refuses: our bug, never the client's."""
+
+
 def encoder(subject_field: str = "beneficiary_id"):
     def encode(event: DomainEvent) -> NewEvent:
-        data, personal = split_personal(event.type, jsonable(event.payload))
+        payload = jsonable(event.payload)
+        try:  # what is stored (and published) is what the contract promises consumers
+            validate_event(event.type, payload)
+        except ValidationError as exc:
+            raise DecidedEventBroken(
+                f"{event.type} does not match its contract: {exc.messages}"
+            ) from exc
+        data, personal = split_personal(event.type, payload)
         subject = event.payload.get(subject_field)
         return NewEvent(
             type=event.type,

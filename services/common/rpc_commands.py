@@ -6,9 +6,10 @@ from __future__ import annotations
 import functools
 import json
 import time
+from dataclasses import dataclass
 from typing import Any
 
-from marshmallow import ValidationError
+from marshmallow import Schema, ValidationError
 from nameko.exceptions import deserialize_to_instance
 
 from services.common.domain import DomainError
@@ -29,9 +30,28 @@ class CommandRejected(Exception):
             details = json.loads(details)
         super().__init__(code, message, json.dumps(details or {}, ensure_ascii=False, default=str))
         self.code, self.message = code, message
-        self.details: Any = (
-            details or {}
-        )  # field errors (a dict or a list), or what the refusal is about
+        # field errors (a dict or a list), or what the refusal is about
+        self.details: Any = details or {}
+
+
+@dataclass(frozen=True)
+class Received:
+    """A command as every entrypoint receives it: checked against its contract, with what the store
+    needs (its id, the version the client saw, who and where) apart from what the decider decides on."""
+
+    fields: dict[str, Any]
+    command_id: str
+    expected_version: int | None
+    metadata: Metadata
+
+
+def receive(schema: type[Schema], command: dict, context: dict) -> Received:
+    """The one way a command comes in: validated (a ValidationError becomes `invalid` through
+    `rejects_bad_commands`), its id and expected version set aside, its metadata made."""
+    fields = schema().load(command)
+    command_id = fields.pop("command_id")
+    expected = fields.pop("expected_version", None)
+    return Received(fields, command_id, expected, command_metadata(context, command_id))
 
 
 def command_metadata(context: dict, command_id: str) -> Metadata:

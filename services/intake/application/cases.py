@@ -48,7 +48,7 @@ class Cases:
             yield from events
             version = events[-1].version
 
-    def run(self, command, metadata: Metadata, expected_version: int) -> AppendResult:
+    def run(self, command, metadata: Metadata, expected_version: int | None) -> AppendResult:
         """Decide on the case as the client saw it (`expected_version`): a stale client gets a conflict."""
         stream = stream_name(case.CATEGORY, command.beneficiary_id)
         # the version is not part of what the command says: a retry that learnt a newer version (a

@@ -4,10 +4,8 @@ person, whichever centre or mobile unit recorded it. Pure rules: no framework, n
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
 
 from contracts.names import (
     CASE_CLOSED,
@@ -19,7 +17,7 @@ from contracts.names import (
     FOLLOW_UP_RECORDED,
     SERVICE_DELIVERED,
 )
-from services.common.domain import DomainEvent, RuleViolated
+from services.common.domain import DomainEvent, Rule, RuleViolated, deciding
 
 from . import action_plan
 
@@ -149,13 +147,6 @@ def evolve(state: Case, event) -> Case:
     return state if plan is state.plan else replace(state, plan=plan)
 
 
-def decide(command, state: Case) -> list[DomainEvent]:
-    for kind, rule in DECISIONS:
-        if isinstance(command, kind):
-            return rule(command, state)
-    raise TypeError(f"not an intake command: {command!r}")
-
-
 def _payload(command, *leave_out: str) -> dict:
     return {k: v for k, v in command.__dict__.items() if k not in leave_out}
 
@@ -236,23 +227,19 @@ def _follow_up(command: RecordFollowUp, state: Case) -> list[DomainEvent]:
     return [DomainEvent(FOLLOW_UP_RECORDED, _payload(command))]
 
 
-DECISIONS: list[tuple[type | tuple[type, ...], Callable[[Any, Case], list[DomainEvent]]]] = [
-    (RecordContact, _contact),
-    (RecordFollowUp, _follow_up),
-    (RecordService, _service),
-    (RecordConsent, _consent),
-    (WithdrawConsent, _withdraw),
-    (CloseCase, _close),
-    (ReopenCase, _reopen),
-    (TransferCase, _transfer),
-    (action_plan.RecordNeedsAssessment, _assess),
-    (
-        (
-            action_plan.OpenActionPlan,
-            action_plan.AddActionStep,
-            action_plan.MarkStepDone,
-            action_plan.CloseActionPlan,
-        ),
-        _plan,
-    ),
-]
+DECISIONS: dict[type, Rule] = {
+    RecordContact: _contact,
+    RecordFollowUp: _follow_up,
+    RecordService: _service,
+    RecordConsent: _consent,
+    WithdrawConsent: _withdraw,
+    CloseCase: _close,
+    ReopenCase: _reopen,
+    TransferCase: _transfer,
+    action_plan.RecordNeedsAssessment: _assess,
+    action_plan.OpenActionPlan: _plan,
+    action_plan.AddActionStep: _plan,
+    action_plan.MarkStepDone: _plan,
+    action_plan.CloseActionPlan: _plan,
+}
+decide = deciding(DECISIONS)

@@ -6,6 +6,7 @@ template has to rebuild a plan or guess a version."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
 
 from contracts.names import (
@@ -51,11 +52,12 @@ def summarize(events: Iterable[Any]) -> dict[str, Any]:
             for step in summary["plan"]["steps"]:
                 step["done"] = step["done"] or step["step_id"] == data["step_id"]
         elif event.type == NEEDS_ASSESSED:
-            summary["assessment"] = {**data, "assessed_at": event.recorded_at.isoformat()}
+            recorded = event.recorded_at.astimezone(UTC)  # one clock for every record compared
+            summary["assessment"] = {**data, "assessed_at": recorded.isoformat()}
     return summary
 
 
 def latest_assessment(summaries: Iterable[dict[str, Any]]) -> dict[str, Any] | None:
     """A person with merged records: the most recently recorded assessment of any of them."""
     found = [s["assessment"] for s in summaries if s["assessment"]]
-    return max(found, key=lambda a: a["assessed_at"]) if found else None
+    return max(found, key=lambda a: datetime.fromisoformat(a["assessed_at"])) if found else None

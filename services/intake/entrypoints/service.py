@@ -8,7 +8,7 @@ from nameko.rpc import RpcProxy, rpc
 
 from contracts import intake as contract
 from services.common.nameko_support import EventStoreProvider, MetricsServer, ServesItsHistory
-from services.common.rpc_commands import answer, command_metadata, rejects_bad_commands
+from services.common.rpc_commands import answer, receive, rejects_bad_commands
 from services.intake import bootstrap
 from services.intake.application.cases import Cases
 from services.intake.domain import action_plan as plan
@@ -22,11 +22,12 @@ class IntakeService(ServesItsHistory):
     registries = RpcProxy("registries")
 
     def _run(self, schema, command_class, command: dict, context: dict, facts=None) -> dict:
-        fields = schema().load(command)
-        fields.update(facts(fields) if facts else {})
-        command_id, expected = fields.pop("command_id"), fields.pop("expected_version")
-        metadata = command_metadata(context, command_id)
-        return answer(Cases(self.store).run(command_class(**fields), metadata, expected))
+        received = receive(schema, command, context)
+        fields = {**received.fields, **(facts(received.fields) if facts else {})}
+        result = Cases(self.store).run(
+            command_class(**fields), received.metadata, received.expected_version
+        )
+        return answer(result)
 
     @rpc
     @rejects_bad_commands

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+from dataclasses import dataclass, field
+from typing import Protocol
 
 from contracts.names import BENEFICIARY_REGISTERED
 from services.common.application import execute, load, sent_by_client
@@ -15,14 +17,46 @@ _encode = encoder()
 _decider = sys.modules[beneficiary.__name__]  # the module is the decider: initial, evolve, decide
 
 
+class Identities(Protocol):
+    def known_person(self, personal: dict) -> str | None: ...
+
+    def possible_duplicates(self, personal: dict, beneficiary_id: str) -> list[dict]: ...
+
+
+@dataclass(frozen=True)
+class Registration:
+    """What registering answers: the record stored, or the person a number already identifies
+    (met elsewhere: one history), and the records that may be the same person."""
+
+    result: AppendResult | None
+    found_existing: str | None = None
+    possible_duplicates: list[dict] = field(default_factory=list)
+
+
 class Beneficiaries:
-    def __init__(self, store: EventStore):
-        self.store = store
+    def __init__(self, store: EventStore, identities: Identities | None = None):
+        self.store, self.identities = store, identities
 
     def register(
         self, command: beneficiary.RegisterBeneficiary, metadata: Metadata
     ) -> AppendResult:
         return self._run(command, metadata)
+
+    def register_person(
+        self, command: beneficiary.RegisterBeneficiary, metadata: Metadata
+    ) -> Registration:
+        """A registration that first asks the registry who the person is: the same AMKA met by the
+        mobile unit in Pylos and now at the Kalamata centre is one history, not two."""
+        if self.identities is None:
+            raise RuntimeError("registering a person needs the registry's identities")
+        personal = {
+            k: str(v) if v is not None else None for k, v in dataclasses.asdict(command).items()
+        }
+        known = self.identities.known_person(personal)
+        if known and known != str(command.beneficiary_id):
+            return Registration(None, found_existing=known)
+        duplicates = self.identities.possible_duplicates(personal, str(command.beneficiary_id))
+        return Registration(self.register(command, metadata), possible_duplicates=duplicates)
 
     def registration(self, beneficiary_id) -> dict | None:
         """Who the record says the person is, where they were registered, and whether they were

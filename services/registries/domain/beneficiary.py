@@ -14,7 +14,7 @@ from contracts.names import (
     BENEFICIARY_UNMERGED,
     PERSONAL_DATA_ERASED,
 )
-from services.common.domain import Conflict, DomainEvent, NotFound, RuleViolated
+from services.common.domain import Conflict, DomainEvent, NotFound, Rule, RuleViolated, deciding
 
 CATEGORY = "beneficiary"
 
@@ -86,30 +86,28 @@ def evolve(state: Beneficiary, event) -> Beneficiary:
     return state
 
 
-def decide(command, state: Beneficiary) -> list[DomainEvent]:
-    if isinstance(command, RegisterBeneficiary):
-        if state.registered:
-            raise Conflict(
-                "this beneficiary is already registered", beneficiary_id=str(command.beneficiary_id)
-            )
-        return [DomainEvent(BENEFICIARY_REGISTERED, {**command.__dict__})]
-    if isinstance(command, ErasePersonalData):
-        if not state.registered:
-            raise NotFound("no such beneficiary", beneficiary_id=str(command.beneficiary_id))
-        if state.erased:
-            return []  # erasing twice changes nothing
-        return [DomainEvent(PERSONAL_DATA_ERASED, {**command.__dict__})]
-    if isinstance(command, MergeBeneficiary):
-        return _merge(command, state)
-    if isinstance(command, UnmergeBeneficiary):
-        if not state.merged_into:
-            raise RuleViolated("this beneficiary is not merged into anyone", field="beneficiary_id")
-        return [
-            DomainEvent(
-                BENEFICIARY_UNMERGED, {**command.__dict__, "survivor_id": state.merged_into}
-            )
-        ]
-    raise TypeError(f"not a registry command: {command!r}")
+def _register_beneficiary(command: RegisterBeneficiary, state: Beneficiary) -> list[DomainEvent]:
+    if state.registered:
+        raise Conflict(
+            "this beneficiary is already registered", beneficiary_id=str(command.beneficiary_id)
+        )
+    return [DomainEvent(BENEFICIARY_REGISTERED, {**command.__dict__})]
+
+
+def _erase_personal_data(command: ErasePersonalData, state: Beneficiary) -> list[DomainEvent]:
+    if not state.registered:
+        raise NotFound("no such beneficiary", beneficiary_id=str(command.beneficiary_id))
+    if state.erased:
+        return []  # erasing twice changes nothing
+    return [DomainEvent(PERSONAL_DATA_ERASED, {**command.__dict__})]
+
+
+def _unmerge_beneficiary(command: UnmergeBeneficiary, state: Beneficiary) -> list[DomainEvent]:
+    if not state.merged_into:
+        raise RuleViolated("this beneficiary is not merged into anyone", field="beneficiary_id")
+    return [
+        DomainEvent(BENEFICIARY_UNMERGED, {**command.__dict__, "survivor_id": state.merged_into})
+    ]
 
 
 def _merge(command: MergeBeneficiary, state: Beneficiary) -> list[DomainEvent]:
@@ -148,3 +146,12 @@ def _merge(command: MergeBeneficiary, state: Beneficiary) -> list[DomainEvent]:
             BENEFICIARY_MERGED, {k: v for k, v in command.__dict__.items() if k not in FACTS}
         )
     ]
+
+
+DECISIONS: dict[type, Rule] = {
+    RegisterBeneficiary: _register_beneficiary,
+    ErasePersonalData: _erase_personal_data,
+    MergeBeneficiary: _merge,
+    UnmergeBeneficiary: _unmerge_beneficiary,
+}
+decide = deciding(DECISIONS)

@@ -13,7 +13,7 @@ from contracts.names import (
     PROGRAMME_DETAILS_CHANGED,
     PROGRAMME_REGISTERED,
 )
-from services.common.domain import DomainEvent, NotFound, RuleViolated
+from services.common.domain import DomainEvent, NotFound, Rule, RuleViolated, deciding
 
 AGENCY, PROGRAMME = "agency", "programme"
 
@@ -50,20 +50,25 @@ def evolve(state: Record, event) -> Record:
     return state
 
 
-def decide(command, state: Record) -> list[DomainEvent]:
-    if isinstance(command, DescribeAgency):
-        return _describe(command.details, state, AGENCY_REGISTERED, AGENCY_DETAILS_CHANGED)
-    if isinstance(command, DescribeProgramme):
-        if not command.agency_registered:
-            raise NotFound(
-                "the agency that runs this programme is not registered", field="agency_id"
-            )
-        if state.details and state.details["agency_id"] != command.details["agency_id"]:
-            raise RuleViolated(
-                "a programme stays with the agency that registered it", field="agency_id"
-            )
-        return _describe(command.details, state, PROGRAMME_REGISTERED, PROGRAMME_DETAILS_CHANGED)
-    raise TypeError(f"not a directory command: {command!r}")
+def _describe_agency(command: DescribeAgency, state: Record) -> list[DomainEvent]:
+    return _describe(command.details, state, AGENCY_REGISTERED, AGENCY_DETAILS_CHANGED)
+
+
+def _describe_programme(command: DescribeProgramme, state: Record) -> list[DomainEvent]:
+    if not command.agency_registered:
+        raise NotFound("the agency that runs this programme is not registered", field="agency_id")
+    if state.details and state.details["agency_id"] != command.details["agency_id"]:
+        raise RuleViolated(
+            "a programme stays with the agency that registered it", field="agency_id"
+        )
+    return _describe(command.details, state, PROGRAMME_REGISTERED, PROGRAMME_DETAILS_CHANGED)
+
+
+DECISIONS: dict[type, Rule] = {
+    DescribeAgency: _describe_agency,
+    DescribeProgramme: _describe_programme,
+}
+decide = deciding(DECISIONS)
 
 
 def _describe(details: dict, state: Record, registered: str, changed: str) -> list[DomainEvent]:

@@ -16,7 +16,7 @@ from contracts.names import (
     STAFF_MEMBER_ASSIGNED,
     STAFF_MEMBER_LEFT,
 )
-from services.common.domain import Conflict, DomainEvent, NotFound, RuleViolated
+from services.common.domain import Conflict, DomainEvent, NotFound, Rule, RuleViolated, deciding
 
 SITE, STAFF = "site", "staff"
 FACTS = (
@@ -87,35 +87,45 @@ def evolve(state: Site, event) -> Site:
     return state
 
 
-def decide(command, state: Site) -> list[DomainEvent]:
-    if isinstance(command, RegisterCentre):
-        if state.kind:
-            raise Conflict("this site is already registered", site=command.site)
-        unit = known_municipality(command.lead_municipality_code).regional_unit
-        if unit != command.regional_unit:
-            raise RuleViolated(
-                "the lead municipality is not in that regional unit",
-                field="regional_unit",
-                lead_municipality_regional_unit=unit,
-            )
-        if command.period_end <= command.period_start:
-            raise RuleViolated(
-                "the operation's period must end after it starts", field="period_end"
-            )
-        return [DomainEvent(CENTRE_REGISTERED, dict(command.__dict__))]
-    if isinstance(command, RegisterMobileUnit):
-        if state.kind:
-            raise Conflict("this site is already registered", site=command.site)
-        _check_partners(command)
-        return [DomainEvent(MOBILE_UNIT_REGISTERED, _without_facts(command))]
-    if isinstance(command, ChangePartnerMunicipalities):
-        if state.kind != "mobile_unit":
-            raise NotFound("no such mobile unit", site=command.site)
-        _check_partners(command)
-        if tuple(command.partner_municipalities) == state.partner_municipalities:
-            return []
-        return [DomainEvent(PARTNER_MUNICIPALITIES_CHANGED, _without_facts(command))]
-    raise TypeError(f"not a site command: {command!r}")
+def _register_centre(command: RegisterCentre, state: Site) -> list[DomainEvent]:
+    if state.kind:
+        raise Conflict("this site is already registered", site=command.site)
+    unit = known_municipality(command.lead_municipality_code).regional_unit
+    if unit != command.regional_unit:
+        raise RuleViolated(
+            "the lead municipality is not in that regional unit",
+            field="regional_unit",
+            lead_municipality_regional_unit=unit,
+        )
+    if command.period_end <= command.period_start:
+        raise RuleViolated("the operation's period must end after it starts", field="period_end")
+    return [DomainEvent(CENTRE_REGISTERED, dict(command.__dict__))]
+
+
+def _register_mobile_unit(command: RegisterMobileUnit, state: Site) -> list[DomainEvent]:
+    if state.kind:
+        raise Conflict("this site is already registered", site=command.site)
+    _check_partners(command)
+    return [DomainEvent(MOBILE_UNIT_REGISTERED, _without_facts(command))]
+
+
+def _change_partner_municipalities(
+    command: ChangePartnerMunicipalities, state: Site
+) -> list[DomainEvent]:
+    if state.kind != "mobile_unit":
+        raise NotFound("no such mobile unit", site=command.site)
+    _check_partners(command)
+    if tuple(command.partner_municipalities) == state.partner_municipalities:
+        return []
+    return [DomainEvent(PARTNER_MUNICIPALITIES_CHANGED, _without_facts(command))]
+
+
+DECISIONS: dict[type, Rule] = {
+    RegisterCentre: _register_centre,
+    RegisterMobileUnit: _register_mobile_unit,
+    ChangePartnerMunicipalities: _change_partner_municipalities,
+}
+decide = deciding(DECISIONS)
 
 
 def _check_partners(command) -> None:
@@ -174,18 +184,25 @@ def evolve_staff(state: StaffMember, event) -> StaffMember:
     return state
 
 
-def decide_staff(command, state: StaffMember) -> list[DomainEvent]:
-    if isinstance(command, AssignStaffMember):
-        if not command.site_exists:
-            raise NotFound("no such site in the network", field="site", site=command.site)
-        if command.site in state.sites:
-            return []  # already works there
-        return [DomainEvent(STAFF_MEMBER_ASSIGNED, _without_facts(command))]
-    if isinstance(command, StaffMemberLeaves):
-        if command.site not in state.sites:
-            raise NotFound("this staff member does not work at that site", field="site")
-        return [DomainEvent(STAFF_MEMBER_LEFT, dict(command.__dict__))]
-    raise TypeError(f"not a staff command: {command!r}")
+def _assign_staff_member(command: AssignStaffMember, state: StaffMember) -> list[DomainEvent]:
+    if not command.site_exists:
+        raise NotFound("no such site in the network", field="site", site=command.site)
+    if command.site in state.sites:
+        return []  # already works there
+    return [DomainEvent(STAFF_MEMBER_ASSIGNED, _without_facts(command))]
+
+
+def _staff_member_leaves(command: StaffMemberLeaves, state: StaffMember) -> list[DomainEvent]:
+    if command.site not in state.sites:
+        raise NotFound("this staff member does not work at that site", field="site")
+    return [DomainEvent(STAFF_MEMBER_LEFT, dict(command.__dict__))]
+
+
+STAFF_DECISIONS: dict[type, Rule] = {
+    AssignStaffMember: _assign_staff_member,
+    StaffMemberLeaves: _staff_member_leaves,
+}
+decide_staff = deciding(STAFF_DECISIONS)
 
 
 # --- the staffing rule (a warning, never enforced) ---------------------------------------------

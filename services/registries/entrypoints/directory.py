@@ -13,6 +13,7 @@ from services.common.rpc_commands import (
     CommandRejected,
     answer,
     command_metadata,
+    receive,
     rejects_bad_commands,
 )
 from services.registries.adapters import hsds
@@ -26,16 +27,14 @@ class DirectoryRpc:
     @rpc
     @rejects_bad_commands
     def describe_agency(self, command: dict, context: dict) -> dict:
-        fields = DescribeAgencySchema().load(command)
-        metadata = command_metadata(context, fields.pop("command_id"))
-        return answer(Directory(self.store).describe_agency(fields, metadata))
+        received = receive(DescribeAgencySchema, command, context)
+        return answer(Directory(self.store).describe_agency(received.fields, received.metadata))
 
     @rpc
     @rejects_bad_commands
     def describe_programme(self, command: dict, context: dict) -> dict:
-        fields = DescribeProgrammeSchema().load(command)
-        metadata = command_metadata(context, fields.pop("command_id"))
-        return answer(Directory(self.store).describe_programme(fields, metadata))
+        received = receive(DescribeProgrammeSchema, command, context)
+        return answer(Directory(self.store).describe_programme(received.fields, received.metadata))
 
     @rpc
     def agencies(self) -> list[dict]:

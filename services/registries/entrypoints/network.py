@@ -8,7 +8,7 @@ from nameko.rpc import rpc
 
 from contracts import network as contract
 from contracts.geography import REGION, municipalities, regional_units
-from services.common.rpc_commands import answer, command_metadata, rejects_bad_commands
+from services.common.rpc_commands import answer, receive, rejects_bad_commands
 from services.registries.adapters.network_directory import NetworkDirectory
 from services.registries.application.network import Network
 from services.registries.domain import network
@@ -20,9 +20,11 @@ class NetworkRpc:
     def _run(
         self, schema, command_class, use_case: str, command: dict, context: dict, warn: bool = False
     ) -> dict:
-        fields = schema().load(command)
-        metadata = command_metadata(context, fields.pop("command_id"))
-        result = answer(getattr(Network(self.store), use_case)(command_class(**fields), metadata))
+        received = receive(schema, command, context)
+        fields = received.fields
+        result = answer(
+            getattr(Network(self.store), use_case)(command_class(**fields), received.metadata)
+        )
         if warn:  # the staffing rule is a warning for the head of centre, never a refusal
             staffing = NetworkDirectory.staffing(self.store.db)
             result["warnings"] = next(

@@ -19,8 +19,9 @@ from services.common.nameko_support import (
     MetricsServer,
     ServesItsHistory,
 )
-from services.common.rpc_commands import answer, command_metadata, rejects_bad_commands
+from services.common.rpc_commands import answer, receive, rejects_bad_commands
 from services.registries import bootstrap
+from services.registries.adapters.identities import Identities
 from services.registries.adapters.identity_index import AMKA, IdentityIndex
 from services.registries.adapters.merges import Merges
 from services.registries.adapters.network_directory import NetworkDirectory
@@ -89,20 +90,20 @@ class RegistriesService(NetworkRpc, DirectoryRpc, ServesItsHistory):
     @rpc
     @rejects_bad_commands
     def register_beneficiary(self, command: dict, context: dict) -> dict:
-        fields = RegisterBeneficiarySchema().load(command)
-        command_id = fields.pop("command_id")
+        received = receive(RegisterBeneficiarySchema, command, context)
         # a client may leave the id to us: derived from its command_id, a retry lands on the same stream
-        fields["beneficiary_id"] = fields["beneficiary_id"] or uuid.uuid5(
-            BENEFICIARY_IDS, command_id
+        fields = {
+            **received.fields,
+            "beneficiary_id": received.fields["beneficiary_id"]
+            or uuid.uuid5(BENEFICIARY_IDS, received.command_id),
+        }
+        identities = Identities(self.store.db, self.index_key)
+        found = Beneficiaries(self.store, identities).register_person(
+            RegisterBeneficiary(**fields), received.metadata
         )
-        index = IdentityIndex(self.index_key)
-        personal = {k: str(v) if v is not None else None for k, v in fields.items()}
-        known = index.known_person(self.store.db, personal)
-        known = known and Merges.survivor_of(self.store.db, known)
-        if known and known != str(fields["beneficiary_id"]):
-            # the same person met elsewhere (the mobile unit in Pylos, now the Kalamata centre): one history
+        if found.result is None:  # the person a number already identifies: one history
             return {
-                "stream": f"beneficiary-{known}",
+                "stream": f"beneficiary-{found.found_existing}",
                 "version": None,
                 "duplicate": True,
                 "events": [],
@@ -110,45 +111,35 @@ class RegistriesService(NetworkRpc, DirectoryRpc, ServesItsHistory):
                 "possible_duplicates": [],
                 "warnings": [],
             }
-        duplicates = index.possible_duplicates(
-            self.store.db, personal, str(fields["beneficiary_id"])
-        )
-        metadata = command_metadata(context, command_id)
-        result = Beneficiaries(self.store).register(RegisterBeneficiary(**fields), metadata)
         return {
-            **answer(result),
+            **answer(found.result),
             "found_existing": False,
-            "possible_duplicates": duplicates,
+            "possible_duplicates": found.possible_duplicates,
             "warnings": amka_warnings(fields.get("amka")),
         }
 
     @rpc
     @rejects_bad_commands
     def erase_personal_data(self, command: dict, context: dict) -> dict:
-        fields = ErasePersonalDataSchema().load(command)
-        command_id = fields.pop("command_id")
-        result = Beneficiaries(self.store).erase_personal_data(
-            ErasePersonalData(**fields), command_metadata(context, command_id)
-        )
-        return answer(result)
+        received = receive(ErasePersonalDataSchema, command, context)
+        command_ = ErasePersonalData(**received.fields)
+        return answer(Beneficiaries(self.store).erase_personal_data(command_, received.metadata))
 
     @rpc
     @rejects_bad_commands
     def merge_beneficiaries(self, command: dict, context: dict) -> dict:
         """Two records are one person: `beneficiary_id`'s history joins `survivor_id`'s. Never automatic."""
-        fields = MergeBeneficiarySchema().load(command)
-        metadata = command_metadata(context, fields.pop("command_id"))
-        merged_into_it = Merges.merged_into(self.store.db, str(fields["beneficiary_id"]))
-        return answer(
-            Beneficiaries(self.store).merge(MergeBeneficiary(**fields), merged_into_it, metadata)
-        )
+        received = receive(MergeBeneficiarySchema, command, context)
+        merged_into_it = Merges.merged_into(self.store.db, str(received.fields["beneficiary_id"]))
+        command_ = MergeBeneficiary(**received.fields)
+        return answer(Beneficiaries(self.store).merge(command_, merged_into_it, received.metadata))
 
     @rpc
     @rejects_bad_commands
     def unmerge_beneficiary(self, command: dict, context: dict) -> dict:
-        fields = UnmergeBeneficiarySchema().load(command)
-        metadata = command_metadata(context, fields.pop("command_id"))
-        return answer(Beneficiaries(self.store).unmerge(UnmergeBeneficiary(**fields), metadata))
+        received = receive(UnmergeBeneficiarySchema, command, context)
+        command_ = UnmergeBeneficiary(**received.fields)
+        return answer(Beneficiaries(self.store).unmerge(command_, received.metadata))
 
     @rpc
     def possible_duplicates_at(self, beneficiary_id: str, site: str) -> list[dict]:
