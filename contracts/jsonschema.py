@@ -27,6 +27,8 @@ def field_schema(field: fields.Field) -> dict:
         out = {"type": "array", "items": field_schema(field.inner)}
     elif isinstance(field, fields.Dict):
         out = {"type": "object"}
+    elif isinstance(field, fields.Decimal) and field.as_string:  # an amount travels as a string
+        out = {"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}
     else:
         out = next((dict(t) for cls, t in _TYPES if isinstance(field, cls)), {})
     for v in field.validators:

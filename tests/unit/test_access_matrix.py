@@ -62,6 +62,21 @@ REFERRALS = {
 SITE_SCOPES = {"own_site": "MU-KALAMATA", "other_site": "KK-SPARTI", "whole_region": None}
 
 
+PLATFORM_ACTIONS = (
+    "manage_registries",
+    "read_audit",
+    "erase",
+    "see_dead_letters",
+    "is_staff",
+    "decide_merges",
+    "propose_recipients",
+    "take_part_in_referrals",
+    "see_regional_overview",
+    "follow_referrals",
+    "figures_leave_the_centre",
+)
+
+
 def outcome(decision) -> str:
     if isinstance(decision, bool):
         return "yes" if decision else "no"
@@ -107,7 +122,12 @@ def cells() -> dict[tuple[str, str], dict[str, str]]:
         lambda p: access.act_on_case(p, None, "KK-SPARTI"),
     )
     for relation, referral in REFERRALS.items():
-        for action in ("see_referral", "answer_referral", "send_referral"):
+        for action in (
+            "see_referral",
+            "answer_referral",
+            "send_referral",
+            "see_referral_in_a_list",
+        ):
             row(
                 action,
                 relation,
@@ -115,7 +135,8 @@ def cells() -> dict[tuple[str, str], dict[str, str]]:
             )
     for relation, site in SITE_SCOPES.items():
         row("see_aggregates", relation, lambda p, site=site: access.see_aggregates(p, site))
-    for action in ("manage_registries", "read_audit", "erase", "see_dead_letters"):
+        row("see_site_figures", relation, lambda p, site=site: access.see_site_figures(p, site))
+    for action in PLATFORM_ACTIONS:
         row(action, "platform", getattr(access, action))
     return found
 
@@ -192,6 +213,27 @@ EXPECTED = {
     ("read_audit", "platform"): expect("no", "no", "no", "no", "yes", "no", "no"),
     ("erase", "platform"): expect("no", "no", "no", "no", "yes", "no", "no"),
     ("see_dead_letters", "platform"): expect("no", "no", "no", "yes", "no", "yes", "no"),
+    ("is_staff", "platform"): expect("yes", "yes", "no", "no", "no", "no", "no"),
+    ("decide_merges", "platform"): expect("no", "yes", "no", "no", "no", "no", "no"),
+    ("propose_recipients", "platform"): expect("yes", "yes", "no", "yes", "no", "no", "no"),
+    ("take_part_in_referrals", "platform"): expect("yes", "yes", "yes", "no", "no", "no", "no"),
+    ("see_regional_overview", "platform"): expect("no", "no", "no", "yes", "no", "no", "no"),
+    ("follow_referrals", "platform"): expect("yes", "yes", "yes", "yes", "no", "no", "no"),
+    ("figures_leave_the_centre", "platform"): expect(
+        "yes", "no", "yes", "yes", "yes", "yes", "yes"
+    ),
+    ("see_site_figures", "own_site"): expect("no", "yes", "no", "yes", "no", "no", "no"),
+    ("see_site_figures", "other_site"): expect("no", "no", "no", "yes", "no", "no", "no"),
+    ("see_site_figures", "whole_region"): expect("no", "no", "no", "yes", "no", "no", "no"),
+    ("see_referral_in_a_list", "sent_from_network"): expect(
+        "yes", "yes", "yes", "yes", "no", "no", "no"
+    ),
+    ("see_referral_in_a_list", "sent_to_network"): expect(
+        "yes", "yes", "no", "yes", "no", "no", "no"
+    ),
+    ("see_referral_in_a_list", "to_another_agency"): expect(
+        "no", "no", "no", "yes", "no", "no", "no"
+    ),
 }
 
 

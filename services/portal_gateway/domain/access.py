@@ -134,3 +134,51 @@ def erase(principal: Principal) -> bool:
 
 def see_dead_letters(principal: Principal) -> bool:
     return principal.role in ("ops", "regional_coordinator")
+
+
+# --- who may call a route at all (the record, if any, is decided above) --------------------------
+
+
+def is_staff(principal: Principal) -> bool:
+    """Staff of a centre or mobile unit: search, register, record on cases, sync offline work."""
+    return principal.role in STAFF
+
+
+def decide_merges(principal: Principal) -> bool:
+    """Whether two records are one person is a head of centre's call."""
+    return principal.role == "head_of_centre"
+
+
+def propose_recipients(principal: Principal) -> bool:
+    return principal.role in STAFF or principal.role == "regional_coordinator"
+
+
+def take_part_in_referrals(principal: Principal) -> bool:
+    """Either side of a referral: staff who send and receive, agency officers who answer."""
+    return principal.role in STAFF or principal.role == "agency_officer"
+
+
+def see_regional_overview(principal: Principal) -> bool:
+    return principal.role == "regional_coordinator"
+
+
+def see_site_figures(principal: Principal, site: str | None) -> bool:
+    """A site's figures (or, for the coordinator, the region's): a head reads only their network's."""
+    if principal.role == "head_of_centre":
+        return site is not None and site in principal.network
+    return see_aggregates(principal, site)
+
+
+def figures_leave_the_centre(principal: Principal) -> bool:
+    """Everyone but the centre's own head reads its figures from outside: suppressed."""
+    return principal.role != "head_of_centre"
+
+
+def follow_referrals(principal: Principal) -> bool:
+    """Lists of referrals (overdue ones): both sides, and the coordinator who routes them."""
+    return take_part_in_referrals(principal) or principal.role == "regional_coordinator"
+
+
+def see_referral_in_a_list(principal: Principal, referral: dict) -> bool:
+    """The coordinator follows every referral's progress; the others only their own side's."""
+    return principal.role == "regional_coordinator" or see_referral(principal, referral)

@@ -18,12 +18,12 @@ from services.portal_gateway.adapters.accounts import Accounts, Unauthenticated,
 from services.portal_gateway.adapters.audit import Audit
 from services.portal_gateway.adapters.ingest_store import IngestStore
 from services.portal_gateway.domain import access
-from services.portal_gateway.entrypoints import api  # noqa: F401  (api: the routes register on import)
-from services.portal_gateway.entrypoints.api.framework import FileBody, dispatch, url_map
+from services.portal_gateway.entrypoints.api import ROUTES
+from services.portal_gateway.entrypoints.api.framework import FileBody, api_router, dispatch
 from services.portal_gateway.entrypoints.web import pages
 
 JSON = {"Content-Type": "application/json; charset=utf-8"}
-URLS = url_map()
+ROUTER = api_router(ROUTES)
 
 
 @dataclass
@@ -99,7 +99,7 @@ class PortalGateway:
 
     @http("GET,POST", "/api/v1/<path:path>")
     def api(self, request, path):
-        status, body = dispatch(request, self.backends(), self.authenticate, URLS)
+        status, body = dispatch(request, self.backends(), self.authenticate, ROUTER)
         if isinstance(body, FileBody):  # bytes: nameko's tuple form takes text only
             return Response(
                 body.content,

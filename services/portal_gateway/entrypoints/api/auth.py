@@ -5,7 +5,9 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from contracts.base import StrictSchema
-from services.portal_gateway.entrypoints.api.framework import Call, route
+from services.portal_gateway.entrypoints.api.framework import Call, Routes
+
+api = Routes()
 
 
 class Login(StrictSchema):
@@ -13,7 +15,7 @@ class Login(StrictSchema):
     password = fields.String(required=True, validate=validate.Length(min=1, max=200))
 
 
-@route(
+@api.route(
     "POST", "/auth/token", "Log in: a bearer token for 8 hours", body=Login, auth="none", tag="auth"
 )
 def token(call: Call):

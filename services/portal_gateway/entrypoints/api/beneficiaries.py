@@ -11,7 +11,9 @@ from contracts.registries import RegisterBeneficiarySchema
 from services.portal_gateway.adapters import timeline
 from services.portal_gateway.application.people import person_facts, records_of
 from services.portal_gateway.domain import access
-from services.portal_gateway.entrypoints.api.framework import ApiError, Call, forbidden, route
+from services.portal_gateway.entrypoints.api.framework import ApiError, Call, Routes, forbidden
+
+api = Routes()
 
 TAG = "beneficiaries"
 
@@ -22,6 +24,19 @@ class MergeBody(StrictSchema):
     )  # else derived from the request
     survivor_id = fields.UUID(required=True)
     reason = Text(required=True, validate=validate.Length(min=1, max=500))
+
+
+class SearchQuery(StrictSchema):
+    q = Text(load_default="", metadata={"description": "AMKA, or one or more words of the name"})
+
+
+class RecordQuery(StrictSchema):
+    reason = Text(
+        metadata={
+            "description": "break the glass: a head of centre's stated reason to read a "
+            "record outside the network"
+        }
+    )
 
 
 class ReasonBody(StrictSchema):
@@ -44,19 +59,18 @@ def registration(call: Call, beneficiary_id: str) -> dict:
     return found
 
 
-@route(
+@api.route(
     "GET",
     "/beneficiaries",
     "Search by AMKA or name (Greek or Greeklish, accents ignored): people your "
     "role and site may see",
-    query={"q": "AMKA, or one or more words of the name"},
+    query=SearchQuery,
     tag=TAG,
+    allow=access.is_staff,
 )
 def search(call: Call):
-    if call.principal.role not in access.STAFF:
-        raise forbidden("only staff of a centre or mobile unit search beneficiaries")
     found = []
-    for beneficiary_id in call.backends.registries.search(call.query.get("q", "")):
+    for beneficiary_id in call.backends.registries.search(call.query["q"]):
         if access.in_network(call.principal, person_facts(call.backends, beneficiary_id)):
             first = registration(call, beneficiary_id)
             person = first["registered"]
@@ -72,13 +86,13 @@ def search(call: Call):
     return {"results": found}
 
 
-@route(
+@api.route(
     "POST",
     "/beneficiaries",
     "Register a beneficiary (with or without AMKA): duplicates come back as warnings",
     body=RegisterBeneficiarySchema,
     tag=TAG,
-    roles=access.STAFF,
+    allow=access.is_staff,
 )
 def register(call: Call):
     decision = access.act_on_case(call.principal, None, call.body.get("site"))
@@ -87,22 +101,19 @@ def register(call: Call):
     return call.backends.registries.register_beneficiary(call.body, call.principal.context)
 
 
-@route(
+@api.route(
     "GET",
     "/beneficiaries/<uuid:beneficiary_id>",
     "A beneficiary's record and timeline (every read is audited)",
-    query={
-        "reason": "break the glass: a head of centre's stated reason to read a record outside the network"
-    },
+    query=RecordQuery,
     tag=TAG,
 )
 def record(call: Call):
     beneficiary_id = str(call.args["beneficiary_id"])
     records = records_of(call.backends, beneficiary_id)
     first = registration(call, records[0])
-    steps = timeline.path(
-        call.backends.timeline_db, records
-    )  # read once: it decides access and is shown
+    # read once: it decides access and is shown
+    steps = timeline.path(call.backends.timeline_db, records)
     decision = access.view_record(
         call.principal, timeline.facts_of(steps), call.query.get("reason")
     )
@@ -129,17 +140,15 @@ def record(call: Call):
     }
 
 
-@route(
+@api.route(
     "POST",
     "/beneficiaries/<uuid:beneficiary_id>/merge",
     "Merge this duplicate record into the survivor (head of centre)",
     body=MergeBody,
     tag=TAG,
-    roles=("head_of_centre",),
+    allow=access.decide_merges,
 )
 def merge(call: Call):
-    if call.principal.role != "head_of_centre":
-        raise forbidden("a head of centre decides that two records are one person")
     beneficiary_id = str(call.args["beneficiary_id"])
     for record_id in (beneficiary_id, str(call.body["survivor_id"])):
         if not access.in_network(call.principal, person_facts(call.backends, record_id)):
@@ -154,17 +163,15 @@ def merge(call: Call):
     return call.backends.registries.merge_beneficiaries(command, call.principal.context)
 
 
-@route(
+@api.route(
     "POST",
     "/beneficiaries/<uuid:beneficiary_id>/unmerge",
     "Undo a merge (head of centre)",
     body=ReasonBody,
     tag=TAG,
-    roles=("head_of_centre",),
+    allow=access.decide_merges,
 )
 def unmerge(call: Call):
-    if call.principal.role != "head_of_centre":
-        raise forbidden("a head of centre decides on merges")
     beneficiary_id = str(call.args["beneficiary_id"])
     if not access.in_network(call.principal, person_facts(call.backends, beneficiary_id)):
         raise forbidden()
@@ -177,17 +184,15 @@ def unmerge(call: Call):
     return call.backends.registries.unmerge_beneficiary(command, call.principal.context)
 
 
-@route(
+@api.route(
     "POST",
     "/beneficiaries/<uuid:beneficiary_id>/erasure",
     "Erase the personal data (DPO): history and counts stay",
     body=ReasonBody,
     tag=TAG,
-    roles=("dpo",),
+    allow=access.erase,
 )
 def erase(call: Call):
-    if not access.erase(call.principal):
-        raise forbidden("only the data protection officer erases personal data")
     beneficiary_id = str(call.args["beneficiary_id"])
     command = {
         "command_id": command_id(call, "erase", beneficiary_id),
@@ -198,13 +203,12 @@ def erase(call: Call):
     return call.backends.registries.erase_personal_data(command, call.principal.context)
 
 
-@route(
+@api.route(
     "GET",
     "/beneficiaries/<uuid:beneficiary_id>/audit",
     "Who read this record, when, where and why (DPO)",
     tag=TAG,
+    allow=access.read_audit,
 )
 def who_saw(call: Call):
-    if not access.read_audit(call.principal):
-        raise forbidden("the audit log is for the data protection officer")
     return {"views": call.backends.audit.who_saw(str(call.args["beneficiary_id"]))}

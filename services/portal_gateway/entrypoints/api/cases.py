@@ -5,7 +5,9 @@ from __future__ import annotations
 from contracts import intake as contract
 from services.portal_gateway.application.people import person_facts
 from services.portal_gateway.domain import access
-from services.portal_gateway.entrypoints.api.framework import Call, forbidden, route
+from services.portal_gateway.entrypoints.api.framework import Call, Routes, forbidden
+
+api = Routes()
 
 TAG = "case"
 # path segment -> (intake RPC, contract, what it does)
@@ -89,11 +91,11 @@ def _handler(method: str):
 
 
 for segment, (method, schema, summary) in ACTIONS.items():
-    route(
+    api.route(
         "POST",
         f"/beneficiaries/<uuid:beneficiary_id>/{segment}",
         summary,
         body=schema,
         tag=TAG,
-        roles=access.STAFF,
+        allow=access.is_staff,
     )(_handler(method))

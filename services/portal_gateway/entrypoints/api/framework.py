@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from marshmallow import Schema, ValidationError
@@ -49,43 +49,58 @@ class Route:
     handler: Callable
     summary: str
     body: type[Schema] | None = None
-    query: dict[str, str] = field(default_factory=dict)  # name -> description
+    query: type[Schema] | None = None  # the query string's parameters, validated like a body
     auth: str = "token"  # token | api_key | none
     tag: str = ""
     fills: tuple[str, ...] = ()  # fields of the body's contract the gateway fills in (who acted)
-    roles: tuple[
-        str, ...
-    ] = ()  # when set, only these roles: refused (403) before the body is even read
+    # who may call the route at all (a predicate of domain/access.py), refused before the body is
+    # read; a decision that needs the record is taken in the handler, through access too
+    allow: Callable[[Any], bool] | None = None
 
 
-ROUTES: list[Route] = []
+class Routes:
+    """The routes one module declares, in its order: the API's table is built from each module's
+    list explicitly (api/__init__.py), never by importing a module for its side effects."""
+
+    def __init__(self) -> None:
+        self.routes: list[Route] = []
+
+    def route(self, method: str, path: str, summary: str, **options: Any):
+        def register(handler):
+            self.add(method, path, summary, handler, **options)
+            return handler
+
+        return register
+
+    def add(self, method: str, path: str, summary: str, handler: Callable, **options: Any) -> None:
+        self.routes.append(Route(method, path, handler, summary, **options))
 
 
-def route(
-    method: str,
-    path: str,
-    summary: str,
-    body: type[Schema] | None = None,
-    query: dict | None = None,
-    auth: str = "token",
-    tag: str = "",
-    fills: tuple[str, ...] = (),
-    roles: tuple[str, ...] = (),
-):
-    def register(handler):
-        ROUTES.append(
-            Route(method, path, handler, summary, body, query or {}, auth, tag, fills, roles)
-        )
-        return handler
+class Router:
+    """From a method and a path to what handles it, for the API and the pages alike: werkzeug's
+    rules, an unknown path a 404 and a known one with another method a 405."""
 
-    return register
+    def __init__(self, targets: list[tuple[str, str, Any]], prefix: str = ""):
+        self.targets = [target for _, _, target in targets]
+        self.prefix = prefix
+        rules = [
+            Rule(path, endpoint=i, methods=[method]) for i, (method, path, _) in enumerate(targets)
+        ]
+        self.urls = Map(rules, strict_slashes=False)
+
+    def match(self, method: str, path: str) -> tuple[Any, dict]:
+        try:
+            index, args = self.urls.bind("", "/").match(path, method=method)
+        except NotFound:
+            raise ApiError(404, f"no such resource: {self.prefix}{path}") from None
+        except MethodNotAllowed as exc:
+            allowed = sorted(exc.valid_methods or [])
+            raise ApiError(405, f"{method} is not allowed here", {"allowed": allowed}) from None
+        return self.targets[index], dict(args)
 
 
-def url_map() -> Map:
-    return Map(
-        [Rule(r.path, endpoint=i, methods=[r.method]) for i, r in enumerate(ROUTES)],
-        strict_slashes=False,
-    )
+def api_router(routes: list[Route]) -> Router:
+    return Router([(r.method, r.path, r) for r in routes], PREFIX)
 
 
 @dataclass
@@ -99,13 +114,11 @@ class Call:
     backends: Any
 
 
-def dispatch(
-    request, backends, authenticate: Callable, urls: Map | None = None
-) -> tuple[int, dict]:
+def dispatch(request, backends, authenticate: Callable, router: Router) -> tuple[int, dict]:
     """An HTTP request to the API: find its route, authenticate, parse, run."""
     try:
         path = request.path[len(PREFIX) :] or "/"
-        r, args = match(urls or url_map(), request.method, path)
+        r, args = router.match(request.method, path)
         principal = authenticate(request, r.auth)
         body = _body(request) if r.method in ("POST", "PUT") else None
         query = request.args.to_dict()
@@ -121,25 +134,15 @@ def dispatch(
         return 500, _error("an error on our side; it has been logged")
 
 
-def match(urls: Map, method: str, path: str) -> tuple[Route, dict]:
-    try:
-        index, args = urls.bind("", "/").match(path, method=method)
-    except NotFound:
-        raise ApiError(404, f"no such resource: {PREFIX}{path}") from None
-    except MethodNotAllowed as exc:
-        raise ApiError(
-            405, f"{method} is not allowed here", {"allowed": exc.valid_methods}
-        ) from None
-    return ROUTES[index], dict(args)
-
-
 def run(r: Route, args: dict, body: Any, query: dict, principal, backends) -> tuple[int, dict]:
     """One route's handler, with every failure turned into a status (the web portal calls this too)."""
     try:
-        if r.roles and principal.role not in r.roles:
-            raise forbidden(f"for {', '.join(r.roles)} only")
+        if r.allow is not None and not r.allow(principal):
+            raise forbidden()
         if r.body is not None:
             body = _validated(r.body, body, (*args, *r.fills))
+        if r.query is not None:
+            query = _query(r.query, query)
         return 200, r.handler(Call(args, body, query, principal, backends))
     except ApiError as exc:
         return exc.status, _error(exc.message, exc.details)
@@ -169,6 +172,15 @@ def _validated(schema: type[Schema], body: Any, filled: tuple[str, ...]) -> Any:
     except ValidationError as exc:
         raise ApiError(422, "the request does not match its contract", exc.messages) from None
     return body
+
+
+def _query(schema: type[Schema], query: dict) -> dict:
+    try:
+        return schema().load(query)
+    except ValidationError as exc:
+        raise ApiError(
+            422, "the query string does not match its parameters", exc.messages
+        ) from None
 
 
 def _error(message: str, details: Any = None, code: str | None = None) -> dict:

@@ -15,7 +15,9 @@ from contracts.base import StrictSchema
 from contracts.names import CONTACT_RECORDED, SERVICE_DELIVERED
 from services.common.rpc_commands import CommandRejected
 from services.portal_gateway.domain import access
-from services.portal_gateway.entrypoints.api.framework import Call, forbidden, route
+from services.portal_gateway.entrypoints.api.framework import Call, Routes, forbidden
+
+api = Routes()
 
 PUBLISHED = Path(__file__).resolve().parents[4] / "contracts" / "published" / "schemas" / "events"
 # what a municipal system may publish, and the intake command each becomes
@@ -60,7 +62,7 @@ def problems(event) -> list[str]:
     ]
 
 
-@route(
+@api.route(
     "POST",
     "/ingest/events",
     "Publish events from a municipal system (API key): each accepted or refused with reasons",
@@ -107,7 +109,7 @@ def _accept(call: Call, event: dict) -> dict:
     }
 
 
-@route(
+@api.route(
     "GET",
     "/ingest/rejected",
     "Events from municipal systems that were refused, with the reasons (ops)",

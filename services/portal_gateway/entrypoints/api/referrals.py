@@ -4,10 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from marshmallow import fields, validate
+
 from contracts import referrals as contract
+from contracts.base import StrictSchema
 from services.portal_gateway.application.people import person_facts
 from services.portal_gateway.domain import access
-from services.portal_gateway.entrypoints.api.framework import ApiError, Call, forbidden, route
+from services.portal_gateway.entrypoints.api.framework import ApiError, Call, Routes, forbidden
+
+api = Routes()
+
+
+class ProposalsQuery(StrictSchema):
+    need = fields.String(required=True, metadata={"description": "employment, food, shelter, ..."})
+    municipality = fields.String(required=True, metadata={"description": "the municipality code"})
+    groups = fields.String(
+        load_default="", metadata={"description": "comma-separated vulnerable groups"}
+    )
+    age = fields.Integer(validate=validate.Range(0, 130), metadata={"description": "years"})
+
 
 TAG = "referrals"
 SENDER_STEPS = {
@@ -34,45 +49,31 @@ RECIPIENT_STEPS = {
 }
 
 
-@route(
+@api.route(
     "GET",
     "/referrals/proposals",
     "Agencies and programmes that could take this need where the person lives",
-    query={
-        "need": "employment, food, shelter, ...",
-        "municipality": "the municipality code",
-        "groups": "comma-separated vulnerable groups",
-        "age": "years",
-    },
+    query=ProposalsQuery,
     tag=TAG,
+    allow=access.propose_recipients,
 )
 def proposals(call: Call):
-    if call.principal.role not in (*access.STAFF, "regional_coordinator"):
-        raise forbidden()
-    need, municipality = call.query.get("need"), call.query.get("municipality")
-    if not need or not municipality:
-        raise ApiError(
-            422, "need and municipality are required", {"need": need, "municipality": municipality}
-        )
-    age = call.query.get("age")
-    if age is not None and not age.isdigit():
-        raise ApiError(422, "age must be a whole number of years", {"age": age})
-    groups = [g for g in call.query.get("groups", "").split(",") if g]
-    return {
-        "proposals": call.backends.referrals.propose_recipients(
-            need, municipality, groups, int(age) if age else None
-        )
-    }
+    q = call.query
+    groups = [g for g in q["groups"].split(",") if g]
+    found = call.backends.referrals.propose_recipients(
+        q["need"], q["municipality"], groups, q.get("age")
+    )
+    return {"proposals": found}
 
 
-@route(
+@api.route(
     "POST",
     "/referrals",
     "Request a referral (consent is checked if it shares personal data)",
     body=contract.RequestReferralSchema,
     tag=TAG,
     fills=("by", "consent_recipient"),
-    roles=access.STAFF,
+    allow=access.is_staff,
 )
 def request(call: Call):
     facts = person_facts(call.backends, str(call.body["beneficiary_id"]))
@@ -108,54 +109,47 @@ def _step(method: str, may) -> Callable[[Call], dict]:
 
 
 for segment, (method, schema, summary) in SENDER_STEPS.items():
-    route(
+    api.route(
         "POST",
         f"/referrals/<uuid:referral_id>/{segment}",
         summary,
         body=schema,
         tag=TAG,
         fills=("beneficiary_id", "by"),
-        roles=access.STAFF,
+        allow=access.is_staff,
     )(_step(method, access.send_referral))
 for segment, (method, schema, summary) in RECIPIENT_STEPS.items():
-    route(
+    api.route(
         "POST",
         f"/referrals/<uuid:referral_id>/{segment}",
         summary,
         body=schema,
         tag=TAG,
         fills=("beneficiary_id", "by"),
-        roles=(*access.STAFF, "agency_officer"),
+        allow=access.take_part_in_referrals,
     )(_step(method, access.answer_referral))
 
 
-@route(
+@api.route(
     "GET",
     "/referrals/inbox",
     "Open referrals: sent to your agency, or from and to your network",
     tag=TAG,
+    allow=access.take_part_in_referrals,
 )
 def inbox(call: Call):
-    p = call.principal
-    if p.role == "agency_officer":
-        found = call.backends.referrals.open_referrals(p.agency_id, None)
-    elif p.role in access.STAFF:
-        found = [
-            r
-            for r in call.backends.referrals.open_referrals(None, None)
-            if access.see_referral(p, r)
-        ]
-    else:
-        raise forbidden()
-    return {"referrals": found}
+    p = call.principal  # an agency's own referrals are asked for by its id; staff's are filtered
+    found = call.backends.referrals.open_referrals(p.agency_id, None)
+    return {"referrals": [r for r in found if access.see_referral(p, r)]}
 
 
-@route("GET", "/referrals/overdue", "Referrals past their due date with no answer", tag=TAG)
+@api.route(
+    "GET",
+    "/referrals/overdue",
+    "Referrals past their due date with no answer",
+    tag=TAG,
+    allow=access.follow_referrals,
+)
 def overdue(call: Call):
-    p = call.principal
     found = call.backends.referrals.overdue_referrals()
-    if p.role == "regional_coordinator":
-        return {"referrals": found}
-    if p.role in (*access.STAFF, "agency_officer"):
-        return {"referrals": [r for r in found if access.see_referral(p, r)]}
-    raise forbidden()
+    return {"referrals": [r for r in found if access.see_referral_in_a_list(call.principal, r)]}

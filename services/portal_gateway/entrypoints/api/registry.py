@@ -8,7 +8,9 @@ from contracts import network as network_contract
 from contracts.base import StrictSchema
 from contracts.directory import DescribeAgencySchema, DescribeProgrammeSchema
 from services.portal_gateway.domain import access
-from services.portal_gateway.entrypoints.api.framework import Call, forbidden, route
+from services.portal_gateway.entrypoints.api.framework import Call, Routes
+
+api = Routes()
 
 TAG = "registries"
 
@@ -19,7 +21,7 @@ class HsdsPackage(StrictSchema):
     )  # file name -> CSV text
 
 
-@route(
+@api.route(
     "GET",
     "/network",
     "The region: regional units, municipalities (2021 census), centres, mobile units, staff",
@@ -67,70 +69,74 @@ def _network_command(method: str):
 
 
 for segment, (method, schema, summary) in NETWORK_COMMANDS.items():
-    route(
+    api.route(
         "POST",
         f"/network/{segment}",
         f"{summary} (regional coordinator; answers carry staffing warnings)",
         body=schema,
         tag=TAG,
-        roles=("regional_coordinator",),
+        allow=access.manage_registries,
     )(_network_command(method))
 
 
-@route("GET", "/network/staffing", "Each site against the staffing rule (warnings)", tag=TAG)
+@api.route(
+    "GET",
+    "/network/staffing",
+    "Each site against the staffing rule (warnings)",
+    tag=TAG,
+    allow=lambda principal: access.see_aggregates(principal, None),
+)
 def staffing(call: Call):
-    if not access.see_aggregates(call.principal, None):
-        raise forbidden()
     return {"sites": call.backends.registries.staffing()}
 
 
-@route("GET", "/agencies", "The agencies registry (Φορείς)", tag=TAG)
+@api.route("GET", "/agencies", "The agencies registry (Φορείς)", tag=TAG)
 def agencies(call: Call):
     return {"agencies": call.backends.registries.agencies()}
 
 
-@route("GET", "/programmes", "The programmes registry", tag=TAG)
+@api.route("GET", "/programmes", "The programmes registry", tag=TAG)
 def programmes(call: Call):
     return {"programmes": call.backends.registries.programmes()}
 
 
-@route(
+@api.route(
     "POST",
     "/agencies",
     "Register an agency or change its details (regional coordinator)",
     body=DescribeAgencySchema,
     tag=TAG,
-    roles=("regional_coordinator",),
+    allow=access.manage_registries,
 )
 def describe_agency(call: Call):
     return call.backends.registries.describe_agency(call.body, call.principal.context)
 
 
-@route(
+@api.route(
     "POST",
     "/programmes",
     "Register a programme or change its details (regional coordinator)",
     body=DescribeProgrammeSchema,
     tag=TAG,
-    roles=("regional_coordinator",),
+    allow=access.manage_registries,
 )
 def describe_programme(call: Call):
     return call.backends.registries.describe_programme(call.body, call.principal.context)
 
 
-@route(
+@api.route(
     "POST",
     "/directory/hsds",
     "Import an Open Referral HSDS 3.0 package: all or nothing",
     body=HsdsPackage,
     tag=TAG,
-    roles=("regional_coordinator",),
+    allow=access.manage_registries,
 )
 def import_hsds(call: Call):
     return call.backends.registries.import_hsds(call.body["files"], call.principal.context)
 
 
-@route(
+@api.route(
     "GET", "/directory/hsds", "Export the registries as an Open Referral HSDS 3.0 package", tag=TAG
 )
 def export_hsds(call: Call):

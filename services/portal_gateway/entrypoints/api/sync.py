@@ -11,9 +11,12 @@ from services.common.rpc_commands import CommandRejected
 from services.portal_gateway.domain import access
 from services.portal_gateway.entrypoints.api import beneficiaries, referrals
 from services.portal_gateway.entrypoints.api.cases import ACTIONS, run_case_command
-from services.portal_gateway.entrypoints.api.framework import ApiError, Call, route
+from services.portal_gateway.entrypoints.api.framework import ApiError, Call, Routes
 
 KINDS = ("beneficiaries", "referrals", *ACTIONS)
+
+
+api = Routes()
 
 
 class OfflineCommand(StrictSchema):
@@ -33,13 +36,13 @@ class Batch(StrictSchema):
     )
 
 
-@route(
+@api.route(
     "POST",
     "/sync",
     "Apply commands recorded offline by a mobile unit, in order, idempotently",
     body=Batch,
     tag="mobile unit",
-    roles=access.STAFF,
+    allow=access.is_staff,
 )
 def sync(call: Call):
     return {"results": [_apply(call, c) for c in Batch().load(call.body)["commands"]]}

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import date
-from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -18,9 +17,26 @@ from contracts.geography import municipalities
 from contracts.intake import CHANNELS, EXIT_SITUATIONS, SERVICES
 from contracts.referrals import OUTCOMES
 from services.portal_gateway.adapters.accounts import Unauthenticated, verify_token
-from services.portal_gateway.entrypoints.api.framework import ApiError, match, run, url_map
+from services.portal_gateway.entrypoints.api import ROUTES
+from services.portal_gateway.entrypoints.api.framework import ApiError, Router, api_router, run
 from services.portal_gateway.entrypoints.web.i18n import LANGUAGES, labeller, translator
 
+API = api_router(ROUTES)  # the pages call the API's own handlers: the same checks, the same audit
+# the pages, routed like the API (framework.Router): path -> the Page method that renders it
+PAGES = Router(
+    [
+        ("GET", "/", "home"),
+        ("GET", "/search", "search"),
+        ("GET", "/register", "register"),
+        ("POST", "/register", "register"),
+        ("GET", "/beneficiaries/<beneficiary_id>", "beneficiary"),
+        ("POST", "/beneficiaries/<beneficiary_id>/<action>", "case_action"),
+        ("GET", "/inbox", "inbox"),
+        ("POST", "/referrals/<referral_id>/<step>", "referral_step"),
+        ("GET", "/daily", "daily"),
+        ("GET", "/overview", "overview"),
+    ]
+)
 TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=select_autoescape(["html"]),
@@ -70,7 +86,7 @@ class Page:
 
     def api(self, method: str, path: str, body=None, query=None) -> tuple[int, dict]:
         try:
-            r, args = match(_urls(), method, path)
+            r, args = API.match(method, path)
         except ApiError as exc:
             return exc.status, {"error": exc.message}
         return run(r, args, body, query or {}, self.principal, self.gateway.backends())
@@ -127,26 +143,14 @@ class Page:
         return self.redirect("/", token=body["token"])
 
     def route(self, path: str):
-        parts = path.strip("/").split("/") if path.strip("/") else []
-        if not parts:
-            return self.render("home.html")
-        if parts == ["search"]:
-            return self.search()
-        if parts == ["register"]:
-            return self.register()
-        if parts[0] == "beneficiaries" and len(parts) == 2:
-            return self.beneficiary(parts[1])
-        if parts[0] == "beneficiaries" and len(parts) == 3 and self.request.method == "POST":
-            return self.case_action(parts[1], parts[2])
-        if parts == ["inbox"]:
-            return self.inbox()
-        if parts[0] == "referrals" and len(parts) == 3 and self.request.method == "POST":
-            return self.referral_step(parts[1], parts[2])
-        if parts == ["daily"]:
-            return self.daily()
-        if parts == ["overview"]:
-            return self.overview()
-        return self.render("message.html", 404, message=self.t("not_found"))
+        try:
+            page, args = PAGES.match(self.request.method, "/" + path.strip("/"))
+        except ApiError:
+            return self.render("message.html", 404, message=self.t("not_found"))
+        return getattr(self, page)(**args)
+
+    def home(self):
+        return self.render("home.html")
 
     def search(self):
         q = self.request.args.get("q", "")
@@ -312,8 +316,3 @@ class Page:
 
 def _new_id() -> str:
     return str(uuid.uuid4())
-
-
-@cache
-def _urls():
-    return url_map()
