@@ -28,6 +28,7 @@ from contracts.names import (
     SERVICE_DELIVERED,
 )
 from contracts.registries import MUNICIPALITY_CODE, SITE
+from contracts.vocabulary import VULNERABLE_GROUPS
 
 SOURCE = "intake"
 CHANNELS = ("centre", "mobile_unit_visit", "home_visit", "phone")
@@ -48,19 +49,6 @@ RECIPIENT = validate.Regexp(
     error="an agency id from the registry, or a centre or agency code, e.g. KK-SPARTI",
 )
 REASON = validate.Length(min=1, max=1000)
-# the groups the centres prioritise (domain.md) and the ESF+ breakdowns
-VULNERABLE_GROUPS = (
-    "poverty",
-    "child_exclusion",
-    "minimum_income",
-    "roma",
-    "long_term_unemployed",
-    "disability",
-    "refugee_or_asylum_seeker",
-    "third_country_national",
-    "elderly",
-    "homeless",
-)
 LABOUR_STATUS = ("employed", "unemployed", "long_term_unemployed", "inactive")
 EXIT_SITUATIONS = (
     "job_searching",

@@ -14,21 +14,9 @@ from contracts.names import (
     ACTION_STEP_DONE,
     NEEDS_ASSESSED,
 )
+from contracts.vocabulary import VULNERABLE_GROUPS
 from services.common.domain import DomainEvent, RuleViolated
 
-# the groups the centres prioritise (domain.md), as the ESF+ indicators need them
-VULNERABLE_GROUPS = (
-    "poverty",
-    "child_exclusion",
-    "minimum_income",
-    "roma",
-    "long_term_unemployed",
-    "disability",
-    "refugee_or_asylum_seeker",
-    "third_country_national",
-    "elderly",
-    "homeless",
-)
 LABOUR_STATUS = ("employed", "unemployed", "long_term_unemployed", "inactive")
 ISCED = ("0-2", "3-4", "5-8")
 
