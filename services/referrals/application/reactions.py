@@ -11,6 +11,7 @@ Its consumer process is `services/referrals/entrypoints/reactions_consumer.py`.
 from __future__ import annotations
 
 import logging
+import uuid
 from datetime import date
 
 from contracts.names import CASE_CLOSED, CONSENT_WITHDRAWN
@@ -23,9 +24,16 @@ from services.common.rpc_commands import command_metadata
 from services.referrals import bootstrap
 from services.referrals.adapters.referral_view import ReferralView
 from services.referrals.application.referrals import Referrals
-from services.referrals.domain.referral import ACTIVE, REQUESTED
+from services.referrals.domain.referral import (
+    ACTIVE,
+    REQUESTED,
+    Command,
+    StopSharing,
+    WithdrawReferral,
+)
 
 log = logging.getLogger(__name__)
+BY = "referrals.reactions"  # who acted, in the events and in their metadata
 
 
 class ReferralReactions(Projection):
@@ -53,20 +61,20 @@ class ReferralReactions(Projection):
         referrals = self._referrals()
         person = event.data["beneficiary_id"]
         for r in ReferralView.of_beneficiary(self._db, [person]):
-            if r["state"] not in ACTIVE:
+            command = self._reaction(event, r) if r["state"] in ACTIVE else None
+            if command is None:
                 continue
             context = {
-                "actor": "referrals.reactions",
+                "actor": BY,
                 "site": event.metadata.get("site", "?"),
                 "causation_id": event.event_id,
                 "correlation_id": event.metadata.get("correlation_id"),
             }
             metadata = command_metadata(context, f"{event.event_id}:{r['referral_id']}")
             try:
-                self._react(referrals, event, r, metadata)
-            except (
-                DomainError
-            ) as refused:  # the referral moved on meanwhile (answered, expired): said and counted
+                referrals.run(command, metadata)
+            except DomainError as refused:
+                # the referral moved on meanwhile (answered, expired): said and counted
                 log.info(
                     "reaction to %s on referral %s refused: %s",
                     event.type,
@@ -76,31 +84,19 @@ class ReferralReactions(Projection):
                 metrics.REFUSALS.labels("referrals.reactions", event.type).inc()
 
     @staticmethod
-    def _react(referrals: Referrals, event: SourceEvent, r: dict, metadata) -> None:
-        base = {
-            "referral_id": r["referral_id"],
-            "beneficiary_id": r["beneficiary_id"],
-            "by": "referrals.reactions",
-        }
+    def _reaction(event: SourceEvent, r: dict) -> Command | None:
+        """What an intake event asks of one of the beneficiary's active referrals (None: nothing)."""
+        referral_id, beneficiary_id = uuid.UUID(r["referral_id"]), uuid.UUID(r["beneficiary_id"])
         if event.type == CASE_CLOSED:
             on = date.fromisoformat(event.data["closed_on"])
-            referrals.act(
-                "withdraw", {**base, "withdrawn_on": on, "reason": "the case was closed"}, metadata
-            )
-        elif event.data["recipient"] == r["consent_recipient"]:
-            on = date.fromisoformat(event.data["withdrawn_on"])
-            if r["state"] == REQUESTED:
-                referrals.act(
-                    "withdraw",
-                    {
-                        **base,
-                        "withdrawn_on": on,
-                        "reason": "consent withdrawn before the referral was sent",
-                    },
-                    metadata,
-                )
-            else:
-                referrals.stop_sharing(r["referral_id"], on, "consent withdrawn", metadata)
+            return WithdrawReferral(referral_id, beneficiary_id, on, BY, "the case was closed")
+        if event.data["recipient"] != r["consent_recipient"]:
+            return None  # consent withdrawn from another recipient
+        on = date.fromisoformat(event.data["withdrawn_on"])
+        if r["state"] == REQUESTED:
+            reason = "consent withdrawn before the referral was sent"
+            return WithdrawReferral(referral_id, beneficiary_id, on, BY, reason)
+        return StopSharing(referral_id, beneficiary_id, on, "consent withdrawn")
 
     def reset(self, cur) -> None:
         """Nothing of its own to empty: reactions already taken are in the referral streams, and

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sys
 import uuid
+from dataclasses import replace
 from datetime import date
 from typing import Protocol
 
@@ -16,8 +17,7 @@ from services.common.eventstore import AppendResult, EventStore, Metadata, strea
 from services.referrals.domain import referral
 
 _encode = encoder()
-_decider = sys.modules[referral.__name__]
-DEFAULT_RESPONSE_DAYS = 10  # a centre or an agency outside the registry
+_decider = sys.modules[referral.__name__]  # the module is the decider: initial, evolve, decide
 
 
 class Registry(Protocol):
@@ -47,50 +47,15 @@ class Referrals:
             raise RuntimeError("this use case needs the consents, which this process was not given")
         return self._consents
 
-    def request(self, fields: dict, metadata: Metadata, expected_version: int) -> AppendResult:
-        recipient = self._recipient(fields["recipient_kind"], fields["recipient_id"]) or {}
-        fields = {
-            **fields,
-            "consent_recipient": recipient.get("consent_recipient") or fields["recipient_id"],
-        }
-        consent = (
-            self._consent(fields, fields["requested_on"])
-            if fields["shares_personal_data"]
-            else None
-        )
-        return self.act("request", fields, metadata, expected_version, consent_in_force=consent)
-
-    def send(self, fields: dict, metadata: Metadata, expected_version: int) -> AppendResult:
-        requested = self.requested(fields["referral_id"])
-        if requested is None:
-            return self.act(
-                "send", fields, metadata, expected_version
-            )  # the table refuses it, naming the state
-        recipient = self._recipient(requested["recipient_kind"], requested["recipient_id"])
-        consent = (
-            self._consent(requested, fields["sent_on"])
-            if requested["shares_personal_data"]
-            else None
-        )
-        days = (recipient or {}).get("response_days") or DEFAULT_RESPONSE_DAYS
-        return self.act(
-            "send", fields, metadata, expected_version, consent_in_force=consent, response_days=days
-        )
-
-    def act(
+    def run(
         self,
-        action: str,
-        fields: dict,
+        command: referral.Command,
         metadata: Metadata,
         expected_version: int | None = None,
-        **facts,
     ) -> AppendResult:
-        command = referral.Act(
-            action,
-            fields["referral_id"],
-            {k: v for k, v in fields.items() if k != "referral_id"},
-            **facts,
-        )
+        """Every referral command: the facts its rule needs looked up, then decided on the
+        referral's stream (at the version the client saw, when it says one)."""
+        command = self._with_facts(command)
         return execute(
             self.store,
             stream_name(referral.CATEGORY, command.referral_id),
@@ -102,24 +67,42 @@ class Referrals:
             expected_version=expected_version,
         )
 
-    def stop_sharing(
-        self, referral_id: str, stopped_on: date, reason: str, metadata: Metadata
-    ) -> AppendResult:
-        command = referral.StopSharing(uuid.UUID(str(referral_id)), stopped_on, reason)
-        return execute(
-            self.store,
-            stream_name(referral.CATEGORY, referral_id),
-            _decider,
-            command,
-            metadata,
-            sent_by_client(command),
-            _encode,
-        )
-
-    def requested(self, referral_id) -> dict | None:
+    def requested(self, referral_id: uuid.UUID) -> dict | None:
         """What the referral was asked for (recipient, sharing), from its first event."""
         first = self.store.read_stream(stream_name(referral.CATEGORY, referral_id), 1, 1)
         return first[0].data if first else None
+
+    def _with_facts(self, command: referral.Command) -> referral.Command:
+        if isinstance(command, referral.RequestReferral):
+            return self._request_facts(command)
+        if isinstance(command, referral.SendReferral):
+            return self._send_facts(command)
+        return command  # every other step is decided on the referral's own history
+
+    def _request_facts(self, command: referral.RequestReferral) -> referral.RequestReferral:
+        recipient = self._recipient(command.recipient_kind, command.recipient_id) or {}
+        covered_by = recipient.get("consent_recipient") or command.recipient_id
+        consent = (
+            self._consent(command.beneficiary_id, covered_by, command.requested_on)
+            if command.shares_personal_data
+            else None
+        )
+        return replace(command, consent_recipient=covered_by, consent_in_force=consent)
+
+    def _send_facts(self, command: referral.SendReferral) -> referral.SendReferral:
+        requested = self.requested(command.referral_id)
+        if requested is None:
+            return command  # the table refuses it, naming the state
+        recipient = self._recipient(requested["recipient_kind"], requested["recipient_id"]) or {}
+        consent = (
+            self._consent(
+                requested["beneficiary_id"], requested["consent_recipient"], command.sent_on
+            )
+            if requested["shares_personal_data"]
+            else None
+        )
+        days = recipient.get("response_days") or referral.DEFAULT_RESPONSE_DAYS
+        return replace(command, consent_in_force=consent, response_days=days)
 
     def _recipient(self, kind: str, recipient_id: str) -> dict | None:
         if kind in ("centre", "external"):
@@ -140,11 +123,6 @@ class Referrals:
             }
         return found
 
-    def _consent(self, requested: dict, on) -> bool:
+    def _consent(self, beneficiary_id: uuid.UUID | str, recipient: str, on: date) -> bool:
         """Consent is given to an agency (not to each of its programmes), a centre, or a named outsider."""
-        on = on if isinstance(on, str) else on.isoformat()
-        return bool(
-            self.consents.may_share_with(
-                str(requested["beneficiary_id"]), requested["consent_recipient"], on
-            )
-        )
+        return bool(self.consents.may_share_with(str(beneficiary_id), recipient, on.isoformat()))

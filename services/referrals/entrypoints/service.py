@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -16,10 +17,25 @@ from contracts import referrals as contract
 from services.common import metrics
 from services.common.domain import DomainError
 from services.common.nameko_support import EventStoreProvider, MetricsServer, ServesItsHistory
-from services.common.rpc_commands import answer, command_metadata, rejects_bad_commands
+from services.common.rpc_commands import (
+    answer,
+    command_metadata,
+    receive,
+    rejects_bad_commands,
+)
 from services.referrals import bootstrap
 from services.referrals.adapters.referral_view import ReferralView
 from services.referrals.application.referrals import Referrals
+from services.referrals.domain.referral import (
+    AcceptReferral,
+    AcknowledgeReferral,
+    CompleteReferral,
+    ExpireReferral,
+    RejectReferral,
+    RequestReferral,
+    SendReferral,
+    WithdrawReferral,
+)
 from services.referrals.domain.routing import Person, propose
 
 GREECE = ZoneInfo("Europe/Athens")
@@ -58,17 +74,7 @@ class ReferralsService(ServesItsHistory):
     expiry = Schedule()
 
     def _referrals(self) -> Referrals:
-        return Referrals(self.store, self.registries, self.intake)
-
-    def _act(self, action: str, schema, command: dict, context: dict) -> dict:
-        fields = schema().load(command)
-        command_id, expected = fields.pop("command_id"), fields.pop("expected_version")
-        metadata = command_metadata(context, command_id)
-        if action == "request":
-            return answer(self._referrals().request(fields, metadata, expected))
-        if action == "send":
-            return answer(self._referrals().send(fields, metadata, expected))
-        return answer(self._referrals().act(action, fields, metadata, expected))
+        return bootstrap.referrals(self.store, self.registries, self.intake)
 
     @rpc
     def propose_recipients(
@@ -83,8 +89,10 @@ class ReferralsService(ServesItsHistory):
     @rpc
     @rejects_bad_commands
     def request_referral(self, command: dict, context: dict) -> dict:
-        result = self._act("request", contract.RequestReferralSchema, command, context)
-        if command.get("recipient_kind") == "centre" and not result["duplicate"]:
+        received = receive(contract.RequestReferralSchema, command, context)
+        step = RequestReferral(**received.fields)
+        result = answer(self._referrals().run(step, received.metadata, received.expected_version))
+        if step.recipient_kind == "centre" and not result["duplicate"]:
             # the receiving centre should know if the person may already be registered there
             result["warnings"] = self.registries.possible_duplicates_at(
                 command["beneficiary_id"], command["recipient_id"]
@@ -94,32 +102,44 @@ class ReferralsService(ServesItsHistory):
     @rpc
     @rejects_bad_commands
     def send_referral(self, command: dict, context: dict) -> dict:
-        return self._act("send", contract.SendReferralSchema, command, context)
+        received = receive(contract.SendReferralSchema, command, context)
+        step = SendReferral(**received.fields)
+        return answer(self._referrals().run(step, received.metadata, received.expected_version))
 
     @rpc
     @rejects_bad_commands
     def acknowledge_referral(self, command: dict, context: dict) -> dict:
-        return self._act("acknowledge", contract.AcknowledgeReferralSchema, command, context)
+        received = receive(contract.AcknowledgeReferralSchema, command, context)
+        step = AcknowledgeReferral(**received.fields)
+        return answer(self._referrals().run(step, received.metadata, received.expected_version))
 
     @rpc
     @rejects_bad_commands
     def accept_referral(self, command: dict, context: dict) -> dict:
-        return self._act("accept", contract.AcceptReferralSchema, command, context)
+        received = receive(contract.AcceptReferralSchema, command, context)
+        step = AcceptReferral(**received.fields)
+        return answer(self._referrals().run(step, received.metadata, received.expected_version))
 
     @rpc
     @rejects_bad_commands
     def reject_referral(self, command: dict, context: dict) -> dict:
-        return self._act("reject", contract.RejectReferralSchema, command, context)
+        received = receive(contract.RejectReferralSchema, command, context)
+        step = RejectReferral(**received.fields)
+        return answer(self._referrals().run(step, received.metadata, received.expected_version))
 
     @rpc
     @rejects_bad_commands
     def complete_referral(self, command: dict, context: dict) -> dict:
-        return self._act("complete", contract.CompleteReferralSchema, command, context)
+        received = receive(contract.CompleteReferralSchema, command, context)
+        step = CompleteReferral(**received.fields)
+        return answer(self._referrals().run(step, received.metadata, received.expected_version))
 
     @rpc
     @rejects_bad_commands
     def withdraw_referral(self, command: dict, context: dict) -> dict:
-        return self._act("withdraw", contract.WithdrawReferralSchema, command, context)
+        received = receive(contract.WithdrawReferralSchema, command, context)
+        step = WithdrawReferral(**received.fields)
+        return answer(self._referrals().run(step, received.metadata, received.expected_version))
 
     # --- the read side ---------------------------------------------------------------------
 
@@ -157,17 +177,14 @@ class ReferralsService(ServesItsHistory):
         if not self.expiry.due():
             return
         for r in ReferralView.overdue(self.store.db, today()):
-            fields = {
-                "referral_id": r["referral_id"],
-                "beneficiary_id": r["beneficiary_id"],
-                "expired_on": today(),
-            }
-            try:  # one command id per referral: two checks racing expire it once
-                self._referrals().act(
-                    "expire", fields, command_metadata(SYSTEM, f"expire-{r['referral_id']}")
-                )
-            except (
-                DomainError
-            ) as refused:  # answered meanwhile: the table refused, and rightly; said and counted
+            expire = ExpireReferral(
+                uuid.UUID(r["referral_id"]), uuid.UUID(r["beneficiary_id"]), expired_on=today()
+            )
+            # one command id per referral: two checks racing expire it once
+            metadata = command_metadata(SYSTEM, f"expire-{r['referral_id']}")
+            try:
+                self._referrals().run(expire, metadata)
+            except DomainError as refused:
+                # answered meanwhile: the table refused, and rightly; said and counted
                 log.info("expiry of referral %s refused: %s", r["referral_id"], refused)
                 metrics.REFUSALS.labels("referrals.expiry", "expire").inc()
