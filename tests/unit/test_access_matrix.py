@@ -74,6 +74,7 @@ PLATFORM_ACTIONS = (
     "see_regional_overview",
     "follow_referrals",
     "figures_leave_the_centre",
+    "break_the_glass",
 )
 
 
@@ -219,6 +220,7 @@ EXPECTED = {
     ("take_part_in_referrals", "platform"): expect("yes", "yes", "yes", "no", "no", "no", "no"),
     ("see_regional_overview", "platform"): expect("no", "no", "no", "yes", "no", "no", "no"),
     ("follow_referrals", "platform"): expect("yes", "yes", "yes", "yes", "no", "no", "no"),
+    ("break_the_glass", "platform"): expect("no", "yes", "no", "no", "no", "no", "no"),
     ("figures_leave_the_centre", "platform"): expect(
         "yes", "no", "yes", "yes", "yes", "yes", "yes"
     ),

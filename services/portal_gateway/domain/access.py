@@ -182,3 +182,8 @@ def follow_referrals(principal: Principal) -> bool:
 def see_referral_in_a_list(principal: Principal, referral: dict) -> bool:
     """The coordinator follows every referral's progress; the others only their own side's."""
     return principal.role == "regional_coordinator" or see_referral(principal, referral)
+
+
+def break_the_glass(principal: Principal) -> bool:
+    """Who may ask, with a stated reason, to read a record outside their network (view_record)."""
+    return principal.role == "head_of_centre"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contracts import names
+
 LANGUAGES = ("el", "en")
 WORDS = {
     "kentra": ("Κέντρα Κοινότητας Πελοποννήσου", "Peloponnese Community Centres"),
@@ -97,32 +99,32 @@ def translator(lang: str):
 
 
 # what the platform's codes (event types, channels, services, needs, states) say to a person
-LABELS = {
-    "BeneficiaryRegistered": ("Εγγραφή στο μητρώο", "Registered"),
-    "PersonalDataErased": ("Διαγραφή δεδομένων", "Erased"),
-    "BeneficiaryMerged": ("Συγχώνευση εγγραφών", "Records merged"),
-    "BeneficiaryUnmerged": ("Διαχωρισμός", "Unmerged"),
-    "ContactRecorded": ("Επαφή", "Contact"),
-    "ServiceDelivered": ("Υπηρεσία", "Service"),
-    "ConsentRecorded": ("Συγκατάθεση", "Consent"),
-    "ConsentWithdrawn": ("Ανάκληση συγκατάθεσης", "Consent withdrawn"),
-    "NeedsAssessed": ("Αξιολόγηση αναγκών", "Needs assessed"),
-    "ActionPlanOpened": ("Ατομικό πλάνο", "Plan opened"),
-    "ActionStepAdded": ("Βήμα πλάνου", "Plan step"),
-    "ActionStepDone": ("Βήμα ολοκληρώθηκε", "Step done"),
-    "ActionPlanClosed": ("Κλείσιμο πλάνου", "Plan closed"),
-    "CaseClosed": ("Κλείσιμο φακέλου", "Case closed"),
-    "CaseReopened": ("Επανάνοιγμα φακέλου", "Case reopened"),
-    "CaseTransferred": ("Μεταφορά φακέλου", "Transferred"),
-    "ReferralRequested": ("Παραπομπή", "Referral"),
-    "ReferralSent": ("Αποστολή παραπομπής", "Referral sent"),
-    "ReferralReceived": ("Παραλαβή παραπομπής", "Referral received"),
-    "ReferralAccepted": ("Αποδοχή παραπομπής", "Referral accepted"),
-    "ReferralRejected": ("Απόρριψη παραπομπής", "Referral rejected"),
-    "ReferralCompleted": ("Έκβαση παραπομπής", "Referral completed"),
-    "ReferralWithdrawn": ("Ανάκληση παραπομπής", "Referral withdrawn"),
-    "ReferralExpired": ("Λήξη παραπομπής", "Expired"),
-    "ReferralSharingStopped": ("Διακοπή κοινοποίησης", "Sharing stopped"),
+LABELS = {  # event types by their one definition (contracts/names.py), then the vocabularies
+    names.BENEFICIARY_REGISTERED: ("Εγγραφή στο μητρώο", "Registered"),
+    names.PERSONAL_DATA_ERASED: ("Διαγραφή δεδομένων", "Erased"),
+    names.BENEFICIARY_MERGED: ("Συγχώνευση εγγραφών", "Records merged"),
+    names.BENEFICIARY_UNMERGED: ("Διαχωρισμός", "Unmerged"),
+    names.CONTACT_RECORDED: ("Επαφή", "Contact"),
+    names.SERVICE_DELIVERED: ("Υπηρεσία", "Service"),
+    names.CONSENT_RECORDED: ("Συγκατάθεση", "Consent"),
+    names.CONSENT_WITHDRAWN: ("Ανάκληση συγκατάθεσης", "Consent withdrawn"),
+    names.NEEDS_ASSESSED: ("Αξιολόγηση αναγκών", "Needs assessed"),
+    names.ACTION_PLAN_OPENED: ("Ατομικό πλάνο", "Plan opened"),
+    names.ACTION_STEP_ADDED: ("Βήμα πλάνου", "Plan step"),
+    names.ACTION_STEP_DONE: ("Βήμα ολοκληρώθηκε", "Step done"),
+    names.ACTION_PLAN_CLOSED: ("Κλείσιμο πλάνου", "Plan closed"),
+    names.CASE_CLOSED: ("Κλείσιμο φακέλου", "Case closed"),
+    names.CASE_REOPENED: ("Επανάνοιγμα φακέλου", "Case reopened"),
+    names.CASE_TRANSFERRED: ("Μεταφορά φακέλου", "Transferred"),
+    names.REFERRAL_REQUESTED: ("Παραπομπή", "Referral"),
+    names.REFERRAL_SENT: ("Αποστολή παραπομπής", "Referral sent"),
+    names.REFERRAL_RECEIVED: ("Παραλαβή παραπομπής", "Referral received"),
+    names.REFERRAL_ACCEPTED: ("Αποδοχή παραπομπής", "Referral accepted"),
+    names.REFERRAL_REJECTED: ("Απόρριψη παραπομπής", "Referral rejected"),
+    names.REFERRAL_COMPLETED: ("Έκβαση παραπομπής", "Referral completed"),
+    names.REFERRAL_WITHDRAWN: ("Ανάκληση παραπομπής", "Referral withdrawn"),
+    names.REFERRAL_EXPIRED: ("Λήξη παραπομπής", "Expired"),
+    names.REFERRAL_SHARING_STOPPED: ("Διακοπή κοινοποίησης", "Sharing stopped"),
     "centre": ("Στο Κέντρο", "At the centre"),
     "mobile_unit_visit": ("Επίσκεψη Κινητής Μονάδας", "Mobile unit visit"),
     "home_visit": ("Κατ' οίκον επίσκεψη", "Home visit"),

@@ -17,6 +17,7 @@ from contracts.geography import municipalities
 from contracts.intake import CHANNELS, EXIT_SITUATIONS, SERVICES
 from contracts.referrals import OUTCOMES
 from services.portal_gateway.adapters.accounts import Unauthenticated, verify_token
+from services.portal_gateway.domain import access
 from services.portal_gateway.entrypoints.api import ROUTES
 from services.portal_gateway.entrypoints.api.framework import ApiError, Router, api_router, run
 from services.portal_gateway.entrypoints.web.i18n import LANGUAGES, labeller, translator
@@ -93,12 +94,30 @@ class Page:
 
     def render(self, template: str, status: int = 200, **values):
         html = TEMPLATES.get_template(template).render(
-            t=self.t, label=labeller(self.lang), lang=self.lang, me=self.principal, **values
+            t=self.t,
+            label=labeller(self.lang),
+            lang=self.lang,
+            me=self.principal,
+            may=self.may(),
+            **values,
         )
         headers = {**HTML}
         if "lang" in self.request.args:
             headers["Set-Cookie"] = f"lang={self.lang}; Path=/; SameSite=Strict"
         return status, headers, html
+
+    def may(self) -> dict[str, bool]:
+        """What the menus and buttons offer, asked of the access policy (a template compares no role)."""
+        me = self.principal
+        if me is None:
+            return {}
+        return {
+            "search": access.is_staff(me),
+            "inbox": access.take_part_in_referrals(me),
+            "daily": access.see_site_figures(me, me.site),
+            "overview": access.see_regional_overview(me),
+            "break_glass": access.break_the_glass(me),
+        }
 
     def redirect(self, to: str, token: str | None = None, clear: bool = False):
         headers = {"Location": to}
@@ -196,7 +215,7 @@ class Page:
                 code,
                 message=message,
                 beneficiary_id=beneficiary_id,
-                may_break_glass=code == 403 and self.principal.role == "head_of_centre",
+                may_break_glass=code == 403 and access.break_the_glass(self.principal),
             )
         version = record["case"][
             "version"
