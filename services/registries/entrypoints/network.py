@@ -18,13 +18,11 @@ class NetworkRpc:
     store: Any = None  # the service's EventStoreProvider: a worker sees the store it provides
 
     def _run(
-        self, schema, command_class, use_case: str, command: dict, context: dict, warn: bool = False
+        self, schema, command_class, use_case, command: dict, context: dict, warn: bool = False
     ) -> dict:
         received = receive(schema, command, context)
         fields = received.fields
-        result = answer(
-            getattr(Network(self.store), use_case)(command_class(**fields), received.metadata)
-        )
+        result = answer(use_case(Network(self.store), command_class(**fields), received.metadata))
         if warn:  # the staffing rule is a warning for the head of centre, never a refusal
             staffing = NetworkDirectory.staffing(self.store.db)
             result["warnings"] = next(
@@ -38,7 +36,7 @@ class NetworkRpc:
         return self._run(
             contract.RegisterCentreSchema,
             network.RegisterCentre,
-            "register_centre",
+            Network.register_centre,
             command,
             context,
             warn=True,
@@ -50,7 +48,7 @@ class NetworkRpc:
         return self._run(
             contract.RegisterMobileUnitSchema,
             network.RegisterMobileUnit,
-            "register_mobile_unit",
+            Network.register_mobile_unit,
             command,
             context,
             warn=True,
@@ -62,7 +60,7 @@ class NetworkRpc:
         return self._run(
             contract.ChangePartnerMunicipalitiesSchema,
             network.ChangePartnerMunicipalities,
-            "change_partner_municipalities",
+            Network.change_partner_municipalities,
             command,
             context,
         )
@@ -73,7 +71,7 @@ class NetworkRpc:
         return self._run(
             contract.AssignStaffMemberSchema,
             network.AssignStaffMember,
-            "assign_staff_member",
+            Network.assign_staff_member,
             command,
             context,
             warn=True,
@@ -85,7 +83,7 @@ class NetworkRpc:
         return self._run(
             contract.StaffMemberLeavesSchema,
             network.StaffMemberLeaves,
-            "staff_member_leaves",
+            Network.staff_member_leaves,
             command,
             context,
             warn=True,
