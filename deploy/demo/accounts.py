@@ -32,7 +32,11 @@ DEMO = [  # username, role, site, agency, display name: the staff logins are the
 
 
 def main() -> int:
-    store = bootstrap.accounts(Settings.from_env())
+    settings = Settings.from_env()
+    if settings.production:  # a password everyone knows has no place in a real installation
+        print("demo accounts are refused in production (KENTRA_ENV=production)", file=sys.stderr)
+        return 2
+    store = bootstrap.accounts(settings)
     for username, role, site, agency, name in DEMO:
         store.create(username, DEMO_PASSWORD, role, name, site, agency)
     print(f"demo accounts: {', '.join(u for u, *_ in DEMO)} (password {DEMO_PASSWORD})")

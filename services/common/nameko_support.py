@@ -57,6 +57,16 @@ class IndexKey(DependencyProvider):
         return self.key
 
 
+class ServiceSettings(DependencyProvider):
+    """The process's Settings (its secrets included), read once when the service starts."""
+
+    def setup(self):
+        self.settings = Settings.from_env(_with_config(self.container.config))
+
+    def get_dependency(self, worker_ctx):
+        return self.settings
+
+
 class MetricsServer(DependencyProvider):
     """/metrics on the service's own port (services/common/ports.py)."""
 
@@ -133,7 +143,14 @@ def _with_config(config: dict) -> dict:
     env = dict(os.environ)
     if "KENTRA_AMQP_URI" not in env and config.get("AMQP_URI"):
         env["KENTRA_AMQP_URI"] = config["AMQP_URI"]
-    for key in ("KENTRA_DATABASE_URL", "KENTRA_KEK", "KENTRA_INDEX_KEY", "KENTRA_SCHEMA_PREFIX"):
+    for key in (
+        "KENTRA_DATABASE_URL",
+        "KENTRA_KEK",
+        "KENTRA_INDEX_KEY",
+        "KENTRA_TOKEN_SECRET",
+        "KENTRA_SCHEMA_PREFIX",
+        "KENTRA_SECRETS_DIR",
+    ):
         if config.get(key):
             env[key] = config[key]
     return env

@@ -69,7 +69,8 @@ class Client:
 class GatewayPlatform:
     def __init__(self, settings, base: str):
         self.settings, self.base = settings, base
-        self.accounts = Accounts(service_database(settings, settings.schema("portal_gateway"), 2))
+        db = service_database(settings, settings.schema("portal_gateway"), 2)
+        self.accounts = Accounts(db, settings.token_secret)
         for username, (role, site, agency) in USERS.items():
             self.accounts.create(
                 username, PASSWORD, role, username.replace(".", " ").title(), site, agency

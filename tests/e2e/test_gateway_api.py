@@ -500,3 +500,18 @@ def test_each_role_against_each_kind_of_record(gateway):
             row.append(attempt(kind, client, version))
         found[kind] = row
     assert found == MATRIX
+
+
+def test_a_token_forged_with_any_secret_but_the_installations_is_refused(gateway):
+    import time
+
+    import jwt
+
+    from tests.e2e.gateway_platform import Client
+
+    claims = {"sub": "nobody", "role": "dpo", "exp": int(time.time()) + 3600}
+    for secret in (b"kentra-development-token-secret-never-in-production", b"x" * 32):
+        forged = Client(gateway.base, jwt.encode(claims, secret, algorithm="HS256"))
+        assert forged.get(f"/beneficiaries/{uuid.uuid4()}/audit").status_code == 401
+    genuine = gateway.client("dpo")
+    assert genuine.get(f"/beneficiaries/{uuid.uuid4()}/audit").status_code == 200

@@ -13,6 +13,12 @@ SQL = Path(__file__).parent / "sql"
 VAULT_SCHEMA = "vault"
 
 
+def vault_schema(settings: Settings) -> str:
+    """The key vault of this platform: one per installation, and one per test or benchmark
+    platform (its schema prefix), so that platforms in one database never share subjects' keys."""
+    return settings.schema(VAULT_SCHEMA)
+
+
 def service_role(schema: str) -> str:
     return f"kentra_{schema}"
 
@@ -21,7 +27,7 @@ def migrate_store(settings: Settings, schema: str, extra: list | None = None) ->
     """The store's own tables, then the service's (`extra`), then the shared key vault."""
     role = service_role(schema)
     migrate(settings.database_url, schema, role, migrations_in(SQL) + (extra or []))
-    migrate(settings.database_url, VAULT_SCHEMA, role, migrations_in(SQL, "vault_"))
+    migrate(settings.database_url, vault_schema(settings), role, migrations_in(SQL, "vault_"))
     grant_vault(settings, role)
 
 
@@ -33,13 +39,10 @@ def grant_vault(settings: Settings, role: str, attempts: int = 5) -> None:
         try:
             with conn, conn.cursor() as cur:
                 cur.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
-                cur.execute(f'GRANT USAGE ON SCHEMA {VAULT_SCHEMA} TO "{role}"')
-                cur.execute(
-                    f'GRANT SELECT, INSERT, DELETE ON {VAULT_SCHEMA}.subject_keys TO "{role}"'
-                )
-                cur.execute(
-                    f'GRANT SELECT, INSERT ON {VAULT_SCHEMA}.forgotten_subjects TO "{role}"'
-                )
+                vault = vault_schema(settings)
+                cur.execute(f'GRANT USAGE ON SCHEMA "{vault}" TO "{role}"')
+                cur.execute(f'GRANT SELECT, INSERT, DELETE ON "{vault}".subject_keys TO "{role}"')
+                cur.execute(f'GRANT SELECT, INSERT ON "{vault}".forgotten_subjects TO "{role}"')
             return
         except psycopg2.errors.InternalError_ as exc:
             # "tuple concurrently updated": another process changed the vault's grants (a role being
@@ -57,4 +60,4 @@ def service_database(settings: Settings, schema: str, max_connections: int = 8) 
 
 
 def key_vault(settings: Settings) -> KeyVault:
-    return KeyVault(PersonalDataCipher(settings.key_encryption_key), VAULT_SCHEMA)
+    return KeyVault(PersonalDataCipher(settings.key_encryption_key), vault_schema(settings))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
 import time
 
@@ -15,20 +14,16 @@ from services.portal_gateway.domain.access import ROLES
 
 TOKEN_SECONDS = 8 * 3600  # a working day
 _hasher = PasswordHasher()
-_DEV_SECRET = "kentra-development-token-secret-never-in-production"
 
 
 class Unauthenticated(Exception):
     pass
 
 
-def token_secret() -> str:
-    return os.environ.get("KENTRA_TOKEN_SECRET", _DEV_SECRET)
-
-
 class Accounts:
-    def __init__(self, db):
-        self.db = db
+    def __init__(self, db, token_secret: bytes):
+        """`token_secret`: the installation's own (Settings.token_secret), never a constant."""
+        self.db, self.token_secret = db, token_secret
 
     def create(
         self,
@@ -75,7 +70,7 @@ class Accounts:
             "exp": now + TOKEN_SECONDS,
         }
         return {
-            "token": jwt.encode(claims, token_secret(), algorithm="HS256"),
+            "token": jwt.encode(claims, self.token_secret, algorithm="HS256"),
             "expires_at": claims["exp"],
             "role": row[1],
             "site": row[2],
@@ -102,11 +97,10 @@ class Accounts:
         return {"publisher": row[0], "site": row[1]}
 
 
-def verify_token(token: str) -> dict:
+def verify_token(token: str, secret: bytes) -> dict:
+    """The claims of a token this installation signed (HS256 only: the algorithm is pinned)."""
     try:
-        return jwt.decode(
-            token, token_secret(), algorithms=["HS256"], options={"require": ["exp", "sub"]}
-        )
+        return jwt.decode(token, secret, algorithms=["HS256"], options={"require": ["exp", "sub"]})
     except jwt.ExpiredSignatureError:
         raise Unauthenticated("the token has expired: log in again") from None
     except jwt.InvalidTokenError:

@@ -12,7 +12,12 @@ from nameko.rpc import RpcProxy
 from nameko.web.handlers import http
 from werkzeug.wrappers import Response
 
-from services.common.nameko_support import EventStoreProvider, MetricsServer, ReadModelProvider
+from services.common.nameko_support import (
+    EventStoreProvider,
+    MetricsServer,
+    ReadModelProvider,
+    ServiceSettings,
+)
 from services.portal_gateway import bootstrap
 from services.portal_gateway.adapters.accounts import Accounts, Unauthenticated, verify_token
 from services.portal_gateway.adapters.audit import Audit
@@ -58,6 +63,7 @@ class PortalGateway:
     store = EventStoreProvider(bootstrap.open_store)  # the audit of reads, and accounts
     timeline_db = ReadModelProvider(bootstrap.open_timeline)
     metrics = MetricsServer()
+    settings = ServiceSettings()
     registries = RpcProxy("registries")
     intake = RpcProxy("intake")
     referrals = RpcProxy("referrals")
@@ -71,7 +77,7 @@ class PortalGateway:
             self.referrals,
             self.reporting,
             Audit(self.store),
-            Accounts(self.store.db),
+            Accounts(self.store.db, self.settings.token_secret),
             IngestStore(self.store.db),
             self.timeline_db,
         )
@@ -80,7 +86,8 @@ class PortalGateway:
         if mode == "none":
             return None
         if mode == "api_key":
-            found = Accounts(self.store.db).publisher(request.headers.get("X-API-Key", ""))
+            accounts = Accounts(self.store.db, self.settings.token_secret)
+            found = accounts.publisher(request.headers.get("X-API-Key", ""))
             return access.Principal(
                 found["publisher"],
                 "municipal_system",
@@ -90,7 +97,7 @@ class PortalGateway:
         header = request.headers.get("Authorization", "")
         if not header.startswith("Bearer "):
             raise Unauthenticated("log in first: Authorization: Bearer <token>")
-        claims = verify_token(header.removeprefix("Bearer ").strip())
+        claims = verify_token(header.removeprefix("Bearer ").strip(), self.settings.token_secret)
         site = claims.get("site")
         network = access.network_of(site, self.sites.get(self.registries)) if site else frozenset()
         return access.Principal(

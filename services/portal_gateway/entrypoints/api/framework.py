@@ -14,12 +14,13 @@ from marshmallow import Schema, ValidationError
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 
-from contracts.base import has_nul
 from services.common.rpc_commands import CommandRejected
 from services.portal_gateway.adapters.accounts import Unauthenticated
 
 log = logging.getLogger(__name__)
 PREFIX = "/api/v1"
+MAX_BODY = 256 * 1024  # a command or an offline batch; a route that takes files says its own
+MAX_DEPTH = 16  # no contract nests deeper; Python's JSON parser would recurse until it fails
 STATUS = {"invalid": 422, "rule_violated": 422, "not_found": 404, "conflict": 409, "erased": 410}
 
 
@@ -56,6 +57,7 @@ class Route:
     # who may call the route at all (a predicate of domain/access.py), refused before the body is
     # read; a decision that needs the record is taken in the handler, through access too
     allow: Callable[[Any], bool] | None = None
+    max_body: int = MAX_BODY  # bytes: more is refused (413) before it is read
 
 
 class Routes:
@@ -120,10 +122,9 @@ def dispatch(request, backends, authenticate: Callable, router: Router) -> tuple
         path = request.path[len(PREFIX) :] or "/"
         r, args = router.match(request.method, path)
         principal = authenticate(request, r.auth)
-        body = _body(request) if r.method in ("POST", "PUT") else None
+        body = _body(request, r.max_body) if r.method in ("POST", "PUT") else None
         query = request.args.to_dict()
-        if has_nul(query) or has_nul(body):  # PostgreSQL text cannot hold U+0000
-            raise ApiError(422, "the request contains NUL (U+0000) characters")
+        _check_text(query)
         return run(r, args, body, query, principal, backends)
     except ApiError as exc:
         return exc.status, _error(exc.message, exc.details)
@@ -155,13 +156,44 @@ def run(r: Route, args: dict, body: Any, query: dict, principal, backends) -> tu
         return 500, _error("an error on our side; it has been logged")
 
 
-def _body(request) -> Any:
-    if not request.data:
+def _body(request, limit: int) -> Any:
+    """The JSON body, read no further than the route's limit: a 20 MB login is refused unread."""
+    if request.content_length is not None and request.content_length > limit:
+        raise ApiError(413, f"the body is larger than {limit} bytes")
+    raw = request.stream.read(limit + 1)
+    if len(raw) > limit:
+        raise ApiError(413, f"the body is larger than {limit} bytes")
+    if not raw:
         return {}
     try:
-        return json.loads(request.data.decode("utf-8"))
+        body = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ApiError(400, f"the body is not JSON: {exc}") from None
+    except RecursionError:
+        raise ApiError(400, f"the body nests deeper than {MAX_DEPTH} levels") from None
+    _check_text(body)
+    return body
+
+
+def _check_text(value: Any, depth: int = 0) -> None:
+    """Refuse what the platform cannot store or should not parse: nesting deeper than any contract,
+    NUL characters (PostgreSQL text cannot hold U+0000) and lone surrogates (not Unicode text)."""
+    if depth > MAX_DEPTH:
+        raise ApiError(400, f"the body nests deeper than {MAX_DEPTH} levels")
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ApiError(422, "the request contains NUL (U+0000) characters")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ApiError(422, "the request contains text that is not valid Unicode") from None
+    elif isinstance(value, list):
+        for item in value:
+            _check_text(item, depth + 1)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(key, depth + 1)
+            _check_text(item, depth + 1)
 
 
 def _validated(schema: type[Schema], body: Any, filled: tuple[str, ...]) -> Any:

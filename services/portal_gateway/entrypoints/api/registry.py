@@ -131,6 +131,7 @@ def describe_programme(call: Call):
     body=HsdsPackage,
     tag=TAG,
     allow=access.manage_registries,
+    max_body=16 * 1024 * 1024,  # a whole directory's CSV files
 )
 def import_hsds(call: Call):
     return call.backends.registries.import_hsds(call.body["files"], call.principal.context)

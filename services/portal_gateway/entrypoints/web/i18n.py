@@ -72,6 +72,7 @@ WORDS = {
     "errors": ("Ελέγξτε τα πεδία", "Please check the fields"),
     "forbidden": ("Δεν έχετε πρόσβαση σε αυτό.", "You do not have access to this."),
     "not_found": ("Δεν βρέθηκε.", "Not found."),
+    "too_large": ("Η φόρμα είναι πολύ μεγάλη.", "The form is too large."),
     "saved": ("Καταχωρίστηκε.", "Saved."),
     "warnings": ("Προσοχή", "Please note"),
     "break_glass": ("Πρόσβαση έκτακτης ανάγκης", "Break the glass"),

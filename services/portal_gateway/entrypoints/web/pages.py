@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from contracts.directory import NEEDS
 from contracts.geography import municipalities
@@ -22,6 +23,7 @@ from services.portal_gateway.entrypoints.api import ROUTES
 from services.portal_gateway.entrypoints.api.framework import ApiError, Router, api_router, run
 from services.portal_gateway.entrypoints.web.i18n import LANGUAGES, labeller, translator
 
+MAX_FORM = 256 * 1024  # the longest form (a contact's notes) is a few kilobytes
 API = api_router(ROUTES)  # the pages call the API's own handlers: the same checks, the same audit
 # the pages, routed like the API (framework.Router): path -> the Page method that renders it
 PAGES = Router(
@@ -58,6 +60,7 @@ COOKIE = "kentra_token"
 def handle(gateway, request, path: str):
     lang = request.args.get("lang") or request.cookies.get("lang") or "el"
     lang = lang if lang in LANGUAGES else "el"
+    request.max_content_length = MAX_FORM  # werkzeug refuses a larger form before parsing it
     page = Page(gateway, request, lang)
     try:
         if path == "login":
@@ -68,6 +71,8 @@ def handle(gateway, request, path: str):
         return page.route(path)
     except Unauthenticated:
         return page.redirect("/login")
+    except RequestEntityTooLarge:
+        return 413, HTML, page.t("too_large")
 
 
 class Page:
@@ -81,7 +86,7 @@ class Page:
         token = self.request.cookies.get(COOKIE)
         if not token:
             raise Unauthenticated("log in")
-        verify_token(token)
+        verify_token(token, self.gateway.settings.token_secret)
         request = type("Bearer", (), {"headers": {"Authorization": f"Bearer {token}"}})()
         return self.gateway.authenticate(request, "token")
 

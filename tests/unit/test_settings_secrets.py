@@ -1,0 +1,129 @@
+"""No secret is a constant in the code: production refuses to start without its own, and a
+development installation makes its own at random, once."""
+
+from __future__ import annotations
+
+import base64
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import jwt
+import pytest
+
+from services.common.config import MissingSecret, Settings
+from services.portal_gateway.adapters.accounts import Unauthenticated, verify_token
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def key() -> str:
+    return base64.b64encode(os.urandom(32)).decode()
+
+
+def production(**changes: str) -> dict[str, str]:
+    env = {
+        "KENTRA_ENV": "production",
+        "KENTRA_KEK": key(),
+        "KENTRA_INDEX_KEY": key(),
+        "KENTRA_TOKEN_SECRET": key(),
+        "KENTRA_DATABASE_URL": "postgresql://kentra_admin:s3cret@db:5432/kentra",
+        "KENTRA_AMQP_URI": "amqp://intake:s3cret@rabbitmq:5672/kentra",
+    }
+    return {k: v for k, v in {**env, **changes}.items() if v}
+
+
+def test_production_starts_with_its_own_secrets_and_credentials():
+    settings = Settings.from_env(production())
+    assert settings.production and len(settings.token_secret) == 32
+
+
+@pytest.mark.parametrize("missing", ["KENTRA_KEK", "KENTRA_INDEX_KEY", "KENTRA_TOKEN_SECRET"])
+def test_production_refuses_to_start_without_each_secret(missing):
+    with pytest.raises(MissingSecret, match=missing):
+        Settings.from_env(production(**{missing: ""}))
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"KENTRA_DATABASE_URL": ""},  # the development default: the superuser, trusted
+        {"KENTRA_DATABASE_URL": "postgresql://postgres@db:5432/kentra"},  # no password
+        {"KENTRA_AMQP_URI": ""},
+        {"KENTRA_AMQP_URI": "amqp://guest:guest@rabbitmq:5672/"},
+    ],
+)
+def test_production_refuses_development_credentials(changes):
+    with pytest.raises(MissingSecret):
+        Settings.from_env(production(**changes))
+
+
+def test_a_secret_can_come_from_a_file_as_docker_and_kubernetes_mount_them(tmp_path):
+    secret = tmp_path / "token"
+    secret.write_text(key() + "\n")
+    settings = Settings.from_env(
+        production(KENTRA_TOKEN_SECRET="", KENTRA_TOKEN_SECRET_FILE=str(secret))
+    )
+    assert settings.token_secret == base64.b64decode(secret.read_text())
+
+
+def test_a_development_installation_makes_its_own_random_secrets_once(tmp_path):
+    one = Settings.from_env({"KENTRA_SECRETS_DIR": str(tmp_path / "one")})
+    again = Settings.from_env({"KENTRA_SECRETS_DIR": str(tmp_path / "one")})
+    other = Settings.from_env({"KENTRA_SECRETS_DIR": str(tmp_path / "other")})
+    assert (one.key_encryption_key, one.index_key, one.token_secret) == (
+        again.key_encryption_key,
+        again.index_key,
+        again.token_secret,
+    )
+    assert len({one.key_encryption_key, one.index_key, one.token_secret}) == 3
+    assert (
+        other.token_secret != one.token_secret
+        and other.key_encryption_key != one.key_encryption_key
+    )
+    assert oct((tmp_path / "one" / "token_secret").stat().st_mode & 0o777) == "0o600"
+
+
+def test_a_token_signed_with_any_other_secret_is_refused(tmp_path):
+    ours = Settings.from_env({"KENTRA_SECRETS_DIR": str(tmp_path)}).token_secret
+    claims = {"sub": "dpo", "role": "dpo", "exp": 2_000_000_000}
+    assert verify_token(jwt.encode(claims, ours, algorithm="HS256"), ours)["sub"] == "dpo"
+    # the secret the code once fell back to, and any other: forged
+    for forger in (b"kentra-development-token-secret-never-in-production", os.urandom(32)):
+        with pytest.raises(Unauthenticated):
+            verify_token(jwt.encode(claims, forger, algorithm="HS256"), ours)
+    with pytest.raises(Unauthenticated):  # an unsigned token: the algorithm is pinned
+        verify_token(jwt.encode(claims, None, algorithm="none"), ours)
+
+
+def test_the_demo_accounts_are_refused_in_production():
+    env = {**os.environ, **production(), "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-m", "deploy.demo.accounts"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2 and "refused in production" in done.stderr
+
+
+def test_no_secret_looking_constant_is_left_in_the_code():
+    pattern = ("SECRET", "_KEY", "PASSWORD")
+    found = []
+    for path in [
+        *ROOT.joinpath("services").rglob("*.py"),
+        *ROOT.joinpath("contracts").rglob("*.py"),
+    ]:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            name, _, value = line.partition("=")
+            if (
+                any(p in name.upper() for p in pattern)
+                and value.strip().startswith(('"', "'"))
+                and len(value.strip()) > 10
+                and " " not in name.strip()
+            ):
+                found.append(f"{path.relative_to(ROOT)}:{number}")
+    assert found == []
