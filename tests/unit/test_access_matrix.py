@@ -75,6 +75,7 @@ PLATFORM_ACTIONS = (
     "follow_referrals",
     "figures_leave_the_centre",
     "break_the_glass",
+    "see_regional_figures",
 )
 
 
@@ -221,6 +222,7 @@ EXPECTED = {
     ("see_regional_overview", "platform"): expect("no", "no", "no", "yes", "no", "no", "no"),
     ("follow_referrals", "platform"): expect("yes", "yes", "yes", "yes", "no", "no", "no"),
     ("break_the_glass", "platform"): expect("no", "yes", "no", "no", "no", "no", "no"),
+    ("see_regional_figures", "platform"): expect("no", "yes", "no", "yes", "no", "no", "no"),
     ("figures_leave_the_centre", "platform"): expect(
         "yes", "no", "yes", "yes", "yes", "yes", "yes"
     ),

@@ -158,6 +158,12 @@ def take_part_in_referrals(principal: Principal) -> bool:
     return principal.role in STAFF or principal.role == "agency_officer"
 
 
+def see_regional_figures(principal: Principal) -> bool:
+    """Figures across the region (coverage, referral flow, targets, staffing): a head sees their
+    own network's rows of them, the coordinator all."""
+    return see_aggregates(principal, None)
+
+
 def see_regional_overview(principal: Principal) -> bool:
     return principal.role == "regional_coordinator"
 

@@ -84,7 +84,7 @@ for segment, (method, schema, summary) in NETWORK_COMMANDS.items():
     "/network/staffing",
     "Each site against the staffing rule (warnings)",
     tag=TAG,
-    allow=lambda principal: access.see_aggregates(principal, None),
+    allow=access.see_regional_figures,
 )
 def staffing(call: Call):
     return {"sites": call.backends.registries.staffing()}

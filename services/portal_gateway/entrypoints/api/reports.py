@@ -125,7 +125,7 @@ def esf_report(call: Call):
     "/reports/coverage",
     "Beneficiaries per 1,000 residents and mobile-unit contacts, by municipality",
     tag=TAG,
-    allow=lambda principal: access.see_aggregates(principal, None),
+    allow=access.see_regional_figures,
 )
 def coverage(call: Call):
     return {"municipalities": call.backends.reporting.coverage()}  # suppressed by reporting
@@ -137,7 +137,7 @@ def coverage(call: Call):
     "Referrals by agency and need: sent, accepted, rejected, expired, median days to response "
     "and outcome",
     tag=TAG,
-    allow=lambda principal: access.see_aggregates(principal, None),
+    allow=access.see_regional_figures,
 )
 def referral_flow(call: Call):
     return {"flow": call.backends.reporting.referral_flow()}  # suppressed by reporting
@@ -148,7 +148,7 @@ def referral_flow(call: Call):
     "/reports/targets",
     "Each operation's new beneficiaries against its target",
     tag=TAG,
-    allow=lambda principal: access.see_aggregates(principal, None),
+    allow=access.see_regional_figures,
 )
 def targets(call: Call):
     rows = call.backends.reporting.targets(None)
