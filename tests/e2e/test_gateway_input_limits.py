@@ -62,6 +62,7 @@ def test_a_20_mb_body_is_refused_unread_and_the_gateway_does_not_grow(gateway):
 
 def test_a_large_form_on_a_portal_page_is_refused(gateway):
     session = requests.Session()
+    session.headers["Origin"] = gateway.base  # from the portal's own page, as a browser sends it
     answer = session.post(
         f"{gateway.base}/login",
         data={"username": "x" * (2 * 1024 * 1024), "password": "y"},

@@ -9,13 +9,30 @@ from datetime import date
 
 import requests
 
+from services.portal_gateway.entrypoints.web.pages import COOKIE, csrf_token
 from tests.e2e.gateway_platform import DYPA_KALAMATA, PASSWORD
 
 TODAY = date.today().isoformat()
 
 
+class Browser(requests.Session):
+    """What a browser sends with a form of the portal: its Origin, and the session's form token
+    (the hidden `_csrf` field every form of ours carries)."""
+
+    def __init__(self, gateway):
+        super().__init__()
+        self.gateway = gateway
+        self.headers["Origin"] = gateway.base
+
+    def post(self, url, data=None, **kw):
+        session = self.cookies.get(COOKIE)
+        if session and isinstance(data, dict):
+            data = {**data, "_csrf": csrf_token(self.gateway.settings.token_secret, session)}
+        return super().post(url, data=data, **kw)
+
+
 def browser(gateway, username: str) -> requests.Session:
-    session = requests.Session()
+    session = Browser(gateway)
     answer = session.post(
         f"{gateway.base}/login",
         data={"username": username, "password": PASSWORD},
@@ -33,7 +50,7 @@ def test_the_portal_speaks_greek_by_default_and_english_on_request(gateway):
 
 
 def test_a_wrong_password_stays_on_the_login_page_with_the_username_kept(gateway):
-    page = requests.post(
+    page = Browser(gateway).post(
         f"{gateway.base}/login", data={"username": "kalamata.worker", "password": "λάθος"}
     )
     assert page.status_code == 401 and 'value="kalamata.worker"' in page.text
@@ -179,3 +196,73 @@ def test_leaving_with_a_situation_and_the_follow_up_are_recorded_from_the_page(g
         gateway.client("kalamata.worker").get(f"/beneficiaries/{beneficiary}").json()["timeline"]
     )
     assert [s["type"] for s in timeline][-2:] == ["CaseClosed", "FollowUpRecorded"]
+
+
+def test_a_form_posted_from_another_site_or_without_its_token_is_refused(gateway):
+    worker = browser(gateway, "kalamata.worker")
+    form = {
+        "given_name": "Ξένη",
+        "family_name": "Φόρμα",
+        "birth_date": "1990-01-01",
+        "municipality_code": "9258",
+        "site": "MU-KALAMATA",
+        "command_id": str(uuid.uuid4()),
+    }
+    evil = worker.post(
+        f"{gateway.base}/register", data=form, headers={"Origin": "https://evil.example"}
+    )
+    assert evil.status_code == 403
+    no_token = requests.post(
+        f"{gateway.base}/register",
+        data=form,
+        cookies=worker.cookies,
+        headers={"Origin": gateway.base},
+    )
+    assert no_token.status_code == 403
+    gateway.catch_up()
+    found = worker.get(f"{gateway.base}/search", params={"q": "Φόρμα"}).text
+    assert "/beneficiaries/" not in found  # neither post stored anything
+
+
+def test_every_portal_page_and_api_answer_carries_the_security_headers(gateway):
+    worker, head = browser(gateway, "kalamata.worker"), browser(gateway, "kalamata.head")
+    coordinator, officer = browser(gateway, "coordinator"), browser(gateway, "dypa.officer")
+    beneficiary = gateway.register("kalamata.worker", "MU-KALAMATA")
+    gateway.catch_up()
+    pages = [
+        (requests, "/login"),
+        (worker, "/"),
+        (worker, "/search?q=x"),
+        (worker, "/register"),
+        (worker, f"/beneficiaries/{beneficiary}"),
+        (officer, "/inbox"),
+        (head, "/daily"),
+        (coordinator, "/overview"),
+        (worker, "/no-such-page"),
+    ]
+    for client, path in pages:
+        answer = client.get(f"{gateway.base}{path}", allow_redirects=False)
+        headers = answer.headers
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"], path
+        assert "script-src 'self'" in headers["Content-Security-Policy"], path
+        assert (
+            headers["X-Content-Type-Options"] == "nosniff"
+            and headers["Cache-Control"] == "no-store"
+        ), path
+        assert headers["Referrer-Policy"] == "same-origin", path
+    api = gateway.client("kalamata.worker").get(f"/beneficiaries/{beneficiary}")
+    assert (
+        api.headers["Cache-Control"] == "no-store"
+        and api.headers["X-Content-Type-Options"] == "nosniff"
+    )
+
+
+def test_no_message_is_taken_from_the_url(gateway):
+    worker = browser(gateway, "kalamata.worker")
+    beneficiary = gateway.register("kalamata.worker", "MU-KALAMATA")
+    gateway.catch_up()
+    for planted in ("not-json", '{"message": "Καλέστε στο 210 0000000 για επαλήθευση"}'):
+        page = worker.get(
+            f"{gateway.base}/beneficiaries/{beneficiary}", params={"warning": planted}
+        )
+        assert page.status_code == 200 and "210 0000000" not in page.text

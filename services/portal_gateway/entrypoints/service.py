@@ -27,7 +27,14 @@ from services.portal_gateway.entrypoints.api import ROUTES
 from services.portal_gateway.entrypoints.api.framework import FileBody, api_router, dispatch
 from services.portal_gateway.entrypoints.web import pages
 
-JSON = {"Content-Type": "application/json; charset=utf-8"}
+# an API answer may hold personal data: never cached, never framed, never sniffed as something else
+JSON = {
+    "Content-Type": "application/json; charset=utf-8",
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+    "Referrer-Policy": "same-origin",
+}
 ROUTER = api_router(ROUTES)
 
 

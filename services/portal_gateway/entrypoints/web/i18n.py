@@ -73,6 +73,10 @@ WORDS = {
     "forbidden": ("Δεν έχετε πρόσβαση σε αυτό.", "You do not have access to this."),
     "not_found": ("Δεν βρέθηκε.", "Not found."),
     "too_large": ("Η φόρμα είναι πολύ μεγάλη.", "The form is too large."),
+    "cross_site": (
+        "Η φόρμα δεν στάλθηκε από αυτή τη σελίδα: ανοίξτε τη σελίδα ξανά και δοκιμάστε πάλι.",
+        "The form was not sent from this page: open the page again and try again.",
+    ),
     "saved": ("Καταχωρίστηκε.", "Saved."),
     "warnings": ("Προσοχή", "Please note"),
     "break_glass": ("Πρόσβαση έκτακτης ανάγκης", "Break the glass"),

@@ -3,12 +3,15 @@ Greek by default. A form that fails comes back with what was typed and the field
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import uuid
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -45,6 +48,16 @@ TEMPLATES = Environment(
     autoescape=select_autoescape(["html"]),
 )
 HTML = {"Content-Type": "text/html; charset=utf-8"}
+# every page: no script but our own files (there are none inline), never in a frame, never cached
+# (a record page holds personal data), no guessing of types, no referrer to another site
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';"
+    " img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
 INTS = {
     "expected_version",
     "household_size",
@@ -55,6 +68,7 @@ INTS = {
 LISTS = {"groups", "needs", "partner_municipalities"}
 BOOLS = {"shares_personal_data", "disability", "foreign_background", "rural"}
 COOKIE = "kentra_token"
+NOTES = "kentra_notes"  # warnings for the next page, signed
 
 
 def handle(gateway, request, path: str):
@@ -63,16 +77,42 @@ def handle(gateway, request, path: str):
     request.max_content_length = MAX_FORM  # werkzeug refuses a larger form before parsing it
     page = Page(gateway, request, lang)
     try:
+        if request.method == "POST" and not same_origin(request):
+            return page.refuse_cross_site()
         if path == "login":
             return page.login()
         if path == "logout":
             return page.redirect("/login", clear=True)
         page.principal = page.who()
+        if request.method == "POST" and not page.csrf_ok():
+            return page.refuse_cross_site()
         return page.route(path)
     except Unauthenticated:
         return page.redirect("/login")
     except RequestEntityTooLarge:
         return 413, HTML, page.t("too_large")
+
+
+def same_origin(request) -> bool:
+    """A form posted from another site is refused: its Origin (or, failing that, its Referer) must
+    be this host. A browser sends one of them with every form post."""
+    claimed = request.headers.get("Origin") or request.headers.get("Referer")
+    if not claimed:
+        return False
+    found = urlsplit(claimed)
+    return found.netloc == request.host and found.scheme in ("http", "https")
+
+
+def csrf_token(secret: bytes, session: str) -> str:
+    """The form token of one session: bound to its login token, so it dies with the session."""
+    return hmac.new(secret, b"csrf:" + session.encode(), hashlib.sha256).hexdigest()
+
+
+def local_path(target: str | None, fallback: str) -> str:
+    """Where a form may send the browser next: a path on this site, never another host."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return fallback
 
 
 class Page:
@@ -104,9 +144,10 @@ class Page:
             lang=self.lang,
             me=self.principal,
             may=self.may(),
+            csrf=self.csrf(),
             **values,
         )
-        headers = {**HTML}
+        headers = {**HTML, **SECURITY_HEADERS}
         if "lang" in self.request.args:
             headers["Set-Cookie"] = f"lang={self.lang}; Path=/; SameSite=Strict"
         return status, headers, html
@@ -124,20 +165,57 @@ class Page:
             "break_glass": access.break_the_glass(me),
         }
 
+    def csrf(self) -> str:
+        session = self.request.cookies.get(COOKIE)
+        return csrf_token(self.gateway.settings.token_secret, session) if session else ""
+
+    def sign(self, value: list) -> str:
+        body = base64.urlsafe_b64encode(json.dumps(value, ensure_ascii=False).encode()).decode()
+        mac = hmac.new(
+            self.gateway.settings.token_secret, b"notes:" + body.encode(), hashlib.sha256
+        )
+        return f"{body}.{mac.hexdigest()}"
+
+    def notes(self) -> list:
+        """The warnings the previous page left for this one, if we signed them (else none)."""
+        body, _, mac = self.request.cookies.get(NOTES, "").partition(".")
+        expected = hmac.new(
+            self.gateway.settings.token_secret, b"notes:" + body.encode(), hashlib.sha256
+        )
+        if not body or not hmac.compare_digest(mac, expected.hexdigest()):
+            return []
+        return json.loads(base64.urlsafe_b64decode(body))
+
+    def csrf_ok(self) -> bool:
+        return hmac.compare_digest(self.request.form.get("_csrf", ""), self.csrf())
+
+    def refuse_cross_site(self):
+        return 403, {**HTML, **SECURITY_HEADERS}, self.t("cross_site")
+
     def redirect(self, to: str, token: str | None = None, clear: bool = False):
-        headers = {"Location": to}
+        headers = {"Location": to, **SECURITY_HEADERS}
+        secure = "; Secure" if self.over_https() else ""
         if token:
-            headers["Set-Cookie"] = f"{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict"
+            headers["Set-Cookie"] = f"{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{secure}"
         if clear:
-            headers["Set-Cookie"] = f"{COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"
+            headers["Set-Cookie"] = (
+                f"{COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict{secure}"
+            )
         return 303, headers, ""
+
+    def over_https(self) -> bool:
+        """Served over HTTPS, directly or behind a proxy that says so: the cookie must say Secure."""
+        forwarded = self.request.headers.get("X-Forwarded-Proto", "")
+        return self.request.scheme == "https" or forwarded.split(",")[0].strip() == "https"
 
     def form(self) -> dict:
         """Form fields as the API's JSON: lists, whole numbers, and checkboxes (a form names its
         checkboxes in `_bools`, since an unticked one is not sent at all); empty fields left out."""
         found: dict[str, Any] = {}
         for key in self.request.form:
-            if key == "_bools" or key in BOOLS:
+            if (
+                key in ("_bools", "_csrf") or key in BOOLS
+            ):  # the page's own fields, not the command's
                 continue
             if key in LISTS:
                 found[key] = [v for v in self.request.form.getlist(key) if v]
@@ -202,13 +280,18 @@ class Page:
                 fields=answer.get("details") or {},
             )
         beneficiary = answer["stream"].split("-", 1)[1]
-        notes = "&".join(
-            f"warning={quote(json.dumps(w, ensure_ascii=False))}"
-            for w in answer.get("possible_duplicates", []) + answer.get("warnings", [])
+        # the warnings ride to the record page in a signed cookie: a message is never carried in
+        # (or taken from) the URL, where anyone could write one into a link
+        warnings = answer.get("possible_duplicates", []) + answer.get("warnings", [])
+        to = self.redirect(f"/beneficiaries/{beneficiary}?saved=1")
+        to[1]["Set-Cookie"] = (
+            f"{NOTES}={self.sign(warnings)}; Path=/; Max-Age=120; HttpOnly; SameSite=Strict"
         )
-        return self.redirect(f"/beneficiaries/{beneficiary}?saved=1&{notes}")
+        return to
 
-    def beneficiary(self, beneficiary_id: str, status: int = 200, **extra):
+    def beneficiary(
+        self, beneficiary_id: str, status: int = 200, warnings: list | None = None, **extra
+    ):
         query = {"reason": self.request.args["reason"]} if self.request.args.get("reason") else {}
         code, record = self.api("GET", f"/beneficiaries/{beneficiary_id}", query=query)
         if code != 200:
@@ -225,7 +308,6 @@ class Page:
         version = record["case"][
             "version"
         ]  # the case as intake holds it now: the next save states it
-        warnings = [json.loads(w) for w in self.request.args.getlist("warning")]
         lives_in = record["registered"].get("municipality_code")
         _, found = self.api("GET", "/agencies")
         agencies = [a for a in found.get("agencies", []) if lives_in in a["municipalities"]]
@@ -239,8 +321,8 @@ class Page:
             services=SERVICES,
             needs=NEEDS,
             municipalities=municipalities(),
-            saved=self.request.args.get("saved"),
-            warnings=warnings,
+            saved=extra.pop("saved", None) or self.request.args.get("saved"),
+            warnings=warnings or self.notes(),
             new_plan_id=_new_id(),
             agencies=agencies,
             exits=EXIT_SITUATIONS,
@@ -317,8 +399,7 @@ class Page:
                 failed=referral_id,
                 values=values,
             )
-        back = self.request.form.get("back") or "/inbox"
-        return self.redirect(back if back.startswith("/") else "/inbox")
+        return self.redirect(local_path(self.request.form.get("back"), "/inbox"))
 
     def daily(self):
         site = self.request.args.get("site") or self.principal.site or ""
