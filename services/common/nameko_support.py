@@ -47,16 +47,6 @@ class EventStoreProvider(DependencyProvider):
         return self.store
 
 
-class IndexKey(DependencyProvider):
-    """The key of the blind indexes, from the settings."""
-
-    def setup(self):
-        self.key = Settings.from_env(_with_config(self.container.config)).index_key
-
-    def get_dependency(self, worker_ctx):
-        return self.key
-
-
 class ServiceSettings(DependencyProvider):
     """The process's Settings (its secrets included), read once when the service starts."""
 

@@ -15,9 +15,9 @@ from contracts.registries import (
 )
 from services.common.nameko_support import (
     EventStoreProvider,
-    IndexKey,
     MetricsServer,
     ServesItsHistory,
+    ServiceSettings,
 )
 from services.common.rpc_commands import answer, receive, rejects_bad_commands
 from services.registries import bootstrap
@@ -54,14 +54,14 @@ def amka_warnings(amka: str | None) -> list[dict]:
 class RegistriesService(NetworkRpc, DirectoryRpc, ServesItsHistory):
     name = "registries"
     store = EventStoreProvider(bootstrap.open_store)
-    index_key = IndexKey()
+    settings = ServiceSettings()  # the blind indexes' key among them
     metrics = MetricsServer()
 
     @rpc
     def find_by_amka(self, amka: str) -> list[str]:
         """Beneficiary ids registered with this AMKA (looked up by keyed hash, never in clear); a
         merged record answers with the id it survives in."""
-        found = IdentityIndex(self.index_key).find(self.store.db, AMKA, amka)
+        found = IdentityIndex(self.settings.index_key).find(self.store.db, AMKA, amka)
         return sorted({Merges.survivor_of(self.store.db, b) for b in found})
 
     @rpc
@@ -69,7 +69,7 @@ class RegistriesService(NetworkRpc, DirectoryRpc, ServesItsHistory):
         """Beneficiary ids (survivors) by AMKA, or by every word of a name in Greek or Greeklish,
         accents and case ignored. Keyed hashes only: the registry holds no name in clear."""
         text = (text or "").strip()
-        index = IdentityIndex(self.index_key)
+        index = IdentityIndex(self.settings.index_key)
         found = (
             index.find(self.store.db, AMKA, text)
             if text.isdigit() and len(text) == 11
@@ -97,7 +97,7 @@ class RegistriesService(NetworkRpc, DirectoryRpc, ServesItsHistory):
             "beneficiary_id": received.fields["beneficiary_id"]
             or uuid.uuid5(BENEFICIARY_IDS, received.command_id),
         }
-        identities = Identities(self.store.db, self.index_key)
+        identities = Identities(self.store.db, self.settings.index_key)
         found = Beneficiaries(self.store, identities).register_person(
             RegisterBeneficiary(**fields), received.metadata
         )

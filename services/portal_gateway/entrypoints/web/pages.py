@@ -103,9 +103,15 @@ def same_origin(request) -> bool:
     return found.netloc == request.host and found.scheme in ("http", "https")
 
 
+def signature(secret: bytes, purpose: str, text: str) -> str:
+    """An HMAC under the installation's secret, one purpose apart from another (a form token
+    is never accepted as a note's signature, nor the other way round)."""
+    return hmac.new(secret, f"{purpose}:{text}".encode(), hashlib.sha256).hexdigest()
+
+
 def csrf_token(secret: bytes, session: str) -> str:
     """The form token of one session: bound to its login token, so it dies with the session."""
-    return hmac.new(secret, b"csrf:" + session.encode(), hashlib.sha256).hexdigest()
+    return signature(secret, "csrf", session)
 
 
 def local_path(target: str | None, fallback: str) -> str:
@@ -171,18 +177,13 @@ class Page:
 
     def sign(self, value: list) -> str:
         body = base64.urlsafe_b64encode(json.dumps(value, ensure_ascii=False).encode()).decode()
-        mac = hmac.new(
-            self.gateway.settings.token_secret, b"notes:" + body.encode(), hashlib.sha256
-        )
-        return f"{body}.{mac.hexdigest()}"
+        return f"{body}.{signature(self.gateway.settings.token_secret, 'notes', body)}"
 
     def notes(self) -> list:
         """The warnings the previous page left for this one, if we signed them (else none)."""
         body, _, mac = self.request.cookies.get(NOTES, "").partition(".")
-        expected = hmac.new(
-            self.gateway.settings.token_secret, b"notes:" + body.encode(), hashlib.sha256
-        )
-        if not body or not hmac.compare_digest(mac, expected.hexdigest()):
+        expected = signature(self.gateway.settings.token_secret, "notes", body)
+        if not body or not hmac.compare_digest(mac, expected):
             return []
         return json.loads(base64.urlsafe_b64decode(body))
 
