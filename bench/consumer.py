@@ -76,7 +76,12 @@ def main(argv=None) -> None:
         read_db = open_read_model(settings, settings.schema("reporting"), projection)
         events_source = LiveOnly({source: store})
         consumer = Consumer(projection, read_db, events_source)
-        live = LiveConsumer(consumer, AMQP_URI, catch_up_seconds=3600)
+        live = LiveConsumer(
+            consumer,
+            AMQP_URI,
+            publishers=dict.fromkeys(consumer.projection.sources, "guest"),
+            catch_up_seconds=3600,
+        )
         with kombu.Connection(AMQP_URI) as conn:
             for q in live.queues():
                 q(conn.channel()).declare()

@@ -1,7 +1,9 @@
 """The message every store relay publishes: one event with its place in the source store.
 
 Published to the topic exchange `<source>.events` with routing key = event type (the nameko
-convention), JSON, persistent. `prev_position` is the position of the event the relay published
+convention), JSON, persistent, with the AMQP `user_id` of the source's relay
+(`publisher_user`): the broker refuses a `user_id` that is not the connection's own, so a consumer
+knows who published what it applies. `prev_position` is the position of the event the relay published
 before this one from the same store, so a consumer can tell a gap from a hole left by a rollback.
 """
 
@@ -14,6 +16,11 @@ ENVELOPE_VERSION = 1
 
 def exchange_name(source: str) -> str:
     return f"{source}.events"
+
+
+def publisher_user(source: str) -> str:
+    """The broker user (before an installation's prefix) that alone publishes `<source>.events`."""
+    return f"{source}-relay"
 
 
 def to_message(source: str, event: Any, prev_position: int) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from contracts.base import all_command_contracts, all_event_contracts
-from contracts.envelope import EnvelopeSchema, exchange_name
+from contracts.envelope import EnvelopeSchema, exchange_name, publisher_user
 from contracts.jsonschema import document, object_schema
 
 OUT = Path(__file__).parent / "published"
@@ -74,7 +74,7 @@ def asyncapi() -> dict:
                         "type": "topic",
                         "durable": True,
                         "autoDelete": False,
-                        "vhost": "/",
+                        "vhost": "kentra",
                     },
                     "bindingVersion": "0.2.0",
                 }
@@ -82,7 +82,13 @@ def asyncapi() -> dict:
             "subscribe": {
                 "operationId": f"on{c.type}",
                 "message": {"$ref": f"#/components/messages/{c.type}"},
-                "bindings": {"amqp": {"deliveryMode": 2, "bindingVersion": "0.2.0"}},
+                "bindings": {
+                    "amqp": {
+                        "deliveryMode": 2,
+                        "userId": publisher_user(c.source),
+                        "bindingVersion": "0.2.0",
+                    }
+                },
             },
         }
     return {
@@ -91,7 +97,9 @@ def asyncapi() -> dict:
             "title": "Kentra event bus",
             "version": "1.0.0",
             "description": "Events of the Community Centres platform. Routing key = event type; "
-            "`data` holds the event, personal fields are marked x-personal.",
+            "`data` holds the event, personal fields are marked x-personal. Each message carries "
+            "the AMQP `user_id` of its source's relay (`<source>-relay`), which the broker "
+            "validates; consumers apply nothing else.",
         },
         "defaultContentType": "application/json",
         "servers": {

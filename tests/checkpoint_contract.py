@@ -300,7 +300,7 @@ class CheckpointContract:
             roster.dead_letter(cur, SOURCE, sick, "ValueError: poison")
             roster.dead_letter(cur, SOURCE, event(4, stream=sick.stream, version=2), "waiting")
         with transaction() as cur:
-            roster.resolve(cur, SOURCE, sick.stream)
+            roster.resolve(cur, SOURCE, sick.stream, "retried", "ops")
         with transaction() as cur:
             assert (
                 roster.open_dead_letters(cur) == []
@@ -312,23 +312,48 @@ class CheckpointContract:
         with transaction() as cur:
             roster.dead_letter(cur, SOURCE, fixed, "ValueError: poison")
             roster.dead_letter(cur, SOURCE, still_sick, "ValueError: poison")
-            roster.resolve(cur, SOURCE, fixed.stream)
+            roster.resolve(cur, SOURCE, fixed.stream, "retried", "ops")
             assert roster.parked_streams(cur, [fixed.stream, still_sick.stream]) == {
                 still_sick.stream
             }
             assert [d["stream"] for d in roster.open_dead_letters(cur)] == [still_sick.stream]
 
-    def test_a_message_that_is_not_an_envelope_is_kept_and_parks_no_stream(
+    def test_a_refused_message_keeps_its_digest_not_its_body_and_parks_no_stream(
         self, checkpoints, transaction, stored_letters
     ):
         roster = checkpoints("roster")
         with transaction() as cur:
-            roster.dead_letter_raw(cur, SOURCE, b"\xff not json", "JSONDecodeError: no envelope")
+            roster.refuse(
+                cur, SOURCE, {"type": "ContactRecorded"}, "ab" * 32, "publisher not vouched for"
+            )
             (letter,) = roster.open_dead_letters(cur)
             assert (letter["source"], letter["stream"], letter["position"]) == (SOURCE, None, None)
+            assert (letter["digest"], letter["event_type"]) == ("ab" * 32, "ContactRecorded")
             (stored,) = stored_letters(cur)
-        # kept for a person to read: bytes that are not UTF-8 are replaced, not refused
-        assert json.loads(stored) == {"raw": "\ufffd not json"}
+        assert json.loads(stored) == {"type": "ContactRecorded"}
+
+    def test_a_refused_message_is_resolved_once_its_source_was_read_again(
+        self, checkpoints, transaction
+    ):
+        roster = checkpoints("roster")
+        with transaction() as cur:
+            roster.refuse(cur, SOURCE, {}, "cd" * 32, "not an envelope")
+            roster.dead_letter(cur, SOURCE, event(3), "ValueError: poison")
+            assert roster.resolve_refused(cur, SOURCE, "source read again", "ops") == 1
+            assert [d["position"] for d in roster.open_dead_letters(cur)] == [3]
+
+    def test_a_discarded_letter_keeps_why_and_who(self, checkpoints, transaction):
+        roster = checkpoints("roster")
+        with transaction() as cur:
+            roster.refuse(cur, SOURCE, {}, "ef" * 32, "not an envelope")
+            (letter,) = roster.open_dead_letters(cur)
+            assert roster.discard(cur, letter["id"], "a test message", "maria")
+            assert not roster.discard(cur, letter["id"], "twice", "maria")
+            assert roster.open_dead_letters(cur) == []
+            cur.execute(
+                "SELECT resolution, resolved_by FROM dead_letters WHERE id = %s", (letter["id"],)
+            )
+            assert cur.fetchone() == ("discarded: a test message", "maria")
 
     def test_dead_letters_are_kept_per_consumer(self, checkpoints, transaction):
         roster, caseload, sick = checkpoints("roster"), checkpoints("caseload"), event(3)

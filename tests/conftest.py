@@ -133,3 +133,34 @@ def exported(postgres_exporter) -> set[str]:
         | exported_names(scrape("http://127.0.0.1:15692/metrics"))
         | exported_names(scrape(postgres_exporter))
     )
+
+
+@pytest.fixture
+def broker_access(tmp_path):
+    """The platform's broker access model (deploy/rabbitmq) applied to a vhost and users of this
+    test's own: `uri("registries-relay")` is that process's AMQP URI. The broker's administrator
+    (guest, on loopback) may also use the vhost: it plays the attacker who is not a relay."""
+    from deploy.rabbitmq.setup import Management, amqp_uri, apply
+
+    management = Management()
+    tag = uuid.uuid4().hex[:8]
+    vhost, prefix = f"kt-{tag}", f"kt{tag}-"
+    uris = apply(management, tmp_path / "broker", vhost=vhost, prefix=prefix)
+    management(
+        "PUT",
+        f"/permissions/{vhost}/guest",
+        {"configure": ".*", "write": ".*", "read": ".*"},
+    )
+
+    class Access:
+        def __init__(self):
+            self.vhost, self.prefix, self.management = vhost, prefix, management
+            self.admin_uri = amqp_uri("guest", "guest", vhost=vhost)
+
+        def uri(self, user: str) -> str:
+            return uris[prefix + user]
+
+    yield Access()
+    management("DELETE", f"/vhosts/{vhost}")
+    for user in uris:
+        management("DELETE", f"/users/{user}")

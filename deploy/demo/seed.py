@@ -112,16 +112,15 @@ def demo_directory() -> dict[str, str]:
 
 
 def main() -> int:
-    from nameko.standalone.rpc import ClusterRpcProxy
-
     from services.common.config import Settings
     from services.common.nameko_support import wait_until_answering
+    from services.common.rpc_client import cluster_rpc
 
     amqp_uri = Settings.from_env().amqp_uri
     wait_until_answering(
         amqp_uri, ["registries"], say=lambda text: print(f"seed: {text}", flush=True)
     )
-    with ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=60) as cluster:
+    with cluster_rpc(amqp_uri, timeout=60) as cluster:
         print(f"seed: {seed_network(cluster.registries)} new events in the network")
         print(f"seed: directory {cluster.registries.import_hsds(demo_directory(), CONTEXT)}")
     return 0

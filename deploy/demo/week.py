@@ -348,10 +348,9 @@ class Week:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from nameko.standalone.rpc import ClusterRpcProxy
-
     from services.common.config import Settings
     from services.common.nameko_support import wait_until_answering
+    from services.common.rpc_client import cluster_rpc
 
     parser = argparse.ArgumentParser(prog="python -m deploy.demo.week")
     parser.add_argument(
@@ -366,7 +365,7 @@ def main(argv: list[str] | None = None) -> int:
         ["registries", "intake", "referrals", "reporting"],
         say=lambda text: print(f"demo: {text}", flush=True),
     )
-    with ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=60) as cluster:
+    with cluster_rpc(amqp_uri, timeout=60) as cluster:
         if cluster.registries.agency(DYPA) is None:
             print("demo: the demo directory is not there: run the seed step first", file=sys.stderr)
             return 1

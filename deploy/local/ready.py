@@ -79,10 +79,10 @@ def prometheus_links() -> list[Link]:
 
 def consistency(amqp_uri: str, seconds: float = 120) -> str:
     """The reporting read model against the event stores, once the consumers have caught up."""
-    from nameko.standalone.rpc import ClusterRpcProxy
+    from services.common.rpc_client import cluster_rpc
 
     deadline = time.monotonic() + seconds
-    with ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=60) as cluster:
+    with cluster_rpc(amqp_uri, timeout=60) as cluster:
         while True:
             report = cluster.reporting.consistency_report()
             if report.get("consistent"):
@@ -94,9 +94,9 @@ def consistency(amqp_uri: str, seconds: float = 120) -> str:
 
 
 def site_names(amqp_uri: str) -> dict[str, str]:
-    from nameko.standalone.rpc import ClusterRpcProxy
+    from services.common.rpc_client import cluster_rpc
 
-    with ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=60) as cluster:
+    with cluster_rpc(amqp_uri, timeout=60) as cluster:
         return {site["site"]: site["name"] for site in cluster.registries.network()["sites"]}
 
 

@@ -23,6 +23,7 @@ ONE_SHOT = (
     "-once"  # a Procfile name ending so runs to completion, after the services it calls answer
 )
 READY = "python -m deploy.local.ready"
+BROKER_SETUP = "python -m deploy.rabbitmq.setup"  # users and permissions, before anything connects
 
 
 @dataclass
@@ -86,12 +87,19 @@ def fresh_logs(procs: list[Process]) -> None:
             p.log.replace(p.log.with_suffix(".log.1"))
 
 
+def broker_uri(process: str, env: dict[str, str]) -> dict[str, str]:
+    """The process's own broker login, written by the broker setup (nobody else's)."""
+    secrets = Path(env.get("KENTRA_SECRETS_DIR") or ROOT / "var" / "secrets")
+    path = secrets / "broker" / "process" / process
+    return {"KENTRA_AMQP_URI": path.read_text(encoding="utf-8").strip()} if path.exists() else {}
+
+
 def start(proc: Process, env: dict[str, str]) -> None:
     with proc.log.open("ab") as log:  # the child keeps its own descriptor
         proc.popen = subprocess.Popen(
             ["bash", "-c", f"exec {proc.command}"],
             cwd=ROOT,
-            env=env,
+            env={**env, **broker_uri(proc.name, env)},
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -177,9 +185,25 @@ def run_steps(steps: list[Process], env: dict[str, str], stopping: threading.Eve
     return not stopping.is_set()
 
 
+def broker_setup(env: dict[str, str]) -> bool:
+    answer = subprocess.run(
+        ["bash", "-c", f"exec {BROKER_SETUP}"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    (LOGS / "broker-setup.log").write_text(answer.stdout + answer.stderr, encoding="utf-8")
+    if answer.returncode != 0:
+        say(f"the broker setup failed (see {LOGS.relative_to(ROOT)}/broker-setup.log)")
+        return False
+    say(answer.stdout.strip().splitlines()[-1] if answer.stdout.strip() else "broker ready")
+    return True
+
+
 def ready_block(env: dict[str, str]) -> None:
     answer = subprocess.run(
-        ["bash", "-c", f"exec {READY}"], cwd=ROOT, env=env, capture_output=True, text=True
+        ["bash", "-c", f"exec {READY}"],
+        cwd=ROOT,
+        env={**env, **broker_uri("operator", env)},
+        capture_output=True,
+        text=True,
     )
     (LOGS / "ready.log").write_text(answer.stderr, encoding="utf-8")
     print(answer.stdout, end="", flush=True)
@@ -207,6 +231,8 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(sig, lambda *_: stopping.set())
     env = environment()
     fresh_logs(procs)
+    if not broker_setup(env):
+        return 1
     for p in services:
         start(p, env)
     say(

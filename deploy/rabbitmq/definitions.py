@@ -1,121 +1,258 @@
-"""Writes deploy/rabbitmq/definitions.json: the `kentra` vhost (quorum queues by default), a user
-per service and per municipal publisher, their permissions, and topic permissions so that a
-centre's publisher can publish on `municipal.events` only under its own routing keys
-(`<site>.<EventType>`). Demo passwords (`<user>-demo`): a real deployment changes them with
-`rabbitmqctl change_password`.
+"""The broker's access model, in one place: one user per process, on one vhost, each allowed only
+what its process does. `python -m deploy.rabbitmq.setup` applies it; tests apply it to vhosts and
+users of their own (`prefix`).
 
-    python deploy/rabbitmq/definitions.py    # rewrite the file (a test checks it is current)
+- A relay alone publishes its source's events, and every consumer applies an event only if the
+  broker vouches (validated `user_id`) that this relay published it.
+- RPC goes through one topic exchange (`nameko-rpc`, routing key `<service>.<method>`): topic
+  permissions name, per caller, the methods it may call. The backbone reads (`read_all`,
+  `read_stream`, ...) return decrypted history, so only the consumers of a source may call them.
+- A service answers on routing keys that are reply-queue ids (UUIDs) only, so a caller cannot
+  point a reply at another service's method.
+- A municipal publisher publishes on `municipal.events` under its own centre's keys only.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
+import importlib
 import re
-from pathlib import Path
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from contracts.envelope import exchange_name
 
 VHOST = "kentra"
-SERVICES = ("registries", "intake", "referrals", "reporting", "portal_gateway")
+RPC_EXCHANGE = "nameko-rpc"
+MUNICIPAL_EXCHANGE = "municipal.events"
 SOURCES = ("registries", "intake", "referrals")
-# municipal systems publishing over AMQP: user -> the site whose keys it may use
+# the nameko services and their classes (deploy/Procfile runs the same)
+SERVICES = {
+    "registries": "services.registries.entrypoints.service:RegistriesService",
+    "intake": "services.intake.entrypoints.service:IntakeService",
+    "referrals": "services.referrals.entrypoints.service:ReferralsService",
+    "reporting": "services.reporting.entrypoints.service:ReportingService",
+    "portal_gateway": "services.portal_gateway.entrypoints.service:PortalGateway",
+}
+BACKBONE_READS = ("read_all", "read_stream", "stream_heads", "last_position")
+PUBLIC = "public"  # every RPC method of a service but its backbone reads
+UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+# municipal systems publishing over AMQP: user -> the centre whose keys it may use
 PUBLISHERS = {
     "dimos-kalamatas": "KK-KALAMATA",
     "dimos-spartis": "KK-SPARTI",
     "dimos-tripolis": "KK-TRIPOLI",
 }
-MUNICIPAL_EXCHANGE = "municipal.events"
-OUT = Path(__file__).with_name("definitions.json")
 
 
-def password_hash(user: str, password: str) -> str:
-    """RabbitMQ's rabbit_password_hashing_sha256: base64(salt + sha256(salt + password)).
-    The salt is derived from the user so the file is the same each time it is written."""
-    salt = hashlib.sha256(f"kentra-salt:{user}".encode()).digest()[:4]
-    return base64.b64encode(salt + hashlib.sha256(salt + password.encode()).digest()).decode()
+@dataclass(frozen=True)
+class Principal:
+    """A broker user: what its process serves, calls, publishes and consumes."""
+
+    name: str
+    serves: str | None = None  # the nameko service it runs: answers `<serves>.<method>`
+    calls: Mapping[str, tuple[str, ...] | str] = field(default_factory=dict)
+    publishes: str | None = None  # the source whose events it publishes (a relay)
+    consumer: str | None = None  # the read model it feeds: queues `<consumer>.<source>`
+    consumes: tuple[str, ...] = ()
+    reads_queues: tuple[str, ...] = ()  # declared queues it consumes from (municipal intake)
 
 
-def user(name: str, tags: str = "") -> dict:
-    return {
-        "name": name,
-        "password_hash": password_hash(name, f"{name}-demo"),
-        "hashing_algorithm": "rabbit_password_hashing_sha256",
-        "tags": tags,
-        "limits": {},
-    }
+def _backbone(*sources: str) -> dict[str, tuple[str, ...]]:
+    return {s: (*BACKBONE_READS, "ready") for s in sources}
 
 
-def definitions() -> dict:
-    service_permissions = []
-    for service in SERVICES:
-        # a service declares and uses its own queues and exchanges, reads every source's events
-        own = f"^({service}\\..*|rpc-{service}.*|nameko-rpc|reply-.*|{service})$"
-        service_permissions.append(
-            {
-                "user": service,
-                "vhost": VHOST,
-                "configure": own,
-                "write": f"^({service}\\.events|nameko-rpc|reply-.*|rpc-.*)$",
-                "read": "^(.*\\.events|nameko-rpc|reply-.*|rpc-.*|" + service + "\\..*)$",
-            }
-        )
-    publisher_permissions = [
+PRINCIPALS = (
+    Principal("registries", serves="registries"),
+    Principal(
+        "intake",
+        serves="intake",
+        calls={"registries": ("partner_municipalities", "possible_duplicates_at", "ready")},
+        reads_queues=("intake.municipal",),
+    ),
+    Principal(
+        "referrals",
+        serves="referrals",
+        calls={
+            "registries": (
+                "agency",
+                "agencies",
+                "programme",
+                "programmes",
+                "possible_duplicates_at",
+                "ready",
+            ),
+            "intake": ("may_share_with", "ready"),
+        },
+    ),
+    # its consistency report compares each source's stream heads with the read model's
+    Principal("reporting", serves="reporting", calls=_backbone(*SOURCES)),
+    Principal(
+        "portal_gateway",
+        serves="portal_gateway",
+        calls={s: PUBLIC for s in ("registries", "intake", "referrals", "reporting")},
+    ),
+    *(Principal(f"{s}-relay", publishes=s) for s in SOURCES),
+    Principal(
+        "reporting-consumer",
+        consumer="reporting",
+        consumes=SOURCES,
+        calls=_backbone(*SOURCES),
+    ),
+    Principal(
+        "timeline-consumer", consumer="timeline", consumes=SOURCES, calls=_backbone(*SOURCES)
+    ),
+    Principal(
+        "referrals-reactions-consumer",
+        consumer="referrals-reactions",
+        consumes=("intake",),
+        calls=_backbone("intake"),
+    ),
+    # the demo's one-shot steps work as a centre's staff would, through the services' commands
+    Principal(
+        "demo", calls={s: PUBLIC for s in ("registries", "intake", "referrals", "reporting")}
+    ),
+    # the local runner and operators' tools: readiness, the ready block's checks
+    Principal(
+        "operator",
+        calls={
+            **{s: ("ready",) for s in SOURCES},
+            "reporting": ("ready", "consistency_report"),
+            "registries": ("ready", "network"),
+        },
+    ),
+)
+PROCESS_USERS = {
+    # deploy/Procfile's process -> its broker user (a one-shot demo step runs as `demo`)
+    **{p.name: p.name for p in PRINCIPALS if p.name not in ("demo", "operator")},
+    "seed-once": "demo",
+    "accounts-once": "demo",
+    "demo-once": "demo",
+}
+
+
+def rpc_methods(service: str) -> tuple[str, ...]:
+    """The service's `@rpc` methods, read from its class (no list to keep in step by hand)."""
+    module, cls = SERVICES[service].split(":")
+    service_class = getattr(importlib.import_module(module), cls)
+    found = []
+    for name in dir(service_class):
+        for entrypoint in getattr(getattr(service_class, name), "nameko_entrypoints", ()):
+            if type(entrypoint).__name__ == "Rpc":
+                found.append(name)
+    return tuple(sorted(set(found)))
+
+
+def allowed_calls(principal: Principal) -> list[str]:
+    """`<service>.<method>` routing keys this principal may publish on the RPC exchange."""
+    keys = []
+    for service, methods in sorted(principal.calls.items()):
+        if methods == PUBLIC:
+            methods = tuple(m for m in rpc_methods(service) if m not in BACKBONE_READS)
+        keys += [f"{service}.{m}" for m in methods]
+    return keys
+
+
+def _any_of(patterns: list[str]) -> str:
+    return "^(" + "|".join(patterns) + ")$" if patterns else "^$"
+
+
+def _permissions(p: Principal, prefix: str) -> dict[str, str]:
+    """Resource permissions (configure / write / read regexes over exchange and queue names)."""
+    rpc = bool(p.serves or p.calls)
+    configure, write, read = [], [], []
+    if rpc:
+        # nameko declares the RPC exchange and its reply queue (named after its service or user)
+        replies = re.escape(f"rpc.reply-{p.serves or prefix + p.name}-") + ".*"
+        configure += [re.escape(RPC_EXCHANGE), replies]
+        write += [re.escape(RPC_EXCHANGE), replies]
+        read += [re.escape(RPC_EXCHANGE), replies]
+    if p.serves:
+        own = re.escape(f"rpc-{p.serves}")
+        configure.append(own)
+        write.append(own)
+        read.append(own)
+    if p.publishes:
+        write.append(re.escape(exchange_name(p.publishes)))
+    if p.consumer:
+        queues = [re.escape(f"{p.consumer}.{s}") for s in p.consumes]
+        configure += queues
+        write += queues  # binding a queue needs write on the queue
+        read += queues + [re.escape(exchange_name(s)) for s in p.consumes]
+    read += [re.escape(q) for q in p.reads_queues]
+    return {"configure": _any_of(configure), "write": _any_of(write), "read": _any_of(read)}
+
+
+def _rpc_topics(p: Principal) -> dict[str, str]:
+    """Routing keys on the RPC exchange: calls it may make, replies and bindings it may use."""
+    write = [re.escape(k) for k in allowed_calls(p)]
+    read = [UUID]  # its reply queue's binding
+    if p.serves:
+        write.append(UUID)  # answers go to the caller's reply queue
+        read.append(re.escape(f"{p.serves}.*"))  # its RPC queue's binding
+    return {"write": _any_of(write), "read": _any_of(read)}
+
+
+def definitions(vhost: str = VHOST, prefix: str = "", passwords: Mapping[str, str] = {}) -> dict:
+    """A RabbitMQ definitions document (POST /api/definitions). `passwords` maps each user to its
+    password hash; users without one are left out (their permissions still apply once made)."""
+    users = [prefix + p.name for p in PRINCIPALS] + [prefix + p for p in PUBLISHERS]
+    permissions = [
+        {"user": prefix + p.name, "vhost": vhost, **_permissions(p, prefix)} for p in PRINCIPALS
+    ] + [
         {
-            "user": p,
-            "vhost": VHOST,
+            "user": prefix + p,
+            "vhost": vhost,
             "configure": "^$",
-            "write": f"^{MUNICIPAL_EXCHANGE}$",
+            "write": _any_of([re.escape(MUNICIPAL_EXCHANGE)]),
             "read": "^$",
         }
         for p in PUBLISHERS
     ]
-    topic_permissions = [
+    topics = [
+        {"user": prefix + p.name, "vhost": vhost, "exchange": RPC_EXCHANGE, **_rpc_topics(p)}
+        for p in PRINCIPALS
+    ] + [
         {
-            "user": p,
-            "vhost": VHOST,
+            "user": prefix + p,
+            "vhost": vhost,
             "exchange": MUNICIPAL_EXCHANGE,
             "write": "^" + re.escape(site) + r"\..+",
             "read": "^$",
         }
         for p, site in PUBLISHERS.items()
     ]
+    exchanges = [RPC_EXCHANGE, *(exchange_name(s) for s in SOURCES), MUNICIPAL_EXCHANGE]
     return {
-        "rabbit_version": "3.10.8",
-        "vhosts": [
-            {"name": "/", "metadata": {}},
-            {"name": VHOST, "metadata": {"description": "Kentra", "default_queue_type": "quorum"}},
-        ],
-        # guest stays as RabbitMQ makes it (loading definitions at boot would otherwise leave no admin)
+        "vhosts": [{"name": vhost, "metadata": {"description": "Kentra"}}],
         "users": [
-            {**user("guest", "administrator"), "password_hash": password_hash("guest", "guest")}
-        ]
-        + [user(s) for s in SERVICES]
-        + [user(p) for p in PUBLISHERS]
-        + [user("kentra-ops", "monitoring")],
-        "permissions": [
-            {"user": "guest", "vhost": v, "configure": ".*", "write": ".*", "read": ".*"}
-            for v in ("/", VHOST)
-        ]
-        + service_permissions
-        + publisher_permissions
-        + [{"user": "kentra-ops", "vhost": VHOST, "configure": "^$", "write": "^$", "read": "^$"}],
-        "topic_permissions": topic_permissions,
+            {
+                "name": u,
+                "password_hash": passwords[u],
+                "hashing_algorithm": "rabbit_password_hashing_sha256",
+                "tags": "",
+                "limits": {},
+            }
+            for u in users
+            if u in passwords
+        ],
+        "permissions": permissions,
+        "topic_permissions": topics,
         "exchanges": [
             {
                 "name": name,
-                "vhost": VHOST,
+                "vhost": vhost,
                 "type": "topic",
                 "durable": True,
                 "auto_delete": False,
                 "internal": False,
                 "arguments": {},
             }
-            for name in (*(f"{s}.events" for s in SOURCES), MUNICIPAL_EXCHANGE)
+            for name in exchanges
         ],
         "queues": [
             {
                 "name": "intake.municipal",
-                "vhost": VHOST,
+                "vhost": vhost,
                 "durable": True,
                 "auto_delete": False,
                 "arguments": {"x-queue-type": "quorum"},
@@ -124,22 +261,15 @@ def definitions() -> dict:
         "bindings": [
             {
                 "source": MUNICIPAL_EXCHANGE,
-                "vhost": VHOST,
+                "vhost": vhost,
                 "destination": "intake.municipal",
                 "destination_type": "queue",
                 "routing_key": "#",
                 "arguments": {},
             }
         ],
-        "parameters": [],
-        "policies": [],
-        "global_parameters": [],
     }
 
 
-def render() -> str:
-    return json.dumps(definitions(), indent=2, ensure_ascii=False) + "\n"
-
-
-if __name__ == "__main__":
-    OUT.write_text(render(), encoding="utf-8")
+def users(prefix: str = "") -> list[str]:
+    return [prefix + p.name for p in PRINCIPALS] + [prefix + p for p in PUBLISHERS]

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from contracts.envelope import publisher_user
+
 log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,9 +36,15 @@ class Settings:
     # lets a test (or a second demo) run the whole platform in schemas of its own
     schema_prefix: str = ""
     token_secret: bytes = field(default=b"", repr=False)  # signs the portal's access tokens
+    # broker users' names start with it: a test's platform has users of its own
+    broker_prefix: str = ""
 
     def schema(self, service: str) -> str:
         return f"{self.schema_prefix}{service}"
+
+    def publisher(self, source: str) -> str:
+        """The broker user whose messages on `<source>.events` a consumer may apply."""
+        return self.broker_prefix + publisher_user(source)
 
     @property
     def production(self) -> bool:
@@ -67,6 +75,7 @@ class Settings:
             environment=environment,
             schema_prefix=env.get("KENTRA_SCHEMA_PREFIX", ""),
             token_secret=secrets["KENTRA_TOKEN_SECRET"],
+            broker_prefix=env.get("KENTRA_BROKER_PREFIX", ""),
         )
 
 

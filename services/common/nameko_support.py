@@ -85,10 +85,11 @@ def wait_until_answering(
     """Block until each service answers `ready` (a one-shot step started beside the services it
     calls waits here instead of crashing on UnknownService and being restarted)."""
     from nameko.exceptions import RpcTimeout, UnknownService
-    from nameko.standalone.rpc import ClusterRpcProxy
+
+    from services.common.rpc_client import cluster_rpc
 
     deadline = time.monotonic() + seconds
-    with ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=5) as cluster:
+    with cluster_rpc(amqp_uri, timeout=5) as cluster:
         for service in services:
             while True:
                 try:

@@ -24,7 +24,12 @@ def start_consumer(name, settings, stop):
     projection = Roster(name=name)
     db = open_read_model(settings, settings.schema(name), projection)
     consumer = Consumer(projection, db, RpcEventSource(settings.amqp_uri))
-    live = LiveConsumer(consumer, settings.amqp_uri, catch_up_seconds=2)
+    live = LiveConsumer(
+        consumer,
+        settings.amqp_uri,
+        publishers=dict.fromkeys(consumer.projection.sources, "guest"),
+        catch_up_seconds=2,
+    )
     threading.Thread(target=live.run, args=(stop,), daemon=True).start()
     assert live.ready.wait(30)
     return consumer

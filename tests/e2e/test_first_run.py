@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 
 from deploy.demo.accounts import DEMO
+from deploy.rabbitmq.definitions import PROCESS_USERS, users
+from deploy.rabbitmq.setup import Management
 from services.common.db import drop_platform
 from tests.support.waiting import eventually
 
@@ -70,17 +72,32 @@ class Up:
 
 
 @pytest.fixture
-def up_env(rabbit_config, database_url):
-    prefix = f"u{uuid.uuid4().hex[:8]}_"
+def up_env(database_url):
+    tag = uuid.uuid4().hex[:8]
+    prefix = f"u{tag}_"
     env = {
         **os.environ,
         "KENTRA_DATABASE_URL": database_url,
-        "KENTRA_AMQP_URI": rabbit_config["AMQP_URI"],
         "KENTRA_SCHEMA_PREFIX": prefix,
+        "KENTRA_BROKER_VHOST": f"ku-{tag}",
+        "KENTRA_BROKER_PREFIX": f"ku{tag}-",
         "KENTRA_DEMO_PEOPLE": "20",
     }
+    env.pop("KENTRA_AMQP_URI", None)
     yield env
     drop_platform(database_url, prefix)
+    management = Management()
+    management("DELETE", f"/vhosts/{env['KENTRA_BROKER_VHOST']}")
+    for user in users(env["KENTRA_BROKER_PREFIX"]):
+        management("DELETE", f"/users/{user}")
+
+
+def connected_users(vhost: str) -> dict[str, int]:
+    """Who is connected to the platform's vhost, as the broker lists it."""
+    found: dict[str, int] = {}
+    for connection in Management()("GET", f"/vhosts/{vhost}/connections"):
+        found[connection["user"]] = found.get(connection["user"], 0) + 1
+    return found
 
 
 def answers_200(url: str) -> bool:
@@ -104,6 +121,15 @@ def test_scripts_up_ends_with_a_ready_block_whose_every_url_answers_and_a_second
         assert len(urls) >= 15 and all(answers_200(url) for url in urls), urls
         assert all(f"    {username} " in block for username, *_ in DEMO)
         assert "Consistency check  clean" in block
+        # every running process is connected as its own user, none as guest
+        broker_prefix = up_env["KENTRA_BROKER_PREFIX"]
+        connected = connected_users(up_env["KENTRA_BROKER_VHOST"])
+        running = {
+            broker_prefix + user
+            for process, user in PROCESS_USERS.items()
+            if not process.endswith("-once")
+        }
+        assert set(connected) == running, connected
     finally:
         assert first.stop() == 0
     second = Up(up_env)

@@ -36,6 +36,7 @@ def publish_raw(amqp_uri: str, envelopes: list[dict]) -> None:
                 routing_key=env["type"],
                 content_type="application/json",
                 delivery_mode=2,
+                user_id="guest",  # the relay of this test's platform: the noise is the bus's
                 declare=[exchange],
             )
 
@@ -50,7 +51,10 @@ def test_injected_duplicates_reordering_and_a_drop_end_identical_with_the_gap_re
     db = open_read_model(platform_settings, platform_settings.schema("noisy_roster"), projection)
     consumer = Consumer(projection, db, RpcEventSource(platform_settings.amqp_uri))
     live = LiveConsumer(
-        consumer, platform_settings.amqp_uri, catch_up_seconds=3600
+        consumer,
+        platform_settings.amqp_uri,
+        publishers=dict.fromkeys(consumer.projection.sources, "guest"),
+        catch_up_seconds=3600,
     )  # only the live path
     thread = threading.Thread(target=live.run, args=(stop,), daemon=True)
     thread.start()

@@ -31,7 +31,11 @@ def live_timeline(gateway, relays, platform_settings):
     db = gateway_bootstrap.open_timeline(platform_settings)
     source = RpcEventSource(platform_settings.amqp_uri)
     consumer, stop = Consumer(Timeline(), db, source), threading.Event()
-    live = LiveConsumer(consumer, platform_settings.amqp_uri)
+    live = LiveConsumer(
+        consumer,
+        platform_settings.amqp_uri,
+        publishers=dict.fromkeys(consumer.projection.sources, "guest"),
+    )
     thread = threading.Thread(target=live.run, args=(stop,), daemon=True)
     thread.start()
     assert live.ready.wait(30)

@@ -43,7 +43,10 @@ def platform_with_metrics(container_factory, platform_config, platform_settings,
     db = reporting_bootstrap.open_model(platform_settings)
     source, stop = RpcEventSource(platform_settings.amqp_uri), threading.Event()
     live = LiveConsumer(
-        Consumer(projection, db, source), platform_settings.amqp_uri, catch_up_seconds=1
+        Consumer(projection, db, source),
+        platform_settings.amqp_uri,
+        publishers=dict.fromkeys(projection.sources, "guest"),
+        catch_up_seconds=1,
     )
     threading.Thread(target=live.run, args=(stop,), daemon=True).start()
     assert live.ready.wait(30)

@@ -78,7 +78,11 @@ def test_erasure_leaves_history_and_counts_but_no_personal_field_anywhere(
     projection = Roster()
     db = open_read_model(platform_settings, platform_settings.schema("roster"), projection)
     consumer = Consumer(projection, db, RpcEventSource(platform_settings.amqp_uri))
-    live = LiveConsumer(consumer, platform_settings.amqp_uri)
+    live = LiveConsumer(
+        consumer,
+        platform_settings.amqp_uri,
+        publishers=dict.fromkeys(consumer.projection.sources, "guest"),
+    )
     threading.Thread(target=live.run, args=(stop,), daemon=True).start()
     try:
         kept = registries.register_beneficiary(registration(), CONTEXT)

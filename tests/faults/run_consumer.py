@@ -50,6 +50,7 @@ def main() -> None:
     live = LiveConsumer(
         Consumer(projection, db, StoreEventSource({"registries": store})),
         settings.amqp_uri,
+        publishers=dict.fromkeys(projection.sources, "guest"),
         catch_up_seconds=args.catch_up_seconds,
     )
     serve_metrics(metrics_port("roster-consumer"))

@@ -20,7 +20,12 @@ def test_bursts_arriving_one_after_another_are_all_applied_live(pg_store, read_m
     consumer = Consumer(
         projection, read_model(projection), StoreEventSource({"registries": pg_store})
     )
-    live = LiveConsumer(consumer, amqp_uri, catch_up_seconds=3600)  # the live path alone
+    live = LiveConsumer(
+        consumer,
+        amqp_uri,
+        publishers=dict.fromkeys(consumer.projection.sources, "guest"),
+        catch_up_seconds=3600,
+    )  # the live path alone
     relay = OutboxRelay("registries", pg_store, pg_store.db, BatchPublisher(amqp_uri, "registries"))
     stop = threading.Event()
     thread = threading.Thread(target=live.run, args=(stop,), daemon=True)

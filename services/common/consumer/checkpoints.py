@@ -83,33 +83,57 @@ class Checkpoints:
             ),
         )
 
-    def dead_letter_raw(self, cur, source: str, body: bytes, error: str) -> None:
-        """A message that is not even an envelope: kept (truncated) for a person to look at."""
+    def refuse(self, cur, source: str, claim: dict, digest: str, error: str) -> None:
+        """A message never applied: no body is kept (it may hold personal data, and it may be a
+        forgery), only what it claimed to be and its digest. It parks no stream."""
         cur.execute(
-            "INSERT INTO dead_letters (consumer, source, event, error) VALUES (%s, %s, %s, %s)",
+            "INSERT INTO dead_letters (consumer, source, event_type, event, digest, error)"
+            " VALUES (%s, %s, %s, %s, %s, %s)",
             (
                 self.consumer,
                 source,
-                json.dumps({"raw": body[:2000].decode("utf-8", "replace")}),
+                str(claim.get("type"))[:200] if claim.get("type") else None,
+                json.dumps(claim, ensure_ascii=False, default=str),
+                digest,
                 error[:4000],
             ),
         )
 
     def open_dead_letters(self, cur) -> list[dict]:
         cur.execute(
-            "SELECT id, source, position, stream, version, event_type, error, failed_at FROM dead_letters"
-            " WHERE consumer = %s AND resolved_at IS NULL ORDER BY id",
+            "SELECT id, source, position, stream, version, event_type, digest, error, failed_at"
+            " FROM dead_letters WHERE consumer = %s AND resolved_at IS NULL ORDER BY id",
             (self.consumer,),
         )
         cols = [c.name for c in cur.description]
         return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
-    def resolve(self, cur, source: str, stream: str) -> None:
+    def resolve(self, cur, source: str, stream: str, resolution: str, by: str) -> None:
         cur.execute(
-            "UPDATE dead_letters SET resolved_at = now() WHERE consumer = %s AND source = %s AND stream = %s"
-            " AND resolved_at IS NULL",
-            (self.consumer, source, stream),
+            "UPDATE dead_letters SET resolved_at = now(), resolution = %s, resolved_by = %s"
+            " WHERE consumer = %s AND source = %s AND stream = %s AND resolved_at IS NULL",
+            (resolution, by, self.consumer, source, stream),
         )
+
+    def resolve_refused(self, cur, source: str, resolution: str, by: str) -> int:
+        """Refused messages of a source, once the source itself has been read again."""
+        cur.execute(
+            "UPDATE dead_letters SET resolved_at = now(), resolution = %s, resolved_by = %s"
+            " WHERE consumer = %s AND source = %s AND stream IS NULL AND resolved_at IS NULL",
+            (resolution, by, self.consumer, source),
+        )
+        return cur.rowcount
+
+    def discard(self, cur, letter_id: int, reason: str, by: str) -> bool:
+        """A person decided a refused message will not be applied: why and who, kept with it. An
+        event of a stream is not discarded: skipping it would leave the read model wrong for
+        good; it is retried once the read model is fixed."""
+        cur.execute(
+            "UPDATE dead_letters SET resolved_at = now(), resolution = %s, resolved_by = %s"
+            " WHERE consumer = %s AND id = %s AND stream IS NULL AND resolved_at IS NULL",
+            (f"discarded: {reason}", by, self.consumer, letter_id),
+        )
+        return cur.rowcount == 1
 
     def reset(self, cur) -> None:
         for table in ("consumer_positions", "consumer_streams", "dead_letters"):

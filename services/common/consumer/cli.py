@@ -30,7 +30,14 @@ def main(service: str, projection: Projection, argv: list[str] | None = None) ->
         "action",
         nargs="?",
         default="run",
-        choices=["run", "check", "rebuild", "dead-letters", "retry-dead-letters"],
+        choices=list(ACTIONS),
+    )
+    parser.add_argument("--id", type=int, help="discard-dead-letter: the letter's id")
+    parser.add_argument("--reason", default="", help="discard-dead-letter: why (kept with it)")
+    parser.add_argument(
+        "--by",
+        default=os.environ.get("USER", "operator"),
+        help="who resolves dead letters (kept with each; default $USER)",
     )
     parser.add_argument(
         "--settle-seconds",
@@ -59,7 +66,8 @@ def _run(consumer: Consumer, settings: Settings, args) -> int:
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    LiveConsumer(consumer, settings.amqp_uri).run(stop)
+    publishers = {source: settings.publisher(source) for source in consumer.projection.sources}
+    LiveConsumer(consumer, settings.amqp_uri, publishers=publishers).run(stop)
     return 0
 
 
@@ -103,8 +111,23 @@ def _dead_letters(consumer: Consumer, settings: Settings, args) -> int:
 
 
 def _retry(consumer: Consumer, settings: Settings, args) -> int:
-    print(f"resolved {consumer.retry_dead_letters()} stream(s)")
+    print(f"resolved {consumer.retry_dead_letters(by=args.by)} dead letter(s) or stream(s)")
     return 1 if consumer.open_dead_letters() else 0
+
+
+def _discard(consumer: Consumer, settings: Settings, args) -> int:
+    """A refused message a person has looked at: closed with the reason and who decided."""
+    if args.id is None or not args.reason.strip():
+        print("discard-dead-letter needs --id and --reason", file=sys.stderr)
+        return 2
+    if not consumer.discard_dead_letter(args.id, args.reason, args.by):
+        print(
+            f"no open refused message {args.id} (an event of a stream is retried, not discarded)",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"discarded dead letter {args.id}: {args.reason}")
+    return 0
 
 
 ACTIONS = {
@@ -113,4 +136,5 @@ ACTIONS = {
     "rebuild": _rebuild,
     "dead-letters": _dead_letters,
     "retry-dead-letters": _retry,
+    "discard-dead-letter": _discard,
 }

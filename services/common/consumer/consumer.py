@@ -5,6 +5,10 @@ source's checkpoint it drops what it has seen (by position), reads back from the
 the relay published in between and did not arrive (prev_position says), applies the rest, and
 commits the read model's change with the checkpoint. An event the read model can never apply is
 dead-lettered and its stream waits behind it; other streams go on.
+
+The bus is believed only where it continues the history already applied: a live event whose
+prev_position is not our position is a claim, and the source's own events up to it are applied
+instead. A claimed event the source does not hold is refused and moves nothing.
 """
 
 from __future__ import annotations
@@ -52,7 +56,7 @@ class Consumer:
         events = sorted((SourceEvent.from_envelope(e) for e in envelopes), key=lambda e: e.position)
         if events and events[0].prev_position - self.position(source) > self.max_repair:
             self.catch_up(source)  # far behind: page through history rather than one huge repair
-        outcome = self._handle(source, events)
+        outcome = self._handle(source, events, from_bus=live)
         if live:
             now = datetime.now(UTC)
             for e in events:
@@ -86,7 +90,7 @@ class Consumer:
             return self.checkpoints.positions(cur).get(source, 0)
 
     # -- one batch, one transaction ---------------------------------------------------------------
-    def _handle(self, source: str, events: list[SourceEvent]) -> Outcome:
+    def _handle(self, source: str, events: list[SourceEvent], from_bus: bool = False) -> Outcome:
         outcome = Outcome()
         with self.db.transaction() as cur:
             position = last = self.checkpoints.lock_position(cur, source)
@@ -94,6 +98,15 @@ class Consumer:
             for e in events:
                 if e.position <= last:
                     outcome.duplicates += 1
+                    continue
+                if from_bus and e.prev_position != last:
+                    # missed events, or a forged position: what the source holds up to it decides
+                    held = self._read_range(source, last, e.position)
+                    outcome.repaired += len(held)
+                    todo.extend(held)
+                    last = held[-1].position if held else last
+                    if not any(h.position == e.position and h.event_id == e.event_id for h in held):
+                        self._refuse(cur, source, e, outcome)
                     continue
                 if e.prev_position > last:  # the relay published events we never received
                     missing = self._read_range(source, last, e.prev_position)
@@ -186,6 +199,19 @@ class Consumer:
                 parked.add(e.stream)
         return applied
 
+    def _refuse(self, cur, source: str, e: SourceEvent, outcome: Outcome) -> None:
+        log.warning(
+            "%s: refused %s at position %s of %s: the source holds no such event",
+            self.projection.name,
+            e.type,
+            e.position,
+            source,
+        )
+        claim = {"type": e.type, "position": e.position, "stream": e.stream, "event_id": e.event_id}
+        error = f"the source holds no event {e.event_id} at position {e.position}"
+        self.checkpoints.refuse(cur, source, claim, e.hash, error)
+        outcome.dead_lettered += 1
+
     def _dead_letter(self, cur, source, event, error, outcome) -> None:
         self.checkpoints.dead_letter(cur, source, event, error)
         outcome.dead_lettered += 1
@@ -201,15 +227,20 @@ class Consumer:
             metrics.DEAD_LETTERS.labels(name, source).inc(outcome.dead_lettered)
 
     # -- after a fix: give dead letters another go ------------------------------------------------
-    def retry_dead_letters(self) -> int:
-        """Re-apply each parked stream from its head; a stream that now applies is resolved."""
+    def retry_dead_letters(self, by: str = "retry-dead-letters") -> int:
+        """Re-apply each parked stream from its head; a stream that now applies is resolved. A
+        refused message (no stream) is never applied itself: its source is read again from our
+        checkpoint, which applies whatever genuine event the bus did not bring, and it is closed."""
         with self.db.transaction() as cur:
-            parked = {
-                (d["source"], d["stream"])
-                for d in self.checkpoints.open_dead_letters(cur)
-                if d["stream"]
-            }
+            letters = self.checkpoints.open_dead_letters(cur)
+        parked = {(d["source"], d["stream"]) for d in letters if d["stream"]}
         resolved = 0
+        for source in sorted({d["source"] for d in letters if not d["stream"]}):
+            self.catch_up(source)
+            with self.db.transaction() as cur:
+                resolved += self.checkpoints.resolve_refused(
+                    cur, source, "not applied: the source was read again instead", by
+                )
         for source, stream in sorted(parked):
             with self.db.transaction() as cur:
                 position = self.checkpoints.lock_position(cur, source)
@@ -228,9 +259,16 @@ class Consumer:
                     self.checkpoints.save_heads(
                         cur, source, {stream: (events[-1].version, events[-1].hash)}
                     )
-                self.checkpoints.resolve(cur, source, stream)
+                self.checkpoints.resolve(cur, source, stream, "applied on retry", by)
                 resolved += 1
         return resolved
+
+    def discard_dead_letter(self, letter_id: int, reason: str, by: str) -> bool:
+        """A person's decision that a letter will not be applied (its stream is unparked)."""
+        if not reason.strip():
+            raise ValueError("a discarded dead letter needs a reason")
+        with self.db.transaction() as cur:
+            return self.checkpoints.discard(cur, letter_id, reason.strip(), by)
 
     def open_dead_letters(self) -> list[dict]:
         with self.db.transaction() as cur:

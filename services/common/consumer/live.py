@@ -4,13 +4,20 @@ Our own kombu loop rather than a nameko @event_handler: nameko acks a message ev
 raised, and a transaction per message caps a read model near the fsync rate. Here a batch is one
 transaction; a failure before commit leaves every message of the batch unacked, so the broker
 redelivers it, and `handle` skips what was already applied.
+
+Each message is checked on its own before it joins a batch: the broker must vouch that the
+source's relay published it (validated `user_id`), and it must be an envelope of that source. A
+message that fails either is dead-lettered at once with its digest and the reason, and is acked
+with its batch: it can neither stall the queue nor hold back other sources.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
+from collections.abc import Mapping
 
 import kombu
 import orjson
@@ -18,8 +25,10 @@ import orjson
 from contracts.envelope import exchange_name
 from services.common import metrics
 from services.common.backoff import Backoff
+from services.common.broker import find_exchange
 
 from .consumer import Consumer
+from .projection import SourceEvent
 
 log = logging.getLogger(__name__)
 
@@ -30,12 +39,14 @@ class LiveConsumer:
         consumer: Consumer,
         amqp_uri: str,
         *,
+        publishers: Mapping[str, str],
         batch_size: int = 500,
         flush_seconds: float = 0.05,
         catch_up_seconds: float = 30.0,
         queue_type: str = "quorum",
     ):
         self.consumer, self.amqp_uri = consumer, amqp_uri
+        self.publishers = dict(publishers)  # source -> the broker user of its relay
         self.batch_size, self.flush_seconds, self.catch_up_seconds = (
             batch_size,
             flush_seconds,
@@ -50,7 +61,8 @@ class LiveConsumer:
         return [
             kombu.Queue(
                 f"{name}.{source}",
-                kombu.Exchange(exchange_name(source), type="topic", durable=True),
+                # passive: a consumer may bind to its sources' exchanges, not make or change them
+                kombu.Exchange(exchange_name(source), type="topic", durable=True, passive=True),
                 routing_key="#",
                 durable=True,
                 queue_arguments={"x-queue-type": self.queue_type},
@@ -77,6 +89,8 @@ class LiveConsumer:
     def _session(self, stop: threading.Event, backoff: Backoff) -> None:
         with kombu.Connection(self.amqp_uri, heartbeat=20, connect_timeout=5) as conn:
             channel = conn.channel()
+            for source in self.consumer.projection.sources:
+                find_exchange(conn, exchange_name(source))
             queues = [q(channel) for q in self.queues()]
             for q in queues:
                 q.declare()  # before catching up, so nothing published meanwhile is dropped
@@ -118,19 +132,51 @@ class LiveConsumer:
         by_source: dict[str, list[dict]] = {}
         for m in messages:
             source = m.delivery_info.get("exchange", "").removesuffix(".events")
-            try:
-                by_source.setdefault(source, []).append(orjson.loads(m.body))
-            except orjson.JSONDecodeError as exc:
-                self._reject_raw(source, m.body, exc)
+            envelope, refusal = self._vouched_envelope(source, m)
+            if refusal or envelope is None:
+                self._refuse(source, m.body, envelope or {}, refusal or "no envelope")
+            else:
+                by_source.setdefault(source, []).append(envelope)
         for source, envelopes in by_source.items():
             self.consumer.handle(source, envelopes, live=True)
         messages[-1].ack(multiple=True)  # everything up to here is committed
 
-    def _reject_raw(self, source: str, body: bytes, exc: Exception) -> None:
-        with self.consumer.db.transaction() as cur:
-            self.consumer.checkpoints.dead_letter_raw(
-                cur, source, body, f"not an event envelope: {exc}"
+    def _vouched_envelope(self, source: str, m: kombu.Message) -> tuple[dict | None, str | None]:
+        """The envelope, or why the message is refused."""
+        publisher = m.properties.get("user_id")
+        expected = self.publishers.get(source)
+        envelope = None
+        try:
+            envelope = orjson.loads(m.body)
+            SourceEvent.from_envelope(envelope)
+            if envelope["source"] != source:
+                raise ValueError(f"claims source {envelope['source']!r}")
+        except Exception as exc:  # anything at all that is not an envelope of this source
+            return (envelope if isinstance(envelope, dict) else None), (
+                f"not an event envelope of {source}: {type(exc).__name__}: {exc}"
             )
+        if expected is None or publisher != expected:
+            return envelope, (
+                f"publisher not vouched for: user_id {publisher!r}, {source} is published by"
+                f" {expected!r}"
+            )
+        return envelope, None
+
+    def _refuse(self, source: str, body: bytes, envelope: dict, reason: str) -> None:
+        raw = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else body
+        digest = hashlib.sha256(raw).hexdigest()
+        claim = {
+            k: envelope[k] for k in ("type", "position", "stream", "event_id") if k in envelope
+        }
+        log.warning(
+            "%s: refused a message on %s (sha256 %s): %s",
+            self.consumer.projection.name,
+            source,
+            digest,
+            reason,
+        )
+        with self.consumer.db.transaction() as cur:
+            self.consumer.checkpoints.refuse(cur, source, claim, digest, reason)
         metrics.DEAD_LETTERS.labels(self.consumer.projection.name, source).inc()
 
     def _catch_up(self) -> None:

@@ -32,17 +32,17 @@ class RpcEventSource(EventSource):
     """Over nameko RPC (works outside a nameko container, without eventlet)."""
 
     def __init__(self, amqp_uri: str, timeout: float = 60):
-        self.config = {"AMQP_URI": amqp_uri}
+        self.amqp_uri = amqp_uri
         self.timeout = timeout
         self._cluster: Any = None  # a nameko ClusterRpcProxy, started on first use
         self._proxy: Any = None
         self._lock = threading.Lock()
 
     def _service(self, source: str):
-        from nameko.standalone.rpc import ClusterRpcProxy
+        from services.common.rpc_client import cluster_rpc
 
         if self._proxy is None:
-            self._cluster = ClusterRpcProxy(self.config, timeout=self.timeout)
+            self._cluster = cluster_rpc(self.amqp_uri, timeout=self.timeout)
             self._proxy = self._cluster.start()
         return getattr(self._proxy, source)
 

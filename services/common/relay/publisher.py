@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import logging
 from typing import NamedTuple
+from urllib.parse import unquote, urlsplit
 
 import amqp
 import kombu
 import orjson
 
 from contracts.envelope import exchange_name
+from services.common.broker import find_exchange
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +41,8 @@ class BatchPublisher:
         self.exchange = kombu.Exchange(
             exchange_name(source), type="topic", durable=True, auto_delete=False
         )
+        # the broker checks it is the connection's own user: consumers trust the source by it
+        self.user_id = unquote(urlsplit(amqp_uri).username or "guest")
         self._conn: kombu.Connection | None = None
         self._producer: kombu.Producer | None = None
 
@@ -54,8 +58,8 @@ class BatchPublisher:
                     "write_timeout": self.io_timeout,
                 },
             )
+            find_exchange(self._conn, self.exchange.name)
             channel = self._conn.channel()
-            self.exchange(channel).declare()
             channel.tx_select()
             self._producer = kombu.Producer(channel, exchange=self.exchange)
         return self._producer
@@ -73,6 +77,7 @@ class BatchPublisher:
                         content_encoding="utf-8",
                         delivery_mode=2,
                         message_id=m.message_id,
+                        user_id=self.user_id,
                     ),
                     exchange=exchange,
                     routing_key=m.routing_key,

@@ -1,5 +1,5 @@
 """The timeline's consumer process: `python -m services.portal_gateway.entrypoints.timeline_consumer
-[run|check|rebuild|dead-letters|retry-dead-letters]`."""
+[run|check|rebuild|dead-letters|retry-dead-letters|discard-dead-letter]`."""
 
 import sys
 

@@ -1,5 +1,5 @@
 """The referral reactions' consumer process: `python -m services.referrals.entrypoints.reactions_consumer
-[run|check|rebuild|dead-letters|retry-dead-letters]`."""
+[run|check|rebuild|dead-letters|retry-dead-letters|discard-dead-letter]`."""
 
 import sys
 

@@ -1,4 +1,5 @@
-"""`python -m services.reporting.entrypoints.consumer [run|check|rebuild|dead-letters|retry-dead-letters]`"""
+"""The reporting consumer's process: `python -m services.reporting.entrypoints.consumer
+[run|check|rebuild|dead-letters|retry-dead-letters|discard-dead-letter]`."""
 
 import sys
 

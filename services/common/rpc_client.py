@@ -1,0 +1,24 @@
+"""A standalone nameko RPC client (outside a nameko service: consumers, one-shot steps, tools)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+
+def cluster_rpc(amqp_uri: str, timeout: float | None = 60) -> Any:
+    """nameko's ClusterRpcProxy, with its reply queue named after the connection's broker user
+    (`rpc.reply-<user>-<uuid>`, not nameko's shared `standalone_rpc_proxy`): the broker lets each
+    user declare and read only reply queues of its own name, so no client can read another's
+    answers, which may hold personal data. Use as a context manager, like ClusterRpcProxy."""
+    from nameko.standalone.rpc import ClusterRpcProxy
+
+    user = unquote(urlsplit(amqp_uri).username or "guest")
+
+    class Container(ClusterRpcProxy.ServiceContainer):
+        service_name = user
+
+    class Proxy(ClusterRpcProxy):
+        ServiceContainer = Container
+
+    return Proxy({"AMQP_URI": amqp_uri}, timeout=timeout)
