@@ -277,7 +277,7 @@ class Page:
             page, args = PAGES.match(self.request.method, "/" + path.strip("/"))
         except ApiError:
             return self.renewed(self.render("message.html", 404, message=self.t("not_found")))
-        if page == "logout":
+        if page == "logout":  # the one page after which there is no session to renew
             return self.logout()
         return self.renewed(getattr(self, page)(**args))
 
