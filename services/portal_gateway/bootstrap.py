@@ -37,4 +37,4 @@ def open_timeline(settings: Settings, max_connections: int = 4) -> Database:
 def accounts(settings: Settings) -> Accounts:
     """The accounts alone, for the command-line tools (one connection)."""
     _, db = open_store(settings, max_connections=1)
-    return Accounts(db, settings.token_secret)
+    return Accounts(db)

@@ -13,7 +13,8 @@ import jwt
 import pytest
 
 from services.common.config import MissingSecret, Settings
-from services.portal_gateway.adapters.accounts import Unauthenticated, verify_token
+from services.portal_gateway.adapters.tokens import verify_token
+from services.portal_gateway.domain.login import Unauthenticated
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -87,7 +88,7 @@ def test_a_development_installation_makes_its_own_random_secrets_once(tmp_path):
 
 def test_a_token_signed_with_any_other_secret_is_refused(tmp_path):
     ours = Settings.from_env({"KENTRA_SECRETS_DIR": str(tmp_path)}).token_secret
-    claims = {"sub": "dpo", "role": "dpo", "exp": 2_000_000_000}
+    claims = {"sub": "dpo", "sid": "6f1c0a52-3b1e-4f7e-9a59-1f0f8c2d7e10", "exp": 2_000_000_000}
     assert verify_token(jwt.encode(claims, ours, algorithm="HS256"), ours)["sub"] == "dpo"
     # the secret the code once fell back to, and any other: forged
     for forger in (b"kentra-development-token-secret-never-in-production", os.urandom(32)):
