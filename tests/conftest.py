@@ -77,9 +77,10 @@ def unique_schema(admin_url):
 
 @pytest.fixture
 def pg_store(admin_url, settings, unique_schema) -> PostgresEventStore:
-    """A migrated PostgreSQL event store in a schema of its own, connected as its service role."""
+    """A migrated PostgreSQL event store in a schema of its own, connected as its service role
+    (one that erases: the contract covers erasure)."""
     schema = unique_schema("store")
-    migrate_store(admin_url, settings, schema)
+    migrate_store(admin_url, settings, schema, erases=True)
     db = service_database(settings, schema)
     yield PostgresEventStore(db, key_vault(settings))
     db.close()

@@ -23,8 +23,9 @@ MIGRATIONS = migrations_in(Path(adapters.__file__).parent / "sql", "registries_"
 
 
 def migrate(admin_url: str, settings: Settings) -> None:
-    """As the administrator, in the one-shot migrate step (services/common/migrate.py)."""
-    migrate_store(admin_url, settings, settings.schema(SERVICE), MIGRATIONS)
+    """As the administrator, in the one-shot migrate step (services/common/migrate.py). The
+    registries erase people: their role alone may delete a subject's key (through the vault)."""
+    migrate_store(admin_url, settings, settings.schema(SERVICE), MIGRATIONS, erases=True)
 
 
 def inline_projections(settings: Settings) -> list:

@@ -38,22 +38,39 @@ def service_role(schema: str) -> str:
 
 
 def migrate_store(
-    admin_url: str, settings: Settings, schema: str, extra: list[Migration] | None = None
+    admin_url: str,
+    settings: Settings,
+    schema: str,
+    extra: list[Migration] | None = None,
+    *,
+    erases: bool = False,
 ) -> None:
-    """The store's own tables, then the service's (`extra`), then the shared key vault."""
+    """The store's own tables, then the service's (`extra`), then the shared key vault and what
+    the service may do in it. `erases`: the service erases people (may delete a subject's key,
+    through the vault's `forget_subject`, one at a time)."""
     role = service_role(schema)
     password = settings.role_password(schema)
     migrate(admin_url, schema, role, STORE_MIGRATIONS + (extra or []), password=password)
-    migrate(admin_url, vault_schema(settings), role, VAULT_MIGRATIONS, password=password)
-    grant_vault(admin_url, vault_schema(settings), role)
+    vault = vault_schema(settings)
+    # the vault's own role owns the erasure function; it cannot log in
+    migrate(admin_url, vault, service_role(vault), VAULT_MIGRATIONS, login=False)
+    grant_vault(admin_url, vault, role, erases)
 
 
-def grant_vault(admin_url: str, vault: str, role: str, attempts: int = 5) -> None:
+def grant_vault(admin_url: str, vault: str, role: str, erases: bool, attempts: int = 5) -> None:
+    """A service reads and adds subjects' keys; none deletes one, or marks anyone forgotten, but
+    through `forget_subject`, and only a service that erases may call it. The revokes bring an
+    installation made before this rule down to it."""
     statements = [
         "GRANT USAGE ON SCHEMA {vault} TO {role}",
         "GRANT SELECT ON {vault}.schema_migrations TO {role}",
-        "GRANT SELECT, INSERT, DELETE ON {vault}.subject_keys TO {role}",
-        "GRANT SELECT, INSERT ON {vault}.forgotten_subjects TO {role}",
+        "GRANT SELECT, INSERT ON {vault}.subject_keys TO {role}",
+        "REVOKE UPDATE, DELETE, TRUNCATE ON {vault}.subject_keys FROM {role}",
+        "GRANT SELECT ON {vault}.forgotten_subjects TO {role}",
+        "REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {vault}.forgotten_subjects FROM {role}",
+        ("GRANT EXECUTE ON FUNCTION {vault}.forget_subject(uuid) TO {role}")
+        if erases
+        else ("REVOKE EXECUTE ON FUNCTION {vault}.forget_subject(uuid) FROM {role}"),
     ]
     for attempt in range(attempts):
         conn = psycopg2.connect(admin_url)
