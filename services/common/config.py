@@ -44,6 +44,7 @@ class Settings:
     # lets a test (or a second demo) run the whole platform in schemas of its own
     schema_prefix: str = ""
     token_secret: bytes = field(default=b"", repr=False)  # signs the portal's access tokens
+    audit_key: bytes = field(default=b"", repr=False)  # keys the audit store's chain (HMAC)
     # service (a schema's name without the prefix) -> its role's password; none with trust auth
     database_passwords: dict[str, str] = field(default_factory=dict, repr=False, hash=False)
 
@@ -75,7 +76,12 @@ class Settings:
         folder = Path(env.get("KENTRA_SECRETS_DIR") or ROOT / "var" / "secrets")
         secrets = {
             name: _secret(env, name, environment, folder)
-            for name in ("KENTRA_KEK", "KENTRA_INDEX_KEY", "KENTRA_TOKEN_SECRET")
+            for name in (
+                "KENTRA_KEK",
+                "KENTRA_INDEX_KEY",
+                "KENTRA_TOKEN_SECRET",
+                "KENTRA_AUDIT_KEY",
+            )
         }
         database_url = _value(env, "KENTRA_DATABASE_URL") or DEFAULT_DATABASE_URL
         _refuse_a_login(database_url)
@@ -90,13 +96,14 @@ class Settings:
             environment=environment,
             schema_prefix=env.get("KENTRA_SCHEMA_PREFIX", ""),
             token_secret=secrets["KENTRA_TOKEN_SECRET"],
+            audit_key=secrets["KENTRA_AUDIT_KEY"],
             database_passwords=_role_passwords(env),
         )
 
     @classmethod
     def for_migration(cls, env: dict[str, str] | None = None) -> Settings:
         """What the one-shot migrate step needs (schema prefix, role passwords), and no key of
-        personal data or tokens: it never reads or writes an event."""
+        personal data, tokens or the audit: it never reads or writes an event."""
         env = dict(os.environ if env is None else env)
         database_url = _value(env, "KENTRA_DATABASE_URL") or DEFAULT_DATABASE_URL
         _refuse_a_login(database_url)

@@ -139,6 +139,7 @@ def _with_config(config: dict) -> dict:
         "KENTRA_KEK",
         "KENTRA_INDEX_KEY",
         "KENTRA_TOKEN_SECRET",
+        "KENTRA_AUDIT_KEY",
         "KENTRA_SCHEMA_PREFIX",
         "KENTRA_SECRETS_DIR",
     ):

@@ -19,9 +19,10 @@ def build_store(
     extra_migrations: list[Migration] | None = None,
     max_connections: int = 8,
     inline_projections=(),
+    chain_key: bytes | None = None,
 ) -> tuple[PostgresEventStore, Database]:
     """Open the service's store as the service's role, once the migrate step has brought its
-    schema up to date."""
+    schema up to date. `chain_key`: the hash chain is an HMAC under it (the audit store's)."""
     schema = settings.schema(service)
     db = service_database(settings, schema, max_connections)
     require_store(settings, db, extra_migrations)
@@ -37,4 +38,5 @@ def build_store(
         upcast=upcast,
         on_append=observe,
         inline_projections=inline_projections,
+        chain_key=chain_key,
     ), db

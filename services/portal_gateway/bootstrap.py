@@ -1,7 +1,7 @@
 """The portal gateway's composition root: its own store (the audit of reads, accounts, refused
 municipal events) and the timeline read model: migrated by the one-shot migrate step, opened from
-Settings for the nameko service, the timeline's consumer, the account tools, the demo and the
-tests."""
+Settings for the nameko service, the timeline's consumer, the account and audit tools, the demo
+and the tests."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from services.common.eventstore.setup import migrate_store
 from services.common.runtime import build_store
 from services.portal_gateway import adapters
 from services.portal_gateway.adapters.accounts import Accounts
+from services.portal_gateway.adapters.audit_chain import AuditSeal
 from services.portal_gateway.adapters.timeline import Timeline
 
 SERVICE = "portal_gateway"
@@ -29,8 +30,15 @@ def migrate(admin_url: str, settings: Settings) -> None:
 
 
 def open_store(settings: Settings, max_connections: int = 8) -> tuple[EventStore, Database]:
+    """The audit's chain is keyed and sealed (adapters/audit_chain.py): whoever can write the
+    table without KENTRA_AUDIT_KEY cannot change it unseen."""
     return build_store(
-        settings, SERVICE, extra_migrations=MIGRATIONS, max_connections=max_connections
+        settings,
+        SERVICE,
+        extra_migrations=MIGRATIONS,
+        max_connections=max_connections,
+        inline_projections=[AuditSeal(settings.audit_key)],
+        chain_key=settings.audit_key,
     )
 
 

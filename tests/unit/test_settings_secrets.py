@@ -33,6 +33,7 @@ def production(**changes: str) -> dict[str, str]:
         "KENTRA_KEK": key(),
         "KENTRA_INDEX_KEY": key(),
         "KENTRA_TOKEN_SECRET": key(),
+        "KENTRA_AUDIT_KEY": key(),
         "KENTRA_DATABASE_URL": "postgresql://db:5432/kentra",
         "KENTRA_AMQP_URI": "amqp://intake:s3cret@rabbitmq:5672/kentra",
     }
@@ -44,7 +45,9 @@ def test_production_starts_with_its_own_secrets_and_credentials():
     assert settings.production and len(settings.token_secret) == 32
 
 
-@pytest.mark.parametrize("missing", ["KENTRA_KEK", "KENTRA_INDEX_KEY", "KENTRA_TOKEN_SECRET"])
+@pytest.mark.parametrize(
+    "missing", ["KENTRA_KEK", "KENTRA_INDEX_KEY", "KENTRA_TOKEN_SECRET", "KENTRA_AUDIT_KEY"]
+)
 def test_production_refuses_to_start_without_each_secret(missing):
     with pytest.raises(MissingSecret, match=missing):
         Settings.from_env(production(**{missing: ""}))
@@ -81,7 +84,8 @@ def test_a_development_installation_makes_its_own_random_secrets_once(tmp_path):
         again.index_key,
         again.token_secret,
     )
-    assert len({one.key_encryption_key, one.index_key, one.token_secret}) == 3
+    assert one.audit_key == again.audit_key
+    assert len({one.key_encryption_key, one.index_key, one.token_secret, one.audit_key}) == 4
     assert (
         other.token_secret != one.token_secret
         and other.key_encryption_key != one.key_encryption_key
@@ -143,9 +147,14 @@ def test_the_administrative_login_is_the_migrate_steps_and_production_gives_it_a
     assert admin_database_url(production(KENTRA_ADMIN_DATABASE_URL=admin)) == admin
 
 
-def test_the_migrate_step_holds_no_key_of_personal_data_or_tokens():
-    settings = Settings.for_migration(production(KENTRA_KEK=""))
-    assert not (settings.key_encryption_key or settings.index_key or settings.token_secret)
+def test_the_migrate_step_holds_no_key_of_personal_data_tokens_or_the_audit():
+    settings = Settings.for_migration(production(KENTRA_KEK="", KENTRA_AUDIT_KEY=""))
+    assert not (
+        settings.key_encryption_key
+        or settings.index_key
+        or settings.token_secret
+        or settings.audit_key
+    )
 
 
 def test_a_token_signed_with_any_other_secret_is_refused(tmp_path):
