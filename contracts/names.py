@@ -50,3 +50,6 @@ REFERRAL_SHARING_STOPPED = "ReferralSharingStopped"
 
 # portal gateway: the audit of reads
 RECORD_VIEWED = "RecordViewed"
+
+# reporting (its own store: the releases of figures that leave a centre)
+RELEASE_PUBLISHED = "ReleasePublished"
