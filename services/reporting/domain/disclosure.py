@@ -127,7 +127,7 @@ def protect(
         for cell in failing:
             if any(r in touched for r in by_cell.get(cell, ())):
                 continue  # a complement already hidden this round may be enough: audit again
-            complement = _complement(cell, cells, by_cell, hidden)
+            complement = _complement(cell, cells, relations, by_cell, hidden, solver, rule)
             if complement is not None:
                 hidden.add(complement)
                 touched.update(by_cell.get(complement, ()))
@@ -231,21 +231,50 @@ def _system(component, cells, relations, by_cell, hidden) -> LinearSystem:
     return LinearSystem(tuple(component), tuple(constraints))
 
 
-def _complement(cell: str, cells, by_cell, hidden: set[str]) -> str | None:
-    """The smallest shown cell sharing a relation with `cell` (parts before totals), or failing
-    that, with any cell linked to it; None when everything linked is hidden already."""
+def _complement(cell, cells, relations, by_cell, hidden: set[str], solver, rule) -> str | None:
+    """The smallest shown cell sharing a relation with `cell` (parts before totals) that is enough
+    to protect it, or else the smallest; failing any in its relations, one linked to it further
+    away. None when everything linked is hidden already."""
+    candidates = _candidates(cell, cells, by_cell, hidden)
+    for candidate in candidates[:TRIES]:
+        hidden.add(candidate)
+        component = _component_of(cell, by_cell, hidden)
+        system = _system(component, cells, relations, by_cell, hidden)
+        low, high = solver.intervals(system, {cell: cells[cell] > 0})[cell]
+        hidden.discard(candidate)
+        if rule.protected(low, high):
+            return candidate
+    return candidates[0] if candidates else None
+
+
+TRIES = 6  # complements tried, smallest first, before settling for the smallest
+
+
+def _candidates(cell: str, cells, by_cell, hidden: set[str]) -> list[str]:
     seen, frontier = {cell}, [cell]
     while frontier:
-        candidates = []
+        found = set()
         for c in frontier:
             for r in by_cell.get(c, ()):
-                candidates += [(0, cells[p], p) for p in r.parts if p not in hidden]
+                found |= {(0, cells[p], p) for p in r.parts if p not in hidden}
                 if r.total not in hidden:
-                    candidates.append((1, cells[r.total], r.total))
-        if candidates:
-            return min(candidates)[2]
+                    found.add((1, cells[r.total], r.total))
+        if found:
+            return [c for *_, c in sorted(found)]
         frontier = sorted(
             {m for c in frontier for r in by_cell.get(c, ()) for m in r.members} - seen
         )
         seen.update(frontier)
-    return None
+    return []
+
+
+def _component_of(cell: str, by_cell, hidden: set[str]) -> list[str]:
+    found, todo = {cell}, [cell]
+    while todo:
+        c = todo.pop()
+        for r in by_cell.get(c, ()):
+            for m in r.members:
+                if m in hidden and m not in found:
+                    found.add(m)
+                    todo.append(m)
+    return sorted(found)
