@@ -11,7 +11,15 @@ from datetime import UTC, datetime
 
 import psycopg2.extras
 
-from bench.common import contact_payload, median_rate, payload_json, report, scratch, timed
+from bench.common import (
+    bench_admin_url,
+    contact_payload,
+    median_rate,
+    payload_json,
+    report,
+    scratch,
+    timed,
+)
 from services.common.db import Database
 from services.common.eventstore import NO_STREAM, Metadata, NewEvent
 from services.intake import bootstrap as intake_bootstrap
@@ -78,8 +86,8 @@ def main(argv=None) -> None:
     with scratch("append") as settings:
         store, service_db = intake_bootstrap.open_store(settings, max_connections=2)
         db = Database(
-            settings.database_url, settings.schema("intake"), 2
-        )  # the owner: may create tables
+            bench_admin_url(), settings.schema("intake"), 2
+        )  # the administrator: may create tables
         with db.transaction() as cur:
             cur.execute(RAW_TABLE)
         raw = [timed(lambda: raw_batches(db, batches, size)) for _ in range(repeats)]

@@ -8,19 +8,28 @@ import statistics
 import time
 import uuid
 from contextlib import contextmanager
+from urllib.parse import urlsplit, urlunsplit
 
 from services.common.config import Settings
 from services.common.db import drop_platform, ensure_database
+from services.common.migrate import migrate_platform
 
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 BENCH_DB = "kentra_bench"
 AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
 
 
+def bench_admin_url() -> str:
+    """The administrative login to the benchmarks' database (migrations, the raw baselines)."""
+    return ensure_database(ADMIN_URL, BENCH_DB)
+
+
 def bench_settings(prefix: str) -> Settings:
+    """What the platform's processes get: the database without a login."""
+    parts = urlsplit(bench_admin_url())
     return Settings.from_env(
         {
-            "KENTRA_DATABASE_URL": ensure_database(ADMIN_URL, BENCH_DB),
+            "KENTRA_DATABASE_URL": urlunsplit(parts._replace(netloc=parts.netloc.split("@")[-1])),
             "KENTRA_AMQP_URI": AMQP_URI,
             "KENTRA_SCHEMA_PREFIX": prefix,
         }
@@ -29,13 +38,14 @@ def bench_settings(prefix: str) -> Settings:
 
 @contextmanager
 def scratch(name: str):
-    """Settings whose schemas are dropped afterwards."""
+    """Settings of a platform migrated as the migrate step does, dropped afterwards."""
     prefix = f"b{uuid.uuid4().hex[:6]}_"
     settings = bench_settings(prefix)
+    migrate_platform(bench_admin_url(), settings)
     try:
         yield settings
     finally:
-        drop_platform(settings.database_url, prefix)
+        drop_platform(bench_admin_url(), prefix)
 
 
 PEOPLE = [str(uuid.uuid5(uuid.NAMESPACE_URL, f"kentra-bench-{n}")) for n in range(5000)]

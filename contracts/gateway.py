@@ -1,11 +1,12 @@
-"""Contracts of the portal gateway: the audit of reads of a beneficiary's record."""
+"""Contracts of the portal gateway: the audit of reads of a beneficiary's record, and of failed
+logins."""
 
 from __future__ import annotations
 
 from marshmallow import fields, validate
 
 from contracts.base import EventContract, StrictSchema, Text
-from contracts.names import RECORD_VIEWED
+from contracts.names import LOGIN_FAILED, RECORD_VIEWED
 
 SOURCE = "portal_gateway"
 
@@ -20,6 +21,18 @@ class RecordViewedV1(StrictSchema):
     break_glass = fields.Boolean(required=True)
 
 
+LOGIN_FAILURES = ("wrong_password", "unknown_account", "inactive_account")
+
+
+class LoginFailedV1(StrictSchema):
+    # the account tried, when there is one; a name that is no account is kept only as
+    # `account_key` (it may be a password typed into the wrong box)
+    username = fields.String(allow_none=True, load_default=None)
+    account_key = fields.String(required=True)  # a keyed digest of the name typed, casefolded
+    client = fields.String(required=True)  # the client's address
+    reason = fields.String(required=True, validate=validate.OneOf(LOGIN_FAILURES))
+
+
 EVENTS = [
     EventContract(
         RECORD_VIEWED,
@@ -28,6 +41,14 @@ EVENTS = [
         RecordViewedV1,
         "Someone read a beneficiary's record: who, where, which kinds of fields, and why if they"
         " broke the glass.",
+    ),
+    EventContract(
+        LOGIN_FAILED,
+        SOURCE,
+        1,
+        LoginFailedV1,
+        "A login was refused after its password was checked: which account (or the digest of a"
+        " name that is none), from which address, and why. Never the password.",
     ),
 ]
 COMMANDS: list = []

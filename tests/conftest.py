@@ -15,6 +15,7 @@ from services.common.config import Settings
 from services.common.db import ensure_database
 from services.common.eventstore.postgres import PostgresEventStore
 from services.common.eventstore.setup import key_vault, migrate_store, service_database
+from tests.support.database import migrated_read_model, without_login
 from tests.support.observability import exported_names, scrape
 from tests.support.ports import free_port
 from tests.support.waiting import eventually
@@ -37,17 +38,22 @@ def pytest_addoption(parser):
 
 
 @pytest.fixture(scope="session")
-def database_url() -> str:
+def admin_url() -> str:
+    """The administrative login to the test database: what the migrate step holds, and what a
+    test uses to play an administrator (or an attacker who became one)."""
     return ensure_database(ADMIN_URL, TEST_DATABASE)
 
 
 @pytest.fixture
-def settings(database_url) -> Settings:
-    return Settings.from_env({"KENTRA_DATABASE_URL": database_url, "KENTRA_AMQP_URI": AMQP_URI})
+def settings(admin_url) -> Settings:
+    """What a process gets: the database without a login (it logs in as its service roles)."""
+    return Settings.from_env(
+        {"KENTRA_DATABASE_URL": without_login(admin_url), "KENTRA_AMQP_URI": AMQP_URI}
+    )
 
 
 @pytest.fixture
-def unique_schema(database_url):
+def unique_schema(admin_url):
     """Makes fresh schema names for a test, and drops them afterwards."""
     made: list[str] = []
 
@@ -57,7 +63,7 @@ def unique_schema(database_url):
         return name
 
     yield make
-    conn = psycopg2.connect(database_url)
+    conn = psycopg2.connect(admin_url)
     conn.autocommit = True
     with conn.cursor() as cur:
         for name in made:
@@ -70,24 +76,23 @@ def unique_schema(database_url):
 
 
 @pytest.fixture
-def pg_store(settings, unique_schema) -> PostgresEventStore:
-    """A migrated PostgreSQL event store in a schema of its own, connected as its service role."""
+def pg_store(admin_url, settings, unique_schema) -> PostgresEventStore:
+    """A migrated PostgreSQL event store in a schema of its own, connected as its service role
+    (one that erases: the contract covers erasure)."""
     schema = unique_schema("store")
-    migrate_store(settings, schema)
+    migrate_store(admin_url, settings, schema, erases=True)
     db = service_database(settings, schema)
     yield PostgresEventStore(db, key_vault(settings))
     db.close()
 
 
 @pytest.fixture
-def read_model(settings, unique_schema):
+def read_model(admin_url, settings, unique_schema):
     """Opens a projection's read model in a schema of its own (consumer tables included)."""
-    from services.common.consumer.setup import open_read_model
-
     opened = []
 
     def open_(projection):
-        db = open_read_model(settings, unique_schema("rm"), projection)
+        db = migrated_read_model(admin_url, settings, unique_schema("rm"), projection)
         opened.append(db)
         return db
 
@@ -97,7 +102,7 @@ def read_model(settings, unique_schema):
 
 
 @pytest.fixture
-def postgres_exporter(database_url):
+def postgres_exporter(admin_url):
     """A real postgres_exporter (Debian's package) against the test database: its /metrics URL."""
     binary = shutil.which("prometheus-postgres-exporter") or shutil.which("postgres_exporter")
     if not binary:
@@ -105,7 +110,7 @@ def postgres_exporter(database_url):
             "postgres_exporter is missing: scripts/bootstrap installs prometheus-postgres-exporter"
         )
     port = free_port()
-    dsn = database_url + ("&" if "?" in database_url else "?") + "sslmode=disable"
+    dsn = admin_url + ("&" if "?" in admin_url else "?") + "sslmode=disable"
     process = subprocess.Popen(
         [binary, f"--web.listen-address=127.0.0.1:{port}"],
         env={"DATA_SOURCE_NAME": dsn},

@@ -1,7 +1,9 @@
-"""The local runner: starts every long-running process of deploy/Procfile with its output in
+"""The local runner: runs the one-shot steps listed before the first service (the migration),
+then starts every long-running process of deploy/Procfile with its output in
 var/log/<name>.log, restarts one that dies (the platform must survive a crashed relay), then runs
-the one-shot steps in their Procfile order, each after the one before it finished, and prints the
-ready block (deploy/local/ready.py) last. Ctrl-C stops everything.
+the other one-shot steps in their Procfile order, each after the one before it finished, and
+prints the ready block (deploy/local/ready.py) last. Ctrl-C stops everything.
+Only the migrate step gets the administrative database login.
 Standard library only: it must not depend on what it starts."""
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ ONE_SHOT = (
     "-once"  # a Procfile name ending so runs to completion, after the services it calls answer
 )
 READY = "python -m deploy.local.ready"
-BROKER_SETUP = "python -m deploy.rabbitmq.setup"  # users and permissions, before anything connects
+MIGRATE = "migrate-once"
+# the administrative database login: the migrate step's alone, never a service's
+ADMINISTRATIVE = ("KENTRA_ADMIN_DATABASE_URL", "KENTRA_ADMIN_DATABASE_URL_FILE")
 
 
 @dataclass
@@ -75,6 +79,24 @@ def environment() -> dict[str, str]:
     return env
 
 
+def process_environment(proc: Process, env: dict[str, str]) -> dict[str, str]:
+    """What one process is started with: the migrate step keeps the administrative login (when
+    set; in development it defaults to `postgres` on loopback), every other process loses it."""
+    if proc.name == MIGRATE:
+        return env
+    own = {k: v for k, v in env.items() if k not in ADMINISTRATIVE}
+    return {**own, **broker_uri(proc.name, env)}
+
+
+def split(procs: list[Process]) -> tuple[list[Process], list[Process], list[Process]]:
+    """(steps before the services, the services, steps after them), in Procfile order."""
+    services = [p for p in procs if not p.one_shot]
+    first = procs.index(services[0]) if services else len(procs)
+    before = [p for p in procs[:first] if p.one_shot]
+    after = [p for p in procs[first:] if p.one_shot]
+    return before, services, after
+
+
 def say(text: str) -> None:
     print(f"runner: {text}", flush=True)
 
@@ -99,7 +121,7 @@ def start(proc: Process, env: dict[str, str]) -> None:
         proc.popen = subprocess.Popen(
             ["bash", "-c", f"exec {proc.command}"],
             cwd=ROOT,
-            env={**env, **broker_uri(proc.name, env)},
+            env=process_environment(proc, env),
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -185,18 +207,6 @@ def run_steps(steps: list[Process], env: dict[str, str], stopping: threading.Eve
     return not stopping.is_set()
 
 
-def broker_setup(env: dict[str, str]) -> bool:
-    answer = subprocess.run(
-        ["bash", "-c", f"exec {BROKER_SETUP}"], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    (LOGS / "broker-setup.log").write_text(answer.stdout + answer.stderr, encoding="utf-8")
-    if answer.returncode != 0:
-        say(f"the broker setup failed (see {LOGS.relative_to(ROOT)}/broker-setup.log)")
-        return False
-    say(answer.stdout.strip().splitlines()[-1] if answer.stdout.strip() else "broker ready")
-    return True
-
-
 def ready_block(env: dict[str, str]) -> None:
     answer = subprocess.run(
         ["bash", "-c", f"exec {READY}"],
@@ -225,14 +235,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.only:
         wanted = set(args.only.split(","))
         procs = [p for p in procs if p.name in wanted]
-    services, steps = [p for p in procs if not p.one_shot], [p for p in procs if p.one_shot]
+    before, services, steps = split(procs)
     stopping = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stopping.set())
     env = environment()
     fresh_logs(procs)
-    if not broker_setup(env):
-        return 1
+    if not run_steps(before, env, stopping):  # the services need their schemas
+        stop_all(before)
+        return 0
     for p in services:
         start(p, env)
     say(

@@ -6,7 +6,8 @@ default var/secrets/, under `broker/`) unless one is there already (a production
 their own). Each process is then handed only its own AMQP URI (`amqp_uri`), by the local runner or
 by compose (`KENTRA_AMQP_URI_FILE`, written under `broker/uri/`).
 
-    KENTRA_BROKER_ADMIN_URL   http://user:password@host:15672 (development: guest on loopback)
+    KENTRA_BROKER_ADMIN_URL   http://user:password@host:15672 (development: guest on loopback),
+                              or KENTRA_BROKER_ADMIN_URL_FILE naming a file that holds it
     KENTRA_BROKER_HOST        host:port the processes connect to (default 127.0.0.1:5672)
     KENTRA_BROKER_VHOST       default kentra
     KENTRA_BROKER_PREFIX      put before every user's name (a second platform on one broker)
@@ -120,8 +121,11 @@ def main() -> int:
     folder = secrets_folder()
     vhost = os.environ.get("KENTRA_BROKER_VHOST", VHOST)
     prefix = os.environ.get("KENTRA_BROKER_PREFIX", "")
+    admin = os.environ.get("KENTRA_BROKER_ADMIN_URL")
+    if not admin and os.environ.get("KENTRA_BROKER_ADMIN_URL_FILE"):
+        admin = Path(os.environ["KENTRA_BROKER_ADMIN_URL_FILE"]).read_text(encoding="utf-8").strip()
     uris = apply(
-        Management(os.environ.get("KENTRA_BROKER_ADMIN_URL", DEFAULT_ADMIN_URL)),
+        Management(admin or DEFAULT_ADMIN_URL),
         folder,
         vhost=vhost,
         prefix=prefix,

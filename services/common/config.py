@@ -10,14 +10,17 @@ import secrets as secrets_module
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 from contracts.envelope import publisher_user
 
 log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/kentra"
+# where the platform's database is; no login: each process logs in as its service roles
+DEFAULT_DATABASE_URL = "postgresql://127.0.0.1:5432/kentra"
+ADMIN_USER = "postgres"  # development only: the administrative login of the migrate step
+ROLE_LOGINS = "KENTRA_DB_PASSWORD_"  # + a service's schema name: that role's password
 DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
 SECRET_BYTES = 32
 
@@ -26,9 +29,16 @@ class MissingSecret(RuntimeError):
     """Production was started without one of its own secrets or credentials."""
 
 
+class AdministrativeLogin(ValueError):
+    """A long-running process was given a database login: processes log in as their service
+    roles, and only the one-shot migrate step holds the administrative URL."""
+
+
 @dataclass(frozen=True)
 class Settings:
-    database_url: str  # an administrative login: migrations, roles
+    # the platform's database (host, port, name) without a login: a process connects as the roles
+    # of the schemas it opens (services/common/db.py: role_url), never as an administrator
+    database_url: str
     amqp_uri: str
     key_encryption_key: bytes  # wraps every subject key (personal data)
     index_key: bytes  # keys the blind indexes of identifiers
@@ -38,6 +48,9 @@ class Settings:
     token_secret: bytes = field(default=b"", repr=False)  # signs the portal's access tokens
     # broker users' names start with it: a test's platform has users of its own
     broker_prefix: str = ""
+    audit_key: bytes = field(default=b"", repr=False)  # keys the audit store's chain (HMAC)
+    # service (a schema's name without the prefix) -> its role's password; none with trust auth
+    database_passwords: dict[str, str] = field(default_factory=dict, repr=False, hash=False)
 
     def schema(self, service: str) -> str:
         return f"{self.schema_prefix}{service}"
@@ -45,6 +58,16 @@ class Settings:
     def publisher(self, source: str) -> str:
         """The broker user whose messages on `<source>.events` a consumer may apply."""
         return self.broker_prefix + publisher_user(source)
+
+    def role_password(self, schema: str) -> str | None:
+        """The password of the service role that logs in for `schema`. Production has one for
+        every role it uses: a trusted login is a development shortcut."""
+        service = schema.removeprefix(self.schema_prefix)
+        password = self.database_passwords.get(service)
+        if password is None and self.production:
+            variable = ROLE_LOGINS + service.upper()
+            raise MissingSecret(f"{variable} (or {variable}_FILE) is required in production")
+        return password
 
     @property
     def production(self) -> bool:
@@ -61,9 +84,15 @@ class Settings:
         folder = Path(env.get("KENTRA_SECRETS_DIR") or ROOT / "var" / "secrets")
         secrets = {
             name: _secret(env, name, environment, folder)
-            for name in ("KENTRA_KEK", "KENTRA_INDEX_KEY", "KENTRA_TOKEN_SECRET")
+            for name in (
+                "KENTRA_KEK",
+                "KENTRA_INDEX_KEY",
+                "KENTRA_TOKEN_SECRET",
+                "KENTRA_AUDIT_KEY",
+            )
         }
         database_url = _value(env, "KENTRA_DATABASE_URL") or DEFAULT_DATABASE_URL
+        _refuse_a_login(database_url)
         amqp_uri = _value(env, "KENTRA_AMQP_URI") or DEFAULT_AMQP_URI
         if environment == "production":
             _refuse_development_credentials(database_url, amqp_uri)
@@ -76,7 +105,44 @@ class Settings:
             schema_prefix=env.get("KENTRA_SCHEMA_PREFIX", ""),
             token_secret=secrets["KENTRA_TOKEN_SECRET"],
             broker_prefix=env.get("KENTRA_BROKER_PREFIX", ""),
+            audit_key=secrets["KENTRA_AUDIT_KEY"],
+            database_passwords=_role_passwords(env),
         )
+
+    @classmethod
+    def for_migration(cls, env: dict[str, str] | None = None) -> Settings:
+        """What the one-shot migrate step needs (schema prefix, role passwords), and no key of
+        personal data, tokens or the audit: it never reads or writes an event."""
+        env = dict(os.environ if env is None else env)
+        database_url = _value(env, "KENTRA_DATABASE_URL") or DEFAULT_DATABASE_URL
+        _refuse_a_login(database_url)
+        return cls(
+            database_url=database_url,
+            amqp_uri="",
+            key_encryption_key=b"",
+            index_key=b"",
+            environment=env.get("KENTRA_ENV", "development"),
+            schema_prefix=env.get("KENTRA_SCHEMA_PREFIX", ""),
+            database_passwords=_role_passwords(env),
+        )
+
+
+def admin_database_url(env: dict[str, str] | None = None) -> str:
+    """The administrative login, read by the one-shot migrate step alone (never into Settings).
+    Production: KENTRA_ADMIN_DATABASE_URL (or _FILE), with a password. Development: the platform's
+    database as `postgres`, trusted on loopback."""
+    env = dict(os.environ if env is None else env)
+    given = _value(env, "KENTRA_ADMIN_DATABASE_URL")
+    if env.get("KENTRA_ENV", "development") == "production":
+        if given is None or urlsplit(given).password is None:
+            raise MissingSecret(
+                "KENTRA_ADMIN_DATABASE_URL (or _FILE) with a password is required in production"
+            )
+        return given
+    if given is not None:
+        return given
+    parts = urlsplit(_value(env, "KENTRA_DATABASE_URL") or DEFAULT_DATABASE_URL)
+    return urlunsplit(parts._replace(netloc=f"{ADMIN_USER}@{parts.netloc.rsplit('@', 1)[-1]}"))
 
 
 def _value(env: dict[str, str], name: str) -> str | None:
@@ -118,13 +184,31 @@ def _development_secret(folder: Path, name: str) -> bytes:
     return key
 
 
+def _role_passwords(env: dict[str, str]) -> dict[str, str]:
+    """KENTRA_DB_PASSWORD_<SERVICE> (or its _FILE), one per service role this process may use."""
+    names = {
+        name.removesuffix("_FILE").removeprefix(ROLE_LOGINS)
+        for name in env
+        if name.startswith(ROLE_LOGINS)
+    }
+    found = {name.lower(): _value(env, ROLE_LOGINS + name) for name in names}
+    return {service: password for service, password in found.items() if password}
+
+
+def _refuse_a_login(database_url: str) -> None:
+    parts = urlsplit(database_url)
+    query = parse_qs(parts.query)
+    if parts.username or parts.password or "user" in query or "password" in query:
+        raise AdministrativeLogin(
+            "KENTRA_DATABASE_URL names the database only (postgresql://host:port/name): processes"
+            " log in as their service roles (passwords: KENTRA_DB_PASSWORD_<SERVICE>), and the"
+            " administrative login is KENTRA_ADMIN_DATABASE_URL, for the migrate step alone"
+        )
+
+
 def _refuse_development_credentials(database_url: str, amqp_uri: str) -> None:
     if database_url == DEFAULT_DATABASE_URL:
         raise MissingSecret("KENTRA_DATABASE_URL (or _FILE) is required in production")
-    if urlsplit(database_url).password is None:
-        raise MissingSecret(
-            "KENTRA_DATABASE_URL must carry a password in production (no trust login)"
-        )
     if amqp_uri == DEFAULT_AMQP_URI or urlsplit(amqp_uri).username in (None, "", "guest"):
         raise MissingSecret(
             "KENTRA_AMQP_URI with the process's own broker user is required in production"

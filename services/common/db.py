@@ -9,7 +9,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import orjson
 import psycopg2
@@ -33,11 +33,12 @@ TRANSIENT_ERRORS = (
 )
 
 
-def role_url(database_url: str, role: str) -> str:
-    """The same database, logged in as `role` (trust or a password from the URL's environment)."""
+def role_url(database_url: str, role: str, password: str | None = None) -> str:
+    """The same database, logged in as `role` (with its password, or trusted in development)."""
     parts = urlsplit(database_url)
     host = parts.netloc.rsplit("@", 1)[-1]
-    return urlunsplit(parts._replace(netloc=f"{role}@{host}"))
+    login = quote(role, safe="") + (":" + quote(password, safe="") if password else "")
+    return urlunsplit(parts._replace(netloc=f"{login}@{host}"))
 
 
 class Database:
@@ -108,29 +109,40 @@ def migrations_in(folder: Path, prefix: str = "") -> list[Migration]:
     return [Migration(p.stem, p) for p in sorted(folder.glob(f"{prefix}[0-9]*.sql"))]
 
 
-def migrate(admin_url: str, schema: str, role: str, migrations: Sequence[Migration]) -> list[str]:
-    """Create the schema and the service's login role, then apply the migrations not yet applied,
-    all in one transaction. Safe to run from several processes at once (advisory lock)."""
+def migrate(
+    admin_url: str,
+    schema: str,
+    role: str,
+    migrations: Sequence[Migration],
+    *,
+    login: bool = True,
+    password: str | None = None,
+) -> list[str]:
+    """Create the schema and its role, then apply the migrations not yet applied, all in one
+    transaction, as the administrator: the one-shot migrate step (services/common/migrate.py), and
+    tests and benchmarks for their own schemas. Safe to run from several processes at once
+    (advisory lock). The role may log in (a service's) or not (one that only owns a function)."""
     applied_now = []
     conn = psycopg2.connect(admin_url)
     try:
         with conn, conn.cursor() as cur:
             # one lock for every schema: migrations of several services share roles and the vault
             cur.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
-            cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,))
-            if cur.fetchone() is None:
-                cur.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(role)))
+            _ensure_role(cur, role, login, password)
             cur.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
             cur.execute(sql.SQL("SET LOCAL search_path TO {}").format(sql.Identifier(schema)))
             cur.execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations"
                 " (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
             )
-            cur.execute(
-                sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(
-                    sql.Identifier(schema), sql.Identifier(role)
+            for grant in (
+                "GRANT USAGE ON SCHEMA {schema} TO {role}",
+                # a process checks on start that the migrate step brought its schema up to date
+                "GRANT SELECT ON schema_migrations TO {role}",
+            ):
+                cur.execute(
+                    sql.SQL(grant).format(schema=sql.Identifier(schema), role=sql.Identifier(role))
                 )
-            )
             cur.execute("SELECT name FROM schema_migrations")
             done = {r[0] for r in cur.fetchall()}
             for m in migrations:
@@ -147,6 +159,80 @@ def migrate(admin_url: str, schema: str, role: str, migrations: Sequence[Migrati
     if applied_now:
         log.info("schema %s: applied %s", schema, ", ".join(applied_now))
     return applied_now
+
+
+# a role's attributes: how ALTER ROLE names each, and its column in pg_roles
+ROLE_ATTRIBUTES = {
+    "SUPERUSER": "rolsuper",
+    "CREATEDB": "rolcreatedb",
+    "CREATEROLE": "rolcreaterole",
+    "REPLICATION": "rolreplication",
+    "BYPASSRLS": "rolbypassrls",
+    "LOGIN": "rolcanlogin",
+}
+
+
+def _ensure_role(cur, role: str, login: bool, password: str | None) -> None:
+    """A role with no power beyond its grants, whatever it was before (an older installation's
+    role is brought down to this too). A password is sent as a SCRAM verifier, never in clear."""
+    columns = ", ".join(ROLE_ATTRIBUTES.values())
+    cur.execute(f"SELECT {columns} FROM pg_roles WHERE rolname = %s", (role,))
+    found = cur.fetchone()
+    if found is None:
+        cur.execute(sql.SQL("CREATE ROLE {}").format(sql.Identifier(role)))
+        found = (False, False, False, False, False, False)
+    # only what differs: changing some attributes takes a superuser, which a managed database's
+    # administrator may not be
+    wanted = (False, False, False, False, False, login)
+    changes = [
+        name if want else f"NO{name}"
+        for name, want, has in zip(ROLE_ATTRIBUTES, wanted, found, strict=True)
+        if want != has
+    ]
+    if changes:
+        cur.execute(sql.SQL("ALTER ROLE {} " + " ".join(changes)).format(sql.Identifier(role)))
+    # nor any power inherited from another role (an administrator's, pg_read_server_files ...)
+    cur.execute(
+        "SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid"
+        " JOIN pg_roles r ON r.oid = m.member WHERE r.rolname = %s",
+        (role,),
+    )
+    for (granted,) in cur.fetchall():
+        cur.execute(
+            sql.SQL("REVOKE {} FROM {}").format(sql.Identifier(granted), sql.Identifier(role))
+        )
+    if password is not None:
+        verifier = psycopg2.extensions.encrypt_password(
+            password, role, cur.connection, "scram-sha-256"
+        )
+        cur.execute(sql.SQL("ALTER ROLE {} PASSWORD %s").format(sql.Identifier(role)), (verifier,))
+
+
+class NotMigrated(RuntimeError):
+    """A process was started on a schema the migrate step has not brought up to date."""
+
+
+def require_migrations(
+    db: Database, migrations: Sequence[Migration], schema: str | None = None
+) -> None:
+    """Fail at start, clearly, when the one-shot migrate step has not run (or not since this
+    release): long-running processes cannot migrate, they hold no administrative login."""
+    schema = schema or db.schema
+    wanted = [m.name for m in migrations]
+    try:
+        with db.transaction() as cur:
+            cur.execute(
+                sql.SQL("SELECT name FROM {}.schema_migrations").format(sql.Identifier(schema))
+            )
+            done = {r[0] for r in cur.fetchall()}
+    except (psycopg2.errors.UndefinedTable, psycopg2.errors.InsufficientPrivilege):
+        done = set()
+    missing = [name for name in wanted if name not in done]
+    if missing:
+        raise NotMigrated(
+            f"schema {schema} lacks {', '.join(missing)}: run the migrate step first"
+            " (python -m services.common.migrate, with KENTRA_ADMIN_DATABASE_URL)"
+        )
 
 
 def advisory_key(name: str) -> int:

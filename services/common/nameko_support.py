@@ -27,8 +27,9 @@ def make_psycopg2_green() -> None:
 
 
 class EventStoreProvider(DependencyProvider):
-    """Opens the service's store on start, through its composition root's `open_store` (which
-    migrates it), and hands workers that one pooled, thread-safe store."""
+    """Opens the service's store on start, through its composition root's `open_store` (as the
+    service's role, once the migrate step has run), and hands workers that one pooled,
+    thread-safe store."""
 
     def __init__(self, open_store, max_connections: int = 10):
         self.open_store, self.max_connections = open_store, max_connections
@@ -72,7 +73,7 @@ class MetricsServer(DependencyProvider):
 
 class AnswersWhenReady:
     """Mixin for every RPC service: nameko consumes its RPC queue only once every dependency is set
-    up (migrations run, pools open), so an answer to `ready` means the service can do its work."""
+    up (schemas checked, pools open), so an answer to `ready` means the service can do its work."""
 
     @rpc
     def ready(self):
@@ -139,6 +140,7 @@ def _with_config(config: dict) -> dict:
         "KENTRA_KEK",
         "KENTRA_INDEX_KEY",
         "KENTRA_TOKEN_SECRET",
+        "KENTRA_AUDIT_KEY",
         "KENTRA_SCHEMA_PREFIX",
         "KENTRA_SECRETS_DIR",
     ):
@@ -148,8 +150,9 @@ def _with_config(config: dict) -> dict:
 
 
 class ReadModelProvider(DependencyProvider):
-    """A read model's database, opened on start through the composition root's function (which
-    migrates the consumer's tables and the projection's own)."""
+    """A read model's database, opened on start through the composition root's function (as
+    its role, once the migrate step has brought the consumer's tables and the projection's own
+    up to date)."""
 
     def __init__(self, open_model, max_connections: int = 4):
         self.open_model, self.max_connections, self.db = open_model, max_connections, None

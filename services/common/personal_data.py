@@ -89,14 +89,10 @@ class KeyVault:
         }
 
     def forget(self, cur, subject_id: uuid.UUID) -> None:
+        """Erasure: no role may delete a key but through the vault's `forget_subject` (one subject
+        per call, recorded in `forgotten_subjects`), which only services that erase may call."""
         self._serialise(cur, subject_id)
-        cur.execute(
-            f"DELETE FROM {self.schema}.subject_keys WHERE subject_id = %s", (str(subject_id),)
-        )
-        cur.execute(
-            f"INSERT INTO {self.schema}.forgotten_subjects (subject_id) VALUES (%s) ON CONFLICT DO NOTHING",
-            (str(subject_id),),
-        )
+        cur.execute(f"SELECT {self.schema}.forget_subject(%s)", (str(subject_id),))
 
     @staticmethod
     def _serialise(cur, subject_id: uuid.UUID) -> None:

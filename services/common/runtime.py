@@ -9,7 +9,7 @@ from services.common import metrics
 from services.common.config import Settings
 from services.common.db import Database, Migration
 from services.common.eventstore.postgres import PostgresEventStore
-from services.common.eventstore.setup import key_vault, migrate_store, service_database
+from services.common.eventstore.setup import key_vault, require_store, service_database
 
 
 def build_store(
@@ -19,11 +19,13 @@ def build_store(
     extra_migrations: list[Migration] | None = None,
     max_connections: int = 8,
     inline_projections=(),
+    chain_key: bytes | None = None,
 ) -> tuple[PostgresEventStore, Database]:
-    """Migrate the service's schema (idempotent) and open its store as the service's role."""
+    """Open the service's store as the service's role, once the migrate step has brought its
+    schema up to date. `chain_key`: the hash chain is an HMAC under it (the audit store's)."""
     schema = settings.schema(service)
-    migrate_store(settings, schema, extra_migrations)
     db = service_database(settings, schema, max_connections)
+    require_store(settings, db, extra_migrations)
 
     def observe(events, seconds: float) -> None:
         metrics.APPEND_SECONDS.labels(service).observe(seconds)
@@ -36,4 +38,5 @@ def build_store(
         upcast=upcast,
         on_append=observe,
         inline_projections=inline_projections,
+        chain_key=chain_key,
     ), db

@@ -1,6 +1,7 @@
-"""The registries' composition root: the one place their store is opened, with every migration of
-their own and the read models kept in the append's transaction (identity index, merges, network,
-directory), from Settings. The nameko service, the relay, the demo and the tests get it here."""
+"""The registries' composition root: the one place their store is migrated (by the one-shot
+migrate step) and opened, with every migration of their own and the read models kept in the
+append's transaction (identity index, merges, network, directory), from Settings. The nameko
+service, the relay, the demo and the tests get it here."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 from services.common.config import Settings
 from services.common.db import Database, migrations_in
 from services.common.eventstore import EventStore
+from services.common.eventstore.setup import migrate_store
 from services.common.runtime import build_store
 from services.registries import adapters
 from services.registries.adapters.directory import Directory
@@ -18,6 +20,12 @@ from services.registries.adapters.network_directory import NetworkDirectory
 
 SERVICE = "registries"
 MIGRATIONS = migrations_in(Path(adapters.__file__).parent / "sql", "registries_")
+
+
+def migrate(admin_url: str, settings: Settings) -> None:
+    """As the administrator, in the one-shot migrate step (services/common/migrate.py). The
+    registries erase people: their role alone may delete a subject's key (through the vault)."""
+    migrate_store(admin_url, settings, settings.schema(SERVICE), MIGRATIONS, erases=True)
 
 
 def inline_projections(settings: Settings) -> list:

@@ -1,5 +1,5 @@
 """A platform slice per test: real nameko services in this process, a per-test vhost, and
-schemas of its own through KENTRA_SCHEMA_PREFIX."""
+schemas of its own through KENTRA_SCHEMA_PREFIX, migrated first as the migrate step does."""
 
 from __future__ import annotations
 
@@ -11,21 +11,24 @@ import pytest
 
 from services.common.config import Settings
 from services.common.db import drop_platform
+from services.common.migrate import migrate_platform
 from services.common.relay import OutboxRelay
 from services.common.relay.publisher import BatchPublisher
+from tests.support.database import without_login
 
 
 @pytest.fixture
-def platform_config(rabbit_config, database_url):
+def platform_config(rabbit_config, admin_url):
     prefix = f"e{uuid.uuid4().hex[:8]}_"
     config = {
         **rabbit_config,
-        "KENTRA_DATABASE_URL": database_url,
+        "KENTRA_DATABASE_URL": without_login(admin_url),
         "KENTRA_SCHEMA_PREFIX": prefix,
         "METRICS_PORT": 0,
     }
+    migrate_platform(admin_url, Settings.for_migration(config))
     yield config
-    drop_platform(database_url, prefix)
+    drop_platform(admin_url, prefix)
 
 
 @pytest.fixture

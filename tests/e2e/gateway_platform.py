@@ -11,6 +11,7 @@ import requests
 
 from services.common.consumer import Consumer
 from services.common.consumer.sources import RpcEventSource
+from services.common.db import Database
 from services.common.eventstore.setup import service_database
 from services.portal_gateway import bootstrap as gateway
 from services.portal_gateway.adapters.accounts import Accounts
@@ -70,7 +71,9 @@ class GatewayPlatform:
     def __init__(self, settings, base: str):
         self.settings, self.base = settings, base
         db = service_database(settings, settings.schema("portal_gateway"), 2)
-        self.accounts = Accounts(db, settings.token_secret)
+        self.accounts = Accounts(db)
+        # the administrative login, for a test that must move time or break a rule on purpose
+        self.admin_db = Database(settings.database_url, settings.schema("portal_gateway"), 1)
         for username, (role, site, agency) in USERS.items():
             self.accounts.create(
                 username, PASSWORD, role, username.replace(".", " ").title(), site, agency
@@ -83,6 +86,12 @@ class GatewayPlatform:
             assert answer.status_code == 200, answer.text
             client.token = answer.json()["token"]
         return client
+
+    def sql(self, statement: str, *values) -> list:
+        """A statement in the gateway's schema; its rows, if it returns any."""
+        with self.admin_db.transaction() as cur:
+            cur.execute(statement, values)
+            return cur.fetchall() if cur.description else []
 
     def catch_up(self) -> None:
         """What the timeline and reporting consumers do live, done now."""

@@ -10,19 +10,19 @@ import pytest
 from services.common.consumer import Consumer
 from services.common.consumer.consistency import check
 from services.common.consumer.live import LiveConsumer
-from services.common.consumer.setup import open_read_model
 from services.common.consumer.sources import RpcEventSource
 from services.common.eventstore import NO_STREAM, Metadata, NewEvent
 from services.registries.entrypoints.service import RegistriesService
+from tests.support.database import migrated_read_model
 from tests.support.projections import Roster, roster_rows
 from tests.support.waiting import eventually
 
 STREAMS, PER_STREAM = 1000, 10
 
 
-def start_consumer(name, settings, stop):
+def start_consumer(name, admin_url, settings, stop):
     projection = Roster(name=name)
-    db = open_read_model(settings, settings.schema(name), projection)
+    db = migrated_read_model(admin_url, settings, settings.schema(name), projection)
     consumer = Consumer(projection, db, RpcEventSource(settings.amqp_uri))
     live = LiveConsumer(
         consumer,
@@ -52,13 +52,13 @@ def append_history(store) -> None:
 
 @pytest.mark.slow
 def test_a_consumer_started_after_ten_thousand_events_ends_identical_to_the_live_one(
-    running, relays, platform_settings
+    running, relays, platform_settings, admin_url
 ):
     running(RegistriesService)
     store = relays("registries")["registries"]
     stop = threading.Event()
     try:
-        live = start_consumer("live_roster", platform_settings, stop)
+        live = start_consumer("live_roster", admin_url, platform_settings, stop)
         append_history(store)
         end = store.last_position()
         assert end == STREAMS * PER_STREAM
@@ -66,7 +66,7 @@ def test_a_consumer_started_after_ten_thousand_events_ends_identical_to_the_live
             lambda: live.position("registries") == end, 120, what="the live consumer to catch up"
         )
 
-        late = start_consumer("late_roster", platform_settings, stop)
+        late = start_consumer("late_roster", admin_url, platform_settings, stop)
         eventually(
             lambda: late.position("registries") == end, 120, what="the late consumer to catch up"
         )

@@ -47,7 +47,7 @@ def consumer_command(platform_settings, action: str) -> subprocess.CompletedProc
 
 
 def test_reporting_agrees_with_every_source_and_the_check_says_so(
-    running, relays, platform_config, platform_settings
+    running, relays, platform_config, platform_settings, admin_url
 ):
     running(RegistriesService, IntakeService, ReferralsService, ReportingService)
     relays("registries", "intake")
@@ -101,7 +101,7 @@ def test_reporting_agrees_with_every_source_and_the_check_says_so(
         stop()
     assert consumer_command(platform_settings, "check").returncode == 0
 
-    _forge_a_head(platform_settings)
+    _forge_a_head(platform_settings, admin_url)
     forged = consumer_command(platform_settings, "check")
     assert forged.returncode == 1 and '"hash differs"' in forged.stdout
 
@@ -126,8 +126,8 @@ def _run_consumer_in_background(platform_settings):
     return stop
 
 
-def _forge_a_head(platform_settings):
-    conn = psycopg2.connect(platform_settings.database_url)
+def _forge_a_head(platform_settings, admin_url):
+    conn = psycopg2.connect(admin_url)
     with conn, conn.cursor() as cur:
         cur.execute(
             f'UPDATE "{platform_settings.schema("reporting")}".consumer_streams SET hash = %s'

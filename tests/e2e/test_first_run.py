@@ -20,6 +20,7 @@ from deploy.demo.accounts import DEMO
 from deploy.rabbitmq.definitions import PROCESS_USERS, users
 from deploy.rabbitmq.setup import Management
 from services.common.db import drop_platform
+from tests.support.database import without_login
 from tests.support.waiting import eventually
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,12 +73,13 @@ class Up:
 
 
 @pytest.fixture
-def up_env(database_url):
+def up_env(admin_url):
     tag = uuid.uuid4().hex[:8]
     prefix = f"u{tag}_"
     env = {
         **os.environ,
-        "KENTRA_DATABASE_URL": database_url,
+        "KENTRA_ADMIN_DATABASE_URL": admin_url,  # the migrate step's alone (the runner sees to it)
+        "KENTRA_DATABASE_URL": without_login(admin_url),
         "KENTRA_SCHEMA_PREFIX": prefix,
         "KENTRA_BROKER_VHOST": f"ku-{tag}",
         "KENTRA_BROKER_PREFIX": f"ku{tag}-",
@@ -85,7 +87,7 @@ def up_env(database_url):
     }
     env.pop("KENTRA_AMQP_URI", None)
     yield env
-    drop_platform(database_url, prefix)
+    drop_platform(admin_url, prefix)
     management = Management()
     management("DELETE", f"/vhosts/{env['KENTRA_BROKER_VHOST']}")
     for user in users(env["KENTRA_BROKER_PREFIX"]):
@@ -115,7 +117,7 @@ def test_scripts_up_ends_with_a_ready_block_whose_every_url_answers_and_a_second
         printed = [line for line in first.lines if line.strip()]
         assert printed[-1].startswith("  Stop "), "the ready block is the last thing printed"
         assert "Traceback" not in output and "NOT ANSWERING" not in block
-        for step in ("seed-once", "accounts-once", "demo-once"):
+        for step in ("migrate-once", "seed-once", "accounts-once", "demo-once"):
             assert "Traceback" not in (ROOT / "var" / "log" / f"{step}.log").read_text(), step
         urls = re.findall(r"https?://\S+", block)
         assert len(urls) >= 15 and all(answers_200(url) for url in urls), urls

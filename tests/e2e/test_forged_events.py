@@ -16,7 +16,6 @@ from contracts.envelope import exchange_name
 from services.common.config import Settings
 from services.common.consumer import Consumer
 from services.common.consumer.live import LiveConsumer
-from services.common.consumer.setup import open_read_model
 from services.common.consumer.sources import RpcEventSource
 from services.common.eventstore import NO_STREAM, Metadata, NewEvent
 from services.common.relay import OutboxRelay
@@ -25,6 +24,7 @@ from services.common.rpc_reads import StoreReads
 from services.intake.entrypoints.service import IntakeService
 from services.referrals.entrypoints.service import ReferralsService
 from services.registries.entrypoints.service import RegistriesService
+from tests.support.database import migrated_read_model
 from tests.support.projections import Roster, roster_rows
 from tests.support.waiting import eventually
 
@@ -33,7 +33,7 @@ SERVICES = {"registries": RegistriesService, "intake": IntakeService, "referrals
 
 
 @pytest.fixture
-def slice_(broker_access, platform_config, container_factory):
+def slice_(broker_access, platform_config, container_factory, admin_url):
     """Write services, relays and a consumer, each connected as its own broker user."""
     settings = Settings.from_env(
         {
@@ -56,7 +56,7 @@ def slice_(broker_access, platform_config, container_factory):
         stores[source] = store
     # the reporting consumer's user owns the queues `reporting.<source>`
     projection = Roster(name="reporting", sources=SOURCES)
-    model = open_read_model(settings, settings.schema("forged_roster"), projection)
+    model = migrated_read_model(admin_url, settings, settings.schema("forged_roster"), projection)
     source = RpcEventSource(settings.amqp_uri, timeout=30)
     consumer = Consumer(projection, model, source)
     publishers = {s: settings.publisher(s) for s in SOURCES}

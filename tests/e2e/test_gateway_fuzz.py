@@ -23,6 +23,9 @@ def test_no_input_makes_the_gateway_fail_with_a_server_error(gateway):
         "case worker": {"Authorization": f"Bearer {gateway.client('kalamata.worker').token}"},
         "nobody": {},
     }
+    # logging out ends the session it is called with: it gets a session of its own, so the case
+    # worker's stays open for every other operation
+    leaving = {"Authorization": f"Bearer {gateway.client('kalamata.worker').token}"}
     session, failures, calls = requests.Session(), [], [0]
 
     def fuzz(operation, mode, who: str, headers: dict) -> None:
@@ -50,8 +53,11 @@ def test_no_input_makes_the_gateway_fail_with_a_server_error(gateway):
         probe()
 
     for result in schema.get_all_operations():
+        operation = result.ok()
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             for who, headers in identities.items():
-                fuzz(result.ok(), mode, who, headers)
+                if operation.path == "/auth/logout" and headers:
+                    headers = leaving
+                fuzz(operation, mode, who, headers)
     assert calls[0] > 500
     assert failures == []

@@ -124,7 +124,7 @@ def test_an_unknown_service_type_is_refused_naming_the_field(intake):
 
 
 def test_an_action_plan_is_followed_step_by_step_and_the_assessment_is_sealed(
-    intake, platform_settings
+    intake, platform_settings, admin_url
 ):
     import psycopg2
 
@@ -159,7 +159,7 @@ def test_an_action_plan_is_followed_step_by_step_and_the_assessment_is_sealed(
         case("mark_step_done", plan_id=plan, step_id="interview", done_on="2026-11-28")
     assert raised.value.code == "rule_violated"
 
-    conn = psycopg2.connect(platform_settings.database_url)
+    conn = psycopg2.connect(admin_url)
     with conn.cursor() as cur:
         cur.execute(
             f'SELECT data::text FROM "{platform_settings.schema("intake")}".events WHERE type = %s',

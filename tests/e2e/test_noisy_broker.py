@@ -16,12 +16,12 @@ from services.common import metrics
 from services.common.consumer import Consumer
 from services.common.consumer.consistency import check
 from services.common.consumer.live import LiveConsumer
-from services.common.consumer.setup import open_read_model
 from services.common.consumer.sources import RpcEventSource
 from services.common.eventstore import NO_STREAM, Metadata, NewEvent
 from services.common.rpc_reads import StoreReads
 from services.registries import bootstrap as registries_bootstrap
 from services.registries.entrypoints.service import RegistriesService
+from tests.support.database import migrated_read_model
 from tests.support.projections import Roster, roster_rows
 from tests.support.waiting import eventually
 
@@ -42,13 +42,15 @@ def publish_raw(amqp_uri: str, envelopes: list[dict]) -> None:
 
 
 def test_injected_duplicates_reordering_and_a_drop_end_identical_with_the_gap_repaired(
-    running, platform_settings
+    running, platform_settings, admin_url
 ):
     running(RegistriesService)
     store, _ = registries_bootstrap.open_store(platform_settings)
     stop = threading.Event()
     projection = Roster(name="noisy_roster")
-    db = open_read_model(platform_settings, platform_settings.schema("noisy_roster"), projection)
+    db = migrated_read_model(
+        admin_url, platform_settings, platform_settings.schema("noisy_roster"), projection
+    )
     consumer = Consumer(projection, db, RpcEventSource(platform_settings.amqp_uri))
     live = LiveConsumer(
         consumer,

@@ -10,10 +10,10 @@ from nameko.standalone.rpc import ServiceRpcProxy
 
 from services.common.consumer import Consumer
 from services.common.consumer.live import LiveConsumer
-from services.common.consumer.setup import open_read_model
 from services.common.consumer.sources import RpcEventSource
 from services.common.rpc_commands import CommandRejected
 from services.registries.entrypoints.service import RegistriesService
+from tests.support.database import migrated_read_model
 from tests.support.projections import Roster, roster_rows
 from tests.support.waiting import eventually
 
@@ -71,12 +71,14 @@ def test_registering_the_same_beneficiary_twice_is_a_conflict(registries):
 
 
 def test_erasure_leaves_history_and_counts_but_no_personal_field_anywhere(
-    registries, relays, platform_settings
+    registries, relays, platform_settings, admin_url
 ):
     relays("registries")
     stop = threading.Event()
     projection = Roster()
-    db = open_read_model(platform_settings, platform_settings.schema("roster"), projection)
+    db = migrated_read_model(
+        admin_url, platform_settings, platform_settings.schema("roster"), projection
+    )
     consumer = Consumer(projection, db, RpcEventSource(platform_settings.amqp_uri))
     live = LiveConsumer(
         consumer,
@@ -125,7 +127,7 @@ def test_erasure_leaves_history_and_counts_but_no_personal_field_anywhere(
 
 
 def test_a_beneficiary_is_found_existing_through_a_keyed_hash_and_not_after_erasure(
-    registries, platform_settings
+    registries, platform_settings, admin_url
 ):
     import psycopg2
 
@@ -133,7 +135,7 @@ def test_a_beneficiary_is_found_existing_through_a_keyed_hash_and_not_after_eras
     beneficiary = answer["stream"].split("-", 1)[1]
     assert registries.find_by_amka("010130 99997") == [beneficiary]
 
-    conn = psycopg2.connect(platform_settings.database_url)
+    conn = psycopg2.connect(admin_url)
     with conn.cursor() as cur:
         cur.execute(
             f'SELECT kind, digest FROM "{platform_settings.schema("registries")}".identity_index'

@@ -7,6 +7,7 @@ import re
 import uuid
 from datetime import date
 
+import jwt
 import requests
 
 from services.portal_gateway.entrypoints.web.pages import COOKIE, csrf_token
@@ -17,7 +18,8 @@ TODAY = date.today().isoformat()
 
 class Browser(requests.Session):
     """What a browser sends with a form of the portal: its Origin, and the session's form token
-    (the hidden `_csrf` field every form of ours carries)."""
+    (the hidden `_csrf` field every form of ours carries, bound to the session its cookie's token
+    names)."""
 
     def __init__(self, gateway):
         super().__init__()
@@ -25,8 +27,9 @@ class Browser(requests.Session):
         self.headers["Origin"] = gateway.base
 
     def post(self, url, data=None, **kw):
-        session = self.cookies.get(COOKIE)
-        if session and isinstance(data, dict):
+        token = self.cookies.get(COOKIE)
+        if token and isinstance(data, dict):
+            session = jwt.decode(token, options={"verify_signature": False})["sid"]
             data = {**data, "_csrf": csrf_token(self.gateway.settings.token_secret, session)}
         return super().post(url, data=data, **kw)
 

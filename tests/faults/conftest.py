@@ -16,13 +16,13 @@ def broker():
 
 
 @pytest.fixture
-def platform_on(database_url, tmp_path):
+def platform_on(admin_url, tmp_path):
     """`platform_on(amqp_uri)`: a FaultPlatform on that broker; its processes are stopped and its
     schemas dropped afterwards, however the test ended."""
     made: list[FaultPlatform] = []
 
     def make(amqp_uri: str) -> FaultPlatform:
-        made.append(FaultPlatform(database_url, amqp_uri, tmp_path))
+        made.append(FaultPlatform(admin_url, amqp_uri, tmp_path))
         return made[-1]
 
     yield make

@@ -17,12 +17,13 @@ import psycopg2
 from contracts.base import upcast
 from services.common.config import Settings
 from services.common.consumer.consistency import check
-from services.common.consumer.setup import open_read_model
+from services.common.consumer.setup import migrate_read_model
 from services.common.consumer.sources import StoreEventSource
 from services.common.db import Database, drop_platform
 from services.common.eventstore.postgres import PostgresEventStore
 from services.common.eventstore.setup import key_vault, service_role
 from services.registries import bootstrap as registries_bootstrap
+from tests.support.database import without_login
 from tests.support.faults import (
     ServiceProcess,
     free_port,
@@ -71,23 +72,24 @@ class ConsumerProcess(ServiceProcess):
 
 
 class FaultPlatform:
-    def __init__(self, database_url: str, amqp_uri: str, log_dir: Path):
-        self.admin_url, self.log_dir = database_url, log_dir
+    def __init__(self, admin_url: str, amqp_uri: str, log_dir: Path):
+        self.admin_url, self.log_dir = admin_url, log_dir
         self.settings = Settings.from_env(
             {
-                "KENTRA_DATABASE_URL": database_url,
+                "KENTRA_DATABASE_URL": without_login(admin_url),
                 "KENTRA_AMQP_URI": amqp_uri,
                 "KENTRA_SCHEMA_PREFIX": f"f{uuid.uuid4().hex[:8]}_",
             }
         )
         self.schemas = {name: self.settings.schema(name) for name in (SOURCE, "roster")}
         self.roles = [service_role(schema) for schema in self.schemas.values()]
+        registries_bootstrap.migrate(admin_url, self.settings)
+        migrate_read_model(admin_url, self.settings, self.schemas["roster"], Roster())
         self.store, self._store_db = registries_bootstrap.open_store(self.settings)
         self.truth = PostgresEventStore(
-            Database(database_url, self.schemas[SOURCE]), key_vault(self.settings), upcast=upcast
+            Database(admin_url, self.schemas[SOURCE]), key_vault(self.settings), upcast=upcast
         )
-        open_read_model(self.settings, self.schemas["roster"], Roster()).close()
-        self.read_model = Database(database_url, self.schemas["roster"])
+        self.read_model = Database(admin_url, self.schemas["roster"])
         self.processes: list[ServiceProcess] = []
 
     # -- processes --------------------------------------------------------------------------------

@@ -33,11 +33,11 @@ TODAY = date(2026, 1, 20)  # October 2025 and the year 2025 have ended and settl
 
 
 @pytest.fixture
-def stores(settings, unique_schema):
+def stores(admin_url, settings, unique_schema):
     made, dbs = {}, []
     for source in ("registries", "intake", "referrals"):
         schema = unique_schema(source[:4])
-        migrate_store(settings, schema)
+        migrate_store(admin_url, settings, schema)
         db = service_database(settings, schema)
         dbs.append(db)
         made[source] = PostgresEventStore(db, key_vault(settings))

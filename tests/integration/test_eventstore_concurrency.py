@@ -46,8 +46,8 @@ def tail(store, writers) -> list[tuple[int, str]]:
             time.sleep(0.001)
 
 
-def committed(settings, schema) -> set[str]:
-    conn = psycopg2.connect(settings.database_url)
+def committed(admin_url, schema) -> set[str]:
+    conn = psycopg2.connect(admin_url)
     with conn.cursor() as cur:
         cur.execute(f"SELECT event_id::text FROM {schema}.events")
         ids = {r[0] for r in cur.fetchall()}
@@ -56,7 +56,9 @@ def committed(settings, schema) -> set[str]:
 
 
 @pytest.mark.slow
-def test_a_tailing_reader_sees_every_event_once_in_order_despite_late_commits(pg_store, settings):
+def test_a_tailing_reader_sees_every_event_once_in_order_despite_late_commits(
+    pg_store, settings, admin_url
+):
     writers = start_writers(settings.database_url, pg_store.db.schema, "--appends", "300")
     seen = tail(pg_store, writers)
 
@@ -64,13 +66,13 @@ def test_a_tailing_reader_sees_every_event_once_in_order_despite_late_commits(pg
     positions = [p for p, _ in seen]
     assert positions == sorted(positions) and len(set(positions)) == len(positions)
     ids = [i for _, i in seen]
-    assert len(ids) == len(set(ids)) and set(ids) == committed(settings, pg_store.db.schema)
+    assert len(ids) == len(set(ids)) and set(ids) == committed(admin_url, pg_store.db.schema)
     assert len(ids) > 2000
     assert pg_store.last_position() > len(ids)  # rollbacks left holes, and none of them mattered
 
 
 @pytest.mark.slow
-def test_without_the_append_lock_the_same_reader_skips_late_commits(pg_store, settings):
+def test_without_the_append_lock_the_same_reader_skips_late_commits(pg_store, settings, admin_url):
     writers = start_writers(
         settings.database_url,
         pg_store.db.schema,
@@ -84,5 +86,5 @@ def test_without_the_append_lock_the_same_reader_skips_late_commits(pg_store, se
     )
     seen = tail(pg_store, writers)
 
-    missed = committed(settings, pg_store.db.schema) - {i for _, i in seen}
+    missed = committed(admin_url, pg_store.db.schema) - {i for _, i in seen}
     assert missed, "with writers racing unlocked, a tailing reader must miss late commits"

@@ -24,12 +24,13 @@ def registration(subject, amka):
 
 
 @pytest.fixture
-def registries_store(settings):
+def registries_store(admin_url, settings):
     own = dataclasses.replace(settings, schema_prefix=f"i{uuid.uuid4().hex[:8]}_")
+    bootstrap.migrate(admin_url, own)
     store, db = bootstrap.open_store(own, max_connections=2)
     yield store, db
     db.close()
-    drop_platform(settings.database_url, own.schema_prefix)
+    drop_platform(admin_url, own.schema_prefix)
 
 
 def test_a_second_person_with_the_same_amka_is_refused_and_nothing_of_it_is_stored(

@@ -27,11 +27,11 @@ A, B1, B2, B3, R1, R2 = "agency-dypa", *(str(uuid.uuid4()) for _ in range(5))
 
 
 @pytest.fixture
-def stores(settings, unique_schema):
+def stores(admin_url, settings, unique_schema):
     made, dbs = {}, []
     for source in ("registries", "intake", "referrals"):
         schema = unique_schema(source[:4])
-        migrate_store(settings, schema)
+        migrate_store(admin_url, settings, schema)
         db = service_database(settings, schema)
         dbs.append(db)
         made[source] = PostgresEventStore(db, key_vault(settings))

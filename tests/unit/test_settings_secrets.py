@@ -12,8 +12,14 @@ from pathlib import Path
 import jwt
 import pytest
 
-from services.common.config import MissingSecret, Settings
-from services.portal_gateway.adapters.accounts import Unauthenticated, verify_token
+from services.common.config import (
+    AdministrativeLogin,
+    MissingSecret,
+    Settings,
+    admin_database_url,
+)
+from services.portal_gateway.adapters.tokens import verify_token
+from services.portal_gateway.domain.login import Unauthenticated
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,7 +34,8 @@ def production(**changes: str) -> dict[str, str]:
         "KENTRA_KEK": key(),
         "KENTRA_INDEX_KEY": key(),
         "KENTRA_TOKEN_SECRET": key(),
-        "KENTRA_DATABASE_URL": "postgresql://kentra_admin:s3cret@db:5432/kentra",
+        "KENTRA_AUDIT_KEY": key(),
+        "KENTRA_DATABASE_URL": "postgresql://db:5432/kentra",
         "KENTRA_AMQP_URI": "amqp://intake:s3cret@rabbitmq:5672/kentra",
     }
     return {k: v for k, v in {**env, **changes}.items() if v}
@@ -39,7 +46,9 @@ def test_production_starts_with_its_own_secrets_and_credentials():
     assert settings.production and len(settings.token_secret) == 32
 
 
-@pytest.mark.parametrize("missing", ["KENTRA_KEK", "KENTRA_INDEX_KEY", "KENTRA_TOKEN_SECRET"])
+@pytest.mark.parametrize(
+    "missing", ["KENTRA_KEK", "KENTRA_INDEX_KEY", "KENTRA_TOKEN_SECRET", "KENTRA_AUDIT_KEY"]
+)
 def test_production_refuses_to_start_without_each_secret(missing):
     with pytest.raises(MissingSecret, match=missing):
         Settings.from_env(production(**{missing: ""}))
@@ -48,8 +57,7 @@ def test_production_refuses_to_start_without_each_secret(missing):
 @pytest.mark.parametrize(
     "changes",
     [
-        {"KENTRA_DATABASE_URL": ""},  # the development default: the superuser, trusted
-        {"KENTRA_DATABASE_URL": "postgresql://postgres@db:5432/kentra"},  # no password
+        {"KENTRA_DATABASE_URL": ""},  # the development default: loopback, trusted
         {"KENTRA_AMQP_URI": ""},
         {"KENTRA_AMQP_URI": "amqp://guest:guest@rabbitmq:5672/"},
     ],
@@ -77,7 +85,8 @@ def test_a_development_installation_makes_its_own_random_secrets_once(tmp_path):
         again.index_key,
         again.token_secret,
     )
-    assert len({one.key_encryption_key, one.index_key, one.token_secret}) == 3
+    assert one.audit_key == again.audit_key
+    assert len({one.key_encryption_key, one.index_key, one.token_secret, one.audit_key}) == 4
     assert (
         other.token_secret != one.token_secret
         and other.key_encryption_key != one.key_encryption_key
@@ -85,9 +94,73 @@ def test_a_development_installation_makes_its_own_random_secrets_once(tmp_path):
     assert oct((tmp_path / "one" / "token_secret").stat().st_mode & 0o777) == "0o600"
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://postgres@127.0.0.1:5432/kentra",  # the superuser, trusted on loopback
+        "postgresql://kentra_admin:s3cret@db:5432/kentra",
+        "postgresql://db:5432/kentra?user=postgres",
+        "postgresql://db:5432/kentra?password=s3cret",
+    ],
+)
+@pytest.mark.parametrize("environment", ["development", "production"])
+def test_no_process_takes_a_database_login_in_its_settings(url, environment):
+    """Processes log in as their service roles; the administrative login is the migrate step's
+    (KENTRA_ADMIN_DATABASE_URL), never read into Settings."""
+    env = production(KENTRA_DATABASE_URL=url) if environment == "production" else {}
+    with pytest.raises(AdministrativeLogin, match="KENTRA_ADMIN_DATABASE_URL"):
+        Settings.from_env({**env, "KENTRA_DATABASE_URL": url})
+    with pytest.raises(AdministrativeLogin):
+        Settings.for_migration({**env, "KENTRA_DATABASE_URL": url})
+
+
+def test_production_needs_each_service_roles_password_when_it_logs_in(tmp_path):
+    settings = Settings.from_env(
+        production(KENTRA_DB_PASSWORD_INTAKE="p@ss:w/rd", KENTRA_SCHEMA_PREFIX="")
+    )
+    assert settings.role_password("intake") == "p@ss:w/rd"
+    with pytest.raises(MissingSecret, match="KENTRA_DB_PASSWORD_REGISTRIES"):
+        settings.role_password("registries")
+    secret = tmp_path / "timeline"
+    secret.write_text("from-a-file\n")
+    from_file = Settings.from_env(production(KENTRA_DB_PASSWORD_TIMELINE_FILE=str(secret)))
+    assert from_file.role_password("timeline") == "from-a-file"
+    assert "p@ss" not in repr(settings)
+
+
+def test_a_development_role_logs_in_trusted_without_a_password():
+    assert Settings.from_env({}).role_password("intake") is None
+
+
+def test_the_administrative_login_is_the_migrate_steps_and_production_gives_it_a_password():
+    assert admin_database_url({}) == "postgresql://postgres@127.0.0.1:5432/kentra"
+    assert (
+        admin_database_url({"KENTRA_DATABASE_URL": "postgresql://10.0.0.5:5433/other"})
+        == "postgresql://postgres@10.0.0.5:5433/other"
+    )
+    with pytest.raises(MissingSecret, match="KENTRA_ADMIN_DATABASE_URL"):
+        admin_database_url(production())
+    with pytest.raises(MissingSecret, match="password"):
+        admin_database_url(
+            production(KENTRA_ADMIN_DATABASE_URL="postgresql://postgres@db:5432/kentra")
+        )
+    admin = "postgresql://kentra_admin:s3cret@db:5432/kentra"
+    assert admin_database_url(production(KENTRA_ADMIN_DATABASE_URL=admin)) == admin
+
+
+def test_the_migrate_step_holds_no_key_of_personal_data_tokens_or_the_audit():
+    settings = Settings.for_migration(production(KENTRA_KEK="", KENTRA_AUDIT_KEY=""))
+    assert not (
+        settings.key_encryption_key
+        or settings.index_key
+        or settings.token_secret
+        or settings.audit_key
+    )
+
+
 def test_a_token_signed_with_any_other_secret_is_refused(tmp_path):
     ours = Settings.from_env({"KENTRA_SECRETS_DIR": str(tmp_path)}).token_secret
-    claims = {"sub": "dpo", "role": "dpo", "exp": 2_000_000_000}
+    claims = {"sub": "dpo", "sid": "6f1c0a52-3b1e-4f7e-9a59-1f0f8c2d7e10", "exp": 2_000_000_000}
     assert verify_token(jwt.encode(claims, ours, algorithm="HS256"), ours)["sub"] == "dpo"
     # the secret the code once fell back to, and any other: forged
     for forger in (b"kentra-development-token-secret-never-in-production", os.urandom(32)):

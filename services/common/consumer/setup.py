@@ -1,11 +1,12 @@
-"""Opening a read-side service's schema: the consumer's tables plus the projection's own."""
+"""A read-side service's schema: the consumer's tables plus the projection's own, migrated by the
+one-shot migrate step (as the administrator) and opened by every other process as its role."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from services.common.config import Settings
-from services.common.db import Database, migrate, migrations_in
+from services.common.db import Database, Migration, migrate, migrations_in, require_migrations
 from services.common.eventstore.setup import service_database, service_role
 
 from .projection import Projection
@@ -13,9 +14,26 @@ from .projection import Projection
 SQL = Path(__file__).parent / "sql"
 
 
+def read_model_migrations(projection: Projection) -> list[Migration]:
+    return migrations_in(SQL, "consumer_") + projection.migrations
+
+
+def migrate_read_model(
+    admin_url: str, settings: Settings, schema: str, projection: Projection
+) -> None:
+    migrate(
+        admin_url,
+        schema,
+        service_role(schema),
+        read_model_migrations(projection),
+        password=settings.role_password(schema),
+    )
+
+
 def open_read_model(
     settings: Settings, schema: str, projection: Projection, max_connections: int = 4
 ) -> Database:
-    migrations = migrations_in(SQL, "consumer_") + projection.migrations
-    migrate(settings.database_url, schema, service_role(schema), migrations)
-    return service_database(settings, schema, max_connections)
+    """The read model's connections, as its role, once its schema is known to be up to date."""
+    db = service_database(settings, schema, max_connections)
+    require_migrations(db, read_model_migrations(projection))
+    return db

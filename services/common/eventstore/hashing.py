@@ -1,10 +1,14 @@
 """The per-stream hash chain: each event's hash covers the previous hash and the event as stored
-(its canonical JSON, personal fields as ciphertext), so erasure keeps the chain verifiable."""
+(its canonical JSON, personal fields as ciphertext), so erasure keeps the chain verifiable.
+Plain SHA-256 shows a change to anyone comparing heads, but whoever can write the table can
+recompute it; keyed (HMAC-SHA256, the audit store's), it cannot be recomputed without the key,
+which the database does not hold."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
 from datetime import datetime
 from typing import Any
@@ -32,6 +36,7 @@ def chain_hash(
     subject_id: str | None,
     metadata_json: bytes,
     recorded_at: datetime,
+    key: bytes | None = None,
 ) -> str:
     """`data_json` and `metadata_json` are canonical_json() of what is stored."""
     parts = (
@@ -47,4 +52,7 @@ def chain_hash(
         metadata_json,
         recorded_at.isoformat().encode(),
     )
-    return hashlib.sha256(SEPARATOR.join(parts)).hexdigest()
+    message = SEPARATOR.join(parts)
+    if key is None:
+        return hashlib.sha256(message).hexdigest()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()

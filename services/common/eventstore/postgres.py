@@ -54,8 +54,10 @@ class PostgresEventStore(EventStore):
         upcast: Upcaster = _no_upcast,
         on_append: Callable[[list[RecordedEvent], float], None] | None = None,
         inline_projections: Sequence[Callable[[object, list[RecordedEvent]], None]] = (),
+        chain_key: bytes | None = None,
     ):
         self.db, self.vault, self._upcast = db, vault, upcast
+        self._chain_key = chain_key  # None: plain SHA-256 chain; else HMAC under it (hashing.py)
         # run inside the append's transaction: for look-ups that must be exactly as current as the
         # stream (a registry's identity index), never for read models (those are the consumers')
         self._inline = tuple(inline_projections)
@@ -167,6 +169,7 @@ class PostgresEventStore(EventStore):
                 subject_id=subject,
                 metadata_json=meta_json,
                 recorded_at=recorded_at,
+                key=self._chain_key,
             )
             row = (
                 stream,

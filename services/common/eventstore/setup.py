@@ -1,16 +1,30 @@
-"""Building a service's event store: migrations, role, and the wired store."""
+"""Building a service's event store: migrations, role and grants (the one-shot migrate step, as
+the administrator), and the wired store's connections (every other process, as the service role)."""
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
 
+import psycopg2
+from psycopg2 import sql
+
 from services.common.config import Settings
-from services.common.db import MIGRATION_LOCK, Database, migrate, migrations_in, role_url
+from services.common.db import (
+    MIGRATION_LOCK,
+    Database,
+    Migration,
+    migrate,
+    migrations_in,
+    require_migrations,
+    role_url,
+)
 from services.common.personal_data import KeyVault, PersonalDataCipher
 
 SQL = Path(__file__).parent / "sql"
 VAULT_SCHEMA = "vault"
+STORE_MIGRATIONS = migrations_in(SQL)
+VAULT_MIGRATIONS = migrations_in(SQL, "vault_")
 
 
 def vault_schema(settings: Settings) -> str:
@@ -23,26 +37,52 @@ def service_role(schema: str) -> str:
     return f"kentra_{schema}"
 
 
-def migrate_store(settings: Settings, schema: str, extra: list | None = None) -> None:
-    """The store's own tables, then the service's (`extra`), then the shared key vault."""
+def migrate_store(
+    admin_url: str,
+    settings: Settings,
+    schema: str,
+    extra: list[Migration] | None = None,
+    *,
+    erases: bool = False,
+) -> None:
+    """The store's own tables, then the service's (`extra`), then the shared key vault and what
+    the service may do in it. `erases`: the service erases people (may delete a subject's key,
+    through the vault's `forget_subject`, one at a time)."""
     role = service_role(schema)
-    migrate(settings.database_url, schema, role, migrations_in(SQL) + (extra or []))
-    migrate(settings.database_url, vault_schema(settings), role, migrations_in(SQL, "vault_"))
-    grant_vault(settings, role)
+    password = settings.role_password(schema)
+    migrate(admin_url, schema, role, STORE_MIGRATIONS + (extra or []), password=password)
+    vault = vault_schema(settings)
+    # the vault's own role owns the erasure function; it cannot log in
+    migrate(admin_url, vault, service_role(vault), VAULT_MIGRATIONS, login=False)
+    grant_vault(admin_url, vault, role, erases)
 
 
-def grant_vault(settings: Settings, role: str, attempts: int = 5) -> None:
-    import psycopg2
-
+def grant_vault(admin_url: str, vault: str, role: str, erases: bool, attempts: int = 5) -> None:
+    """A service reads and adds subjects' keys; none deletes one, or marks anyone forgotten, but
+    through `forget_subject`, and only a service that erases may call it. The revokes bring an
+    installation made before this rule down to it."""
+    statements = [
+        "GRANT USAGE ON SCHEMA {vault} TO {role}",
+        "GRANT SELECT ON {vault}.schema_migrations TO {role}",
+        "GRANT SELECT, INSERT ON {vault}.subject_keys TO {role}",
+        "REVOKE UPDATE, DELETE, TRUNCATE ON {vault}.subject_keys FROM {role}",
+        "GRANT SELECT ON {vault}.forgotten_subjects TO {role}",
+        "REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {vault}.forgotten_subjects FROM {role}",
+        ("GRANT EXECUTE ON FUNCTION {vault}.forget_subject(uuid) TO {role}")
+        if erases
+        else ("REVOKE EXECUTE ON FUNCTION {vault}.forget_subject(uuid) FROM {role}"),
+    ]
     for attempt in range(attempts):
-        conn = psycopg2.connect(settings.database_url)
+        conn = psycopg2.connect(admin_url)
         try:
             with conn, conn.cursor() as cur:
                 cur.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
-                vault = vault_schema(settings)
-                cur.execute(f'GRANT USAGE ON SCHEMA "{vault}" TO "{role}"')
-                cur.execute(f'GRANT SELECT, INSERT, DELETE ON "{vault}".subject_keys TO "{role}"')
-                cur.execute(f'GRANT SELECT, INSERT ON "{vault}".forgotten_subjects TO "{role}"')
+                for statement in statements:
+                    cur.execute(
+                        sql.SQL(statement).format(
+                            vault=sql.Identifier(vault), role=sql.Identifier(role)
+                        )
+                    )
             return
         except psycopg2.errors.InternalError_ as exc:
             # "tuple concurrently updated": another process changed the vault's grants (a role being
@@ -56,7 +96,14 @@ def grant_vault(settings: Settings, role: str, attempts: int = 5) -> None:
 
 def service_database(settings: Settings, schema: str, max_connections: int = 8) -> Database:
     """The service's own connections log in as its role: no UPDATE or DELETE on its history."""
-    return Database(role_url(settings.database_url, service_role(schema)), schema, max_connections)
+    url = role_url(settings.database_url, service_role(schema), settings.role_password(schema))
+    return Database(url, schema, max_connections)
+
+
+def require_store(settings: Settings, db: Database, extra: list[Migration] | None = None) -> None:
+    """The store's schema and the vault are as this release expects (the migrate step ran)."""
+    require_migrations(db, STORE_MIGRATIONS + (extra or []))
+    require_migrations(db, VAULT_MIGRATIONS, vault_schema(settings))
 
 
 def key_vault(settings: Settings) -> KeyVault:

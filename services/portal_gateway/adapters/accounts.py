@@ -1,29 +1,37 @@
-"""Accounts, passwords (argon2), signed expiring tokens (JWT) and municipal API keys."""
+"""Accounts, their passwords (argon2) and municipal API keys. Any change to who an account is (its
+password, role, site, agency, or whether it is active) ends its sessions in the same transaction:
+the change holds from the next request."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-import time
+from dataclasses import dataclass
 
-import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 
+from services.portal_gateway.adapters.sessions import end_sessions_of
 from services.portal_gateway.domain.access import ROLES
+from services.portal_gateway.domain.login import Unauthenticated
 
-TOKEN_SECONDS = 8 * 3600  # a working day
 _hasher = PasswordHasher()
+_COLUMNS = "username, role, site, agency_id, display_name, active"  # an Account, in its order
 
 
-class Unauthenticated(Exception):
-    pass
+@dataclass(frozen=True)
+class Account:
+    username: str
+    role: str
+    site: str | None
+    agency_id: str | None
+    name: str
+    active: bool
 
 
 class Accounts:
-    def __init__(self, db, token_secret: bytes):
-        """`token_secret`: the installation's own (Settings.token_secret), never a constant."""
-        self.db, self.token_secret = db, token_secret
+    def __init__(self, db):
+        self.db = db
 
     def create(
         self,
@@ -34,48 +42,66 @@ class Accounts:
         site: str | None = None,
         agency_id: str | None = None,
     ) -> None:
-        if role not in ROLES:
-            raise ValueError(f"unknown role {role!r}")
+        """A new account, or an existing one set anew (active again); its sessions end."""
+        _known_role(role)
         with self.db.transaction() as cur:
             cur.execute(
                 "INSERT INTO account VALUES (%s, %s, %s, %s, %s, %s, true) ON CONFLICT (username) DO UPDATE"
                 " SET password_hash = excluded.password_hash, role = excluded.role, site = excluded.site,"
-                " agency_id = excluded.agency_id, display_name = excluded.display_name",
+                " agency_id = excluded.agency_id, display_name = excluded.display_name, active = true",
                 (username, _hasher.hash(password), role, site, agency_id, display_name),
             )
+            end_sessions_of(cur, username, "account set anew")
 
-    def login(self, username: str, password: str) -> dict:
+    def find(self, username: str) -> Account | None:
+        with self.db.transaction() as cur:
+            cur.execute(f"SELECT {_COLUMNS} FROM account WHERE username = %s", (username,))
+            row = cur.fetchone()
+        return Account(*row) if row else None
+
+    def check_password(self, username: str, password: str) -> tuple[Account | None, bool]:
+        """The account named (active or not, None if there is none) and whether the password is
+        its own. As slow without an account as with one: no telling which usernames exist."""
         with self.db.transaction() as cur:
             cur.execute(
-                "SELECT password_hash, role, site, agency_id, display_name FROM account"
-                " WHERE username = %s AND active",
-                (username,),
+                f"SELECT password_hash, {_COLUMNS} FROM account WHERE username = %s", (username,)
             )
             row = cur.fetchone()
+        if row is None:
+            _hasher.hash(password)
+            return None, False
         try:
-            if row is None:
-                _hasher.hash(password)  # as slow as a real check: no telling which usernames exist
-                raise VerificationError
-            _hasher.verify(row[0], password)
+            return Account(*row[1:]), _hasher.verify(row[0], password)
         except VerificationError:
-            raise Unauthenticated("wrong username or password") from None
-        now = int(time.time())
-        claims = {
-            "sub": username,
-            "role": row[1],
-            "site": row[2],
-            "agency_id": row[3],
-            "name": row[4],
-            "iat": now,
-            "exp": now + TOKEN_SECONDS,
-        }
-        return {
-            "token": jwt.encode(claims, self.token_secret, algorithm="HS256"),
-            "expires_at": claims["exp"],
-            "role": row[1],
-            "site": row[2],
-            "name": row[4],
-        }
+            return Account(*row[1:]), False
+
+    def set_password(self, username: str, password: str, keep_session: str | None = None) -> None:
+        """A new password; every session of the account ends but `keep_session` (the one that
+        changed it)."""
+        with self.db.transaction() as cur:
+            cur.execute(
+                "UPDATE account SET password_hash = %s WHERE username = %s",
+                (_hasher.hash(password), username),
+            )
+            _found(cur, username)
+            end_sessions_of(cur, username, "password changed", keep=keep_session)
+
+    def change(self, username: str, role: str, site: str | None, agency_id: str | None) -> None:
+        """Another role, site or agency: what the account could see before is no guide to now."""
+        _known_role(role)
+        with self.db.transaction() as cur:
+            cur.execute(
+                "UPDATE account SET role = %s, site = %s, agency_id = %s WHERE username = %s",
+                (role, site, agency_id, username),
+            )
+            _found(cur, username)
+            end_sessions_of(cur, username, "role, site or agency changed")
+
+    def deactivate(self, username: str) -> None:
+        with self.db.transaction() as cur:
+            cur.execute("UPDATE account SET active = false WHERE username = %s", (username,))
+            _found(cur, username)
+            end_sessions_of(cur, username, "account deactivated")
 
     def add_api_key(self, publisher: str, site: str) -> str:
         key = secrets.token_urlsafe(32)
@@ -86,6 +112,7 @@ class Accounts:
         return key
 
     def publisher(self, key: str) -> dict:
+        """Checked against the table on every request: a key made inactive stops at once."""
         with self.db.transaction() as cur:
             cur.execute(
                 "SELECT publisher, site FROM api_key WHERE key_digest = %s AND active",
@@ -97,14 +124,18 @@ class Accounts:
         return {"publisher": row[0], "site": row[1]}
 
 
-def verify_token(token: str, secret: bytes) -> dict:
-    """The claims of a token this installation signed (HS256 only: the algorithm is pinned)."""
-    try:
-        return jwt.decode(token, secret, algorithms=["HS256"], options={"require": ["exp", "sub"]})
-    except jwt.ExpiredSignatureError:
-        raise Unauthenticated("the token has expired: log in again") from None
-    except jwt.InvalidTokenError:
-        raise Unauthenticated("not a valid token") from None
+class NoSuchAccount(LookupError):
+    pass
+
+
+def _known_role(role: str) -> None:
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+
+
+def _found(cur, username: str) -> None:
+    if cur.rowcount == 0:
+        raise NoSuchAccount(username)
 
 
 def _digest(key: str) -> str:

@@ -1,11 +1,13 @@
 """The audit of reads: every view of a beneficiary's record is an append-only event in the
-gateway's own store (stream audit-<beneficiary>), and the DPO can list who saw a record."""
+gateway's own store (stream audit-<beneficiary>), and the DPO can list who saw a record. Failed
+logins are recorded there too (stream logins-<username>, or unknownlogins-all for names that are no
+account), for the DPO to see who tried to get into an account."""
 
 from __future__ import annotations
 
 import uuid
 
-from contracts.names import RECORD_VIEWED
+from contracts.names import LOGIN_FAILED, RECORD_VIEWED
 from services.common.domain import DomainEvent
 from services.common.event_codec import encoder
 from services.common.eventstore import ANY_VERSION, EventStore, Metadata
@@ -50,3 +52,37 @@ class Audit:
             {**e.data, "at": e.recorded_at.isoformat()}
             for e in self.store.read_stream(f"audit-{beneficiary_id}", 1, 10_000)
         ]
+
+    def login_failed(
+        self, username: str | None, account_key: str, client: str, reason: str, site: str | None
+    ) -> None:
+        """A refused login whose password was checked (a throttled one is refused unchecked and
+        not recorded: a flood of them must not become a flood of appends)."""
+        event = DomainEvent(
+            LOGIN_FAILED,
+            {"username": username, "account_key": account_key, "client": client, "reason": reason},
+        )
+        metadata = Metadata(
+            actor=username or "unknown",
+            site=site or "KK-REGION",
+            command_id=None,
+            correlation_id=str(uuid.uuid4()),
+        )
+        self.store.append(_logins(username), ANY_VERSION, [_encode(event)], metadata)
+
+    def failed_logins(self, username: str | None, limit: int = 1000) -> list[dict]:
+        """The latest failed logins on an account (None: on names that are no account), oldest
+        first."""
+        stream = _logins(username)
+        head = self.store.head(stream)
+        first = max(1, head.version - limit + 1) if head else 1
+        return [
+            {**e.data, "at": e.recorded_at.isoformat()}
+            for e in self.store.read_stream(stream, first, limit)
+        ]
+
+
+def _logins(username: str | None) -> str:
+    """A stream per account; names that are no account share one of another category (so no
+    account, whatever its name, shares their stream)."""
+    return f"logins-{username}" if username else "unknownlogins-all"

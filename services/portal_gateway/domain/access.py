@@ -30,6 +30,7 @@ class Principal:
     site: str | None = None  # staff: their centre or mobile unit
     agency_id: str | None = None  # agency officers
     network: frozenset[str] = field(default_factory=frozenset)  # the sites whose files they share
+    session_id: str | None = None  # the login session the request came with (an API key has none)
 
     @property
     def context(self) -> dict:

@@ -19,12 +19,21 @@ from services.common.nameko_support import (
     ServiceSettings,
 )
 from services.portal_gateway import bootstrap
-from services.portal_gateway.adapters.accounts import Accounts, Unauthenticated, verify_token
+from services.portal_gateway.adapters.accounts import Accounts
 from services.portal_gateway.adapters.audit import Audit
 from services.portal_gateway.adapters.ingest_store import IngestStore
+from services.portal_gateway.adapters.login_attempts import LoginAttempts
+from services.portal_gateway.adapters.sessions import Sessions
+from services.portal_gateway.application.authentication import Authentication
 from services.portal_gateway.domain import access
+from services.portal_gateway.domain.login import Unauthenticated
 from services.portal_gateway.entrypoints.api import ROUTES
-from services.portal_gateway.entrypoints.api.framework import FileBody, api_router, dispatch
+from services.portal_gateway.entrypoints.api.framework import (
+    FileBody,
+    api_router,
+    dispatch,
+    retry_after,
+)
 from services.portal_gateway.entrypoints.web import pages
 
 # an API answer may hold personal data: never cached, never framed, never sniffed as something else
@@ -46,6 +55,7 @@ class Backends:
     reporting: object
     audit: Audit
     accounts: Accounts
+    authentication: Authentication
     ingest: IngestStore
     timeline_db: object
 
@@ -84,17 +94,23 @@ class PortalGateway:
             self.referrals,
             self.reporting,
             Audit(self.store),
-            Accounts(self.store.db, self.settings.token_secret),
+            Accounts(self.store.db),
+            self.authentication(),
             IngestStore(self.store.db),
             self.timeline_db,
+        )
+
+    def authentication(self) -> Authentication:
+        db, secret = self.store.db, self.settings.token_secret
+        return Authentication(
+            Accounts(db), Sessions(db), LoginAttempts(db, secret), Audit(self.store), secret
         )
 
     def authenticate(self, request, mode: str):
         if mode == "none":
             return None
         if mode == "api_key":
-            accounts = Accounts(self.store.db, self.settings.token_secret)
-            found = accounts.publisher(request.headers.get("X-API-Key", ""))
+            found = Accounts(self.store.db).publisher(request.headers.get("X-API-Key", ""))
             return access.Principal(
                 found["publisher"],
                 "municipal_system",
@@ -104,11 +120,21 @@ class PortalGateway:
         header = request.headers.get("Authorization", "")
         if not header.startswith("Bearer "):
             raise Unauthenticated("log in first: Authorization: Bearer <token>")
-        claims = verify_token(header.removeprefix("Bearer ").strip(), self.settings.token_secret)
-        site = claims.get("site")
+        return self.principal(header.removeprefix("Bearer ").strip())
+
+    def principal(self, token: str) -> access.Principal:
+        """Whom a token speaks for at this moment: its session open, its account active, with
+        the role, site and agency the account has now (the API and the portal alike)."""
+        session = self.authentication().who(token)
+        site = session.site
         network = access.network_of(site, self.sites.get(self.registries)) if site else frozenset()
         return access.Principal(
-            claims["sub"], claims["role"], site, claims.get("agency_id"), network
+            session.username,
+            session.role,
+            site,
+            session.agency_id,
+            network,
+            session.session_id,
         )
 
     @http("GET,POST", "/api/v1/<path:path>")
@@ -121,7 +147,8 @@ class PortalGateway:
                 content_type=body.content_type,
                 headers={"Content-Disposition": f'attachment; filename="{body.filename}"'},
             )
-        return status, JSON, json.dumps(body, ensure_ascii=False, default=str)
+        headers = {**JSON, **retry_after(status, body)}
+        return status, headers, json.dumps(body, ensure_ascii=False, default=str)
 
     @http("GET", "/health")
     def health(self, request):

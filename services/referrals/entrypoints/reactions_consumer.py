@@ -4,7 +4,8 @@
 import sys
 
 from services.common.consumer.cli import main
+from services.referrals import bootstrap
 from services.referrals.application.reactions import ReferralReactions
 
 if __name__ == "__main__":
-    sys.exit(main("referrals_reactions", ReferralReactions()))
+    sys.exit(main(bootstrap.REACTIONS, ReferralReactions()))

@@ -15,7 +15,8 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 
 from services.common.rpc_commands import CommandRejected
-from services.portal_gateway.adapters.accounts import Unauthenticated
+from services.portal_gateway.domain.login import Throttled, Unauthenticated
+from services.portal_gateway.entrypoints.web.i18n import LANGUAGES, translator
 
 log = logging.getLogger(__name__)
 PREFIX = "/api/v1"
@@ -58,6 +59,7 @@ class Route:
     # read; a decision that needs the record is taken in the handler, through access too
     allow: Callable[[Any], bool] | None = None
     max_body: int = MAX_BODY  # bytes: more is refused (413) before it is read
+    throttled: bool = False  # checks a password: may answer 429 with Retry-After
 
 
 class Routes:
@@ -107,13 +109,17 @@ def api_router(routes: list[Route]) -> Router:
 
 @dataclass
 class Call:
-    """What a handler gets: the route's arguments, the JSON body, the query string, who asks."""
+    """What a handler gets: the route's arguments, the JSON body, the query string, who asks,
+    from which address (the login throttle counts per client), and in which language the person
+    reads what they are told (Greek unless they ask for English)."""
 
     args: dict
     body: Any
     query: dict
     principal: Any
     backends: Any
+    client: str = ""
+    lang: str = "el"
 
 
 def dispatch(request, backends, authenticate: Callable, router: Router) -> tuple[int, dict]:
@@ -125,7 +131,8 @@ def dispatch(request, backends, authenticate: Callable, router: Router) -> tuple
         body = _body(request, r.max_body) if r.method in ("POST", "PUT") else None
         query = request.args.to_dict()
         _check_text(query)
-        return run(r, args, body, query, principal, backends)
+        lang = request.accept_languages.best_match(LANGUAGES, default="el")
+        return run(r, args, body, query, principal, backends, request.remote_addr or "", lang)
     except ApiError as exc:
         return exc.status, _error(exc.message, exc.details)
     except Unauthenticated as exc:
@@ -135,7 +142,16 @@ def dispatch(request, backends, authenticate: Callable, router: Router) -> tuple
         return 500, _error("an error on our side; it has been logged")
 
 
-def run(r: Route, args: dict, body: Any, query: dict, principal, backends) -> tuple[int, dict]:
+def run(
+    r: Route,
+    args: dict,
+    body: Any,
+    query: dict,
+    principal,
+    backends,
+    client: str = "",
+    lang: str = "el",
+) -> tuple[int, dict]:
     """One route's handler, with every failure turned into a status (the web portal calls this too)."""
     try:
         if r.allow is not None and not r.allow(principal):
@@ -144,11 +160,14 @@ def run(r: Route, args: dict, body: Any, query: dict, principal, backends) -> tu
             body = _validated(r.body, body, (*args, *r.fills))
         if r.query is not None:
             query = _query(r.query, query)
-        return 200, r.handler(Call(args, body, query, principal, backends))
+        return 200, r.handler(Call(args, body, query, principal, backends, client, lang))
     except ApiError as exc:
         return exc.status, _error(exc.message, exc.details)
     except Unauthenticated as exc:
         return 401, _error(str(exc))
+    except Throttled as exc:  # told in the person's language: a client shows it as it is
+        message = translator(lang)("throttled").format(seconds=exc.seconds)
+        return 429, _error(message, {"retry_after": exc.seconds}, "throttled")
     except CommandRejected as exc:
         return STATUS.get(exc.code, 422), _error(exc.message, exc.details, exc.code)
     except Exception:  # a bug of ours: logged in full, told plainly
@@ -222,3 +241,10 @@ def _error(message: str, details: Any = None, code: str | None = None) -> dict:
     if code:
         found["code"] = code
     return found
+
+
+def retry_after(status: int, body: Any) -> dict:
+    """The Retry-After header a 429 carries: the seconds its body states."""
+    if status == 429 and isinstance(body, dict):
+        return {"Retry-After": str(body["details"]["retry_after"])}
+    return {}

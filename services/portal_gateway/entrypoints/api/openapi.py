@@ -22,6 +22,10 @@ ERRORS = {
     "409": "A stale expected version, or a step the lifecycle forbids now",
     "422": "The input does not match the contract, or a rule said no (details name the fields)",
 }
+THROTTLED = (
+    "Too many failed passwords for this account or from this client within a minute: wait the"
+    " seconds Retry-After says (the right password too is refused until then)"
+)
 ERROR = {
     "type": "object",
     "required": ["error"],
@@ -75,6 +79,11 @@ def _operation(index: int, r: Route, schemas: dict[str, dict]) -> dict:
             },
         },
     }
+    if r.throttled:
+        operation["responses"]["429"] = {
+            **_json(THROTTLED, {"$ref": "#/components/schemas/Error"}),
+            "headers": {"Retry-After": {"schema": {"type": "integer", "minimum": 1}}},
+        }
     if r.auth != "none":
         operation["security"] = [{"bearer": []}] if r.auth == "token" else [{"apiKey": []}]
     if r.body is not None:  # what the path and the gateway fill in is not asked of the client

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contracts import names
+from services.portal_gateway.domain.passwords import MAX_LENGTH, MIN_LENGTH
 
 LANGUAGES = ("el", "en")
 WORDS = {
@@ -95,6 +96,39 @@ WORDS = {
     "employed_now": ("Εργάζεται", "In employment"),
     "improved": ("Βελτιωμένη θέση στην αγορά εργασίας", "Improved labour-market situation"),
     "language": ("English", "Ελληνικά"),
+    # logging in, sessions and passwords
+    "wrong_login": ("Λάθος όνομα χρήστη ή κωδικός.", "Wrong username or password."),
+    "wrong_password": ("Λάθος τρέχων κωδικός.", "The current password is wrong."),
+    "throttled": (
+        "Πολλές αποτυχημένες προσπάθειες· δοκιμάστε ξανά σε {seconds} δευτερόλεπτα.",
+        "Too many failed attempts: try again in {seconds} seconds.",
+    ),
+    "change_password": ("Αλλαγή κωδικού", "Change password"),
+    "current_password": ("Τρέχων κωδικός", "Current password"),
+    "new_password": ("Νέος κωδικός", "New password"),
+    "password_hint": (
+        "Τουλάχιστον {min} χαρακτήρες· μια φράση από λέξεις που δεν σχετίζονται με εσάς ή τη δουλειά.",
+        "At least {min} characters: a phrase of words that have nothing to do with you or the work.",
+    ),
+    "password_changed": (
+        "Ο κωδικός άλλαξε. Οι άλλες συνδέσεις σας έκλεισαν.",
+        "Your password was changed. Your other sessions were closed.",
+    ),
+    "weak_password": ("Ο κωδικός δεν είναι αρκετά ισχυρός.", "The password is not strong enough."),
+    "too_short": (
+        "Ο κωδικός πρέπει να έχει τουλάχιστον {min} χαρακτήρες.",
+        "The password must have at least {min} characters.",
+    ),
+    "too_long": (
+        "Ο κωδικός δεν μπορεί να έχει περισσότερους από {max} χαρακτήρες.",
+        "The password cannot have more than {max} characters.",
+    ),
+    "too_guessable": (
+        "Ο κωδικός μαντεύεται εύκολα (κοινές λέξεις, ονόματα, ημερομηνίες, σειρές πλήκτρων ή το"
+        " όνομα χρήστη σας): προτιμήστε μια φράση τεσσάρων ασύνδετων λέξεων.",
+        "The password is easy to guess (common words, names, dates, keyboard runs or your"
+        " username): prefer a phrase of four unrelated words.",
+    ),
     "period": ("Περίοδος", "Period"),
     "released_at": ("Δημοσιεύθηκε", "Released"),
     "total": ("Σύνολο", "Total"),
@@ -118,6 +152,11 @@ WORDS = {
 def translator(lang: str):
     index = LANGUAGES.index(lang) if lang in LANGUAGES else 0
     return lambda key: WORDS.get(key, (key, key))[index]
+
+
+def password_rules(t, reasons: list[str]) -> list[str]:
+    """What the password policy's reasons (domain/passwords.py) say to a person."""
+    return [t(reason).format(min=MIN_LENGTH, max=MAX_LENGTH) for reason in reasons]
 
 
 # what the platform's codes (event types, channels, services, needs, states) say to a person

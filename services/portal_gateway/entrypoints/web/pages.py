@@ -14,14 +14,16 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from werkzeug.datastructures import Headers
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from contracts.directory import NEEDS
 from contracts.geography import municipalities
 from contracts.intake import CHANNELS, EXIT_SITUATIONS, SERVICES
 from contracts.referrals import OUTCOMES
-from services.portal_gateway.adapters.accounts import Unauthenticated, verify_token
 from services.portal_gateway.domain import access
+from services.portal_gateway.domain.login import Unauthenticated
+from services.portal_gateway.domain.passwords import MIN_LENGTH
 from services.portal_gateway.entrypoints.api import ROUTES
 from services.portal_gateway.entrypoints.api.framework import ApiError, Router, api_router, run
 from services.portal_gateway.entrypoints.web.i18n import LANGUAGES, labeller, translator
@@ -43,6 +45,10 @@ PAGES = Router(
         ("POST", "/referrals/<referral_id>/<step>", "referral_step"),
         ("GET", "/daily", "daily"),
         ("GET", "/overview", "overview"),
+        ("GET", "/password", "password"),
+        ("POST", "/password", "password"),
+        ("GET", "/logout", "logout"),
+        ("POST", "/logout", "logout"),
     ]
 )
 TEMPLATES = Environment(
@@ -69,7 +75,7 @@ INTS = {
 }  # as the contracts type them
 LISTS = {"groups", "needs", "partner_municipalities"}
 BOOLS = {"shares_personal_data", "disability", "foreign_background", "rural"}
-COOKIE = "kentra_token"
+COOKIE = "kentra_token"  # the session's access token, renewed by every page (a sliding 15 minutes)
 NOTES = "kentra_notes"  # warnings for the next page, signed
 
 
@@ -83,14 +89,12 @@ def handle(gateway, request, path: str):
             return page.refuse_cross_site()
         if path == "login":
             return page.login()
-        if path == "logout":
-            return page.redirect("/login", clear=True)
         page.principal = page.who()
         if request.method == "POST" and not page.csrf_ok():
             return page.refuse_cross_site()
         return page.route(path)
-    except Unauthenticated:
-        return page.redirect("/login")
+    except Unauthenticated:  # no session, or it has ended: its cookie is of no more use
+        return page.redirect("/login", clear=COOKIE in request.cookies)
     except RequestEntityTooLarge:
         return 413, HTML, page.t("too_large")
 
@@ -111,9 +115,10 @@ def signature(secret: bytes, purpose: str, text: str) -> str:
     return hmac.new(secret, f"{purpose}:{text}".encode(), hashlib.sha256).hexdigest()
 
 
-def csrf_token(secret: bytes, session: str) -> str:
-    """The form token of one session: bound to its login token, so it dies with the session."""
-    return signature(secret, "csrf", session)
+def csrf_token(secret: bytes, session_id: str) -> str:
+    """The form token of one login session: it outlives the renewals of the session's access
+    token (a form opened before one still posts) and dies with the session."""
+    return signature(secret, "csrf", session_id)
 
 
 def local_path(target: str | None, fallback: str) -> str:
@@ -131,19 +136,20 @@ class Page:
 
     # --- plumbing ---------------------------------------------------------------------------
     def who(self):
+        """Whom the session cookie speaks for now (the same check as the API's bearer token)."""
         token = self.request.cookies.get(COOKIE)
         if not token:
             raise Unauthenticated("log in")
-        verify_token(token, self.gateway.settings.token_secret)
-        request = type("Bearer", (), {"headers": {"Authorization": f"Bearer {token}"}})()
-        return self.gateway.authenticate(request, "token")
+        return self.gateway.principal(token)
 
     def api(self, method: str, path: str, body=None, query=None) -> tuple[int, dict]:
         try:
             r, args = API.match(method, path)
         except ApiError as exc:
             return exc.status, {"error": exc.message}
-        return run(r, args, body, query or {}, self.principal, self.gateway.backends())
+        client = self.request.remote_addr or ""
+        backends = self.gateway.backends()
+        return run(r, args, body, query or {}, self.principal, backends, client, self.lang)
 
     def render(self, template: str, status: int = 200, **values):
         html = TEMPLATES.get_template(template).render(
@@ -174,8 +180,9 @@ class Page:
         }
 
     def csrf(self) -> str:
-        session = self.request.cookies.get(COOKIE)
-        return csrf_token(self.gateway.settings.token_secret, session) if session else ""
+        if self.principal is None:
+            return ""
+        return csrf_token(self.gateway.settings.token_secret, self.principal.session_id)
 
     def sign(self, value: list) -> str:
         body = base64.urlsafe_b64encode(json.dumps(value, ensure_ascii=False).encode()).decode()
@@ -197,14 +204,24 @@ class Page:
 
     def redirect(self, to: str, token: str | None = None, clear: bool = False):
         headers = {"Location": to, **SECURITY_HEADERS}
-        secure = "; Secure" if self.over_https() else ""
         if token:
-            headers["Set-Cookie"] = f"{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{secure}"
+            headers["Set-Cookie"] = self.session_cookie(token)
         if clear:
-            headers["Set-Cookie"] = (
-                f"{COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict{secure}"
-            )
+            headers["Set-Cookie"] = self.session_cookie("", "; Max-Age=0")
         return 303, headers, ""
+
+    def session_cookie(self, token: str, extra: str = "") -> str:
+        secure = "; Secure" if self.over_https() else ""
+        return f"{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{secure}{extra}"
+
+    def renewed(self, answer):
+        """The page with a fresh token for the session: 15 minutes from now, so a person at work
+        stays logged in and one who walked away is logged out (never past the session's end)."""
+        status, headers, body = answer
+        fresh = self.gateway.authentication().renew(self.principal.session_id)
+        headers = Headers(headers)  # a page may set a cookie of its own too
+        headers.add("Set-Cookie", self.session_cookie(fresh["token"]))
+        return status, headers, body
 
     def over_https(self) -> bool:
         """Served over HTTPS, directly or behind a proxy that says so: the cookie must say Secure."""
@@ -233,26 +250,38 @@ class Page:
     def login(self):
         if self.request.method == "GET":
             return self.render("login.html")
+        username = self.request.form.get("username", "")
         status, body = self.api(
             "POST",
             "/auth/token",
-            {
-                "username": self.request.form.get("username", ""),
-                "password": self.request.form.get("password", ""),
-            },
+            {"username": username, "password": self.request.form.get("password", "")},
         )
+        if status == 429:
+            wait = body["details"]["retry_after"]
+            error = self.t("throttled").format(seconds=wait)
+            answer = self.render("login.html", 429, error=error, username=username)
+            answer[1]["Retry-After"] = str(wait)
+            return answer
         if status != 200:
-            return self.render(
-                "login.html", 401, error=body["error"], username=self.request.form.get("username")
-            )
+            return self.render("login.html", 401, error=self.t("wrong_login"), username=username)
         return self.redirect("/", token=body["token"])
+
+    def logout(self):
+        """Ends the session (a form post: the page's own token proves it is the person's click);
+        a plain visit changes nothing."""
+        if self.request.method == "GET":
+            return self.redirect("/")
+        self.api("POST", "/auth/logout")
+        return self.redirect("/login", clear=True)
 
     def route(self, path: str):
         try:
             page, args = PAGES.match(self.request.method, "/" + path.strip("/"))
         except ApiError:
-            return self.render("message.html", 404, message=self.t("not_found"))
-        return getattr(self, page)(**args)
+            return self.renewed(self.render("message.html", 404, message=self.t("not_found")))
+        if page == "logout":  # the one page after which there is no session to renew
+            return self.logout()
+        return self.renewed(getattr(self, page)(**args))
 
     def home(self):
         return self.render("home.html")
@@ -419,6 +448,25 @@ class Page:
             hidden=HIDDEN,
             municipalities=municipalities(),
         )
+
+    def password(self):
+        hint = self.t("password_hint").format(min=MIN_LENGTH)
+        if self.request.method == "GET":
+            return self.render("password.html", hint=hint)
+        status, answer = self.api(
+            "POST",
+            "/auth/password",
+            {
+                "current_password": self.request.form.get("current_password", ""),
+                "new_password": self.request.form.get("new_password", ""),
+            },
+        )
+        if status != 200:
+            fields = answer.get("details") or {}
+            return self.render(
+                "password.html", status, error=answer["error"], fields=fields, hint=hint
+            )
+        return self.render("message.html", message=self.t("password_changed"))
 
     def overview(self):
         query = {k: v for k, v in self.request.args.items() if k == "period"}
