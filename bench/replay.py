@@ -15,9 +15,10 @@ from services.common.consumer.setup import open_read_model
 from services.common.consumer.sources import StoreEventSource
 from services.common.eventstore import NO_STREAM, Metadata, NewEvent
 from services.intake import bootstrap as intake_bootstrap
-from services.reporting.adapters import queries
+from services.reporting.adapters import queries, release_tables
 from services.reporting.adapters.projections.daily_activity import activity
 from services.reporting.adapters.projections.model import ReportingModel
+from services.reporting.domain.periods import containing
 
 META = Metadata("sw-1", "MU-KALAMATA")
 
@@ -51,8 +52,9 @@ def report_query_latencies(read_db, events: int, runs: int = 200) -> None:
             cur, "MU-KALAMATA", (today - timedelta(days=6)).isoformat(), today.isoformat()
         ),
         "caseload of a site": lambda cur: queries.caseload(cur, "MU-KALAMATA"),
-        "coverage by municipality": queries.coverage,
-        "referral flow": queries.referral_flow,
+        "a month's release tables (before the disclosure audit)": lambda cur: (
+            release_tables.regional(cur, containing(today, "month"))
+        ),
         "targets": lambda cur: queries.targets(cur, today),
     }
     for name, run in queries_to_time.items():

@@ -51,3 +51,6 @@ REFERRAL_SHARING_STOPPED = "ReferralSharingStopped"
 # portal gateway: the audit of reads and of failed logins
 RECORD_VIEWED = "RecordViewed"
 LOGIN_FAILED = "LoginFailed"
+
+# reporting (its own store: the releases of figures that leave a centre)
+RELEASE_PUBLISHED = "ReleasePublished"

@@ -27,6 +27,7 @@ SERVICE_ROLES = (
     "intake",
     "referrals",
     "reporting",
+    "reporting_releases",
     "portal_gateway",
     "timeline",
     "referrals_reactions",

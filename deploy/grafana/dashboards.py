@@ -159,23 +159,27 @@ def centres() -> dashboard.Dashboard:
         .tags(["kentra"])
         .refresh("1m")
         .time("now-7d", "now")
+        # the latest released month only (services/reporting/adapters/business_metrics.py): a
+        # hidden cell has no sample, so a sum over sites counts only what was shown
         .with_panel(
             graph(
-                "Beneficiaries registered, by site",
+                "New beneficiaries in the latest released month, by site",
                 "none",
-                query("sum by (site) (kentra_beneficiaries_registered)", "{{site}}"),
+                query("max by (site) (kentra_beneficiaries_registered)", "{{site}}"),
             )
         )
         .with_panel(
             graph(
-                "Contacts, by municipality",
+                "Contacts in the latest released month, by municipality",
                 "none",
-                query("sum by (municipality) (kentra_contacts_recorded)", "{{municipality}}"),
+                query(
+                    "max by (municipality) (kentra_contacts_by_municipality)", "{{municipality}}"
+                ),
             )
         )
         .with_panel(
             graph(
-                "Mobile units' contacts, by municipality",
+                "Mobile units' contacts (shown cells), by municipality",
                 "none",
                 query(
                     'sum by (municipality) (kentra_contacts_recorded{site=~"MU-.*"})',
@@ -185,16 +189,16 @@ def centres() -> dashboard.Dashboard:
         )
         .with_panel(
             graph(
-                "Open referrals, by centre",
+                "Referrals sent in the latest released month, by site",
                 "none",
-                query("sum by (centre) (kentra_referrals_open)", "{{centre}}"),
+                query("max by (site) (kentra_referrals_sent)", "{{site}}"),
             )
         )
         .with_panel(
             graph(
-                "Overdue referrals, by centre",
+                "Of those, unanswered when released, by site",
                 "none",
-                query("sum by (centre) (kentra_referrals_overdue)", "{{centre}}"),
+                query("max by (site) (kentra_referrals_pending)", "{{site}}"),
             )
         )
     )

@@ -124,3 +124,29 @@ class GatewayPlatform:
         assert answer.status_code == 200, answer.text
         self.catch_up()
         return answer.json()["stream"].split("-", 1)[1]
+
+    def register_back_then(self, username: str, site: str, when: str, **person) -> str:
+        """A registration a mobile unit recorded offline at `when` and synced now: how a test puts
+        people into a month that may already be released."""
+        beneficiary = str(uuid.uuid4())
+        body = {
+            "given_name": "Γεώργιος",
+            "family_name": "Παπαδόπουλος",
+            "birth_date": "1980-03-03",
+            "municipality_code": "9256",
+            "site": site,
+            **person,
+        }
+        item = {
+            "command_id": str(uuid.uuid4()),
+            "kind": "beneficiaries",
+            "beneficiary_id": beneficiary,
+            "base_version": 0,
+            "occurred_at": when,
+            "fields": body,
+        }
+        answer = self.client(username).post("/sync", {"commands": [item]})
+        (result,) = answer.json()["results"]
+        assert result["status"] == "applied", result
+        self.catch_up()
+        return beneficiary

@@ -92,7 +92,7 @@ def test_reporting_agrees_with_every_source_and_the_check_says_so(
                 what="a clean consistency report",
             )
             assert report == {"consistent": True, "differences": []}
-            activity = reporting.daily_activity("KK-KALAMATA")
+            activity = reporting.daily_activity("KK-KALAMATA", False)  # the centre's own
             assert {(a["event_type"], a["events"]) for a in activity} == {
                 ("BeneficiaryRegistered", 1),
                 ("ContactRecorded", 3),

@@ -64,7 +64,7 @@ def test_every_metric_a_dashboard_reads_is_exported(container_factory, platform_
     _, queries = generated()
     wanted = set().union(*(metrics_in(q) for q in queries))
     assert {
-        "kentra_referrals_overdue",
+        "kentra_referrals_pending",
         "rabbitmq_queue_messages_ready",
         "pg_stat_database_xact_commit",
     } <= wanted

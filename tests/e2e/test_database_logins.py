@@ -35,7 +35,7 @@ ROLES = {
     "referrals": {"referrals"},
     "referrals-relay": {"referrals"},
     "referrals-reactions-consumer": {"referrals_reactions"},
-    "reporting": {"reporting"},
+    "reporting": {"reporting", "reporting_releases"},
     "reporting-consumer": {"reporting"},
     "timeline-consumer": {"timeline"},
     "portal_gateway": {"portal_gateway", "timeline"},

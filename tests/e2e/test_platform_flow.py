@@ -163,5 +163,6 @@ def test_offline_visits_reach_the_lead_centre_and_a_referral_is_answered_with_on
     assert (
         check(consumer.db, "timeline", SOURCES, consumer.source) == []
     )  # the portal's view is the sources'
+    # today's referral is in no released month yet: the coordinator's overview is a past month's
     overview = gateway.client("coordinator").get("/overview").json()
-    assert overview["response_times"]["sent"] == 1
+    assert overview["period"] < TODAY[:7] and overview["referrals"] == "c"

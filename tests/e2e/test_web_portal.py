@@ -159,7 +159,12 @@ def test_the_daily_register_and_the_overview_are_pages_for_their_roles(gateway):
     head = browser(gateway, "kalamata.head")
     assert head.get(f"{gateway.base}/daily", params={"site": "MU-KALAMATA"}).status_code == 200
     assert head.get(f"{gateway.base}/overview").status_code == 403
-    assert browser(gateway, "coordinator").get(f"{gateway.base}/overview").status_code == 200
+    coordinator = browser(gateway, "coordinator")
+    overview = coordinator.get(f"{gateway.base}/overview")
+    assert overview.status_code == 200 and "εμπ." in overview.text  # a released month, marked
+    assert "εμπιστευτικό" in overview.text  # and the mark explained, in Greek
+    site = coordinator.get(f"{gateway.base}/daily", params={"site": "MU-KALAMATA"})
+    assert site.status_code == 200 and "Περίοδος" in site.text and "εμπ." in site.text
 
 
 def test_leaving_with_a_situation_and_the_follow_up_are_recorded_from_the_page(gateway):

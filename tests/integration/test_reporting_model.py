@@ -15,8 +15,13 @@ from services.common.eventstore import ANY_VERSION, Metadata, NewEvent
 from services.common.eventstore.postgres import PostgresEventStore
 from services.common.eventstore.setup import key_vault, migrate_store, service_database
 from services.common.rpc_reads import StoreReads
-from services.reporting.adapters import exports, queries
+from services.reporting.adapters import exports, queries, release_tables
+from services.reporting.adapters.linear_programming import HighsSolver
 from services.reporting.adapters.projections.model import ReportingModel
+from services.reporting.adapters.release_store import ReleaseStore
+from services.reporting.application import published
+from services.reporting.application.releases import Releases
+from services.reporting.domain.periods import parse
 
 A, B1, B2, B3, R1, R2 = "agency-dypa", *(str(uuid.uuid4()) for _ in range(5))
 
@@ -210,9 +215,9 @@ def test_the_reports_hold_the_figures_worked_out_by_hand(consumer, stores):
             for r in queries.daily_register(cur, since="2026-11-20", until="2026-11-20")
         }
         caseload = {(r["staff_id"], r["site"]): r["beneficiaries"] for r in queries.caseload(cur)}
-        coverage = {r["municipality_code"]: r for r in queries.coverage(cur)}
-        (flow,) = queries.referral_flow(cur)
+        tables, extras = release_tables.regional(cur, parse("2026-11", "month"))
         (target,) = queries.targets(cur, date(2026, 11, 23))
+    counts = {t.name: t.counts for t in tables}
     assert register == {
         ("KK-KALAMATA", "contacts_by_channel", "centre"): 1,
         ("KK-KALAMATA", "contacts_by_municipality", "9254"): 1,
@@ -224,20 +229,24 @@ def test_the_reports_hold_the_figures_worked_out_by_hand(consumer, stores):
         ("MU-KALAMATA", "services_by_type", "psychosocial_counselling"): 1,
     }
     assert caseload == {("s1", "MU-KALAMATA"): 2, ("s2", "KK-KALAMATA"): 1}
-    assert (coverage["9256"]["beneficiaries"], coverage["9256"]["per_1000_residents"]) == (
-        1,
-        0.12,
-    )  # 1000/8,504
-    assert (
-        coverage["9258"]["mobile_unit_contacts"] == 1
-        and coverage["9254"]["mobile_unit_contacts"] == 0
-    )
-    assert (
-        coverage["9242"]["per_1000_residents"] is None
-    )  # Velo-Vocha: population unknown, no ratio invented
-    assert (flow["sent"], flow["accepted"], flow["rejected"], flow["expired"]) == (2, 1, 0, 1)
-    assert flow["acceptance_rate"] == 1.0  # of the answered ones
-    assert (flow["median_days_to_response"], flow["median_days_to_outcome"]) == (2.0, 10.0)
+    assert counts["new_beneficiaries"] == {
+        ("9256", "MU-KALAMATA"): 1,
+        ("9254", "KK-KALAMATA"): 1,
+        ("9258", "MU-KALAMATA"): 1,
+    }  # by where they live and where they were registered
+    assert counts["contacts"] == {
+        ("9256", "MU-KALAMATA"): 1,
+        ("9258", "MU-KALAMATA"): 1,
+        ("9254", "KK-KALAMATA"): 1,
+    }
+    assert dict(counts["referrals_by_recipient"]) == {
+        ("ΔΥΠΑ · employment", "accepted"): 1,
+        ("ΔΥΠΑ · employment", "expired"): 1,
+    }  # sent in November, by their outcome as known now
+    assert extras["response_times"] == {
+        "median_days_to_response": None,
+        "median_days_to_outcome": None,
+    }  # a median of one or two referrals would be theirs: fewer than five give none
     assert (target["new_beneficiaries"], target["target"], target["share_of_target"]) == (3, 3, 1.0)
     assert target["period_elapsed"] == round(326 / 364, 3)
 
@@ -254,7 +263,7 @@ def test_a_rebuild_from_zero_equals_what_the_live_consumer_built(consumer, store
     assert dump(consumer) == live and live["register_count"]
 
 
-def test_the_export_read_back_holds_the_figures_and_hides_small_cells(consumer, tmp_path):
+def test_the_export_read_back_holds_the_figures_and_hides_small_cells(consumer, pg_store, tmp_path):
     import csv
     import io
 
@@ -264,7 +273,7 @@ def test_the_export_read_back_holds_the_figures_and_hides_small_cells(consumer, 
         consumer.catch_up(source)
     with consumer.db.transaction() as cur:
         rows = queries.daily_register(cur)
-    inside = exports.register_table(rows, external=False)
+    inside = exports.register_table(rows)  # a head's own: as counted
     assert inside[0] == ["Μέτρο", "Κατηγορία", "KK-KALAMATA", "KK-REGION", "MU-KALAMATA", "Σύνολο"]
     assert ["Νέοι ωφελούμενοι", "", 1, 0, 2, 3] in inside and inside[-1] == [
         "Σύνολο",
@@ -276,21 +285,17 @@ def test_the_export_read_back_holds_the_figures_and_hides_small_cells(consumer, 
     ]
     back = list(csv.reader(io.StringIO(exports.as_csv(inside).decode("utf-8-sig"))))
     assert back[0][0] == "Μέτρο" and ["Νέοι ωφελούμενοι", "", "1", "0", "2", "3"] in back
-    (tmp_path / "register.xlsx").write_bytes(
-        exports.as_xlsx(exports.register_table(rows, external=True))
+    releases = Releases(
+        ReleaseStore(pg_store), consumer.db, HighsSolver(), lambda: date(2026, 12, 20)
     )
+    view = published.register(releases.get("regional", "2026-11"))
+    (tmp_path / "register.xlsx").write_bytes(exports.as_xlsx(exports.released_register_table(view)))
     sheet = load_workbook(tmp_path / "register.xlsx").active
     values = [[c.value for c in line] for line in sheet.iter_rows()]
-    assert sheet.title == "Ημερήσιο μητρώο" and values[0][0] == "Μέτρο"
-    assert [
-        "Νέοι ωφελούμενοι",
-        None,
-        "<5",
-        0,
-        "<5",
-        "<5",
-    ] in values  # small counts never leave the centre
-    assert values[-1][-1] == 13  # the grand total is not small
+    assert values[0][0] == "Περίοδος 2026-11"
+    numbers = [v for line in values[1:-1] for v in line[2:] if isinstance(v, int)]
+    assert numbers == []  # three people and three contacts: nothing in November can be shown
+    assert values[-1][0] == "εμπ." and "λιγότερα από 5" in values[-1][1]
 
 
 def sealed(
@@ -455,7 +460,9 @@ def test_the_esf_indicators_count_each_participant_once_by_gender_as_worked_out_
     assert dump(consumer) == live  # and a rebuild agrees, erasure and all
 
 
-def test_the_esf_export_is_in_greek_and_suppressed_when_it_leaves_the_centre(consumer, stores):
+def test_the_esf_export_is_in_greek_and_suppressed_when_it_leaves_the_centre(
+    consumer, stores, pg_store
+):
     from services.reporting.adapters.projections.esf import esf_indicators
 
     esf_participants(stores)
@@ -463,7 +470,7 @@ def test_the_esf_export_is_in_greek_and_suppressed_when_it_leaves_the_centre(con
         consumer.catch_up(source)
     with consumer.db.transaction() as cur:
         indicators = esf_indicators(cur)
-    inside = exports.esf_table(indicators, external=False)
+    inside = exports.esf_table(indicators)
     assert inside[0] == [
         "Πράξη",
         "Δείκτης",
@@ -474,5 +481,18 @@ def test_the_esf_export_is_in_greek_and_suppressed_when_it_leaves_the_centre(con
         "Σύνολο",
     ]
     assert ["KK-KALAMATA", "Σύνολο συμμετεχόντων", 1, 1, 0, 1, 3] in inside
-    outside = exports.esf_table(indicators, external=True)
-    assert ["KK-KALAMATA", "Σύνολο συμμετεχόντων", "<5", "<5", 0, "<5", "<5"] in outside
+    releases = Releases(
+        ReleaseStore(pg_store), consumer.db, HighsSolver(), lambda: date(2027, 1, 9)
+    )
+    outside = exports.esf_table(
+        published.esf(releases.get("esf", "2026"))["operations"], released=True
+    )
+    assert [
+        "KK-KALAMATA",
+        "Σύνολο συμμετεχόντων",
+        "εμπ.",
+        "εμπ.",
+        "εμπ.",
+        "εμπ.",
+        "εμπ.",
+    ] in outside

@@ -1,20 +1,22 @@
-"""Business metrics for Grafana, read from the reporting tables when Prometheus scrapes: new
-beneficiaries, contacts, open and overdue referrals. Labels carry site and municipality codes
-only, never anything about a person."""
+"""Business metrics for Grafana: the latest monthly release's shown figures, read when Prometheus
+scrapes. Never the live tables: a gauge scraped every few seconds would show each registration and
+contact as it happens, and two scrapes would differ by one person. A hidden cell has no sample;
+every sample has a `period` label. Labels carry site and municipality codes only."""
 
 from __future__ import annotations
 
 import logging
-from datetime import date
 
 from prometheus_client.core import GaugeMetricFamily
+
+from services.reporting.domain.disclosure import HIDDEN
 
 log = logging.getLogger(__name__)
 
 
 class BusinessMetrics:
-    def __init__(self, database):
-        self.database = database  # () -> the read model's Database, or None before it is open
+    def __init__(self, releases):
+        self.releases = releases  # () -> application Releases, or None before the service is up
 
     def collect(self):
         try:
@@ -25,46 +27,51 @@ class BusinessMetrics:
     def _families(self):
         registered = GaugeMetricFamily(
             "kentra_beneficiaries_registered",
-            "Beneficiaries registered, by site",
-            labels=["site", "centre"],
+            "New beneficiaries in the latest released month, by site",
+            labels=["site", "centre", "period"],
         )
         contacts = GaugeMetricFamily(
             "kentra_contacts_recorded",
-            "Contacts recorded, by site and municipality",
-            labels=["site", "centre", "municipality"],
+            "Contacts in the latest released month, by site and municipality",
+            labels=["site", "centre", "municipality", "period"],
         )
-        open_ = GaugeMetricFamily(
-            "kentra_referrals_open",
-            "Referrals not yet closed, by the site that sent them",
-            labels=["site", "centre"],
+        by_municipality = GaugeMetricFamily(
+            "kentra_contacts_by_municipality",
+            "Contacts in the latest released month, by municipality (all sites)",
+            labels=["municipality", "period"],
         )
-        overdue = GaugeMetricFamily(
-            "kentra_referrals_overdue",
-            "Referrals past their due date without an answer",
-            labels=["site", "centre"],
+        sent = GaugeMetricFamily(
+            "kentra_referrals_sent",
+            "Referrals sent in the latest released month, by sending site",
+            labels=["site", "centre", "period"],
         )
-        db = self.database()
-        if db is None:
+        pending = GaugeMetricFamily(
+            "kentra_referrals_pending",
+            "Of those, still unanswered when the month was released",
+            labels=["site", "centre", "period"],
+        )
+        families = (registered, contacts, by_municipality, sent, pending)
+        releases = self.releases()
+        if releases is None:
+            yield from families
             return
-        with db.transaction() as cur:
-            cur.execute(
-                "SELECT r.site, coalesce(s.centre, r.site), r.measure, r.key, sum(r.n) FROM register_count r"
-                " LEFT JOIN site_centre s USING (site) WHERE r.measure IN"
-                " ('new_beneficiaries', 'contacts_by_municipality') GROUP BY 1, 2, 3, 4"
-            )
-            for site, centre, measure, key, n in cur.fetchall():
-                if measure == "new_beneficiaries":
-                    registered.add_metric([site, centre], float(n))
-                else:
-                    contacts.add_metric([site, centre, key], float(n))
-            cur.execute(
-                "SELECT f.from_site, coalesce(s.centre, f.from_site),"
-                " count(*) FILTER (WHERE f.closed_on IS NULL),"
-                " count(*) FILTER (WHERE f.state IN ('sent', 'received') AND f.due_on < %s)"
-                " FROM referral_flow f LEFT JOIN site_centre s ON s.site = f.from_site GROUP BY 1, 2",
-                (date.today(),),
-            )
-            for site, centre, n_open, n_overdue in cur.fetchall():
-                open_.add_metric([site, centre], float(n_open))
-                overdue.add_metric([site, centre], float(n_overdue))
-        yield from (registered, contacts, open_, overdue)
+        release = releases.get("regional")
+        period, t = release["period"], release["tables"]
+        centre = release["extras"].get("centre_of", {})
+        for site, n in t["new_beneficiaries"]["column_totals"].items():
+            _add(registered, [site, centre.get(site, site), period], n)
+        for code, cells in t["contacts"]["rows"].items():
+            for site, n in cells.items():
+                _add(contacts, [site, centre.get(site, site), code, period], n)
+        for code, n in t["contacts"]["row_totals"].items():
+            _add(by_municipality, [code, period], n)
+        for site, n in t["referrals_by_site"]["row_totals"].items():
+            _add(sent, [site, centre.get(site, site), period], n)
+        for site, cells in t["referrals_by_site"]["rows"].items():
+            _add(pending, [site, centre.get(site, site), period], cells["pending"])
+        yield from families
+
+
+def _add(family: GaugeMetricFamily, labels: list[str], n) -> None:
+    if n != HIDDEN:
+        family.add_metric(labels, float(n))

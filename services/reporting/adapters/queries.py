@@ -1,11 +1,10 @@
-"""The reports, read from the reporting tables: the daily register, caseloads, coverage by
-municipality, the referral flow and each operation's target. Counts only."""
+"""A centre's own figures, read live from the reporting tables: the daily register, caseloads
+and each operation's target. They never leave the centre as they are: what leaves is a release
+(adapters/release_tables.py, application/releases.py)."""
 
 from __future__ import annotations
 
 from datetime import date
-
-from contracts.geography import municipalities
 
 
 def _rows(cur, sql: str, args: tuple = ()) -> list[dict]:
@@ -47,53 +46,12 @@ def caseload(cur, site: str | None = None) -> list[dict]:
     )
 
 
-def coverage(cur) -> list[dict]:
-    """Per municipality: beneficiaries living there per 1,000 residents (2021 census) and the
-    mobile units' contacts there: no one should be served worse for living far away."""
-    homes = dict(_pairs(cur, "SELECT municipality_code, count(*) FROM beneficiary_home GROUP BY 1"))
-    visits = dict(
-        _pairs(
-            cur,
-            "SELECT key, sum(n) FROM register_count WHERE measure = 'contacts_by_municipality'"
-            " AND site LIKE 'MU-%%' GROUP BY 1",
-        )
-    )
-    found = []
-    for code, m in municipalities().items():
-        people = homes.get(code, 0)
-        per_1000 = round(1000 * people / m.population_2021, 2) if m.population_2021 else None
-        found.append(
-            {
-                "municipality_code": code,
-                "name_el": m.name_el,
-                "regional_unit": m.regional_unit,
-                "population_2021": m.population_2021,
-                "beneficiaries": people,
-                "per_1000_residents": per_1000,
-                "mobile_unit_contacts": int(visits.get(code, 0)),
-            }
-        )
-    return found
-
-
-def referral_flow(cur) -> list[dict]:
-    rows = _rows(
+def operations(cur) -> list[dict]:
+    """The operations and their targets: facts of the network, not counts of people."""
+    return _rows(
         cur,
-        """
-        SELECT recipient_kind, recipient_id, recipient_name, need,
-               count(*) FILTER (WHERE sent_on IS NOT NULL) AS sent,
-               count(*) FILTER (WHERE state IN ('accepted', 'completed')) AS accepted,
-               count(*) FILTER (WHERE state = 'rejected') AS rejected,
-               count(*) FILTER (WHERE state = 'expired') AS expired,
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY first_response_on - sent_on) AS median_days_to_response,
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY closed_on - sent_on)
-                   FILTER (WHERE state IN ('completed', 'rejected')) AS median_days_to_outcome
-        FROM referral_flow GROUP BY 1, 2, 3, 4 ORDER BY recipient_name, need""",
+        "SELECT site, operation_mis, period_start, period_end, target FROM operation ORDER BY site",
     )
-    for r in rows:  # of those answered (accepted or rejected)
-        answered = r["accepted"] + r["rejected"]
-        r["acceptance_rate"] = round(r["accepted"] / answered, 3) if answered else None
-    return rows
 
 
 def targets(cur, on: date) -> list[dict]:
@@ -118,33 +76,3 @@ def targets(cur, on: date) -> list[dict]:
             round(row["new_beneficiaries"] / row["target"], 3) if row["target"] else None
         )
     return found
-
-
-def regional_overview(cur) -> dict[str, dict[str, int]]:
-    """Activity by site, referrals still open by route (sending site -> recipient), and contacts
-    by municipality: the counts behind the coordinator's overview."""
-    return {
-        "activity_by_site": dict(
-            _pairs(cur, "SELECT site, sum(events)::int FROM daily_activity GROUP BY 1 ORDER BY 1")
-        ),
-        "open_referrals_by_route": dict(
-            _pairs(
-                cur,
-                "SELECT from_site || ' -> ' || recipient_name, count(*)::int"
-                " FROM referral_flow WHERE state IN ('requested', 'sent',"
-                " 'received', 'accepted') GROUP BY 1 ORDER BY 1",
-            )
-        ),
-        "contacts_by_municipality": dict(
-            _pairs(
-                cur,
-                "SELECT key, sum(n)::int FROM register_count"
-                " WHERE measure = 'contacts_by_municipality' GROUP BY 1 ORDER BY 1",
-            )
-        ),
-    }
-
-
-def _pairs(cur, sql: str) -> list[tuple]:
-    cur.execute(sql)
-    return cur.fetchall()

@@ -1,51 +1,153 @@
-"""The figures as they leave reporting. Whoever reads them from outside a centre (`external`: the
-regional coordinator, a national report, a file) gets them through the one disclosure-control
-step (domain/disclosure.py); a head of centre reading their own centre's figures gets them whole.
-Who counts as external is the caller's access decision; what is hidden is decided only here."""
+"""The figures as they leave reporting: each view is read from one frozen release
+(application/releases.py) and computes nothing that the release's shown cells do not already
+give, so no view can tell more than the release. A sum that includes a hidden cell is hidden; a
+rate of a hidden count is left out. A head of centre's own figures, which never leave the centre,
+are read live instead (adapters/queries.py)."""
 
 from __future__ import annotations
 
-from services.reporting.adapters import queries
-from services.reporting.adapters.projections import esf
-from services.reporting.domain.disclosure import small, suppress_small, suppress_table
+from datetime import date
+
+from contracts.geography import municipalities
+from services.reporting.domain import periods
+from services.reporting.domain.disclosure import HIDDEN
+
+REGISTER = ("new_beneficiaries", "contacts", "contacts_by_channel", "services")
 
 
-def daily_register(
-    cur, site: str | None, since: str | None, until: str | None, external: bool
-) -> list[dict]:
-    rows = queries.daily_register(cur, site, since, until)
-    return [{**r, **suppress_small({"n": r["n"]})} for r in rows] if external else rows
+def _about(release: dict) -> dict:
+    return {
+        "period": release["period"],
+        "released_at": release["released_at"],
+        "rule": release["rule"],
+    }
 
 
-def esf_indicators(cur, operation: str | None, year: int | None, external: bool) -> dict:
-    found = esf.esf_indicators(cur, operation, year)
-    return {op: suppress_table(table) for op, table in found.items()} if external else found
+def register(release: dict, site: str | None = None) -> dict:
+    """The register's tables of a monthly release; for one site, that site's column."""
+    tables = {name: release["tables"][name] for name in REGISTER}
+    if site is not None:
+        tables = {name: _column(t, site) for name, t in tables.items()}
+    return {**_about(release), "site": site, "tables": tables}
 
 
-def coverage(cur) -> list[dict]:
-    """Always leaves a centre (it spans the region)."""
-    rows = queries.coverage(cur)
-    for r in rows:
-        hidden = small(r["beneficiaries"])  # the ratio would give the hidden count back
-        r.update(
-            suppress_small({k: r[k] for k in ("beneficiaries", "mobile_unit_contacts")}),
-            per_1000_residents=None if hidden else r["per_1000_residents"],
+def _column(table: dict, site: str) -> dict:
+    return {
+        "rows": {r: {site: cells.get(site, HIDDEN)} for r, cells in table["rows"].items()},
+        "column_totals": {site: table["column_totals"].get(site, HIDDEN)},
+    }
+
+
+def coverage(release: dict) -> dict:
+    """Per municipality: people newly registered who live there, per 1,000 residents (2021
+    census), and the mobile units' contacts there."""
+    homes, contacts = release["tables"]["new_beneficiaries"], release["tables"]["contacts"]
+    found = []
+    for code, m in municipalities().items():
+        people = homes["row_totals"].get(code, HIDDEN)
+        visits = _sum(
+            v for site, v in contacts["rows"].get(code, {}).items() if site.startswith("MU-")
         )
-    return rows
+        found.append(
+            {
+                "municipality_code": code,
+                "name_el": m.name_el,
+                "regional_unit": m.regional_unit,
+                "population_2021": m.population_2021,
+                "new_beneficiaries": people,
+                "per_1000_residents": round(1000 * people / m.population_2021, 2)
+                if people != HIDDEN and m.population_2021
+                else None,
+                "mobile_unit_contacts": visits,
+            }
+        )
+    return {**_about(release), "municipalities": found}
 
 
-def referral_flow(cur) -> list[dict]:
-    """Always leaves a centre (it spans the region)."""
-    rows = queries.referral_flow(cur)
-    for r in rows:
-        counts = suppress_small({k: r[k] for k in ("sent", "accepted", "rejected", "expired")})
-        if small(r["accepted"]) or small(r["rejected"]):
-            r["acceptance_rate"] = None  # a rate of small counts would tell what "<5" hides
-        r.update(counts)
-    return rows
+def referral_flow(release: dict) -> dict:
+    """Referrals sent in the month, by recipient and need: their outcomes as known at release."""
+    table = release["tables"]["referrals_by_recipient"]
+    medians = release["extras"]["referral_medians"]
+    rows = []
+    for row, cells in table["rows"].items():
+        accepted, rejected = cells["accepted"], cells["rejected"]
+        answered = accepted + rejected if HIDDEN not in (accepted, rejected) else None
+        rows.append(
+            {
+                "recipient_and_need": row,
+                "sent": table["row_totals"][row],
+                **cells,
+                "acceptance_rate": round(accepted / answered, 3) if answered else None,
+                **medians.get(row, {}),
+            }
+        )
+    return {**_about(release), "flow": rows}
 
 
-def regional_overview(cur) -> dict:
-    """The region at a glance, for the coordinator: always leaves a centre."""
-    overview = queries.regional_overview(cur)
-    return {name: suppress_small(counts) for name, counts in overview.items()}
+def regional_overview(release: dict) -> dict:
+    t = release["tables"]
+    return {
+        **_about(release),
+        "new_beneficiaries_by_site": t["new_beneficiaries"]["column_totals"],
+        "contacts_by_site": t["contacts"]["column_totals"],
+        "contacts_by_municipality": t["contacts"]["row_totals"],
+        "referrals_by_site": t["referrals_by_site"]["row_totals"],
+        "referrals": t["referrals_by_recipient"]["total"],
+        "response_times": release["extras"]["response_times"],
+    }
+
+
+def released_targets(releases, operations: list[dict], period: str | None = None) -> dict:
+    """The targets from every month released since the earliest operation began, through
+    `period` (the latest released month when not given)."""
+    last = releases.get("regional", period)
+    if not operations:
+        return targets([last], [])
+    first = date.fromisoformat(min(op["period_start"] for op in operations))
+    return targets(releases.months(first, periods.parse(last["period"], "month")), operations)
+
+
+def targets(months: list[dict], operations: list[dict]) -> dict:
+    """Each operation's new beneficiaries (its centre and mobile unit) from the months released
+    within its period, against its target: where a month's figure is hidden, only a lower bound
+    (the shown months) is known, and that is what is given."""
+    last = months[-1] if months else None
+    found = []
+    for op in operations:
+        within = [
+            m["tables"]["new_beneficiaries"].get("group_totals", {}).get(op["site"], HIDDEN)
+            for m in months
+            if op["period_start"] <= m["period_end"] and m["period_start"] <= op["period_end"]
+        ]
+        shown = sum(n for n in within if n != HIDDEN)
+        exact = HIDDEN not in within
+        found.append(
+            {
+                "site": op["site"],
+                "operation_mis": op["operation_mis"],
+                "period_start": op["period_start"],
+                "period_end": op["period_end"],
+                "target": op["target"],
+                "new_beneficiaries": shown if exact else HIDDEN,
+                "new_beneficiaries_at_least": shown,
+                "months_hidden": sum(n == HIDDEN for n in within),
+                "share_of_target": round(shown / op["target"], 3)
+                if exact and op["target"]
+                else None,
+            }
+        )
+    return {"released_through": last["period"] if last else None, "operations": found}
+
+
+def esf(release: dict, operation: str | None = None) -> dict:
+    found = {
+        name.split(":", 1)[1]: table
+        for name, table in release["tables"].items()
+        if name.startswith("esf:") and operation in (None, name.split(":", 1)[1])
+    }
+    return {**_about(release), "operations": found}
+
+
+def _sum(values) -> int | str:
+    values = list(values)
+    return HIDDEN if HIDDEN in values else sum(values)

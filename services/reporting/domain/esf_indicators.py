@@ -141,3 +141,32 @@ def indicators_of(p: dict, born: date | None) -> set[str]:
     found |= {"employed_six_months_after"} if p["employed_6m"] else set()
     found |= {"improved_situation_six_months_after"} if p["improved_6m"] else set()
     return found - {""}
+
+
+# How the indicators of one gender column (and of their totals) bound each other: what anyone who
+# reads the regulation knows, and so what the disclosure audit gives the reader it guards against.
+# (total row, part rows, exact): exact when the parts add up to the total, else they hold at most it
+PARTITIONS = (
+    ("total_participants", ("isced_0_2", "isced_3_4", "isced_5_8"), True),
+    (
+        "total_participants",
+        ("unemployed_incl_long_term", "inactive", "employed_incl_self_employed"),
+        True,
+    ),
+    ("unemployed_incl_long_term", ("long_term_unemployed",), False),
+    ("total_participants", ("below_18", "aged_18_29", "aged_55_and_over"), False),
+    *(
+        ("total_participants", (flag,), False)
+        for flag in (
+            "with_disabilities",
+            "third_country_nationals",
+            "foreign_background",
+            "minorities_incl_roma",
+            "homeless_or_housing_exclusion",
+            "from_rural_areas",
+            "employed_six_months_after",
+            "improved_situation_six_months_after",
+        )
+    ),
+    ("total_participants", tuple(EXIT.values()), False),  # one situation on leaving each
+)

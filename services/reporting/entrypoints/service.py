@@ -1,20 +1,26 @@
-"""The reporting service over nameko: queries on its read models, and their consistency report."""
+"""The reporting service over nameko: a centre's own figures (live, for its head only: the caller
+says `external=False`), the releases of the figures that leave a centre (frozen, suppressed), and
+the read model's consistency report."""
 
 from __future__ import annotations
 
 import base64
+import functools
 from datetime import date
 
 from nameko.extensions import DependencyProvider
 from nameko.rpc import RpcProxy, rpc
 
 from services.common.consumer.consistency import check, report
+from services.common.domain import DomainError
 from services.common.nameko_support import (
     AnswersWhenReady,
+    EventStoreProvider,
     MetricsServer,
     ReadModelProvider,
     ServiceProxies,
 )
+from services.common.rpc_commands import CommandRejected
 from services.reporting import bootstrap
 from services.reporting.adapters import queries
 from services.reporting.adapters.business_metrics import BusinessMetrics
@@ -23,16 +29,31 @@ from services.reporting.adapters.projections.daily_activity import activity
 from services.reporting.application import published, reports
 
 
+class ReleasesProvider(DependencyProvider):
+    """The releases, over this service's read model and its store of releases."""
+
+    def setup(self):
+        deps = self.container.dependencies
+        self.model = next(d for d in deps if isinstance(d, ReadModelProvider))
+        self.store = next(d for d in deps if isinstance(d, EventStoreProvider))
+
+    def releases(self):
+        if self.model.db is None or self.store.store is None:
+            return None  # not started yet
+        return bootstrap.releases(self.store.store, self.model.db)
+
+    def get_dependency(self, worker_ctx):
+        return self.releases()
+
+
 class BusinessMetricsProvider(DependencyProvider):
-    """Registers the business metrics on this process's /metrics, read from the read model."""
+    """Registers the business metrics on this process's /metrics, read from the latest release."""
 
     def setup(self):
         from prometheus_client import REGISTRY
 
-        model = next(d for d in self.container.dependencies if isinstance(d, ReadModelProvider))
-        self.collector: BusinessMetrics | None = BusinessMetrics(
-            lambda: model.db
-        )  # its database, once open
+        provider = next(d for d in self.container.dependencies if isinstance(d, ReleasesProvider))
+        self.collector: BusinessMetrics | None = BusinessMetrics(provider.releases)
         REGISTRY.register(self.collector)
 
     def stop(self):
@@ -45,76 +66,146 @@ class BusinessMetricsProvider(DependencyProvider):
     kill = stop
 
 
+def _answers(method):
+    """A rule's refusal (a period not released yet, a bad period) as CommandRejected: its code
+    survives the RPC (404, 422 at the gateway)."""
+
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        try:
+            return method(*args, **kwargs)
+        except DomainError as exc:
+            raise CommandRejected(exc.code, exc.message, exc.details) from exc
+
+    return wrapper
+
+
+def _inside(external: bool) -> None:
+    if external:
+        raise CommandRejected(
+            "rule_violated",
+            "figures that leave a centre are released per period: ask for a release",
+        )
+
+
 class ReportingService(AnswersWhenReady):
     name = "reporting"
     read_model = ReadModelProvider(bootstrap.open_model)
+    release_store = EventStoreProvider(bootstrap.open_release_store, 2)
+    releases = ReleasesProvider()
     metrics = MetricsServer()
     business = BusinessMetricsProvider()
     registries = RpcProxy("registries")
     intake = RpcProxy("intake")
     referrals = RpcProxy("referrals")
 
+    # --- a centre's own figures: live, whole; the gateway asks only for a head's own network ----
+
     @rpc
-    def daily_activity(self, site=None):
+    def daily_activity(self, site=None, external=True):
+        _inside(external)
         with self.read_model.transaction() as cur:
             return activity(cur, site)
 
     @rpc
     def daily_register(self, site=None, since=None, until=None, external=True):
-        """Suppressed unless the caller says it stays in the centre (`external=False`)."""
+        _inside(external)
         with self.read_model.transaction() as cur:
-            return published.daily_register(cur, site, since, until, external)
+            return queries.daily_register(cur, site, since, until)
 
     @rpc
     def daily_register_file(
         self, fmt: str, site=None, since=None, until=None, external=True
     ) -> str:
-        """The register as CSV or XLSX, base64 (RPC carries JSON); suppressed when it leaves a centre."""
+        """CSV or XLSX, base64 (RPC carries JSON)."""
+        _inside(external)
         with self.read_model.transaction() as cur:
-            content = reports.daily_register_file(cur, fmt, site, since, until, external)
+            content = reports.daily_register_file(cur, fmt, site, since, until)
         return base64.b64encode(content).decode()
 
     @rpc
-    def caseload(self, site=None):
+    def caseload(self, site=None, external=True):
+        _inside(external)
         with self.read_model.transaction() as cur:
             return queries.caseload(cur, site)
 
     @rpc
-    def coverage(self):
-        with self.read_model.transaction() as cur:
-            return published.coverage(cur)
-
-    @rpc
-    def referral_flow(self):
-        with self.read_model.transaction() as cur:
-            return published.referral_flow(cur)
-
-    @rpc
-    def regional_overview(self):
-        with self.read_model.transaction() as cur:
-            return published.regional_overview(cur)
-
-    @rpc
-    def targets(self, on=None):
+    def targets(self, on=None, external=True):
+        _inside(external)
         with self.read_model.transaction() as cur:
             return queries.targets(cur, date.fromisoformat(on) if on else date.today())
 
     @rpc
     def esf_indicators(self, operation=None, year=None, external=True):
-        """Suppressed unless the caller says it stays in the centre (`external=False`)."""
+        _inside(external)
         with self.read_model.transaction() as cur:
-            return published.esf_indicators(cur, operation, year, external)
+            return esf.esf_indicators(cur, operation, year)
+
+    @rpc
+    def esf_indicators_file(self, fmt: str, operation=None, year=None, external=True) -> str:
+        _inside(external)
+        with self.read_model.transaction() as cur:
+            content = reports.esf_indicators_file(cur, fmt, operation, year)
+        return base64.b64encode(content).decode()
 
     @rpc
     def operation_codes(self):
         with self.read_model.transaction() as cur:
             return esf.operation_codes(cur)
 
+    # --- what leaves a centre: read from the period's frozen release -----------------------------
+
     @rpc
-    def esf_indicators_file(self, fmt: str, operation=None, year=None, external=True) -> str:
+    @_answers
+    def release(self, family: str, period=None):
+        """A whole release as recorded (`regional`: a month, `esf`: a year)."""
+        return self.releases.get(family, period)
+
+    @rpc
+    @_answers
+    def released_register(self, period=None, site=None):
+        return published.register(self.releases.get("regional", period), site)
+
+    @rpc
+    @_answers
+    def released_register_file(self, fmt: str, period=None, site=None) -> str:
+        view = published.register(self.releases.get("regional", period), site)
+        return base64.b64encode(reports.released_register_file(view, fmt)).decode()
+
+    @rpc
+    @_answers
+    def released_esf(self, year=None, operation=None):
+        return published.esf(self.releases.get("esf", year and str(year)), operation)
+
+    @rpc
+    @_answers
+    def released_esf_file(self, fmt: str, year=None, operation=None) -> str:
+        view = published.esf(self.releases.get("esf", year and str(year)), operation)
         with self.read_model.transaction() as cur:
-            content = reports.esf_indicators_file(cur, fmt, operation, year, external)
-        return base64.b64encode(content).decode()
+            mis = esf.operation_codes(cur)
+        return base64.b64encode(reports.released_esf_file(view, mis, fmt)).decode()
+
+    @rpc
+    @_answers
+    def coverage(self, period=None):
+        return published.coverage(self.releases.get("regional", period))
+
+    @rpc
+    @_answers
+    def referral_flow(self, period=None):
+        return published.referral_flow(self.releases.get("regional", period))
+
+    @rpc
+    @_answers
+    def regional_overview(self, period=None):
+        return published.regional_overview(self.releases.get("regional", period))
+
+    @rpc
+    @_answers
+    def released_targets(self, period=None):
+        with self.read_model.transaction() as cur:
+            operations = queries.operations(cur)
+        return published.released_targets(self.releases, operations, period)
 
     @rpc
     def consistency_report(self):

@@ -1,6 +1,7 @@
 """What heads of centre and the regional coordinator read: aggregates, never personal files.
-Reporting suppresses what leaves a centre; the gateway only says, from the caller's access,
-whether it does."""
+What leaves a centre is read from reporting's frozen release of a fixed period (a month; a year
+for the ESF+ indicators), suppressed there; a head reading their own network gets it live and
+whole. The gateway only says, from the caller's access, which of the two it is."""
 
 from __future__ import annotations
 
@@ -10,7 +11,13 @@ from marshmallow import fields, validate
 
 from contracts.base import StrictSchema
 from services.portal_gateway.domain import access
-from services.portal_gateway.entrypoints.api.framework import Call, FileBody, Routes, forbidden
+from services.portal_gateway.entrypoints.api.framework import (
+    ApiError,
+    Call,
+    FileBody,
+    Routes,
+    forbidden,
+)
 
 api = Routes()
 
@@ -27,22 +34,50 @@ class SiteQuery(StrictSchema):
     )
 
 
-class RegisterQuery(SiteQuery):
-    since = fields.Date(metadata={"description": "the first day, YYYY-MM-DD"})
-    until = fields.Date(metadata={"description": "the last day, YYYY-MM-DD"})
+MONTH = validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="a month, e.g. 2026-10")
+
+
+class PeriodQuery(StrictSchema):
+    period = fields.String(
+        validate=MONTH,
+        metadata={"description": "the released month, YYYY-MM (the latest released if not given)"},
+    )
+
+
+class RegisterQuery(SiteQuery, PeriodQuery):
+    since = fields.Date(
+        metadata={"description": "a head's own register only: the first day, YYYY-MM-DD"}
+    )
+    until = fields.Date(
+        metadata={"description": "a head's own register only: the last day, YYYY-MM-DD"}
+    )
     format = fields.String(load_default="json", validate=validate.OneOf(["json", *FORMATS]))
 
 
 class EsfQuery(StrictSchema):
     operation = fields.String(metadata={"description": "the centre's site code"})
     year = fields.Integer(
-        validate=validate.Range(2000, 2100), metadata={"description": "year of entry"}
+        validate=validate.Range(2000, 2100),
+        metadata={"description": "year of entry (released once the year is over)"},
     )
     format = fields.String(load_default="json", validate=validate.OneOf(["json", *FORMATS]))
 
 
+def _no_window(call: Call) -> None:
+    if call.query.get("since") or call.query.get("until"):
+        raise ApiError(
+            422,
+            "figures that leave a centre are released per month, never for a window of days:"
+            " ask for period=YYYY-MM",
+        )
+
+
 @api.route(
-    "GET", "/sites/<site>/daily-register", "A centre's or mobile unit's daily register", tag=TAG
+    "GET",
+    "/sites/<site>/daily-register",
+    "A site's register: day by day for the head of its centre; from outside, its month as released",
+    query=PeriodQuery,
+    tag=TAG,
 )
 def daily_register(call: Call):
     site = call.args["site"]
@@ -50,21 +85,26 @@ def daily_register(call: Call):
         raise forbidden(
             "the daily register is for the head of that centre and the regional coordinator"
         )
-    return {"site": site, "days": call.backends.reporting.daily_activity(site)}
+    reporting = call.backends.reporting
+    if access.figures_leave_the_centre(call.principal):
+        return {
+            "released": reporting.released_register(call.query.get("period"), site),
+            "site": site,
+        }
+    return {"site": site, "days": reporting.daily_activity(site, False)}
 
 
 @api.route(
     "GET",
     "/overview",
-    "The region at a glance: activity by site, referrals flow and response times",
+    "The region at a glance, from a released month: new beneficiaries and contacts by site,"
+    " contacts by municipality, referrals and response times",
+    query=PeriodQuery,
     tag=TAG,
     allow=access.see_regional_overview,
 )
 def overview(call: Call):
-    return {
-        **call.backends.reporting.regional_overview(),  # suppressed by reporting: it leaves the centres
-        "response_times": call.backends.referrals.response_times(None),
-    }
+    return call.backends.reporting.regional_overview(call.query.get("period"))
 
 
 def _site(call: Call, key: str) -> str | None:
@@ -87,13 +127,20 @@ def _day(value) -> str | None:
     tag=TAG,
 )
 def register_report(call: Call):
-    site, fmt = _site(call, "site"), call.query["format"]
+    site, fmt, reporting = _site(call, "site"), call.query["format"], call.backends.reporting
+    if access.figures_leave_the_centre(call.principal):
+        _no_window(call)
+        period = call.query.get("period")
+        if fmt == "json":
+            return {"suppressed": True, **reporting.released_register(period, site)}
+        content = reporting.released_register_file(fmt, period, site)
+        name = f"mitroo-{site or 'perifereia'}-{period or 'teleftaios-minas'}.{fmt}"
+        return FileBody(base64.b64decode(content), FORMATS[fmt], name)
     since, until = _day(call.query.get("since")), _day(call.query.get("until"))
-    external = access.figures_leave_the_centre(call.principal)
     if fmt == "json":
-        rows = call.backends.reporting.daily_register(site, since, until, external)
-        return {"site": site, "suppressed": external, "rows": rows}
-    content = call.backends.reporting.daily_register_file(fmt, site, since, until, external)
+        rows = reporting.daily_register(site, since, until, False)
+        return {"site": site, "suppressed": False, "rows": rows}
+    content = reporting.daily_register_file(fmt, site, since, until, False)
     return FileBody(
         base64.b64decode(content), FORMATS[fmt], f"imerisio-mitroo-{site or 'perifereia'}.{fmt}"
     )
@@ -109,12 +156,22 @@ def register_report(call: Call):
 )
 def esf_report(call: Call):
     operation, year, fmt = _site(call, "operation"), call.query.get("year"), call.query["format"]
+    reporting = call.backends.reporting
     external = access.figures_leave_the_centre(call.principal)
     if fmt == "json":
-        found = call.backends.reporting.esf_indicators(operation, year, external)
-        codes = call.backends.reporting.operation_codes()
-        return {"suppressed": external, "operations": found, "operation_mis": codes}
-    content = call.backends.reporting.esf_indicators_file(fmt, operation, year, external)
+        codes = reporting.operation_codes()
+        if external:
+            return {
+                "suppressed": True,
+                **reporting.released_esf(year, operation),
+                "operation_mis": codes,
+            }
+        found = reporting.esf_indicators(operation, year, False)
+        return {"suppressed": False, "operations": found, "operation_mis": codes}
+    if external:
+        content = reporting.released_esf_file(fmt, year, operation)
+    else:
+        content = reporting.esf_indicators_file(fmt, operation, year, False)
     return FileBody(
         base64.b64decode(content), FORMATS[fmt], f"deiktes-ekt-{operation or 'perifereia'}.{fmt}"
     )
@@ -123,44 +180,56 @@ def esf_report(call: Call):
 @api.route(
     "GET",
     "/reports/coverage",
-    "Beneficiaries per 1,000 residents and mobile-unit contacts, by municipality",
+    "New beneficiaries per 1,000 residents and mobile-unit contacts, by municipality, in a"
+    " released month",
+    query=PeriodQuery,
     tag=TAG,
     allow=access.see_regional_figures,
 )
 def coverage(call: Call):
-    return {"municipalities": call.backends.reporting.coverage()}  # suppressed by reporting
+    return call.backends.reporting.coverage(call.query.get("period"))
 
 
 @api.route(
     "GET",
     "/reports/referral-flow",
-    "Referrals by agency and need: sent, accepted, rejected, expired, median days to response "
-    "and outcome",
+    "Referrals sent in a released month by agency and need: their outcomes, median days to "
+    "response and outcome",
+    query=PeriodQuery,
     tag=TAG,
     allow=access.see_regional_figures,
 )
 def referral_flow(call: Call):
-    return {"flow": call.backends.reporting.referral_flow()}  # suppressed by reporting
+    return call.backends.reporting.referral_flow(call.query.get("period"))
 
 
 @api.route(
     "GET",
     "/reports/targets",
-    "Each operation's new beneficiaries against its target",
+    "Each operation's new beneficiaries against its target: a head's own, live; from outside,"
+    " through the released months",
+    query=PeriodQuery,
     tag=TAG,
     allow=access.see_regional_figures,
 )
 def targets(call: Call):
-    rows = call.backends.reporting.targets(None)
+    reporting = call.backends.reporting
+    if access.figures_leave_the_centre(call.principal):
+        return reporting.released_targets(call.query.get("period"))
+    rows = reporting.targets(None, False)
     return {"operations": [r for r in rows if access.see_aggregates(call.principal, r["site"])]}
 
 
 @api.route(
     "GET",
     "/reports/caseload",
-    "Distinct beneficiaries per staff member (a head of centre: their own sites)",
+    "Distinct beneficiaries per staff member, for the head of their centre: a figure that never"
+    " leaves it",
     query=SiteQuery,
     tag=TAG,
 )
 def caseload(call: Call):
-    return {"caseload": call.backends.reporting.caseload(_site(call, "site"))}
+    site = _site(call, "site")
+    if access.figures_leave_the_centre(call.principal):
+        raise forbidden("caseloads stay in the centre: its head reads them")
+    return {"caseload": call.backends.reporting.caseload(site, False)}

@@ -129,6 +129,23 @@ WORDS = {
         "The password is easy to guess (common words, names, dates, keyboard runs or your"
         " username): prefer a phrase of four unrelated words.",
     ),
+    "period": ("Περίοδος", "Period"),
+    "released_at": ("Δημοσιεύθηκε", "Released"),
+    "total": ("Σύνολο", "Total"),
+    "hidden_mark": ("εμπ.", "conf."),
+    "hidden_means": (
+        "εμπ. = εμπιστευτικό: λιγότερα από 5 άτομα (ή κανένα), ή κρυμμένο ώστε να μη συναχθεί"
+        " άλλο κελί από τα σύνολα. Τα στοιχεία ενός μήνα δημοσιεύονται μία φορά, μία εβδομάδα"
+        " μετά το τέλος του, και δεν αλλάζουν.",
+        "conf. = confidential: fewer than 5 people (or none), or hidden so that no other cell can"
+        " be worked out from the totals. A month's figures are released once, a week after it"
+        " ends, and never change.",
+    ),
+    "new_beneficiaries": ("Νέοι ωφελούμενοι", "New beneficiaries"),
+    "contacts": ("Επαφές", "Contacts"),
+    "contacts_by_channel": ("Επαφές ανά τρόπο", "Contacts by channel"),
+    "services": ("Υπηρεσίες", "Services"),
+    "response_times": ("Διάμεσος χρόνος απάντησης (ημέρες)", "Median days to answer"),
 }
 
 

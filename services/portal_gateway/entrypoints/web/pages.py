@@ -28,6 +28,8 @@ from services.portal_gateway.entrypoints.api import ROUTES
 from services.portal_gateway.entrypoints.api.framework import ApiError, Router, api_router, run
 from services.portal_gateway.entrypoints.web.i18n import LANGUAGES, labeller, translator
 
+HIDDEN = "c"  # how reporting marks a hidden cell (services/reporting/domain/disclosure.py)
+
 MAX_FORM = 256 * 1024  # the longest form (a contact's notes) is a few kilobytes
 API = api_router(ROUTES)  # the pages call the API's own handlers: the same checks, the same audit
 # the pages, routed like the API (framework.Router): path -> the Page method that renders it
@@ -432,10 +434,19 @@ class Page:
         return self.redirect(local_path(self.request.form.get("back"), "/inbox"))
 
     def daily(self):
+        """Day by day for the head of the site's centre; from outside, its released month."""
         site = self.request.args.get("site") or self.principal.site or ""
-        status, body = self.api("GET", f"/sites/{site}/daily-register")
+        query = {k: v for k, v in self.request.args.items() if k == "period"}
+        status, body = self.api("GET", f"/sites/{site}/daily-register", query=query)
         return self.render(
-            "daily.html", status, site=site, days=body.get("days", []), error=body.get("error")
+            "daily.html",
+            status,
+            site=site,
+            days=body.get("days", []),
+            released=body.get("released"),
+            error=body.get("error"),
+            hidden=HIDDEN,
+            municipalities=municipalities(),
         )
 
     def password(self):
@@ -458,13 +469,15 @@ class Page:
         return self.render("message.html", message=self.t("password_changed"))
 
     def overview(self):
-        status, body = self.api("GET", "/overview")
+        query = {k: v for k, v in self.request.args.items() if k == "period"}
+        status, body = self.api("GET", "/overview", query=query)
         return self.render(
             "overview.html",
             status,
             o=body if status == 200 else None,
             error=body.get("error"),
             municipalities=municipalities(),
+            hidden=HIDDEN,
         )
 
 
