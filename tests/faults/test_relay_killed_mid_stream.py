@@ -52,6 +52,8 @@ def test_every_event_reaches_the_consumer_once_although_the_relay_is_killed_mid_
     try:
         for kill in range(RANDOM_KILLS + 1):
             time.sleep(rng.uniform(0.3, 1.2))
+            # hundreds of writes between two kills however slow the machine is today
+            eventually(lambda k=kill: workload.events >= (k + 1) * 350, 60, what="writes")
             if kill == 2:
                 kill_between_broker_commit_and_position_save(platform, relay)
                 continue
