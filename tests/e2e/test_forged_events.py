@@ -17,13 +17,13 @@ from services.common.config import Settings
 from services.common.consumer import Consumer
 from services.common.consumer.live import LiveConsumer
 from services.common.consumer.sources import RpcEventSource
-from services.common.eventstore import NO_STREAM, Metadata, NewEvent
 from services.common.relay import OutboxRelay
 from services.common.relay.publisher import BatchPublisher
 from services.common.rpc_reads import StoreReads
 from services.intake.entrypoints.service import IntakeService
 from services.referrals.entrypoints.service import ReferralsService
 from services.registries.entrypoints.service import RegistriesService
+from tests.support.backbone import register
 from tests.support.database import migrated_read_model
 from tests.support.projections import Roster, roster_rows
 from tests.support.waiting import eventually
@@ -67,24 +67,6 @@ def slice_(broker_access, platform_config, container_factory, admin_url):
     stop.set()
     source.close()
     model.close()
-
-
-def register(store, n: int = 1) -> None:
-    for _ in range(n):
-        subject = uuid.uuid4()
-        store.append(
-            f"beneficiary-{subject}",
-            NO_STREAM,
-            [
-                NewEvent(
-                    "BeneficiaryRegistered",
-                    {"n": 1},
-                    personal={"given_name": "Ελένη"},
-                    subject_id=subject,
-                )
-            ],
-            Metadata("sw-1", "KK-KALAMATA"),
-        )
 
 
 def caught_up(consumer, stores) -> bool:

@@ -7,15 +7,33 @@ from __future__ import annotations
 import hmac
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
 
 from .hashing import GENESIS, canonical_json, chain_hash
 
-# the columns of `events` a chain covers, in the order ChainCheck.feed takes them
+# the columns of `events` as stored, in the order StoredRow names them (the store reads them so too)
 STORED = (
     "position, stream, version, event_id, type, schema_version, data, personal, subject_id,"
     " metadata, recorded_at, hash"
 )
+
+
+class StoredRow(NamedTuple):
+    """One row of `events` as stored: its personal fields still sealed."""
+
+    position: int
+    stream: str
+    version: int
+    event_id: Any
+    type: str
+    schema_version: int
+    data: dict
+    sealed: Any  # the sealed personal fields (bytes), or None
+    subject: Any
+    metadata: dict
+    recorded_at: datetime
+    hash: str
 
 
 @dataclass(frozen=True)
@@ -44,20 +62,8 @@ class ChainCheck:
         self.events = 0
 
     def feed(self, row: tuple) -> Break | None:
-        (
-            position,
-            stream,
-            version,
-            event_id,
-            type_,
-            schema_version,
-            data,
-            sealed,
-            subject,
-            metadata,
-            recorded_at,
-            stored_hash,
-        ) = row
+        r = StoredRow._make(row)
+        position, stream, version, event_id = r.position, r.stream, r.version, r.event_id
         last_version, prev_hash = self.heads.get(stream, (0, GENESIS))
         if version != last_version + 1:
             missing = ", ".join(str(v) for v in range(last_version + 1, version))
@@ -75,16 +81,16 @@ class ChainCheck:
             stream=stream,
             version=version,
             event_id=str(event_id),
-            type=type_,
-            schema_version=schema_version,
-            data_json=canonical_json(data),
-            sealed_personal=bytes(sealed) if sealed else None,
-            subject_id=str(subject) if subject else None,
-            metadata_json=canonical_json(metadata),
-            recorded_at=recorded_at.astimezone(UTC),  # stored in UTC; read in the session's zone
+            type=r.type,
+            schema_version=r.schema_version,
+            data_json=canonical_json(r.data),
+            sealed_personal=bytes(r.sealed) if r.sealed else None,
+            subject_id=str(r.subject) if r.subject else None,
+            metadata_json=canonical_json(r.metadata),
+            recorded_at=r.recorded_at.astimezone(UTC),  # stored in UTC; read in the session's zone
             key=self.key,
         )
-        if not hmac.compare_digest(expected, stored_hash):
+        if not hmac.compare_digest(expected, r.hash):
             return Break(
                 position,
                 stream,
@@ -93,7 +99,7 @@ class ChainCheck:
                 "its hash does not match the row and the hash before it"
                 " (the row was changed, or its chain recomputed without the key)",
             )
-        self.heads[stream] = (version, stored_hash)
+        self.heads[stream] = (version, r.hash)
         self.events += 1
         return None
 

@@ -19,6 +19,7 @@ import psycopg2.extras
 from services.common.db import Database, advisory_key
 from services.common.personal_data import KeyVault
 
+from .chain import STORED, StoredRow
 from .hashing import GENESIS, canonical_json, chain_hash
 from .model import (
     ANY_VERSION,
@@ -35,10 +36,7 @@ from .port import EventStore
 
 Upcaster = Callable[[str, int, dict], tuple[int, dict]]
 
-_COLUMNS = (
-    "position, stream, version, event_id, type, schema_version, data, personal, subject_id, metadata,"
-    " recorded_at, hash"
-)
+_COLUMNS = STORED
 
 
 def _no_upcast(type_: str, version: int, payload: dict) -> tuple[int, dict]:
@@ -278,27 +276,16 @@ class PostgresEventStore(EventStore):
     def _decode(self, cur, rows) -> list[RecordedEvent]:
         keys = self.vault.keys_for(cur, (r[8] for r in rows if r[7] is not None))
         out = []
-        for (
-            position,
-            stream,
-            version,
-            event_id,
-            type_,
-            schema_version,
-            data,
-            sealed,
-            subject,
-            metadata,
-            recorded_at,
-            hash_,
-        ) in rows:
+        for row in rows:
+            r = StoredRow._make(row)
+            event_id, type_, schema_version, data = r.event_id, r.type, r.schema_version, r.data
             personal, erased = None, False
-            if sealed is not None:
-                key = keys.get(subject)
+            if r.sealed is not None:
+                key = keys.get(r.subject)
                 if key is None:
                     erased = True
                 else:
-                    personal = self.vault.cipher.open(key, event_id, bytes(sealed))
+                    personal = self.vault.cipher.open(key, event_id, bytes(r.sealed))
             if personal is None:
                 schema_version, data = self._upcast(type_, schema_version, data)
             else:  # upcasters see the whole event; the personal fields stay apart afterwards
@@ -307,18 +294,18 @@ class PostgresEventStore(EventStore):
                 personal = {k: merged[k] for k in personal if k in merged}
             out.append(
                 RecordedEvent(
-                    position,
-                    stream,
-                    version,
+                    r.position,
+                    r.stream,
+                    r.version,
                     event_id,
                     type_,
                     schema_version,
                     data,
                     personal,
-                    subject,
-                    metadata,
-                    recorded_at,
-                    hash_,
+                    r.subject,
+                    r.metadata,
+                    r.recorded_at,
+                    r.hash,
                     erased,
                 )
             )
