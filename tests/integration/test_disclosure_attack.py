@@ -16,8 +16,6 @@ import pytest
 from services.common.consumer import Consumer
 from services.common.consumer.sources import StoreEventSource
 from services.common.eventstore import ANY_VERSION, Metadata, NewEvent
-from services.common.eventstore.postgres import PostgresEventStore
-from services.common.eventstore.setup import key_vault, migrate_store, service_database
 from services.reporting.adapters import release_tables
 from services.reporting.adapters.linear_programming import HighsSolver
 from services.reporting.adapters.projections.esf import esf_indicators
@@ -30,20 +28,6 @@ from tests.support.attacker import attack
 from tests.support.centre_year import a_year
 
 TODAY = date(2026, 1, 20)  # October 2025 and the year 2025 have ended and settled
-
-
-@pytest.fixture
-def stores(admin_url, settings, unique_schema):
-    made, dbs = {}, []
-    for source in ("registries", "intake", "referrals"):
-        schema = unique_schema(source[:4])
-        migrate_store(admin_url, settings, schema)
-        db = service_database(settings, schema)
-        dbs.append(db)
-        made[source] = PostgresEventStore(db, key_vault(settings))
-    yield made
-    for db in dbs:
-        db.close()
 
 
 @pytest.fixture

@@ -12,8 +12,6 @@ import pytest
 from services.common.consumer import Consumer
 from services.common.consumer.sources import StoreEventSource
 from services.common.eventstore import ANY_VERSION, Metadata, NewEvent
-from services.common.eventstore.postgres import PostgresEventStore
-from services.common.eventstore.setup import key_vault, migrate_store, service_database
 from services.common.rpc_reads import StoreReads
 from services.reporting.adapters import exports, queries, release_tables
 from services.reporting.adapters.linear_programming import HighsSolver
@@ -24,20 +22,6 @@ from services.reporting.application.releases import Releases
 from services.reporting.domain.periods import parse
 
 A, B1, B2, B3, R1, R2 = "agency-dypa", *(str(uuid.uuid4()) for _ in range(5))
-
-
-@pytest.fixture
-def stores(admin_url, settings, unique_schema):
-    made, dbs = {}, []
-    for source in ("registries", "intake", "referrals"):
-        schema = unique_schema(source[:4])
-        migrate_store(admin_url, settings, schema)
-        db = service_database(settings, schema)
-        dbs.append(db)
-        made[source] = PostgresEventStore(db, key_vault(settings))
-    yield made
-    for db in dbs:
-        db.close()
 
 
 def put(store, stream: str, type_: str, at: str, day: str, **data) -> None:
