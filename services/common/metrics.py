@@ -74,6 +74,11 @@ REFUSALS = Counter(
     "Commands a system process sent that a decider refused (logged with why)",
     ["component", "command"],
 )
+EMERGENCY_ACCESS = Counter(
+    "kentra_emergency_access_granted_total",
+    "Emergency grants (break the glass) recorded, by the holder's site: the DPO is alerted",
+    ["site"],
+)
 RETRIES = Counter("kentra_retries_total", "Transient failures retried with backoff", ["component"])
 
 
