@@ -113,6 +113,10 @@ def test_the_dpo_sees_the_grant_at_once_reviews_it_and_the_metric_moves(gateway)
         "danger_to_life",
     )
     assert grant["details"] == WHY["details"] and grant["reviews"] == []
+    ((data, sealed),) = gateway.sql(
+        "SELECT data::text, personal IS NOT NULL FROM events WHERE type = 'EmergencyAccessGranted'"
+    )
+    assert sealed and "κρίση" not in data  # what happened is sealed under the person's key
     head = gateway.client("sparti.head")
     review = f"/emergency-access/{grant['grant_id']}/review"
     assert head.get("/emergency-access").status_code == 403

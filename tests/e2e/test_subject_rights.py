@@ -35,6 +35,8 @@ def test_the_dpos_export_holds_the_persons_values_and_is_itself_audited(gateway)
     assert f"σημείωση {MARK}" in notes
     assert any(step["type"] == "ContactRecorded" for step in export["timeline"])
     assert "referrals" in export and "case" in export
+    (home,) = export["reporting"]["beneficiary_home"]
+    assert home["beneficiary_id"] == beneficiary
     (own_read,) = gateway.client("dpo").get(f"/beneficiaries/{beneficiary}/audit").json()["views"]
     assert (own_read["viewer"], own_read["reason"]) == ("dpo", "subject_access_request")
     assert MARK in json.dumps(export, ensure_ascii=False)

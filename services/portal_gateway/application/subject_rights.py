@@ -27,6 +27,7 @@ def export(backends, principal, beneficiary_id: str) -> dict:
         "case_history": backends.intake.case_record_of(records),
         "referrals": backends.referrals.referrals_of(records),
         "timeline": timeline.path(backends.timeline_db, records),
+        "reporting": backends.reporting.held_about(records),
         "emergency_access": backends.emergency.all(records),
         "access_report": _report(backends, records),
     }

@@ -76,3 +76,19 @@ def targets(cur, on: date) -> list[dict]:
             round(row["new_beneficiaries"] / row["target"], 3) if row["target"] else None
         )
     return found
+
+
+# the tables that hold a row per person (the others hold counts): what a person's Art. 15 request
+# must show of this read model
+PERSON_TABLES = ("caseload", "beneficiary_home", "esf_person", "esf_participant")
+
+
+def held_about(cur, beneficiary_ids: list[str]) -> dict[str, list[dict]]:
+    return {
+        table: _rows(
+            cur,
+            f"SELECT * FROM {table} WHERE beneficiary_id = ANY(%s::uuid[])",  # table names are the constants above
+            (list(beneficiary_ids),),
+        )
+        for table in PERSON_TABLES
+    }
