@@ -146,3 +146,9 @@ def test_a_head_sees_their_own_networks_special_categories_only_through_a_grant(
         ("kalamata.head", False, None),
         ("kalamata.head", True, "danger_to_life"),
     ]
+
+
+def test_no_grant_for_a_person_who_does_not_exist(gateway):
+    unknown = "00000000-0000-4000-8000-000000000000"
+    assert ask(gateway, "sparti.head", unknown).status_code == 404
+    assert grants(gateway) == []
