@@ -4,6 +4,7 @@ and each operation's target. They never leave the centre as they are: what leave
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 
@@ -84,11 +85,17 @@ PERSON_TABLES = ("caseload", "beneficiary_home", "esf_person", "esf_participant"
 
 
 def held_about(cur, beneficiary_ids: list[str]) -> dict[str, list[dict]]:
+    def plain(row: dict) -> dict:  # ids as text: what JSON carries
+        return {k: str(v) if isinstance(v, uuid.UUID) else v for k, v in row.items()}
+
     return {
-        table: _rows(
-            cur,
-            f"SELECT * FROM {table} WHERE beneficiary_id = ANY(%s::uuid[])",  # table names are the constants above
-            (list(beneficiary_ids),),
-        )
+        table: [
+            plain(row)
+            for row in _rows(
+                cur,
+                f"SELECT * FROM {table} WHERE beneficiary_id = ANY(%s::uuid[])",  # table names are the constants above
+                (list(beneficiary_ids),),
+            )
+        ]
         for table in PERSON_TABLES
     }

@@ -101,4 +101,4 @@ def download(beneficiary: str, body: dict):
         "Content-Type": "application/json; charset=utf-8",
         "Content-Disposition": f'attachment; filename="kentra-art15-{beneficiary}.json"',
     }
-    return 200, headers, json.dumps(body, ensure_ascii=False, indent=2)
+    return 200, headers, json.dumps(body, ensure_ascii=False, indent=2, default=str)
