@@ -1,12 +1,18 @@
-"""Contracts of the portal gateway: the audit of reads of a beneficiary's record, and of failed
-logins."""
+"""Contracts of the portal gateway: the audit of reads of a beneficiary's record, of failed
+logins, and of emergency access (breaking the glass) and its review by the DPO."""
 
 from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from contracts.base import EventContract, StrictSchema, Text
-from contracts.names import LOGIN_FAILED, RECORD_VIEWED
+from contracts.base import EventContract, StrictSchema, Text, personal
+from contracts.names import (
+    EMERGENCY_ACCESS_GRANTED,
+    EMERGENCY_ACCESS_REVIEWED,
+    LOGIN_FAILED,
+    RECORD_VIEWED,
+)
+from contracts.vocabulary import EMERGENCY_REASONS
 
 SOURCE = "portal_gateway"
 
@@ -33,6 +39,28 @@ class LoginFailedV1(StrictSchema):
     reason = fields.String(required=True, validate=validate.OneOf(LOGIN_FAILURES))
 
 
+# the free text of an emergency: long enough to say what happened, which "." or "x" does not
+EMERGENCY_DETAILS = validate.Length(min=20, max=1000)
+
+
+class EmergencyAccessGrantedV1(StrictSchema):
+    grant_id = fields.UUID(required=True)
+    beneficiary_id = fields.UUID(required=True)
+    holder = fields.String(required=True)  # the one account the grant is for
+    role = fields.String(required=True)
+    site = fields.String(allow_none=True, load_default=None)
+    reason = fields.String(required=True, validate=validate.OneOf(EMERGENCY_REASONS))
+    details = personal(Text(required=True, validate=EMERGENCY_DETAILS))  # may tell about the person
+    minutes = fields.Integer(required=True, validate=validate.Range(min=1, max=180))
+
+
+class EmergencyAccessReviewedV1(StrictSchema):
+    grant_id = fields.UUID(required=True)
+    beneficiary_id = fields.UUID(required=True)
+    reviewer = fields.String(required=True)
+    note = personal(Text(required=True, validate=validate.Length(min=1, max=2000)))
+
+
 EVENTS = [
     EventContract(
         RECORD_VIEWED,
@@ -49,6 +77,22 @@ EVENTS = [
         LoginFailedV1,
         "A login was refused after its password was checked: which account (or the digest of a"
         " name that is none), from which address, and why. Never the password.",
+    ),
+    EventContract(
+        EMERGENCY_ACCESS_GRANTED,
+        SOURCE,
+        1,
+        EmergencyAccessGrantedV1,
+        "A head of centre broke the glass: one account may read one person's whole file, special"
+        " categories included, for `minutes` from when it was recorded; a reason from the list"
+        " and the details (sealed).",
+    ),
+    EventContract(
+        EMERGENCY_ACCESS_REVIEWED,
+        SOURCE,
+        1,
+        EmergencyAccessReviewedV1,
+        "The DPO reviewed an emergency access, with a note (sealed).",
     ),
 ]
 COMMANDS: list = []

@@ -51,6 +51,8 @@ REFERRAL_SHARING_STOPPED = "ReferralSharingStopped"
 # portal gateway: the audit of reads and of failed logins
 RECORD_VIEWED = "RecordViewed"
 LOGIN_FAILED = "LoginFailed"
+EMERGENCY_ACCESS_GRANTED = "EmergencyAccessGranted"
+EMERGENCY_ACCESS_REVIEWED = "EmergencyAccessReviewed"
 
 # reporting (its own store: the releases of figures that leave a centre)
 RELEASE_PUBLISHED = "ReleasePublished"

@@ -14,3 +14,12 @@ VULNERABLE_GROUPS = (
     "elderly",
     "homeless",
 )
+
+# why a head of centre breaks the glass: an emergency access to one person's whole file, for an hour
+EMERGENCY_REASONS = (
+    "danger_to_life",
+    "medical_emergency",
+    "child_protection",
+    "domestic_violence",
+    "arrived_without_file",
+)

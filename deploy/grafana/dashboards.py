@@ -149,6 +149,13 @@ def platform() -> dashboard.Dashboard:
         .with_panel(
             graph("Dead letters", "none", query("kentra_dead_letters_open", "{{consumer}}"))
         )
+        .with_panel(  # the DPO reviews each one on the portal (alert KentraEmergencyAccess)
+            number(
+                "Emergency accesses, last 24 h (break the glass)",
+                query("sum(increase(kentra_emergency_access_granted_total[24h])) or vector(0)"),
+                width=12,
+            )
+        )
     )
 
 

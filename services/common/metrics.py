@@ -74,6 +74,11 @@ REFUSALS = Counter(
     "Commands a system process sent that a decider refused (logged with why)",
     ["component", "command"],
 )
+# no labels: the series exists at 0 from the start, so the alert's increase() sees the first grant
+EMERGENCY_ACCESS = Counter(
+    "kentra_emergency_access_granted_total",
+    "Emergency grants (break the glass) recorded: the DPO is alerted at once",
+)
 RETRIES = Counter("kentra_retries_total", "Transient failures retried with backoff", ["component"])
 
 

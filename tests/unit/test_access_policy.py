@@ -9,6 +9,7 @@ from services.portal_gateway.domain.access import (
     see_referral,
     view_record,
 )
+from services.portal_gateway.domain.emergency import refusal
 
 SITES = [
     {"site": "KK-KALAMATA"},
@@ -56,12 +57,25 @@ def test_another_centre_sees_a_person_referred_or_transferred_to_it():
     ).allowed
 
 
-def test_only_a_head_of_centre_breaks_the_glass_and_only_with_a_reason():
+def test_only_a_heads_emergency_grant_opens_a_record_outside_the_network():
     head, worker = staff("head_of_centre", "KK-SPARTI"), staff("case_worker", "KK-SPARTI")
-    assert not view_record(head, MET_BY_THE_UNIT, "  ").allowed
-    decision = view_record(head, MET_BY_THE_UNIT, "έκτακτη ανάγκη")
-    assert decision.allowed and decision.break_glass
-    assert not view_record(worker, MET_BY_THE_UNIT, "έκτακτη ανάγκη").allowed
+    assert not view_record(head, MET_BY_THE_UNIT).allowed
+    decision = view_record(head, MET_BY_THE_UNIT, emergency=True)
+    assert decision.allowed and decision.break_glass and decision.special_categories
+    assert not view_record(worker, MET_BY_THE_UNIT, emergency=True).allowed
+
+
+def test_a_head_sees_their_own_networks_special_categories_only_through_a_grant():
+    head = staff("head_of_centre", "KK-KALAMATA")
+    assert not view_record(head, MET_BY_THE_UNIT).special_categories
+    assert view_record(head, MET_BY_THE_UNIT, emergency=True).special_categories
+
+
+def test_an_emergency_needs_a_listed_reason_and_what_happened_in_words():
+    assert refusal("danger_to_life", ".") is not None
+    assert refusal("danger_to_life", "   " + "x" * 19 + "   ") is not None
+    assert refusal("curiosity", "ήρθε στη Σπάρτη σε κρίση, χωρίς ΑΜΚΑ") is not None
+    assert refusal("danger_to_life", "ήρθε στη Σπάρτη σε κρίση, χωρίς ΑΜΚΑ") is None
 
 
 def test_staff_act_only_for_a_site_of_their_network_on_a_person_known_there():

@@ -62,6 +62,26 @@ class IntakeService(ServesItsHistory):
         ]
 
     @rpc
+    def case_record_of(self, beneficiary_ids: list[str]) -> list[dict]:
+        """Everything recorded on these records' cases, personal fields included (erased ones
+        marked): what the person is owed under GDPR Art. 15. The gateway lets only the DPO ask."""
+        return [
+            {
+                "beneficiary_id": str(beneficiary_id),
+                "type": e.type,
+                "version": e.version,
+                "data": e.payload,
+                "erased": e.erased,
+                "occurred_at": e.metadata.get("occurred_at"),
+                "recorded_at": e.recorded_at.isoformat(),
+                "actor": e.metadata.get("actor"),
+                "site": e.metadata.get("site"),
+            }
+            for beneficiary_id in beneficiary_ids
+            for e in Cases(self.store).history(beneficiary_id, 0, 100_000)
+        ]
+
+    @rpc
     def may_share_with(self, beneficiary_id: str, recipient: str, on: str) -> bool:
         """Whether the beneficiary's consent covers sharing with that recipient on that day."""
         return (

@@ -5,10 +5,12 @@ Roles (domain.md, "Who uses the system"):
 - case_worker: a social worker or psychologist of a centre or its mobile unit; sees that network's
   beneficiaries, special-category fields included.
 - head_of_centre: as a case worker for the network's files but without special-category fields;
-  may "break the glass" (a stated reason, flagged in the audit) to read any record in full.
+  may "break the glass" (an emergency grant: a listed reason and what happened, one hour, one
+  person, the DPO told) to read a record in full, their own network's or another's.
 - agency_officer: sees only referrals sent to their agency, and answers them.
 - regional_coordinator: aggregates and referral routing; never a personal file.
-- dpo: the audit log, and erasure; never a personal file.
+- dpo: the audit log, erasure, and a person's own requests (everything held about them, who saw
+  it); never a personal file for any other purpose.
 - ops: dead letters and platform health; never a personal file.
 - municipal_system: an API key that publishes events of its own site; reads nothing.
 """
@@ -69,13 +71,15 @@ def in_network(principal: Principal, person: PersonFacts) -> bool:
     return bool(principal.network & (person.sites | person.referred_to | person.transferred_to))
 
 
-def view_record(principal: Principal, person: PersonFacts, reason: str | None = None) -> Decision:
+def view_record(principal: Principal, person: PersonFacts, emergency: bool = False) -> Decision:
+    """`emergency`: the principal holds a live emergency grant for this person (domain/emergency.py),
+    found in the audit store at this request; only a head's counts."""
     if principal.role not in STAFF:
         return DENIED
+    if emergency and break_the_glass(principal):
+        return Decision(True, special_categories=True, break_glass=True, why="break the glass")
     if in_network(principal, person):
         return Decision(True, special_categories=principal.role == "case_worker")
-    if principal.role == "head_of_centre" and reason and reason.strip():
-        return Decision(True, special_categories=True, break_glass=True, why="break the glass")
     return DENIED
 
 
@@ -130,6 +134,11 @@ def read_audit(principal: Principal) -> bool:
 
 
 def erase(principal: Principal) -> bool:
+    return principal.role == "dpo"
+
+
+def answer_subject_requests(principal: Principal) -> bool:
+    """A person's rights (GDPR Art. 15): all the platform holds about them, and who read it."""
     return principal.role == "dpo"
 
 
@@ -192,5 +201,6 @@ def see_referral_in_a_list(principal: Principal, referral: dict) -> bool:
 
 
 def break_the_glass(principal: Principal) -> bool:
-    """Who may ask, with a stated reason, to read a record outside their network (view_record)."""
+    """Who may ask for an emergency grant (a listed reason and what happened): an hour on one
+    person's whole file, outside their network or the special categories within it."""
     return principal.role == "head_of_centre"

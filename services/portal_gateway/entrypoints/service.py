@@ -21,6 +21,7 @@ from services.common.nameko_support import (
 from services.portal_gateway import bootstrap
 from services.portal_gateway.adapters.accounts import Accounts
 from services.portal_gateway.adapters.audit import Audit
+from services.portal_gateway.adapters.emergency import EmergencyGrants
 from services.portal_gateway.adapters.ingest_store import IngestStore
 from services.portal_gateway.adapters.login_attempts import LoginAttempts
 from services.portal_gateway.adapters.sessions import Sessions
@@ -58,6 +59,7 @@ class Backends:
     authentication: Authentication
     ingest: IngestStore
     timeline_db: object
+    emergency: EmergencyGrants
 
 
 class SitesCache(DependencyProvider):
@@ -98,6 +100,7 @@ class PortalGateway:
             self.authentication(),
             IngestStore(self.store.db),
             self.timeline_db,
+            EmergencyGrants(self.store),
         )
 
     def authentication(self) -> Authentication:

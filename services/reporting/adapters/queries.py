@@ -4,6 +4,7 @@ and each operation's target. They never leave the centre as they are: what leave
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 
@@ -76,3 +77,25 @@ def targets(cur, on: date) -> list[dict]:
             round(row["new_beneficiaries"] / row["target"], 3) if row["target"] else None
         )
     return found
+
+
+# the tables that hold a row per person (the others hold counts): what a person's Art. 15 request
+# must show of this read model
+PERSON_TABLES = ("caseload", "beneficiary_home", "esf_person", "esf_participant")
+
+
+def held_about(cur, beneficiary_ids: list[str]) -> dict[str, list[dict]]:
+    def plain(row: dict) -> dict:  # ids as text: what JSON carries
+        return {k: str(v) if isinstance(v, uuid.UUID) else v for k, v in row.items()}
+
+    return {
+        table: [
+            plain(row)
+            for row in _rows(
+                cur,
+                f"SELECT * FROM {table} WHERE beneficiary_id = ANY(%s::uuid[])",  # table names are the constants above
+                (list(beneficiary_ids),),
+            )
+        ]
+        for table in PERSON_TABLES
+    }

@@ -124,6 +124,12 @@ class ReportingService(AnswersWhenReady):
         return base64.b64encode(content).decode()
 
     @rpc
+    def held_about(self, beneficiary_ids: list[str]) -> dict[str, list[dict]]:
+        """This read model's rows of one person (GDPR Art. 15); the gateway lets only the DPO ask."""
+        with self.read_model.transaction() as cur:
+            return queries.held_about(cur, beneficiary_ids)
+
+    @rpc
     def caseload(self, site=None, external=True):
         _inside(external)
         with self.read_model.transaction() as cur:

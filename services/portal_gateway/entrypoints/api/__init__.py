@@ -5,11 +5,13 @@ from services.portal_gateway.entrypoints.api import (
     auth,
     beneficiaries,
     cases,
+    emergency,
     ingest,
     openapi,
     referrals,
     registry,
     reports,
+    subject_rights,
     sync,
 )
 from services.portal_gateway.entrypoints.api.framework import Route
@@ -17,6 +19,8 @@ from services.portal_gateway.entrypoints.api.framework import Route
 ROUTES: list[Route] = [
     *auth.api.routes,
     *beneficiaries.api.routes,
+    *emergency.api.routes,
+    *subject_rights.api.routes,
     *cases.api.routes,
     *referrals.api.routes,
     *sync.api.routes,

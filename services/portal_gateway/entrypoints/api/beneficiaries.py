@@ -30,15 +30,6 @@ class SearchQuery(StrictSchema):
     q = Text(load_default="", metadata={"description": "AMKA, or one or more words of the name"})
 
 
-class RecordQuery(StrictSchema):
-    reason = Text(
-        metadata={
-            "description": "break the glass: a head of centre's stated reason to read a "
-            "record outside the network"
-        }
-    )
-
-
 class ReasonBody(StrictSchema):
     command_id = fields.String(validate=validate.Length(min=8, max=100))
     reason = Text(required=True, validate=validate.Length(min=1, max=500))
@@ -104,8 +95,8 @@ def register(call: Call):
 @api.route(
     "GET",
     "/beneficiaries/<uuid:beneficiary_id>",
-    "A beneficiary's record and timeline (every read is audited)",
-    query=RecordQuery,
+    "A beneficiary's record and timeline (every read is audited; a head's emergency grant, "
+    "if live, opens it in full)",
     tag=TAG,
 )
 def record(call: Call):
@@ -114,16 +105,16 @@ def record(call: Call):
     first = registration(call, records[0])
     # read once: it decides access and is shown
     steps = timeline.path(call.backends.timeline_db, records)
-    decision = access.view_record(
-        call.principal, timeline.facts_of(steps), call.query.get("reason")
-    )
+    grant = call.backends.emergency.live(call.principal.username, records)
+    decision = access.view_record(call.principal, timeline.facts_of(steps), grant is not None)
     if not decision.allowed:
         raise forbidden(decision.why)
     categories = ["identity", "contacts", "referrals"] + (
         ["special_category"] if decision.special_categories else []
     )
+    reason = grant.reason if grant and decision.break_glass else None
     call.backends.audit.record_viewed(
-        call.principal, records[0], categories, call.query.get("reason"), decision.break_glass
+        call.principal, records[0], categories, reason, decision.break_glass
     )
     case = call.backends.intake.case_summary(records[0], records[1:])
     assessment = case.pop("assessment")  # special-category fields: for case workers only
@@ -137,6 +128,7 @@ def record(call: Call):
         "assessment": assessment if decision.special_categories else None,
         "referrals": call.backends.referrals.referrals_of(records),
         "break_glass": decision.break_glass,
+        "emergency_until": grant.expires_at.isoformat() if decision.break_glass and grant else None,
     }
 
 

@@ -96,6 +96,47 @@ WORDS = {
     "employed_now": ("Εργάζεται", "In employment"),
     "improved": ("Βελτιωμένη θέση στην αγορά εργασίας", "Improved labour-market situation"),
     "language": ("English", "Ελληνικά"),
+    # breaking the glass, and the DPO's pages
+    "emergency_ask": (
+        "Σε έκτακτη ανάγκη ζητήστε πρόσβαση σε όλο τον φάκελο για μία ώρα. Ο Υπεύθυνος"
+        " Προστασίας Δεδομένων ενημερώνεται αμέσως και ελέγχει κάθε πρόσβαση.",
+        "In an emergency, ask for access to the whole file for one hour. The data protection"
+        " officer is told at once and reviews every access.",
+    ),
+    "emergency_special": (
+        "Τα ειδικά δεδομένα (υγεία, αναπηρία, ευάλωτες ομάδες) ανοίγουν μόνο με πρόσβαση έκτακτης"
+        " ανάγκης.",
+        "Special-category data (health, disability, vulnerable groups) opens only through an"
+        " emergency access.",
+    ),
+    "emergency_reason": ("Λόγος", "Reason"),
+    "emergency_details": (
+        "Τι συνέβη (τουλάχιστον 20 χαρακτήρες)",
+        "What happened (at least 20 characters)",
+    ),
+    "emergency_until": ("Πρόσβαση έκτακτης ανάγκης έως", "Emergency access until"),
+    "emergency_review": ("Προσβάσεις έκτακτης ανάγκης", "Emergency accesses"),
+    "holder": ("Ποιος", "Who"),
+    "whose_file": ("Φάκελος", "File"),
+    "granted_at": ("Από", "From"),
+    "expires_at": ("Έως", "Until"),
+    "reviewed": ("Έλεγχος", "Review"),
+    "review_note": ("Σημείωση ελέγχου", "Review note"),
+    "mark_reviewed": ("Ελέγχθηκε", "Mark reviewed"),
+    "no_grants": ("Καμία πρόσβαση έκτακτης ανάγκης.", "No emergency access."),
+    "live": ("σε ισχύ", "live"),
+    "subject_rights": ("Δικαιώματα υποκειμένου", "Subject's rights"),
+    "subject_rights_hint": (
+        "Κωδικός ωφελούμενου (όλα όσα τηρούνται για το πρόσωπο, άρθρο 15 ΓΚΠΔ, και ποιος είδε"
+        " τον φάκελό του)",
+        "Beneficiary id (everything held about the person, GDPR Art. 15, and who saw their file)",
+    ),
+    "show": ("Προβολή", "Show"),
+    "export_json": ("Εξαγωγή σε JSON", "Export as JSON"),
+    "registry": ("Μητρώο", "Registry"),
+    "case_history": ("Ιστορικό φακέλου", "Case history"),
+    "access_report": ("Ποιος είδε τον φάκελο", "Who saw the file"),
+    "role": ("Ρόλος", "Role"),
     # logging in, sessions and passwords
     "wrong_login": ("Λάθος όνομα χρήστη ή κωδικός.", "Wrong username or password."),
     "wrong_password": ("Λάθος τρέχων κωδικός.", "The current password is wrong."),
@@ -162,6 +203,18 @@ def password_rules(t, reasons: list[str]) -> list[str]:
 # what the platform's codes (event types, channels, services, needs, states) say to a person
 LABELS = {  # event types by their one definition (contracts/names.py), then the vocabularies
     names.BENEFICIARY_REGISTERED: ("Εγγραφή στο μητρώο", "Registered"),
+    names.RECORD_VIEWED: ("Προβολή φακέλου", "File viewed"),
+    names.EMERGENCY_ACCESS_GRANTED: ("Πρόσβαση έκτακτης ανάγκης", "Emergency access"),
+    "danger_to_life": ("Κίνδυνος για τη ζωή", "Danger to life"),
+    "medical_emergency": ("Επείγον ιατρικό περιστατικό", "Medical emergency"),
+    "child_protection": ("Προστασία παιδιού", "Child protection"),
+    "domestic_violence": ("Ενδοοικογενειακή βία", "Domestic violence"),
+    "arrived_without_file": (
+        "Προσήλθε χωρίς φάκελο σε άλλο Κέντρο",
+        "Came to another centre without their file",
+    ),
+    "subject_access_request": ("Αίτημα πρόσβασης (άρθρο 15 ΓΚΠΔ)", "Access request (GDPR Art. 15)"),
+    "access_report": ("Αναφορά προσβάσεων", "Access report"),
     names.PERSONAL_DATA_ERASED: ("Διαγραφή δεδομένων", "Erased"),
     names.BENEFICIARY_MERGED: ("Συγχώνευση εγγραφών", "Records merged"),
     names.BENEFICIARY_UNMERGED: ("Διαχωρισμός", "Unmerged"),

@@ -21,11 +21,13 @@ from contracts.directory import NEEDS
 from contracts.geography import municipalities
 from contracts.intake import CHANNELS, EXIT_SITUATIONS, SERVICES
 from contracts.referrals import OUTCOMES
+from contracts.vocabulary import EMERGENCY_REASONS
 from services.portal_gateway.domain import access
 from services.portal_gateway.domain.login import Unauthenticated
 from services.portal_gateway.domain.passwords import MIN_LENGTH
 from services.portal_gateway.entrypoints.api import ROUTES
 from services.portal_gateway.entrypoints.api.framework import ApiError, Router, api_router, run
+from services.portal_gateway.entrypoints.web.emergency_pages import EmergencyPages, day, when
 from services.portal_gateway.entrypoints.web.i18n import LANGUAGES, labeller, translator
 
 HIDDEN = "c"  # how reporting marks a hidden cell (services/reporting/domain/disclosure.py)
@@ -40,11 +42,15 @@ PAGES = Router(
         ("GET", "/register", "register"),
         ("POST", "/register", "register"),
         ("GET", "/beneficiaries/<beneficiary_id>", "beneficiary"),
+        ("POST", "/beneficiaries/<beneficiary_id>/emergency-access", "emergency"),
         ("POST", "/beneficiaries/<beneficiary_id>/<action>", "case_action"),
         ("GET", "/inbox", "inbox"),
         ("POST", "/referrals/<referral_id>/<step>", "referral_step"),
         ("GET", "/daily", "daily"),
         ("GET", "/overview", "overview"),
+        ("GET", "/emergency-access", "emergency_review"),
+        ("POST", "/emergency-access/<grant_id>/review", "emergency_reviewed"),
+        ("GET", "/subject-rights", "subject_rights"),
         ("GET", "/password", "password"),
         ("POST", "/password", "password"),
         ("GET", "/logout", "logout"),
@@ -55,6 +61,8 @@ TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=select_autoescape(["html"]),
 )
+TEMPLATES.filters.update(when=when, day=day)
+TEMPLATES.globals["emergency_reasons"] = EMERGENCY_REASONS
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 # every page: no script but our own files (there are none inline), never in a frame, never cached
 # (a record page holds personal data), no guessing of types, no referrer to another site
@@ -128,7 +136,7 @@ def local_path(target: str | None, fallback: str) -> str:
     return fallback
 
 
-class Page:
+class Page(EmergencyPages):
     def __init__(self, gateway, request, lang: str):
         self.gateway, self.request, self.lang = gateway, request, lang
         self.principal: Any = None  # an access.Principal once the session's token is verified
@@ -177,6 +185,8 @@ class Page:
             "daily": access.see_site_figures(me, me.site),
             "overview": access.see_regional_overview(me),
             "break_glass": access.break_the_glass(me),
+            "emergency_review": access.read_audit(me),
+            "subject_rights": access.answer_subject_requests(me),
         }
 
     def csrf(self) -> str:
@@ -324,8 +334,7 @@ class Page:
     def beneficiary(
         self, beneficiary_id: str, status: int = 200, warnings: list | None = None, **extra
     ):
-        query = {"reason": self.request.args["reason"]} if self.request.args.get("reason") else {}
-        code, record = self.api("GET", f"/beneficiaries/{beneficiary_id}", query=query)
+        code, record = self.api("GET", f"/beneficiaries/{beneficiary_id}")
         if code != 200:
             message = (
                 self.t("forbidden") if code == 403 else record.get("error", self.t("not_found"))
