@@ -349,3 +349,46 @@ def test_reading_refused_municipal_events_is_audited_for_each_person_in_them(gat
     assert gateway.client("ops").get("/ingest/rejected").status_code == 200
     (view,) = views(gateway, beneficiary)
     assert (view["viewer"], view["role"], view["purpose"]) == ("ops", "ops", "ingest_rejected")
+
+
+# --- identity look-ups: another centre's ids and existence are never told ---------------------------
+
+
+def test_registering_a_number_known_only_at_another_centre_tells_neither_its_id_nor_its_centre(
+    gateway,
+):
+    theirs = register_now(gateway, "sparti.worker", "KK-SPARTI", amka="01013099997")
+    body = {
+        "command_id": str(uuid.uuid4()),
+        "given_name": "Ελένη",
+        "family_name": "Σταθοπούλου",
+        "municipality_code": "9256",
+        "site": "KK-KALAMATA",
+        "amka": "01013099997",
+    }
+    answer = gateway.client("kalamata.worker").post("/beneficiaries", body)
+    assert answer.status_code == 409
+    assert answer.json()["details"] == {"reason": "registered_elsewhere"}
+    assert theirs not in answer.text and "SPARTI" not in answer.text
+    # within the network that holds it, the number finds the person, as before
+    again = gateway.client("sparti.head").post(
+        "/beneficiaries", {**body, "command_id": str(uuid.uuid4()), "site": "KK-SPARTI"}
+    )
+    assert again.status_code == 200 and again.json()["found_existing"]
+    assert again.json()["stream"] == f"beneficiary-{theirs}"
+
+
+def test_a_name_and_birth_date_warn_only_of_people_your_network_may_see(gateway):
+    theirs = register_now(gateway, "sparti.worker", "KK-SPARTI")
+    ours = register_now(gateway, "kalamata.worker", "MU-KALAMATA")
+    body = {
+        "command_id": str(uuid.uuid4()),
+        "given_name": "Ελένη",
+        "family_name": "Σταθοπούλου",
+        "birth_date": "1975-06-15",
+        "municipality_code": "9256",
+        "site": "KK-KALAMATA",
+    }
+    answer = gateway.client("kalamata.head").post("/beneficiaries", body).json()
+    assert [d["beneficiary_id"] for d in answer["possible_duplicates"]] == [ours]
+    assert theirs not in str(answer)

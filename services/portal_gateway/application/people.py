@@ -47,3 +47,14 @@ def person(backends, beneficiary_id: str) -> Person:
 
 def person_facts(backends, beneficiary_id: str) -> access.PersonFacts:
     return person(backends, beneficiary_id).facts
+
+
+def visible_only(backends, principal, candidates: list[dict]) -> list[dict]:
+    """Of the records an identity look-up matched (possible duplicates, people who may already be
+    registered at a receiving centre), only those the caller may see: another centre's ids, and
+    the fact that it holds someone, are never told (docs/security.md, "Identity look-ups")."""
+    return [
+        c
+        for c in candidates
+        if access.in_network(principal, person_facts(backends, c["beneficiary_id"]))
+    ]

@@ -8,14 +8,19 @@ from marshmallow import fields, validate
 
 from contracts.base import StrictSchema, Text
 from contracts.registries import RegisterBeneficiarySchema
+from services.common.rpc_commands import CommandRejected
 from services.portal_gateway.adapters import timeline
-from services.portal_gateway.application.people import person, person_facts
+from services.portal_gateway.application.people import person, person_facts, visible_only
 from services.portal_gateway.domain import access
 from services.portal_gateway.entrypoints.api.framework import ApiError, Call, Routes, forbidden
 
 api = Routes()
 
 TAG = "beneficiaries"
+REGISTERED_ELSEWHERE = (
+    "this number is already registered in the region, in a file your centre does not hold: with"
+    " the person's consent, the centre that holds it refers or transfers the case to yours"
+)
 
 
 class MergeBody(StrictSchema):
@@ -112,7 +117,17 @@ def register(call: Call):
     decision = access.act_on_case(call.principal, None, call.body.get("site"))
     if not decision.allowed:
         raise forbidden(decision.why)
-    return call.backends.registries.register_beneficiary(call.body, call.principal.context)
+    answer = call.backends.registries.register_beneficiary(call.body, call.principal.context)
+    if answer["found_existing"]:
+        existing = answer["stream"].split("-", 1)[1]
+        if not access.in_network(call.principal, person_facts(call.backends, existing)):
+            # the number is someone's only another network knows: neither their id nor that centre
+            # is told; the link is made through the person (consent, then a referral or transfer)
+            raise CommandRejected(
+                "conflict", REGISTERED_ELSEWHERE, {"reason": "registered_elsewhere"}
+            )
+    duplicates = visible_only(call.backends, call.principal, answer["possible_duplicates"])
+    return {**answer, "possible_duplicates": duplicates}
 
 
 @api.route(
