@@ -27,6 +27,26 @@ class RecordViewedV1(StrictSchema):
     break_glass = fields.Boolean(required=True)
 
 
+# why personal data was read (or asked for and refused): the DPO's "who saw my file, and why"
+READ_PURPOSES = (
+    "record",  # the record page and its timeline
+    "search",  # a row of search results: name and birth date
+    "sync_conflict",  # what was recorded since an offline client's version
+    "ingest_rejected",  # a refused municipal event, as ops read it
+    "audit",  # the DPO reading who saw the record
+)
+
+
+class RecordViewedV2(RecordViewedV1):
+    purpose = fields.String(required=True, validate=validate.OneOf(READ_PURPOSES))
+    # asked for and refused: nothing was shown (an unknown id is recorded the same way)
+    refused = fields.Boolean(required=True)
+
+
+def upcast_record_viewed_v1_to_v2(payload: dict) -> dict:
+    return {**payload, "purpose": "record", "refused": False}
+
+
 LOGIN_FAILURES = ("wrong_password", "unknown_account", "inactive_account")
 
 
@@ -65,10 +85,12 @@ EVENTS = [
     EventContract(
         RECORD_VIEWED,
         SOURCE,
-        1,
-        RecordViewedV1,
-        "Someone read a beneficiary's record: who, where, which kinds of fields, and why if they"
-        " broke the glass.",
+        2,
+        RecordViewedV2,
+        "Someone read a beneficiary's personal data, or asked and was refused: who, with which"
+        " role, where, which kinds of fields, for what purpose, and why if they broke the glass.",
+        history={1: RecordViewedV1},
+        upcasters={1: upcast_record_viewed_v1_to_v2},
     ),
     EventContract(
         LOGIN_FAILED,

@@ -7,6 +7,7 @@ import functools
 import json
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from marshmallow import Schema, ValidationError
@@ -55,6 +56,10 @@ def receive(schema: type[Schema], command: dict, context: dict) -> Received:
 
 
 def command_metadata(context: dict, command_id: str) -> Metadata:
+    occurred_at = context.get("occurred_at")
+    if occurred_at is not None and not _moment(occurred_at):
+        # refused at the door: stored, it would stop every reader of the stream that parses it
+        raise ValidationError({"occurred_at": ["a date and time with its offset (ISO 8601)"]})
     return Metadata(
         actor=context["actor"],
         site=context["site"],
@@ -63,6 +68,13 @@ def command_metadata(context: dict, command_id: str) -> Metadata:
         causation_id=context.get("causation_id"),
         occurred_at=context.get("occurred_at"),
     )
+
+
+def _moment(value) -> bool:
+    try:
+        return datetime.fromisoformat(value).tzinfo is not None
+    except (TypeError, ValueError):
+        return False
 
 
 def answer(result: AppendResult) -> dict:

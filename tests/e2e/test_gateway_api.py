@@ -88,7 +88,8 @@ def test_bad_input_is_a_clear_4xx(gateway):
     )
     assert answer.status_code == 422 and "amka" in answer.json()["details"]
     assert worker.get("/nowhere").status_code == 404
-    assert worker.get(f"/beneficiaries/{uuid.uuid4()}").status_code == 404
+    # an id that is no one's is refused as another network's person is: a 404 would tell them apart
+    assert worker.get(f"/beneficiaries/{uuid.uuid4()}").status_code == 403
 
 
 def test_staff_register_only_for_their_own_network(gateway):
@@ -128,9 +129,11 @@ def test_the_authorisation_matrix_for_a_beneficiarys_record(gateway):
             assert (answer.json()["assessment"] is not None) == special, username
             assert answer.json()["registered"]["family_name"] == "Παπαδόπουλος"
     views = gateway.client("dpo").get(f"/beneficiaries/{beneficiary}/audit").json()["views"]
-    assert [(v["viewer"], "special_category" in v["categories"]) for v in views] == [
-        ("kalamata.worker", True),
-        ("kalamata.head", False),
+    assert [(v["viewer"], "special_category" in v["categories"], v["refused"]) for v in views] == [
+        ("kalamata.worker", True, False),
+        ("kalamata.head", False, False),
+        *((username, False, True) for username, (status, _) in expected.items() if status == 403),
+        ("dpo", False, False),  # the DPO's own reading of the audit
     ]
 
 
@@ -142,12 +145,17 @@ def test_a_head_of_centre_breaks_the_glass_by_a_grant_and_the_audit_flags_it(gat
     assert sparti.post(f"/beneficiaries/{beneficiary}/emergency-access", why).status_code == 200
     answer = sparti.get(f"/beneficiaries/{beneficiary}")
     assert answer.status_code == 200 and answer.json()["break_glass"]
-    (view,) = gateway.client("dpo").get(f"/beneficiaries/{beneficiary}/audit").json()["views"]
+    views = gateway.client("dpo").get(f"/beneficiaries/{beneficiary}/audit").json()["views"]
+    view = views[0]  # the DPO's own reading of the audit comes after it
     assert view["break_glass"] and view["reason"] == "arrived_without_file"
-    assert view["site"] == "KK-SPARTI"
+    assert view["site"] == "KK-SPARTI" and not view["refused"]
+    assert views[-1]["viewer"] == "dpo"
+    # a reason in the link opens nothing: without a grant another head is refused, and audited
+    other = gateway.client("sparti.worker").get(f"/beneficiaries/{beneficiary}", reason="x")
+    assert other.status_code == 403
 
 
-def test_lists_are_not_audited_and_search_shows_only_your_network(gateway):
+def test_search_shows_only_your_network_and_each_person_shown_is_audited(gateway):
     beneficiary = gateway.register("kalamata.worker", "MU-KALAMATA")
     found = (
         gateway.client("kalamata.head")
@@ -160,7 +168,11 @@ def test_lists_are_not_audited_and_search_shows_only_your_network(gateway):
         == []
     )
     assert gateway.client("coordinator").get("/beneficiaries", q="Παπαδόπουλος").status_code == 403
-    assert gateway.client("dpo").get(f"/beneficiaries/{beneficiary}/audit").json()["views"] == []
+    views = gateway.client("dpo").get(f"/beneficiaries/{beneficiary}/audit").json()["views"]
+    assert [(v["viewer"], v["purpose"]) for v in views] == [
+        ("kalamata.head", "search"),
+        ("dpo", "audit"),
+    ]
 
 
 def test_the_dpo_erases_and_nobody_else_may(gateway):

@@ -25,7 +25,8 @@ def principal(role: str) -> Principal:
     if role in access.STAFF:
         return Principal(role, role, "KK-KALAMATA", network=network_of("KK-KALAMATA", SITES))
     if role == "municipal_system":
-        return Principal(role, role, "KK-KALAMATA", network=frozenset({"KK-KALAMATA"}))
+        # a key speaks for its centre, whose network is the centre's (the gateway says so too)
+        return Principal(role, role, "KK-KALAMATA", network=network_of("KK-KALAMATA", SITES))
     return Principal(role, role, agency_id=AGENCY if role == "agency_officer" else None)
 
 
@@ -114,6 +115,16 @@ def cells() -> dict[tuple[str, str], dict[str, str]]:
             lambda p, person=person: access.act_on_case(p, person, "KK-KALAMATA"),
         )
         row("in_network", relation, lambda p, person=person: access.in_network(p, person))
+        row(
+            "publish_event",
+            relation,
+            lambda p, person=person: access.publish_event(p, person, "KK-KALAMATA"),
+        )
+    row(
+        "publish_event",
+        "met_in_network_for_another_site",
+        lambda p: access.publish_event(p, PEOPLE["met_in_network"], "KK-SPARTI"),
+    )
     row(
         "act_on_case",
         "new_person_at_own_site",
@@ -191,13 +202,19 @@ EXPECTED = {
     ("act_on_case", "met_elsewhere"): NO,
     ("act_on_case", "referred_to_network"): expect("yes", "yes", "no", "no", "no", "no", "no"),
     ("act_on_case", "transferred_to_network"): expect("yes", "yes", "no", "no", "no", "no", "no"),
-    ("act_on_case", "met_nowhere_yet"): expect("yes", "yes", "no", "no", "no", "no", "no"),
+    # nobody has met them: no such record, or one not registered yet; refused like another network's
+    ("act_on_case", "met_nowhere_yet"): NO,
     ("act_on_case", "new_person_at_own_site"): expect("yes", "yes", "no", "no", "no", "no", "no"),
     ("act_on_case", "new_person_at_other_site"): NO,
-    ("in_network", "met_in_network"): expect(
-        "yes", "yes", "no", "no", "no", "no", "no"
-    ),  # its own site only
+    ("in_network", "met_in_network"): expect("yes", "yes", "no", "no", "no", "no", "yes"),
     ("in_network", "met_elsewhere"): NO,
+    # a municipal system records only for people its centre's network already knows, at its site
+    ("publish_event", "met_in_network"): expect("no", "no", "no", "no", "no", "no", "yes"),
+    ("publish_event", "met_elsewhere"): NO,
+    ("publish_event", "referred_to_network"): expect("no", "no", "no", "no", "no", "no", "yes"),
+    ("publish_event", "transferred_to_network"): expect("no", "no", "no", "no", "no", "no", "yes"),
+    ("publish_event", "met_nowhere_yet"): NO,
+    ("publish_event", "met_in_network_for_another_site"): NO,
     ("in_network", "referred_to_network"): expect("yes", "yes", "no", "no", "no", "no", "yes"),
     ("in_network", "transferred_to_network"): expect("yes", "yes", "no", "no", "no", "no", "yes"),
     ("in_network", "met_nowhere_yet"): NO,

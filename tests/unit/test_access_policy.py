@@ -84,6 +84,9 @@ def test_staff_act_only_for_a_site_of_their_network_on_a_person_known_there():
     assert not act_on_case(worker, MET_BY_THE_UNIT, "KK-SPARTI").allowed
     assert not act_on_case(staff("case_worker", "KK-SPARTI"), MET_BY_THE_UNIT, "KK-SPARTI").allowed
     assert act_on_case(worker, None, "MU-KALAMATA").allowed  # a new person
+    assert not act_on_case(
+        worker, PersonFacts(), "MU-KALAMATA"
+    ).allowed  # met nowhere: no such person
 
 
 def test_an_agency_sees_and_answers_only_what_was_sent_to_it():

@@ -82,6 +82,13 @@ class IntakeService(ServesItsHistory):
         ]
 
     @rpc
+    def access_facts(self, beneficiary_ids: list[str], on: str) -> dict:
+        """What the gateway's access policy needs from the cases of one person's records, read
+        from the store at the moment it asks: the sites that recorded on them, the centres they
+        were transferred to, and the recipients their consent covers on that day."""
+        return Cases(self.store).access_facts(beneficiary_ids, date.fromisoformat(on))
+
+    @rpc
     def may_share_with(self, beneficiary_id: str, recipient: str, on: str) -> bool:
         """Whether the beneficiary's consent covers sharing with that recipient on that day."""
         return (

@@ -1,5 +1,7 @@
-"""The audit of reads: every view of a beneficiary's record is an append-only event in the
-gateway's own store (stream audit-<beneficiary>), and the DPO can list who saw a record. Failed
+"""The audit of reads: every read of a beneficiary's personal data (the record, a search row, a
+sync conflict, a refused municipal event, the DPO's own reading of the audit) and every refused
+attempt is an append-only event in the gateway's own store (stream audit-<beneficiary>), and the
+DPO can list who saw a record. Failed
 logins are recorded there too (stream logins-<username>, or unknownlogins-all for names that are no
 account), for the DPO to see who tried to get into an account."""
 
@@ -26,7 +28,10 @@ class Audit:
         categories: list[str],
         reason: str | None,
         break_glass: bool,
+        purpose: str = "record",
+        refused: bool = False,
     ) -> None:
+        """A read of a person's data, or a refused attempt at one (`refused`: nothing shown)."""
         event = DomainEvent(
             RECORD_VIEWED,
             {
@@ -37,6 +42,8 @@ class Audit:
                 "categories": sorted(categories),
                 "reason": reason,
                 "break_glass": break_glass,
+                "purpose": purpose,
+                "refused": refused,
             },
         )
         metadata = Metadata(

@@ -2,6 +2,9 @@
 referrals, built by the backbone consumer (so the lead centre, its mobile unit and the regional
 portal all read the same rows, and `check` proves it against the sources). Its consumer process is
 `services/portal_gateway/entrypoints/timeline_consumer.py`.
+
+It lags the stores by design, so access is never decided from it (application/people.py asks the
+services at the moment of each decision); it is only shown.
 """
 
 from __future__ import annotations
@@ -12,10 +15,8 @@ from pathlib import Path
 
 import psycopg2.extras
 
-from contracts.names import CASE_TRANSFERRED, REFERRAL_REQUESTED
 from services.common.consumer import Projection, SourceEvent
 from services.common.db import migrations_in
-from services.portal_gateway.domain.access import PersonFacts
 
 
 class Timeline(Projection):
@@ -79,25 +80,3 @@ def path(db, beneficiary_ids: list[str]) -> list[dict]:
             {**dict(zip(keys, r, strict=True)), "occurred_at": r[6].isoformat()}
             for r in cur.fetchall()
         ]
-
-
-def facts(db, beneficiary_ids: list[str]) -> PersonFacts:
-    return facts_of(path(db, beneficiary_ids))
-
-
-def facts_of(steps: list[dict]) -> PersonFacts:
-    """Where this person has been met, from their path: what the access policy decides on."""
-    sites, referred, transferred = set(), set(), set()
-    for step in steps:
-        if step["site"]:
-            sites.add(step["site"])
-        # another centre sees the person through a referral they consented to share with it
-        if (
-            step["type"] == REFERRAL_REQUESTED
-            and step["data"].get("recipient_kind") == "centre"
-            and step["data"].get("shares_personal_data")
-        ):
-            referred.add(step["data"]["recipient_id"])
-        if step["type"] == CASE_TRANSFERRED:
-            transferred.add(step["data"]["to_site"])
-    return PersonFacts(frozenset(sites), frozenset(referred), frozenset(transferred))

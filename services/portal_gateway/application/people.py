@@ -1,16 +1,65 @@
-"""Who a person is across the platform, as the access policy needs it: every record of theirs
-(merges included, from the registry) and where they have been met (from the timeline)."""
+"""Who a person is across the platform, as the access policy needs it, asked of the services that
+hold the facts at the moment of each decision: the registry (does the person exist, which records
+are theirs, who registered them), intake (where their cases were met, transfers, consents in
+force) and referrals (referrals to a centre that share their data). Nothing is cached and no read
+model is consulted: a new file is closed to other centres from its first moment, and a withdrawn
+consent, an ended referral or a transfer holds from the very next request."""
 
 from __future__ import annotations
 
-from services.portal_gateway.adapters import timeline
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from services.portal_gateway.domain import access
+
+GREECE = ZoneInfo("Europe/Athens")  # a consent "until" a day ends at that day's end in Greece
+
+
+@dataclass(frozen=True)
+class Person:
+    known: bool  # False: no such record (the policy refuses it as it refuses another network's)
+    records: list[str]  # the surviving id first, then every record merged into it
+    facts: access.PersonFacts
+
+
+def person(backends, beneficiary_id: str) -> Person:
+    registry = backends.registries.person_access_facts(str(beneficiary_id))
+    records = registry["records"]
+    if not registry["known"]:
+        return Person(False, records, access.PersonFacts())
+    today = datetime.now(GREECE).date().isoformat()
+    cases = backends.intake.access_facts(records, today)
+    # a referral shares the person's data with a centre only while their consent covers it: a
+    # withdrawal counts from the next request, before the referral reacts to it
+    referred = {
+        r["recipient_id"]
+        for r in backends.referrals.sharing_referrals(records)
+        if r["consent_recipient"] in cases["consents"]
+    }
+    facts = access.PersonFacts(
+        frozenset(registry["registered_at"]) | frozenset(cases["sites"]),
+        frozenset(referred),
+        frozenset(cases["transferred_to"]),
+    )
+    return Person(True, records, facts)
 
 
 def records_of(backends, beneficiary_id: str) -> list[str]:
-    """Every record whose history is this person's (merges included)."""
+    """Every record whose history is this person's (merges included), the surviving one first."""
     return backends.registries.person(str(beneficiary_id))["records"]
 
 
 def person_facts(backends, beneficiary_id: str) -> access.PersonFacts:
-    return timeline.facts(backends.timeline_db, records_of(backends, beneficiary_id))
+    return person(backends, beneficiary_id).facts
+
+
+def visible_only(backends, principal, candidates: list[dict]) -> list[dict]:
+    """Of the records an identity look-up matched (possible duplicates, people who may already be
+    registered at a receiving centre), only those the caller may see: another centre's ids, and
+    the fact that it holds someone, are never told (docs/security.md, "Identity look-ups")."""
+    return [
+        c
+        for c in candidates
+        if access.in_network(principal, person_facts(backends, c["beneficiary_id"]))
+    ]

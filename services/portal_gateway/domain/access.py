@@ -84,17 +84,27 @@ def view_record(principal: Principal, person: PersonFacts, emergency: bool = Fal
 
 
 def act_on_case(principal: Principal, person: PersonFacts | None, site: str | None) -> Decision:
-    """Record something on a case: staff of the network the person is known in (a new person: any
-    staff), acting for a site of their own network."""
+    """Record something on a case: staff of the network the person is known in, acting for a
+    site of their own network. `None` is a person being registered now (by any staff, for their
+    own network); a person met nowhere (no such record) is refused like another network's."""
     if principal.role not in STAFF:
         return DENIED
     if site is not None and site not in principal.network:
         return Decision(False, why=f"you do not work at {site}")
-    if (
-        person is not None
-        and (person.sites or person.referred_to or person.transferred_to)
-        and not in_network(principal, person)
-    ):
+    if person is not None and not in_network(principal, person):
+        return DENIED
+    return Decision(True)
+
+
+def publish_event(principal: Principal, person: PersonFacts, site: str | None) -> Decision:
+    """A municipal system's event (a contact, a service) for a person already known in its
+    centre's network, for its own site: a key cannot open another network's file by posting to
+    it, nor start a case for someone who does not exist."""
+    if principal.role != "municipal_system":
+        return DENIED
+    if site != principal.site:
+        return Decision(False, why=f"this key publishes for {principal.site} only")
+    if not in_network(principal, person):
         return DENIED
     return Decision(True)
 

@@ -114,11 +114,10 @@ class PortalGateway:
             return None
         if mode == "api_key":
             found = Accounts(self.store.db).publisher(request.headers.get("X-API-Key", ""))
+            # a key speaks for its centre: it records for the people its centre's network knows
+            network = access.network_of(found["site"], self.sites.get(self.registries))
             return access.Principal(
-                found["publisher"],
-                "municipal_system",
-                site=found["site"],
-                network=frozenset({found["site"]}),
+                found["publisher"], "municipal_system", found["site"], network=network
             )
         header = request.headers.get("Authorization", "")
         if not header.startswith("Bearer "):

@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Protocol
 
-from services.common.application import execute, sent_by_client
+from services.common.application import execute, load, sent_by_client
 from services.common.domain import NotFound
 from services.common.event_codec import encoder
 from services.common.eventstore import AppendResult, EventStore, Metadata, stream_name
@@ -46,6 +46,22 @@ class Referrals:
         if self._consents is None:
             raise RuntimeError("this use case needs the consents, which this process was not given")
         return self._consents
+
+    def sharing_with_centres(self, referral_ids: list[str]) -> list[dict]:
+        """Of these referrals, those that share the person's data with a centre now: requested
+        to share, still under way, sharing not stopped. Each state is loaded from its stream
+        (the access policy decides on it at once)."""
+        found = []
+        for referral_id in referral_ids:
+            stream = stream_name(referral.CATEGORY, referral_id)
+            state = load(self.store, stream, _decider).state
+            if (
+                state.state in referral.ACTIVE
+                and state.shares_personal_data
+                and not state.sharing_stopped
+            ):
+                found.append({"referral_id": str(referral_id), "recipient_id": state.recipient_id})
+        return found
 
     def run(
         self,

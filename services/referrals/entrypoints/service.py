@@ -152,6 +152,20 @@ class ReferralsService(ServesItsHistory):
         return found
 
     @rpc
+    def sharing_referrals(self, beneficiary_ids: list[str]) -> list[dict]:
+        """The person's referrals to a centre that share their data now (the access policy's
+        facts), with whose consent covers each: decided from the streams at the moment asked."""
+        mine = {
+            r["referral_id"]: r
+            for r in ReferralView.of_beneficiary(self.store.db, beneficiary_ids)
+            if r["recipient_kind"] == "centre"
+        }
+        return [
+            {**r, "consent_recipient": mine[r["referral_id"]]["consent_recipient"]}
+            for r in self._referrals().sharing_with_centres(list(mine))
+        ]
+
+    @rpc
     def referral(self, referral_id: str) -> dict | None:
         found = ReferralView.one(self.store.db, referral_id)
         return found[0] if found else None

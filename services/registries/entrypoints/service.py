@@ -88,6 +88,19 @@ class RegistriesService(NetworkRpc, DirectoryRpc, ServesItsHistory):
         return Merges.person(self.store.db, beneficiary_id)
 
     @rpc
+    def person_access_facts(self, beneficiary_id: str) -> dict:
+        """What the gateway's access policy needs from the registry, read from the store at the
+        moment it asks (never a lagging copy): whether the person exists, every record that is
+        theirs (merges), and the sites that registered them. No personal field."""
+        person = Merges.person(self.store.db, beneficiary_id)
+        found = [Beneficiaries(self.store).registration(r) for r in person["records"]]
+        return {
+            "known": found[0] is not None,
+            "records": person["records"],
+            "registered_at": sorted({f["site"] for f in found if f and f["site"]}),
+        }
+
+    @rpc
     @rejects_bad_commands
     def register_beneficiary(self, command: dict, context: dict) -> dict:
         received = receive(RegisterBeneficiarySchema, command, context)

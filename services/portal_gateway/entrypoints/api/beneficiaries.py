@@ -8,14 +8,19 @@ from marshmallow import fields, validate
 
 from contracts.base import StrictSchema, Text
 from contracts.registries import RegisterBeneficiarySchema
+from services.common.rpc_commands import CommandRejected
 from services.portal_gateway.adapters import timeline
-from services.portal_gateway.application.people import person_facts, records_of
+from services.portal_gateway.application.people import person, person_facts, visible_only
 from services.portal_gateway.domain import access
 from services.portal_gateway.entrypoints.api.framework import ApiError, Call, Routes, forbidden
 
 api = Routes()
 
 TAG = "beneficiaries"
+REGISTERED_ELSEWHERE = (
+    "this number is already registered in the region, in a file your centre does not hold: with"
+    " the person's consent, the centre that holds it refers or transfers the case to yours"
+)
 
 
 class MergeBody(StrictSchema):
@@ -43,6 +48,15 @@ def command_id(call: Call, *parts) -> str:
     )
 
 
+def refused(call: Call, beneficiary_id: str, decision: access.Decision, purpose: str) -> ApiError:
+    """A refused read, audited; an id that does not exist is refused in the same words as
+    another network's person, so a refusal reveals nothing about who exists elsewhere."""
+    call.backends.audit.record_viewed(
+        call.principal, beneficiary_id, [], None, False, purpose=purpose, refused=True
+    )
+    return forbidden(decision.why)
+
+
 def registration(call: Call, beneficiary_id: str) -> dict:
     found = call.backends.registries.beneficiary(beneficiary_id)
     if found is None:
@@ -60,17 +74,22 @@ def registration(call: Call, beneficiary_id: str) -> dict:
     allow=access.is_staff,
 )
 def search(call: Call):
+    """Only people the caller may see come back, each row audited (a name and a birth date are
+    personal data read); the others are not mentioned, not even as a count."""
     found = []
     for beneficiary_id in call.backends.registries.search(call.query["q"]):
         if access.in_network(call.principal, person_facts(call.backends, beneficiary_id)):
             first = registration(call, beneficiary_id)
-            person = first["registered"]
+            call.backends.audit.record_viewed(
+                call.principal, beneficiary_id, ["identity"], None, False, purpose="search"
+            )
+            registered = first["registered"]
             found.append(
                 {
                     "beneficiary_id": beneficiary_id,
-                    "given_name": person.get("given_name"),
-                    "family_name": person.get("family_name"),
-                    "birth_date": person.get("birth_date"),
+                    "given_name": registered.get("given_name"),
+                    "family_name": registered.get("family_name"),
+                    "birth_date": registered.get("birth_date"),
                     "registered_at": first["site"],
                 }
             )
@@ -89,7 +108,17 @@ def register(call: Call):
     decision = access.act_on_case(call.principal, None, call.body.get("site"))
     if not decision.allowed:
         raise forbidden(decision.why)
-    return call.backends.registries.register_beneficiary(call.body, call.principal.context)
+    answer = call.backends.registries.register_beneficiary(call.body, call.principal.context)
+    if answer["found_existing"]:
+        existing = answer["stream"].split("-", 1)[1]
+        if not access.in_network(call.principal, person_facts(call.backends, existing)):
+            # the number is someone's only another network knows: neither their id nor that centre
+            # is told; the link is made through the person (consent, then a referral or transfer)
+            raise CommandRejected(
+                "conflict", REGISTERED_ELSEWHERE, {"reason": "registered_elsewhere"}
+            )
+    duplicates = visible_only(call.backends, call.principal, answer["possible_duplicates"])
+    return {**answer, "possible_duplicates": duplicates}
 
 
 @api.route(
@@ -101,14 +130,15 @@ def register(call: Call):
 )
 def record(call: Call):
     beneficiary_id = str(call.args["beneficiary_id"])
-    records = records_of(call.backends, beneficiary_id)
+    # access from the services' own facts at this moment; the timeline (which may lag) is only shown
+    found = person(call.backends, beneficiary_id)
+    records = found.records
+    grant = call.backends.emergency.live(call.principal.username, records) if found.known else None
+    decision = access.view_record(call.principal, found.facts, grant is not None)
+    if not found.known or not decision.allowed:  # not even the glass opens a record that is none
+        raise refused(call, beneficiary_id, access.DENIED, "record")
     first = registration(call, records[0])
-    # read once: it decides access and is shown
     steps = timeline.path(call.backends.timeline_db, records)
-    grant = call.backends.emergency.live(call.principal.username, records)
-    decision = access.view_record(call.principal, timeline.facts_of(steps), grant is not None)
-    if not decision.allowed:
-        raise forbidden(decision.why)
     categories = ["identity", "contacts", "referrals"] + (
         ["special_category"] if decision.special_categories else []
     )
@@ -203,4 +233,9 @@ def erase(call: Call):
     allow=access.read_audit,
 )
 def who_saw(call: Call):
-    return {"views": call.backends.audit.who_saw(str(call.args["beneficiary_id"]))}
+    """The DPO's own reading is a read too: recorded before the list is taken, so it lists itself."""
+    beneficiary_id = str(call.args["beneficiary_id"])
+    call.backends.audit.record_viewed(
+        call.principal, beneficiary_id, ["audit"], None, False, purpose="audit"
+    )
+    return {"views": call.backends.audit.who_saw(beneficiary_id)}

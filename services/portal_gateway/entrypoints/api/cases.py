@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contracts import intake as contract
-from services.portal_gateway.application.people import person_facts
+from services.portal_gateway.application.people import person_facts, visible_only
 from services.portal_gateway.domain import access
 from services.portal_gateway.entrypoints.api.framework import Call, Routes, forbidden
 
@@ -78,7 +78,10 @@ def run_case_command(call: Call, method: str, command: dict) -> dict:
     decision = access.act_on_case(call.principal, facts, command.get("site"))
     if not decision.allowed:
         raise forbidden(decision.why)
-    return getattr(call.backends.intake, method)(command, call.principal.context)
+    answer = getattr(call.backends.intake, method)(command, call.principal.context)
+    if "warnings" in answer:  # a transfer's: who may already be at the receiving centre
+        answer["warnings"] = visible_only(call.backends, call.principal, answer["warnings"])
+    return answer
 
 
 def _handler(method: str):

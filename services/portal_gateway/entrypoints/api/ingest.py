@@ -5,6 +5,8 @@ id) or refused with the reasons and kept for the ops team to review."""
 from __future__ import annotations
 
 import json
+import uuid
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from marshmallow import fields, validate
 from contracts.base import StrictSchema
 from contracts.names import CONTACT_RECORDED, SERVICE_DELIVERED
 from services.common.rpc_commands import CommandRejected
+from services.portal_gateway.application.people import person_facts
 from services.portal_gateway.domain import access
 from services.portal_gateway.entrypoints.api.framework import Call, Routes, forbidden
 
@@ -59,7 +62,26 @@ def problems(event) -> list[str]:
     return [
         f"data/{'/'.join(map(str, e.absolute_path))}: {e.message}"
         for e in found.iter_errors(event["data"])
-    ]
+    ] + _envelope_problems(event)
+
+
+def _envelope_problems(event: dict) -> list[str]:
+    """What is around the data, checked here too: a bad `occurred_at` stored would stop every
+    reader of the person's case that parses it."""
+    found = []
+    if not isinstance(event["event_id"], str) or not 8 <= len(event["event_id"]) <= 100:
+        found.append("event_id: a string of 8 to 100 characters")
+    when = event.get("occurred_at")
+    if when is not None and not _aware_moment(when):
+        found.append("occurred_at: a date and time with its offset (ISO 8601)")
+    return found
+
+
+def _aware_moment(value) -> bool:
+    try:
+        return isinstance(value, str) and datetime.fromisoformat(value).tzinfo is not None
+    except ValueError:
+        return False
 
 
 @api.route(
@@ -73,9 +95,7 @@ def problems(event) -> list[str]:
 def ingest(call: Call):
     results = []
     for event in call.body["events"]:
-        reasons = problems(event)
-        if not reasons and event["data"].get("site") != call.principal.site:
-            reasons = [f"data/site: this key publishes for {call.principal.site} only"]
+        reasons = problems(event) or _refused_by_policy(call, event["data"])
         if not reasons:
             try:
                 results.append(_accept(call, event))
@@ -93,6 +113,16 @@ def ingest(call: Call):
             }
         )
     return {"results": results}
+
+
+def _refused_by_policy(call: Call, data: dict) -> list[str]:
+    """The access policy, on the facts of this moment: a key records only for its own site and
+    for people its centre's network already knows (an unknown id is refused in the same words)."""
+    if data.get("site") != call.principal.site:
+        return [f"data/site: this key publishes for {call.principal.site} only"]
+    facts = person_facts(call.backends, str(data["beneficiary_id"]))
+    decision = access.publish_event(call.principal, facts, data.get("site"))
+    return [] if decision.allowed else [f"data/beneficiary_id: {decision.why}"]
 
 
 def _accept(call: Call, event: dict) -> dict:
@@ -118,4 +148,21 @@ def _accept(call: Call, event: dict) -> dict:
 def rejected(call: Call):
     if not access.see_dead_letters(call.principal):
         raise forbidden("the rejected events are for the ops team")
-    return {"rejected": call.backends.ingest.rejected()}
+    found = call.backends.ingest.rejected()
+    # a refused event may carry a person's notes: reading the list is a read of each person in it
+    for beneficiary_id in sorted({b for b in map(_subject, found) if b}):
+        call.backends.audit.record_viewed(
+            call.principal, beneficiary_id, ["contacts"], None, False, purpose="ingest_rejected"
+        )
+    return {"rejected": found}
+
+
+def _subject(row: dict) -> str | None:
+    """Whose event a refused one claims to be (a well-formed id only: the payload may be anything)."""
+    payload = row["payload"]
+    data = payload.get("data") if isinstance(payload, dict) else None
+    claimed = data.get("beneficiary_id") if isinstance(data, dict) else None
+    try:
+        return str(uuid.UUID(claimed)) if isinstance(claimed, str) else None
+    except ValueError:
+        return None

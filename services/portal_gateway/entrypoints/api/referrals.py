@@ -8,7 +8,7 @@ from marshmallow import fields, validate
 
 from contracts import referrals as contract
 from contracts.base import StrictSchema
-from services.portal_gateway.application.people import person_facts
+from services.portal_gateway.application.people import person_facts, visible_only
 from services.portal_gateway.domain import access
 from services.portal_gateway.entrypoints.api.framework import ApiError, Call, Routes, forbidden
 
@@ -80,9 +80,12 @@ def request(call: Call):
     decision = access.act_on_case(call.principal, facts, call.body.get("from_site"))
     if not decision.allowed:
         raise forbidden(decision.why)
-    return call.backends.referrals.request_referral(
+    answer = call.backends.referrals.request_referral(
         {**call.body, "by": call.principal.username}, call.principal.context
     )
+    if "warnings" in answer:  # who may already be at the receiving centre: theirs to know
+        answer["warnings"] = visible_only(call.backends, call.principal, answer["warnings"])
+    return answer
 
 
 def _referral(call: Call) -> dict:

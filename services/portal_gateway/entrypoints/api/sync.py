@@ -8,6 +8,7 @@ from marshmallow import fields, validate
 
 from contracts.base import StrictSchema
 from services.common.rpc_commands import CommandRejected
+from services.portal_gateway.application.people import person_facts
 from services.portal_gateway.domain import access
 from services.portal_gateway.entrypoints.api import beneficiaries, referrals
 from services.portal_gateway.entrypoints.api.cases import ACTIONS, run_case_command
@@ -64,15 +65,7 @@ def _apply(call: Call, c: dict) -> dict:
             answer = run_case_command(offline, ACTIONS[c["kind"]][0], versioned)
     except CommandRejected as exc:
         if exc.code == "conflict":
-            return {
-                "command_id": c["command_id"],
-                "status": "conflict",
-                "message": exc.message,
-                "current_version": exc.details.get("current_version"),
-                "since_your_version": call.backends.intake.case_history(
-                    beneficiary_id, c["base_version"]
-                ),
-            }
+            return _conflict(call, c, exc)
         return {
             "command_id": c["command_id"],
             "status": "refused",
@@ -89,6 +82,32 @@ def _apply(call: Call, c: dict) -> dict:
         }
     status = "already_applied" if answer["duplicate"] else "applied"
     return {"command_id": c["command_id"], "status": status, "version": answer["version"]}
+
+
+def _conflict(call: Call, c: dict, exc: CommandRejected) -> dict:
+    """What was recorded since the client's version, for the worker to decide on: only about a
+    person they may act on (an id of another network's person, or one that collides with it, is
+    refused like any of their commands), and audited as a read."""
+    beneficiary_id = str(c["beneficiary_id"])
+    decision = access.act_on_case(call.principal, person_facts(call.backends, beneficiary_id), None)
+    if not decision.allowed:
+        beneficiaries.refused(call, beneficiary_id, decision, "sync_conflict")
+        return {
+            "command_id": c["command_id"],
+            "status": "refused",
+            "code": "403",
+            "message": decision.why,
+        }
+    call.backends.audit.record_viewed(
+        call.principal, beneficiary_id, ["contacts"], None, False, purpose="sync_conflict"
+    )
+    return {
+        "command_id": c["command_id"],
+        "status": "conflict",
+        "message": exc.message,
+        "current_version": exc.details.get("current_version"),
+        "since_your_version": call.backends.intake.case_history(beneficiary_id, c["base_version"]),
+    }
 
 
 class _Acting:

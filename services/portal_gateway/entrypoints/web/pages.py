@@ -318,7 +318,9 @@ class Page(EmergencyPages):
                 status,
                 values=values,
                 municipalities=municipalities(),
-                error=answer.get("error"),
+                error=self.t("registered_elsewhere")
+                if (answer.get("details") or {}).get("reason") == "registered_elsewhere"
+                else answer.get("error"),
                 fields=answer.get("details") or {},
             )
         beneficiary = answer["stream"].split("-", 1)[1]

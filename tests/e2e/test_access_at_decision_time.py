@@ -1,0 +1,394 @@
+"""Access decided from the services' own facts at the moment of each request (issue 13, points 1
+and 2): no window in which a new file is open to everyone, a withdrawn consent or an ended referral
+refuses the very next read, side doors (sync, ingest, commands) follow the same policy, an unknown
+id is refused like another network's person, and every personal read or refused attempt is
+audited. No test here waits for, or runs, a backbone consumer: the facts must already hold."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+import pytest
+from nameko.standalone.rpc import ClusterRpcProxy
+
+from services.common.rpc_commands import CommandRejected
+from tests.e2e.gateway_platform import GatewayPlatform
+
+TODAY = date.today().isoformat()
+NOBODY = "00000000-0000-4000-8000-000000000013"
+
+
+def register_now(gateway: GatewayPlatform, username: str, site: str, **person) -> str:
+    """A registration and nothing else: no catch-up, so no read model knows the person yet."""
+    body = {
+        "command_id": str(uuid.uuid4()),
+        "given_name": "Ελένη",
+        "family_name": "Σταθοπούλου",
+        "birth_date": "1975-06-15",
+        "municipality_code": "9256",
+        "site": site,
+        **person,
+    }
+    answer = gateway.client(username).post("/beneficiaries", body)
+    assert answer.status_code == 200, answer.text
+    return answer.json()["stream"].split("-", 1)[1]
+
+
+def contact(version: int, site: str = "KK-SPARTI", **more) -> dict:
+    return {
+        "command_id": str(uuid.uuid4()),
+        "expected_version": version,
+        "occurred_on": TODAY,
+        "channel": "centre",
+        "site": site,
+        "municipality_code": "9252",
+        "staff_id": "sparti.worker",
+        **more,
+    }
+
+
+def case_version(gateway: GatewayPlatform, beneficiary: str) -> int:
+    with ClusterRpcProxy({"AMQP_URI": gateway.settings.amqp_uri}) as cluster:
+        return cluster.intake.case_version(beneficiary)
+
+
+def views(gateway: GatewayPlatform, beneficiary: str) -> list[dict]:
+    """The audit of this person, without the DPO's own reading of it (which it lists last)."""
+    found = gateway.client("dpo").get(f"/beneficiaries/{beneficiary}/audit").json()["views"]
+    assert found[-1]["purpose"] == "audit" and found[-1]["viewer"] == "dpo"
+    return found[:-1]
+
+
+def shared_with_kalamata(gateway: GatewayPlatform) -> tuple[str, str]:
+    """A Sparti person, with consent to share with the Kalamata centre and a referral there."""
+    beneficiary = register_now(gateway, "sparti.worker", "KK-SPARTI")
+    sparti = gateway.client("sparti.worker")
+    consent = {
+        "command_id": str(uuid.uuid4()),
+        "expected_version": 0,
+        "recipient": "KK-KALAMATA",
+        "purpose": "παραπομπή",
+        "given_on": TODAY,
+    }
+    assert sparti.post(f"/beneficiaries/{beneficiary}/consents", consent).status_code == 200
+    referral = str(uuid.uuid4())
+    answer = sparti.post(
+        "/referrals",
+        {
+            "command_id": str(uuid.uuid4()),
+            "referral_id": referral,
+            "beneficiary_id": beneficiary,
+            "expected_version": 0,
+            "from_site": "KK-SPARTI",
+            "need": "employment",
+            "recipient_kind": "centre",
+            "recipient_id": "KK-KALAMATA",
+            "recipient_name": "Κέντρο Κοινότητας Καλαμάτας",
+            "shares_personal_data": True,
+            "requested_on": TODAY,
+        },
+    )
+    assert answer.status_code == 200, answer.text
+    return beneficiary, referral
+
+
+# --- point 1: the facts of this moment ------------------------------------------------------------
+
+
+def test_a_file_registered_at_one_centre_is_refused_to_another_centres_staff_at_once(gateway):
+    beneficiary = register_now(gateway, "kalamata.worker", "MU-KALAMATA")
+    sparti = gateway.client("sparti.worker")
+    assert sparti.get(f"/beneficiaries/{beneficiary}").status_code == 403
+    assert sparti.post(f"/beneficiaries/{beneficiary}/contacts", contact(0)).status_code == 403
+    # its own network reads it at once, though no read model has seen it yet
+    assert gateway.client("kalamata.head").get(f"/beneficiaries/{beneficiary}").status_code == 200
+
+
+def test_withdrawing_consent_refuses_the_next_read(gateway):
+    beneficiary, _ = shared_with_kalamata(gateway)
+    kalamata = gateway.client("kalamata.worker")
+    assert kalamata.get(f"/beneficiaries/{beneficiary}").status_code == 200
+    withdrawal = {
+        "command_id": str(uuid.uuid4()),
+        "expected_version": 1,
+        "recipient": "KK-KALAMATA",
+        "withdrawn_on": TODAY,
+    }
+    answer = gateway.client("sparti.worker").post(
+        f"/beneficiaries/{beneficiary}/consent-withdrawals", withdrawal
+    )
+    assert answer.status_code == 200, answer.text
+    assert kalamata.get(f"/beneficiaries/{beneficiary}").status_code == 403
+
+
+def test_a_referral_that_ends_takes_its_access_with_it(gateway):
+    beneficiary, referral = shared_with_kalamata(gateway)
+    kalamata = gateway.client("kalamata.worker")
+    assert kalamata.get(f"/beneficiaries/{beneficiary}").status_code == 200
+    withdrawn = gateway.client("sparti.worker").post(
+        f"/referrals/{referral}/withdrawal",
+        {
+            "command_id": str(uuid.uuid4()),
+            "expected_version": 1,
+            "withdrawn_on": TODAY,
+            "reason": "δεν χρειάζεται πια",
+        },
+    )
+    assert withdrawn.status_code == 200, withdrawn.text
+    assert kalamata.get(f"/beneficiaries/{beneficiary}").status_code == 403
+
+
+def test_a_transfer_opens_the_file_to_the_receiving_centre_on_the_next_request(gateway):
+    beneficiary = register_now(gateway, "sparti.worker", "KK-SPARTI")
+    sparti, kalamata = gateway.client("sparti.worker"), gateway.client("kalamata.worker")
+    assert sparti.post(f"/beneficiaries/{beneficiary}/contacts", contact(0)).status_code == 200
+    assert kalamata.get(f"/beneficiaries/{beneficiary}").status_code == 403
+    transfer = {
+        "command_id": str(uuid.uuid4()),
+        "expected_version": 1,
+        "to_site": "KK-KALAMATA",
+        "reason": "μετακόμισε",
+        "transferred_on": TODAY,
+    }
+    answer = sparti.post(f"/beneficiaries/{beneficiary}/case-transfers", transfer)
+    assert answer.status_code == 200, answer.text
+    assert kalamata.get(f"/beneficiaries/{beneficiary}").status_code == 200
+
+
+def test_an_unknown_id_is_refused_in_the_same_words_as_another_networks_person(gateway):
+    foreign = register_now(gateway, "kalamata.worker", "MU-KALAMATA")
+    sparti = gateway.client("sparti.head")
+    for path in (f"/beneficiaries/{foreign}", f"/beneficiaries/{NOBODY}"):
+        answer = sparti.get(path)
+        assert (answer.status_code, answer.json()) == (
+            403,
+            {"error": "your role or site does not give access to this record"},
+        ), path
+    # not even the glass opens an id that is no one's
+    assert sparti.get(f"/beneficiaries/{NOBODY}", reason="κρίση στο γραφείο").status_code == 403
+
+
+def test_a_command_for_an_unknown_id_is_refused_and_starts_no_case(gateway):
+    sparti = gateway.client("sparti.worker")
+    answer = sparti.post(f"/beneficiaries/{NOBODY}/contacts", contact(0))
+    assert answer.status_code == 403
+    assert case_version(gateway, NOBODY) == 0
+
+
+def sync_item(beneficiary: str, base_version: int = 0) -> dict:
+    fields = contact(0)
+    del fields["command_id"], fields["expected_version"]
+    return {
+        "command_id": str(uuid.uuid4()),
+        "kind": "contacts",
+        "beneficiary_id": beneficiary,
+        "base_version": base_version,
+        "occurred_at": "2026-11-20T10:30:00+02:00",
+        "fields": fields,
+    }
+
+
+def test_sync_for_another_networks_person_or_an_unknown_id_is_refused_without_their_history(
+    gateway,
+):
+    foreign = register_now(gateway, "kalamata.worker", "MU-KALAMATA")
+    worker = gateway.client("kalamata.worker")
+    visit = {
+        "command_id": str(uuid.uuid4()),
+        "expected_version": 0,
+        "occurred_on": TODAY,
+        "channel": "centre",
+        "site": "KK-KALAMATA",
+        "municipality_code": "9256",
+        "staff_id": "kalamata.worker",
+        "notes": "σημείωση που δεν βγαίνει από το δίκτυο",
+    }
+    assert worker.post(f"/beneficiaries/{foreign}/contacts", visit).status_code == 200
+    results = (
+        gateway.client("sparti.worker")
+        .post("/sync", {"commands": [sync_item(foreign), sync_item(NOBODY)]})
+        .json()["results"]
+    )
+    assert [(r["status"], r["code"]) for r in results] == [("refused", "403"), ("refused", "403")]
+    assert "since_your_version" not in str(results)
+    assert case_version(gateway, NOBODY) == 0
+
+
+def test_a_municipal_key_publishes_only_for_people_its_network_knows(gateway):
+    ours = register_now(gateway, "kalamata.worker", "MU-KALAMATA")
+    theirs = register_now(gateway, "sparti.worker", "KK-SPARTI")
+    key = gateway.accounts.add_api_key("dimos-kalamatas", "KK-KALAMATA")
+
+    def event(beneficiary: str, **envelope) -> dict:
+        return {
+            "event_id": str(uuid.uuid4()),
+            "type": "ServiceDelivered",
+            "schema_version": 1,
+            "occurred_at": "2026-11-20T09:00:00+02:00",
+            "data": {
+                "beneficiary_id": beneficiary,
+                "occurred_on": TODAY,
+                "service": "goods_distributed",
+                "site": "KK-KALAMATA",
+                "staff_id": "dimos.kalamatas",
+            },
+            **envelope,
+        }
+
+    posted = [event(ours), event(theirs), event(NOBODY), event(ours, occurred_at="not-a-date")]
+    results = (
+        gateway.client()
+        .post("/ingest/events", {"events": posted}, headers={"X-API-Key": key})
+        .json()["results"]
+    )
+    assert [r["status"] for r in results] == ["accepted", "rejected", "rejected", "rejected"]
+    assert results[1]["reasons"] == results[2]["reasons"]  # unknown and foreign alike
+    assert results[3]["reasons"] == ["occurred_at: a date and time with its offset (ISO 8601)"]
+    assert case_version(gateway, NOBODY) == 0
+    assert case_version(gateway, theirs) == 0
+    # the person's case goes on: nothing unparseable was stored on it
+    later = (
+        gateway.client()
+        .post("/ingest/events", {"events": [event(ours)]}, headers={"X-API-Key": key})
+        .json()["results"]
+    )
+    assert later[0]["status"] == "accepted" and later[0]["version"] == 2
+
+
+def test_a_bad_occurred_at_is_refused_by_the_service_itself(gateway):
+    beneficiary = register_now(gateway, "kalamata.worker", "MU-KALAMATA")
+    fields = contact(0, site="KK-KALAMATA", municipality_code="9256")
+    context = {"actor": "someone", "site": "KK-KALAMATA", "occurred_at": "not-a-date"}
+    with ClusterRpcProxy({"AMQP_URI": gateway.settings.amqp_uri}) as cluster:
+        with pytest.raises(CommandRejected) as refused:
+            cluster.intake.record_contact({**fields, "beneficiary_id": beneficiary}, context)
+    assert refused.value.code == "invalid" and "occurred_at" in refused.value.details
+
+
+# --- point 2: every personal read audited -----------------------------------------------------------
+
+
+def test_search_results_are_audited_per_person_shown(gateway):
+    beneficiary = register_now(gateway, "kalamata.worker", "MU-KALAMATA")
+    found = gateway.client("kalamata.head").get("/beneficiaries", q="Σταθοπούλου").json()
+    assert [r["beneficiary_id"] for r in found["results"]] == [beneficiary]
+    assert gateway.client("sparti.head").get("/beneficiaries", q="Σταθοπούλου").json() == {
+        "results": []
+    }
+    (view,) = views(gateway, beneficiary)
+    assert {k: view[k] for k in ("viewer", "role", "site", "purpose", "categories")} == {
+        "viewer": "kalamata.head",
+        "role": "head_of_centre",
+        "site": "KK-KALAMATA",
+        "purpose": "search",
+        "categories": ["identity"],
+    }
+
+
+def test_a_refused_view_is_audited_and_an_unknown_id_the_same_way(gateway):
+    beneficiary = register_now(gateway, "kalamata.worker", "MU-KALAMATA")
+    gateway.client("sparti.worker").get(f"/beneficiaries/{beneficiary}")
+    gateway.client("sparti.worker").get(f"/beneficiaries/{NOBODY}")
+    for person in (beneficiary, NOBODY):
+        (view,) = views(gateway, person)
+        assert (view["viewer"], view["site"], view["purpose"], view["refused"]) == (
+            "sparti.worker",
+            "KK-SPARTI",
+            "record",
+            True,
+        )
+        assert view["categories"] == []
+
+
+def test_a_sync_conflict_reply_is_audited(gateway):
+    beneficiary = register_now(gateway, "kalamata.worker", "MU-KALAMATA")
+    head = gateway.client("kalamata.head")
+    visit = contact(0, site="KK-KALAMATA", municipality_code="9256", staff_id="kalamata.head")
+    assert head.post(f"/beneficiaries/{beneficiary}/contacts", visit).status_code == 200
+    item = sync_item(beneficiary)
+    item["fields"].update(site="MU-KALAMATA", channel="home_visit", municipality_code="9256")
+    (result,) = (
+        gateway.client("kalamata.worker").post("/sync", {"commands": [item]}).json()["results"]
+    )
+    assert result["status"] == "conflict" and result["since_your_version"]
+    (view,) = views(gateway, beneficiary)
+    assert (view["viewer"], view["role"], view["purpose"], view["refused"]) == (
+        "kalamata.worker",
+        "case_worker",
+        "sync_conflict",
+        False,
+    )
+
+
+def test_the_dpos_own_reading_of_the_audit_is_audited(gateway):
+    beneficiary = register_now(gateway, "kalamata.worker", "MU-KALAMATA")
+    dpo = gateway.client("dpo")
+    dpo.get(f"/beneficiaries/{beneficiary}/audit")
+    found = dpo.get(f"/beneficiaries/{beneficiary}/audit").json()["views"]
+    assert [(v["viewer"], v["role"], v["purpose"]) for v in found] == [("dpo", "dpo", "audit")] * 2
+
+
+def test_reading_refused_municipal_events_is_audited_for_each_person_in_them(gateway):
+    beneficiary = register_now(gateway, "kalamata.worker", "MU-KALAMATA")
+    key = gateway.accounts.add_api_key("dimos-kalamatas", "KK-KALAMATA")
+    bad = {
+        "event_id": str(uuid.uuid4()),
+        "type": "ServiceDelivered",
+        "schema_version": 1,
+        "data": {
+            "beneficiary_id": beneficiary,
+            "occurred_on": TODAY,
+            "service": "teleportation",
+            "site": "KK-KALAMATA",
+            "staff_id": "dimos.kalamatas",
+            "notes": "προσωπική σημείωση",
+        },
+    }
+    gateway.client().post("/ingest/events", {"events": [bad]}, headers={"X-API-Key": key})
+    assert gateway.client("ops").get("/ingest/rejected").status_code == 200
+    (view,) = views(gateway, beneficiary)
+    assert (view["viewer"], view["role"], view["purpose"]) == ("ops", "ops", "ingest_rejected")
+
+
+# --- identity look-ups: another centre's ids and existence are never told ---------------------------
+
+
+def test_registering_a_number_known_only_at_another_centre_tells_neither_its_id_nor_its_centre(
+    gateway,
+):
+    theirs = register_now(gateway, "sparti.worker", "KK-SPARTI", amka="01013099997")
+    body = {
+        "command_id": str(uuid.uuid4()),
+        "given_name": "Ελένη",
+        "family_name": "Σταθοπούλου",
+        "municipality_code": "9256",
+        "site": "KK-KALAMATA",
+        "amka": "01013099997",
+    }
+    answer = gateway.client("kalamata.worker").post("/beneficiaries", body)
+    assert answer.status_code == 409
+    assert answer.json()["details"] == {"reason": "registered_elsewhere"}
+    assert theirs not in answer.text and "SPARTI" not in answer.text
+    # within the network that holds it, the number finds the person, as before
+    again = gateway.client("sparti.head").post(
+        "/beneficiaries", {**body, "command_id": str(uuid.uuid4()), "site": "KK-SPARTI"}
+    )
+    assert again.status_code == 200 and again.json()["found_existing"]
+    assert again.json()["stream"] == f"beneficiary-{theirs}"
+
+
+def test_a_name_and_birth_date_warn_only_of_people_your_network_may_see(gateway):
+    theirs = register_now(gateway, "sparti.worker", "KK-SPARTI")
+    ours = register_now(gateway, "kalamata.worker", "MU-KALAMATA")
+    body = {
+        "command_id": str(uuid.uuid4()),
+        "given_name": "Ελένη",
+        "family_name": "Σταθοπούλου",
+        "birth_date": "1975-06-15",
+        "municipality_code": "9256",
+        "site": "KK-KALAMATA",
+    }
+    answer = gateway.client("kalamata.head").post("/beneficiaries", body).json()
+    assert [d["beneficiary_id"] for d in answer["possible_duplicates"]] == [ours]
+    assert theirs not in str(answer)
