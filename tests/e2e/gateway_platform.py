@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
 
 import requests
 
@@ -111,6 +112,13 @@ class GatewayPlatform:
                 db.close()
 
     def register(self, username: str, site: str, **person) -> str:
+        """A registration, then every read model caught up with it."""
+        beneficiary = self.register_only(username, site, **person)
+        self.catch_up()
+        return beneficiary
+
+    def register_only(self, username: str, site: str, **person) -> str:
+        """A registration and nothing else: no catch-up, so no read model knows the person yet."""
         body = {
             "command_id": str(uuid.uuid4()),
             "given_name": "Γεώργιος",
@@ -122,7 +130,6 @@ class GatewayPlatform:
         }
         answer = self.client(username).post("/beneficiaries", body)
         assert answer.status_code == 200, answer.text
-        self.catch_up()
         return answer.json()["stream"].split("-", 1)[1]
 
     def register_back_then(self, username: str, site: str, when: str, **person) -> str:
@@ -150,3 +157,21 @@ class GatewayPlatform:
         assert result["status"] == "applied", result
         self.catch_up()
         return beneficiary
+
+
+def municipal_event(beneficiary: str, **envelope) -> dict:
+    """A municipal system's ServiceDelivered for a person, as KK-KALAMATA's publisher sends it."""
+    return {
+        "event_id": str(uuid.uuid4()),
+        "type": "ServiceDelivered",
+        "schema_version": 1,
+        "occurred_at": "2026-11-20T09:00:00+02:00",
+        "data": {
+            "beneficiary_id": beneficiary,
+            "occurred_on": date.today().isoformat(),
+            "service": "goods_distributed",
+            "site": "KK-KALAMATA",
+            "staff_id": "dimos.kalamatas",
+        },
+        **envelope,
+    }

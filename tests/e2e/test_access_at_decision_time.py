@@ -13,7 +13,7 @@ import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.common.rpc_commands import CommandRejected
-from tests.e2e.gateway_platform import GatewayPlatform
+from tests.e2e.gateway_platform import GatewayPlatform, municipal_event
 
 TODAY = date.today().isoformat()
 NOBODY = "00000000-0000-4000-8000-000000000013"
@@ -21,18 +21,13 @@ NOBODY = "00000000-0000-4000-8000-000000000013"
 
 def register_now(gateway: GatewayPlatform, username: str, site: str, **person) -> str:
     """A registration and nothing else: no catch-up, so no read model knows the person yet."""
-    body = {
-        "command_id": str(uuid.uuid4()),
+    person = {
         "given_name": "Ελένη",
         "family_name": "Σταθοπούλου",
         "birth_date": "1975-06-15",
-        "municipality_code": "9256",
-        "site": site,
         **person,
     }
-    answer = gateway.client(username).post("/beneficiaries", body)
-    assert answer.status_code == 200, answer.text
-    return answer.json()["stream"].split("-", 1)[1]
+    return gateway.register_only(username, site, **person)
 
 
 def contact(version: int, site: str = "KK-SPARTI", **more) -> dict:
@@ -220,21 +215,7 @@ def test_a_municipal_key_publishes_only_for_people_its_network_knows(gateway):
     theirs = register_now(gateway, "sparti.worker", "KK-SPARTI")
     key = gateway.accounts.add_api_key("dimos-kalamatas", "KK-KALAMATA")
 
-    def event(beneficiary: str, **envelope) -> dict:
-        return {
-            "event_id": str(uuid.uuid4()),
-            "type": "ServiceDelivered",
-            "schema_version": 1,
-            "occurred_at": "2026-11-20T09:00:00+02:00",
-            "data": {
-                "beneficiary_id": beneficiary,
-                "occurred_on": TODAY,
-                "service": "goods_distributed",
-                "site": "KK-KALAMATA",
-                "staff_id": "dimos.kalamatas",
-            },
-            **envelope,
-        }
+    event = municipal_event
 
     posted = [event(ours), event(theirs), event(NOBODY), event(ours, occurred_at="not-a-date")]
     results = (

@@ -8,7 +8,7 @@ from datetime import date
 
 from openapi_spec_validator import validate
 
-from tests.e2e.gateway_platform import DYPA_KALAMATA, USERS
+from tests.e2e.gateway_platform import DYPA_KALAMATA, USERS, municipal_event
 
 TODAY = date.today().isoformat()
 
@@ -343,19 +343,7 @@ def test_a_municipal_system_publishes_valid_events_once_and_refused_ones_are_kep
     beneficiary = gateway.register("kalamata.worker", "MU-KALAMATA")
     key = gateway.accounts.add_api_key("dimos-kalamatas", "KK-KALAMATA")
     client = gateway.client()
-    event = {
-        "event_id": str(uuid.uuid4()),
-        "type": "ServiceDelivered",
-        "schema_version": 1,
-        "occurred_at": "2026-11-20T09:00:00+02:00",
-        "data": {
-            "beneficiary_id": beneficiary,
-            "occurred_on": TODAY,
-            "service": "goods_distributed",
-            "site": "KK-KALAMATA",
-            "staff_id": "dimos.kalamatas",
-        },
-    }
+    event = municipal_event(beneficiary)
     bad = {
         **event,
         "event_id": str(uuid.uuid4()),
