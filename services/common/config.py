@@ -89,6 +89,7 @@ class Settings:
                 "KENTRA_INDEX_KEY",
                 "KENTRA_TOKEN_SECRET",
                 "KENTRA_AUDIT_KEY",
+                "KENTRA_BUS_KEY",
             )
         }
         database_url = _value(env, "KENTRA_DATABASE_URL") or DEFAULT_DATABASE_URL
@@ -125,6 +126,15 @@ class Settings:
             schema_prefix=env.get("KENTRA_SCHEMA_PREFIX", ""),
             database_passwords=_role_passwords(env),
         )
+
+
+def secret_from_env(name: str, env: dict[str, str] | None = None) -> bytes:
+    """One secret, read as `Settings.from_env` reads it: for code that runs where no Settings is
+    handed in (a serializer kombu calls with the body alone)."""
+    env = dict(os.environ if env is None else env)
+    environment = env.get("KENTRA_ENV", "development")
+    folder = Path(env.get("KENTRA_SECRETS_DIR") or ROOT / "var" / "secrets")
+    return _secret(env, name, environment, folder)
 
 
 def admin_database_url(env: dict[str, str] | None = None) -> str:

@@ -13,6 +13,7 @@ import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.common.rpc_commands import CommandRejected
+from services.common.transport import nameko_config
 from tests.e2e.gateway_platform import GatewayPlatform, municipal_event
 
 TODAY = date.today().isoformat()
@@ -44,7 +45,7 @@ def contact(version: int, site: str = "KK-SPARTI", **more) -> dict:
 
 
 def case_version(gateway: GatewayPlatform, beneficiary: str) -> int:
-    with ClusterRpcProxy({"AMQP_URI": gateway.settings.amqp_uri}) as cluster:
+    with ClusterRpcProxy(nameko_config(gateway.settings.amqp_uri)) as cluster:
         return cluster.intake.case_version(beneficiary)
 
 
@@ -241,7 +242,7 @@ def test_a_bad_occurred_at_is_refused_by_the_service_itself(gateway):
     beneficiary = register_now(gateway, "kalamata.worker", "MU-KALAMATA")
     fields = contact(0, site="KK-KALAMATA", municipality_code="9256")
     context = {"actor": "someone", "site": "KK-KALAMATA", "occurred_at": "not-a-date"}
-    with ClusterRpcProxy({"AMQP_URI": gateway.settings.amqp_uri}) as cluster:
+    with ClusterRpcProxy(nameko_config(gateway.settings.amqp_uri)) as cluster:
         with pytest.raises(CommandRejected) as refused:
             cluster.intake.record_contact({**fields, "beneficiary_id": beneficiary}, context)
     assert refused.value.code == "invalid" and "occurred_at" in refused.value.details

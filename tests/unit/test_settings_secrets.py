@@ -35,6 +35,7 @@ def production(**changes: str) -> dict[str, str]:
         "KENTRA_INDEX_KEY": key(),
         "KENTRA_TOKEN_SECRET": key(),
         "KENTRA_AUDIT_KEY": key(),
+        "KENTRA_BUS_KEY": key(),
         "KENTRA_DATABASE_URL": "postgresql://db:5432/kentra",
         "KENTRA_AMQP_URI": "amqp://intake:s3cret@rabbitmq:5672/kentra",
     }
@@ -47,7 +48,8 @@ def test_production_starts_with_its_own_secrets_and_credentials():
 
 
 @pytest.mark.parametrize(
-    "missing", ["KENTRA_KEK", "KENTRA_INDEX_KEY", "KENTRA_TOKEN_SECRET", "KENTRA_AUDIT_KEY"]
+    "missing",
+    ["KENTRA_KEK", "KENTRA_INDEX_KEY", "KENTRA_TOKEN_SECRET", "KENTRA_AUDIT_KEY", "KENTRA_BUS_KEY"],
 )
 def test_production_refuses_to_start_without_each_secret(missing):
     with pytest.raises(MissingSecret, match=missing):
