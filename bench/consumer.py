@@ -15,7 +15,7 @@ from bench.relay import delete, fresh_queue
 from services.common import metrics
 from services.common.consumer import Consumer
 from services.common.consumer.live import LiveConsumer
-from services.common.consumer.setup import open_read_model
+from services.common.consumer.setup import open_read_model, personal_opener
 from services.common.consumer.sources import StoreEventSource
 from services.common.relay import OutboxRelay
 from services.common.relay.publisher import BatchPublisher
@@ -75,7 +75,9 @@ def main(argv=None) -> None:
         projection.name, projection.sources = f"bench_{source}", (source,)
         read_db = open_read_model(settings, settings.schema("reporting"), projection)
         events_source = LiveOnly({source: store})
-        consumer = Consumer(projection, read_db, events_source)
+        consumer = Consumer(
+            projection, read_db, events_source, opener=personal_opener(settings, projection)
+        )
         live = LiveConsumer(
             consumer,
             AMQP_URI,

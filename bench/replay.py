@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from bench.common import contact_payload, report, scratch
 from services.common.consumer import Consumer
-from services.common.consumer.setup import open_read_model
+from services.common.consumer.setup import open_read_model, personal_opener
 from services.common.consumer.sources import StoreEventSource
 from services.common.eventstore import NO_STREAM, Metadata, NewEvent
 from services.intake import bootstrap as intake_bootstrap
@@ -86,7 +86,11 @@ def main(argv=None) -> None:
         projection.sources = ("intake",)
         read_db = open_read_model(settings, settings.schema("reporting"), projection)
         consumer = Consumer(
-            projection, read_db, StoreEventSource({"intake": store}), page_size=5000
+            projection,
+            read_db,
+            StoreEventSource({"intake": store}),
+            page_size=5000,
+            opener=personal_opener(settings, projection),
         )
         seconds = []
         for _ in range(args.repeats if not args.quick else 1):

@@ -8,7 +8,9 @@ under the subject's own key from the store to the consumer (contracts/envelope.p
 person makes every copy on the bus unreadable too.
 
 Every nameko config of the platform (services, standalone clients, tests) comes from
-`nameko_config`: a process without the bus key can neither read an answer nor be understood.
+`nameko_config`: it sends sealed, so a process without the bus key can read no request or answer.
+It also accepts plain JSON, which is what the relays publish (contracts/envelope.py: events whose
+personal fields are sealed under the subject's key), so a nameko event handler can take them.
 """
 
 from __future__ import annotations
@@ -55,11 +57,11 @@ SERIALIZERS = {
 
 
 def nameko_config(amqp_uri: str, **more) -> dict:
-    """A nameko config whose RPC bodies are sealed both ways (and nothing else is accepted)."""
+    """A nameko config whose RPC bodies are sealed both ways; JSON is accepted for the events."""
     return {
         "AMQP_URI": amqp_uri,
         "serializer": SERIALIZER,
-        "ACCEPT": [SERIALIZER],
+        "ACCEPT": [SERIALIZER, "json"],
         "SERIALIZERS": SERIALIZERS,
         **more,
     }

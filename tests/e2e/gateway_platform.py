@@ -11,6 +11,7 @@ from datetime import date
 import requests
 
 from services.common.consumer import Consumer
+from services.common.consumer.setup import personal_opener
 from services.common.consumer.sources import RpcEventSource
 from services.common.db import Database
 from services.common.eventstore.setup import service_database
@@ -104,7 +105,9 @@ class GatewayPlatform:
             db = open_model(self.settings)
             source = RpcEventSource(self.settings.amqp_uri)
             try:
-                consumer = Consumer(projection, db, source)
+                consumer = Consumer(
+                    projection, db, source, opener=personal_opener(self.settings, projection)
+                )
                 for name in projection.sources:
                     consumer.catch_up(name)
             finally:

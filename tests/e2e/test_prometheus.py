@@ -17,6 +17,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.common.consumer import Consumer
 from services.common.consumer.live import LiveConsumer
+from services.common.consumer.setup import personal_opener
 from services.common.consumer.sources import RpcEventSource
 from services.intake.entrypoints.service import IntakeService
 from services.referrals.entrypoints.service import ReferralsService
@@ -43,7 +44,7 @@ def platform_with_metrics(container_factory, platform_config, platform_settings,
     db = reporting_bootstrap.open_model(platform_settings)
     source, stop = RpcEventSource(platform_settings.amqp_uri), threading.Event()
     live = LiveConsumer(
-        Consumer(projection, db, source),
+        Consumer(projection, db, source, opener=personal_opener(platform_settings, projection)),
         platform_settings.amqp_uri,
         publishers=dict.fromkeys(projection.sources, "guest"),
         catch_up_seconds=1,

@@ -157,7 +157,7 @@ def test_a_referral_from_the_mobile_unit_in_oichalia_is_followed_to_its_outcome(
         and done["outcome"] == "service_given"
         and done["first_response_on"]
     )
-    steps = [(s["type"], s["metadata"]["actor"]) for s in done["steps"]]
+    steps = [(s["type"], s["actor"]) for s in done["steps"]]
     assert steps == [
         ("ReferralRequested", "kalamata.social1"),
         ("ReferralSent", "kalamata.social1"),

@@ -14,6 +14,7 @@ from datetime import date
 import pytest
 
 from services.common.consumer import Consumer
+from services.common.consumer.setup import personal_opener
 from services.common.consumer.sources import StoreEventSource
 from services.common.eventstore import ANY_VERSION, Metadata, NewEvent
 from services.reporting.adapters import release_tables
@@ -31,11 +32,16 @@ TODAY = date(2026, 1, 20)  # October 2025 and the year 2025 have ended and settl
 
 
 @pytest.fixture
-def world(stores, read_model, pg_store):
+def world(stores, read_model, pg_store, settings):
     """The year in the stores, caught up into the read model, and releases over both."""
     facts = a_year(stores)
     projection = ReportingModel()
-    consumer = Consumer(projection, read_model(projection), StoreEventSource(stores))
+    consumer = Consumer(
+        projection,
+        read_model(projection),
+        StoreEventSource(stores),
+        opener=personal_opener(settings, projection),
+    )
     for source in projection.sources:
         consumer.catch_up(source)
     releases = Releases(ReleaseStore(pg_store), consumer.db, HighsSolver(), lambda: TODAY)

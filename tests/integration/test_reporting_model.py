@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 
 from services.common.consumer import Consumer
+from services.common.consumer.setup import personal_opener
 from services.common.consumer.sources import StoreEventSource
 from services.common.eventstore import ANY_VERSION, Metadata, NewEvent
 from services.common.rpc_reads import StoreReads
@@ -166,10 +167,16 @@ def the_week(s) -> None:
 
 
 @pytest.fixture
-def consumer(stores, read_model):
+def consumer(stores, read_model, settings):
     the_week(stores)
     projection = ReportingModel()
-    return Consumer(projection, read_model(projection), StoreEventSource(stores), page_size=4)
+    return Consumer(
+        projection,
+        read_model(projection),
+        StoreEventSource(stores),
+        page_size=4,
+        opener=personal_opener(settings, projection),
+    )
 
 
 def dump(consumer) -> dict:

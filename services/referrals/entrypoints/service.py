@@ -147,8 +147,20 @@ class ReferralsService(ServesItsHistory):
     def referrals_of(self, beneficiary_ids: list[str]) -> list[dict]:
         """A beneficiary's referrals (all their merged records' ids), each with every step it took."""
         found = ReferralView.of_beneficiary(self.store.db, beneficiary_ids)
-        for r in found:
-            r["steps"] = self.read_stream(f"referral-{r['referral_id']}", 1, 100)
+        for r in found:  # opened here, for the gateway that asked: the backbone reads stay sealed
+            r["steps"] = [
+                {
+                    "type": e.type,
+                    "version": e.version,
+                    "data": e.data,
+                    "personal": e.personal,
+                    "erased": e.erased,
+                    "recorded_at": e.recorded_at.isoformat(),
+                    "actor": e.metadata.get("actor"),
+                    "site": e.metadata.get("site"),
+                }
+                for e in self.store.read_stream(f"referral-{r['referral_id']}", 1, 100)
+            ]
         return found
 
     @rpc

@@ -14,6 +14,7 @@ from services.reporting.adapters.projections.register import apply_register, res
 
 class ReportingModel(Projection):
     name = "reporting"
+    opens_personal = True  # the ESF+ indicators need a participant's attributes (see esf.py)
     sources = ("registries", "intake", "referrals")
     migrations = migrations_in(Path(__file__).parent / "sql", "reporting_")
 
