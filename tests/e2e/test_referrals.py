@@ -343,7 +343,7 @@ def test_a_closed_case_withdraws_open_referrals_and_withdrawn_consent_stops_shar
     (withdrawn,) = cluster.referrals.referrals_of([closing.beneficiary_id])
     assert (
         withdrawn["state"] == "withdrawn"
-        and withdrawn["steps"][-1]["data"]["reason"] == "the case was closed"
+        and withdrawn["steps"][-1]["personal"]["reason"] == "the case was closed"
     )
     (stopped,) = cluster.referrals.referrals_of([sharing.beneficiary_id])
     assert stopped["state"] == "sent" and stopped["sharing_stopped"]
