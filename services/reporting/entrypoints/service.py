@@ -19,6 +19,7 @@ from services.common.nameko_support import (
     MetricsServer,
     ReadModelProvider,
     ServiceProxies,
+    settings_from,
 )
 from services.common.rpc_commands import CommandRejected
 from services.reporting import bootstrap
@@ -44,6 +45,16 @@ class ReleasesProvider(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return self.releases()
+
+
+class PseudonymsProvider(DependencyProvider):
+    """Reporting's pseudonyms, to find a person's rows (KENTRA_REPORTING_KEY)."""
+
+    def setup(self):
+        self.pseudonyms = bootstrap.pseudonyms(settings_from(self.container.config))
+
+    def get_dependency(self, worker_ctx):
+        return self.pseudonyms
 
 
 class BusinessMetricsProvider(DependencyProvider):
@@ -92,6 +103,7 @@ class ReportingService(AnswersWhenReady):
     name = "reporting"
     read_model = ReadModelProvider(bootstrap.open_model)
     release_store = EventStoreProvider(bootstrap.open_release_store, 2)
+    pseudonyms = PseudonymsProvider()
     releases = ReleasesProvider()
     metrics = MetricsServer()
     business = BusinessMetricsProvider()
@@ -127,7 +139,7 @@ class ReportingService(AnswersWhenReady):
     def held_about(self, beneficiary_ids: list[str]) -> dict[str, list[dict]]:
         """This read model's rows of one person (GDPR Art. 15); the gateway lets only the DPO ask."""
         with self.read_model.transaction() as cur:
-            return queries.held_about(cur, beneficiary_ids)
+            return queries.held_about(cur, beneficiary_ids, self.pseudonyms)
 
     @rpc
     def caseload(self, site=None, external=True):
