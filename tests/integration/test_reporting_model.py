@@ -225,9 +225,9 @@ def test_the_reports_hold_the_figures_worked_out_by_hand(consumer, stores):
         ("9254", "KK-KALAMATA"): 1,
     }
     assert dict(counts["referrals_by_recipient"]) == {
-        ("ΔΥΠΑ · employment", "accepted"): 1,
-        ("ΔΥΠΑ · employment", "expired"): 1,
-    }  # sent in November, by their outcome as known now
+        (f"{A} · employment", "accepted"): 1,
+        (f"{A} · employment", "expired"): 1,
+    }  # sent in November, by their outcome as known now; by the recipient's code
     assert extras["response_times"] == {
         "median_days_to_response": None,
         "median_days_to_outcome": None,
@@ -614,3 +614,22 @@ def test_the_pseudonym_migration_empties_the_model_and_its_checkpoint_so_it_fill
             assert cur.fetchone() == (3,)
     finally:
         db.close()
+
+
+def test_the_referral_flow_keeps_the_recipients_code_and_shows_the_directorys_name(
+    consumer, pg_store
+):
+    for source in consumer.projection.sources:
+        consumer.catch_up(source)
+    with consumer.db.transaction() as cur:
+        cur.execute("SELECT * FROM referral_flow")
+        columns, rows = [c.name for c in cur.description], cur.fetchall()
+    assert "recipient_name" not in columns and "ΔΥΠΑ" not in repr(rows)
+    releases = Releases(
+        ReleaseStore(pg_store), consumer.db, HighsSolver(), lambda: date(2026, 12, 20)
+    )
+    release = releases.get("regional", "2026-11")
+    (row,) = published.referral_flow(release, {A: "ΔΥΠΑ Καλαμάτας"})["flow"]
+    assert (row["recipient_and_need"], row["recipient_id"]) == ("ΔΥΠΑ Καλαμάτας · employment", A)
+    (unnamed,) = published.referral_flow(release)["flow"]  # not in the directory: its code
+    assert unnamed["recipient_and_need"] == f"{A} · employment"

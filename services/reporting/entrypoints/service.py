@@ -91,6 +91,12 @@ def _answers(method):
     return wrapper
 
 
+def directory_names(registries) -> dict[str, str]:
+    """Agency and programme id -> name, from the registries' directory as it stands."""
+    found = {a["agency_id"]: a["name"] for a in registries.agencies()}
+    return {**found, **{p["programme_id"]: p["name"] for p in registries.programmes()}}
+
+
 def _inside(external: bool) -> None:
     if external:
         raise CommandRejected(
@@ -211,7 +217,8 @@ class ReportingService(AnswersWhenReady):
     @rpc
     @_answers
     def referral_flow(self, period=None):
-        return published.referral_flow(self.releases.get("regional", period))
+        release = self.releases.get("regional", period)
+        return published.referral_flow(release, directory_names(self.registries))
 
     @rpc
     @_answers

@@ -40,7 +40,7 @@ ENDINGS = {
     REFERRAL_WITHDRAWN: "withdrawn",
     REFERRAL_EXPIRED: "expired",
 }  # what state each leaves the referral in
-RECIPIENTS = ("recipient_kind", "recipient_id", "recipient_name", "need")
+RECIPIENTS = ("recipient_kind", "recipient_id", "need")  # by code: names are the directory's
 
 
 def counts_of(events: list[SourceEvent]) -> Counter:
@@ -128,8 +128,8 @@ def _apply_one(cur, e: SourceEvent) -> None:
         )
     elif e.type == REFERRAL_REQUESTED:
         cur.execute(
-            "INSERT INTO referral_flow (referral_id, from_site, recipient_kind, recipient_id, recipient_name,"
-            " need, state) VALUES (%s, %s, %s, %s, %s, %s, 'requested') ON CONFLICT DO NOTHING",
+            "INSERT INTO referral_flow (referral_id, from_site, recipient_kind, recipient_id, need, state)"
+            " VALUES (%s, %s, %s, %s, %s, 'requested') ON CONFLICT DO NOTHING",
             (d["referral_id"], d["from_site"], *(d[k] for k in RECIPIENTS)),
         )
     elif e.type == REFERRAL_SENT:
