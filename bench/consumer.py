@@ -20,6 +20,7 @@ from services.common.consumer.sources import StoreEventSource
 from services.common.relay import OutboxRelay
 from services.common.relay.publisher import BatchPublisher
 from services.intake import bootstrap as intake_bootstrap
+from services.reporting import bootstrap as reporting_bootstrap
 from services.reporting.adapters.projections.model import ReportingModel
 
 
@@ -71,7 +72,7 @@ def main(argv=None) -> None:
         raw_seconds = raw_consume(baseline_queue, events)
         delete(baseline_queue)
 
-        projection = ReportingModel()
+        projection = ReportingModel(reporting_bootstrap.pseudonyms(settings))
         projection.name, projection.sources = f"bench_{source}", (source,)
         read_db = open_read_model(settings, settings.schema("reporting"), projection)
         events_source = LiveOnly({source: store})

@@ -15,6 +15,7 @@ from services.common.consumer.setup import open_read_model, personal_opener
 from services.common.consumer.sources import StoreEventSource
 from services.common.eventstore import NO_STREAM, Metadata, NewEvent
 from services.intake import bootstrap as intake_bootstrap
+from services.reporting import bootstrap as reporting_bootstrap
 from services.reporting.adapters import queries, release_tables
 from services.reporting.adapters.projections.daily_activity import activity
 from services.reporting.adapters.projections.model import ReportingModel
@@ -82,7 +83,7 @@ def main(argv=None) -> None:
         store, db = intake_bootstrap.open_store(settings, max_connections=2)
         print(f"filling the store with {events:,} events ...", flush=True)
         print(f"  (batched append while filling: {fill(store, events):,.0f} ev/s)", flush=True)
-        projection = ReportingModel()
+        projection = ReportingModel(reporting_bootstrap.pseudonyms(settings))
         projection.sources = ("intake",)
         read_db = open_read_model(settings, settings.schema("reporting"), projection)
         consumer = Consumer(

@@ -49,6 +49,8 @@ class Settings:
     # broker users' names start with it: a test's platform has users of its own
     broker_prefix: str = ""
     audit_key: bytes = field(default=b"", repr=False)  # keys the audit store's chain (HMAC)
+    # keys reporting's pseudonyms (HMAC) and what its read model seals: reporting's processes only
+    reporting_key: bytes = field(default=b"", repr=False)
     # service (a schema's name without the prefix) -> its role's password; none with trust auth
     database_passwords: dict[str, str] = field(default_factory=dict, repr=False, hash=False)
 
@@ -68,6 +70,13 @@ class Settings:
             variable = ROLE_LOGINS + service.upper()
             raise MissingSecret(f"{variable} (or {variable}_FILE) is required in production")
         return password
+
+    def reporting_secret(self) -> bytes:
+        """KENTRA_REPORTING_KEY. Only reporting's processes are given it (nobody else can link its
+        pseudonyms back to a person), so they, not every process, refuse to start without it."""
+        if len(self.reporting_key) != SECRET_BYTES:
+            raise MissingSecret("KENTRA_REPORTING_KEY (or _FILE) is required by reporting")
+        return self.reporting_key
 
     @property
     def production(self) -> bool:
@@ -107,6 +116,7 @@ class Settings:
             token_secret=secrets["KENTRA_TOKEN_SECRET"],
             broker_prefix=env.get("KENTRA_BROKER_PREFIX", ""),
             audit_key=secrets["KENTRA_AUDIT_KEY"],
+            reporting_key=_secret(env, "KENTRA_REPORTING_KEY", environment, folder, required=False),
             database_passwords=_role_passwords(env),
         )
 
@@ -163,7 +173,11 @@ def _value(env: dict[str, str], name: str) -> str | None:
     return None
 
 
-def _secret(env: dict[str, str], name: str, environment: str, folder: Path) -> bytes:
+def _secret(
+    env: dict[str, str], name: str, environment: str, folder: Path, required: bool = True
+) -> bytes:
+    """`required=False`: a secret only some processes hold; production gives the others none
+    (b""), and the process that needs it refuses to start then."""
     given = _value(env, name)
     if given is not None:
         key = base64.b64decode(given)
@@ -171,6 +185,8 @@ def _secret(env: dict[str, str], name: str, environment: str, folder: Path) -> b
             raise ValueError(f"{name} must be {SECRET_BYTES} bytes, base64-encoded")
         return key
     if environment == "production":
+        if not required:
+            return b""
         raise MissingSecret(f"{name} (or {name}_FILE) is required in production")
     return _development_secret(folder, name)
 

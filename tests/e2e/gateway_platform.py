@@ -99,7 +99,7 @@ class GatewayPlatform:
         """What the timeline and reporting consumers do live, done now."""
         models = (
             (gateway.timeline(), gateway.open_timeline),
-            (reporting.projection(), reporting.open_model),
+            (reporting.projection(self.settings), reporting.open_model),
         )
         for projection, open_model in models:
             db = open_model(self.settings)

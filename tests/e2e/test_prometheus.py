@@ -23,7 +23,6 @@ from services.intake.entrypoints.service import IntakeService
 from services.referrals.entrypoints.service import ReferralsService
 from services.registries.entrypoints.service import RegistriesService
 from services.reporting import bootstrap as reporting_bootstrap
-from services.reporting.adapters.projections.model import ReportingModel
 from services.reporting.entrypoints.service import ReportingService
 from tests.support.ports import free_port
 from tests.support.waiting import eventually
@@ -40,7 +39,7 @@ def platform_with_metrics(container_factory, platform_config, platform_settings,
         ports[service.name] = free_port()
         container_factory(service, {**platform_config, "METRICS_PORT": ports[service.name]}).start()
     relays("registries", "intake", "referrals")
-    projection = ReportingModel()
+    projection = reporting_bootstrap.projection(platform_settings)
     db = reporting_bootstrap.open_model(platform_settings)
     source, stop = RpcEventSource(platform_settings.amqp_uri), threading.Event()
     live = LiveConsumer(

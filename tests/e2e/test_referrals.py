@@ -375,3 +375,36 @@ def test_a_case_moving_from_the_mobile_unit_to_another_centre_warns_the_receivin
         WORKER,
     )
     assert [w["registered_at"] for w in answer["warnings"]] == ["KK-TRIPOLI"]
+
+
+def test_the_view_keeps_recipients_by_code_and_answers_with_their_names_read_now(
+    cluster, admin_url, platform_config
+):
+    import psycopg2
+
+    office = employment_office(cluster)
+    beneficiary = met_in_oichalia(cluster, consent_to=office["recipient_id"])
+    to_office = Referral(cluster, beneficiary)
+    request(to_office, {**office, "name": "ΔΥΠΑ όπως την έγραψε ο λειτουργός"})
+    to_centre = Referral(cluster, beneficiary)
+    centre = {"recipient_kind": "centre", "recipient_id": "KK-SPARTI", "name": "ΚΚ Σπάρτης"}
+    request(to_centre, centre, shares=False)
+    names = {
+        r["recipient_id"]: r["recipient_name"]
+        for r in cluster.referrals.referrals_of([beneficiary])
+    }
+    assert names == {office["recipient_id"]: office["name"], "KK-SPARTI": "ΚΚ Σπάρτης"}
+    (one,) = cluster.referrals.open_referrals(office["recipient_id"])
+    assert one["recipient_name"] == office["name"]  # the directory's, not what was typed
+    conn = psycopg2.connect(admin_url)
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = %s"
+                " AND table_name = 'referral_view'",
+                (platform_config["KENTRA_SCHEMA_PREFIX"] + "referrals",),
+            )
+            columns = {c for (c,) in cur.fetchall()}
+    finally:
+        conn.close()
+    assert "recipient_id" in columns and "recipient_name" not in columns

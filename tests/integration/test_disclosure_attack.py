@@ -23,6 +23,7 @@ from services.reporting.adapters.projections.esf import esf_indicators
 from services.reporting.adapters.projections.model import ReportingModel
 from services.reporting.adapters.release_store import ReleaseStore
 from services.reporting.application.releases import BUILDERS, Releases
+from services.reporting.bootstrap import pseudonyms
 from services.reporting.domain.disclosure import HIDDEN, RULE
 from services.reporting.domain.periods import BadPeriod, NotReleased, parse
 from tests.support.attacker import attack
@@ -35,7 +36,7 @@ TODAY = date(2026, 1, 20)  # October 2025 and the year 2025 have ended and settl
 def world(stores, read_model, pg_store, settings):
     """The year in the stores, caught up into the read model, and releases over both."""
     facts = a_year(stores)
-    projection = ReportingModel()
+    projection = ReportingModel(pseudonyms(settings))
     consumer = Consumer(
         projection,
         read_model(projection),

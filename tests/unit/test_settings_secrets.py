@@ -69,6 +69,19 @@ def test_production_refuses_development_credentials(changes):
         Settings.from_env(production(**changes))
 
 
+def test_only_reporting_refuses_to_start_in_production_without_its_pseudonym_key():
+    from services.reporting import bootstrap
+
+    without = Settings.from_env(production())  # every other process starts without it
+    with pytest.raises(MissingSecret, match="KENTRA_REPORTING_KEY"):
+        bootstrap.open_model(without)
+    with pytest.raises(MissingSecret, match="KENTRA_REPORTING_KEY"):
+        bootstrap.projection(without)
+    given = Settings.from_env(production(KENTRA_REPORTING_KEY=key()))
+    assert len(bootstrap.pseudonyms(given).of("7d0e5a8e-0000-4000-8000-000000000001")) == 64
+    assert repr(given.reporting_key) not in repr(given)
+
+
 def test_a_secret_can_come_from_a_file_as_docker_and_kubernetes_mount_them(tmp_path):
     secret = tmp_path / "token"
     secret.write_text(key() + "\n")
@@ -87,8 +100,19 @@ def test_a_development_installation_makes_its_own_random_secrets_once(tmp_path):
         again.index_key,
         again.token_secret,
     )
-    assert one.audit_key == again.audit_key
-    assert len({one.key_encryption_key, one.index_key, one.token_secret, one.audit_key}) == 4
+    assert (one.audit_key, one.reporting_key) == (again.audit_key, again.reporting_key)
+    assert (
+        len(
+            {
+                one.key_encryption_key,
+                one.index_key,
+                one.token_secret,
+                one.audit_key,
+                one.reporting_key,
+            }
+        )
+        == 5
+    )
     assert (
         other.token_secret != one.token_secret
         and other.key_encryption_key != one.key_encryption_key
@@ -157,6 +181,7 @@ def test_the_migrate_step_holds_no_key_of_personal_data_tokens_or_the_audit():
         or settings.index_key
         or settings.token_secret
         or settings.audit_key
+        or settings.reporting_key
     )
 
 

@@ -24,7 +24,7 @@ from services.common.rpc_commands import (
     rejects_bad_commands,
 )
 from services.referrals import bootstrap
-from services.referrals.adapters.referral_view import ReferralView
+from services.referrals.adapters.referral_view import ReferralView, named
 from services.referrals.application.referrals import Referrals
 from services.referrals.domain.referral import (
     AcceptReferral,
@@ -75,6 +75,20 @@ class ReferralsService(ServesItsHistory):
 
     def _referrals(self) -> Referrals:
         return bootstrap.referrals(self.store, self.registries, self.intake)
+
+    def _named(self, rows: list[dict]) -> list[dict]:
+        """With each recipient's name, read now (the view keeps codes only)."""
+        if not rows:
+            return rows
+        directory = {}
+        if any(r["recipient_kind"] in ("agency", "programme") for r in rows):
+            directory = {a["agency_id"]: a["name"] for a in self.registries.agencies()}
+            directory |= {p["programme_id"]: p["name"] for p in self.registries.programmes()}
+        return named(rows, directory, self._requested_name)
+
+    def _requested_name(self, referral_id: str) -> str:
+        (requested,) = self.store.read_stream(f"referral-{referral_id}", 1, 1)
+        return requested.data["recipient_name"]
 
     @rpc
     def propose_recipients(
@@ -146,7 +160,7 @@ class ReferralsService(ServesItsHistory):
     @rpc
     def referrals_of(self, beneficiary_ids: list[str]) -> list[dict]:
         """A beneficiary's referrals (all their merged records' ids), each with every step it took."""
-        found = ReferralView.of_beneficiary(self.store.db, beneficiary_ids)
+        found = self._named(ReferralView.of_beneficiary(self.store.db, beneficiary_ids))
         for r in found:  # opened here, for the gateway that asked: the backbone reads stay sealed
             r["steps"] = [
                 {
@@ -179,18 +193,18 @@ class ReferralsService(ServesItsHistory):
 
     @rpc
     def referral(self, referral_id: str) -> dict | None:
-        found = ReferralView.one(self.store.db, referral_id)
+        found = self._named(ReferralView.one(self.store.db, referral_id))
         return found[0] if found else None
 
     @rpc
     def open_referrals(
         self, recipient_id: str | None = None, from_site: str | None = None
     ) -> list[dict]:
-        return ReferralView.open(self.store.db, recipient_id, from_site)
+        return self._named(ReferralView.open(self.store.db, recipient_id, from_site))
 
     @rpc
     def overdue_referrals(self) -> list[dict]:
-        return ReferralView.overdue(self.store.db, today())
+        return self._named(ReferralView.overdue(self.store.db, today()))
 
     @rpc
     def response_times(self, from_site: str | None = None) -> dict:

@@ -19,6 +19,7 @@ from services.common.nameko_support import (
     MetricsServer,
     ReadModelProvider,
     ServiceProxies,
+    settings_from,
 )
 from services.common.rpc_commands import CommandRejected
 from services.reporting import bootstrap
@@ -44,6 +45,16 @@ class ReleasesProvider(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return self.releases()
+
+
+class PseudonymsProvider(DependencyProvider):
+    """Reporting's pseudonyms, to find a person's rows (KENTRA_REPORTING_KEY)."""
+
+    def setup(self):
+        self.pseudonyms = bootstrap.pseudonyms(settings_from(self.container.config))
+
+    def get_dependency(self, worker_ctx):
+        return self.pseudonyms
 
 
 class BusinessMetricsProvider(DependencyProvider):
@@ -80,6 +91,12 @@ def _answers(method):
     return wrapper
 
 
+def directory_names(registries) -> dict[str, str]:
+    """Agency and programme id -> name, from the registries' directory as it stands."""
+    found = {a["agency_id"]: a["name"] for a in registries.agencies()}
+    return {**found, **{p["programme_id"]: p["name"] for p in registries.programmes()}}
+
+
 def _inside(external: bool) -> None:
     if external:
         raise CommandRejected(
@@ -92,6 +109,7 @@ class ReportingService(AnswersWhenReady):
     name = "reporting"
     read_model = ReadModelProvider(bootstrap.open_model)
     release_store = EventStoreProvider(bootstrap.open_release_store, 2)
+    pseudonyms = PseudonymsProvider()
     releases = ReleasesProvider()
     metrics = MetricsServer()
     business = BusinessMetricsProvider()
@@ -127,7 +145,7 @@ class ReportingService(AnswersWhenReady):
     def held_about(self, beneficiary_ids: list[str]) -> dict[str, list[dict]]:
         """This read model's rows of one person (GDPR Art. 15); the gateway lets only the DPO ask."""
         with self.read_model.transaction() as cur:
-            return queries.held_about(cur, beneficiary_ids)
+            return queries.held_about(cur, beneficiary_ids, self.pseudonyms)
 
     @rpc
     def caseload(self, site=None, external=True):
@@ -199,7 +217,8 @@ class ReportingService(AnswersWhenReady):
     @rpc
     @_answers
     def referral_flow(self, period=None):
-        return published.referral_flow(self.releases.get("regional", period))
+        release = self.releases.get("regional", period)
+        return published.referral_flow(release, directory_names(self.registries))
 
     @rpc
     @_answers

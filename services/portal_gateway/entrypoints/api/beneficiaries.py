@@ -147,16 +147,17 @@ def record(call: Call):
         call.principal, records[0], categories, reason, decision.break_glass
     )
     case = call.backends.intake.case_summary(records[0], records[1:])
+    referrals = call.backends.referrals.referrals_of(records)
     assessment = case.pop("assessment")  # special-category fields: for case workers only
     return {
         "beneficiary_id": records[0],
         "records": records,
         "erased": first["erased"],
         "registered": first["registered"],
-        "timeline": steps,
+        "timeline": timeline.named(steps, referrals),
         "case": case,
         "assessment": assessment if decision.special_categories else None,
-        "referrals": call.backends.referrals.referrals_of(records),
+        "referrals": referrals,
         "break_glass": decision.break_glass,
         "emergency_until": grant.expires_at.isoformat() if decision.break_glass and grant else None,
     }
