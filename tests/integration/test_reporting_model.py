@@ -613,7 +613,12 @@ def test_the_pseudonym_migration_empties_the_model_and_its_checkpoint_so_it_fill
             )
             assert cur.fetchone() == (0,)
         the_week(stores)
-        consumer = Consumer(projection, db, StoreEventSource(stores))
+        consumer = Consumer(
+            projection,
+            db,
+            StoreEventSource(stores),
+            opener=personal_opener(settings, projection),
+        )
         for source in projection.sources:
             consumer.catch_up(source)
         with db.transaction() as cur:

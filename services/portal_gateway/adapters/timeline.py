@@ -57,12 +57,13 @@ class Timeline(Projection):
 
 @functools.cache
 def free_text(event_type: str) -> frozenset[str]:
-    """The event's fields typed freely by a person (contracts' `Text`) outside its sealed ones."""
+    """The event's fields typed freely by a person (contracts' `Text`) or declared personal: never
+    kept here, even from an event stored before its contract sealed them."""
     contract = EVENTS.get(event_type)
     if contract is None:
         return frozenset()
     fields = contract.schema._declared_fields.items()
-    return frozenset(n for n, f in fields if isinstance(f, Text) and not f.metadata.get("personal"))
+    return frozenset(n for n, f in fields if isinstance(f, Text) or f.metadata.get("personal"))
 
 
 def kept_of(e: SourceEvent) -> dict:
