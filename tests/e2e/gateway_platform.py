@@ -67,6 +67,10 @@ class Client:
     def post(self, path: str, body=None, **kw) -> requests.Response:
         return self.call("POST", path, body, **kw)
 
+    def search(self, q: str) -> requests.Response:
+        """The beneficiary search: a POST, the words in the body (never in a URL)."""
+        return self.post("/beneficiaries/search", {"q": q})
+
 
 class GatewayPlatform:
     def __init__(self, settings, base: str):
