@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from nameko.extensions import DependencyProvider
 from nameko.rpc import RpcProxy
-from nameko.web.handlers import http
 from werkzeug.wrappers import Response
 
 from services.common.nameko_support import (
@@ -28,6 +27,7 @@ from services.portal_gateway.adapters.sessions import Sessions
 from services.portal_gateway.application.authentication import Authentication
 from services.portal_gateway.domain import access
 from services.portal_gateway.domain.login import Unauthenticated
+from services.portal_gateway.entrypoints.access_log import http
 from services.portal_gateway.entrypoints.api import ROUTES
 from services.portal_gateway.entrypoints.api.framework import (
     FileBody,
