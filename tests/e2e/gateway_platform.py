@@ -101,7 +101,7 @@ class GatewayPlatform:
     def catch_up(self) -> None:
         """What the timeline and reporting consumers do live, done now."""
         models = (
-            (gateway.timeline(), gateway.open_timeline),
+            (gateway.timeline(self.settings), gateway.open_timeline),
             (reporting.projection(), reporting.open_model),
         )
         for projection, open_model in models:
