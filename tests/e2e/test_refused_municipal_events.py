@@ -8,6 +8,9 @@ import subprocess
 import uuid
 from urllib.parse import urlsplit
 
+import psycopg2.errors
+import pytest
+
 from services.common.eventstore.setup import service_database
 from services.portal_gateway import bootstrap
 from tests.e2e.gateway_platform import GatewayPlatform, municipal_event
@@ -137,3 +140,17 @@ def test_refused_events_past_the_retention_period_are_deleted(gateway):
         db.close()
     remaining = [r[0] for r in gateway.sql("SELECT id FROM ingest_rejected")]
     assert old["id"] not in remaining and new["id"] in remaining
+
+
+def test_the_timelines_role_may_delete_refused_events_but_read_only_whose_they_are(gateway):
+    settings = gateway.settings
+    table = f'"{settings.schema("portal_gateway")}".ingest_rejected'
+    db = service_database(settings, settings.schema("timeline"), 1)
+    try:
+        with db.transaction() as cur:
+            cur.execute(f"SELECT count(subject_id) FROM {table}")
+        with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+            with db.transaction() as cur:
+                cur.execute(f"SELECT sealed, reasons FROM {table}")
+    finally:
+        db.close()
