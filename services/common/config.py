@@ -53,6 +53,8 @@ class Settings:
     reporting_key: bytes = field(default=b"", repr=False)
     # service (a schema's name without the prefix) -> its role's password; none with trust auth
     database_passwords: dict[str, str] = field(default_factory=dict, repr=False, hash=False)
+    # how long the gateway keeps a refused municipal event (KENTRA_REFUSED_EVENTS_DAYS)
+    refused_events_days: int = 30
 
     def schema(self, service: str) -> str:
         return f"{self.schema_prefix}{service}"
@@ -118,6 +120,7 @@ class Settings:
             audit_key=secrets["KENTRA_AUDIT_KEY"],
             reporting_key=_secret(env, "KENTRA_REPORTING_KEY", environment, folder, required=False),
             database_passwords=_role_passwords(env),
+            refused_events_days=int(env.get("KENTRA_REFUSED_EVENTS_DAYS") or 30),
         )
 
     @classmethod

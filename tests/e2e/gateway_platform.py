@@ -68,6 +68,10 @@ class Client:
     def post(self, path: str, body=None, **kw) -> requests.Response:
         return self.call("POST", path, body, **kw)
 
+    def search(self, q: str) -> requests.Response:
+        """The beneficiary search: a POST, the words in the body (never in a URL)."""
+        return self.post("/beneficiaries/search", {"q": q})
+
 
 class GatewayPlatform:
     def __init__(self, settings, base: str):
@@ -98,7 +102,7 @@ class GatewayPlatform:
     def catch_up(self) -> None:
         """What the timeline and reporting consumers do live, done now."""
         models = (
-            (gateway.timeline(), gateway.open_timeline),
+            (gateway.timeline(self.settings), gateway.open_timeline),
             (reporting.projection(self.settings), reporting.open_model),
         )
         for projection, open_model in models:

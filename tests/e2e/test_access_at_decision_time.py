@@ -253,11 +253,9 @@ def test_a_bad_occurred_at_is_refused_by_the_service_itself(gateway):
 
 def test_search_results_are_audited_per_person_shown(gateway):
     beneficiary = register_now(gateway, "kalamata.worker", "MU-KALAMATA")
-    found = gateway.client("kalamata.head").get("/beneficiaries", q="Σταθοπούλου").json()
+    found = gateway.client("kalamata.head").search("Σταθοπούλου").json()
     assert [r["beneficiary_id"] for r in found["results"]] == [beneficiary]
-    assert gateway.client("sparti.head").get("/beneficiaries", q="Σταθοπούλου").json() == {
-        "results": []
-    }
+    assert gateway.client("sparti.head").search("Σταθοπούλου").json() == {"results": []}
     (view,) = views(gateway, beneficiary)
     assert {k: view[k] for k in ("viewer", "role", "site", "purpose", "categories")} == {
         "viewer": "kalamata.head",
@@ -311,7 +309,7 @@ def test_the_dpos_own_reading_of_the_audit_is_audited(gateway):
     assert [(v["viewer"], v["role"], v["purpose"]) for v in found] == [("dpo", "dpo", "audit")] * 2
 
 
-def test_reading_refused_municipal_events_is_audited_for_each_person_in_them(gateway):
+def test_reading_a_refused_municipal_events_body_is_audited_and_the_list_reads_no_one(gateway):
     beneficiary = register_now(gateway, "kalamata.worker", "MU-KALAMATA")
     key = gateway.accounts.add_api_key("dimos-kalamatas", "KK-KALAMATA")
     bad = {
@@ -328,9 +326,10 @@ def test_reading_refused_municipal_events_is_audited_for_each_person_in_them(gat
         },
     }
     gateway.client().post("/ingest/events", {"events": [bad]}, headers={"X-API-Key": key})
-    assert gateway.client("ops").get("/ingest/rejected").status_code == 200
-    (view,) = views(gateway, beneficiary)
-    assert (view["viewer"], view["role"], view["purpose"]) == ("ops", "ops", "ingest_rejected")
+    (listed,) = gateway.client("ops").get("/ingest/rejected").json()["rejected"]
+    assert gateway.client("dpo").get(f"/ingest/rejected/{listed['id']}").status_code == 200
+    (view,) = views(gateway, beneficiary)  # the DPO's; the list (no body, no one named) is none
+    assert (view["viewer"], view["role"], view["purpose"]) == ("dpo", "dpo", "ingest_rejected")
 
 
 # --- identity look-ups: another centre's ids and existence are never told ---------------------------

@@ -69,6 +69,7 @@ PLATFORM_ACTIONS = (
     "erase",
     "answer_subject_requests",
     "see_dead_letters",
+    "read_refused_event",
     "is_staff",
     "decide_merges",
     "propose_recipients",
@@ -235,6 +236,8 @@ EXPECTED = {
     ("erase", "platform"): expect("no", "no", "no", "no", "yes", "no", "no"),
     ("answer_subject_requests", "platform"): expect("no", "no", "no", "no", "yes", "no", "no"),
     ("see_dead_letters", "platform"): expect("no", "no", "no", "yes", "no", "yes", "no"),
+    # a refused event's body: the DPO's alone (it may be about another network's person)
+    ("read_refused_event", "platform"): expect("no", "no", "no", "no", "yes", "no", "no"),
     ("is_staff", "platform"): expect("yes", "yes", "no", "no", "no", "no", "no"),
     ("decide_merges", "platform"): expect("no", "yes", "no", "no", "no", "no", "no"),
     ("propose_recipients", "platform"): expect("yes", "yes", "no", "yes", "no", "no", "no"),

@@ -20,14 +20,21 @@ import psycopg2.extras
 
 from contracts.base import Text
 from contracts.catalogue import EVENTS
+from contracts.names import PERSONAL_DATA_ERASED
 from services.common.consumer import Projection, SourceEvent
 from services.common.db import migrations_in
+from services.portal_gateway.adapters import ingest_store
 
 
 class Timeline(Projection):
     name = "timeline"
     sources = ("registries", "intake", "referrals")
     migrations = migrations_in(Path(__file__).parent / "timeline_sql", "timeline_")
+
+    def __init__(self, gateway_schema: str | None = None):
+        """`gateway_schema`: where the gateway keeps refused municipal events, whose rows an
+        erasure deletes (None: a timeline alone, as some tests build it)."""
+        self.gateway_schema = gateway_schema
 
     def apply_batch(self, cur, events: list[SourceEvent]) -> None:
         rows = [
@@ -50,6 +57,9 @@ class Timeline(Projection):
             psycopg2.extras.execute_values(
                 cur, "INSERT INTO timeline VALUES %s ON CONFLICT DO NOTHING", rows
             )
+        erased = [e.data["beneficiary_id"] for e in events if e.type == PERSONAL_DATA_ERASED]
+        if erased and self.gateway_schema:
+            ingest_store.forget_subjects(cur, self.gateway_schema, erased)
 
     def reset(self, cur) -> None:
         cur.execute("DELETE FROM timeline")

@@ -153,7 +153,15 @@ def answer_subject_requests(principal: Principal) -> bool:
 
 
 def see_dead_letters(principal: Principal) -> bool:
+    """Refused municipal events, as listed: publisher, time, reasons, type, digest; no body."""
     return principal.role in ("ops", "regional_coordinator")
+
+
+def read_refused_event(principal: Principal) -> bool:
+    """A refused municipal event's body (sealed under its person's key): the DPO's alone. A head of
+    the publishing centre would read events refused precisely because the person is not their
+    network's; the DPO reads across people already, for data protection, and is audited."""
+    return principal.role == "dpo"
 
 
 # --- who may call a route at all (the record, if any, is decided above) --------------------------

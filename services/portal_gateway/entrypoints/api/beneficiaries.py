@@ -31,8 +31,12 @@ class MergeBody(StrictSchema):
     reason = Text(required=True, validate=validate.Length(min=1, max=500))
 
 
-class SearchQuery(StrictSchema):
-    q = Text(load_default="", metadata={"description": "AMKA, or one or more words of the name"})
+class SearchBody(StrictSchema):
+    q = Text(
+        required=True,
+        validate=validate.Length(max=200),
+        metadata={"description": "AMKA, or one or more words of the name"},
+    )
 
 
 class ReasonBody(StrictSchema):
@@ -65,11 +69,12 @@ def registration(call: Call, beneficiary_id: str) -> dict:
 
 
 @api.route(
-    "GET",
-    "/beneficiaries",
-    "Search by AMKA or name (Greek or Greeklish, accents ignored): people your "
-    "role and site may see",
-    query=SearchQuery,
+    "POST",
+    "/beneficiaries/search",
+    "Search by AMKA or name (Greek or Greeklish, accents ignored): people your role and site may"
+    " see. A POST with the words in its JSON body, never in the URL, which access logs and"
+    " browsers' histories keep",
+    body=SearchBody,
     tag=TAG,
     allow=access.is_staff,
 )
@@ -77,7 +82,7 @@ def search(call: Call):
     """Only people the caller may see come back, each row audited (a name and a birth date are
     personal data read); the others are not mentioned, not even as a count."""
     found = []
-    for beneficiary_id in call.backends.registries.search(call.query["q"]):
+    for beneficiary_id in call.backends.registries.search(call.body["q"]):
         if access.in_network(call.principal, person_facts(call.backends, beneficiary_id)):
             first = registration(call, beneficiary_id)
             call.backends.audit.record_viewed(

@@ -17,6 +17,10 @@ WORDS = {
         "ΑΜΚΑ ή ονοματεπώνυμο (ελληνικά ή λατινικά)",
         "AMKA or name (Greek or Latin letters)",
     ),
+    "search_by_post": (
+        "Η αναζήτηση γίνεται από τη φόρμα: ένα όνομα ή ένας ΑΜΚΑ δεν μπαίνει στη διεύθυνση.",
+        "Search with the form: a name or an AMKA never goes into the address.",
+    ),
     "no_results": ("Δεν βρέθηκε κανείς στο δίκτυό σας.", "Nobody found in your network."),
     "register": ("Νέος ωφελούμενος", "Register a beneficiary"),
     "given_name": ("Όνομα", "Given name"),

@@ -39,6 +39,7 @@ PAGES = Router(
     [
         ("GET", "/", "home"),
         ("GET", "/search", "search"),
+        ("POST", "/search", "search"),
         ("GET", "/register", "register"),
         ("POST", "/register", "register"),
         ("GET", "/beneficiaries/<beneficiary_id>", "beneficiary"),
@@ -297,9 +298,16 @@ class Page(EmergencyPages):
         return self.render("home.html")
 
     def search(self):
-        q = self.request.args.get("q", "")
+        """The words are posted (with the form's token), never put in the address, which access
+        logs, browsers' histories and Referer headers keep; an old link with ?q= is refused."""
+        if self.request.method == "GET":
+            status, error = (
+                (400, self.t("search_by_post")) if "q" in self.request.args else (200, None)
+            )
+            return self.render("search.html", status, q="", results=None, error=error)
+        q = self.request.form.get("q", "")
         status, body = (
-            self.api("GET", "/beneficiaries", query={"q": q}) if q else (200, {"results": None})
+            self.api("POST", "/beneficiaries/search", {"q": q}) if q else (200, {"results": None})
         )
         return self.render(
             "search.html", status, q=q, results=body.get("results"), error=body.get("error")
