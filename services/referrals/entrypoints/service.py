@@ -87,8 +87,10 @@ class ReferralsService(ServesItsHistory):
         return named(rows, directory, self._requested_name)
 
     def _requested_name(self, referral_id: str) -> str:
+        """The name the sender typed (sealed: the person may be named in it); once the person is
+        erased, the recipient's code."""
         (requested,) = self.store.read_stream(f"referral-{referral_id}", 1, 1)
-        return requested.data["recipient_name"]
+        return requested.payload.get("recipient_name") or requested.data["recipient_id"]
 
     @rpc
     def propose_recipients(
