@@ -78,18 +78,7 @@ class IngestStore:
                 " ORDER BY id DESC LIMIT %s",
                 (self.retention_days, limit),
             )
-            return [
-                {
-                    "id": i,
-                    "received_at": at.isoformat(),
-                    "publisher": publisher,
-                    "type": type_,
-                    "reasons": reasons,
-                    "digest": found,
-                    "body_kept": kept,
-                }
-                for i, at, publisher, type_, reasons, found, kept in cur.fetchall()
-            ]
+            return [{**_listed(*row[:6]), "body_kept": row[6]} for row in cur.fetchall()]
 
     def find(self, rejected_id: int) -> dict | None:
         """One refused event as listed, with whose it is (`subject_id`, None: no body kept)."""
@@ -103,14 +92,9 @@ class IngestStore:
             row = cur.fetchone()
         if row is None:
             return None
-        i, at, publisher, type_, reasons, found, subject_id, sealed_id, sealed = row
+        subject_id, sealed_id, sealed = row[6:]
         return {
-            "id": i,
-            "received_at": at.isoformat(),
-            "publisher": publisher,
-            "type": type_,
-            "reasons": reasons,
-            "digest": found,
+            **_listed(*row[:6]),
             "subject_id": str(subject_id) if subject_id else None,
             "sealed": (sealed_id, bytes(sealed)) if sealed is not None else None,
         }
@@ -146,3 +130,15 @@ def forget_subjects(cur, schema: str, subject_ids: list[str]) -> None:
         ),
         (subject_ids,),
     )
+
+
+def _listed(i, at, publisher, type_, reasons, digest) -> dict:
+    """What anyone who may list refused events sees of one: no body, no subject."""
+    return {
+        "id": i,
+        "received_at": at.isoformat(),
+        "publisher": publisher,
+        "type": type_,
+        "reasons": reasons,
+        "digest": digest,
+    }
