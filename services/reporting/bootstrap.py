@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from services.common.clock import today_in_greece
 from services.common.config import Settings
 from services.common.consumer.setup import migrate_read_model, open_read_model
 from services.common.db import Database
@@ -54,6 +55,6 @@ def open_release_store(
 
 
 def releases(
-    store: ReleaseStore, read_model: Database, today: Callable[[], date] = date.today
+    store: ReleaseStore, read_model: Database, today: Callable[[], date] = today_in_greece
 ) -> Releases:
     return Releases(store, read_model, HighsSolver(), today)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
 
 import requests
 
@@ -18,6 +17,7 @@ from services.common.eventstore.setup import service_database
 from services.portal_gateway import bootstrap as gateway
 from services.portal_gateway.adapters.accounts import Accounts
 from services.reporting import bootstrap as reporting
+from tests.support.clock import today_in_greece
 
 PASSWORD = "σωστό-συνθηματικό-1"
 DYPA_KALAMATA = "3b869f7f-791a-570a-80d9-123275cd65cc"  # the demo directory's employment office
@@ -175,7 +175,7 @@ def municipal_event(beneficiary: str, **envelope) -> dict:
         "occurred_at": "2026-11-20T09:00:00+02:00",
         "data": {
             "beneficiary_id": beneficiary,
-            "occurred_on": date.today().isoformat(),
+            "occurred_on": today_in_greece().isoformat(),
             "service": "goods_distributed",
             "site": "KK-KALAMATA",
             "staff_id": "dimos.kalamatas",

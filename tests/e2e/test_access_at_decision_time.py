@@ -7,7 +7,6 @@ audited. No test here waits for, or runs, a backbone consumer: the facts must al
 from __future__ import annotations
 
 import uuid
-from datetime import date
 
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
@@ -15,8 +14,9 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from services.common.rpc_commands import CommandRejected
 from services.common.transport import nameko_config
 from tests.e2e.gateway_platform import GatewayPlatform, municipal_event
+from tests.support.clock import today_in_greece
 
-TODAY = date.today().isoformat()
+TODAY = today_in_greece().isoformat()
 NOBODY = "00000000-0000-4000-8000-000000000013"
 
 

@@ -4,13 +4,13 @@ authorisation matrix, the audit of reads, mobile-unit sync and municipal publish
 from __future__ import annotations
 
 import uuid
-from datetime import date
 
 from openapi_spec_validator import validate
 
 from tests.e2e.gateway_platform import DYPA_KALAMATA, USERS, municipal_event
+from tests.support.clock import today_in_greece
 
-TODAY = date.today().isoformat()
+TODAY = today_in_greece().isoformat()
 
 
 def contact(version: int, **more) -> dict:

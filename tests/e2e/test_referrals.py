@@ -19,12 +19,13 @@ from services.intake.entrypoints.service import IntakeService
 from services.referrals.application.reactions import ReferralReactions
 from services.referrals.entrypoints.service import ReferralsService
 from services.registries.entrypoints.service import RegistriesService
+from tests.support.clock import today_in_greece
 from tests.support.waiting import eventually
 
 WORKER = {"actor": "kalamata.social1", "site": "MU-KALAMATA"}
 DYPA_OFFICER = {"actor": "dypa.kalamata", "site": "KK-KALAMATA"}
 OICHALIA = "9256"
-TODAY = date.today()
+TODAY = today_in_greece()
 
 
 @pytest.fixture

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date
 
 import jwt
 import requests
 
 from services.portal_gateway.entrypoints.web.pages import COOKIE, csrf_token
 from tests.e2e.gateway_platform import DYPA_KALAMATA, PASSWORD
+from tests.support.clock import today_in_greece
 
-TODAY = date.today().isoformat()
+TODAY = today_in_greece().isoformat()
 
 
 class Browser(requests.Session):

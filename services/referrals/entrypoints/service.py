@@ -6,8 +6,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from nameko.extensions import DependencyProvider
 from nameko.rpc import RpcProxy, rpc
@@ -15,6 +14,7 @@ from nameko.timer import timer
 
 from contracts import referrals as contract
 from services.common import metrics
+from services.common.clock import today_in_greece
 from services.common.domain import DomainError
 from services.common.nameko_support import EventStoreProvider, MetricsServer, ServesItsHistory
 from services.common.rpc_commands import (
@@ -38,13 +38,12 @@ from services.referrals.domain.referral import (
 )
 from services.referrals.domain.routing import Person, propose
 
-GREECE = ZoneInfo("Europe/Athens")
 log = logging.getLogger(__name__)
 SYSTEM = {"actor": "referrals.expiry", "site": "KK-REGION"}
 
 
 def today() -> date:
-    return datetime.now(GREECE).date()
+    return today_in_greece()
 
 
 class Schedule(DependencyProvider):

@@ -11,6 +11,7 @@ from datetime import date
 from nameko.extensions import DependencyProvider
 from nameko.rpc import RpcProxy, rpc
 
+from services.common.clock import today_in_greece
 from services.common.consumer.consistency import check, report
 from services.common.domain import DomainError
 from services.common.nameko_support import (
@@ -157,7 +158,7 @@ class ReportingService(AnswersWhenReady):
     def targets(self, on=None, external=True):
         _inside(external)
         with self.read_model.transaction() as cur:
-            return queries.targets(cur, date.fromisoformat(on) if on else date.today())
+            return queries.targets(cur, date.fromisoformat(on) if on else today_in_greece())
 
     @rpc
     def esf_indicators(self, operation=None, year=None, external=True):

@@ -8,7 +8,6 @@ import hashlib
 import hmac
 import json
 import uuid
-from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,6 +21,7 @@ from contracts.geography import municipalities
 from contracts.intake import CHANNELS, EXIT_SITUATIONS, SERVICES
 from contracts.referrals import OUTCOMES
 from contracts.vocabulary import EMERGENCY_REASONS
+from services.common.clock import today_in_greece
 from services.portal_gateway.domain import access
 from services.portal_gateway.domain.login import Unauthenticated
 from services.portal_gateway.domain.passwords import MIN_LENGTH
@@ -367,7 +367,7 @@ class Page(EmergencyPages):
             status,
             r=record,
             version=version,
-            today=date.today().isoformat(),
+            today=today_in_greece().isoformat(),
             channels=CHANNELS,
             services=SERVICES,
             needs=NEEDS,
@@ -427,7 +427,7 @@ class Page(EmergencyPages):
             referrals=body.get("referrals", []),
             error=body.get("error"),
             outcomes=OUTCOMES,
-            today=date.today().isoformat(),
+            today=today_in_greece().isoformat(),
         )
 
     def referral_step(self, referral_id: str, step: str):
@@ -444,7 +444,7 @@ class Page(EmergencyPages):
                 status,
                 referrals=body.get("referrals", []),
                 outcomes=OUTCOMES,
-                today=date.today().isoformat(),
+                today=today_in_greece().isoformat(),
                 error=answer.get("error"),
                 fields=answer.get("details") or {},
                 failed=referral_id,
