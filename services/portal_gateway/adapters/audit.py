@@ -56,7 +56,8 @@ class Audit:
 
     def who_saw(self, beneficiary_id: str) -> list[dict]:
         return [
-            {**e.data, "at": e.recorded_at.isoformat()}
+            # the reason is sealed under the person's key: None when none was given, or erased
+            {"reason": None, **e.payload, "at": e.recorded_at.isoformat()}
             for e in self.store.read_stream(f"audit-{beneficiary_id}", 1, 10_000)
         ]
 
@@ -84,7 +85,8 @@ class Audit:
         head = self.store.head(stream)
         first = max(1, head.version - limit + 1) if head else 1
         return [
-            {**e.data, "at": e.recorded_at.isoformat()}
+            # the reason is sealed under the person's key: None when none was given, or erased
+            {"reason": None, **e.payload, "at": e.recorded_at.isoformat()}
             for e in self.store.read_stream(stream, first, limit)
         ]
 
