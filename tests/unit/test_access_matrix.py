@@ -68,6 +68,7 @@ PLATFORM_ACTIONS = (
     "read_audit",
     "erase",
     "answer_subject_requests",
+    "review_identities",
     "see_dead_letters",
     "is_staff",
     "decide_merges",
@@ -234,6 +235,8 @@ EXPECTED = {
     ("read_audit", "platform"): expect("no", "no", "no", "no", "yes", "no", "no"),
     ("erase", "platform"): expect("no", "no", "no", "no", "yes", "no", "no"),
     ("answer_subject_requests", "platform"): expect("no", "no", "no", "no", "yes", "no", "no"),
+    # who was registered again at another centre, duplicates across networks: no worker is told
+    ("review_identities", "platform"): expect("no", "no", "no", "no", "yes", "no", "no"),
     ("see_dead_letters", "platform"): expect("no", "no", "no", "yes", "no", "yes", "no"),
     ("is_staff", "platform"): expect("yes", "yes", "no", "no", "no", "no", "no"),
     ("decide_merges", "platform"): expect("no", "yes", "no", "no", "no", "no", "no"),
