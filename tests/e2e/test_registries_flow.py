@@ -8,6 +8,7 @@ import uuid
 import pytest
 from nameko.standalone.rpc import ServiceRpcProxy
 
+from deploy.demo.seed import seed_network
 from services.common.consumer import Consumer
 from services.common.consumer.live import LiveConsumer
 from services.common.consumer.setup import personal_opener
@@ -168,6 +169,7 @@ def test_a_beneficiary_is_found_existing_through_a_keyed_hash_and_not_after_eras
 def test_the_person_met_by_the_mobile_unit_in_trifylia_is_found_again_at_the_kalamata_centre(
     registries,
 ):
+    seed_network(registries)  # the unit is the Kalamata centre's: one network, one record
     met = registries.register_beneficiary(
         registration(site="MU-KALAMATA", municipality_code="9258", amka="01013099997"), CONTEXT
     )
@@ -177,6 +179,29 @@ def test_the_person_met_by_the_mobile_unit_in_trifylia_is_found_again_at_the_kal
     )
     assert again["found_existing"] and again["stream"] == met["stream"]
     assert len(registries.read_stream(met["stream"], 1, 10)) == 1  # one person, one history
+
+
+def test_the_same_amka_at_another_network_is_a_record_of_its_own_linked_to_the_first(registries):
+    seed_network(registries)
+    met = registries.register_beneficiary(registration(site="MU-KALAMATA"), CONTEXT)
+    sparti = registries.register_beneficiary(
+        registration(site="KK-SPARTI", municipality_code="9252", given_name="Έλενα"),
+        {**CONTEXT, "site": "KK-SPARTI"},
+    )
+    assert not sparti["found_existing"] and sparti["version"] == 1
+    assert sparti["stream"] != met["stream"]
+    first, second = (a["stream"].split("-", 1)[1] for a in (met, sparti))
+    assert registries.all_records(second) == [first, second]
+    assert registries.person(second)["records"] == [second]  # access never follows the link
+    reviews = registries.identity_reviews()["site_records"]
+    assert reviews == [
+        {
+            "beneficiary_id": second,
+            "linked_to": first,
+            "site": "KK-SPARTI",
+            "differs": ["name"],
+        }
+    ]
 
 
 def test_a_greeklish_near_duplicate_without_amka_is_a_warning_and_never_merged(registries):

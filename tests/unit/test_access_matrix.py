@@ -68,6 +68,7 @@ PLATFORM_ACTIONS = (
     "read_audit",
     "erase",
     "answer_subject_requests",
+    "review_identities",
     "see_dead_letters",
     "read_refused_event",
     "is_staff",
@@ -235,6 +236,8 @@ EXPECTED = {
     ("read_audit", "platform"): expect("no", "no", "no", "no", "yes", "no", "no"),
     ("erase", "platform"): expect("no", "no", "no", "no", "yes", "no", "no"),
     ("answer_subject_requests", "platform"): expect("no", "no", "no", "no", "yes", "no", "no"),
+    # who was registered again at another centre, duplicates across networks: no worker is told
+    ("review_identities", "platform"): expect("no", "no", "no", "no", "yes", "no", "no"),
     ("see_dead_letters", "platform"): expect("no", "no", "no", "yes", "no", "yes", "no"),
     # a refused event's body: the DPO's alone (it may be about another network's person)
     ("read_refused_event", "platform"): expect("no", "no", "no", "no", "yes", "no", "no"),

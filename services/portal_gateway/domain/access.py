@@ -152,6 +152,12 @@ def answer_subject_requests(principal: Principal) -> bool:
     return principal.role == "dpo"
 
 
+def review_identities(principal: Principal) -> bool:
+    """Who was registered again at another centre, and possible duplicates across networks: the
+    DPO's to review (data accuracy, a person's rights), since no worker may be told of them."""
+    return principal.role == "dpo"
+
+
 def see_dead_letters(principal: Principal) -> bool:
     """Refused municipal events, as listed: publisher, time, reasons, type, digest; no body."""
     return principal.role in ("ops", "regional_coordinator")

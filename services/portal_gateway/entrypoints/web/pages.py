@@ -326,9 +326,7 @@ class Page(EmergencyPages):
                 status,
                 values=values,
                 municipalities=municipalities(),
-                error=self.t("registered_elsewhere")
-                if (answer.get("details") or {}).get("reason") == "registered_elsewhere"
-                else answer.get("error"),
+                error=answer.get("error"),
                 fields=answer.get("details") or {},
             )
         beneficiary = answer["stream"].split("-", 1)[1]
@@ -345,16 +343,14 @@ class Page(EmergencyPages):
         self, beneficiary_id: str, status: int = 200, warnings: list | None = None, **extra
     ):
         code, record = self.api("GET", f"/beneficiaries/{beneficiary_id}")
-        if code != 200:
-            message = (
-                self.t("forbidden") if code == 403 else record.get("error", self.t("not_found"))
-            )
+        if code != 200:  # unknown and not yours alike (404): a head may still break the glass
+            message = self.t("not_found") if code == 404 else record.get("error")
             return self.render(
                 "message.html",
                 code,
-                message=message,
+                message=message or self.t("forbidden"),
                 beneficiary_id=beneficiary_id,
-                may_break_glass=code == 403 and access.break_the_glass(self.principal),
+                may_break_glass=code == 404 and access.break_the_glass(self.principal),
             )
         version = record["case"][
             "version"
