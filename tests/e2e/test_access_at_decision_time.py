@@ -493,7 +493,7 @@ def test_the_record_a_second_centre_gets_shows_none_of_the_first_centres_file(ga
     assert kalamata.get(f"/beneficiaries/{theirs}").status_code == 404
     # the AMKA finds, for each centre, its own record only
     for worker, expected in (("kalamata.worker", ours), ("sparti.worker", theirs)):
-        found = gateway.client(worker).get("/beneficiaries", q="01013099997").json()["results"]
+        found = gateway.client(worker).search("01013099997").json()["results"]
         assert [r["beneficiary_id"] for r in found] == [expected], worker
     # and Sparti's file keeps its own identity
     kept = sparti.get(f"/beneficiaries/{theirs}").json()

@@ -13,6 +13,7 @@ from contracts.names import LOGIN_FAILED, RECORD_VIEWED
 from services.common.domain import DomainEvent
 from services.common.event_codec import encoder
 from services.common.eventstore import ANY_VERSION, EventStore, Metadata
+from services.common.personal_data import SubjectErased
 
 _encode = encoder()
 
@@ -52,7 +53,12 @@ class Audit:
             command_id=None,
             correlation_id=str(uuid.uuid4()),
         )
-        self.store.append(f"audit-{beneficiary_id}", ANY_VERSION, [_encode(event)], metadata)
+        stream = f"audit-{beneficiary_id}"
+        try:
+            self.store.append(stream, ANY_VERSION, [_encode(event)], metadata)
+        except SubjectErased:  # the reason can no longer be sealed: the read is audited without it
+            without = DomainEvent(RECORD_VIEWED, {**event.payload, "reason": None})
+            self.store.append(stream, ANY_VERSION, [_encode(without)], metadata)
 
     def who_saw(self, beneficiary_id: str) -> list[dict]:
         return [

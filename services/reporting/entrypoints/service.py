@@ -40,8 +40,9 @@ class ReleasesProvider(DependencyProvider):
         self.store = next(d for d in deps if isinstance(d, EventStoreProvider))
 
     def releases(self):
-        if self.model.db is None or self.store.store is None:
-            return None  # not started yet
+        model, store = getattr(self, "model", None), getattr(self, "store", None)
+        if model is None or store is None or model.db is None or store.store is None:
+            return None  # not set up or started yet (a metrics scrape can come that early)
         return bootstrap.releases(self.store.store, self.model.db)
 
     def get_dependency(self, worker_ctx):
