@@ -15,11 +15,12 @@ from bench.relay import delete, fresh_queue
 from services.common import metrics
 from services.common.consumer import Consumer
 from services.common.consumer.live import LiveConsumer
-from services.common.consumer.setup import open_read_model
+from services.common.consumer.setup import open_read_model, personal_opener
 from services.common.consumer.sources import StoreEventSource
 from services.common.relay import OutboxRelay
 from services.common.relay.publisher import BatchPublisher
 from services.intake import bootstrap as intake_bootstrap
+from services.reporting import bootstrap as reporting_bootstrap
 from services.reporting.adapters.projections.model import ReportingModel
 
 
@@ -71,11 +72,13 @@ def main(argv=None) -> None:
         raw_seconds = raw_consume(baseline_queue, events)
         delete(baseline_queue)
 
-        projection = ReportingModel()
+        projection = ReportingModel(reporting_bootstrap.pseudonyms(settings))
         projection.name, projection.sources = f"bench_{source}", (source,)
         read_db = open_read_model(settings, settings.schema("reporting"), projection)
         events_source = LiveOnly({source: store})
-        consumer = Consumer(projection, read_db, events_source)
+        consumer = Consumer(
+            projection, read_db, events_source, opener=personal_opener(settings, projection)
+        )
         live = LiveConsumer(
             consumer,
             AMQP_URI,

@@ -11,10 +11,11 @@ from datetime import date, timedelta
 
 from bench.common import contact_payload, report, scratch
 from services.common.consumer import Consumer
-from services.common.consumer.setup import open_read_model
+from services.common.consumer.setup import open_read_model, personal_opener
 from services.common.consumer.sources import StoreEventSource
 from services.common.eventstore import NO_STREAM, Metadata, NewEvent
 from services.intake import bootstrap as intake_bootstrap
+from services.reporting import bootstrap as reporting_bootstrap
 from services.reporting.adapters import queries, release_tables
 from services.reporting.adapters.projections.daily_activity import activity
 from services.reporting.adapters.projections.model import ReportingModel
@@ -82,11 +83,15 @@ def main(argv=None) -> None:
         store, db = intake_bootstrap.open_store(settings, max_connections=2)
         print(f"filling the store with {events:,} events ...", flush=True)
         print(f"  (batched append while filling: {fill(store, events):,.0f} ev/s)", flush=True)
-        projection = ReportingModel()
+        projection = ReportingModel(reporting_bootstrap.pseudonyms(settings))
         projection.sources = ("intake",)
         read_db = open_read_model(settings, settings.schema("reporting"), projection)
         consumer = Consumer(
-            projection, read_db, StoreEventSource({"intake": store}), page_size=5000
+            projection,
+            read_db,
+            StoreEventSource({"intake": store}),
+            page_size=5000,
+            opener=personal_opener(settings, projection),
         )
         seconds = []
         for _ in range(args.repeats if not args.quick else 1):

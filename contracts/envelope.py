@@ -5,13 +5,20 @@ convention), JSON, persistent, with the AMQP `user_id` of the source's relay
 (`publisher_user`): the broker refuses a `user_id` that is not the connection's own, so a consumer
 knows who published what it applies. `prev_position` is the position of the event the relay published
 before this one from the same store, so a consumer can tell a gap from a hole left by a rollback.
+
+Personal fields never travel in clear (version 2): `sealed` is the store's own ciphertext of them,
+AES-GCM under the subject's key with the event id as associated data, base64. A consumer whose read
+model needs them opens it with the key vault (services/common/consumer/opener.py); erasing the
+person deletes the key, which makes every copy on the broker's disk unreadable as well. An erased
+event travels with `sealed` null and `erased` true.
 """
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
-ENVELOPE_VERSION = 1
+ENVELOPE_VERSION = 2
 
 
 def exchange_name(source: str) -> str:
@@ -38,7 +45,7 @@ def to_message(source: str, event: Any, prev_position: int) -> dict[str, Any]:
         "recorded_at": event.recorded_at.isoformat(),
         "metadata": event.metadata,
         "data": event.data,
-        "personal": event.personal,
+        "sealed": base64.b64encode(event.sealed).decode() if event.sealed else None,
         "subject_id": str(event.subject_id) if event.subject_id else None,
         "erased": event.erased,
         "hash": event.hash,
@@ -66,7 +73,7 @@ def _envelope_schema():
         recorded_at = fields.DateTime(required=True)
         metadata = fields.Dict(required=True)
         data = fields.Dict(required=True)
-        personal = fields.Dict(required=True, allow_none=True)
+        sealed = fields.String(required=True, allow_none=True)  # base64 ciphertext
         subject_id = fields.UUID(required=True, allow_none=True)
         erased = fields.Boolean(required=True)
         hash = fields.String(required=True)

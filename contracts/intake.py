@@ -99,7 +99,8 @@ class ServiceDeliveredV1(StrictSchema):
 class ConsentRecordedV1(StrictSchema):
     beneficiary_id = fields.UUID(required=True)
     recipient = fields.String(required=True, validate=RECIPIENT)
-    purpose = Text(required=True, validate=validate.Length(min=1, max=200))
+    # a consent's purpose is free text ("psychiatric follow-up"): sealed
+    purpose = personal(Text(required=True, validate=validate.Length(min=1, max=200)))
     given_on = fields.Date(required=True)
     until = fields.Date(allow_none=True, load_default=None)
 

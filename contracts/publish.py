@@ -97,9 +97,11 @@ def asyncapi() -> dict:
             "title": "Kentra event bus",
             "version": "1.0.0",
             "description": "Events of the Community Centres platform. Routing key = event type; "
-            "`data` holds the event, personal fields are marked x-personal. Each message carries "
-            "the AMQP `user_id` of its source's relay (`<source>-relay`), which the broker "
-            "validates; consumers apply nothing else.",
+            "`data` holds the event's other fields; the fields marked x-personal never travel in "
+            "clear: `sealed` carries them AES-GCM-encrypted under the person's own key (opened by "
+            "a consumer given the key vault; erasing the person makes every copy unreadable). "
+            "Each message carries the AMQP `user_id` of its source's relay (`<source>-relay`), "
+            "which the broker validates; consumers apply nothing else.",
         },
         "defaultContentType": "application/json",
         "servers": {

@@ -36,8 +36,9 @@ OUTCOMES = (
     "declined_by_beneficiary",
     "referred_elsewhere",
 )
-REASON = Text(
-    required=True, validate=validate.Length(min=1, max=1000, error="a reason is required")
+# a reason is free text: it may tell about the person ("active addiction"), so it is sealed
+REASON = personal(
+    Text(required=True, validate=validate.Length(min=1, max=1000, error="a reason is required"))
 )
 BY = fields.String(
     required=True, validate=validate.Length(min=1, max=100)
@@ -56,7 +57,8 @@ class ReferralRequestedV1(Step):
     recipient_id = fields.String(
         required=True, validate=RECIPIENT
     )  # agency/programme id, site, or a given code
-    recipient_name = Text(required=True, validate=validate.Length(min=2, max=200))
+    # typed by the sender when the recipient is not in the directory: it may name a person
+    recipient_name = personal(Text(required=True, validate=validate.Length(min=2, max=200)))
     shares_personal_data = fields.Boolean(required=True)
     # whose consent covers it (a programme's agency): filled by the service, never sent by a client
     consent_recipient = fields.String(load_default=None, allow_none=True, validate=RECIPIENT)

@@ -77,7 +77,8 @@ class BeneficiaryRegisteredV1(StrictSchema):
 
 class PersonalDataErasedV1(StrictSchema):
     beneficiary_id = fields.UUID(required=True)
-    reason = Text(required=True, validate=validate.Length(min=1, max=500))
+    # sealed under the key this very erasure deletes: the why goes with the rest of the person
+    reason = personal(Text(required=True, validate=validate.Length(min=1, max=500)))
     requested_by = fields.String(required=True)
 
 
@@ -120,7 +121,7 @@ class MergeDecision(StrictSchema):
     beneficiary_id = fields.UUID(
         required=True
     )  # the duplicate: its history now belongs to the survivor
-    reason = Text(required=True, validate=validate.Length(min=1, max=500))
+    reason = personal(Text(required=True, validate=validate.Length(min=1, max=500)))  # free text
     decided_by = fields.String(required=True, validate=validate.Length(min=1, max=100))
 
 

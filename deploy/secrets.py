@@ -18,7 +18,15 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-KEYS = ("kentra_kek", "kentra_index_key", "kentra_token_secret", "kentra_audit_key")
+# kentra_reporting_key: mounted in reporting's containers only (its pseudonyms, compose.yaml)
+KEYS = (
+    "kentra_kek",
+    "kentra_index_key",
+    "kentra_token_secret",
+    "kentra_audit_key",
+    "kentra_bus_key",
+    "kentra_reporting_key",
+)
 BROKER_ADMIN = "kentra-admin"
 POSTGRES_ADMIN = "postgres"
 # the service roles the long-running processes log in as (kentra_<schema>)

@@ -8,6 +8,7 @@ them back as envelopes (contracts/envelope.py): that is all a consumer ever sees
 
 from __future__ import annotations
 
+import base64
 import json
 import uuid
 from datetime import datetime
@@ -143,7 +144,6 @@ class EventSourceContract:
             "schema_version": 1,
             "metadata": META.as_dict(),
             "data": {"site": "KK-X"},
-            "personal": {"given_name": "Ελένη"},
             "subject_id": str(subject),
             "erased": False,
             "hash": recorded.hash,
@@ -151,6 +151,10 @@ class EventSourceContract:
         assert {k: envelope[k] for k in expected} == expected
         assert datetime.fromisoformat(envelope["recorded_at"]) == recorded.recorded_at
         assert EnvelopeSchema().validate(envelope) == {}
+        # the personal fields travel sealed, never in clear, in every implementation
+        assert "personal" not in envelope and envelope["sealed"]
+        sealed = base64.b64decode(envelope["sealed"])
+        assert "Ελένη".encode() not in sealed and "Ελένη" not in json.dumps(envelope)
 
     def test_answers_are_plain_json_as_they_would_be_on_the_wire(self, store, source):
         # a consumer must not behave differently whether its source is in-process or over RPC: no
@@ -177,7 +181,7 @@ class EventSourceContract:
             forget_subject=subject,
         )
         first, second = source.read_all(SOURCE, 0, 10)
-        assert (first["personal"], first["erased"], first["data"]) == (None, True, {"site": "KK-X"})
+        assert (first["sealed"], first["erased"], first["data"]) == (None, True, {"site": "KK-X"})
         assert second["type"] == "PersonalDataErased"
 
     # -- read_stream: how a consumer fetches the beginning of a stream it met midway -------------

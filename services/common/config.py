@@ -49,8 +49,12 @@ class Settings:
     # broker users' names start with it: a test's platform has users of its own
     broker_prefix: str = ""
     audit_key: bytes = field(default=b"", repr=False)  # keys the audit store's chain (HMAC)
+    # keys reporting's pseudonyms (HMAC) and what its read model seals: reporting's processes only
+    reporting_key: bytes = field(default=b"", repr=False)
     # service (a schema's name without the prefix) -> its role's password; none with trust auth
     database_passwords: dict[str, str] = field(default_factory=dict, repr=False, hash=False)
+    # how long the gateway keeps a refused municipal event (KENTRA_REFUSED_EVENTS_DAYS)
+    refused_events_days: int = 30
 
     def schema(self, service: str) -> str:
         return f"{self.schema_prefix}{service}"
@@ -68,6 +72,13 @@ class Settings:
             variable = ROLE_LOGINS + service.upper()
             raise MissingSecret(f"{variable} (or {variable}_FILE) is required in production")
         return password
+
+    def reporting_secret(self) -> bytes:
+        """KENTRA_REPORTING_KEY. Only reporting's processes are given it (nobody else can link its
+        pseudonyms back to a person), so they, not every process, refuse to start without it."""
+        if len(self.reporting_key) != SECRET_BYTES:
+            raise MissingSecret("KENTRA_REPORTING_KEY (or _FILE) is required by reporting")
+        return self.reporting_key
 
     @property
     def production(self) -> bool:
@@ -89,6 +100,7 @@ class Settings:
                 "KENTRA_INDEX_KEY",
                 "KENTRA_TOKEN_SECRET",
                 "KENTRA_AUDIT_KEY",
+                "KENTRA_BUS_KEY",
             )
         }
         database_url = _value(env, "KENTRA_DATABASE_URL") or DEFAULT_DATABASE_URL
@@ -106,7 +118,9 @@ class Settings:
             token_secret=secrets["KENTRA_TOKEN_SECRET"],
             broker_prefix=env.get("KENTRA_BROKER_PREFIX", ""),
             audit_key=secrets["KENTRA_AUDIT_KEY"],
+            reporting_key=_secret(env, "KENTRA_REPORTING_KEY", environment, folder, required=False),
             database_passwords=_role_passwords(env),
+            refused_events_days=int(env.get("KENTRA_REFUSED_EVENTS_DAYS") or 30),
         )
 
     @classmethod
@@ -125,6 +139,15 @@ class Settings:
             schema_prefix=env.get("KENTRA_SCHEMA_PREFIX", ""),
             database_passwords=_role_passwords(env),
         )
+
+
+def secret_from_env(name: str, env: dict[str, str] | None = None) -> bytes:
+    """One secret, read as `Settings.from_env` reads it: for code that runs where no Settings is
+    handed in (a serializer kombu calls with the body alone)."""
+    env = dict(os.environ if env is None else env)
+    environment = env.get("KENTRA_ENV", "development")
+    folder = Path(env.get("KENTRA_SECRETS_DIR") or ROOT / "var" / "secrets")
+    return _secret(env, name, environment, folder)
 
 
 def admin_database_url(env: dict[str, str] | None = None) -> str:
@@ -153,7 +176,11 @@ def _value(env: dict[str, str], name: str) -> str | None:
     return None
 
 
-def _secret(env: dict[str, str], name: str, environment: str, folder: Path) -> bytes:
+def _secret(
+    env: dict[str, str], name: str, environment: str, folder: Path, required: bool = True
+) -> bytes:
+    """`required=False`: a secret only some processes hold; production gives the others none
+    (b""), and the process that needs it refuses to start then."""
     given = _value(env, name)
     if given is not None:
         key = base64.b64decode(given)
@@ -161,6 +188,8 @@ def _secret(env: dict[str, str], name: str, environment: str, folder: Path) -> b
             raise ValueError(f"{name} must be {SECRET_BYTES} bytes, base64-encoded")
         return key
     if environment == "production":
+        if not required:
+            return b""
         raise MissingSecret(f"{name} (or {name}_FILE) is required in production")
     return _development_secret(folder, name)
 

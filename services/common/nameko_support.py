@@ -130,6 +130,11 @@ class ServesItsHistory(AnswersWhenReady):
         return self.store.last_position()
 
 
+def settings_from(config: dict) -> Settings:
+    """A nameko service's settings: the environment, with its config's values standing in."""
+    return Settings.from_env(_with_config(config))
+
+
 def _with_config(config: dict) -> dict:
     """Environment first; nameko's AMQP_URI stands in when KENTRA_AMQP_URI is unset (tests)."""
     env = dict(os.environ)
@@ -141,6 +146,7 @@ def _with_config(config: dict) -> dict:
         "KENTRA_INDEX_KEY",
         "KENTRA_TOKEN_SECRET",
         "KENTRA_AUDIT_KEY",
+        "KENTRA_REPORTING_KEY",
         "KENTRA_SCHEMA_PREFIX",
         "KENTRA_SECRETS_DIR",
     ):

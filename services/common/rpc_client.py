@@ -13,6 +13,8 @@ def cluster_rpc(amqp_uri: str, timeout: float | None = 60) -> Any:
     answers, which may hold personal data. Use as a context manager, like ClusterRpcProxy."""
     from nameko.standalone.rpc import ClusterRpcProxy
 
+    from services.common.transport import nameko_config
+
     user = unquote(urlsplit(amqp_uri).username or "guest")
 
     class Container(ClusterRpcProxy.ServiceContainer):
@@ -21,4 +23,4 @@ def cluster_rpc(amqp_uri: str, timeout: float | None = 60) -> Any:
     class Proxy(ClusterRpcProxy):
         ServiceContainer = Container
 
-    return Proxy({"AMQP_URI": amqp_uri}, timeout=timeout)
+    return Proxy(nameko_config(amqp_uri), timeout=timeout)

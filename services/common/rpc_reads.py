@@ -27,13 +27,17 @@ class StoreReads:
     def read_all(self, after_position: int = 0, limit: int = 1000) -> list[dict]:
         limit = max(1, min(int(limit), MAX_PAGE))
         return envelopes(
-            self.source, self.store.read_all(int(after_position), limit), int(after_position)
+            self.source,
+            self.store.read_all(int(after_position), limit, sealed_only=True),
+            int(after_position),
         )
 
     def read_stream(self, stream: str, from_version: int = 1, limit: int = 1000) -> list[dict]:
         limit = max(1, min(int(limit), MAX_PAGE))
         return envelopes(
-            self.source, self.store.read_stream(stream, int(from_version), limit), None
+            self.source,
+            self.store.read_stream(stream, int(from_version), limit, sealed_only=True),
+            None,
         )
 
     def stream_heads(self) -> list[dict]:

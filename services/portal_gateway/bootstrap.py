@@ -7,15 +7,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import psycopg2
+from psycopg2 import sql
+
 from services.common.config import Settings
 from services.common.consumer.setup import migrate_read_model, open_read_model
-from services.common.db import Database, migrations_in
+from services.common.db import MIGRATION_LOCK, Database, migrations_in
 from services.common.eventstore import EventStore
-from services.common.eventstore.setup import migrate_store
+from services.common.eventstore.setup import key_vault, migrate_store, service_role
 from services.common.runtime import build_store
 from services.portal_gateway import adapters
 from services.portal_gateway.adapters.accounts import Accounts
 from services.portal_gateway.adapters.audit_chain import AuditSeal
+from services.portal_gateway.adapters.ingest_store import IngestStore
 from services.portal_gateway.adapters.timeline import Timeline
 
 SERVICE = "portal_gateway"
@@ -26,7 +30,29 @@ MIGRATIONS = migrations_in(Path(adapters.__file__).parent / "sql", "portal_gatew
 def migrate(admin_url: str, settings: Settings) -> None:
     """As the administrator, in the one-shot migrate step (services/common/migrate.py)."""
     migrate_store(admin_url, settings, settings.schema(SERVICE), MIGRATIONS)
-    migrate_read_model(admin_url, settings, settings.schema(TIMELINE), timeline())
+    migrate_read_model(admin_url, settings, settings.schema(TIMELINE), timeline(settings))
+    let_the_timeline_erase(admin_url, settings)
+
+
+def let_the_timeline_erase(admin_url: str, settings: Settings) -> None:
+    """The timeline's consumer sees PersonalDataErased: its role may delete the erased person's
+    refused municipal events from the gateway's schema, and read no column but whose they are."""
+    gateway, role = settings.schema(SERVICE), service_role(settings.schema(TIMELINE))
+    conn = psycopg2.connect(admin_url)
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+            for grant in (
+                "GRANT USAGE ON SCHEMA {gateway} TO {role}",
+                "GRANT SELECT (subject_id), DELETE ON {gateway}.ingest_rejected TO {role}",
+            ):
+                cur.execute(
+                    sql.SQL(grant).format(
+                        gateway=sql.Identifier(gateway), role=sql.Identifier(role)
+                    )
+                )
+    finally:
+        conn.close()
 
 
 def open_store(settings: Settings, max_connections: int = 8) -> tuple[EventStore, Database]:
@@ -42,12 +68,18 @@ def open_store(settings: Settings, max_connections: int = 8) -> tuple[EventStore
     )
 
 
-def timeline() -> Timeline:
-    return Timeline()
+def timeline(settings: Settings) -> Timeline:
+    return Timeline(settings.schema(SERVICE))
 
 
 def open_timeline(settings: Settings, max_connections: int = 4) -> Database:
-    return open_read_model(settings, settings.schema(TIMELINE), timeline(), max_connections)
+    return open_read_model(settings, settings.schema(TIMELINE), timeline(settings), max_connections)
+
+
+def ingest_store(db, settings: Settings) -> IngestStore:
+    """Refused municipal events: bodies sealed under their subject's key, digests keyed with the
+    index key, kept for the retention period."""
+    return IngestStore(db, key_vault(settings), settings.index_key, settings.refused_events_days)
 
 
 def accounts(settings: Settings) -> Accounts:

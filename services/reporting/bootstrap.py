@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from services.common.clock import today_in_greece
 from services.common.config import Settings
 from services.common.consumer.setup import migrate_read_model, open_read_model
 from services.common.db import Database
@@ -14,6 +15,7 @@ from services.common.eventstore.setup import migrate_store
 from services.common.runtime import build_store
 from services.reporting.adapters.linear_programming import HighsSolver
 from services.reporting.adapters.projections.model import ReportingModel
+from services.reporting.adapters.pseudonyms import Pseudonyms
 from services.reporting.adapters.release_store import ReleaseStore
 from services.reporting.application.releases import Releases
 
@@ -21,8 +23,15 @@ SERVICE = "reporting"
 RELEASES = "reporting_releases"  # the store of what left reporting: never touched by a rebuild
 
 
-def projection() -> ReportingModel:
-    return ReportingModel()
+def pseudonyms(settings: Settings) -> Pseudonyms:
+    """Under KENTRA_REPORTING_KEY: a reporting process refuses to start without it."""
+    return Pseudonyms(settings.reporting_secret())
+
+
+def projection(settings: Settings | None = None) -> ReportingModel:
+    """With settings, one that applies events (the consumer); without, its name, sources and
+    migrations only (the migrate step, the consistency check), which need no key."""
+    return ReportingModel(pseudonyms(settings) if settings else None)
 
 
 def migrate(admin_url: str, settings: Settings) -> None:
@@ -33,6 +42,7 @@ def migrate(admin_url: str, settings: Settings) -> None:
 
 def open_model(settings: Settings, max_connections: int = 4) -> Database:
     """The read model's database (consumer tables and the projection's own), as its role."""
+    settings.reporting_secret()  # its person rows are keyed by it: no key, no start
     return open_read_model(settings, settings.schema(SERVICE), projection(), max_connections)
 
 
@@ -45,6 +55,6 @@ def open_release_store(
 
 
 def releases(
-    store: ReleaseStore, read_model: Database, today: Callable[[], date] = date.today
+    store: ReleaseStore, read_model: Database, today: Callable[[], date] = today_in_greece
 ) -> Releases:
     return Releases(store, read_model, HighsSolver(), today)

@@ -14,6 +14,7 @@ from services.common.db import drop_platform
 from services.common.migrate import migrate_platform
 from services.common.relay import OutboxRelay
 from services.common.relay.publisher import BatchPublisher
+from services.common.transport import nameko_config
 from tests.support.database import without_login
 
 
@@ -21,6 +22,7 @@ from tests.support.database import without_login
 def platform_config(rabbit_config, admin_url):
     prefix = f"e{uuid.uuid4().hex[:8]}_"
     config = {
+        **nameko_config(rabbit_config["AMQP_URI"]),
         **rabbit_config,
         "KENTRA_DATABASE_URL": without_login(admin_url),
         "KENTRA_SCHEMA_PREFIX": prefix,

@@ -6,17 +6,18 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
 
 import requests
 
 from services.common.consumer import Consumer
+from services.common.consumer.setup import personal_opener
 from services.common.consumer.sources import RpcEventSource
 from services.common.db import Database
 from services.common.eventstore.setup import service_database
 from services.portal_gateway import bootstrap as gateway
 from services.portal_gateway.adapters.accounts import Accounts
 from services.reporting import bootstrap as reporting
+from tests.support.clock import today_in_greece
 
 PASSWORD = "σωστό-συνθηματικό-1"
 DYPA_KALAMATA = "3b869f7f-791a-570a-80d9-123275cd65cc"  # the demo directory's employment office
@@ -67,6 +68,10 @@ class Client:
     def post(self, path: str, body=None, **kw) -> requests.Response:
         return self.call("POST", path, body, **kw)
 
+    def search(self, q: str) -> requests.Response:
+        """The beneficiary search: a POST, the words in the body (never in a URL)."""
+        return self.post("/beneficiaries/search", {"q": q})
+
 
 class GatewayPlatform:
     def __init__(self, settings, base: str):
@@ -97,14 +102,16 @@ class GatewayPlatform:
     def catch_up(self) -> None:
         """What the timeline and reporting consumers do live, done now."""
         models = (
-            (gateway.timeline(), gateway.open_timeline),
-            (reporting.projection(), reporting.open_model),
+            (gateway.timeline(self.settings), gateway.open_timeline),
+            (reporting.projection(self.settings), reporting.open_model),
         )
         for projection, open_model in models:
             db = open_model(self.settings)
             source = RpcEventSource(self.settings.amqp_uri)
             try:
-                consumer = Consumer(projection, db, source)
+                consumer = Consumer(
+                    projection, db, source, opener=personal_opener(self.settings, projection)
+                )
                 for name in projection.sources:
                     consumer.catch_up(name)
             finally:
@@ -168,7 +175,7 @@ def municipal_event(beneficiary: str, **envelope) -> dict:
         "occurred_at": "2026-11-20T09:00:00+02:00",
         "data": {
             "beneficiary_id": beneficiary,
-            "occurred_on": date.today().isoformat(),
+            "occurred_on": today_in_greece().isoformat(),
             "service": "goods_distributed",
             "site": "KK-KALAMATA",
             "staff_id": "dimos.kalamatas",

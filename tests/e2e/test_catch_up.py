@@ -10,6 +10,7 @@ import pytest
 from services.common.consumer import Consumer
 from services.common.consumer.consistency import check
 from services.common.consumer.live import LiveConsumer
+from services.common.consumer.setup import personal_opener
 from services.common.consumer.sources import RpcEventSource
 from services.common.eventstore import NO_STREAM, Metadata, NewEvent
 from services.registries.entrypoints.service import RegistriesService
@@ -23,7 +24,12 @@ STREAMS, PER_STREAM = 1000, 10
 def start_consumer(name, admin_url, settings, stop):
     projection = Roster(name=name)
     db = migrated_read_model(admin_url, settings, settings.schema(name), projection)
-    consumer = Consumer(projection, db, RpcEventSource(settings.amqp_uri))
+    consumer = Consumer(
+        projection,
+        db,
+        RpcEventSource(settings.amqp_uri),
+        opener=personal_opener(settings, projection),
+    )
     live = LiveConsumer(
         consumer,
         settings.amqp_uri,

@@ -46,10 +46,10 @@ def grants(gateway) -> list[dict]:
 def test_a_reason_in_the_url_opens_nothing_and_grants_nothing(gateway):
     beneficiary = kalamata_person(gateway)
     sparti = gateway.client("sparti.head")
-    assert sparti.get(f"/beneficiaries/{beneficiary}", reason="έκτακτη ανάγκη").status_code == 403
+    assert sparti.get(f"/beneficiaries/{beneficiary}", reason="έκτακτη ανάγκη").status_code == 404
     asked = sparti.get(f"/beneficiaries/{beneficiary}/emergency-access", **WHY)
     assert asked.status_code == 405
-    assert sparti.get(f"/beneficiaries/{beneficiary}").status_code == 403
+    assert sparti.get(f"/beneficiaries/{beneficiary}").status_code == 404
     assert grants(gateway) == []
 
 
@@ -65,7 +65,7 @@ def test_a_one_character_an_unlisted_or_a_listed_but_empty_reason_is_refused(gat
         {"details": WHY["details"]},
     ):
         assert ask(gateway, "sparti.head", beneficiary, body).status_code == 422, body
-    assert gateway.client("sparti.head").get(f"/beneficiaries/{beneficiary}").status_code == 403
+    assert gateway.client("sparti.head").get(f"/beneficiaries/{beneficiary}").status_code == 404
     assert grants(gateway) == []
 
 
@@ -85,9 +85,9 @@ def test_a_grant_opens_that_person_to_its_holder_for_an_hour_and_no_more(gateway
     assert record.status_code == 200 and record.json()["break_glass"]
     assert record.json()["assessment"]["groups"] == ["roma"]
     assert record.json()["emergency_until"] == granted.json()["expires_at"]
-    assert sparti.get(f"/beneficiaries/{other}").status_code == 403  # one person, not the next
+    assert sparti.get(f"/beneficiaries/{other}").status_code == 404  # one person, not the next
     an_hour_passes(gateway)
-    assert sparti.get(f"/beneficiaries/{beneficiary}").status_code == 403
+    assert sparti.get(f"/beneficiaries/{beneficiary}").status_code == 404
     (grant,) = grants(gateway)
     assert not grant["live"]
 
@@ -95,7 +95,7 @@ def test_a_grant_opens_that_person_to_its_holder_for_an_hour_and_no_more(gateway
 def test_a_grant_is_its_holders_alone(gateway):
     beneficiary = kalamata_person(gateway)
     assert ask(gateway, "sparti.head", beneficiary).status_code == 200
-    assert gateway.client("sparti.worker").get(f"/beneficiaries/{beneficiary}").status_code == 403
+    assert gateway.client("sparti.worker").get(f"/beneficiaries/{beneficiary}").status_code == 404
     own_head = gateway.client("kalamata.head").get(f"/beneficiaries/{beneficiary}").json()
     assert own_head["assessment"] is None and not own_head["break_glass"]
 

@@ -16,6 +16,7 @@ from contracts.envelope import exchange_name
 from services.common.config import Settings
 from services.common.consumer import Consumer
 from services.common.consumer.live import LiveConsumer
+from services.common.consumer.setup import personal_opener
 from services.common.consumer.sources import RpcEventSource
 from services.common.relay import OutboxRelay
 from services.common.relay.publisher import BatchPublisher
@@ -58,7 +59,7 @@ def slice_(broker_access, platform_config, container_factory, admin_url):
     projection = Roster(name="reporting", sources=SOURCES)
     model = migrated_read_model(admin_url, settings, settings.schema("forged_roster"), projection)
     source = RpcEventSource(settings.amqp_uri, timeout=30)
-    consumer = Consumer(projection, model, source)
+    consumer = Consumer(projection, model, source, opener=personal_opener(settings, projection))
     publishers = {s: settings.publisher(s) for s in SOURCES}
     live = LiveConsumer(consumer, settings.amqp_uri, publishers=publishers, catch_up_seconds=3600)
     threading.Thread(target=live.run, args=(stop,), daemon=True).start()

@@ -7,8 +7,9 @@ import uuid
 from datetime import date, timedelta
 
 from tests.e2e.gateway_platform import DYPA_KALAMATA
+from tests.support.clock import today_in_greece
 
-TODAY = date.today().isoformat()
+TODAY = today_in_greece().isoformat()
 
 
 def cmd(version: int | None = None, **fields) -> dict:
@@ -215,7 +216,7 @@ def test_a_withdrawn_referral_and_an_overdue_one(gateway):
 
 def _released_month() -> tuple[str, str]:
     """A month that has ended and settled (two months back), and a moment in it."""
-    today = date.today()
+    today = today_in_greece()
     month = date(today.year, today.month, 1) - timedelta(days=40)
     return f"{month.year}-{month.month:02d}", f"{month.year}-{month.month:02d}-10T10:00:00+03:00"
 
@@ -257,7 +258,7 @@ def test_reports_as_json_and_as_files_suppressed_when_they_leave_the_centre(gate
     since = coordinator.get("/reports/daily-register", since=f"{month}-01", until=f"{month}-09")
     assert since.status_code == 422 and "period" in since.json()["error"]
     assert coordinator.get("/reports/daily-register", period="yesterday").status_code == 422
-    this_month = date.today().isoformat()[:7]
+    this_month = today_in_greece().isoformat()[:7]
     assert coordinator.get("/reports/daily-register", period=this_month).status_code == 404
     again = coordinator.get("/reports/daily-register", period=month).json()
     assert again["released_at"] == regional["released_at"]  # one release, frozen
@@ -297,7 +298,7 @@ def test_esf_indicators_through_the_api(gateway):
     person = gateway.register(
         "kalamata.worker", "MU-KALAMATA", gender="woman", birth_date="1966-04-02"
     )
-    last_year = date.today().year - 1
+    last_year = today_in_greece().year - 1
     answer = gateway.client("kalamata.worker").post(
         f"/beneficiaries/{person}/assessments",
         cmd(

@@ -9,6 +9,7 @@ import uuid
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
+from deploy.demo.seed import seed_network
 from services.common.rpc_commands import CommandRejected
 from services.intake.entrypoints.service import IntakeService
 from services.registries.entrypoints.service import RegistriesService
@@ -21,6 +22,7 @@ AMKA = "01013099997"
 def cluster(running, platform_config):
     running(RegistriesService, IntakeService)
     with ClusterRpcProxy(platform_config) as proxy:
+        seed_network(proxy.registries)  # MU-KALAMATA is the Kalamata centre's mobile unit
         yield proxy
 
 

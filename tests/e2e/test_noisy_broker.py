@@ -16,6 +16,7 @@ from services.common import metrics
 from services.common.consumer import Consumer
 from services.common.consumer.consistency import check
 from services.common.consumer.live import LiveConsumer
+from services.common.consumer.setup import personal_opener
 from services.common.consumer.sources import RpcEventSource
 from services.common.eventstore import NO_STREAM, Metadata, NewEvent
 from services.common.rpc_reads import StoreReads
@@ -51,7 +52,12 @@ def test_injected_duplicates_reordering_and_a_drop_end_identical_with_the_gap_re
     db = migrated_read_model(
         admin_url, platform_settings, platform_settings.schema("noisy_roster"), projection
     )
-    consumer = Consumer(projection, db, RpcEventSource(platform_settings.amqp_uri))
+    consumer = Consumer(
+        projection,
+        db,
+        RpcEventSource(platform_settings.amqp_uri),
+        opener=personal_opener(platform_settings, projection),
+    )
     live = LiveConsumer(
         consumer,
         platform_settings.amqp_uri,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import threading
 import uuid
-from datetime import date
 
 import pytest
 
@@ -19,9 +18,10 @@ from services.common.consumer.sources import RpcEventSource
 from services.portal_gateway import bootstrap as gateway_bootstrap
 from services.portal_gateway.adapters.timeline import Timeline
 from tests.e2e.gateway_platform import DYPA_KALAMATA
+from tests.support.clock import today_in_greece
 from tests.support.waiting import eventually
 
-TODAY = date.today().isoformat()
+TODAY = today_in_greece().isoformat()
 SOURCES = ("registries", "intake", "referrals")
 
 

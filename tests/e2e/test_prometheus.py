@@ -17,12 +17,12 @@ from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.common.consumer import Consumer
 from services.common.consumer.live import LiveConsumer
+from services.common.consumer.setup import personal_opener
 from services.common.consumer.sources import RpcEventSource
 from services.intake.entrypoints.service import IntakeService
 from services.referrals.entrypoints.service import ReferralsService
 from services.registries.entrypoints.service import RegistriesService
 from services.reporting import bootstrap as reporting_bootstrap
-from services.reporting.adapters.projections.model import ReportingModel
 from services.reporting.entrypoints.service import ReportingService
 from tests.support.ports import free_port
 from tests.support.waiting import eventually
@@ -39,11 +39,11 @@ def platform_with_metrics(container_factory, platform_config, platform_settings,
         ports[service.name] = free_port()
         container_factory(service, {**platform_config, "METRICS_PORT": ports[service.name]}).start()
     relays("registries", "intake", "referrals")
-    projection = ReportingModel()
+    projection = reporting_bootstrap.projection(platform_settings)
     db = reporting_bootstrap.open_model(platform_settings)
     source, stop = RpcEventSource(platform_settings.amqp_uri), threading.Event()
     live = LiveConsumer(
-        Consumer(projection, db, source),
+        Consumer(projection, db, source, opener=personal_opener(platform_settings, projection)),
         platform_settings.amqp_uri,
         publishers=dict.fromkeys(projection.sources, "guest"),
         catch_up_seconds=1,

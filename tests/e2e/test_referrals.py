@@ -19,12 +19,13 @@ from services.intake.entrypoints.service import IntakeService
 from services.referrals.application.reactions import ReferralReactions
 from services.referrals.entrypoints.service import ReferralsService
 from services.registries.entrypoints.service import RegistriesService
+from tests.support.clock import today_in_greece
 from tests.support.waiting import eventually
 
 WORKER = {"actor": "kalamata.social1", "site": "MU-KALAMATA"}
 DYPA_OFFICER = {"actor": "dypa.kalamata", "site": "KK-KALAMATA"}
 OICHALIA = "9256"
-TODAY = date.today()
+TODAY = today_in_greece()
 
 
 @pytest.fixture
@@ -157,7 +158,7 @@ def test_a_referral_from_the_mobile_unit_in_oichalia_is_followed_to_its_outcome(
         and done["outcome"] == "service_given"
         and done["first_response_on"]
     )
-    steps = [(s["type"], s["metadata"]["actor"]) for s in done["steps"]]
+    steps = [(s["type"], s["actor"]) for s in done["steps"]]
     assert steps == [
         ("ReferralRequested", "kalamata.social1"),
         ("ReferralSent", "kalamata.social1"),
@@ -343,7 +344,7 @@ def test_a_closed_case_withdraws_open_referrals_and_withdrawn_consent_stops_shar
     (withdrawn,) = cluster.referrals.referrals_of([closing.beneficiary_id])
     assert (
         withdrawn["state"] == "withdrawn"
-        and withdrawn["steps"][-1]["data"]["reason"] == "the case was closed"
+        and withdrawn["steps"][-1]["personal"]["reason"] == "the case was closed"
     )
     (stopped,) = cluster.referrals.referrals_of([sharing.beneficiary_id])
     assert stopped["state"] == "sent" and stopped["sharing_stopped"]
@@ -375,3 +376,36 @@ def test_a_case_moving_from_the_mobile_unit_to_another_centre_warns_the_receivin
         WORKER,
     )
     assert [w["registered_at"] for w in answer["warnings"]] == ["KK-TRIPOLI"]
+
+
+def test_the_view_keeps_recipients_by_code_and_answers_with_their_names_read_now(
+    cluster, admin_url, platform_config
+):
+    import psycopg2
+
+    office = employment_office(cluster)
+    beneficiary = met_in_oichalia(cluster, consent_to=office["recipient_id"])
+    to_office = Referral(cluster, beneficiary)
+    request(to_office, {**office, "name": "ΔΥΠΑ όπως την έγραψε ο λειτουργός"})
+    to_centre = Referral(cluster, beneficiary)
+    centre = {"recipient_kind": "centre", "recipient_id": "KK-SPARTI", "name": "ΚΚ Σπάρτης"}
+    request(to_centre, centre, shares=False)
+    names = {
+        r["recipient_id"]: r["recipient_name"]
+        for r in cluster.referrals.referrals_of([beneficiary])
+    }
+    assert names == {office["recipient_id"]: office["name"], "KK-SPARTI": "ΚΚ Σπάρτης"}
+    (one,) = cluster.referrals.open_referrals(office["recipient_id"])
+    assert one["recipient_name"] == office["name"]  # the directory's, not what was typed
+    conn = psycopg2.connect(admin_url)
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = %s"
+                " AND table_name = 'referral_view'",
+                (platform_config["KENTRA_SCHEMA_PREFIX"] + "referrals",),
+            )
+            columns = {c for (c,) in cur.fetchall()}
+    finally:
+        conn.close()
+    assert "recipient_id" in columns and "recipient_name" not in columns

@@ -84,7 +84,12 @@ def test_nobody_but_the_dpo_may_export_a_person_or_read_who_saw_them(gateway):
         assert client.get(f"/beneficiaries/{beneficiary}/subject-access").status_code == 403
         assert client.get(f"/beneficiaries/{beneficiary}/access-report").status_code == 403
     views = gateway.client("dpo").get(f"/beneficiaries/{beneficiary}/audit").json()["views"]
-    assert [v["viewer"] for v in views] == ["dpo"]  # nothing was shown to anyone else
+    # nothing was shown to anyone else, and each refused attempt is on the person's audit
+    others = [u for u in USERS if u != "dpo"]
+    assert [(v["viewer"], v["refused"], v["categories"]) for v in views] == [
+        *((u, True, []) for u in others for _ in ("subject-access", "access-report")),
+        ("dpo", False, ["audit"]),
+    ]
 
 
 def test_an_unknown_person_is_404_to_the_dpo(gateway):

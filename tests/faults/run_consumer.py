@@ -22,7 +22,7 @@ from pathlib import Path
 from services.common.config import Settings
 from services.common.consumer import Consumer
 from services.common.consumer.live import LiveConsumer
-from services.common.consumer.setup import open_read_model
+from services.common.consumer.setup import open_read_model, personal_opener
 from services.common.consumer.sources import StoreEventSource
 from services.common.metrics import metrics_port, serve_metrics
 from services.registries import bootstrap as registries_bootstrap
@@ -48,7 +48,12 @@ def main() -> None:
     projection = Roster()
     db = open_read_model(settings, settings.schema(projection.name), projection)
     live = LiveConsumer(
-        Consumer(projection, db, StoreEventSource({"registries": store})),
+        Consumer(
+            projection,
+            db,
+            StoreEventSource({"registries": store}),
+            opener=personal_opener(settings, projection),
+        ),
         settings.amqp_uri,
         publishers=dict.fromkeys(projection.sources, "guest"),
         catch_up_seconds=args.catch_up_seconds,

@@ -8,6 +8,7 @@ import pytest
 
 from services.common.consumer import Consumer
 from services.common.consumer.consistency import check
+from services.common.consumer.setup import personal_opener
 from services.common.consumer.sources import StoreEventSource
 from services.common.eventstore import Metadata, NewEvent
 from services.common.rpc_reads import StoreReads
@@ -16,10 +17,14 @@ from tests.support.projections import Roster, roster_rows
 
 
 @pytest.fixture
-def consumer(pg_store, read_model):
+def consumer(pg_store, read_model, settings):
     projection = Roster()
     return Consumer(
-        projection, read_model(projection), StoreEventSource({"registries": pg_store}), page_size=50
+        projection,
+        read_model(projection),
+        StoreEventSource({"registries": pg_store}),
+        page_size=50,
+        opener=personal_opener(settings, projection),
     )
 
 
@@ -180,5 +185,5 @@ def test_erasure_reaches_the_read_model_and_the_store_keeps_the_history(pg_store
     assert rows[other.split("-", 1)[1]][0] == "Ελένη"
     replayed = deliveries(pg_store)
     assert [m["erased"] for m in replayed if m["stream"] == subject_stream] == [True, False]
-    assert all(m["personal"] is None for m in replayed if m["stream"] == subject_stream)
+    assert all(m["sealed"] is None for m in replayed if m["stream"] == subject_stream)
     assert "Ελένη" not in repr([m for m in replayed if m["stream"] == subject_stream])

@@ -14,6 +14,7 @@ from datetime import date
 import pytest
 
 from services.common.consumer import Consumer
+from services.common.consumer.setup import personal_opener
 from services.common.consumer.sources import StoreEventSource
 from services.common.eventstore import ANY_VERSION, Metadata, NewEvent
 from services.reporting.adapters import release_tables
@@ -22,6 +23,7 @@ from services.reporting.adapters.projections.esf import esf_indicators
 from services.reporting.adapters.projections.model import ReportingModel
 from services.reporting.adapters.release_store import ReleaseStore
 from services.reporting.application.releases import BUILDERS, Releases
+from services.reporting.bootstrap import pseudonyms
 from services.reporting.domain.disclosure import HIDDEN, RULE
 from services.reporting.domain.periods import BadPeriod, NotReleased, parse
 from tests.support.attacker import attack
@@ -31,11 +33,16 @@ TODAY = date(2026, 1, 20)  # October 2025 and the year 2025 have ended and settl
 
 
 @pytest.fixture
-def world(stores, read_model, pg_store):
+def world(stores, read_model, pg_store, settings):
     """The year in the stores, caught up into the read model, and releases over both."""
     facts = a_year(stores)
-    projection = ReportingModel()
-    consumer = Consumer(projection, read_model(projection), StoreEventSource(stores))
+    projection = ReportingModel(pseudonyms(settings))
+    consumer = Consumer(
+        projection,
+        read_model(projection),
+        StoreEventSource(stores),
+        opener=personal_opener(settings, projection),
+    )
     for source in projection.sources:
         consumer.catch_up(source)
     releases = Releases(ReleaseStore(pg_store), consumer.db, HighsSolver(), lambda: TODAY)

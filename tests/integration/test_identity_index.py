@@ -1,4 +1,5 @@
-"""The identity index inside the append's transaction: one AMKA, one beneficiary, even in a race."""
+"""The identity index inside the append's transaction: one AMKA, one regional record; a second
+centre's registration of it is a site record linked to that record."""
 
 import dataclasses
 import uuid
@@ -6,18 +7,23 @@ import uuid
 import pytest
 
 from services.common.db import drop_platform
-from services.common.domain import Conflict
 from services.common.eventstore import NO_STREAM, Metadata, NewEvent
 from services.registries import bootstrap
 from services.registries.adapters.identity_index import AMKA, IdentityIndex
+from services.registries.adapters.site_records import SiteRecords
 
 
-def registration(subject, amka):
+def registration(subject, amka, given_name="Ελένη"):
     return [
         NewEvent(
             "BeneficiaryRegistered",
             {"beneficiary_id": str(subject)},
-            personal={"given_name": "Ελένη", "family_name": "Κ", "amka": amka},
+            personal={
+                "given_name": given_name,
+                "family_name": "Κ",
+                "amka": amka,
+                "birth_date": "1930-01-01",
+            },
             subject_id=subject,
         )
     ]
@@ -33,7 +39,7 @@ def registries_store(admin_url, settings):
     drop_platform(admin_url, own.schema_prefix)
 
 
-def test_a_second_person_with_the_same_amka_is_refused_and_nothing_of_it_is_stored(
+def test_a_second_registration_of_an_amka_is_a_site_record_linked_to_the_first(
     settings, registries_store
 ):
     store, db = registries_store
@@ -42,14 +48,35 @@ def test_a_second_person_with_the_same_amka_is_refused_and_nothing_of_it_is_stor
     store.append(
         f"beneficiary-{first}", NO_STREAM, registration(first, "01013099997"), Metadata("a", "KK-A")
     )
+    again = registration(second, "01013099997", given_name="Έλενα")
+    store.append(f"beneficiary-{second}", NO_STREAM, again, Metadata("b", "KK-B"))
 
-    with pytest.raises(Conflict, match="AMKA"):
-        store.append(
-            f"beneficiary-{second}",
-            NO_STREAM,
-            registration(second, "01013099997"),
-            Metadata("b", "KK-B"),
-        )
-
-    assert store.read_stream(f"beneficiary-{second}") == []
+    # the number stays the first record's; the second is linked to it, its differences noted
     assert index.find(db, AMKA, "01013099997") == [str(first)]
+    assert SiteRecords.all_records(db, str(second)) == [str(first), str(second)]
+    ((linked, holder, differs),) = _links(db)
+    assert (linked, holder, differs) == (str(second), str(first), ["name", "name+birth"])
+
+
+def test_erasing_a_site_record_removes_its_link(settings, registries_store):
+    store, db = registries_store
+    first, second = uuid.uuid4(), uuid.uuid4()
+    store.append(
+        f"beneficiary-{first}", NO_STREAM, registration(first, "01013099997"), Metadata("a", "KK-A")
+    )
+    store.append(
+        f"beneficiary-{second}",
+        NO_STREAM,
+        registration(second, "01013099997"),
+        Metadata("b", "KK-B"),
+    )
+    erased = NewEvent("PersonalDataErased", {"beneficiary_id": str(second)}, subject_id=second)
+    store.append(f"beneficiary-{second}", 1, [erased], Metadata("dpo", "KK-REGION"))
+    assert _links(db) == []
+    assert SiteRecords.all_records(db, str(first)) == [str(first)]
+
+
+def _links(db) -> list[tuple]:
+    with db.transaction() as cur:
+        cur.execute("SELECT beneficiary_id::text, person_id::text, differs FROM beneficiary_link")
+        return [(b, p, list(d)) for b, p, d in cur.fetchall()]

@@ -7,6 +7,7 @@ import time
 
 from services.common.consumer import Consumer
 from services.common.consumer.live import LiveConsumer
+from services.common.consumer.setup import personal_opener
 from services.common.consumer.sources import StoreEventSource
 from services.common.relay import OutboxRelay
 from services.common.relay.publisher import BatchPublisher
@@ -15,10 +16,15 @@ from tests.support.projections import Roster, roster_rows
 from tests.support.waiting import eventually
 
 
-def test_bursts_arriving_one_after_another_are_all_applied_live(pg_store, read_model, amqp_uri):
+def test_bursts_arriving_one_after_another_are_all_applied_live(
+    pg_store, read_model, amqp_uri, settings
+):
     projection = Roster()
     consumer = Consumer(
-        projection, read_model(projection), StoreEventSource({"registries": pg_store})
+        projection,
+        read_model(projection),
+        StoreEventSource({"registries": pg_store}),
+        opener=personal_opener(settings, projection),
     )
     live = LiveConsumer(
         consumer,

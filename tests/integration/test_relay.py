@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import threading
 
 import pytest
 
+from services.common.consumer import PersonalOpener, SourceEvent
 from services.common.relay import OutboxRelay
 from services.common.relay.publisher import BatchPublisher
 from tests.support.backbone import bind_queue, drain, register, touch
@@ -44,15 +46,19 @@ def test_relay_publishes_every_event_in_store_order_under_the_nameko_convention(
     assert got[0][1]["prev_position"] == 0
 
 
-def test_relay_publishes_decrypted_personal_fields_with_greek_text_intact(
+def test_relay_publishes_personal_fields_sealed_and_the_vault_opens_them_greek_intact(
     pg_store, relay_for, amqp_uri
 ):
     queue = bind_queue(amqp_uri, "registries")
     register(pg_store, 1)
     relay_for(pg_store).publish_pending()
     ((_, envelope),) = drain(amqp_uri, queue, 1)
-    assert envelope["personal"] == {"given_name": "Ελένη", "family_name": "Παπαδάκη-0"}
-    assert envelope["erased"] is False
+    assert "personal" not in envelope and envelope["erased"] is False
+    assert "Ελένη" not in json.dumps(envelope, ensure_ascii=False)
+    opener = PersonalOpener.from_vault(pg_store.vault)
+    with pg_store.db.transaction() as cur:
+        (opened,) = opener.open(cur, [SourceEvent.from_envelope(envelope)])
+    assert opened.personal == {"given_name": "Ελένη", "family_name": "Παπαδάκη-0"}
 
 
 def test_a_new_relay_resumes_where_the_last_one_stopped(pg_store, relay_for, amqp_uri):

@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 
 from services.common.consumer import Consumer
+from services.common.consumer.setup import personal_opener
 from services.common.consumer.sources import StoreEventSource
 from services.common.eventstore import ANY_VERSION, Metadata, NewEvent
 from services.common.rpc_reads import StoreReads
@@ -19,6 +20,7 @@ from services.reporting.adapters.projections.model import ReportingModel
 from services.reporting.adapters.release_store import ReleaseStore
 from services.reporting.application import published
 from services.reporting.application.releases import Releases
+from services.reporting.bootstrap import pseudonyms
 from services.reporting.domain.periods import parse
 
 A, B1, B2, B3, R1, R2 = "agency-dypa", *(str(uuid.uuid4()) for _ in range(5))
@@ -166,10 +168,16 @@ def the_week(s) -> None:
 
 
 @pytest.fixture
-def consumer(stores, read_model):
+def consumer(stores, read_model, settings):
     the_week(stores)
-    projection = ReportingModel()
-    return Consumer(projection, read_model(projection), StoreEventSource(stores), page_size=4)
+    projection = ReportingModel(pseudonyms(settings))
+    return Consumer(
+        projection,
+        read_model(projection),
+        StoreEventSource(stores),
+        page_size=4,
+        opener=personal_opener(settings, projection),
+    )
 
 
 def dump(consumer) -> dict:
@@ -224,9 +232,9 @@ def test_the_reports_hold_the_figures_worked_out_by_hand(consumer, stores):
         ("9254", "KK-KALAMATA"): 1,
     }
     assert dict(counts["referrals_by_recipient"]) == {
-        ("ΔΥΠΑ · employment", "accepted"): 1,
-        ("ΔΥΠΑ · employment", "expired"): 1,
-    }  # sent in November, by their outcome as known now
+        (f"{A} · employment", "accepted"): 1,
+        (f"{A} · employment", "expired"): 1,
+    }  # sent in November, by their outcome as known now; by the recipient's code
     assert extras["response_times"] == {
         "median_days_to_response": None,
         "median_days_to_outcome": None,
@@ -480,3 +488,160 @@ def test_the_esf_export_is_in_greek_and_suppressed_when_it_leaves_the_centre(
         "εμπ.",
         "εμπ.",
     ] in outside
+
+
+PERSON_TABLES = ("esf_person", "esf_participant", "caseload", "beneficiary_home")
+BIRTH_DATES = ("1970-03-01", "2000-06-15", "2010-01-01")  # esf_participants' own
+
+
+def columns_and_rows(consumer) -> tuple[dict[str, dict[str, str]], str]:
+    """Each person table's columns (name -> type) and every row, in one text."""
+    with consumer.db.transaction() as cur:
+        cur.execute(
+            "SELECT table_name, column_name, data_type FROM information_schema.columns"
+            " WHERE table_schema = current_schema() AND table_name = ANY(%s)",
+            (list(PERSON_TABLES),),
+        )
+        columns: dict[str, dict[str, str]] = {}
+        for table, column, kind in cur.fetchall():
+            columns.setdefault(table, {})[column] = kind
+        rows = []
+        for table in PERSON_TABLES:
+            cur.execute(f"SELECT * FROM {table}")  # noqa: S608 (fixed names)
+            for row in cur.fetchall():  # sealed bytes as text too: a date in clear would show
+                rows += [
+                    repr(row),
+                    *(bytes(v).decode("latin-1") for v in row if isinstance(v, memoryview)),
+                ]
+    return columns, "\n".join(rows)
+
+
+def test_the_person_tables_hold_no_beneficiary_id_and_no_birth_date_only_pseudonyms_and_bands(
+    consumer, stores
+):
+    people = esf_participants(stores)
+    for source in consumer.projection.sources:
+        consumer.catch_up(source)
+    columns, rows = columns_and_rows(consumer)
+    assert set(columns) == set(PERSON_TABLES)
+    for table, found in columns.items():
+        assert "beneficiary_id" not in found and "birth_date" not in found, table
+        assert {c for c, kind in found.items() if kind == "date"} <= {
+            "entered_on",
+            "left_on",
+            "registered_on",
+        }, table
+    for person in (*people, B1, B2, B3):
+        assert person not in rows and person.replace("-", "") not in rows
+    for born in BIRTH_DATES:
+        assert born not in rows and born.replace("-", "") not in rows
+    assert rows.count("aged_55_and_over") == 1 and rows.count("below_18") == 1
+
+
+def test_an_erasure_deletes_the_persons_rows_found_by_their_pseudonym(consumer, stores, settings):
+    _, p2, _ = esf_participants(stores)
+    for source in consumer.projection.sources:
+        consumer.catch_up(source)
+    with consumer.db.transaction() as cur:
+        before = queries.held_about(cur, [p2], pseudonyms(settings))
+    assert len(before["esf_person"]) == 1 and len(before["esf_participant"]) == 1
+    assert before["esf_person"][0]["birth_date"] == "2000-06-15"  # Art. 15: said plainly
+    assert before["esf_participant"][0]["beneficiary_id"] == p2
+    put(
+        stores["registries"],
+        f"beneficiary-{p2}",
+        "PersonalDataErased",
+        "KK-KALAMATA",
+        "2027-02-01",
+        beneficiary_id=p2.upper(),  # any spelling of the id finds the same pseudonym
+        reason="αίτημα",
+        requested_by="dpo",
+    )
+    consumer.catch_up("registries")
+    with consumer.db.transaction() as cur:
+        after = queries.held_about(cur, [p2], pseudonyms(settings))
+        cur.execute("SELECT count(*) FROM esf_participant")
+        (others,) = cur.fetchone()
+    assert after["esf_person"] == [] and after["esf_participant"] == []
+    assert others == 2
+
+
+def test_an_entry_applied_before_the_registration_gets_its_age_band_when_it_arrives(
+    consumer, stores
+):
+    """Each source has its own queue: intake's assessment may be applied first."""
+    from services.reporting.adapters.projections.esf import esf_indicators
+
+    esf_participants(stores)
+    for source in ("intake", "registries", "referrals"):
+        consumer.catch_up(source)
+    with consumer.db.transaction() as cur:
+        found = esf_indicators(cur).values()
+        cur.execute("SELECT age_band FROM esf_participant ORDER BY 1")
+        bands = [b for (b,) in cur.fetchall()]
+    assert None not in bands and set(bands) == {"aged_18_29", "aged_55_and_over", "below_18"}
+    for band in ("below_18", "aged_55_and_over"):
+        assert sum(n for op in found for n in op[band].values()) == 1, band
+
+
+def test_the_pseudonym_migration_empties_the_model_and_its_checkpoint_so_it_fills_again(
+    admin_url, settings, unique_schema, stores
+):
+    from services.common.consumer.setup import migrate_read_model, open_read_model
+
+    class Before(ReportingModel):  # the read model as it was, with a person in it in clear
+        migrations = [m for m in ReportingModel.migrations if m.name < "reporting_004"]
+
+    schema = unique_schema("rm")
+    migrate_read_model(admin_url, settings, schema, Before())
+    db = open_read_model(settings, schema, Before())
+    try:
+        with db.transaction() as cur:
+            cur.execute("INSERT INTO esf_person VALUES (%s, 'woman', '1970-03-01')", (B1,))
+            cur.execute(
+                "INSERT INTO daily_activity VALUES ('2026-11-20', 'registries', 'x', 'y', 1)"
+            )
+            cur.execute(
+                "INSERT INTO consumer_positions (consumer, source, position) VALUES ('reporting', 'registries', 9)"
+            )
+        projection = ReportingModel(pseudonyms(settings))
+        migrate_read_model(admin_url, settings, schema, projection)
+        with db.transaction() as cur:
+            cur.execute(
+                "SELECT (SELECT count(*) FROM esf_person) + (SELECT count(*) FROM daily_activity)"
+                " + (SELECT count(*) FROM consumer_positions)"
+            )
+            assert cur.fetchone() == (0,)
+        the_week(stores)
+        consumer = Consumer(
+            projection,
+            db,
+            StoreEventSource(stores),
+            opener=personal_opener(settings, projection),
+        )
+        for source in projection.sources:
+            consumer.catch_up(source)
+        with db.transaction() as cur:
+            cur.execute("SELECT count(*) FROM beneficiary_home")
+            assert cur.fetchone() == (3,)
+    finally:
+        db.close()
+
+
+def test_the_referral_flow_keeps_the_recipients_code_and_shows_the_directorys_name(
+    consumer, pg_store
+):
+    for source in consumer.projection.sources:
+        consumer.catch_up(source)
+    with consumer.db.transaction() as cur:
+        cur.execute("SELECT * FROM referral_flow")
+        columns, rows = [c.name for c in cur.description], cur.fetchall()
+    assert "recipient_name" not in columns and "ΔΥΠΑ" not in repr(rows)
+    releases = Releases(
+        ReleaseStore(pg_store), consumer.db, HighsSolver(), lambda: date(2026, 12, 20)
+    )
+    release = releases.get("regional", "2026-11")
+    (row,) = published.referral_flow(release, {A: "ΔΥΠΑ Καλαμάτας"})["flow"]
+    assert (row["recipient_and_need"], row["recipient_id"]) == ("ΔΥΠΑ Καλαμάτας · employment", A)
+    (unnamed,) = published.referral_flow(release)["flow"]  # not in the directory: its code
+    assert unnamed["recipient_and_need"] == f"{A} · employment"

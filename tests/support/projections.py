@@ -15,6 +15,7 @@ class Roster(Projection):
     data says `poison`, as a read model meeting an event it can never apply would."""
 
     migrations = migrations_in(Path(__file__).parent / "sql", "roster_")
+    opens_personal = True  # it keeps names: its consumer opens them with the key vault
 
     def __init__(self, name: str = "roster", sources: tuple[str, ...] = ("registries",)):
         self.name, self.sources = name, sources

@@ -8,16 +8,23 @@ from collections.abc import Iterable
 
 
 class FakeIdentities:
-    """The registries' `Identities`: who a set of personal fields already identifies, and who
-    else may be the same person. Keyed here by AMKA alone, which is all the tests need."""
+    """The registries' `Identities`: the records of the person a set of personal fields already
+    identifies, the sites of a centre's network, and who else may be the same person. Keyed here
+    by AMKA alone, which is all the tests need."""
+
+    NETWORKS = ({"KK-KALAMATA", "MU-KALAMATA"}, {"KK-SPARTI"})
 
     def __init__(self, known: dict[str, str] | None = None, duplicates: list[dict] | None = None):
         self.known, self.duplicates = known or {}, duplicates or []
         self.asked: list[dict] = []
 
-    def known_person(self, personal: dict) -> str | None:
+    def records_of_person(self, personal: dict) -> list[str]:
         self.asked.append(personal)
-        return self.known.get(personal.get("amka") or "")
+        known = self.known.get(personal.get("amka") or "")
+        return [known] if known else []
+
+    def network_of(self, site: str) -> frozenset[str]:
+        return frozenset(next((n for n in self.NETWORKS if site in n), {site}))
 
     def possible_duplicates(self, personal: dict, beneficiary_id: str) -> list[dict]:
         return [d for d in self.duplicates if d["beneficiary_id"] != beneficiary_id]

@@ -68,7 +68,9 @@ PLATFORM_ACTIONS = (
     "read_audit",
     "erase",
     "answer_subject_requests",
+    "review_identities",
     "see_dead_letters",
+    "read_refused_event",
     "is_staff",
     "decide_merges",
     "propose_recipients",
@@ -234,7 +236,11 @@ EXPECTED = {
     ("read_audit", "platform"): expect("no", "no", "no", "no", "yes", "no", "no"),
     ("erase", "platform"): expect("no", "no", "no", "no", "yes", "no", "no"),
     ("answer_subject_requests", "platform"): expect("no", "no", "no", "no", "yes", "no", "no"),
+    # who was registered again at another centre, duplicates across networks: no worker is told
+    ("review_identities", "platform"): expect("no", "no", "no", "no", "yes", "no", "no"),
     ("see_dead_letters", "platform"): expect("no", "no", "no", "yes", "no", "yes", "no"),
+    # a refused event's body: the DPO's alone (it may be about another network's person)
+    ("read_refused_event", "platform"): expect("no", "no", "no", "no", "yes", "no", "no"),
     ("is_staff", "platform"): expect("yes", "yes", "no", "no", "no", "no", "no"),
     ("decide_merges", "platform"): expect("no", "yes", "no", "no", "no", "no", "no"),
     ("propose_recipients", "platform"): expect("yes", "yes", "no", "yes", "no", "no", "no"),

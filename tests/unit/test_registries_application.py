@@ -141,12 +141,23 @@ def test_a_registration_command_id_reused_for_someone_else_is_refused():
 # --- registering a person the registry may already know ---------------------------------------
 
 
-def test_a_person_the_registry_already_knows_is_found_not_registered_again():
+def test_a_person_the_network_already_holds_is_found_not_registered_again():
     # met by the mobile unit in Pylos, now at the Kalamata centre: one history, not two
     beneficiaries = Beneficiaries(InMemoryEventStore(), FakeIdentities(known={AMKA: str(ELENI)}))
-    answer = beneficiaries.register_person(register(ELENI_AGAIN), meta())
+    beneficiaries.register(register(ELENI), meta(site="MU-KALAMATA"))
+    answer = beneficiaries.register_person(register(ELENI_AGAIN, site="KK-KALAMATA"), meta())
     assert answer.found_existing == str(ELENI) and answer.result is None
-    assert beneficiaries.store.last_position() == 0
+    assert beneficiaries.store.last_position() == 1
+
+
+def test_a_person_only_another_network_holds_is_registered_as_this_sites_own_record():
+    # registered in Sparti, now at the Kalamata mobile unit: a record of Kalamata's own (the
+    # identity index links it to Sparti's), answered as any new registration
+    beneficiaries = Beneficiaries(InMemoryEventStore(), FakeIdentities(known={AMKA: str(ELENI)}))
+    beneficiaries.register(register(ELENI, site="KK-SPARTI"), meta(site="KK-SPARTI"))
+    answer = beneficiaries.register_person(register(ELENI_AGAIN), meta())
+    assert answer.found_existing is None
+    assert answer.result.stream == f"beneficiary-{ELENI_AGAIN}" and answer.result.version == 1
 
 
 def test_a_new_person_is_registered_with_the_records_that_may_be_them():

@@ -35,6 +35,7 @@ def production(**changes: str) -> dict[str, str]:
         "KENTRA_INDEX_KEY": key(),
         "KENTRA_TOKEN_SECRET": key(),
         "KENTRA_AUDIT_KEY": key(),
+        "KENTRA_BUS_KEY": key(),
         "KENTRA_DATABASE_URL": "postgresql://db:5432/kentra",
         "KENTRA_AMQP_URI": "amqp://intake:s3cret@rabbitmq:5672/kentra",
     }
@@ -47,7 +48,8 @@ def test_production_starts_with_its_own_secrets_and_credentials():
 
 
 @pytest.mark.parametrize(
-    "missing", ["KENTRA_KEK", "KENTRA_INDEX_KEY", "KENTRA_TOKEN_SECRET", "KENTRA_AUDIT_KEY"]
+    "missing",
+    ["KENTRA_KEK", "KENTRA_INDEX_KEY", "KENTRA_TOKEN_SECRET", "KENTRA_AUDIT_KEY", "KENTRA_BUS_KEY"],
 )
 def test_production_refuses_to_start_without_each_secret(missing):
     with pytest.raises(MissingSecret, match=missing):
@@ -65,6 +67,19 @@ def test_production_refuses_to_start_without_each_secret(missing):
 def test_production_refuses_development_credentials(changes):
     with pytest.raises(MissingSecret):
         Settings.from_env(production(**changes))
+
+
+def test_only_reporting_refuses_to_start_in_production_without_its_pseudonym_key():
+    from services.reporting import bootstrap
+
+    without = Settings.from_env(production())  # every other process starts without it
+    with pytest.raises(MissingSecret, match="KENTRA_REPORTING_KEY"):
+        bootstrap.open_model(without)
+    with pytest.raises(MissingSecret, match="KENTRA_REPORTING_KEY"):
+        bootstrap.projection(without)
+    given = Settings.from_env(production(KENTRA_REPORTING_KEY=key()))
+    assert len(bootstrap.pseudonyms(given).of("7d0e5a8e-0000-4000-8000-000000000001")) == 64
+    assert repr(given.reporting_key) not in repr(given)
 
 
 def test_a_secret_can_come_from_a_file_as_docker_and_kubernetes_mount_them(tmp_path):
@@ -85,8 +100,19 @@ def test_a_development_installation_makes_its_own_random_secrets_once(tmp_path):
         again.index_key,
         again.token_secret,
     )
-    assert one.audit_key == again.audit_key
-    assert len({one.key_encryption_key, one.index_key, one.token_secret, one.audit_key}) == 4
+    assert (one.audit_key, one.reporting_key) == (again.audit_key, again.reporting_key)
+    assert (
+        len(
+            {
+                one.key_encryption_key,
+                one.index_key,
+                one.token_secret,
+                one.audit_key,
+                one.reporting_key,
+            }
+        )
+        == 5
+    )
     assert (
         other.token_secret != one.token_secret
         and other.key_encryption_key != one.key_encryption_key
@@ -155,6 +181,7 @@ def test_the_migrate_step_holds_no_key_of_personal_data_tokens_or_the_audit():
         or settings.index_key
         or settings.token_secret
         or settings.audit_key
+        or settings.reporting_key
     )
 
 

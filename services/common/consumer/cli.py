@@ -20,7 +20,7 @@ from .consistency import check, report
 from .consumer import Consumer
 from .live import LiveConsumer
 from .projection import Projection
-from .setup import open_read_model
+from .setup import open_read_model, personal_opener
 from .sources import RpcEventSource
 
 
@@ -53,7 +53,7 @@ def main(service: str, projection: Projection, argv: list[str] | None = None) ->
     settings = Settings.from_env()
     db = open_read_model(settings, settings.schema(service), projection)
     source = RpcEventSource(settings.amqp_uri)
-    consumer = Consumer(projection, db, source)
+    consumer = Consumer(projection, db, source, opener=personal_opener(settings, projection))
     try:
         return ACTIONS[args.action](consumer, settings, args)
     finally:

@@ -22,6 +22,7 @@ from services.common import metrics
 from services.common.db import TRANSIENT_ERRORS, Database
 
 from .checkpoints import Checkpoints
+from .opener import PersonalOpener
 from .projection import Projection, SourceEvent
 from .sources import EventSource
 
@@ -46,8 +47,15 @@ class Consumer:
         source: EventSource,
         page_size: int = 2000,
         max_repair: int = 10_000,
+        opener: PersonalOpener | None = None,
     ):
+        if projection.opens_personal and opener is None:
+            raise ValueError(
+                f"{projection.name} opens personal fields: give its consumer an opener"
+            )
         self.projection, self.db, self.source = projection, db, source
+        # personal fields arrive sealed; only a read model that needs them has them opened
+        self.opener = opener if projection.opens_personal else None
         self.page_size, self.max_repair = page_size, max_repair
         self.checkpoints = Checkpoints(projection.name)
 
@@ -162,7 +170,11 @@ class Consumer:
         envs = self.source.read_stream(source, stream, first, last - first + 1)
         return [SourceEvent.from_envelope(e) for e in envs if e["version"] <= last]
 
+    def _opened(self, cur, events: list[SourceEvent]) -> list[SourceEvent]:
+        return self.opener.open(cur, events) if self.opener and events else events
+
     def _project(self, cur, source, plan, parked, outcome) -> list[SourceEvent]:
+        plan = self._opened(cur, plan)
         try:
             with _savepoint(cur, "batch"):
                 self.projection.apply_batch(cur, plan)
@@ -247,6 +259,7 @@ class Consumer:
                 head = self.checkpoints.heads(cur, source, [stream]).get(stream, 0)
                 envs = self.source.read_stream(source, stream, head + 1, 100_000)
                 events = [SourceEvent.from_envelope(e) for e in envs if e["position"] <= position]
+                events = self._opened(cur, events)
                 try:
                     with _savepoint(cur, "retry"):
                         self.projection.apply_batch(cur, events)

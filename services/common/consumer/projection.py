@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -24,10 +25,11 @@ class SourceEvent:
     recorded_at: datetime
     metadata: dict[str, Any]
     data: dict[str, Any]
-    personal: dict[str, Any] | None
+    personal: dict[str, Any] | None  # opened only for a read model that opens_personal
     subject_id: str | None
     erased: bool
     hash: str
+    sealed: bytes | None = None  # the personal fields as they travel (contracts/envelope.py)
 
     @property
     def payload(self) -> dict[str, Any]:
@@ -50,10 +52,11 @@ class SourceEvent:
             recorded_at,
             env["metadata"],
             env["data"],
-            env.get("personal"),
+            None,
             env.get("subject_id"),
             env.get("erased", False),
             env["hash"],
+            base64.b64decode(env["sealed"]) if env.get("sealed") else None,
         )
 
     def without_personal(self) -> dict[str, Any]:
@@ -78,6 +81,9 @@ class Projection:
     name: str = ""
     sources: tuple[str, ...] = ()
     migrations: list[Migration] = []
+    # True: the read model needs personal fields (e.g. an indicator's attributes); its consumer
+    # opens them with the key vault, which the read model's role may then read (never write)
+    opens_personal: bool = False
 
     def apply(self, cur, event: SourceEvent) -> None:
         raise NotImplementedError

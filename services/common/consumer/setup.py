@@ -7,8 +7,14 @@ from pathlib import Path
 
 from services.common.config import Settings
 from services.common.db import Database, Migration, migrate, migrations_in, require_migrations
-from services.common.eventstore.setup import service_database, service_role
+from services.common.eventstore.setup import (
+    key_vault,
+    migrate_vault_reader,
+    service_database,
+    service_role,
+)
 
+from .opener import PersonalOpener
 from .projection import Projection
 
 SQL = Path(__file__).parent / "sql"
@@ -28,6 +34,13 @@ def migrate_read_model(
         read_model_migrations(projection),
         password=settings.role_password(schema),
     )
+    if projection.opens_personal:
+        migrate_vault_reader(admin_url, settings, schema)
+
+
+def personal_opener(settings: Settings, projection: Projection) -> PersonalOpener | None:
+    """The key vault, read-only, for a read model that needs personal fields; None for the rest."""
+    return PersonalOpener.from_vault(key_vault(settings)) if projection.opens_personal else None
 
 
 def open_read_model(

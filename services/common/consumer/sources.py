@@ -85,13 +85,19 @@ class StoreEventSource(EventSource):
         from services.common.rpc_reads import envelopes
 
         return envelopes(
-            source, self.stores[source].read_all(after_position, limit), after_position
+            source,
+            self.stores[source].read_all(after_position, limit, sealed_only=True),
+            after_position,
         )
 
     def read_stream(self, source, stream, from_version, limit):
         from services.common.rpc_reads import envelopes
 
-        return envelopes(source, self.stores[source].read_stream(stream, from_version, limit), None)
+        return envelopes(
+            source,
+            self.stores[source].read_stream(stream, from_version, limit, sealed_only=True),
+            None,
+        )
 
     def stream_heads(self, source):
         return [

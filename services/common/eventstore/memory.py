@@ -4,11 +4,13 @@ tests/unit/test_eventstore_memory.py and against PostgreSQL by tests/integration
 
 from __future__ import annotations
 
+import os
 import threading
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime
 
-from services.common.personal_data import SubjectErased
+from services.common.personal_data import PersonalDataCipher, SubjectErased
 
 from .hashing import GENESIS, canonical_json, chain_hash
 from .model import (
@@ -27,6 +29,9 @@ class InMemoryEventStore(EventStore):
         self._events: list[RecordedEvent] = []
         self._commands: dict[str, tuple[str, str | None, list[RecordedEvent]]] = {}
         self._keys: set[uuid.UUID] = set()
+        # sealed only when read `sealed_only`, as the PostgreSQL store hands events to the bus
+        self.cipher = PersonalDataCipher(os.urandom(32))
+        self.subject_keys: dict[uuid.UUID, bytes] = {}
         self._forgotten: set[uuid.UUID] = set()
         self._lock = threading.Lock()
 
@@ -100,24 +105,25 @@ class InMemoryEventStore(EventStore):
             self._events.extend(recorded)
             if forget_subject is not None:
                 self._keys.discard(forget_subject)
+                self.subject_keys.pop(forget_subject, None)
                 self._forgotten.add(forget_subject)
             if metadata.command_id:
                 self._commands[metadata.command_id] = (stream, fingerprint, recorded)
             return AppendResult(stream, current + len(recorded), tuple(self._visible(recorded)))
 
-    def read_stream(self, stream, from_version=1, limit=1000):
+    def read_stream(self, stream, from_version=1, limit=1000, *, sealed_only=False):
         with self._lock:
             found = [e for e in self._events if e.stream == stream and e.version >= from_version]
-            return self._visible(found[:limit])
+            return self._visible(found[:limit], sealed_only)
 
-    def read_all(self, after_position=0, limit=1000, categories=None):
+    def read_all(self, after_position=0, limit=1000, categories=None, *, sealed_only=False):
         with self._lock:
             found = [
                 e
                 for e in self._events
                 if e.position > after_position and (not categories or e.category in categories)
             ]
-            return self._visible(found[:limit])
+            return self._visible(found[:limit], sealed_only)
 
     def head(self, stream):
         with self._lock:
@@ -143,11 +149,14 @@ class InMemoryEventStore(EventStore):
                 return StreamHead(stream, e.version, e.hash)
         return None
 
-    def _visible(self, events):
+    def _visible(self, events, sealed_only: bool = False):
         """What a reader gets: an erased subject's personal fields are gone."""
         out = []
         for e in events:
-            if e.personal is not None and e.subject_id not in self._keys:
+            if sealed_only and e.personal is not None and e.subject_id in self._keys:
+                key = self.subject_keys.setdefault(e.subject_id, os.urandom(32))
+                e = replace(e, personal=None, sealed=self.cipher.seal(key, e.event_id, e.personal))
+            elif e.personal is not None and e.subject_id not in self._keys:
                 e = RecordedEvent(
                     e.position,
                     e.stream,

@@ -62,6 +62,9 @@ class RecordedEvent:
     recorded_at: datetime
     hash: str  # hex sha-256 chained over the stream: tamper evidence and consistency checks
     erased: bool = False
+    # the personal fields as stored, sealed under the subject's key (None: none, or erased): what
+    # the relay publishes, so the bus never holds them in clear (read with `sealed_only`)
+    sealed: bytes | None = None
 
     @property
     def payload(self) -> dict[str, Any]:

@@ -35,12 +35,19 @@ class EventStore(ABC):
 
     @abstractmethod
     def read_stream(
-        self, stream: str, from_version: int = 1, limit: int = 1000
-    ) -> list[RecordedEvent]: ...
+        self, stream: str, from_version: int = 1, limit: int = 1000, *, sealed_only: bool = False
+    ) -> list[RecordedEvent]:
+        """`sealed_only`: personal fields are not opened, only handed on sealed (`sealed`), for
+        what leaves the service (the relay, the backbone reads); `data` is upcast alone."""
 
     @abstractmethod
     def read_all(
-        self, after_position: int = 0, limit: int = 1000, categories: Sequence[str] | None = None
+        self,
+        after_position: int = 0,
+        limit: int = 1000,
+        categories: Sequence[str] | None = None,
+        *,
+        sealed_only: bool = False,
     ) -> list[RecordedEvent]:
         """Events after a global position, in position order. Never skips a late commit."""
 

@@ -222,15 +222,15 @@ class PostgresEventStore(EventStore):
         ]
 
     # -- reading --------------------------------------------------------------------------------
-    def read_stream(self, stream, from_version=1, limit=1000):
+    def read_stream(self, stream, from_version=1, limit=1000, *, sealed_only=False):
         with self.db.transaction() as cur:
             cur.execute(
                 f"SELECT {_COLUMNS} FROM events WHERE stream = %s AND version >= %s ORDER BY version LIMIT %s",
                 (stream, from_version, limit),
             )
-            return self._decode(cur, cur.fetchall())
+            return self._decode(cur, cur.fetchall(), sealed_only)
 
-    def read_all(self, after_position=0, limit=1000, categories=None):
+    def read_all(self, after_position=0, limit=1000, categories=None, *, sealed_only=False):
         with self.db.transaction() as cur:
             if categories:
                 cur.execute(
@@ -243,7 +243,7 @@ class PostgresEventStore(EventStore):
                     f"SELECT {_COLUMNS} FROM events WHERE position > %s ORDER BY position LIMIT %s",
                     (after_position, limit),
                 )
-            return self._decode(cur, cur.fetchall())
+            return self._decode(cur, cur.fetchall(), sealed_only)
 
     def head(self, stream):
         with self.db.transaction() as cur:
@@ -273,17 +273,19 @@ class PostgresEventStore(EventStore):
         row = cur.fetchone()
         return StreamHead(stream, row[0], row[1]) if row else None
 
-    def _decode(self, cur, rows) -> list[RecordedEvent]:
+    def _decode(self, cur, rows, sealed_only: bool = False) -> list[RecordedEvent]:
         keys = self.vault.keys_for(cur, (r[8] for r in rows if r[7] is not None))
         out = []
         for row in rows:
             r = StoredRow._make(row)
             event_id, type_, schema_version, data = r.event_id, r.type, r.schema_version, r.data
-            personal, erased = None, False
+            personal, erased, sealed = None, False, None
             if r.sealed is not None:
                 key = keys.get(r.subject)
                 if key is None:
                     erased = True
+                elif sealed_only:
+                    sealed = bytes(r.sealed)
                 else:
                     personal = self.vault.cipher.open(key, event_id, bytes(r.sealed))
             if personal is None:
@@ -307,6 +309,7 @@ class PostgresEventStore(EventStore):
                     r.recorded_at,
                     r.hash,
                     erased,
+                    sealed,
                 )
             )
         return out

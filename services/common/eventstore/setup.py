@@ -57,14 +57,32 @@ def migrate_store(
     grant_vault(admin_url, vault, role, erases)
 
 
-def grant_vault(admin_url: str, vault: str, role: str, erases: bool, attempts: int = 5) -> None:
-    """A service reads and adds subjects' keys; none deletes one, or marks anyone forgotten, but
-    through `forget_subject`, and only a service that erases may call it. The revokes bring an
-    installation made before this rule down to it."""
+def migrate_vault_reader(admin_url: str, settings: Settings, schema: str) -> None:
+    """A read model that opens personal fields (a consumer's `opens_personal`): its role reads
+    subjects' keys and may never add one or delete one."""
+    vault = vault_schema(settings)
+    migrate(admin_url, vault, service_role(vault), VAULT_MIGRATIONS, login=False)
+    grant_vault(admin_url, vault, service_role(schema), erases=False, adds_keys=False)
+
+
+def grant_vault(
+    admin_url: str,
+    vault: str,
+    role: str,
+    erases: bool,
+    attempts: int = 5,
+    *,
+    adds_keys: bool = True,
+) -> None:
+    """A service reads and adds subjects' keys (a reader only reads them); none deletes one, or
+    marks anyone forgotten, but through `forget_subject`, and only a service that erases may call
+    it. The revokes bring an installation made before this rule down to it."""
     statements = [
         "GRANT USAGE ON SCHEMA {vault} TO {role}",
         "GRANT SELECT ON {vault}.schema_migrations TO {role}",
-        "GRANT SELECT, INSERT ON {vault}.subject_keys TO {role}",
+        "GRANT SELECT, INSERT ON {vault}.subject_keys TO {role}"
+        if adds_keys
+        else "GRANT SELECT ON {vault}.subject_keys TO {role}",
         "REVOKE UPDATE, DELETE, TRUNCATE ON {vault}.subject_keys FROM {role}",
         "GRANT SELECT ON {vault}.forgotten_subjects TO {role}",
         "REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {vault}.forgotten_subjects FROM {role}",
@@ -72,6 +90,8 @@ def grant_vault(admin_url: str, vault: str, role: str, erases: bool, attempts: i
         if erases
         else ("REVOKE EXECUTE ON FUNCTION {vault}.forget_subject(uuid) FROM {role}"),
     ]
+    if not adds_keys:
+        statements.append("REVOKE INSERT ON {vault}.subject_keys FROM {role}")
     for attempt in range(attempts):
         conn = psycopg2.connect(admin_url)
         try:

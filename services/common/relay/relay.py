@@ -75,7 +75,7 @@ class OutboxRelay:
                 total += len(events)
 
     def _page(self, after: int):
-        events = self.store.read_all(after_position=after, limit=self.batch_size)
+        events = self.store.read_all(after_position=after, limit=self.batch_size, sealed_only=True)
         messages, prev = [], after
         for e in events:
             messages.append(encode(to_message(self.source, e, prev)))

@@ -13,6 +13,7 @@ from contracts.names import LOGIN_FAILED, RECORD_VIEWED
 from services.common.domain import DomainEvent
 from services.common.event_codec import encoder
 from services.common.eventstore import ANY_VERSION, EventStore, Metadata
+from services.common.personal_data import SubjectErased
 
 _encode = encoder()
 
@@ -52,11 +53,17 @@ class Audit:
             command_id=None,
             correlation_id=str(uuid.uuid4()),
         )
-        self.store.append(f"audit-{beneficiary_id}", ANY_VERSION, [_encode(event)], metadata)
+        stream = f"audit-{beneficiary_id}"
+        try:
+            self.store.append(stream, ANY_VERSION, [_encode(event)], metadata)
+        except SubjectErased:  # the reason can no longer be sealed: the read is audited without it
+            without = DomainEvent(RECORD_VIEWED, {**event.payload, "reason": None})
+            self.store.append(stream, ANY_VERSION, [_encode(without)], metadata)
 
     def who_saw(self, beneficiary_id: str) -> list[dict]:
         return [
-            {**e.data, "at": e.recorded_at.isoformat()}
+            # the reason is sealed under the person's key: None when none was given, or erased
+            {"reason": None, **e.payload, "at": e.recorded_at.isoformat()}
             for e in self.store.read_stream(f"audit-{beneficiary_id}", 1, 10_000)
         ]
 
@@ -84,7 +91,8 @@ class Audit:
         head = self.store.head(stream)
         first = max(1, head.version - limit + 1) if head else 1
         return [
-            {**e.data, "at": e.recorded_at.isoformat()}
+            # the reason is sealed under the person's key: None when none was given, or erased
+            {"reason": None, **e.payload, "at": e.recorded_at.isoformat()}
             for e in self.store.read_stream(stream, first, limit)
         ]
 

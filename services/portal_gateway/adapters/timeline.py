@@ -4,25 +4,37 @@ portal all read the same rows, and `check` proves it against the sources). Its c
 `services/portal_gateway/entrypoints/timeline_consumer.py`.
 
 It lags the stores by design, so access is never decided from it (application/people.py asks the
-services at the moment of each decision); it is only shown.
+services at the moment of each decision); it is only shown. It keeps an event's codes, dates and
+ids, never its free text (a reason, a purpose, a recipient's typed name: any may hold a diagnosis
+or name a person); a recipient's name is added when shown (`named`).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import datetime
 from pathlib import Path
 
 import psycopg2.extras
 
+from contracts.base import Text
+from contracts.catalogue import EVENTS
+from contracts.names import PERSONAL_DATA_ERASED
 from services.common.consumer import Projection, SourceEvent
 from services.common.db import migrations_in
+from services.portal_gateway.adapters import ingest_store
 
 
 class Timeline(Projection):
     name = "timeline"
     sources = ("registries", "intake", "referrals")
     migrations = migrations_in(Path(__file__).parent / "timeline_sql", "timeline_")
+
+    def __init__(self, gateway_schema: str | None = None):
+        """`gateway_schema`: where the gateway keeps refused municipal events, whose rows an
+        erasure deletes (None: a timeline alone, as some tests build it)."""
+        self.gateway_schema = gateway_schema
 
     def apply_batch(self, cur, events: list[SourceEvent]) -> None:
         rows = [
@@ -36,7 +48,7 @@ class Timeline(Projection):
                 _occurred(e),
                 e.metadata.get("site"),
                 e.metadata.get("actor"),
-                json.dumps(e.data, ensure_ascii=False),
+                json.dumps(kept_of(e), ensure_ascii=False),
             )
             for e in events
             if e.data.get("beneficiary_id")
@@ -45,9 +57,37 @@ class Timeline(Projection):
             psycopg2.extras.execute_values(
                 cur, "INSERT INTO timeline VALUES %s ON CONFLICT DO NOTHING", rows
             )
+        erased = [e.data["beneficiary_id"] for e in events if e.type == PERSONAL_DATA_ERASED]
+        if erased and self.gateway_schema:
+            ingest_store.forget_subjects(cur, self.gateway_schema, erased)
 
     def reset(self, cur) -> None:
         cur.execute("DELETE FROM timeline")
+
+
+@functools.cache
+def free_text(event_type: str) -> frozenset[str]:
+    """The event's fields typed freely by a person (contracts' `Text`) or declared personal: never
+    kept here, even from an event stored before its contract sealed them."""
+    contract = EVENTS.get(event_type)
+    if contract is None:
+        return frozenset()
+    fields = contract.schema._declared_fields.items()
+    return frozenset(n for n, f in fields if isinstance(f, Text) or f.metadata.get("personal"))
+
+
+def kept_of(e: SourceEvent) -> dict:
+    return {k: v for k, v in e.data.items() if k not in free_text(e.type)}
+
+
+def named(steps: list[dict], referrals: list[dict]) -> list[dict]:
+    """Each referral's step with its recipient's name as the referrals service reads it now."""
+    names = {r["referral_id"]: r["recipient_name"] for r in referrals}
+    for s in steps:
+        if "recipient_id" in s["data"]:
+            given = names.get(s["data"].get("referral_id"))
+            s["data"]["recipient_name"] = given or s["data"]["recipient_id"]
+    return steps
 
 
 def _occurred(e: SourceEvent) -> datetime:

@@ -63,3 +63,11 @@ def visible_only(backends, principal, candidates: list[dict]) -> list[dict]:
         for c in candidates
         if access.in_network(principal, person_facts(backends, c["beneficiary_id"]))
     ]
+
+
+def known_subject(backends, claimed: str | None) -> str | None:
+    """The record a refused municipal event names, if the registry knows that person (their key
+    then seals the event's body); None for no id, or an id that is no one's."""
+    if claimed is None:
+        return None
+    return claimed if backends.registries.person_access_facts(claimed)["known"] else None

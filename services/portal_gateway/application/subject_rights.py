@@ -5,7 +5,6 @@ file, so each is audited before it is answered (the DPO's own reads are on the r
 from __future__ import annotations
 
 from services.portal_gateway.adapters import timeline
-from services.portal_gateway.application.people import records_of
 
 ALL_FIELDS = ["identity", "contacts", "referrals", "special_category", "audit"]
 EXPORT_PURPOSE = "subject_access_request"  # GDPR Art. 15
@@ -40,7 +39,9 @@ def access_report(backends, principal, beneficiary_id: str) -> list[dict]:
 
 
 def _person(backends, beneficiary_id: str) -> list[str]:
-    records = records_of(backends, beneficiary_id)
+    """Every record of the person in the region: merged ones, and the records other centres made
+    when the person turned up there (linked by their number, each centre's file its own)."""
+    records = backends.registries.all_records(str(beneficiary_id))
     if backends.registries.beneficiary(records[0]) is None:
         raise NoSuchPerson(beneficiary_id)
     return records

@@ -152,8 +152,22 @@ def answer_subject_requests(principal: Principal) -> bool:
     return principal.role == "dpo"
 
 
+def review_identities(principal: Principal) -> bool:
+    """Who was registered again at another centre, and possible duplicates across networks: the
+    DPO's to review (data accuracy, a person's rights), since no worker may be told of them."""
+    return principal.role == "dpo"
+
+
 def see_dead_letters(principal: Principal) -> bool:
+    """Refused municipal events, as listed: publisher, time, reasons, type, digest; no body."""
     return principal.role in ("ops", "regional_coordinator")
+
+
+def read_refused_event(principal: Principal) -> bool:
+    """A refused municipal event's body (sealed under its person's key): the DPO's alone. A head of
+    the publishing centre would read events refused precisely because the person is not their
+    network's; the DPO reads across people already, for data protection, and is audited."""
+    return principal.role == "dpo"
 
 
 # --- who may call a route at all (the record, if any, is decided above) --------------------------

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from nameko.extensions import DependencyProvider
 from nameko.rpc import RpcProxy
-from nameko.web.handlers import http
+from nameko.timer import timer
 from werkzeug.wrappers import Response
 
 from services.common.nameko_support import (
@@ -28,6 +28,7 @@ from services.portal_gateway.adapters.sessions import Sessions
 from services.portal_gateway.application.authentication import Authentication
 from services.portal_gateway.domain import access
 from services.portal_gateway.domain.login import Unauthenticated
+from services.portal_gateway.entrypoints.access_log import http
 from services.portal_gateway.entrypoints.api import ROUTES
 from services.portal_gateway.entrypoints.api.framework import (
     FileBody,
@@ -98,7 +99,7 @@ class PortalGateway:
             Audit(self.store),
             Accounts(self.store.db),
             self.authentication(),
-            IngestStore(self.store.db),
+            bootstrap.ingest_store(self.store.db, self.settings),
             self.timeline_db,
             EmergencyGrants(self.store),
         )
@@ -138,6 +139,12 @@ class PortalGateway:
             network,
             session.session_id,
         )
+
+    @timer(interval=3600, eager=True)
+    def forget_expired_refused_events(self):
+        """Refused municipal events go after the retention period: hourly, so a quiet publisher's
+        old rows go too (a sweep on each write would wait for the next refusal)."""
+        bootstrap.ingest_store(self.store.db, self.settings).forget_expired()
 
     @http("GET,POST", "/api/v1/<path:path>")
     def api(self, request, path):

@@ -3,8 +3,9 @@
 
 import sys
 
+from services.common.config import Settings
 from services.common.consumer.cli import main
 from services.portal_gateway import bootstrap
 
 if __name__ == "__main__":
-    sys.exit(main(bootstrap.TIMELINE, bootstrap.timeline()))
+    sys.exit(main(bootstrap.TIMELINE, bootstrap.timeline(Settings.from_env())))

@@ -1,5 +1,6 @@
 """The referrals read side, kept in the append's transaction: an agency's inbox shows a referral
-the moment it is sent, and the expiry check never reads a stale state."""
+the moment it is sent, and the expiry check never reads a stale state. A recipient is kept by its
+code; its name is read when shown (`named`)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,6 @@ COLUMNS = (
     "need",
     "recipient_kind",
     "recipient_id",
-    "recipient_name",
     "consent_recipient",
     "state",
     "requested_on",
@@ -33,6 +33,15 @@ COLUMNS = (
 )
 
 
+def named(rows: list[dict], directory: dict[str, str], as_requested) -> list[dict]:
+    """Each referral with `recipient_name`, read now: the directory's name of an agency or a
+    programme (`directory`: id -> name), else the name its request gave (a centre, an external
+    recipient), from the referral's own stream (`as_requested(referral_id)`)."""
+    for r in rows:
+        r["recipient_name"] = directory.get(r["recipient_id"]) or as_requested(r["referral_id"])
+    return rows
+
+
 class ReferralView:
     def __call__(self, cur, events) -> None:
         for e in events:
@@ -44,8 +53,8 @@ class ReferralView:
             if e.type == REFERRAL_REQUESTED:
                 cur.execute(
                     "INSERT INTO referral_view (referral_id, beneficiary_id, from_site, need, recipient_kind,"
-                    " recipient_id, recipient_name, consent_recipient, state, requested_on)"
-                    " VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+                    " recipient_id, consent_recipient, state, requested_on)"
+                    " VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s)",
                     (
                         rid,
                         d["beneficiary_id"],
@@ -53,7 +62,6 @@ class ReferralView:
                         d["need"],
                         d["recipient_kind"],
                         d["recipient_id"],
-                        d["recipient_name"],
                         d["consent_recipient"] or d["recipient_id"],
                         "requested",
                         d["requested_on"],

@@ -6,8 +6,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from nameko.extensions import DependencyProvider
 from nameko.rpc import RpcProxy, rpc
@@ -15,6 +14,7 @@ from nameko.timer import timer
 
 from contracts import referrals as contract
 from services.common import metrics
+from services.common.clock import today_in_greece
 from services.common.domain import DomainError
 from services.common.nameko_support import EventStoreProvider, MetricsServer, ServesItsHistory
 from services.common.rpc_commands import (
@@ -24,7 +24,7 @@ from services.common.rpc_commands import (
     rejects_bad_commands,
 )
 from services.referrals import bootstrap
-from services.referrals.adapters.referral_view import ReferralView
+from services.referrals.adapters.referral_view import ReferralView, named
 from services.referrals.application.referrals import Referrals
 from services.referrals.domain.referral import (
     AcceptReferral,
@@ -38,13 +38,12 @@ from services.referrals.domain.referral import (
 )
 from services.referrals.domain.routing import Person, propose
 
-GREECE = ZoneInfo("Europe/Athens")
 log = logging.getLogger(__name__)
 SYSTEM = {"actor": "referrals.expiry", "site": "KK-REGION"}
 
 
 def today() -> date:
-    return datetime.now(GREECE).date()
+    return today_in_greece()
 
 
 class Schedule(DependencyProvider):
@@ -75,6 +74,22 @@ class ReferralsService(ServesItsHistory):
 
     def _referrals(self) -> Referrals:
         return bootstrap.referrals(self.store, self.registries, self.intake)
+
+    def _named(self, rows: list[dict]) -> list[dict]:
+        """With each recipient's name, read now (the view keeps codes only)."""
+        if not rows:
+            return rows
+        directory = {}
+        if any(r["recipient_kind"] in ("agency", "programme") for r in rows):
+            directory = {a["agency_id"]: a["name"] for a in self.registries.agencies()}
+            directory |= {p["programme_id"]: p["name"] for p in self.registries.programmes()}
+        return named(rows, directory, self._requested_name)
+
+    def _requested_name(self, referral_id: str) -> str:
+        """The name the sender typed (sealed: the person may be named in it); once the person is
+        erased, the recipient's code."""
+        (requested,) = self.store.read_stream(f"referral-{referral_id}", 1, 1)
+        return requested.payload.get("recipient_name") or requested.data["recipient_id"]
 
     @rpc
     def propose_recipients(
@@ -146,9 +161,21 @@ class ReferralsService(ServesItsHistory):
     @rpc
     def referrals_of(self, beneficiary_ids: list[str]) -> list[dict]:
         """A beneficiary's referrals (all their merged records' ids), each with every step it took."""
-        found = ReferralView.of_beneficiary(self.store.db, beneficiary_ids)
-        for r in found:
-            r["steps"] = self.read_stream(f"referral-{r['referral_id']}", 1, 100)
+        found = self._named(ReferralView.of_beneficiary(self.store.db, beneficiary_ids))
+        for r in found:  # opened here, for the gateway that asked: the backbone reads stay sealed
+            r["steps"] = [
+                {
+                    "type": e.type,
+                    "version": e.version,
+                    "data": e.data,
+                    "personal": e.personal,
+                    "erased": e.erased,
+                    "recorded_at": e.recorded_at.isoformat(),
+                    "actor": e.metadata.get("actor"),
+                    "site": e.metadata.get("site"),
+                }
+                for e in self.store.read_stream(f"referral-{r['referral_id']}", 1, 100)
+            ]
         return found
 
     @rpc
@@ -167,18 +194,18 @@ class ReferralsService(ServesItsHistory):
 
     @rpc
     def referral(self, referral_id: str) -> dict | None:
-        found = ReferralView.one(self.store.db, referral_id)
+        found = self._named(ReferralView.one(self.store.db, referral_id))
         return found[0] if found else None
 
     @rpc
     def open_referrals(
         self, recipient_id: str | None = None, from_site: str | None = None
     ) -> list[dict]:
-        return ReferralView.open(self.store.db, recipient_id, from_site)
+        return self._named(ReferralView.open(self.store.db, recipient_id, from_site))
 
     @rpc
     def overdue_referrals(self) -> list[dict]:
-        return ReferralView.overdue(self.store.db, today())
+        return self._named(ReferralView.overdue(self.store.db, today()))
 
     @rpc
     def response_times(self, from_site: str | None = None) -> dict:

@@ -71,10 +71,55 @@ class IdentityIndex:
         for e in events:
             beneficiary = e.data.get("beneficiary_id") or e.stream.split("-", 1)[1]
             if e.type == BENEFICIARY_REGISTERED and e.personal:
-                for kind, digest in self.digests(e.personal):
-                    self._insert(cur, kind, digest, beneficiary)
+                self._index(cur, beneficiary, e.data.get("site") or "", self.digests(e.personal))
             elif e.type == PERSONAL_DATA_ERASED:
                 cur.execute("DELETE FROM identity_index WHERE beneficiary_id = %s", (beneficiary,))
+                cur.execute(
+                    "DELETE FROM beneficiary_link WHERE beneficiary_id = %s", (beneficiary,)
+                )
+
+    def _index(self, cur, beneficiary: str, site: str, digests: list[tuple[str, str]]) -> None:
+        """A number the registry already holds makes this a site record of that person: linked
+        to the record holding it (which keeps the number), indexed by name only, and the identity
+        keys it was typed with differently noted for the DPO's review. Appends to the store queue
+        on one lock, so the holder read here cannot change before the commit."""
+        holder = self._holder(cur, beneficiary, digests)
+        for kind, digest in digests:
+            if not (holder and kind in NUMBERS):
+                self._insert(cur, kind, digest, beneficiary)
+        if holder:
+            cur.execute(
+                "INSERT INTO beneficiary_link VALUES (%s, %s, %s, %s)"
+                " ON CONFLICT (beneficiary_id) DO NOTHING",
+                (beneficiary, holder, site, self._differs(cur, holder, digests)),
+            )
+
+    @staticmethod
+    def _holder(cur, beneficiary: str, digests: list[tuple[str, str]]) -> str | None:
+        for kind, digest in digests:
+            if kind in NUMBERS:
+                cur.execute(
+                    "SELECT beneficiary_id::text FROM identity_index WHERE kind = %s"
+                    " AND digest = %s AND beneficiary_id <> %s",
+                    (kind, digest, beneficiary),
+                )
+                row = cur.fetchone()
+                if row:
+                    return row[0]
+        return None
+
+    @staticmethod
+    def _differs(cur, holder: str, digests: list[tuple[str, str]]) -> list[str]:
+        """The keys the site typed otherwise than the holder's record (or that it lacks): its
+        numbers, the name with the birth date, and the words of the name (`name`). Which keys,
+        never the values."""
+        cur.execute("SELECT kind, digest FROM identity_index WHERE beneficiary_id = %s", (holder,))
+        held = set(cur.fetchall())
+        differs = {k for k, d in digests if k in (*NUMBERS, NAME_AND_BIRTH) and (k, d) not in held}
+        words = {d for k, d in digests if k == NAME_WORD}
+        if words != {d for k, d in held if k == NAME_WORD}:
+            differs.add("name")
+        return sorted(differs)
 
     @staticmethod
     def _insert(cur, kind: str, digest: str, beneficiary: str) -> None:
@@ -150,3 +195,15 @@ class IdentityIndex:
             {"beneficiary_id": b, "score": s}
             for b, s in sorted(scores.items(), key=lambda i: -i[1])
         ]
+
+    @staticmethod
+    def same_name_and_birth(db) -> list[tuple[str, str]]:
+        """Every pair of records whose folded full name and birth date are the same."""
+        with db.transaction() as cur:
+            cur.execute(
+                "SELECT a.beneficiary_id::text, b.beneficiary_id::text FROM identity_index a"
+                " JOIN identity_index b USING (kind, digest)"
+                " WHERE a.kind = %s AND a.beneficiary_id < b.beneficiary_id ORDER BY 1, 2",
+                (NAME_AND_BIRTH,),
+            )
+            return [(a, b) for a, b in cur.fetchall()]

@@ -18,15 +18,18 @@ _decider = sys.modules[beneficiary.__name__]  # the module is the decider: initi
 
 
 class Identities(Protocol):
-    def known_person(self, personal: dict) -> str | None: ...
+    def records_of_person(self, personal: dict) -> list[str]: ...
+
+    def network_of(self, site: str) -> frozenset[str]: ...
 
     def possible_duplicates(self, personal: dict, beneficiary_id: str) -> list[dict]: ...
 
 
 @dataclass(frozen=True)
 class Registration:
-    """What registering answers: the record stored, or the person a number already identifies
-    (met elsewhere: one history), and the records that may be the same person."""
+    """What registering answers: the record stored, or the record of the person a number already
+    identifies that the registering site's own network holds, and the records that may be the
+    same person."""
 
     result: AppendResult | None
     found_existing: str | None = None
@@ -45,18 +48,31 @@ class Beneficiaries:
     def register_person(
         self, command: beneficiary.RegisterBeneficiary, metadata: Metadata
     ) -> Registration:
-        """A registration that first asks the registry who the person is: the same AMKA met by the
-        mobile unit in Pylos and now at the Kalamata centre is one history, not two."""
+        """A registration that first asks the registry who the person is. The same AMKA met by the
+        mobile unit in Pylos and now at the Kalamata centre is one history, not two: that network
+        already holds the record. A number held only by another network is registered as a
+        record of this site's own, which the identity index links to the person's regional
+        record: the answer is a new registration's, so it tells nothing of the other centre
+        (docs/security.md, "Identity look-ups")."""
         if self.identities is None:
             raise RuntimeError("registering a person needs the registry's identities")
         personal = {
             k: str(v) if v is not None else None for k, v in dataclasses.asdict(command).items()
         }
-        known = self.identities.known_person(personal)
-        if known and known != str(command.beneficiary_id):
-            return Registration(None, found_existing=known)
+        ours = self._held_in_network(self.identities, personal, command.site)
+        if ours and str(command.beneficiary_id) not in ours:
+            return Registration(None, found_existing=ours[0])
         duplicates = self.identities.possible_duplicates(personal, str(command.beneficiary_id))
         return Registration(self.register(command, metadata), possible_duplicates=duplicates)
+
+    def _held_in_network(self, identities: Identities, personal: dict, site: str) -> list[str]:
+        """The person's records (regional first) registered at a site of `site`'s network."""
+        network = identities.network_of(site)
+        return [
+            r
+            for r in identities.records_of_person(personal)
+            if (self.registration(r) or {}).get("site") in network
+        ]
 
     def registration(self, beneficiary_id) -> dict | None:
         """Who the record says the person is, where they were registered, and whether they were

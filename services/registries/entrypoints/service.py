@@ -25,6 +25,7 @@ from services.registries.adapters.identities import Identities
 from services.registries.adapters.identity_index import AMKA, IdentityIndex
 from services.registries.adapters.merges import Merges
 from services.registries.adapters.network_directory import NetworkDirectory
+from services.registries.adapters.site_records import SiteRecords
 from services.registries.application.beneficiaries import Beneficiaries
 from services.registries.domain.beneficiary import (
     ErasePersonalData,
@@ -67,14 +68,19 @@ class RegistriesService(NetworkRpc, DirectoryRpc, ServesItsHistory):
     @rpc
     def search(self, text: str) -> list[str]:
         """Beneficiary ids (survivors) by AMKA, or by every word of a name in Greek or Greeklish,
-        accents and case ignored. Keyed hashes only: the registry holds no name in clear."""
+        accents and case ignored. Keyed hashes only: the registry holds no name in clear. An AMKA
+        answers the person's regional record and every centre's site record of them: the gateway
+        shows each caller only the ones its network may see."""
         text = (text or "").strip()
         index = IdentityIndex(self.settings.index_key)
-        found = (
-            index.find(self.store.db, AMKA, text)
-            if text.isdigit() and len(text) == 11
-            else index.search_names(self.store.db, text)
-        )
+        if text.isdigit() and len(text) == 11:
+            found = [
+                r
+                for b in index.find(self.store.db, AMKA, text)
+                for r in SiteRecords.all_records(self.store.db, b)
+            ]
+        else:
+            found = index.search_names(self.store.db, text)
         return sorted({Merges.survivor_of(self.store.db, b) for b in found})
 
     @rpc
@@ -86,6 +92,38 @@ class RegistriesService(NetworkRpc, DirectoryRpc, ServesItsHistory):
     def person(self, beneficiary_id: str) -> dict:
         """The surviving id of this record and every record merged into it: whose histories make one timeline."""
         return Merges.person(self.store.db, beneficiary_id)
+
+    @rpc
+    def all_records(self, beneficiary_id: str) -> list[str]:
+        """Every record of this person in the region: the regional record, the records merged
+        into it and every centre's site record (for the DPO's answers to the person; the access
+        policy never reads it: each centre's file stays its own)."""
+        return SiteRecords.all_records(self.store.db, beneficiary_id)
+
+    @rpc
+    def identity_reviews(self) -> dict:
+        """For the DPO: every site record (a person registered again at another centre under a
+        number the registry holds) with its regional record and the identity keys typed
+        otherwise, and records of different networks that share a name and birth date. Ids,
+        sites and key names only."""
+        return {
+            "site_records": SiteRecords.reviews(self.store.db),
+            "possible_duplicates": self._duplicates_across_networks(),
+        }
+
+    def _duplicates_across_networks(self) -> list[dict]:
+        """Pairs no worker is told of: each centre sees only its own records' duplicates."""
+        db, registry = self.store.db, Beneficiaries(self.store)
+        identities = Identities(db, self.settings.index_key)
+        found = []
+        for one, other in IdentityIndex.same_name_and_birth(db):
+            sites = [(registry.registration(b) or {}).get("site") or "" for b in (one, other)]
+            one_person = (
+                SiteRecords.all_records(db, one)[0] == SiteRecords.all_records(db, other)[0]
+            )
+            if not one_person and sites[1] not in identities.network_of(sites[0]):
+                found.append({"records": [one, other], "sites": sites, "score": 0.9})
+        return found
 
     @rpc
     def person_access_facts(self, beneficiary_id: str) -> dict:
@@ -164,7 +202,14 @@ class RegistriesService(NetworkRpc, DirectoryRpc, ServesItsHistory):
             if s.get("parent_centre") == site
         }
         found = []
-        for candidate in IdentityIndex.related(self.store.db, beneficiary_id):
+        same_person = [  # the person's own records held by other centres: certainly them
+            {"beneficiary_id": r, "score": 1.0}
+            for r in SiteRecords.all_records(self.store.db, beneficiary_id)
+            if r != str(beneficiary_id)
+        ]
+        related = IdentityIndex.related(self.store.db, beneficiary_id)
+        listed = {c["beneficiary_id"] for c in same_person}
+        for candidate in same_person + [c for c in related if c["beneficiary_id"] not in listed]:
             first = self.store.read_stream(f"beneficiary-{candidate['beneficiary_id']}", 1, 1)
             if first and first[0].data.get("site") in network:
                 found.append(

@@ -4,8 +4,9 @@ and each operation's target. They never leave the centre as they are: what leave
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
+
+from services.reporting.adapters.pseudonyms import Pseudonyms
 
 
 def _rows(cur, sql: str, args: tuple = ()) -> list[dict]:
@@ -62,7 +63,7 @@ def targets(cur, on: date) -> list[dict]:
         cur,
         """
         SELECT o.site, o.operation_mis, o.period_start, o.period_end, o.target,
-               count(h.beneficiary_id) FILTER (WHERE h.registered_on BETWEEN o.period_start AND o.period_end)
+               count(h.pseudonym) FILTER (WHERE h.registered_on BETWEEN o.period_start AND o.period_end)
                    AS new_beneficiaries
         FROM operation o LEFT JOIN site_centre s ON s.centre = o.site
         LEFT JOIN beneficiary_home h ON h.site = s.site
@@ -79,22 +80,31 @@ def targets(cur, on: date) -> list[dict]:
     return found
 
 
-# the tables that hold a row per person (the others hold counts): what a person's Art. 15 request
-# must show of this read model
+# the tables that hold a row per person, by pseudonym (the others hold counts): what a person's
+# Art. 15 request must show of this read model
 PERSON_TABLES = ("caseload", "beneficiary_home", "esf_person", "esf_participant")
 
 
-def held_about(cur, beneficiary_ids: list[str]) -> dict[str, list[dict]]:
-    def plain(row: dict) -> dict:  # ids as text: what JSON carries
-        return {k: str(v) if isinstance(v, uuid.UUID) else v for k, v in row.items()}
+def held_about(cur, beneficiary_ids: list[str], pseudonyms: Pseudonyms) -> dict[str, list[dict]]:
+    """Each row with the id it was asked by beside its pseudonym, and the sealed birth date
+    opened: what is held, said plainly to the person it is about."""
+    whose = {pseudonyms.of(b): str(b) for b in beneficiary_ids}
+
+    def plain(row: dict) -> dict:
+        sealed = row.pop("born_sealed", None)
+        found = {"beneficiary_id": whose[row["pseudonym"]], **row}
+        if "gender" in row:  # esf_person
+            born = pseudonyms.open_date(row["pseudonym"], sealed)
+            found["birth_date"] = born.isoformat() if born else None
+        return found
 
     return {
         table: [
             plain(row)
             for row in _rows(
                 cur,
-                f"SELECT * FROM {table} WHERE beneficiary_id = ANY(%s::uuid[])",  # table names are the constants above
-                (list(beneficiary_ids),),
+                f"SELECT * FROM {table} WHERE pseudonym = ANY(%s)",  # table names are the constants above
+                (list(whose),),
             )
         ]
         for table in PERSON_TABLES

@@ -140,15 +140,15 @@ def _keys(register: dict, measure: str, known) -> tuple[str, ...]:
 
 
 def _referrals(cur, period: Period) -> dict:
-    """Referrals sent in the period: rows (recipient · need) are every pair ever referred to, so
-    that a pair's absence says nothing about the period."""
+    """Referrals sent in the period: rows (recipient's code · need) are every pair ever referred
+    to, so that a pair's absence says nothing about the period. Names are shown at read time."""
     cur.execute(
-        "SELECT recipient_name, need, from_site, state, sent_on, first_response_on, closed_on"
+        "SELECT recipient_id, need, from_site, state, sent_on, first_response_on, closed_on"
         " FROM referral_flow"
     )
     everything = [
         {
-            "row": f"{name} · {need}",
+            "row": f"{recipient} · {need}",
             "site": site,
             "outcome": OUTCOME_OF.get(state, "pending"),
             "sent_on": sent,
@@ -157,7 +157,7 @@ def _referrals(cur, period: Period) -> dict:
             if sent and closed and state in ("completed", "rejected")
             else None,
         }
-        for name, need, site, state, sent, answered, closed in cur.fetchall()
+        for recipient, need, site, state, sent, answered, closed in cur.fetchall()
     ]
     sent = [r for r in everything if r["sent_on"] and period.start <= r["sent_on"] <= period.end]
     by_row: dict[str, list[dict]] = {}

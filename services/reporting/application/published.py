@@ -64,17 +64,22 @@ def coverage(release: dict) -> dict:
     return {**_about(release), "municipalities": found}
 
 
-def referral_flow(release: dict) -> dict:
-    """Referrals sent in the month, by recipient and need: their outcomes as known at release."""
+def referral_flow(release: dict, names: dict[str, str] | None = None) -> dict:
+    """Referrals sent in the month, by recipient and need: their outcomes as known at release.
+    A release keeps each recipient's code; its name is the directory's now (`names`: code ->
+    name), or the code itself (a centre, an external code). Releases made before codes were kept
+    have the name in the row already."""
     table = release["tables"]["referrals_by_recipient"]
     medians = release["extras"]["referral_medians"]
     rows = []
     for row, cells in table["rows"].items():
+        recipient, _, need = row.rpartition(" · ")
         accepted, rejected = cells["accepted"], cells["rejected"]
         answered = accepted + rejected if HIDDEN not in (accepted, rejected) else None
         rows.append(
             {
-                "recipient_and_need": row,
+                "recipient_and_need": f"{(names or {}).get(recipient, recipient)} · {need}",
+                "recipient_id": recipient,
                 "sent": table["row_totals"][row],
                 **cells,
                 "acceptance_rate": round(accepted / answered, 3) if answered else None,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from services.common.clock import today_in_greece
 from services.reporting.adapters import release_tables
 from services.reporting.domain import periods
 from services.reporting.domain.disclosure import HIDDEN, RULE, Rule, Solver
@@ -25,7 +26,7 @@ class Releases:
         store,  # adapters/release_store.ReleaseStore, or a fake: find(family, period), record(r)
         read_model,  # a Database: transaction() -> cursor
         solver: Solver,
-        today: Callable[[], date] = date.today,
+        today: Callable[[], date] = today_in_greece,
         rule: Rule = RULE,
     ):
         self.store, self.read_model, self.solver = store, read_model, solver

@@ -99,6 +99,11 @@ EXIT = {
 GENDERS = ("woman", "man", "non_binary", "unknown")
 
 
+# The age bands of the indicators, and the one between them that no indicator counts: what the
+# read model keeps of a participant's age at entry, instead of their birth date.
+AGE_BANDS = ("below_18", "aged_18_29", "aged_30_54", "aged_55_and_over")
+
+
 def age_on(born: date | None, on: date) -> int | None:
     return (
         None
@@ -107,7 +112,23 @@ def age_on(born: date | None, on: date) -> int | None:
     )
 
 
-def indicators_of(p: dict, born: date | None) -> set[str]:
+def age_band(born: date | None, on: date) -> str | None:
+    """The band of the age on the day of entry (None when the birth date is not known)."""
+    age = age_on(born, on)
+    if age is None:
+        return None
+    return (
+        "below_18"
+        if age < 18
+        else "aged_18_29"
+        if age <= 29
+        else "aged_55_and_over"
+        if age >= 55
+        else "aged_30_54"
+    )
+
+
+def indicators_of(p: dict) -> set[str]:
     """Which indicators one participant counts in: their situation at entry, then at exit."""
     found = {"total_participants", f"isced_{p['education'].replace('-', '_')}"}
     status = p["labour_status"]
@@ -116,17 +137,8 @@ def indicators_of(p: dict, born: date | None) -> set[str]:
     found |= {"long_term_unemployed"} if status == "long_term_unemployed" else set()
     found |= {"inactive"} if status == "inactive" else set()
     found |= {"employed_incl_self_employed"} if status == "employed" else set()
-    age = age_on(born, p["entered_on"])
-    if age is not None:
-        found.add(
-            "below_18"
-            if age < 18
-            else "aged_18_29"
-            if age <= 29
-            else "aged_55_and_over"
-            if age >= 55
-            else ""
-        )
+    if p["age_band"] in INDICATORS:  # aged 30-54 is no indicator of its own
+        found.add(p["age_band"])
     flags = {
         "disability": "with_disabilities",
         "third_country": "third_country_nationals",
@@ -140,7 +152,7 @@ def indicators_of(p: dict, born: date | None) -> set[str]:
         found.add(EXIT[p["situation_at_exit"]])
     found |= {"employed_six_months_after"} if p["employed_6m"] else set()
     found |= {"improved_situation_six_months_after"} if p["improved_6m"] else set()
-    return found - {""}
+    return found
 
 
 # How the indicators of one gender column (and of their totals) bound each other: what anyone who

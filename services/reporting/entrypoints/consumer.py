@@ -3,8 +3,9 @@
 
 import sys
 
+from services.common.config import Settings
 from services.common.consumer.cli import main
 from services.reporting import bootstrap
 
 if __name__ == "__main__":
-    sys.exit(main(bootstrap.SERVICE, bootstrap.projection()))
+    sys.exit(main(bootstrap.SERVICE, bootstrap.projection(Settings.from_env())))

@@ -11,6 +11,7 @@ from datetime import date
 from nameko.extensions import DependencyProvider
 from nameko.rpc import RpcProxy, rpc
 
+from services.common.clock import today_in_greece
 from services.common.consumer.consistency import check, report
 from services.common.domain import DomainError
 from services.common.nameko_support import (
@@ -19,6 +20,7 @@ from services.common.nameko_support import (
     MetricsServer,
     ReadModelProvider,
     ServiceProxies,
+    settings_from,
 )
 from services.common.rpc_commands import CommandRejected
 from services.reporting import bootstrap
@@ -38,12 +40,23 @@ class ReleasesProvider(DependencyProvider):
         self.store = next(d for d in deps if isinstance(d, EventStoreProvider))
 
     def releases(self):
-        if self.model.db is None or self.store.store is None:
-            return None  # not started yet
+        model, store = getattr(self, "model", None), getattr(self, "store", None)
+        if model is None or store is None or model.db is None or store.store is None:
+            return None  # not set up or started yet (a metrics scrape can come that early)
         return bootstrap.releases(self.store.store, self.model.db)
 
     def get_dependency(self, worker_ctx):
         return self.releases()
+
+
+class PseudonymsProvider(DependencyProvider):
+    """Reporting's pseudonyms, to find a person's rows (KENTRA_REPORTING_KEY)."""
+
+    def setup(self):
+        self.pseudonyms = bootstrap.pseudonyms(settings_from(self.container.config))
+
+    def get_dependency(self, worker_ctx):
+        return self.pseudonyms
 
 
 class BusinessMetricsProvider(DependencyProvider):
@@ -80,6 +93,12 @@ def _answers(method):
     return wrapper
 
 
+def directory_names(registries) -> dict[str, str]:
+    """Agency and programme id -> name, from the registries' directory as it stands."""
+    found = {a["agency_id"]: a["name"] for a in registries.agencies()}
+    return {**found, **{p["programme_id"]: p["name"] for p in registries.programmes()}}
+
+
 def _inside(external: bool) -> None:
     if external:
         raise CommandRejected(
@@ -92,6 +111,7 @@ class ReportingService(AnswersWhenReady):
     name = "reporting"
     read_model = ReadModelProvider(bootstrap.open_model)
     release_store = EventStoreProvider(bootstrap.open_release_store, 2)
+    pseudonyms = PseudonymsProvider()
     releases = ReleasesProvider()
     metrics = MetricsServer()
     business = BusinessMetricsProvider()
@@ -127,7 +147,7 @@ class ReportingService(AnswersWhenReady):
     def held_about(self, beneficiary_ids: list[str]) -> dict[str, list[dict]]:
         """This read model's rows of one person (GDPR Art. 15); the gateway lets only the DPO ask."""
         with self.read_model.transaction() as cur:
-            return queries.held_about(cur, beneficiary_ids)
+            return queries.held_about(cur, beneficiary_ids, self.pseudonyms)
 
     @rpc
     def caseload(self, site=None, external=True):
@@ -139,7 +159,7 @@ class ReportingService(AnswersWhenReady):
     def targets(self, on=None, external=True):
         _inside(external)
         with self.read_model.transaction() as cur:
-            return queries.targets(cur, date.fromisoformat(on) if on else date.today())
+            return queries.targets(cur, date.fromisoformat(on) if on else today_in_greece())
 
     @rpc
     def esf_indicators(self, operation=None, year=None, external=True):
@@ -199,7 +219,8 @@ class ReportingService(AnswersWhenReady):
     @rpc
     @_answers
     def referral_flow(self, period=None):
-        return published.referral_flow(self.releases.get("regional", period))
+        release = self.releases.get("regional", period)
+        return published.referral_flow(release, directory_names(self.registries))
 
     @rpc
     @_answers

@@ -8,7 +8,6 @@ from marshmallow import fields, validate
 
 from contracts.base import StrictSchema, Text
 from contracts.registries import RegisterBeneficiarySchema
-from services.common.rpc_commands import CommandRejected
 from services.portal_gateway.adapters import timeline
 from services.portal_gateway.application.people import person, person_facts, visible_only
 from services.portal_gateway.domain import access
@@ -17,10 +16,9 @@ from services.portal_gateway.entrypoints.api.framework import ApiError, Call, Ro
 api = Routes()
 
 TAG = "beneficiaries"
-REGISTERED_ELSEWHERE = (
-    "this number is already registered in the region, in a file your centre does not hold: with"
-    " the person's consent, the centre that holds it refers or transfers the case to yours"
-)
+# an unknown id and a person the caller may not see get this same 404 on every route that takes a
+# beneficiary id: neither status nor words tell whether the person exists elsewhere
+NO_SUCH_BENEFICIARY = "no such beneficiary"
 
 
 class MergeBody(StrictSchema):
@@ -31,8 +29,12 @@ class MergeBody(StrictSchema):
     reason = Text(required=True, validate=validate.Length(min=1, max=500))
 
 
-class SearchQuery(StrictSchema):
-    q = Text(load_default="", metadata={"description": "AMKA, or one or more words of the name"})
+class SearchBody(StrictSchema):
+    q = Text(
+        required=True,
+        validate=validate.Length(max=200),
+        metadata={"description": "AMKA, or one or more words of the name"},
+    )
 
 
 class ReasonBody(StrictSchema):
@@ -48,28 +50,30 @@ def command_id(call: Call, *parts) -> str:
     )
 
 
-def refused(call: Call, beneficiary_id: str, decision: access.Decision, purpose: str) -> ApiError:
-    """A refused read, audited; an id that does not exist is refused in the same words as
-    another network's person, so a refusal reveals nothing about who exists elsewhere."""
+def refused(call: Call, beneficiary_id: str, asked: str | None = None) -> ApiError:
+    """A refused attempt on a person, audited (`asked`: what was asked, if not to read the record);
+    an id that does not exist is refused and audited exactly as another network's person, so a
+    refusal reveals nothing about who exists elsewhere."""
     call.backends.audit.record_viewed(
-        call.principal, beneficiary_id, [], None, False, purpose=purpose, refused=True
+        call.principal, beneficiary_id, [], asked, False, purpose="record", refused=True
     )
-    return forbidden(decision.why)
+    return ApiError(404, NO_SUCH_BENEFICIARY)
 
 
 def registration(call: Call, beneficiary_id: str) -> dict:
     found = call.backends.registries.beneficiary(beneficiary_id)
     if found is None:
-        raise ApiError(404, "no such beneficiary")
+        raise ApiError(404, NO_SUCH_BENEFICIARY)
     return found
 
 
 @api.route(
-    "GET",
-    "/beneficiaries",
-    "Search by AMKA or name (Greek or Greeklish, accents ignored): people your "
-    "role and site may see",
-    query=SearchQuery,
+    "POST",
+    "/beneficiaries/search",
+    "Search by AMKA or name (Greek or Greeklish, accents ignored): people your role and site may"
+    " see. A POST with the words in its JSON body, never in the URL, which access logs and"
+    " browsers' histories keep",
+    body=SearchBody,
     tag=TAG,
     allow=access.is_staff,
 )
@@ -77,7 +81,7 @@ def search(call: Call):
     """Only people the caller may see come back, each row audited (a name and a birth date are
     personal data read); the others are not mentioned, not even as a count."""
     found = []
-    for beneficiary_id in call.backends.registries.search(call.query["q"]):
+    for beneficiary_id in call.backends.registries.search(call.body["q"]):
         if access.in_network(call.principal, person_facts(call.backends, beneficiary_id)):
             first = registration(call, beneficiary_id)
             call.backends.audit.record_viewed(
@@ -99,7 +103,8 @@ def search(call: Call):
 @api.route(
     "POST",
     "/beneficiaries",
-    "Register a beneficiary (with or without AMKA): duplicates come back as warnings",
+    "Register a beneficiary (with or without AMKA): duplicates your network may see come back "
+    "as warnings",
     body=RegisterBeneficiarySchema,
     tag=TAG,
     allow=access.is_staff,
@@ -108,15 +113,10 @@ def register(call: Call):
     decision = access.act_on_case(call.principal, None, call.body.get("site"))
     if not decision.allowed:
         raise forbidden(decision.why)
+    # a number held only by another network comes back as a new registration: the registry made
+    # a record of this site's own and linked it to the person's regional record, unseen here;
+    # `found_existing` names only a record the caller's own network registered
     answer = call.backends.registries.register_beneficiary(call.body, call.principal.context)
-    if answer["found_existing"]:
-        existing = answer["stream"].split("-", 1)[1]
-        if not access.in_network(call.principal, person_facts(call.backends, existing)):
-            # the number is someone's only another network knows: neither their id nor that centre
-            # is told; the link is made through the person (consent, then a referral or transfer)
-            raise CommandRejected(
-                "conflict", REGISTERED_ELSEWHERE, {"reason": "registered_elsewhere"}
-            )
     duplicates = visible_only(call.backends, call.principal, answer["possible_duplicates"])
     return {**answer, "possible_duplicates": duplicates}
 
@@ -136,7 +136,7 @@ def record(call: Call):
     grant = call.backends.emergency.live(call.principal.username, records) if found.known else None
     decision = access.view_record(call.principal, found.facts, grant is not None)
     if not found.known or not decision.allowed:  # not even the glass opens a record that is none
-        raise refused(call, beneficiary_id, access.DENIED, "record")
+        raise refused(call, beneficiary_id)
     first = registration(call, records[0])
     steps = timeline.path(call.backends.timeline_db, records)
     categories = ["identity", "contacts", "referrals"] + (
@@ -147,16 +147,17 @@ def record(call: Call):
         call.principal, records[0], categories, reason, decision.break_glass
     )
     case = call.backends.intake.case_summary(records[0], records[1:])
+    referrals = call.backends.referrals.referrals_of(records)
     assessment = case.pop("assessment")  # special-category fields: for case workers only
     return {
         "beneficiary_id": records[0],
         "records": records,
         "erased": first["erased"],
         "registered": first["registered"],
-        "timeline": steps,
+        "timeline": timeline.named(steps, referrals),
         "case": case,
         "assessment": assessment if decision.special_categories else None,
-        "referrals": call.backends.referrals.referrals_of(records),
+        "referrals": referrals,
         "break_glass": decision.break_glass,
         "emergency_until": grant.expires_at.isoformat() if decision.break_glass and grant else None,
     }
@@ -174,7 +175,7 @@ def merge(call: Call):
     beneficiary_id = str(call.args["beneficiary_id"])
     for record_id in (beneficiary_id, str(call.body["survivor_id"])):
         if not access.in_network(call.principal, person_facts(call.backends, record_id)):
-            raise forbidden("both records must be known in your network")
+            raise refused(call, record_id, "merge")
     command = {
         "command_id": command_id(call, "merge", beneficiary_id, call.body["survivor_id"]),
         "beneficiary_id": beneficiary_id,
@@ -196,7 +197,7 @@ def merge(call: Call):
 def unmerge(call: Call):
     beneficiary_id = str(call.args["beneficiary_id"])
     if not access.in_network(call.principal, person_facts(call.backends, beneficiary_id)):
-        raise forbidden()
+        raise refused(call, beneficiary_id, "unmerge")
     command = {
         "command_id": command_id(call, "unmerge", beneficiary_id, call.body["reason"]),
         "beneficiary_id": beneficiary_id,

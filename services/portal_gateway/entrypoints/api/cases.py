@@ -5,6 +5,7 @@ from __future__ import annotations
 from contracts import intake as contract
 from services.portal_gateway.application.people import person_facts, visible_only
 from services.portal_gateway.domain import access
+from services.portal_gateway.entrypoints.api import beneficiaries
 from services.portal_gateway.entrypoints.api.framework import Call, Routes, forbidden
 
 api = Routes()
@@ -74,14 +75,24 @@ ACTIONS = {
 
 def run_case_command(call: Call, method: str, command: dict) -> dict:
     """Shared with the mobile-unit sync: the same checks for a command sent now or recorded offline."""
-    facts = person_facts(call.backends, str(command["beneficiary_id"]))
-    decision = access.act_on_case(call.principal, facts, command.get("site"))
-    if not decision.allowed:
-        raise forbidden(decision.why)
+    act_for(call, str(command["beneficiary_id"]), command.get("site"), method)
     answer = getattr(call.backends.intake, method)(command, call.principal.context)
     if "warnings" in answer:  # a transfer's: who may already be at the receiving centre
         answer["warnings"] = visible_only(call.backends, call.principal, answer["warnings"])
     return answer
+
+
+def act_for(call: Call, beneficiary_id: str, site: str | None, asked: str) -> None:
+    """May the caller act on this person's case for this site? A site outside their network is
+    refused in its own words (403: it is about them, not the person); a person they may not act
+    on, or an id that is no one's, is the same audited 404 (beneficiaries.refused)."""
+    decision = access.act_on_case(call.principal, None, site)
+    if not decision.allowed:
+        raise forbidden(decision.why)
+    if not access.act_on_case(
+        call.principal, person_facts(call.backends, beneficiary_id), site
+    ).allowed:
+        raise beneficiaries.refused(call, beneficiary_id, asked)
 
 
 def _handler(method: str):

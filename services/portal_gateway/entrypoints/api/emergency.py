@@ -11,6 +11,7 @@ from contracts.vocabulary import EMERGENCY_REASONS
 from services.common.metrics import EMERGENCY_ACCESS
 from services.portal_gateway.application.people import records_of
 from services.portal_gateway.domain import access, emergency
+from services.portal_gateway.entrypoints.api import beneficiaries
 from services.portal_gateway.entrypoints.api.framework import ApiError, Call, Routes
 
 api = Routes()
@@ -46,7 +47,9 @@ def grant(call: Call):
         raise ApiError(422, why, {"details": [why]})
     records = records_of(call.backends, str(call.args["beneficiary_id"]))
     if call.backends.registries.beneficiary(records[0]) is None:
-        raise ApiError(404, "no such beneficiary")
+        # the glass opens any real person's file (that is its purpose, and each grant alerts the
+        # DPO); an id that is no one's is refused, audited like every refusal
+        raise beneficiaries.refused(call, records[0], "emergency_access")
     found = call.backends.emergency.grant(
         call.principal, records[0], call.body["reason"], call.body["details"]
     )

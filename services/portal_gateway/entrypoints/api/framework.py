@@ -155,6 +155,7 @@ def run(
     """One route's handler, with every failure turned into a status (the web portal calls this too)."""
     try:
         if r.allow is not None and not r.allow(principal):
+            _audit_refusal(r, args, principal, backends)
             raise forbidden()
         if r.body is not None:
             body = _validated(r.body, body, (*args, *r.fills))
@@ -173,6 +174,22 @@ def run(
     except Exception:  # a bug of ours: logged in full, told plainly
         log.exception("unhandled error on %s %s", r.method, r.path)
         return 500, _error("an error on our side; it has been logged")
+
+
+def _audit_refusal(r: Route, args: dict, principal, backends) -> None:
+    """A role refused a route on a person (a worker asking for someone's Art. 15 export, say):
+    an attempt on that person, audited like any other. The refusal does not depend on the id (403
+    for anyone's), so it tells nothing of who exists."""
+    if "beneficiary_id" in args:
+        backends.audit.record_viewed(
+            principal,
+            str(args["beneficiary_id"]),
+            [],
+            f"{r.method} {r.path}",
+            False,
+            purpose="record",
+            refused=True,
+        )
 
 
 def _body(request, limit: int) -> Any:

@@ -1,6 +1,8 @@
 """Municipal systems publishing their own events over HTTP: each is checked against the published
 contract (JSON Schema, contracts/published), accepted idempotently (its event id is the command
-id) or refused with the reasons and kept for the ops team to review."""
+id) or refused with the reasons and kept for the ops team to review (the body sealed under its
+person's key, for the DPO alone: adapters/ingest_store.py). A reason never quotes a value of the
+event: it is kept in clear."""
 
 from __future__ import annotations
 
@@ -15,10 +17,11 @@ from marshmallow import fields, validate
 
 from contracts.base import StrictSchema
 from contracts.names import CONTACT_RECORDED, SERVICE_DELIVERED
+from services.common.personal_data import SubjectErased
 from services.common.rpc_commands import CommandRejected
-from services.portal_gateway.application.people import person_facts
+from services.portal_gateway.application.people import known_subject, person_facts
 from services.portal_gateway.domain import access
-from services.portal_gateway.entrypoints.api.framework import Call, Routes, forbidden
+from services.portal_gateway.entrypoints.api.framework import ApiError, Call, Routes
 
 api = Routes()
 
@@ -48,21 +51,28 @@ def problems(event) -> list[str]:
     missing = [k for k in ("event_id", "type", "schema_version", "data") if k not in event]
     if missing:
         return [f"missing {', '.join(missing)}"]
-    if event["type"] not in ACCEPTED:
-        return [
-            f"{event['type']!r} is not an event municipal systems publish (accepted: {', '.join(ACCEPTED)})"
-        ]
+    if not isinstance(event["type"], str) or event["type"] not in ACCEPTED:
+        return [f"type: not an event municipal systems publish (accepted: {', '.join(ACCEPTED)})"]
     found = (
         validator(event["type"], event["schema_version"])
         if isinstance(event["schema_version"], int)
         else None
     )
     if found is None:
-        return [f"no published contract {event['type']} v{event['schema_version']}"]
-    return [
-        f"data/{'/'.join(map(str, e.absolute_path))}: {e.message}"
-        for e in found.iter_errors(event["data"])
-    ] + _envelope_problems(event)
+        return [f"schema_version: no published contract of {event['type']} in that version"]
+    return [_schema_problem(e) for e in found.iter_errors(event["data"])] + _envelope_problems(
+        event
+    )
+
+
+def _schema_problem(error) -> str:
+    """Where and which rule of the contract, never the value (jsonschema's own message quotes it:
+    a too-long note would be kept whole)."""
+    where = "data/" + "/".join(map(str, error.absolute_path))
+    if error.validator == "required":  # names a property of the contract, not a value
+        return f"{where}: {error.message}"
+    rule = json.dumps(error.validator_value, ensure_ascii=False)
+    return f"{where}: does not satisfy {error.validator} {rule[:200]}"
 
 
 def _envelope_problems(event: dict) -> list[str]:
@@ -104,12 +114,14 @@ def ingest(call: Call):
                 reasons = [
                     f"{exc.code}: {exc.message} {json.dumps(exc.details, ensure_ascii=False)}"
                 ]
-        call.backends.ingest.reject(call.principal.username, event, reasons)
+        subject = known_subject(call.backends, _claimed(event))
+        digest = call.backends.ingest.reject(call.principal.username, event, reasons, subject)
         results.append(
             {
                 "event_id": event.get("event_id") if isinstance(event, dict) else None,
                 "status": "rejected",
                 "reasons": reasons,
+                "digest": digest,  # how ops find it: the body is not shown to them
             }
         )
     return {"results": results}
@@ -142,25 +154,46 @@ def _accept(call: Call, event: dict) -> dict:
 @api.route(
     "GET",
     "/ingest/rejected",
-    "Events from municipal systems that were refused, with the reasons (ops)",
+    "Events from municipal systems that were refused (ops, the coordinator): publisher, time,"
+    " reasons, type and digest; never the body",
     tag="municipal systems",
+    allow=access.see_dead_letters,
 )
 def rejected(call: Call):
-    if not access.see_dead_letters(call.principal):
-        raise forbidden("the rejected events are for the ops team")
-    found = call.backends.ingest.rejected()
-    # a refused event may carry a person's notes: reading the list is a read of each person in it
-    for beneficiary_id in sorted({b for b in map(_subject, found) if b}):
-        call.backends.audit.record_viewed(
-            call.principal, beneficiary_id, ["contacts"], None, False, purpose="ingest_rejected"
-        )
-    return {"rejected": found}
+    return {"rejected": call.backends.ingest.rejected()}
 
 
-def _subject(row: dict) -> str | None:
+@api.route(
+    "GET",
+    "/ingest/rejected/<int:rejected_id>",
+    "A refused municipal event with its body, opened under its person's key (the DPO; audited)",
+    tag="municipal systems",
+    allow=access.read_refused_event,
+)
+def refused_event(call: Call):
+    found = call.backends.ingest.find(call.args["rejected_id"])
+    if found is None:
+        raise ApiError(404, "no such refused event (or past its retention period)")
+    try:
+        if found["subject_id"]:  # audited before it is opened, like every read of a person's data
+            call.backends.audit.record_viewed(
+                call.principal,
+                found["subject_id"],
+                ["contacts"],
+                None,
+                False,
+                purpose="ingest_rejected",
+            )
+        body = call.backends.ingest.body(found)
+    except SubjectErased:  # the key is shredded; the timeline's consumer deletes the row
+        raise ApiError(410, "the person this event named was erased") from None
+    shown = {k: v for k, v in found.items() if k != "sealed"}
+    return {**shown, "body_kept": body is not None, "body": body}
+
+
+def _claimed(event) -> str | None:
     """Whose event a refused one claims to be (a well-formed id only: the payload may be anything)."""
-    payload = row["payload"]
-    data = payload.get("data") if isinstance(payload, dict) else None
+    data = event.get("data") if isinstance(event, dict) else None
     claimed = data.get("beneficiary_id") if isinstance(data, dict) else None
     try:
         return str(uuid.UUID(claimed)) if isinstance(claimed, str) else None

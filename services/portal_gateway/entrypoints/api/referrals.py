@@ -8,8 +8,9 @@ from marshmallow import fields, validate
 
 from contracts import referrals as contract
 from contracts.base import StrictSchema
-from services.portal_gateway.application.people import person_facts, visible_only
+from services.portal_gateway.application.people import visible_only
 from services.portal_gateway.domain import access
+from services.portal_gateway.entrypoints.api.cases import act_for
 from services.portal_gateway.entrypoints.api.framework import ApiError, Call, Routes, forbidden
 
 api = Routes()
@@ -76,10 +77,7 @@ def proposals(call: Call):
     allow=access.is_staff,
 )
 def request(call: Call):
-    facts = person_facts(call.backends, str(call.body["beneficiary_id"]))
-    decision = access.act_on_case(call.principal, facts, call.body.get("from_site"))
-    if not decision.allowed:
-        raise forbidden(decision.why)
+    act_for(call, str(call.body["beneficiary_id"]), call.body.get("from_site"), "request_referral")
     answer = call.backends.referrals.request_referral(
         {**call.body, "by": call.principal.username}, call.principal.context
     )

@@ -90,13 +90,13 @@ def _conflict(call: Call, c: dict, exc: CommandRejected) -> dict:
     refused like any of their commands), and audited as a read."""
     beneficiary_id = str(c["beneficiary_id"])
     decision = access.act_on_case(call.principal, person_facts(call.backends, beneficiary_id), None)
-    if not decision.allowed:
-        beneficiaries.refused(call, beneficiary_id, decision, "sync_conflict")
+    if not decision.allowed:  # as every refusal on a person: the same audited 404
+        refusal = beneficiaries.refused(call, beneficiary_id, "sync_conflict")
         return {
             "command_id": c["command_id"],
             "status": "refused",
-            "code": "403",
-            "message": decision.why,
+            "code": str(refusal.status),
+            "message": refusal.message,
         }
     call.backends.audit.record_viewed(
         call.principal, beneficiary_id, ["contacts"], None, False, purpose="sync_conflict"

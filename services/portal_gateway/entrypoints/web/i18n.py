@@ -17,6 +17,10 @@ WORDS = {
         "ΑΜΚΑ ή ονοματεπώνυμο (ελληνικά ή λατινικά)",
         "AMKA or name (Greek or Latin letters)",
     ),
+    "search_by_post": (
+        "Η αναζήτηση γίνεται από τη φόρμα: ένα όνομα ή ένας ΑΜΚΑ δεν μπαίνει στη διεύθυνση.",
+        "Search with the form: a name or an AMKA never goes into the address.",
+    ),
     "no_results": ("Δεν βρέθηκε κανείς στο δίκτυό σας.", "Nobody found in your network."),
     "register": ("Νέος ωφελούμενος", "Register a beneficiary"),
     "given_name": ("Όνομα", "Given name"),
@@ -73,13 +77,6 @@ WORDS = {
     "errors": ("Ελέγξτε τα πεδία", "Please check the fields"),
     "forbidden": ("Δεν έχετε πρόσβαση σε αυτό.", "You do not have access to this."),
     "not_found": ("Δεν βρέθηκε.", "Not found."),
-    "registered_elsewhere": (
-        "Ο αριθμός αυτός είναι ήδη καταχωρισμένος στην περιφέρεια, σε φάκελο που δεν τηρεί η δομή"
-        " σας. Με τη συγκατάθεση του ατόμου, η δομή που τον τηρεί μπορεί να παραπέμψει ή να"
-        " μεταφέρει την υπόθεση σε εσάς.",
-        "This number is already registered in the region, in a file your centre does not hold."
-        " With the person's consent, the centre that holds it can refer or transfer the case to you.",
-    ),
     "too_large": ("Η φόρμα είναι πολύ μεγάλη.", "The form is too large."),
     "cross_site": (
         "Η φόρμα δεν στάλθηκε από αυτή τη σελίδα: ανοίξτε τη σελίδα ξανά και δοκιμάστε πάλι.",

@@ -8,7 +8,6 @@ import hashlib
 import hmac
 import json
 import uuid
-from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,6 +21,7 @@ from contracts.geography import municipalities
 from contracts.intake import CHANNELS, EXIT_SITUATIONS, SERVICES
 from contracts.referrals import OUTCOMES
 from contracts.vocabulary import EMERGENCY_REASONS
+from services.common.clock import today_in_greece
 from services.portal_gateway.domain import access
 from services.portal_gateway.domain.login import Unauthenticated
 from services.portal_gateway.domain.passwords import MIN_LENGTH
@@ -39,6 +39,7 @@ PAGES = Router(
     [
         ("GET", "/", "home"),
         ("GET", "/search", "search"),
+        ("POST", "/search", "search"),
         ("GET", "/register", "register"),
         ("POST", "/register", "register"),
         ("GET", "/beneficiaries/<beneficiary_id>", "beneficiary"),
@@ -297,9 +298,16 @@ class Page(EmergencyPages):
         return self.render("home.html")
 
     def search(self):
-        q = self.request.args.get("q", "")
+        """The words are posted (with the form's token), never put in the address, which access
+        logs, browsers' histories and Referer headers keep; an old link with ?q= is refused."""
+        if self.request.method == "GET":
+            status, error = (
+                (400, self.t("search_by_post")) if "q" in self.request.args else (200, None)
+            )
+            return self.render("search.html", status, q="", results=None, error=error)
+        q = self.request.form.get("q", "")
         status, body = (
-            self.api("GET", "/beneficiaries", query={"q": q}) if q else (200, {"results": None})
+            self.api("POST", "/beneficiaries/search", {"q": q}) if q else (200, {"results": None})
         )
         return self.render(
             "search.html", status, q=q, results=body.get("results"), error=body.get("error")
@@ -318,9 +326,7 @@ class Page(EmergencyPages):
                 status,
                 values=values,
                 municipalities=municipalities(),
-                error=self.t("registered_elsewhere")
-                if (answer.get("details") or {}).get("reason") == "registered_elsewhere"
-                else answer.get("error"),
+                error=answer.get("error"),
                 fields=answer.get("details") or {},
             )
         beneficiary = answer["stream"].split("-", 1)[1]
@@ -337,16 +343,14 @@ class Page(EmergencyPages):
         self, beneficiary_id: str, status: int = 200, warnings: list | None = None, **extra
     ):
         code, record = self.api("GET", f"/beneficiaries/{beneficiary_id}")
-        if code != 200:
-            message = (
-                self.t("forbidden") if code == 403 else record.get("error", self.t("not_found"))
-            )
+        if code != 200:  # unknown and not yours alike (404): a head may still break the glass
+            message = self.t("not_found") if code == 404 else record.get("error")
             return self.render(
                 "message.html",
                 code,
-                message=message,
+                message=message or self.t("forbidden"),
                 beneficiary_id=beneficiary_id,
-                may_break_glass=code == 403 and access.break_the_glass(self.principal),
+                may_break_glass=code == 404 and access.break_the_glass(self.principal),
             )
         version = record["case"][
             "version"
@@ -359,7 +363,7 @@ class Page(EmergencyPages):
             status,
             r=record,
             version=version,
-            today=date.today().isoformat(),
+            today=today_in_greece().isoformat(),
             channels=CHANNELS,
             services=SERVICES,
             needs=NEEDS,
@@ -419,7 +423,7 @@ class Page(EmergencyPages):
             referrals=body.get("referrals", []),
             error=body.get("error"),
             outcomes=OUTCOMES,
-            today=date.today().isoformat(),
+            today=today_in_greece().isoformat(),
         )
 
     def referral_step(self, referral_id: str, step: str):
@@ -436,7 +440,7 @@ class Page(EmergencyPages):
                 status,
                 referrals=body.get("referrals", []),
                 outcomes=OUTCOMES,
-                today=date.today().isoformat(),
+                today=today_in_greece().isoformat(),
                 error=answer.get("error"),
                 fields=answer.get("details") or {},
                 failed=referral_id,

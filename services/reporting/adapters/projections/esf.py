@@ -1,11 +1,13 @@
 """The ESF+ common indicators for participants (Regulation (EU) 2021/1057, Annex I, points 1.1
 and 1.2, with the immediate and longer-term results): who entered each operation, counted once,
-broken down by gender. The indicator names are the regulation's words; the Commission's codes
-are not used until checked against the text (domain.md)."""
+broken down by gender. Rows are keyed by the person's pseudonym (adapters/pseudonyms.py) and keep
+an age band at entry, not a birth date. The indicator names are the regulation's words; the
+Commission's codes are not used until checked against the text (domain.md)."""
 
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 
 from contracts.names import (
     BENEFICIARY_REGISTERED,
@@ -15,53 +17,86 @@ from contracts.names import (
     PERSONAL_DATA_ERASED,
 )
 from services.common.consumer import SourceEvent
-from services.reporting.domain.esf_indicators import EU, GENDERS, INDICATORS, indicators_of
+from services.reporting.adapters.pseudonyms import Pseudonyms
+from services.reporting.domain.esf_indicators import (
+    EU,
+    GENDERS,
+    INDICATORS,
+    age_band,
+    indicators_of,
+)
 
 
-def apply_esf(cur, events: list[SourceEvent]) -> None:
+def apply_esf(cur, events: list[SourceEvent], pseudonyms: Pseudonyms) -> None:
     for e in events:
         person, d = e.personal or {}, e.data
+        if "beneficiary_id" not in d:
+            continue
+        who = pseudonyms.of(d["beneficiary_id"])
         if e.type == BENEFICIARY_REGISTERED:
-            cur.execute(
-                "INSERT INTO esf_person VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
-                (d["beneficiary_id"], person.get("gender"), person.get("birth_date")),
-            )
+            _registered(cur, pseudonyms, who, person)
         elif e.type == PERSONAL_DATA_ERASED:
-            cur.execute("DELETE FROM esf_person WHERE beneficiary_id = %s", (d["beneficiary_id"],))
-            cur.execute(
-                "DELETE FROM esf_participant WHERE beneficiary_id = %s", (d["beneficiary_id"],)
-            )
+            cur.execute("DELETE FROM esf_person WHERE pseudonym = %s", (who,))
+            cur.execute("DELETE FROM esf_participant WHERE pseudonym = %s", (who,))
         elif e.type == NEEDS_ASSESSED and person:
-            cur.execute(
-                "INSERT INTO esf_participant (beneficiary_id, operation, entered_on, labour_status, education,"
-                " disability, third_country, foreign_background, minority, homeless, rural)"
-                " SELECT %s, coalesce((SELECT centre FROM site_centre WHERE site = %s), %s), %s, %s, %s, %s, %s, %s,"
-                " %s, %s, %s ON CONFLICT DO NOTHING",  # the first entry counts: a participant who comes back, once
-                (
-                    d["beneficiary_id"],
-                    e.metadata.get("site"),
-                    e.metadata.get("site"),
-                    d["assessed_on"],
-                    person["labour_status"],
-                    person["education"],
-                    person["disability"],
-                    person["citizenship"].upper() not in EU,
-                    person["foreign_background"],
-                    "roma" in person["groups"],
-                    "homeless" in person["groups"],
-                    person["rural"],
-                ),
-            )
+            _entered(cur, pseudonyms, who, e, person)
         elif e.type == CASE_CLOSED and person.get("situation_at_exit"):
             cur.execute(
-                "UPDATE esf_participant SET left_on = %s, situation_at_exit = %s WHERE beneficiary_id = %s",
-                (d["closed_on"], person["situation_at_exit"], d["beneficiary_id"]),
+                "UPDATE esf_participant SET left_on = %s, situation_at_exit = %s WHERE pseudonym = %s",
+                (d["closed_on"], person["situation_at_exit"], who),
             )
         elif e.type == FOLLOW_UP_RECORDED and person:
             cur.execute(
-                "UPDATE esf_participant SET employed_6m = %s, improved_6m = %s WHERE beneficiary_id = %s",
-                (person["employed"], person["improved_situation"], d["beneficiary_id"]),
+                "UPDATE esf_participant SET employed_6m = %s, improved_6m = %s WHERE pseudonym = %s",
+                (person["employed"], person["improved_situation"], who),
             )
+
+
+def _registered(cur, pseudonyms: Pseudonyms, who: str, person: dict) -> None:
+    born = person.get("birth_date")
+    cur.execute(
+        "INSERT INTO esf_person VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
+        (who, person.get("gender"), pseudonyms.seal_date(who, born)),
+    )
+    if born:  # entries applied before the registration (another source's queue) get their band
+        cur.execute(
+            "SELECT operation, entered_on FROM esf_participant WHERE pseudonym = %s AND age_band IS NULL",
+            (who,),
+        )
+        for operation, entered_on in cur.fetchall():
+            cur.execute(
+                "UPDATE esf_participant SET age_band = %s WHERE pseudonym = %s AND operation = %s",
+                (age_band(date.fromisoformat(str(born)), entered_on), who, operation),
+            )
+
+
+def _entered(cur, pseudonyms: Pseudonyms, who: str, e: SourceEvent, person: dict) -> None:
+    cur.execute("SELECT born_sealed FROM esf_person WHERE pseudonym = %s", (who,))
+    found = cur.fetchone()
+    born = pseudonyms.open_date(who, found[0]) if found else None
+    entered_on = date.fromisoformat(str(e.data["assessed_on"]))
+    site = e.metadata.get("site")
+    cur.execute(
+        "INSERT INTO esf_participant (pseudonym, operation, entered_on, age_band, labour_status,"
+        " education, disability, third_country, foreign_background, minority, homeless, rural)"
+        " SELECT %s, coalesce((SELECT centre FROM site_centre WHERE site = %s), %s), %s, %s, %s, %s,"
+        " %s, %s, %s, %s, %s, %s ON CONFLICT DO NOTHING",  # the first entry counts: once
+        (
+            who,
+            site,
+            site,
+            entered_on,
+            age_band(born, entered_on),
+            person["labour_status"],
+            person["education"],
+            person["disability"],
+            person["citizenship"].upper() not in EU,
+            person["foreign_background"],
+            "roma" in person["groups"],
+            "homeless" in person["groups"],
+            person["rural"],
+        ),
+    )
 
 
 def reset_esf(cur) -> None:
@@ -71,8 +106,8 @@ def reset_esf(cur) -> None:
 def esf_indicators(cur, operation: str | None = None, year: int | None = None) -> dict:
     """operation -> indicator -> gender -> participants (entered in `year`, when given)."""
     cur.execute(
-        "SELECT p.*, e.gender, e.birth_date FROM esf_participant p LEFT JOIN esf_person e"
-        " USING (beneficiary_id) WHERE (%s::text IS NULL OR p.operation = %s)"
+        "SELECT p.*, e.gender FROM esf_participant p LEFT JOIN esf_person e"
+        " USING (pseudonym) WHERE (%s::text IS NULL OR p.operation = %s)"
         " AND (%s::int IS NULL OR extract(year FROM p.entered_on) = %s)",
         (operation, operation, year, year),
     )
@@ -81,7 +116,7 @@ def esf_indicators(cur, operation: str | None = None, year: int | None = None) -
     for row in cur.fetchall():
         p = dict(zip(names, row, strict=True))
         gender = p["gender"] if p["gender"] in GENDERS else "unknown"
-        for indicator in indicators_of(p, p["birth_date"]):
+        for indicator in indicators_of(p):
             counts.setdefault(p["operation"], Counter())[(indicator, gender)] += 1
     return {
         op: {i: {g: c[(i, g)] for g in GENDERS} for i in INDICATORS}

@@ -1,6 +1,7 @@
 """The daily register, caseloads, coverage, the referral flow and the operations' targets, built
-by the backbone consumer from every source (rebuildable from zero). Counts and pseudonymous ids
-only: the register never holds a name, a number or a special-category field."""
+by the backbone consumer from every source (rebuildable from zero). Counts and pseudonyms only
+(adapters/pseudonyms.py): the register never holds a beneficiary id, a name, a number or a
+special-category field, and a recipient is kept by its code (its name is the directory's)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from contracts.names import (
 from contracts.referrals import ANSWER_DATES, ENDING_DATES
 from services.common.consumer import SourceEvent
 from services.reporting.adapters.projections.daily_activity import local_day
+from services.reporting.adapters.pseudonyms import Pseudonyms
 
 ANSWERS = {
     REFERRAL_RECEIVED: "received",
@@ -38,7 +40,7 @@ ENDINGS = {
     REFERRAL_WITHDRAWN: "withdrawn",
     REFERRAL_EXPIRED: "expired",
 }  # what state each leaves the referral in
-RECIPIENTS = ("recipient_kind", "recipient_id", "recipient_name", "need")
+RECIPIENTS = ("recipient_kind", "recipient_id", "need")  # by code: names are the directory's
 
 
 def counts_of(events: list[SourceEvent]) -> Counter:
@@ -60,7 +62,7 @@ def counts_of(events: list[SourceEvent]) -> Counter:
     return found
 
 
-def apply_register(cur, events: list[SourceEvent]) -> None:
+def apply_register(cur, events: list[SourceEvent], pseudonyms: Pseudonyms) -> None:
     counts = counts_of(events)
     if counts:
         psycopg2.extras.execute_values(
@@ -72,7 +74,7 @@ def apply_register(cur, events: list[SourceEvent]) -> None:
     # the frequent kinds in one statement per batch; the rare ones one by one, in order
     homes = {
         e.data["beneficiary_id"]: (
-            e.data["beneficiary_id"],
+            pseudonyms.of(e.data["beneficiary_id"]),
             e.data["municipality_code"],
             e.data["site"],
             local_day(e),
@@ -81,7 +83,7 @@ def apply_register(cur, events: list[SourceEvent]) -> None:
         if e.type == BENEFICIARY_REGISTERED
     }
     worked_with = {
-        (e.data["staff_id"], e.data["site"], e.data["beneficiary_id"])
+        (e.data["staff_id"], e.data["site"], pseudonyms.of(e.data["beneficiary_id"]))
         for e in events
         if e.type in (CONTACT_RECORDED, SERVICE_DELIVERED)
     }
@@ -126,8 +128,8 @@ def _apply_one(cur, e: SourceEvent) -> None:
         )
     elif e.type == REFERRAL_REQUESTED:
         cur.execute(
-            "INSERT INTO referral_flow (referral_id, from_site, recipient_kind, recipient_id, recipient_name,"
-            " need, state) VALUES (%s, %s, %s, %s, %s, %s, 'requested') ON CONFLICT DO NOTHING",
+            "INSERT INTO referral_flow (referral_id, from_site, recipient_kind, recipient_id, need, state)"
+            " VALUES (%s, %s, %s, %s, %s, 'requested') ON CONFLICT DO NOTHING",
             (d["referral_id"], d["from_site"], *(d[k] for k in RECIPIENTS)),
         )
     elif e.type == REFERRAL_SENT:
