@@ -41,9 +41,11 @@ class ReleasesProvider(DependencyProvider):
 
     def releases(self):
         model, store = getattr(self, "model", None), getattr(self, "store", None)
-        if model is None or store is None or model.db is None or store.store is None:
+        db = model.db if model is not None else None
+        events = store.store if store is not None else None
+        if db is None or events is None:
             return None  # not set up or started yet (a metrics scrape can come that early)
-        return bootstrap.releases(self.store.store, self.model.db)
+        return bootstrap.releases(events, db)
 
     def get_dependency(self, worker_ctx):
         return self.releases()
