@@ -124,7 +124,9 @@ def all_command_contracts() -> list[CommandContract]:
 
 
 def upcast(type_: str, version: int, payload: dict) -> tuple[int, dict]:
-    """Bring a stored payload to the current version; an unknown type passes through."""
+    """Bring a stored payload to the current version; an unknown type passes through. An upcaster
+    must change only public fields: what leaves a store for the bus is `data` upcast alone, its
+    personal fields still sealed as they were written (contracts/envelope.py)."""
     contract = _catalogue().EVENTS.get(type_)
     if contract is None:
         return version, payload
