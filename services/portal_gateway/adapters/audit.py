@@ -91,8 +91,7 @@ class Audit:
         head = self.store.head(stream)
         first = max(1, head.version - limit + 1) if head else 1
         return [
-            # the reason is sealed under the person's key: None when none was given, or erased
-            {"reason": None, **e.payload, "at": e.recorded_at.isoformat()}
+            {**e.data, "at": e.recorded_at.isoformat()}
             for e in self.store.read_stream(stream, first, limit)
         ]
 
