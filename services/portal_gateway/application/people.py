@@ -8,12 +8,9 @@ consent, an ended referral or a transfer holds from the very next request."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
+from services.common.clock import today_in_greece
 from services.portal_gateway.domain import access
-
-GREECE = ZoneInfo("Europe/Athens")  # a consent "until" a day ends at that day's end in Greece
 
 
 @dataclass(frozen=True)
@@ -28,7 +25,7 @@ def person(backends, beneficiary_id: str) -> Person:
     records = registry["records"]
     if not registry["known"]:
         return Person(False, records, access.PersonFacts())
-    today = datetime.now(GREECE).date().isoformat()
+    today = today_in_greece().isoformat()  # a consent "until" a day lasts to its end in Greece
     cases = backends.intake.access_facts(records, today)
     # a referral shares the person's data with a centre only while their consent covers it: a
     # withdrawal counts from the next request, before the referral reacts to it

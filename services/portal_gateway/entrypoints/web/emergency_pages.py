@@ -8,16 +8,15 @@ import json
 import uuid
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-ATHENS = ZoneInfo("Europe/Athens")
+from services.common.clock import GREECE
 
 
 def when(value: str | None) -> str:
     """An instant (ISO 8601) as dd/mm/yyyy HH:MM in Athens."""
     if not value:
         return ""
-    return datetime.fromisoformat(value).astimezone(ATHENS).strftime("%d/%m/%Y %H:%M")
+    return datetime.fromisoformat(value).astimezone(GREECE).strftime("%d/%m/%Y %H:%M")
 
 
 def day(value: str | None) -> str:

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import psycopg2.extras
 
+from services.common.clock import GREECE
 from services.common.consumer import SourceEvent
-
-GREECE = ZoneInfo("Europe/Athens")
 
 
 def local_day(event: SourceEvent):
