@@ -28,8 +28,8 @@ class InMemoryEventStore(EventStore):
     def __init__(self):
         self._events: list[RecordedEvent] = []
         self._commands: dict[str, tuple[str, str | None, list[RecordedEvent]]] = {}
-        self._keys: set[uuid.UUID] = set()
-        # sealed only when read `sealed_only`, as the PostgreSQL store hands events to the bus
+        # each subject's key (gone on erasure): personal fields are sealed with it only when read
+        # `sealed_only`, as the PostgreSQL store hands events to the bus
         self.cipher = PersonalDataCipher(os.urandom(32))
         self.subject_keys: dict[uuid.UUID, bytes] = {}
         self._forgotten: set[uuid.UUID] = set()
@@ -70,7 +70,7 @@ class InMemoryEventStore(EventStore):
                 if e.personal and e.subject_id in self._forgotten:
                     raise SubjectErased(e.subject_id)
                 if e.personal:
-                    self._keys.add(e.subject_id)
+                    self.subject_keys.setdefault(e.subject_id, os.urandom(32))
                 at = datetime.now(UTC)
                 subject = str(e.subject_id) if e.subject_id else None
                 prev_hash = chain_hash(
@@ -104,7 +104,6 @@ class InMemoryEventStore(EventStore):
                 )
             self._events.extend(recorded)
             if forget_subject is not None:
-                self._keys.discard(forget_subject)
                 self.subject_keys.pop(forget_subject, None)
                 self._forgotten.add(forget_subject)
             if metadata.command_id:
@@ -153,10 +152,10 @@ class InMemoryEventStore(EventStore):
         """What a reader gets: an erased subject's personal fields are gone."""
         out = []
         for e in events:
-            if sealed_only and e.personal is not None and e.subject_id in self._keys:
-                key = self.subject_keys.setdefault(e.subject_id, os.urandom(32))
+            key = self.subject_keys.get(e.subject_id) if e.personal is not None else None
+            if sealed_only and key is not None:
                 e = replace(e, personal=None, sealed=self.cipher.seal(key, e.event_id, e.personal))
-            elif e.personal is not None and e.subject_id not in self._keys:
+            elif e.personal is not None and key is None:
                 e = RecordedEvent(
                     e.position,
                     e.stream,
