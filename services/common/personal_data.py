@@ -74,6 +74,18 @@ class KeyVault:
             raise SubjectErased(subject_id)
         return self.cipher.unwrap(subject_id, bytes(row[0]))
 
+    def holders(self, cur, subject_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+        """Which of these subjects still have a key (none unwrapped): enough to hand sealed fields
+        on, as the relay does for every page it publishes."""
+        ids = list({str(s) for s in subject_ids})
+        if not ids:
+            return set()
+        cur.execute(
+            f"SELECT subject_id FROM {self.schema}.subject_keys WHERE subject_id = ANY(%s::uuid[])",
+            (ids,),
+        )
+        return {uuid.UUID(str(s)) for (s,) in cur.fetchall()}
+
     def keys_for(self, cur, subject_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, bytes]:
         """Existing keys only: an erased subject is simply absent. One query for a page of events."""
         ids = list({str(s) for s in subject_ids})

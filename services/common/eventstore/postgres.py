@@ -10,7 +10,9 @@ A rolled-back append leaves a hole in positions, never a skipped event.
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from datetime import UTC, datetime
 
 import psycopg2.errors
@@ -274,20 +276,27 @@ class PostgresEventStore(EventStore):
         return StreamHead(stream, row[0], row[1]) if row else None
 
     def _decode(self, cur, rows, sealed_only: bool = False) -> list[RecordedEvent]:
-        keys = self.vault.keys_for(cur, (r[8] for r in rows if r[7] is not None))
+        subjects = (r[8] for r in rows if r[7] is not None)
+        # handed on sealed, a key need only exist; opened, it is unwrapped
+        keys: dict[uuid.UUID, bytes] = {}
+        held: AbstractSet[uuid.UUID]
+        if sealed_only:
+            held = self.vault.holders(cur, subjects)
+        else:
+            keys = self.vault.keys_for(cur, subjects)
+            held = keys.keys()
         out = []
         for row in rows:
             r = StoredRow._make(row)
             event_id, type_, schema_version, data = r.event_id, r.type, r.schema_version, r.data
             personal, erased, sealed = None, False, None
             if r.sealed is not None:
-                key = keys.get(r.subject)
-                if key is None:
+                if r.subject not in held:
                     erased = True
                 elif sealed_only:
                     sealed = bytes(r.sealed)
                 else:
-                    personal = self.vault.cipher.open(key, event_id, bytes(r.sealed))
+                    personal = self.vault.cipher.open(keys[r.subject], event_id, bytes(r.sealed))
             if personal is None:
                 schema_version, data = self._upcast(type_, schema_version, data)
             else:  # upcasters see the whole event; the personal fields stay apart afterwards
