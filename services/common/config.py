@@ -91,8 +91,7 @@ class Settings:
         development makes its own, at random, once per installation (KENTRA_SECRETS_DIR,
         default var/secrets/, git-ignored), so no two installations share a key."""
         env = dict(os.environ if env is None else env)
-        environment = env.get("KENTRA_ENV", "development")
-        folder = Path(env.get("KENTRA_SECRETS_DIR") or ROOT / "var" / "secrets")
+        environment, folder = _secrets_place(env)
         secrets = {
             name: _secret(env, name, environment, folder)
             for name in (
@@ -100,6 +99,8 @@ class Settings:
                 "KENTRA_INDEX_KEY",
                 "KENTRA_TOKEN_SECRET",
                 "KENTRA_AUDIT_KEY",
+                # read here only so that production refuses to start without it; the serializer
+                # (services/common/transport.py) reads it itself, as kombu hands it no Settings
                 "KENTRA_BUS_KEY",
             )
         }
@@ -145,9 +146,14 @@ def secret_from_env(name: str, env: dict[str, str] | None = None) -> bytes:
     """One secret, read as `Settings.from_env` reads it: for code that runs where no Settings is
     handed in (a serializer kombu calls with the body alone)."""
     env = dict(os.environ if env is None else env)
-    environment = env.get("KENTRA_ENV", "development")
-    folder = Path(env.get("KENTRA_SECRETS_DIR") or ROOT / "var" / "secrets")
-    return _secret(env, name, environment, folder)
+    return _secret(env, name, *_secrets_place(env))
+
+
+def _secrets_place(env: dict[str, str]) -> tuple[str, Path]:
+    """The environment (production refuses a missing secret) and where development keeps its own."""
+    return env.get("KENTRA_ENV", "development"), Path(
+        env.get("KENTRA_SECRETS_DIR") or ROOT / "var" / "secrets"
+    )
 
 
 def admin_database_url(env: dict[str, str] | None = None) -> str:
