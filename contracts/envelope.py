@@ -52,6 +52,10 @@ def to_message(source: str, event: Any, prev_position: int) -> dict[str, Any]:
     }
 
 
+def _says(description: str) -> dict[str, str]:
+    return {"description": description}
+
+
 def _envelope_schema():
     from marshmallow import Schema, fields
 
@@ -61,22 +65,49 @@ def _envelope_schema():
         class Meta:
             ordered = True
 
-        envelope_version = fields.Integer(required=True)
-        source = fields.String(required=True)
-        position = fields.Integer(required=True)
-        prev_position = fields.Integer(required=True)
-        stream = fields.String(required=True)
-        version = fields.Integer(required=True)
-        event_id = fields.UUID(required=True)
-        type = fields.String(required=True)
-        schema_version = fields.Integer(required=True)
-        recorded_at = fields.DateTime(required=True)
-        metadata = fields.Dict(required=True)
-        data = fields.Dict(required=True)
-        sealed = fields.String(required=True, allow_none=True)  # base64 ciphertext
-        subject_id = fields.UUID(required=True, allow_none=True)
-        erased = fields.Boolean(required=True)
-        hash = fields.String(required=True)
+        envelope_version = fields.Integer(
+            required=True, metadata=_says(f"this layout: {ENVELOPE_VERSION}")
+        )
+        source = fields.String(required=True, metadata=_says("the store that recorded it"))
+        position = fields.Integer(
+            required=True, metadata=_says("its place in the source store (increasing)")
+        )
+        prev_position = fields.Integer(
+            required=True,
+            metadata=_says(
+                "the position of the event the relay published before it (-1: none): a gap"
+                " between the two is a hole left by a rolled-back write, not a lost message"
+            ),
+        )
+        stream = fields.String(required=True, metadata=_says("`<category>-<id>`, e.g. case-…"))
+        version = fields.Integer(required=True, metadata=_says("its version in the stream, from 1"))
+        event_id = fields.UUID(required=True, metadata=_says("also the AMQP message_id"))
+        type = fields.String(required=True, metadata=_says("the event type, also the routing key"))
+        schema_version = fields.Integer(required=True, metadata=_says("the version of `data`"))
+        recorded_at = fields.DateTime(required=True, metadata=_says("when the store took it"))
+        metadata = fields.Dict(
+            required=True,
+            metadata=_says(
+                "who and where: actor, site, command_id, correlation_id, causation_id and"
+                " occurred_at (when it happened, if not when it was recorded), each when known"
+            ),
+        )
+        data = fields.Dict(required=True, metadata=_says("the event's public fields"))
+        sealed = fields.String(
+            required=True,
+            allow_none=True,
+            metadata=_says(
+                "the personal fields, base64 of nonce (12 bytes) + AES-GCM ciphertext of their"
+                " JSON under the subject's key, the event id as associated data; null if none"
+            ),
+        )
+        subject_id = fields.UUID(
+            required=True, allow_none=True, metadata=_says("whose key seals `sealed`")
+        )
+        erased = fields.Boolean(
+            required=True, metadata=_says("the subject was erased: `sealed` is null for good")
+        )
+        hash = fields.String(required=True, metadata=_says("hex SHA-256 chained over the stream"))
 
     return EnvelopeSchema
 

@@ -1,6 +1,6 @@
 """`python -m contracts.publish [--check]`: generate the published contracts from the marshmallow
 schemas (JSON Schema per event version and command, the envelope, an AsyncAPI document for the
-bus). With --check, exit 1 if the committed files differ from what would be generated (CI)."""
+bus, contracts/asyncapi.py). With --check, exit 1 if the committed files differ from what would be generated (CI)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from pathlib import Path
 
 import yaml
 
+from contracts import asyncapi
 from contracts.base import all_command_contracts, all_event_contracts
-from contracts.envelope import EnvelopeSchema, exchange_name, publisher_user
-from contracts.jsonschema import document, object_schema
+from contracts.envelope import EnvelopeSchema
+from contracts.jsonschema import document
 
 OUT = Path(__file__).parent / "published"
 
@@ -35,85 +36,17 @@ def generated() -> dict[str, str]:
             "Every message a store relay publishes.",
         )
     )
-    files["asyncapi.yaml"] = yaml.safe_dump(
-        asyncapi(), allow_unicode=True, sort_keys=False, width=110
+    files["asyncapi.yaml"] = yaml.dump(
+        asyncapi.document(), Dumper=_Plain, allow_unicode=True, sort_keys=False, width=110
     )
     return files
 
 
-def asyncapi() -> dict:
-    channels, messages, schemas = {}, {}, {"Envelope": object_schema(EnvelopeSchema)}
-    for c in sorted(all_event_contracts(), key=lambda c: (c.source, c.type)):
-        schemas[c.type] = object_schema(c.schema)
-        messages[c.type] = {
-            "name": c.type,
-            "title": c.type,
-            "summary": c.description,
-            "contentType": "application/json",
-            "payload": {
-                "allOf": [
-                    {"$ref": "#/components/schemas/Envelope"},
-                    {
-                        "type": "object",
-                        "properties": {
-                            "type": {"const": c.type},
-                            "schema_version": {"const": c.version},
-                            "data": {"$ref": f"#/components/schemas/{c.type}"},
-                        },
-                    },
-                ]
-            },
-        }
-        channels[f"{exchange_name(c.source)}/{c.type}"] = {
-            "description": f"{c.type} events of the {c.source} store, in store order.",
-            "bindings": {
-                "amqp": {
-                    "is": "routingKey",
-                    "exchange": {
-                        "name": exchange_name(c.source),
-                        "type": "topic",
-                        "durable": True,
-                        "autoDelete": False,
-                        "vhost": "kentra",
-                    },
-                    "bindingVersion": "0.2.0",
-                }
-            },
-            "subscribe": {
-                "operationId": f"on{c.type}",
-                "message": {"$ref": f"#/components/messages/{c.type}"},
-                "bindings": {
-                    "amqp": {
-                        "deliveryMode": 2,
-                        "userId": publisher_user(c.source),
-                        "bindingVersion": "0.2.0",
-                    }
-                },
-            },
-        }
-    return {
-        "asyncapi": "2.6.0",
-        "info": {
-            "title": "Kentra event bus",
-            "version": "1.0.0",
-            "description": "Events of the Community Centres platform. Routing key = event type; "
-            "`data` holds the event's other fields; the fields marked x-personal never travel in "
-            "clear: `sealed` carries them AES-GCM-encrypted under the person's own key (opened by "
-            "a consumer given the key vault; erasing the person makes every copy unreadable). "
-            "Each message carries the AMQP `user_id` of its source's relay (`<source>-relay`), "
-            "which the broker validates; consumers apply nothing else.",
-        },
-        "defaultContentType": "application/json",
-        "servers": {
-            "rabbitmq": {
-                "url": "amqp://localhost:5672",
-                "protocol": "amqp",
-                "protocolVersion": "0-9-1",
-            }
-        },
-        "channels": channels,
-        "components": {"messages": messages, "schemas": schemas},
-    }
+class _Plain(yaml.SafeDumper):
+    """No YAML anchors and aliases: a reader sees each part where it is used."""
+
+    def ignore_aliases(self, data) -> bool:
+        return True
 
 
 def _json(doc: dict) -> str:

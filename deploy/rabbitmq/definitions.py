@@ -192,6 +192,22 @@ def _rpc_topics(p: Principal) -> dict[str, str]:
     return {"write": _any_of(write), "read": _any_of(read)}
 
 
+def exchanges(vhost: str = VHOST) -> list[dict]:
+    """Every exchange, as declared (the AsyncAPI document reads them: contracts/asyncapi.py)."""
+    return [
+        {
+            "name": name,
+            "vhost": vhost,
+            "type": "topic",
+            "durable": True,
+            "auto_delete": False,
+            "internal": False,
+            "arguments": {},
+        }
+        for name in (RPC_EXCHANGE, *(exchange_name(s) for s in SOURCES), MUNICIPAL_EXCHANGE)
+    ]
+
+
 def definitions(vhost: str = VHOST, prefix: str = "", passwords: Mapping[str, str] = {}) -> dict:
     """A RabbitMQ definitions document (POST /api/definitions). `passwords` maps each user to its
     password hash; users without one are left out (their permissions still apply once made)."""
@@ -221,7 +237,6 @@ def definitions(vhost: str = VHOST, prefix: str = "", passwords: Mapping[str, st
         }
         for p, site in PUBLISHERS.items()
     ]
-    exchanges = [RPC_EXCHANGE, *(exchange_name(s) for s in SOURCES), MUNICIPAL_EXCHANGE]
     return {
         "vhosts": [{"name": vhost, "metadata": {"description": "Kentra"}}],
         "users": [
@@ -237,18 +252,7 @@ def definitions(vhost: str = VHOST, prefix: str = "", passwords: Mapping[str, st
         ],
         "permissions": permissions,
         "topic_permissions": topics,
-        "exchanges": [
-            {
-                "name": name,
-                "vhost": vhost,
-                "type": "topic",
-                "durable": True,
-                "auto_delete": False,
-                "internal": False,
-                "arguments": {},
-            }
-            for name in exchanges
-        ],
+        "exchanges": exchanges(vhost),
         "queues": [
             {
                 "name": "intake.municipal",
