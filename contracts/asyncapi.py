@@ -405,7 +405,7 @@ def _properties(user_id: dict, message_id: dict, required: list[str]) -> dict[st
 
 def municipal_example(c: EventContract) -> dict[str, Any]:
     return {
-        "event_id": f"{BY_NAME['site']}-2026-000123",
+        "event_id": f"{BY_NAME['site']}-2026-{123 + EVENT_TYPES.index(c.type):06d}",
         "type": c.type,
         "schema_version": c.version,
         "occurred_at": MOMENT,
