@@ -148,11 +148,25 @@ def validate_event(type_: str, payload: dict) -> dict:
     return event_contract(type_).schema().load(payload)
 
 
-def command_schema(event_schema, name: str, expected_version: bool = True):
-    """A command carries its event's fields, a client-made command_id and the version it saw."""
+def command_schema(event_schema, name: str, stream: str | None = None):
+    """A command carries its event's fields, a client-made command_id and, when it is appended to
+    a stream whose version it must have seen, that `stream` (named for the reader: "the
+    beneficiary's case, case-<beneficiary_id>") and the version it saw."""
     extra: dict[str, fields.Field] = {
-        "command_id": fields.String(required=True, validate=validate.Length(min=8, max=100))
+        "command_id": fields.String(
+            required=True,
+            validate=validate.Length(min=8, max=100),
+            metadata={"description": "made by the client: the same command sent twice is one"},
+        )
     }
-    if expected_version:
-        extra["expected_version"] = fields.Integer(required=True, validate=validate.Range(min=0))
+    if stream:
+        extra["expected_version"] = fields.Integer(
+            required=True,
+            validate=validate.Range(min=0),
+            metadata={
+                "description": f"the version of {stream} this command was decided on (0 for a"
+                " stream not yet written; each answer gives the next one): a stale version is"
+                " refused with 409 and the current version"
+            },
+        )
     return type(name, (event_schema,), extra)

@@ -106,12 +106,8 @@ class ProgrammeDescribedV1(Offer):
     agency_id = fields.UUID(required=True)  # who runs it
 
 
-DescribeAgencySchema = command_schema(
-    AgencyDescribedV1, "DescribeAgencySchema", expected_version=False
-)
-DescribeProgrammeSchema = command_schema(
-    ProgrammeDescribedV1, "DescribeProgrammeSchema", expected_version=False
-)
+DescribeAgencySchema = command_schema(AgencyDescribedV1, "DescribeAgencySchema")
+DescribeProgrammeSchema = command_schema(ProgrammeDescribedV1, "DescribeProgrammeSchema")
 
 EVENTS = [
     EventContract(

@@ -197,19 +197,23 @@ class ActionPlanClosedV1(StrictSchema):
     outcome = personal(Text(required=True, validate=REASON))
 
 
-RecordContactSchema = command_schema(ContactRecordedV2, "RecordContactSchema")
-RecordServiceSchema = command_schema(ServiceDeliveredV1, "RecordServiceSchema")
-RecordConsentSchema = command_schema(ConsentRecordedV1, "RecordConsentSchema")
-WithdrawConsentSchema = command_schema(ConsentWithdrawnV1, "WithdrawConsentSchema")
-CloseCaseSchema = command_schema(CaseClosedV1, "CloseCaseSchema")
-ReopenCaseSchema = command_schema(CaseReopenedV1, "ReopenCaseSchema")
-TransferCaseSchema = command_schema(TransferFields, "TransferCaseSchema")
-RecordNeedsAssessmentSchema = command_schema(NeedsAssessedV1, "RecordNeedsAssessmentSchema")
-OpenActionPlanSchema = command_schema(ActionPlanOpenedV1, "OpenActionPlanSchema")
-AddActionStepSchema = command_schema(ActionStepAddedV1, "AddActionStepSchema")
-MarkStepDoneSchema = command_schema(ActionStepDoneV1, "MarkStepDoneSchema")
-CloseActionPlanSchema = command_schema(ActionPlanClosedV1, "CloseActionPlanSchema")
-RecordFollowUpSchema = command_schema(FollowUpRecordedV1, "RecordFollowUpSchema")
+# what a case command's expected_version is the version of
+CASE_STREAM = "the beneficiary's case stream (case-<beneficiary_id>)"
+RecordContactSchema = command_schema(ContactRecordedV2, "RecordContactSchema", CASE_STREAM)
+RecordServiceSchema = command_schema(ServiceDeliveredV1, "RecordServiceSchema", CASE_STREAM)
+RecordConsentSchema = command_schema(ConsentRecordedV1, "RecordConsentSchema", CASE_STREAM)
+WithdrawConsentSchema = command_schema(ConsentWithdrawnV1, "WithdrawConsentSchema", CASE_STREAM)
+CloseCaseSchema = command_schema(CaseClosedV1, "CloseCaseSchema", CASE_STREAM)
+ReopenCaseSchema = command_schema(CaseReopenedV1, "ReopenCaseSchema", CASE_STREAM)
+TransferCaseSchema = command_schema(TransferFields, "TransferCaseSchema", CASE_STREAM)
+RecordNeedsAssessmentSchema = command_schema(
+    NeedsAssessedV1, "RecordNeedsAssessmentSchema", CASE_STREAM
+)
+OpenActionPlanSchema = command_schema(ActionPlanOpenedV1, "OpenActionPlanSchema", CASE_STREAM)
+AddActionStepSchema = command_schema(ActionStepAddedV1, "AddActionStepSchema", CASE_STREAM)
+MarkStepDoneSchema = command_schema(ActionStepDoneV1, "MarkStepDoneSchema", CASE_STREAM)
+CloseActionPlanSchema = command_schema(ActionPlanClosedV1, "CloseActionPlanSchema", CASE_STREAM)
+RecordFollowUpSchema = command_schema(FollowUpRecordedV1, "RecordFollowUpSchema", CASE_STREAM)
 
 EVENTS = [
     EventContract(

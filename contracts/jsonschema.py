@@ -21,6 +21,8 @@ _TYPES = [
 
 
 def field_schema(field: fields.Field) -> dict:
+    if "json_schema" in field.metadata:  # what marshmallow cannot say: a choice of shapes, say
+        return dict(field.metadata["json_schema"])
     if isinstance(field, fields.Nested):
         out = object_schema(field.nested if isinstance(field.nested, type) else type(field.nested))
     elif isinstance(field, fields.List):
@@ -56,14 +58,14 @@ def object_schema(schema: type[Schema]) -> dict:
     declared = schema._declared_fields
     secret = personal_fields(schema)
     properties = {}
-    for name, f in declared.items():
-        properties[name] = field_schema(f)
+    for name, f in declared.items():  # a field travels under its data_key when it has one
+        properties[f.data_key or name] = field_schema(f)
         if name in secret:
-            properties[name]["x-personal"] = True
+            properties[f.data_key or name]["x-personal"] = True
     return {
         "type": "object",
         "properties": properties,
-        "required": [n for n, f in declared.items() if f.required],
+        "required": [f.data_key or n for n, f in declared.items() if f.required],
         "additionalProperties": False,
     }
 

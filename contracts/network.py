@@ -129,21 +129,13 @@ EVENTS = [
         "A staff member no longer works at that site.",
     ),
 ]
-RegisterCentreSchema = command_schema(
-    CentreRegisteredV1, "RegisterCentreSchema", expected_version=False
-)
-RegisterMobileUnitSchema = command_schema(
-    MobileUnitRegisteredV1, "RegisterMobileUnitSchema", expected_version=False
-)
+RegisterCentreSchema = command_schema(CentreRegisteredV1, "RegisterCentreSchema")
+RegisterMobileUnitSchema = command_schema(MobileUnitRegisteredV1, "RegisterMobileUnitSchema")
 ChangePartnerMunicipalitiesSchema = command_schema(
-    PartnerMunicipalitiesChangedV1, "ChangePartnerMunicipalitiesSchema", expected_version=False
+    PartnerMunicipalitiesChangedV1, "ChangePartnerMunicipalitiesSchema"
 )
-AssignStaffMemberSchema = command_schema(
-    StaffMemberAssignedV1, "AssignStaffMemberSchema", expected_version=False
-)
-StaffMemberLeavesSchema = command_schema(
-    StaffMemberLeftV1, "StaffMemberLeavesSchema", expected_version=False
-)
+AssignStaffMemberSchema = command_schema(StaffMemberAssignedV1, "AssignStaffMemberSchema")
+StaffMemberLeavesSchema = command_schema(StaffMemberLeftV1, "StaffMemberLeavesSchema")
 COMMANDS = [
     CommandContract(
         "RegisterCentre", SOURCE, RegisterCentreSchema, "Add a centre and its operation."

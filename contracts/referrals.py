@@ -112,7 +112,11 @@ class ReferralSharingStoppedV1(Step):
     reason = REASON
 
 
-RequestReferralSchema = command_schema(ReferralRequestedV1, "RequestReferralSchema")
+# what a referral command's expected_version is the version of (0 when requesting it)
+REFERRAL_STREAM = "the referral's stream (referral-<referral_id>)"
+RequestReferralSchema = command_schema(
+    ReferralRequestedV1, "RequestReferralSchema", REFERRAL_STREAM
+)
 
 
 class SendFields(Step):
@@ -120,12 +124,18 @@ class SendFields(Step):
     by = BY  # due_on is not sent: it comes from the recipient's response days
 
 
-SendReferralSchema = command_schema(SendFields, "SendReferralSchema")
-AcknowledgeReferralSchema = command_schema(ReferralReceivedV1, "AcknowledgeReferralSchema")
-AcceptReferralSchema = command_schema(ReferralAcceptedV1, "AcceptReferralSchema")
-RejectReferralSchema = command_schema(ReferralRejectedV1, "RejectReferralSchema")
-CompleteReferralSchema = command_schema(ReferralCompletedV1, "CompleteReferralSchema")
-WithdrawReferralSchema = command_schema(ReferralWithdrawnV1, "WithdrawReferralSchema")
+SendReferralSchema = command_schema(SendFields, "SendReferralSchema", REFERRAL_STREAM)
+AcknowledgeReferralSchema = command_schema(
+    ReferralReceivedV1, "AcknowledgeReferralSchema", REFERRAL_STREAM
+)
+AcceptReferralSchema = command_schema(ReferralAcceptedV1, "AcceptReferralSchema", REFERRAL_STREAM)
+RejectReferralSchema = command_schema(ReferralRejectedV1, "RejectReferralSchema", REFERRAL_STREAM)
+CompleteReferralSchema = command_schema(
+    ReferralCompletedV1, "CompleteReferralSchema", REFERRAL_STREAM
+)
+WithdrawReferralSchema = command_schema(
+    ReferralWithdrawnV1, "WithdrawReferralSchema", REFERRAL_STREAM
+)
 
 EVENTS = [
     EventContract(

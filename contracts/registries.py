@@ -133,12 +133,8 @@ class BeneficiaryUnmergedV1(BeneficiaryMergedV1):
     pass
 
 
-MergeBeneficiarySchema = command_schema(
-    BeneficiaryMergedV1, "MergeBeneficiarySchema", expected_version=False
-)
-UnmergeBeneficiarySchema = command_schema(
-    MergeDecision, "UnmergeBeneficiarySchema", expected_version=False
-)
+MergeBeneficiarySchema = command_schema(BeneficiaryMergedV1, "MergeBeneficiarySchema")
+UnmergeBeneficiarySchema = command_schema(MergeDecision, "UnmergeBeneficiarySchema")
 EVENTS += [
     EventContract(
         BENEFICIARY_MERGED,

@@ -38,6 +38,8 @@ class Client:
     base: str
     token: str | None = None
     site: str | None = None
+    # every exchange this client had, for a test that checks them against the OpenAPI document
+    seen: list | None = None
 
     def call(
         self,
@@ -52,7 +54,7 @@ class Client:
             **({"Authorization": f"Bearer {self.token}"} if self.token else {}),
             **(headers or {}),
         }
-        return requests.request(
+        response = requests.request(
             method,
             f"{self.base}/api/v1{path}",
             json=body if raw is None else None,
@@ -61,6 +63,9 @@ class Client:
             headers=headers,
             timeout=30,
         )
+        if self.seen is not None:
+            self.seen.append(response)
+        return response
 
     def get(self, path: str, **query) -> requests.Response:
         return self.call("GET", path, **query)
@@ -76,6 +81,7 @@ class Client:
 class GatewayPlatform:
     def __init__(self, settings, base: str):
         self.settings, self.base = settings, base
+        self.responses: list[requests.Response] = []  # every answer any of its clients got
         db = service_database(settings, settings.schema("portal_gateway"), 2)
         self.accounts = Accounts(db)
         # the administrative login, for a test that must move time or break a rule on purpose
@@ -86,7 +92,7 @@ class GatewayPlatform:
             )
 
     def client(self, username: str | None = None) -> Client:
-        client = Client(self.base)
+        client = Client(self.base, seen=self.responses)
         if username:
             answer = client.post("/auth/token", {"username": username, "password": PASSWORD})
             assert answer.status_code == 200, answer.text
@@ -136,8 +142,8 @@ class GatewayPlatform:
             **person,
         }
         answer = self.client(username).post("/beneficiaries", body)
-        assert answer.status_code == 200, answer.text
-        return answer.json()["stream"].split("-", 1)[1]
+        assert answer.status_code == 201, answer.text
+        return answer.json()["beneficiary_id"]
 
     def register_back_then(self, username: str, site: str, when: str, **person) -> str:
         """A registration a mobile unit recorded offline at `when` and synced now: how a test puts

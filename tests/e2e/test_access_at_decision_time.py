@@ -87,7 +87,7 @@ def shared_with_kalamata(gateway: GatewayPlatform) -> tuple[str, str]:
             "requested_on": TODAY,
         },
     )
-    assert answer.status_code == 200, answer.text
+    assert answer.status_code == 201, answer.text
     return beneficiary, referral
 
 
@@ -212,10 +212,19 @@ def test_an_unknown_id_and_another_networks_person_get_the_same_404_on_every_rou
             method, path, body = attempts(beneficiary, ours)[name]
             answer = head.call(method, path, body)
             answers.append((answer.status_code, answer.json()))
-        assert answers[0] == answers[1] == (404, {"error": "no such beneficiary"}), name
+        nobody = {"error": "Δεν βρέθηκε τέτοιος ωφελούμενος.", "code": "not_found"}
+        assert answers[0] == answers[1] == (404, nobody), name
     synced = head.post("/sync", {"commands": [sync_item(foreign), sync_item(NOBODY)]}).json()
     first, second = ({k: v for k, v in r.items() if k != "command_id"} for r in synced["results"])
-    assert first == second == {"status": "refused", "code": "404", "message": "no such beneficiary"}
+    assert (
+        first
+        == second
+        == {
+            "status": "refused",
+            "code": "404",
+            "message": "Δεν βρέθηκε τέτοιος ωφελούμενος.",
+        }
+    )
     # not even the glass opens an id that is no one's
     glass = {
         "reason": EMERGENCY_REASONS[0],
@@ -468,7 +477,7 @@ def test_a_second_centre_registering_a_known_amka_gets_what_a_new_registration_g
         "/beneficiaries", registration("MU-KALAMATA", "02029012347", **someone_else)
     )
     known = kalamata.post("/beneficiaries", registration("MU-KALAMATA", "01013099997"))
-    assert fresh.status_code == 200, fresh.text
+    assert fresh.status_code == 201, fresh.text
     assert shape(known) == shape(fresh)
     assert known.json()["found_existing"] is False
     assert theirs not in known.text and "SPARTI" not in known.text
@@ -527,7 +536,7 @@ def test_registering_the_number_again_in_the_same_network_finds_its_record(gatew
     again = gateway.client("sparti.head").post(
         "/beneficiaries", registration("KK-SPARTI", "01013099997")
     )
-    assert again.status_code == 200 and again.json()["found_existing"]
+    assert again.status_code == 201 and again.json()["found_existing"]
     assert again.json()["stream"] == f"beneficiary-{theirs}"
     # a second centre's record, once made, is what that centre finds next time
     kalamata = gateway.client("kalamata.worker")

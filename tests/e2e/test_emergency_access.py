@@ -79,7 +79,7 @@ def test_only_a_head_of_centre_may_ask_for_a_grant(gateway):
 def test_a_grant_opens_that_person_to_its_holder_for_an_hour_and_no_more(gateway):
     beneficiary, other = kalamata_person(gateway), kalamata_person(gateway)
     granted = ask(gateway, "sparti.head", beneficiary)
-    assert granted.status_code == 200, granted.text
+    assert granted.status_code == 201, granted.text
     sparti = gateway.client("sparti.head")
     record = sparti.get(f"/beneficiaries/{beneficiary}")
     assert record.status_code == 200 and record.json()["break_glass"]
@@ -94,7 +94,7 @@ def test_a_grant_opens_that_person_to_its_holder_for_an_hour_and_no_more(gateway
 
 def test_a_grant_is_its_holders_alone(gateway):
     beneficiary = kalamata_person(gateway)
-    assert ask(gateway, "sparti.head", beneficiary).status_code == 200
+    assert ask(gateway, "sparti.head", beneficiary).status_code == 201
     assert gateway.client("sparti.worker").get(f"/beneficiaries/{beneficiary}").status_code == 404
     own_head = gateway.client("kalamata.head").get(f"/beneficiaries/{beneficiary}").json()
     assert own_head["assessment"] is None and not own_head["break_glass"]
@@ -138,7 +138,7 @@ def test_a_head_sees_their_own_networks_special_categories_only_through_a_grant(
     beneficiary = kalamata_person(gateway)
     head = gateway.client("kalamata.head")
     assert head.get(f"/beneficiaries/{beneficiary}").json()["assessment"] is None
-    assert ask(gateway, "kalamata.head", beneficiary).status_code == 200
+    assert ask(gateway, "kalamata.head", beneficiary).status_code == 201
     record = head.get(f"/beneficiaries/{beneficiary}").json()
     assert record["assessment"]["groups"] == ["roma"] and record["break_glass"]
     views = gateway.client("dpo").get(f"/beneficiaries/{beneficiary}/audit").json()["views"]

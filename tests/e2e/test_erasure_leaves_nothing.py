@@ -225,7 +225,7 @@ def test_after_erasure_no_store_message_broker_file_or_log_holds_the_persons_val
             "notes": f"μακροχρόνια άνεργη {MARK}",
         },
     )
-    assert requested.status_code == 200, requested.text
+    assert requested.status_code == 201, requested.text
     for client, name, version, fields in (
         (worker, "sending", 1, {"sent_on": TODAY}),
         (officer, "receipt", 2, {"received_on": TODAY}),
@@ -244,7 +244,7 @@ def test_after_erasure_no_store_message_broker_file_or_log_holds_the_persons_val
 
     sparti = gateway.client("sparti.head")
     why = {"reason": "medical_emergency", "details": f"λιποθύμησε, {MARK} στο κέντρο"}
-    assert sparti.post(f"/beneficiaries/{person}/emergency-access", why).status_code == 200
+    assert sparti.post(f"/beneficiaries/{person}/emergency-access", why).status_code == 201
     assert sparti.get(f"/beneficiaries/{person}").status_code == 200
     assert worker.post("/beneficiaries/search", {"q": amka}).status_code == 200
     assert worker.post("/beneficiaries/search", {"q": f"Οικονόμου {MARK}"}).status_code == 200

@@ -142,7 +142,7 @@ def test_a_head_of_centre_breaks_the_glass_by_a_grant_and_the_audit_flags_it(gat
     beneficiary = gateway.register("kalamata.worker", "MU-KALAMATA")
     sparti = gateway.client("sparti.head")
     why = {"reason": "arrived_without_file", "details": "ήρθε στη Σπάρτη σε κρίση, χωρίς ΑΜΚΑ"}
-    assert sparti.post(f"/beneficiaries/{beneficiary}/emergency-access", why).status_code == 200
+    assert sparti.post(f"/beneficiaries/{beneficiary}/emergency-access", why).status_code == 201
     answer = sparti.get(f"/beneficiaries/{beneficiary}")
     assert answer.status_code == 200 and answer.json()["break_glass"]
     views = gateway.client("dpo").get(f"/beneficiaries/{beneficiary}/audit").json()["views"]
@@ -239,7 +239,7 @@ def test_a_referral_is_answered_only_by_its_recipient_and_a_forbidden_step_is_40
             "requested_on": TODAY,
         },
     )
-    assert answer.status_code == 200, answer.text
+    assert answer.status_code == 201, answer.text
 
     def step(client, name, version, **fields):
         return client.post(

@@ -1,15 +1,28 @@
 """Every other endpoint of the API, its success and a failure: the case's commands, merges, the
-network's commands, the directory, withdrawals and overdue referrals."""
+network's commands, the directory, withdrawals and overdue referrals. Every answer of the tour,
+refusals included, is checked against the OpenAPI document the gateway publishes."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
 
+import pytest
+
 from tests.e2e.gateway_platform import DYPA_KALAMATA
+from tests.support import openapi
 from tests.support.clock import today_in_greece
 
 TODAY = today_in_greece().isoformat()
+
+
+@pytest.fixture(autouse=True)
+def every_answer_matches_the_openapi_document(gateway):
+    """After each journey: each answer's status, media type and body as the document says."""
+    yield
+    document = gateway.client().get("/openapi.json").json()
+    assert len(gateway.responses) > 10
+    assert [p for r in gateway.responses for p in openapi.problems(document, r)] == []
 
 
 def cmd(version: int | None = None, **fields) -> dict:
@@ -51,6 +64,8 @@ def test_the_whole_case_through_the_api(gateway):
         ("case-reopenings", cmd(8, reopened_on=TODAY, reason="επέστρεψε")),
         ("case-transfers", cmd(9, to_site="KK-SPARTI", transferred_on=TODAY, reason="μετακόμισε")),
     ]
+    assert w.call("DELETE", f"/beneficiaries/{person}").status_code == 405  # JSON, with Allow
+    assert w.get("/nowhere").status_code == 404
     for segment, body in steps:
         answer = w.post(f"/beneficiaries/{person}/{segment}", body)
         assert answer.status_code == 200, (segment, answer.text)

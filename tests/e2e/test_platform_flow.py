@@ -133,7 +133,7 @@ def test_offline_visits_reach_the_lead_centre_and_a_referral_is_answered_with_on
                 "requested_on": TODAY,
             },
         ).status_code
-        == 200
+        == 201
     )
     steps = [
         (worker, "sending", {"sent_on": TODAY}),

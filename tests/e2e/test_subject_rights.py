@@ -57,7 +57,7 @@ def test_the_access_report_names_each_viewer_with_role_site_and_purpose(gateway)
     gateway.client("kalamata.worker").get(f"/beneficiaries/{beneficiary}")
     gateway.client("kalamata.head").get(f"/beneficiaries/{beneficiary}")
     sparti = gateway.client("sparti.head")
-    assert sparti.post(f"/beneficiaries/{beneficiary}/emergency-access", WHY).status_code == 200
+    assert sparti.post(f"/beneficiaries/{beneficiary}/emergency-access", WHY).status_code == 201
     sparti.get(f"/beneficiaries/{beneficiary}")
     answer = gateway.client("dpo").get(f"/beneficiaries/{beneficiary}/access-report")
     assert answer.status_code == 200, answer.text

@@ -14,6 +14,7 @@ import time
 from eventlet import wsgi
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import HttpOnlyProtocol, WebServer
+from werkzeug.routing import Map, PathConverter
 
 log = logging.getLogger("kentra.access")
 MAX_PATH = 200  # an id in a path is fine; a path as long as a letter is cut short
@@ -71,7 +72,22 @@ class AccessLog:
             )
 
 
+class AnyPath(PathConverter):
+    """werkzeug's path, newlines (%0A) included: such a path reaches the route of its prefix (the
+    API's JSON 404, the portal's page), not the HTTP server's own HTML 404."""
+
+    regex = "[^/](?s:.*?)"
+
+
 class GatewayWebServer(WebServer):
+    def make_url_map(self):
+        url_map = Map(converters={"path": AnyPath})
+        for provider in self._providers:
+            rule = provider.get_url_rule()
+            rule.endpoint = provider
+            url_map.add(rule)
+        return url_map
+
     def get_wsgi_app(self):
         return AccessLog(super().get_wsgi_app())
 

@@ -27,14 +27,14 @@ from services.portal_gateway.adapters.login_attempts import LoginAttempts
 from services.portal_gateway.adapters.sessions import Sessions
 from services.portal_gateway.application.authentication import Authentication
 from services.portal_gateway.domain import access
-from services.portal_gateway.domain.login import Unauthenticated
 from services.portal_gateway.entrypoints.access_log import http
 from services.portal_gateway.entrypoints.api import ROUTES
 from services.portal_gateway.entrypoints.api.framework import (
+    ApiError,
     FileBody,
+    answer_headers,
     api_router,
     dispatch,
-    retry_after,
 )
 from services.portal_gateway.entrypoints.web import pages
 
@@ -47,6 +47,7 @@ JSON = {
     "Referrer-Policy": "same-origin",
 }
 ROUTER = api_router(ROUTES)
+ALL_METHODS = "GET,HEAD,POST,PUT,PATCH,DELETE,OPTIONS,TRACE"
 
 
 @dataclass
@@ -122,7 +123,7 @@ class PortalGateway:
             )
         header = request.headers.get("Authorization", "")
         if not header.startswith("Bearer "):
-            raise Unauthenticated("log in first: Authorization: Bearer <token>")
+            raise ApiError(401, "api_log_in")
         return self.principal(header.removeprefix("Bearer ").strip())
 
     def principal(self, token: str) -> access.Principal:
@@ -146,8 +147,11 @@ class PortalGateway:
         old rows go too (a sweep on each write would wait for the next refusal)."""
         bootstrap.ingest_store(self.store.db, self.settings).forget_expired()
 
-    @http("GET,POST", "/api/v1/<path:path>")
-    def api(self, request, path):
+    # every method, so that one the path does not take is the API's JSON 405 with Allow (and an
+    # unknown path its JSON 404), never the HTML of the HTTP server's own
+    @http(ALL_METHODS, "/api/v1")
+    @http(ALL_METHODS, "/api/v1/<path:path>")
+    def api(self, request, path=""):
         status, body = dispatch(request, self.backends(), self.authenticate, ROUTER)
         if isinstance(body, FileBody):  # bytes: nameko's tuple form takes text only
             return Response(
@@ -156,7 +160,7 @@ class PortalGateway:
                 content_type=body.content_type,
                 headers={"Content-Disposition": f'attachment; filename="{body.filename}"'},
             )
-        headers = {**JSON, **retry_after(status, body)}
+        headers = {**JSON, **answer_headers(status, body)}
         return status, headers, json.dumps(body, ensure_ascii=False, default=str)
 
     @http("GET", "/health")

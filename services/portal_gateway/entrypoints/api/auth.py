@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
+from contracts import api as api_contract
 from contracts.base import StrictSchema
 from services.portal_gateway.domain import access
 from services.portal_gateway.domain.login import Unauthenticated
@@ -41,6 +42,7 @@ class FailedLoginsQuery(StrictSchema):
     auth="none",
     tag=TAG,
     throttled=True,
+    answers=api_contract.LoggedIn,
 )
 def token(call: Call):
     return call.backends.authentication.log_in(
@@ -48,12 +50,24 @@ def token(call: Call):
     )
 
 
-@api.route("POST", "/auth/refresh", "A fresh token for the same session", tag=TAG)
+@api.route(
+    "POST",
+    "/auth/refresh",
+    "A fresh token for the same session",
+    tag=TAG,
+    answers=api_contract.Token,
+)
 def refresh(call: Call):
     return call.backends.authentication.renew(call.principal.session_id)
 
 
-@api.route("POST", "/auth/logout", "End the session: its tokens stop working at once", tag=TAG)
+@api.route(
+    "POST",
+    "/auth/logout",
+    "End the session: its tokens stop working at once",
+    tag=TAG,
+    answers=api_contract.LoggedOut,
+)
 def logout(call: Call):
     call.backends.authentication.log_out(call.principal.session_id)
     return {"logged_out": True}
@@ -66,6 +80,7 @@ def logout(call: Call):
     body=PasswordChange,
     tag=TAG,
     throttled=True,
+    answers=api_contract.PasswordChanged,
 )
 def change_password(call: Call):
     t = translator(call.lang)
@@ -94,6 +109,7 @@ def change_password(call: Call):
     query=FailedLoginsQuery,
     tag=TAG,
     allow=access.read_audit,
+    answers=api_contract.FailedLogins,
 )
 def failed_logins(call: Call):
     return {"failed_logins": call.backends.audit.failed_logins(call.query.get("username"))}

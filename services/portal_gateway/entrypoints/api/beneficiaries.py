@@ -6,6 +6,7 @@ import hashlib
 
 from marshmallow import fields, validate
 
+from contracts import api as api_contract
 from contracts.base import StrictSchema, Text
 from contracts.registries import RegisterBeneficiarySchema
 from services.portal_gateway.adapters import timeline
@@ -18,7 +19,7 @@ api = Routes()
 TAG = "beneficiaries"
 # an unknown id and a person the caller may not see get this same 404 on every route that takes a
 # beneficiary id: neither status nor words tell whether the person exists elsewhere
-NO_SUCH_BENEFICIARY = "no such beneficiary"
+NO_SUCH_BENEFICIARY = "no_such_beneficiary"  # a key of the words (web/i18n.py)
 
 
 class MergeBody(StrictSchema):
@@ -76,6 +77,7 @@ def registration(call: Call, beneficiary_id: str) -> dict:
     body=SearchBody,
     tag=TAG,
     allow=access.is_staff,
+    answers=api_contract.SearchResults,
 )
 def search(call: Call):
     """Only people the caller may see come back, each row audited (a name and a birth date are
@@ -108,6 +110,8 @@ def search(call: Call):
     body=RegisterBeneficiarySchema,
     tag=TAG,
     allow=access.is_staff,
+    answers=api_contract.Registration,
+    created=True,
 )
 def register(call: Call):
     decision = access.act_on_case(call.principal, None, call.body.get("site"))
@@ -118,7 +122,8 @@ def register(call: Call):
     # `found_existing` names only a record the caller's own network registered
     answer = call.backends.registries.register_beneficiary(call.body, call.principal.context)
     duplicates = visible_only(call.backends, call.principal, answer["possible_duplicates"])
-    return {**answer, "possible_duplicates": duplicates}
+    beneficiary_id = answer["stream"].removeprefix("beneficiary-")  # the person's own stream
+    return {**answer, "beneficiary_id": beneficiary_id, "possible_duplicates": duplicates}
 
 
 @api.route(
@@ -127,6 +132,7 @@ def register(call: Call):
     "A beneficiary's record and timeline (every read is audited; a head's emergency grant, "
     "if live, opens it in full)",
     tag=TAG,
+    answers=api_contract.Record,
 )
 def record(call: Call):
     beneficiary_id = str(call.args["beneficiary_id"])
@@ -170,6 +176,7 @@ def record(call: Call):
     body=MergeBody,
     tag=TAG,
     allow=access.decide_merges,
+    answers=api_contract.CommandAnswer,
 )
 def merge(call: Call):
     beneficiary_id = str(call.args["beneficiary_id"])
@@ -193,6 +200,7 @@ def merge(call: Call):
     body=ReasonBody,
     tag=TAG,
     allow=access.decide_merges,
+    answers=api_contract.CommandAnswer,
 )
 def unmerge(call: Call):
     beneficiary_id = str(call.args["beneficiary_id"])
@@ -214,6 +222,7 @@ def unmerge(call: Call):
     body=ReasonBody,
     tag=TAG,
     allow=access.erase,
+    answers=api_contract.CommandAnswer,
 )
 def erase(call: Call):
     beneficiary_id = str(call.args["beneficiary_id"])
@@ -232,6 +241,7 @@ def erase(call: Call):
     "Who read this record, when, where and why (DPO)",
     tag=TAG,
     allow=access.read_audit,
+    answers=api_contract.Views,
 )
 def who_saw(call: Call):
     """The DPO's own reading is a read too: recorded before the list is taken, so it lists itself."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contracts import api as api_contract
 from contracts import intake as contract
 from services.portal_gateway.application.people import person_facts, visible_only
 from services.portal_gateway.domain import access
@@ -112,4 +113,6 @@ for segment, (method, schema, summary) in ACTIONS.items():
         body=schema,
         tag=TAG,
         allow=access.is_staff,
+        answers=api_contract.CommandAnswer,
+        refuses=(403,),  # a site outside the caller's network
     )(_handler(method))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
+from contracts import api as api_contract
 from contracts.base import StrictSchema, Text
 from contracts.gateway import EMERGENCY_DETAILS
 from contracts.vocabulary import EMERGENCY_REASONS
@@ -40,6 +41,8 @@ class ReviewBody(StrictSchema):
     body=EmergencyBody,
     tag=TAG,
     allow=access.break_the_glass,
+    answers=api_contract.Grant,
+    created=True,
 )
 def grant(call: Call):
     why = emergency.refusal(call.body["reason"], call.body["details"])
@@ -68,6 +71,7 @@ def grant(call: Call):
     "Every emergency grant, newest first, with its reviews (DPO)",
     tag=TAG,
     allow=access.read_audit,
+    answers=api_contract.Grants,
 )
 def grants(call: Call):
     return {"grants": call.backends.emergency.all()}
@@ -80,11 +84,12 @@ def grants(call: Call):
     body=ReviewBody,
     tag=TAG,
     allow=access.read_audit,
+    answers=api_contract.Review,
 )
 def review(call: Call):
     found = call.backends.emergency.review(
         call.principal, str(call.args["grant_id"]), call.body["note"]
     )
     if found is None:
-        raise ApiError(404, "no such emergency grant")
+        raise ApiError(404, "no_such_grant")
     return found

@@ -1,6 +1,8 @@
 """The HTTP API's plumbing, free of nameko: routes declared once (they feed both the dispatcher
 and the OpenAPI document), JSON in and out, and one table from failures to HTTP statuses. A
-client's mistake is always a 4xx with a message; only our own bug is a 500."""
+client's mistake is always a 4xx with a message and a code (contracts/api.py `Error`, the one
+shape of every refusal, 404 and 405 included); only our own bug is a 500. Messages are Greek
+unless the client asks for English (Accept-Language)."""
 
 from __future__ import annotations
 
@@ -23,6 +25,20 @@ PREFIX = "/api/v1"
 MAX_BODY = 256 * 1024  # a command or an offline batch; a route that takes files says its own
 MAX_DEPTH = 16  # no contract nests deeper; Python's JSON parser would recurse until it fails
 STATUS = {"invalid": 422, "rule_violated": 422, "not_found": 404, "conflict": 409, "erased": 410}
+# the code of a refusal that does not name its own (a client tells refusals apart by code)
+CODES = {
+    400: "not_json",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    410: "erased",
+    413: "too_large",
+    422: "invalid",
+    429: "throttled",
+    500: "server_error",
+}
 
 
 @dataclass(frozen=True)
@@ -35,12 +51,26 @@ class FileBody:
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, message: str, details: Any = None):
+    """A refusal: `message` is a key of the API's words (i18n.WORDS, filled with `words`) or, for
+    a reason a domain rule gave, its own text."""
+
+    def __init__(
+        self, status: int, message: str, details: Any = None, code: str | None = None, **words
+    ):
         super().__init__(message)
         self.status, self.message, self.details = status, message, details
+        self.code = code or CODES.get(status, "invalid")
+        self.words = words
+
+    def said(self, lang: str) -> str:
+        text = translator(lang)(self.message)
+        return text.format(**self.words) if self.words else text
+
+    def body(self, lang: str) -> dict:
+        return _error(self.said(lang), self.details, self.code)
 
 
-def forbidden(why: str = "your role or site does not allow this") -> ApiError:
+def forbidden(why: str = "api_forbidden") -> ApiError:
     return ApiError(403, why)
 
 
@@ -60,6 +90,16 @@ class Route:
     allow: Callable[[Any], bool] | None = None
     max_body: int = MAX_BODY  # bytes: more is refused (413) before it is read
     throttled: bool = False  # checks a password: may answer 429 with Retry-After
+    answers: type[Schema] | None = None  # the success's contract (contracts/api.py)
+    created: bool = False  # it makes a new thing (a person, a referral, a grant): 201
+    files: tuple[str, ...] = ()  # the media types of the files it may answer instead of JSON
+    # statuses the handler itself may answer beyond those its declaration implies (a 403 decided on
+    # the record, a 404 for a month not released yet): the OpenAPI document lists them
+    refuses: tuple[int, ...] = ()
+
+    @property
+    def success(self) -> int:
+        return 201 if self.created else 200
 
 
 class Routes:
@@ -96,10 +136,12 @@ class Router:
         try:
             index, args = self.urls.bind("", "/").match(path, method=method)
         except NotFound:
-            raise ApiError(404, f"no such resource: {self.prefix}{path}") from None
+            raise ApiError(404, "api_no_route", path=f"{self.prefix}{path}") from None
         except MethodNotAllowed as exc:
             allowed = sorted(exc.valid_methods or [])
-            raise ApiError(405, f"{method} is not allowed here", {"allowed": allowed}) from None
+            raise ApiError(
+                405, "api_method", {"allowed": allowed}, method=method, allowed=", ".join(allowed)
+            ) from None
         return self.targets[index], dict(args)
 
 
@@ -123,23 +165,28 @@ class Call:
 
 
 def dispatch(request, backends, authenticate: Callable, router: Router) -> tuple[int, dict]:
-    """An HTTP request to the API: find its route, authenticate, parse, run."""
+    """An HTTP request to the API: find its route, authenticate, parse, run. A route that makes
+    something answers 201 (the web pages, calling `run`, take any success as 200)."""
+    lang = request.accept_languages.best_match(LANGUAGES, default="el")
     try:
         path = request.path[len(PREFIX) :] or "/"
         r, args = router.match(request.method, path)
         principal = authenticate(request, r.auth)
         body = _body(request, r.max_body) if r.method in ("POST", "PUT") else None
         query = request.args.to_dict()
-        _check_text(query)
-        lang = request.accept_languages.best_match(LANGUAGES, default="el")
-        return run(r, args, body, query, principal, backends, request.remote_addr or "", lang)
+        if r.query is not None:  # a route without parameters reads none, so none is refused
+            _check_text(query)
+        status, answer = run(
+            r, args, body, query, principal, backends, request.remote_addr or "", lang
+        )
+        return (r.success if status == 200 else status), answer
     except ApiError as exc:
-        return exc.status, _error(exc.message, exc.details)
+        return exc.status, exc.body(lang)
     except Unauthenticated as exc:
-        return 401, _error(str(exc))
+        return 401, _error(str(exc), code="unauthenticated")
     except Exception:
         log.exception("unhandled error on %s %s", request.method, request.path)
-        return 500, _error("an error on our side; it has been logged")
+        return 500, _error(translator(lang)("api_server_error"), code="server_error")
 
 
 def run(
@@ -163,9 +210,9 @@ def run(
             query = _query(r.query, query)
         return 200, r.handler(Call(args, body, query, principal, backends, client, lang))
     except ApiError as exc:
-        return exc.status, _error(exc.message, exc.details)
+        return exc.status, exc.body(lang)
     except Unauthenticated as exc:
-        return 401, _error(str(exc))
+        return 401, _error(str(exc), code="unauthenticated")
     except Throttled as exc:  # told in the person's language: a client shows it as it is
         message = translator(lang)("throttled").format(seconds=exc.seconds)
         return 429, _error(message, {"retry_after": exc.seconds}, "throttled")
@@ -173,7 +220,7 @@ def run(
         return STATUS.get(exc.code, 422), _error(exc.message, exc.details, exc.code)
     except Exception:  # a bug of ours: logged in full, told plainly
         log.exception("unhandled error on %s %s", r.method, r.path)
-        return 500, _error("an error on our side; it has been logged")
+        return 500, _error(translator(lang)("api_server_error"), code="server_error")
 
 
 def _audit_refusal(r: Route, args: dict, principal, backends) -> None:
@@ -195,18 +242,18 @@ def _audit_refusal(r: Route, args: dict, principal, backends) -> None:
 def _body(request, limit: int) -> Any:
     """The JSON body, read no further than the route's limit: a 20 MB login is refused unread."""
     if request.content_length is not None and request.content_length > limit:
-        raise ApiError(413, f"the body is larger than {limit} bytes")
+        raise ApiError(413, "api_too_large", limit=limit)
     raw = request.stream.read(limit + 1)
     if len(raw) > limit:
-        raise ApiError(413, f"the body is larger than {limit} bytes")
+        raise ApiError(413, "api_too_large", limit=limit)
     if not raw:
         return {}
     try:
         body = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ApiError(400, f"the body is not JSON: {exc}") from None
+        raise ApiError(400, "api_not_json", why=str(exc)) from None
     except RecursionError:
-        raise ApiError(400, f"the body nests deeper than {MAX_DEPTH} levels") from None
+        raise ApiError(400, "api_too_deep", code="too_deep", depth=MAX_DEPTH) from None
     _check_text(body)
     return body
 
@@ -215,14 +262,14 @@ def _check_text(value: Any, depth: int = 0) -> None:
     """Refuse what the platform cannot store or should not parse: nesting deeper than any contract,
     NUL characters (PostgreSQL text cannot hold U+0000) and lone surrogates (not Unicode text)."""
     if depth > MAX_DEPTH:
-        raise ApiError(400, f"the body nests deeper than {MAX_DEPTH} levels")
+        raise ApiError(400, "api_too_deep", code="too_deep", depth=MAX_DEPTH)
     if isinstance(value, str):
         if "\x00" in value:
-            raise ApiError(422, "the request contains NUL (U+0000) characters")
+            raise ApiError(422, "api_nul")
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
-            raise ApiError(422, "the request contains text that is not valid Unicode") from None
+            raise ApiError(422, "api_not_unicode") from None
     elif isinstance(value, list):
         for item in value:
             _check_text(item, depth + 1)
@@ -234,11 +281,11 @@ def _check_text(value: Any, depth: int = 0) -> None:
 
 def _validated(schema: type[Schema], body: Any, filled: tuple[str, ...]) -> Any:
     if not isinstance(body, dict):
-        raise ApiError(422, "the body must be a JSON object")
+        raise ApiError(422, "api_not_object")
     try:  # the service validates again; this names the fields before any call (ids come from the path)
         schema(partial=filled).load({k: v for k, v in body.items() if k not in filled})
     except ValidationError as exc:
-        raise ApiError(422, "the request does not match its contract", exc.messages) from None
+        raise ApiError(422, "api_contract", exc.messages) from None
     return body
 
 
@@ -246,22 +293,21 @@ def _query(schema: type[Schema], query: dict) -> dict:
     try:
         return schema().load(query)
     except ValidationError as exc:
-        raise ApiError(
-            422, "the query string does not match its parameters", exc.messages
-        ) from None
+        raise ApiError(422, "api_query", exc.messages) from None
 
 
-def _error(message: str, details: Any = None, code: str | None = None) -> dict:
-    found = {"error": message}
+def _error(message: str, details: Any = None, code: str = "invalid") -> dict:
+    found: dict[str, Any] = {"error": message, "code": code}
     if details:
         found["details"] = details
-    if code:
-        found["code"] = code
     return found
 
 
-def retry_after(status: int, body: Any) -> dict:
-    """The Retry-After header a 429 carries: the seconds its body states."""
+def answer_headers(status: int, body: Any) -> dict:
+    """The headers a refusal's body implies: a 429's Retry-After (the seconds it states) and a
+    405's Allow (the methods the path takes, RFC 9110)."""
     if status == 429 and isinstance(body, dict):
         return {"Retry-After": str(body["details"]["retry_after"])}
+    if status == 405 and isinstance(body, dict):
+        return {"Allow": ", ".join(body["details"]["allowed"])}
     return {}

@@ -4,6 +4,7 @@ typed otherwise), and records of different networks with the same name and birth
 
 from __future__ import annotations
 
+from contracts import api as api_contract
 from services.portal_gateway.domain import access
 from services.portal_gateway.entrypoints.api.framework import Call, Routes
 
@@ -17,6 +18,7 @@ api = Routes()
     "networks (DPO; ids and sites only; audited per person)",
     tag="beneficiaries",
     allow=access.review_identities,
+    answers=api_contract.IdentityReviews,
 )
 def reviews(call: Call):
     found = call.backends.registries.identity_reviews()

@@ -15,6 +15,7 @@ from pathlib import Path
 from jsonschema import Draft202012Validator
 from marshmallow import fields, validate
 
+from contracts import api as api_contract
 from contracts.base import StrictSchema
 from contracts.names import CONTACT_RECORDED, SERVICE_DELIVERED
 from services.common.personal_data import SubjectErased
@@ -32,7 +33,9 @@ ACCEPTED = {CONTACT_RECORDED: "record_contact", SERVICE_DELIVERED: "record_servi
 
 class Posted(StrictSchema):
     # any JSON here: each event is checked on its own, so one bad item does not refuse the others
-    events = fields.List(fields.Raw(), required=True, validate=validate.Length(min=1, max=500))
+    events = fields.List(
+        api_contract.ingest_item(), required=True, validate=validate.Length(min=1, max=500)
+    )
 
 
 @cache
@@ -101,6 +104,7 @@ def _aware_moment(value) -> bool:
     body=Posted,
     auth="api_key",
     tag="municipal systems",
+    answers=api_contract.IngestResults,
 )
 def ingest(call: Call):
     results = []
@@ -158,6 +162,7 @@ def _accept(call: Call, event: dict) -> dict:
     " reasons, type and digest; never the body",
     tag="municipal systems",
     allow=access.see_dead_letters,
+    answers=api_contract.RefusedEvents,
 )
 def rejected(call: Call):
     return {"rejected": call.backends.ingest.rejected()}
@@ -169,6 +174,8 @@ def rejected(call: Call):
     "A refused municipal event with its body, opened under its person's key (the DPO; audited)",
     tag="municipal systems",
     allow=access.read_refused_event,
+    answers=api_contract.RefusedEvent,
+    refuses=(410,),
 )
 def refused_event(call: Call):
     found = call.backends.ingest.find(call.args["rejected_id"])

@@ -7,37 +7,38 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from marshmallow import Schema
+
+from contracts import api as api_contract
 from contracts.jsonschema import field_schema, object_schema
 from services.portal_gateway.entrypoints.api.framework import PREFIX, Call, Route, Routes
 
 api = Routes()
 
 PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
-ERRORS = {
-    "400": "Not JSON",
-    "401": "Not logged in, or the token expired",
-    "403": "Your role or site does not allow it",
-    "404": "No such resource",
-    "405": "This method is not allowed on this path",
-    "409": "A stale expected version, or a step the lifecycle forbids now",
-    "422": "The input does not match the contract, or a rule said no (details name the fields)",
+# what each refusal means, whichever route answers it; a route lists only those it can answer
+REFUSALS = {
+    400: "The body is not JSON, or nests deeper than any contract (code not_json, too_deep)",
+    401: "No token, or one that expired or whose session ended; a wrong password (unauthenticated)",
+    403: "Your role or site does not allow it (forbidden)",
+    404: "No such resource, or one you may not know of: the same answer (not_found)",
+    409: "A stale expected_version (details: the stream and its current version), a command id"
+    " reused for another command, or a step the lifecycle forbids now (conflict)",
+    410: "The person was erased (erased)",
+    413: "The body is larger than the route takes (too_large)",
+    422: "The input does not match its contract (invalid: details name each field), or a rule said"
+    " no (rule_violated)",
+    429: "Too many failed passwords for this account or from this client within a minute: wait the"
+    " seconds Retry-After says (the right password too is refused until then; throttled)",
 }
-THROTTLED = (
-    "Too many failed passwords for this account or from this client within a minute: wait the"
-    " seconds Retry-After says (the right password too is refused until then)"
-)
-ERROR = {
-    "type": "object",
-    "required": ["error"],
-    "properties": {"error": {"type": "string"}, "code": {"type": "string"}, "details": {}},
-}
+ERROR = {"$ref": "#/components/schemas/Error"}
 
 
 @cache
 def document() -> dict:
     from services.portal_gateway.entrypoints.api import ROUTES  # the table this module is part of
 
-    schemas: dict[str, dict] = {"Error": ERROR}
+    schemas: dict[str, dict] = {"Error": answer_schema(api_contract.Error)}
     paths: dict[str, dict] = {}
     for index, r in enumerate(ROUTES):
         paths.setdefault(PARAM.sub(r"{\2}", r.path), {})[r.method.lower()] = _operation(
@@ -72,18 +73,10 @@ def _operation(index: int, r: Route, schemas: dict[str, dict]) -> dict:
         "parameters": [_path_parameter(kind, name) for kind, name in params]
         + (_query_parameters(r) if r.query is not None else []),
         "responses": {
-            "200": _json("Done", {"type": "object"}),
-            **{
-                code: _json(text, {"$ref": "#/components/schemas/Error"})
-                for code, text in ERRORS.items()
-            },
+            str(r.success): _success(r, schemas),
+            **{str(status): _refusal(status) for status in statuses(r)},
         },
     }
-    if r.throttled:
-        operation["responses"]["429"] = {
-            **_json(THROTTLED, {"$ref": "#/components/schemas/Error"}),
-            "headers": {"Retry-After": {"schema": {"type": "integer", "minimum": 1}}},
-        }
     if r.auth != "none":
         operation["security"] = [{"bearer": []}] if r.auth == "token" else [{"apiKey": []}]
     if r.body is not None:  # what the path and the gateway fill in is not asked of the client
@@ -94,12 +87,78 @@ def _operation(index: int, r: Route, schemas: dict[str, dict]) -> dict:
         schema = object_schema(r.body)
         schema["properties"] = {k: v for k, v in schema["properties"].items() if k not in hidden}
         schema["required"] = [k for k in schema["required"] if k not in hidden]
-        schemas[name] = schema
+        _define(schemas, name, schema)
         operation["requestBody"] = {
             "required": True,
             "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}},
         }
     return operation
+
+
+def statuses(r: Route) -> list[int]:
+    """The refusals a route can answer, from what it does: a body can be no JSON, too large or
+    against its contract; a command can meet a stale version or a missing or erased thing; a path
+    names something that may not exist; a route for some roles refuses the others."""
+    command = r.body is not None and "command_id" in r.body._declared_fields
+    about_a_person = "beneficiary_id" in r.path or (
+        command and "beneficiary_id" in r.body._declared_fields  # type: ignore[union-attr]
+    )
+    found = set(r.refuses)
+    found |= {400, 413, 422} if r.body is not None else set()
+    found |= {422} if r.query is not None else set()
+    found |= {401} if r.auth != "none" or r.throttled else set()
+    found |= {403} if r.allow is not None else set()
+    found |= {404} if PARAM.search(r.path) or command else set()
+    found |= {409} if command else set()
+    found |= {410} if command and about_a_person else set()
+    found |= {429} if r.throttled else set()
+    return sorted(found)
+
+
+def _success(r: Route, schemas: dict[str, dict]) -> dict:
+    if r.answers is None:
+        raise ValueError(f"{r.method} {r.path} names no answer (answers=...)")
+    name = r.answers.__name__
+    _define(schemas, name, answer_schema(r.answers))
+    content = {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}
+    for sent in r.files:  # (the charset a CSV is sent with is a parameter, not its type)
+        media_type = sent.split(";")[0].strip()
+        content[media_type] = {"schema": {"type": "string", "contentMediaType": media_type}}
+    found: dict = {"description": "Created" if r.created else "Done", "content": content}
+    if r.files:
+        found["headers"] = {
+            "Content-Disposition": {
+                "description": "a file: attachment; filename=...",
+                "schema": {"type": "string"},
+            }
+        }
+    return found
+
+
+def _refusal(status: int) -> dict:
+    found = _json(REFUSALS[status], ERROR)
+    if status == 429:
+        found["headers"] = {"Retry-After": {"schema": {"type": "integer", "minimum": 1}}}
+    return found
+
+
+def _define(schemas: dict[str, dict], name: str, schema: dict) -> None:
+    if schemas.setdefault(name, schema) != schema:  # two contracts of one name: one would be lost
+        raise ValueError(f"two schemas are named {name} in the OpenAPI document")
+
+
+def answer_schema(schema: type[Schema]) -> dict:
+    """An answer as JSON Schema: its fields, none forbidden besides them (an answer may gain a
+    field; a client ignores what it does not know)."""
+    return _open(object_schema(schema))
+
+
+def _open(schema):
+    if isinstance(schema, dict):
+        return {k: _open(v) for k, v in schema.items() if (k, v) != ("additionalProperties", False)}
+    if isinstance(schema, list):
+        return [_open(v) for v in schema]
+    return schema
 
 
 def _path_parameter(kind: str, name: str) -> dict:
@@ -127,6 +186,13 @@ def _json(description: str, schema: dict) -> dict:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-@api.route("GET", "/openapi.json", "This document", auth="none", tag="meta")
+@api.route(
+    "GET",
+    "/openapi.json",
+    "This document",
+    auth="none",
+    tag="meta",
+    answers=api_contract.OpenApiDocument,
+)
 def openapi(call: Call):
     return document()

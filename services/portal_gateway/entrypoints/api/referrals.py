@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from marshmallow import fields, validate
 
+from contracts import api as api_contract
 from contracts import referrals as contract
 from contracts.base import StrictSchema
 from services.portal_gateway.application.people import visible_only
@@ -57,6 +58,7 @@ RECIPIENT_STEPS = {
     query=ProposalsQuery,
     tag=TAG,
     allow=access.propose_recipients,
+    answers=api_contract.Proposals,
 )
 def proposals(call: Call):
     q = call.query
@@ -75,6 +77,8 @@ def proposals(call: Call):
     tag=TAG,
     fills=("by", "consent_recipient"),
     allow=access.is_staff,
+    answers=api_contract.CommandAnswer,
+    created=True,
 )
 def request(call: Call):
     act_for(call, str(call.body["beneficiary_id"]), call.body.get("from_site"), "request_referral")
@@ -89,7 +93,7 @@ def request(call: Call):
 def _referral(call: Call) -> dict:
     found = call.backends.referrals.referral(str(call.args["referral_id"]))
     if found is None:
-        raise ApiError(404, "no such referral")
+        raise ApiError(404, "no_such_referral")
     return found
 
 
@@ -118,6 +122,8 @@ for segment, (method, schema, summary) in SENDER_STEPS.items():
         tag=TAG,
         fills=("beneficiary_id", "by"),
         allow=access.is_staff,
+        answers=api_contract.CommandAnswer,
+        refuses=(403,),
     )(_step(method, access.send_referral))
 for segment, (method, schema, summary) in RECIPIENT_STEPS.items():
     api.route(
@@ -128,6 +134,8 @@ for segment, (method, schema, summary) in RECIPIENT_STEPS.items():
         tag=TAG,
         fills=("beneficiary_id", "by"),
         allow=access.take_part_in_referrals,
+        answers=api_contract.CommandAnswer,
+        refuses=(403,),
     )(_step(method, access.answer_referral))
 
 
@@ -137,6 +145,7 @@ for segment, (method, schema, summary) in RECIPIENT_STEPS.items():
     "Open referrals: sent to your agency, or from and to your network",
     tag=TAG,
     allow=access.take_part_in_referrals,
+    answers=api_contract.Referrals,
 )
 def inbox(call: Call):
     p = call.principal  # an agency's own referrals are asked for by its id; staff's are filtered
@@ -150,6 +159,7 @@ def inbox(call: Call):
     "Referrals past their due date with no answer",
     tag=TAG,
     allow=access.follow_referrals,
+    answers=api_contract.Referrals,
 )
 def overdue(call: Call):
     found = call.backends.referrals.overdue_referrals()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields
 
+from contracts import api as api_contract
 from contracts import network as network_contract
 from contracts.base import StrictSchema
 from contracts.directory import DescribeAgencySchema, DescribeProgrammeSchema
@@ -26,6 +27,7 @@ class HsdsPackage(StrictSchema):
     "/network",
     "The region: regional units, municipalities (2021 census), centres, mobile units, staff",
     tag=TAG,
+    answers=api_contract.Network,
 )
 def network(call: Call):
     return call.backends.registries.network()
@@ -76,6 +78,7 @@ for segment, (method, schema, summary) in NETWORK_COMMANDS.items():
         body=schema,
         tag=TAG,
         allow=access.manage_registries,
+        answers=api_contract.CommandAnswer,
     )(_network_command(method))
 
 
@@ -85,17 +88,22 @@ for segment, (method, schema, summary) in NETWORK_COMMANDS.items():
     "Each site against the staffing rule (warnings)",
     tag=TAG,
     allow=access.see_regional_figures,
+    answers=api_contract.Staffing,
 )
 def staffing(call: Call):
     return {"sites": call.backends.registries.staffing()}
 
 
-@api.route("GET", "/agencies", "The agencies registry (Φορείς)", tag=TAG)
+@api.route(
+    "GET", "/agencies", "The agencies registry (Φορείς)", tag=TAG, answers=api_contract.Agencies
+)
 def agencies(call: Call):
     return {"agencies": call.backends.registries.agencies()}
 
 
-@api.route("GET", "/programmes", "The programmes registry", tag=TAG)
+@api.route(
+    "GET", "/programmes", "The programmes registry", tag=TAG, answers=api_contract.Programmes
+)
 def programmes(call: Call):
     return {"programmes": call.backends.registries.programmes()}
 
@@ -107,6 +115,7 @@ def programmes(call: Call):
     body=DescribeAgencySchema,
     tag=TAG,
     allow=access.manage_registries,
+    answers=api_contract.CommandAnswer,
 )
 def describe_agency(call: Call):
     return call.backends.registries.describe_agency(call.body, call.principal.context)
@@ -119,6 +128,7 @@ def describe_agency(call: Call):
     body=DescribeProgrammeSchema,
     tag=TAG,
     allow=access.manage_registries,
+    answers=api_contract.CommandAnswer,
 )
 def describe_programme(call: Call):
     return call.backends.registries.describe_programme(call.body, call.principal.context)
@@ -132,13 +142,18 @@ def describe_programme(call: Call):
     tag=TAG,
     allow=access.manage_registries,
     max_body=16 * 1024 * 1024,  # a whole directory's CSV files
+    answers=api_contract.HsdsImported,
 )
 def import_hsds(call: Call):
     return call.backends.registries.import_hsds(call.body["files"], call.principal.context)
 
 
 @api.route(
-    "GET", "/directory/hsds", "Export the registries as an Open Referral HSDS 3.0 package", tag=TAG
+    "GET",
+    "/directory/hsds",
+    "Export the registries as an Open Referral HSDS 3.0 package",
+    tag=TAG,
+    answers=api_contract.HsdsFiles,
 )
 def export_hsds(call: Call):
     return {"files": call.backends.registries.export_hsds()}

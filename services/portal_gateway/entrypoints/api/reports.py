@@ -9,6 +9,7 @@ import base64
 
 from marshmallow import fields, validate
 
+from contracts import api as api_contract
 from contracts.base import StrictSchema
 from services.portal_gateway.domain import access
 from services.portal_gateway.entrypoints.api.framework import (
@@ -78,6 +79,8 @@ def _no_window(call: Call) -> None:
     "A site's register: day by day for the head of its centre; from outside, its month as released",
     query=PeriodQuery,
     tag=TAG,
+    answers=api_contract.SiteRegister,
+    refuses=(403,),
 )
 def daily_register(call: Call):
     site = call.args["site"]
@@ -102,6 +105,8 @@ def daily_register(call: Call):
     query=PeriodQuery,
     tag=TAG,
     allow=access.see_regional_overview,
+    answers=api_contract.Overview,
+    refuses=(404,),  # a month not released yet
 )
 def overview(call: Call):
     return call.backends.reporting.regional_overview(call.query.get("period"))
@@ -125,6 +130,9 @@ def _day(value) -> str | None:
     "suppressed",
     query=RegisterQuery,
     tag=TAG,
+    answers=api_contract.Register,
+    files=tuple(FORMATS.values()),
+    refuses=(403, 404),  # another site's figures; a month not released yet
 )
 def register_report(call: Call):
     site, fmt, reporting = _site(call, "site"), call.query["format"], call.backends.reporting
@@ -153,6 +161,9 @@ def register_report(call: Call):
     "Annex I), suppressed when they leave the centre",
     query=EsfQuery,
     tag=TAG,
+    answers=api_contract.Esf,
+    files=tuple(FORMATS.values()),
+    refuses=(403, 404),  # another centre's figures; a year not over or not released yet
 )
 def esf_report(call: Call):
     operation, year, fmt = _site(call, "operation"), call.query.get("year"), call.query["format"]
@@ -185,6 +196,8 @@ def esf_report(call: Call):
     query=PeriodQuery,
     tag=TAG,
     allow=access.see_regional_figures,
+    answers=api_contract.Coverage,
+    refuses=(404,),
 )
 def coverage(call: Call):
     return call.backends.reporting.coverage(call.query.get("period"))
@@ -198,6 +211,8 @@ def coverage(call: Call):
     query=PeriodQuery,
     tag=TAG,
     allow=access.see_regional_figures,
+    answers=api_contract.ReferralFlow,
+    refuses=(404,),
 )
 def referral_flow(call: Call):
     return call.backends.reporting.referral_flow(call.query.get("period"))
@@ -211,6 +226,8 @@ def referral_flow(call: Call):
     query=PeriodQuery,
     tag=TAG,
     allow=access.see_regional_figures,
+    answers=api_contract.Targets,
+    refuses=(404,),
 )
 def targets(call: Call):
     reporting = call.backends.reporting
@@ -227,6 +244,8 @@ def targets(call: Call):
     " leaves it",
     query=SiteQuery,
     tag=TAG,
+    answers=api_contract.Caseload,
+    refuses=(403,),
 )
 def caseload(call: Call):
     site = _site(call, "site")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from contracts import api as api_contract
 from services.portal_gateway.application import subject_rights
 from services.portal_gateway.domain import access
+from services.portal_gateway.entrypoints.api import beneficiaries
 from services.portal_gateway.entrypoints.api.framework import ApiError, Call, Routes
 
 api = Routes()
@@ -17,6 +19,7 @@ TAG = "beneficiaries"
     "Everything the platform holds about this person, as JSON (DPO, GDPR Art. 15; audited)",
     tag=TAG,
     allow=access.answer_subject_requests,
+    answers=api_contract.SubjectAccess,
 )
 def export(call: Call):
     try:
@@ -24,7 +27,7 @@ def export(call: Call):
             call.backends, call.principal, str(call.args["beneficiary_id"])
         )
     except subject_rights.NoSuchPerson:
-        raise ApiError(404, "no such beneficiary") from None
+        raise ApiError(404, beneficiaries.NO_SUCH_BENEFICIARY) from None
 
 
 @api.route(
@@ -34,6 +37,7 @@ def export(call: Call):
     "(DPO; audited)",
     tag=TAG,
     allow=access.answer_subject_requests,
+    answers=api_contract.AccessReport,
 )
 def report(call: Call):
     try:
@@ -41,5 +45,5 @@ def report(call: Call):
             call.backends, call.principal, str(call.args["beneficiary_id"])
         )
     except subject_rights.NoSuchPerson:
-        raise ApiError(404, "no such beneficiary") from None
+        raise ApiError(404, beneficiaries.NO_SUCH_BENEFICIARY) from None
     return {"entries": found}

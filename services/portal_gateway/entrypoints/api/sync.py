@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
+from contracts import api as api_contract
 from contracts.base import StrictSchema
+from contracts.referrals import RequestReferralSchema
+from contracts.registries import RegisterBeneficiarySchema
 from services.common.rpc_commands import CommandRejected
 from services.portal_gateway.application.people import person_facts
 from services.portal_gateway.domain import access
@@ -25,10 +28,23 @@ class OfflineCommand(StrictSchema):
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
     beneficiary_id = fields.UUID(required=True)
     base_version = fields.Integer(
-        required=True, validate=validate.Range(min=0)
-    )  # the case version it was based on
+        required=True,
+        validate=validate.Range(min=0),
+        metadata={
+            "description": "the version it was decided on: of the beneficiary's case stream"
+            " (case-<beneficiary_id>) for a case command, of the referral's stream for a"
+            " referral (0: a new one); unused for a registration"
+        },
+    )
     occurred_at = fields.AwareDateTime(required=True)  # when it happened, offline
-    fields_ = fields.Dict(required=True, data_key="fields")
+    fields_ = api_contract.command_fields(
+        {
+            "beneficiaries": RegisterBeneficiarySchema,
+            "referrals": RequestReferralSchema,
+            **{kind: schema for kind, (_, schema, _) in ACTIONS.items()},
+        },
+        filled=("by", "consent_recipient"),  # a referral's: the gateway's
+    )
 
 
 class Batch(StrictSchema):
@@ -44,6 +60,7 @@ class Batch(StrictSchema):
     body=Batch,
     tag="mobile unit",
     allow=access.is_staff,
+    answers=api_contract.SyncResults,
 )
 def sync(call: Call):
     return {"results": [_apply(call, c) for c in Batch().load(call.body)["commands"]]}
@@ -53,7 +70,8 @@ def _apply(call: Call, c: dict) -> dict:
     beneficiary_id = str(c["beneficiary_id"])
     command = {**c["fields_"], "command_id": c["command_id"], "beneficiary_id": beneficiary_id}
     context = {**call.principal.context, "occurred_at": c["occurred_at"].isoformat()}
-    offline = Call(call.args, command, call.query, _Acting(call.principal, context), call.backends)
+    acting = _Acting(call.principal, context)
+    offline = Call(call.args, command, call.query, acting, call.backends, call.client, call.lang)
     try:
         if c["kind"] == "beneficiaries":
             answer = beneficiaries.register(offline)
@@ -78,7 +96,7 @@ def _apply(call: Call, c: dict) -> dict:
             "command_id": c["command_id"],
             "status": "refused",
             "code": str(exc.status),
-            "message": exc.message,
+            "message": exc.said(call.lang),
         }
     status = "already_applied" if answer["duplicate"] else "applied"
     return {"command_id": c["command_id"], "status": status, "version": answer["version"]}
@@ -96,7 +114,7 @@ def _conflict(call: Call, c: dict, exc: CommandRejected) -> dict:
             "command_id": c["command_id"],
             "status": "refused",
             "code": str(refusal.status),
-            "message": refusal.message,
+            "message": refusal.said(call.lang),
         }
     call.backends.audit.record_viewed(
         call.principal, beneficiary_id, ["contacts"], None, False, purpose="sync_conflict"

@@ -174,6 +174,59 @@ WORDS = {
         "The password is easy to guess (common words, names, dates, keyboard runs or your"
         " username): prefer a phrase of four unrelated words.",
     ),
+    # the API's refusals (entrypoints/api/framework.py): a client shows them as they are
+    "api_not_json": ("Το σώμα του αιτήματος δεν είναι JSON: {why}", "The body is not JSON: {why}"),
+    "api_too_deep": (
+        "Το σώμα του αιτήματος έχει περισσότερα από {depth} επίπεδα εμφώλευσης.",
+        "The body nests deeper than {depth} levels.",
+    ),
+    "api_too_large": (
+        "Το σώμα του αιτήματος ξεπερνά τα {limit} bytes.",
+        "The body is larger than {limit} bytes.",
+    ),
+    "api_nul": (
+        "Το αίτημα περιέχει χαρακτήρες NUL (U+0000).",
+        "The request contains NUL (U+0000) characters.",
+    ),
+    "api_not_unicode": (
+        "Το αίτημα περιέχει κείμενο που δεν είναι έγκυρο Unicode.",
+        "The request contains text that is not valid Unicode.",
+    ),
+    "api_not_object": (
+        "Το σώμα του αιτήματος πρέπει να είναι αντικείμενο JSON.",
+        "The body must be a JSON object.",
+    ),
+    "api_contract": (
+        "Το αίτημα δεν ταιριάζει με τη σύμβασή του: τα πεδία και οι λόγοι στο details.",
+        "The request does not match its contract: the fields and reasons are in details.",
+    ),
+    "api_query": (
+        "Οι παράμετροι της διεύθυνσης δεν είναι σωστές: οι λόγοι στο details.",
+        "The query string does not match its parameters: the reasons are in details.",
+    ),
+    "api_no_route": ("Δεν υπάρχει τέτοιος πόρος: {path}", "No such resource: {path}"),
+    "api_method": (
+        "Η μέθοδος {method} δεν επιτρέπεται εδώ (επιτρέπονται: {allowed}).",
+        "{method} is not allowed here (allowed: {allowed}).",
+    ),
+    "api_forbidden": (
+        "Ο ρόλος ή η δομή σας δεν το επιτρέπει.",
+        "Your role or site does not allow this.",
+    ),
+    "api_log_in": (
+        "Συνδεθείτε πρώτα: Authorization: Bearer <token>",
+        "Log in first: Authorization: Bearer <token>",
+    ),
+    "api_server_error": (
+        "Σφάλμα από τη δική μας πλευρά· έχει καταγραφεί.",
+        "An error on our side; it has been logged.",
+    ),
+    "no_such_beneficiary": ("Δεν βρέθηκε τέτοιος ωφελούμενος.", "No such beneficiary."),
+    "no_such_referral": ("Δεν βρέθηκε τέτοια παραπομπή.", "No such referral."),
+    "no_such_grant": (
+        "Δεν βρέθηκε τέτοια πρόσβαση έκτακτης ανάγκης.",
+        "No such emergency grant.",
+    ),
     "period": ("Περίοδος", "Period"),
     "released_at": ("Δημοσιεύθηκε", "Released"),
     "total": ("Σύνολο", "Total"),

@@ -155,7 +155,7 @@ class Page(EmergencyPages):
         try:
             r, args = API.match(method, path)
         except ApiError as exc:
-            return exc.status, {"error": exc.message}
+            return exc.status, exc.body(self.lang)
         client = self.request.remote_addr or ""
         backends = self.gateway.backends()
         return run(r, args, body, query or {}, self.principal, backends, client, self.lang)

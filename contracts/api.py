@@ -1,0 +1,443 @@
+"""The HTTP API's answers (and the parts of its requests that a route checks itself), defined once
+here: each route names its answer (`@api.route(..., answers=...)`) and the OpenAPI document is
+generated from these schemas. An answer lists what a client may rely on; it may gain fields, so
+the document does not forbid others (a client ignores what it does not know)."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from contracts.base import StrictSchema, event_contract
+from contracts.jsonschema import object_schema
+from contracts.names import CONTACT_RECORDED, SERVICE_DELIVERED
+
+# a count that left a centre: a number, or "c" when it is suppressed (fewer than 5, or hidden so
+# that no other cell can be worked out)
+CELL = {"type": ["integer", "string"], "description": 'a count, or "c" when it is suppressed'}
+SUPPRESSED_COUNTS = {"type": "object", "additionalProperties": CELL}
+
+
+def _raw(description: str, schema: dict | None = None, **options) -> fields.Raw:
+    return fields.Raw(
+        metadata={"json_schema": {**(schema or {}), "description": description}}, **options
+    )
+
+
+def _list(inner: fields.Field, description: str = "", **options) -> fields.List:
+    return fields.List(
+        inner, metadata={"description": description} if description else {}, **options
+    )
+
+
+class Error(StrictSchema):
+    """Every refusal and failure, whatever the status: a client tells them apart by `code`."""
+
+    error = fields.String(
+        required=True,
+        metadata={"description": "what went wrong, in Greek (English with Accept-Language: en)"},
+    )
+    code = fields.String(
+        required=True,
+        metadata={
+            "description": "not_json, too_large, unauthenticated, forbidden, not_found,"
+            " method_not_allowed, invalid (the contract), rule_violated, conflict, erased,"
+            " throttled, server_error"
+        },
+    )
+    details = _raw("which fields are wrong and why, or what the refusal is about", required=False)
+
+
+# --- commands -------------------------------------------------------------------------------
+
+
+class AppendedEvent(StrictSchema):
+    type = fields.String(required=True)
+    version = fields.Integer(required=True, metadata={"description": "its version in the stream"})
+    position = fields.Integer(required=True, metadata={"description": "its position in the store"})
+
+
+class CommandAnswer(StrictSchema):
+    """What a command recorded: the stream, the version it is now at (the next command's
+    expected_version on that stream) and whether it had been applied already (the same command id)."""
+
+    stream = fields.String(
+        required=True,
+        metadata={
+            "description": "case-<beneficiary_id>, referral-<referral_id>, beneficiary-<id>, ..."
+        },
+    )
+    version = fields.Integer(
+        required=True, allow_none=True, metadata={"description": "the stream's version after it"}
+    )
+    duplicate = fields.Boolean(
+        required=True, metadata={"description": "the command id had been applied: nothing changed"}
+    )
+    events = fields.List(fields.Nested(AppendedEvent), required=True)
+    warnings = _list(fields.Raw(), "what to check (staffing, people already at a receiving centre)")
+
+
+class PossibleDuplicate(StrictSchema):
+    beneficiary_id = fields.UUID(required=True)
+
+
+class Registration(CommandAnswer):
+    beneficiary_id = fields.UUID(
+        required=True, metadata={"description": "the person's id, for every route that takes one"}
+    )
+    found_existing = fields.Boolean(
+        required=True,
+        metadata={"description": "the number named a person your network had registered: theirs"},
+    )
+    possible_duplicates = fields.List(fields.Dict(), required=True)
+
+
+# --- logging in -----------------------------------------------------------------------------
+
+
+class Token(StrictSchema):
+    token = fields.String(required=True, metadata={"description": "Authorization: Bearer <token>"})
+    expires_at = fields.Integer(required=True, metadata={"description": "Unix time"})
+
+
+class LoggedIn(Token):
+    session_ends_at = fields.Integer(required=True, metadata={"description": "Unix time"})
+    role = fields.String(required=True)
+    site = fields.String(required=True, allow_none=True)
+    name = fields.String(required=True)
+
+
+class LoggedOut(StrictSchema):
+    logged_out = fields.Boolean(required=True)
+
+
+class PasswordChanged(StrictSchema):
+    changed = fields.Boolean(required=True)
+
+
+class FailedLogins(StrictSchema):
+    failed_logins = fields.List(fields.Dict(), required=True)
+
+
+# --- beneficiaries ---------------------------------------------------------------------------
+
+
+class Found(StrictSchema):
+    beneficiary_id = fields.UUID(required=True)
+    given_name = fields.String(allow_none=True)
+    family_name = fields.String(allow_none=True)
+    birth_date = fields.Date(allow_none=True)
+    registered_at = fields.String(required=True, metadata={"description": "the site"})
+
+
+class SearchResults(StrictSchema):
+    results = fields.List(fields.Nested(Found), required=True)
+
+
+class TimelineStep(StrictSchema):
+    type = fields.String(required=True)
+    occurred_at = fields.String(required=True)
+    site = fields.String(allow_none=True)
+    actor = fields.String(allow_none=True)
+    data = fields.Dict(required=True)
+
+
+class Record(StrictSchema):
+    beneficiary_id = fields.UUID(
+        required=True, metadata={"description": "the surviving record, if this one was merged"}
+    )
+    records = fields.List(fields.UUID(), required=True)
+    erased = fields.Boolean(required=True)
+    registered = fields.Dict(required=True)
+    timeline = fields.List(fields.Nested(TimelineStep), required=True)
+    case = fields.Dict(
+        required=True,
+        metadata={"description": "the case's version (expected_version), plan, state"},
+    )
+    assessment = fields.Dict(
+        required=True,
+        allow_none=True,
+        metadata={"description": "special categories: shown to case workers only"},
+    )
+    referrals = fields.List(fields.Dict(), required=True)
+    break_glass = fields.Boolean(required=True)
+    emergency_until = fields.String(required=True, allow_none=True)
+
+
+class Views(StrictSchema):
+    views = fields.List(fields.Dict(), required=True)
+
+
+class IdentityReviews(StrictSchema):
+    site_records = fields.List(fields.Dict(), required=True)
+    possible_duplicates = fields.List(fields.Dict(), required=True)
+
+
+class SubjectAccess(StrictSchema):
+    beneficiary_id = fields.UUID(required=True)
+    records = fields.List(fields.UUID(), required=True)
+
+
+class AccessReport(StrictSchema):
+    entries = fields.List(fields.Dict(), required=True)
+
+
+# --- emergency access ------------------------------------------------------------------------
+
+
+class Grant(StrictSchema):
+    grant_id = fields.UUID(required=True)
+    beneficiary_id = fields.UUID(required=True)
+    granted_at = fields.String(required=True)
+    expires_at = fields.String(required=True)
+
+
+class Grants(StrictSchema):
+    grants = fields.List(fields.Dict(), required=True)
+
+
+class Review(StrictSchema):
+    grant_id = fields.UUID(required=True)
+    beneficiary_id = fields.UUID(required=True)
+    reviewer = fields.String(required=True)
+    note = fields.String(required=True)
+
+
+# --- referrals -------------------------------------------------------------------------------
+
+
+class Proposals(StrictSchema):
+    proposals = fields.List(fields.Dict(), required=True)
+
+
+class Referrals(StrictSchema):
+    referrals = fields.List(fields.Dict(), required=True)
+
+
+# --- the mobile unit's sync ------------------------------------------------------------------
+
+SYNC_STATUSES = ("applied", "already_applied", "conflict", "refused")
+# what an offline command's `fields` never holds: the item says them (its id, whose, which version)
+SYNC_OWN = ("command_id", "beneficiary_id", "expected_version")
+
+
+def command_fields(kinds: dict[str, type[Schema]], filled: tuple[str, ...] = ()) -> fields.Dict:
+    """An offline command's `fields`: those of the command its kind names (any JSON object is
+    taken here; the command's service checks it against its contract and says what is wrong)."""
+    shapes = []
+    for kind, schema in kinds.items():
+        shape = object_schema(schema)
+        hidden = {*SYNC_OWN, *filled}
+        shape["properties"] = {k: v for k, v in shape["properties"].items() if k not in hidden}
+        shape["required"] = [k for k in shape["required"] if k not in hidden]
+        shapes.append({"title": f"kind: {kind}", **shape})
+    return fields.Dict(
+        required=True,
+        data_key="fields",
+        metadata={
+            "json_schema": {
+                "description": "the fields of the command its kind names, without command_id,"
+                " beneficiary_id and expected_version (the item's own)",
+                "anyOf": shapes,
+            }
+        },
+    )
+
+
+class Synced(StrictSchema):
+    command_id = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(SYNC_STATUSES))
+    version = fields.Integer(metadata={"description": "applied: the stream's version now"})
+    code = fields.String(metadata={"description": "refused: why, as an error code or status"})
+    message = fields.String()
+    details = fields.Raw()
+    current_version = fields.Integer(allow_none=True, metadata={"description": "conflict"})
+    since_your_version = fields.List(
+        fields.Dict(), metadata={"description": "conflict: what was recorded since base_version"}
+    )
+
+
+class SyncResults(StrictSchema):
+    results = fields.List(fields.Nested(Synced), required=True)
+
+
+# --- municipal systems -----------------------------------------------------------------------
+
+# what a municipal system may publish (the HTTP ingest and the AMQP exchange alike)
+PUBLISHED_EVENTS = (CONTACT_RECORDED, SERVICE_DELIVERED)
+
+
+def ingest_item() -> fields.Raw:
+    """One published event. Any JSON is taken (each item is checked on its own, so one bad item
+    does not refuse the batch); the document says what is accepted."""
+    return _raw(
+        "an event of a published contract: its data as the event's JSON Schema says",
+        {
+            "type": "object",
+            "required": ["event_id", "type", "schema_version", "data"],
+            "properties": {
+                "event_id": {
+                    "type": "string",
+                    "minLength": 8,
+                    "maxLength": 100,
+                    "description": "made by the publisher: the same event sent twice is one",
+                },
+                "type": {"type": "string", "enum": list(PUBLISHED_EVENTS)},
+                "schema_version": {"type": "integer", "minimum": 1},
+                "occurred_at": {"type": "string", "format": "date-time"},
+                "data": {
+                    "anyOf": [
+                        {"title": t, **object_schema(event_contract(t).schema)}
+                        for t in PUBLISHED_EVENTS
+                    ]
+                },
+            },
+        },
+    )
+
+
+class Ingested(StrictSchema):
+    event_id = fields.Raw(required=True, metadata={"json_schema": {"type": ["string", "null"]}})
+    status = fields.String(
+        required=True, validate=validate.OneOf(["accepted", "duplicate", "rejected"])
+    )
+    stream = fields.String(metadata={"description": "accepted: case-<beneficiary_id>"})
+    version = fields.Integer()
+    reasons = fields.List(fields.String(), metadata={"description": "rejected: why, never a value"})
+    digest = fields.String(metadata={"description": "rejected: how ops find it"})
+
+
+class IngestResults(StrictSchema):
+    results = fields.List(fields.Nested(Ingested), required=True)
+
+
+class RefusedEvents(StrictSchema):
+    rejected = fields.List(fields.Dict(), required=True)
+
+
+class RefusedEvent(StrictSchema):
+    id = fields.Integer(required=True)
+    received_at = fields.String(required=True)
+    publisher = fields.String(required=True)
+    type = fields.String(allow_none=True)
+    reasons = fields.List(fields.String(), required=True)
+    digest = fields.String(required=True)
+    body_kept = fields.Boolean(required=True)
+    body = fields.Raw(required=True, allow_none=True)
+
+
+# --- registries ------------------------------------------------------------------------------
+
+
+class Network(StrictSchema):
+    region = fields.Dict(required=True)
+    regional_units = fields.List(fields.Dict(), required=True)
+    municipalities = fields.List(fields.Dict(), required=True)
+    sites = fields.List(fields.Dict(), required=True)
+
+
+class Staffing(StrictSchema):
+    sites = fields.List(fields.Dict(), required=True)
+
+
+class Agencies(StrictSchema):
+    agencies = fields.List(fields.Dict(), required=True)
+
+
+class Programmes(StrictSchema):
+    programmes = fields.List(fields.Dict(), required=True)
+
+
+class HsdsFiles(StrictSchema):
+    files = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        required=True,
+        metadata={"description": "file name -> its text (CSV files and datapackage.json)"},
+    )
+
+
+class HsdsImported(StrictSchema):
+    agencies = fields.Integer(required=True)
+    programmes = fields.Integer(required=True)
+    registered = fields.Integer(required=True)
+    changed = fields.Integer(required=True)
+    unchanged = fields.Integer(required=True)
+
+
+# --- reports ---------------------------------------------------------------------------------
+
+
+class Rule(StrictSchema):
+    primary = fields.String(required=True)
+    threshold = fields.Integer(required=True)
+    protection = fields.String(required=True)
+    hidden_mark = fields.String(required=True)
+
+
+class Released(StrictSchema):
+    """Figures that left a centre: a frozen release of a fixed period, suppressed."""
+
+    period = fields.String(required=True)
+    released_at = fields.String(required=True)
+    rule = fields.Nested(Rule, required=True)
+
+
+class SiteRegister(StrictSchema):
+    site = fields.String(required=True)
+    released = fields.Dict(metadata={"description": "from outside the centre: the released month"})
+    days = fields.List(fields.Dict(), metadata={"description": "the head's own: day by day"})
+
+
+class Register(StrictSchema):
+    suppressed = fields.Boolean(required=True)
+    site = fields.String(allow_none=True)
+    rows = fields.List(fields.Dict(), metadata={"description": "live: day, site, measure, key, n"})
+    period = fields.String()
+    released_at = fields.String()
+    rule = fields.Nested(Rule)
+    tables = fields.Dict(
+        values=fields.Dict(),
+        metadata={"description": "released: each measure's rows and column totals, suppressed"},
+    )
+
+
+class Esf(StrictSchema):
+    suppressed = fields.Boolean(required=True)
+    operations = fields.Dict(required=True, metadata={"description": "by operation's site code"})
+    operation_mis = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+    period = fields.String()
+    released_at = fields.String()
+    rule = fields.Nested(Rule)
+
+
+class Overview(Released):
+    new_beneficiaries_by_site = _raw("by site code", SUPPRESSED_COUNTS, required=True)
+    contacts_by_site = _raw("by site code", SUPPRESSED_COUNTS, required=True)
+    contacts_by_municipality = _raw("by municipality code", SUPPRESSED_COUNTS, required=True)
+    referrals_by_site = _raw("by site code", SUPPRESSED_COUNTS, required=True)
+    referrals = _raw("all referrals", CELL, required=True)
+    response_times = fields.Dict(required=True)
+
+
+class Coverage(Released):
+    municipalities = fields.List(fields.Dict(), required=True)
+
+
+class ReferralFlow(Released):
+    flow = fields.List(fields.Dict(), required=True)
+
+
+class Targets(StrictSchema):
+    operations = fields.List(fields.Dict(), required=True)
+    released_through = fields.String(metadata={"description": "from outside: the last month"})
+
+
+class Caseload(StrictSchema):
+    caseload = fields.List(fields.Dict(), required=True)
+
+
+class OpenApiDocument(StrictSchema):
+    openapi = fields.String(required=True)
+    info = fields.Dict(required=True)
+    paths = fields.Dict(required=True)
+    components = fields.Dict(required=True)
