@@ -29,6 +29,7 @@ def test_a_valid_package_creates_the_agencies_and_programmes_and_exports_back_th
         "registered": 11,
         "changed": 0,
         "unchanged": 0,
+        "notices": [],
     }
     names = [a["name"] for a in registries.agencies()]
     assert "Βοήθεια στο Σπίτι Δήμου Τριφυλίας" in names and len(registries.programmes()) == 1
