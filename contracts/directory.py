@@ -53,16 +53,10 @@ class Offer(StrictSchema):
     name = Text(required=True, validate=validate.Length(min=2, max=200))
     description = Text(load_default="", validate=validate.Length(max=2000))
     level = fields.String(required=True, validate=validate.OneOf(LEVELS))
-    municipalities = fields.List(
-        fields.String(validate=PELOPONNESE_MUNICIPALITY),
-        required=True,
-        validate=validate.Length(min=1, error="serves at least one municipality"),
-    )
-    needs = fields.List(
-        fields.String(validate=validate.OneOf(NEEDS)),
-        required=True,
-        validate=validate.Length(min=1, error="accepts at least one kind of need"),
-    )
+    municipalities = fields.List(fields.String(validate=PELOPONNESE_MUNICIPALITY), required=True)
+    # an offer imported from elsewhere may name no municipality of ours or no need: referrals are
+    # never routed to it (routing matches both), but it is in the registry as described
+    needs = fields.List(fields.String(validate=validate.OneOf(NEEDS)), required=True)
     eligible_groups = fields.List(
         fields.String(validate=validate.OneOf(VULNERABLE_GROUPS)), load_default=list
     )
@@ -74,8 +68,12 @@ class Offer(StrictSchema):
     )
     eligibility_text = Text(load_default="", validate=validate.Length(max=1000))
     capacity = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=0))
-    active_from = fields.Date(required=True)
+    active_from = fields.Date(allow_none=True, load_default=None)  # None: not known, since ever
     active_until = fields.Date(allow_none=True, load_default=None)
+    # what an HSDS import gave that Kentra does not model, kept to be given back by an export:
+    # {"from": {"service"|"phone"|"address": the id of the row a field was read from},
+    #  "rows": {file: [row as given]}}. Opaque here; services/registries/adapters/hsds.py reads it
+    hsds = fields.Dict(keys=fields.String(), values=fields.Raw())
 
     @validates_schema
     def ranges(self, data, **kwargs):
@@ -85,13 +83,19 @@ class Offer(StrictSchema):
             and data["min_age"] > data["max_age"]
         ):
             raise ValidationError("must not be below min_age", "max_age")
-        if data.get("active_until") and data["active_until"] < data["active_from"]:
+        if (
+            data.get("active_until")
+            and data.get("active_from")
+            and data["active_until"] < data["active_from"]
+        ):
             raise ValidationError("must not be before active_from", "active_until")
 
 
 class AgencyDescribedV1(Offer):
     agency_id = fields.UUID(required=True)
-    agency_type = fields.String(required=True, validate=validate.OneOf(AGENCY_TYPES))
+    agency_type = fields.String(
+        allow_none=True, load_default=None, validate=validate.OneOf(AGENCY_TYPES)
+    )  # None: an organization imported without one of our types
     response_days = fields.Integer(
         load_default=10, validate=validate.Range(min=1, max=180)
     )  # then a referral expires

@@ -10,6 +10,7 @@ from nameko.standalone.rpc import ServiceRpcProxy
 from services.common.rpc_commands import CommandRejected
 from services.registries.entrypoints.service import RegistriesService
 from tests.unit.test_hsds import demo_package, edited
+from tests.unit.test_hsds_standard import rows, standard_package
 
 COORDINATOR = {"actor": "coordinator.portal", "site": "KK-KALAMATA"}
 
@@ -29,6 +30,7 @@ def test_a_valid_package_creates_the_agencies_and_programmes_and_exports_back_th
         "registered": 11,
         "changed": 0,
         "unchanged": 0,
+        "notices": [],
     }
     names = [a["name"] for a in registries.agencies()]
     assert "Βοήθεια στο Σπίτι Δήμου Τριφυλίας" in names and len(registries.programmes()) == 1
@@ -87,3 +89,17 @@ def test_an_agency_described_by_hand_is_validated_by_its_contract(registries):
             COORDINATOR,
         )
     assert "agency_type" in raised.value.details
+
+
+def test_the_standards_example_imports_with_notices_and_exports_back_as_given(registries):
+    answer = registries.import_hsds(standard_package(), COORDINATOR)
+    assert (answer["agencies"], answer["programmes"], answer["registered"]) == (1, 1, 2)
+    codes = {n["code"] for n in answer["notices"]}
+    assert {"hsds_no_service", "hsds_area_not_municipality", "hsds_row_unlinked"} <= codes
+    exported = registries.export_hsds()
+    assert rows(exported, "services.csv") == rows(standard_package(), "services.csv")
+    assert rows(exported, "schedules.csv") == rows(standard_package(), "schedules.csv")
+    before = registries.last_position()
+    again = registries.import_hsds(exported, COORDINATOR)  # export then import: nothing changes
+    assert again["unchanged"] == 2 and registries.last_position() == before
+    assert registries.export_hsds() == exported

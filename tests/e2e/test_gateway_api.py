@@ -9,6 +9,7 @@ from openapi_spec_validator import validate
 
 from tests.e2e.gateway_platform import DYPA_KALAMATA, USERS, municipal_event
 from tests.support.clock import today_in_greece
+from tests.unit.test_hsds_standard import standard_package
 
 TODAY = today_in_greece().isoformat()
 
@@ -395,6 +396,18 @@ def test_aggregates_are_for_heads_of_their_site_and_the_coordinator_with_small_c
         gateway.client("coordinator").post("/directory/hsds", {"files": files}).json()["unchanged"]
         == 11
     )
+
+
+def test_an_hsds_import_tells_the_coordinator_what_it_kept_unused_in_greek_by_default(gateway):
+    package = {"files": standard_package()}
+    coordinator = gateway.client("coordinator")
+    notices = coordinator.post("/directory/hsds", package).json()["notices"]
+    unlinked = next(n for n in notices if n["code"] == "hsds_row_unlinked")
+    assert unlinked["message"].startswith("Η γραμμή δεν ανήκει") and unlinked["file"]
+    english = coordinator.call(
+        "POST", "/directory/hsds", package, headers={"Accept-Language": "en"}
+    )
+    assert any(n["message"].startswith("The row belongs") for n in english.json()["notices"])
 
 
 def test_every_role_logs_in(gateway):

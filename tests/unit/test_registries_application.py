@@ -534,7 +534,8 @@ def package(**edits) -> dict[str, str]:
 
 
 def agencies_and_programmes(files=None) -> tuple[list[dict], list[dict]]:
-    return read_package(files or demo_directory())
+    agencies, programmes, _ = read_package(files or demo_directory())
+    return agencies, programmes
 
 
 def metadata_for(command_id: str) -> Metadata:
@@ -598,6 +599,7 @@ def test_importing_a_package_registers_every_agency_and_programme():
         "registered": 11,
         "changed": 0,
         "unchanged": 0,
+        "notices": [],
     }
 
 

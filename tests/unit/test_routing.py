@@ -10,7 +10,7 @@ OICHALIA, KALAMATA, SPARTI = "9256", "9254", "9252"
 
 
 def directory():
-    agencies, programmes = read_package(demo_directory())
+    agencies, programmes, _ = read_package(demo_directory())
     return [jsonable(a) for a in agencies], [jsonable(p) for p in programmes]
 
 

@@ -20,7 +20,7 @@ class Person:
 def fits(offer: dict, need: str, person: Person, on: date) -> bool:
     if need not in offer["needs"] or person.municipality_code not in offer["municipalities"]:
         return False
-    if date.fromisoformat(offer["active_from"]) > on:
+    if offer.get("active_from") and date.fromisoformat(offer["active_from"]) > on:
         return False
     if offer.get("active_until") and date.fromisoformat(offer["active_until"]) < on:
         return False

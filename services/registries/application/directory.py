@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
+from dataclasses import asdict
 
 from services.common.application import execute, load
 from services.common.event_codec import encoder, jsonable
@@ -46,8 +47,9 @@ class Directory:
     def import_hsds(self, files: dict[str, str], metadata_for) -> dict:
         """Every row is checked before anything is stored (PackageRejected names each problem). Each
         description's command id is its content's hash: importing the same package again, or
-        resuming one cut short, stores nothing twice."""
-        agencies, programmes = read_package(files)
+        resuming one cut short, stores nothing twice. The answer lists the notices: what was kept
+        without being used, left out, or assumed."""
+        agencies, programmes, notices = read_package(files)
         self._refuse_moved_programmes(programmes)
         counts = {"registered": 0, "changed": 0, "unchanged": 0}
         for details, describe in [
@@ -65,7 +67,12 @@ class Directory:
                 else "changed"
             )
             counts[key] += 1
-        return {"agencies": len(agencies), "programmes": len(programmes), **counts}
+        return {
+            "agencies": len(agencies),
+            "programmes": len(programmes),
+            **counts,
+            "notices": [asdict(n) for n in notices],
+        }
 
     def _refuse_moved_programmes(self, programmes: list[dict]) -> None:
         """The one rule a valid package can still break: checked before anything is stored."""

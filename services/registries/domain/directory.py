@@ -72,6 +72,9 @@ decide = deciding(DECISIONS)
 
 
 def _describe(details: dict, state: Record, registered: str, changed: str) -> list[DomainEvent]:
+    if state.details and "hsds" not in details and "hsds" in state.details:
+        # described by hand: what an HSDS import kept (that no form shows) stays with the record
+        details = {**details, "hsds": state.details["hsds"]}
     if state.details is None:
         return [DomainEvent(registered, details)]
     if state.details == details:

@@ -10,6 +10,7 @@ from contracts.base import StrictSchema
 from contracts.directory import DescribeAgencySchema, DescribeProgrammeSchema
 from services.portal_gateway.domain import access
 from services.portal_gateway.entrypoints.api.framework import Call, Routes
+from services.portal_gateway.entrypoints.web.i18n import translator
 
 api = Routes()
 
@@ -137,7 +138,8 @@ def describe_programme(call: Call):
 @api.route(
     "POST",
     "/directory/hsds",
-    "Import an Open Referral HSDS 3.0 package: all or nothing",
+    "Import an Open Referral HSDS 3.0 package: all or nothing; the answer's notices say what "
+    "was kept unused, left out or assumed",
     body=HsdsPackage,
     tag=TAG,
     allow=access.manage_registries,
@@ -145,7 +147,11 @@ def describe_programme(call: Call):
     answers=api_contract.HsdsImported,
 )
 def import_hsds(call: Call):
-    return call.backends.registries.import_hsds(call.body["files"], call.principal.context)
+    answer = call.backends.registries.import_hsds(call.body["files"], call.principal.context)
+    t = translator(call.lang)
+    for notice in answer.get("notices", []):  # told in the importer's language
+        notice["message"] = t(notice["code"]).format(**notice["params"])
+    return answer
 
 
 @api.route(

@@ -244,6 +244,44 @@ WORDS = {
     "contacts_by_channel": ("Επαφές ανά τρόπο", "Contacts by channel"),
     "services": ("Υπηρεσίες", "Services"),
     "response_times": ("Διάμεσος χρόνος απάντησης (ημέρες)", "Median days to answer"),
+    # what an HSDS import tells whoever imports (services/registries/adapters/hsds_import.py)
+    "hsds_not_a_table": (
+        "Δεν είναι πίνακας του HSDS 3.0: αγνοήθηκε",
+        "Not an HSDS 3.0 table: ignored",
+    ),
+    "hsds_unknown_columns": (
+        "Στήλες που δεν ορίζει το HSDS 3.0 ({columns}): αγνοήθηκαν",
+        "Columns HSDS 3.0 does not define ({columns}): ignored",
+    ),
+    "hsds_row_unlinked": (
+        "Η γραμμή δεν ανήκει σε κανέναν οργανισμό ή πρόγραμμα του πακέτου: αγνοήθηκε",
+        "The row belongs to no organization or program in the package: ignored",
+    ),
+    "hsds_reference_dropped": (
+        "Παραπέμπει σε {value}, που δεν υπάρχει στο πακέτο: η παραπομπή αφαιρέθηκε",
+        "Points to {value}, which is not in the package: the reference was left out",
+    ),
+    "hsds_area_not_municipality": (
+        "Περιοχή που δεν είναι κωδικός δήμου: κρατήθηκε όπως δόθηκε, αλλά παραπομπές δεν "
+        "δρομολογούνται με αυτήν",
+        "An area that is not a municipality code: kept as given, but referrals are not routed by it",
+    ),
+    "hsds_second_service": (
+        "Δεύτερη υπηρεσία του ίδιου οργανισμού ή προγράμματος: κρατήθηκε όπως δόθηκε· οι "
+        "παραπομπές πηγαίνουν στην πρώτη",
+        "A second service of the same organization or program: kept as given; referrals go to "
+        "the first",
+    ),
+    "hsds_no_service": (
+        "Χωρίς δική του υπηρεσία: καταχωρίστηκε, αλλά δεν δέχεται παραπομπές",
+        "No service of its own: registered, but it receives no referrals",
+    ),
+    "hsds_defaults": (
+        "Δεν δόθηκαν τα πεδία του Kentra {fields}: ισχύουν οι προεπιλογές (επίπεδο τοπικό, "
+        "καμία ανάγκη, κανένας δήμος: δεν δρομολογούνται παραπομπές)",
+        "Kentra's fields {fields} not given: defaults apply (level local, no need, no "
+        "municipality: no referral is routed to it)",
+    ),
 }
 
 
