@@ -9,6 +9,8 @@ import uuid
 
 import pytest
 
+from deploy.rabbitmq.definitions import topology
+from deploy.rabbitmq.setup import Management
 from services.common.config import Settings
 from services.common.db import drop_platform
 from services.common.migrate import migrate_platform
@@ -29,6 +31,8 @@ def platform_config(rabbit_config, admin_url):
         "METRICS_PORT": 0,
     }
     migrate_platform(admin_url, Settings.for_migration(config))
+    # the exchanges and queues the broker's definitions declare (the municipal events' queue)
+    Management()("POST", "/definitions", topology(rabbit_config["vhost"]))
     yield config
     drop_platform(admin_url, prefix)
 
