@@ -105,6 +105,7 @@ def gateway(container_factory, platform_config, platform_settings):
 
     port = free_port()
     config = {**platform_config, "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}"}
+    containers = {}
     for service in (
         RegistriesService,
         IntakeService,
@@ -112,8 +113,9 @@ def gateway(container_factory, platform_config, platform_settings):
         ReportingService,
         PortalGateway,
     ):
-        container_factory(service, config).start()
+        containers[service.name] = container_factory(service, config)
+        containers[service.name].start()
     with ClusterRpcProxy(config) as cluster:
         seed_network(cluster.registries)
         cluster.registries.import_hsds(demo_directory(), CONTEXT)
-    return GatewayPlatform(platform_settings, f"http://127.0.0.1:{port}")
+    return GatewayPlatform(platform_settings, f"http://127.0.0.1:{port}", containers)

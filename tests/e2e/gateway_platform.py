@@ -75,8 +75,9 @@ class Client:
 
 
 class GatewayPlatform:
-    def __init__(self, settings, base: str):
+    def __init__(self, settings, base: str, containers: dict | None = None):
         self.settings, self.base = settings, base
+        self.containers = containers or {}  # nameko containers by service name
         db = service_database(settings, settings.schema("portal_gateway"), 2)
         self.accounts = Accounts(db)
         self.publishers = Publishers(db)

@@ -141,7 +141,7 @@ class PortalGateway:
         return self.publisher_principal(found.name, found.site) if found and found.active else None
 
     @municipal_messages()
-    def municipal_event(self, message: municipal_events.Message, deliveries: int):
+    def municipal_event(self, message: municipal_events.Message, deliveries: int) -> dict:
         """One message from `municipal.events`: applied once or refused with its reasons (acked
         either way); a failure to process it at all is redelivered after a pause (nameko
         requeues what raises), and dead-lettered by the broker after its delivery limit."""
@@ -164,6 +164,7 @@ class PortalGateway:
             time.sleep(wait)
             raise
         log.info("municipal event from %s: %s", message.user_id, outcome["status"])
+        return outcome
 
     def principal(self, token: str) -> access.Principal:
         """Whom a token speaks for at this moment: its session open, its account active, with
