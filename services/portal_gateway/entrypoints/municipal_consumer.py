@@ -25,8 +25,17 @@ from services.portal_gateway.application.municipal_events import Message
 QUEUE = Queue(MUNICIPAL_QUEUE, no_declare=True)
 
 
+# municipal events in flight at once: the container's workers also answer HTTP, and a message
+# waiting out its pause (a backend down) holds one; a few leave the staff's requests room
+IN_FLIGHT = 2
+
+
 class RawQueueConsumer(QueueConsumer):
-    """nameko's queue consumer, with messages handed over undecoded."""
+    """nameko's queue consumer, with messages handed over undecoded, a few at a time."""
+
+    @property
+    def prefetch_count(self):
+        return min(IN_FLIGHT, self.container.max_workers)
 
     def get_consumers(self, consumer_cls, channel):
         for provider in self._providers:
