@@ -9,14 +9,13 @@ import uuid
 
 import pytest
 
-from deploy.rabbitmq.definitions import topology
-from deploy.rabbitmq.setup import Management
 from services.common.config import Settings
 from services.common.db import drop_platform
 from services.common.migrate import migrate_platform
 from services.common.relay import OutboxRelay
 from services.common.relay.publisher import BatchPublisher
 from services.common.transport import nameko_config
+from tests.support.broker import declare_topology
 from tests.support.database import without_login
 
 
@@ -32,7 +31,7 @@ def platform_config(rabbit_config, admin_url):
     }
     migrate_platform(admin_url, Settings.for_migration(config))
     # the exchanges and queues the broker's definitions declare (the municipal events' queue)
-    Management()("POST", "/definitions", topology(rabbit_config["vhost"]))
+    declare_topology(rabbit_config["AMQP_URI"])
     yield config
     drop_platform(admin_url, prefix)
 
