@@ -325,6 +325,58 @@ class RefusedEvent(StrictSchema):
     body = fields.Raw(required=True, allow_none=True)
 
 
+# --- municipal publishers and their API keys ------------------------------------------------
+
+
+class PublisherKey(StrictSchema):
+    key_id = fields.String(required=True)
+    issued_at = fields.String(required=True)
+    issued_by = fields.String(required=True)
+    revoked_at = fields.String(allow_none=True, required=True)
+    revoked_by = fields.String(allow_none=True, required=True)
+
+
+class Publisher(StrictSchema):
+    name = fields.String(required=True, metadata={"description": "its broker user (AMQP user_id)"})
+    site = fields.String(required=True, metadata={"description": "the centre it publishes for"})
+    active = fields.Boolean(required=True)
+    keys = fields.List(
+        fields.Nested(PublisherKey), required=True, metadata={"description": "never a key itself"}
+    )
+
+
+class Publishers(StrictSchema):
+    publishers = fields.List(fields.Nested(Publisher), required=True)
+
+
+class PublisherRegistered(StrictSchema):
+    name = fields.String(required=True)
+    site = fields.String(required=True)
+    created = fields.Boolean(
+        required=True, metadata={"description": "false: it was registered already"}
+    )
+
+
+class PublisherActive(StrictSchema):
+    name = fields.String(required=True)
+    active = fields.Boolean(required=True)
+
+
+class IssuedKey(StrictSchema):
+    publisher = fields.String(required=True)
+    key_id = fields.String(required=True)
+    api_key = fields.String(
+        required=True,
+        metadata={"description": "shown in this answer only: only its digest is kept"},
+    )
+
+
+class RevokedKey(StrictSchema):
+    publisher = fields.String(required=True)
+    key_id = fields.String(required=True)
+    revoked = fields.Boolean(required=True)
+
+
 # --- registries ------------------------------------------------------------------------------
 
 

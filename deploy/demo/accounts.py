@@ -1,13 +1,17 @@
 """Accounts for the demo network, one per role, all with the password `kentra-demo` (a demo only:
-real accounts are added one by one with `python -m services.portal_gateway.entrypoints.accounts_cli`).
+real accounts are added one by one with `python -m services.portal_gateway.entrypoints.accounts_cli`),
+and the demo's municipal publishers (the broker users of deploy/rabbitmq/definitions.py) registered
+for their centres, so their events over AMQP are accepted (API keys: the coordinator issues them).
 
     python -m deploy.demo.accounts              # the demo accounts (idempotent)
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
+from deploy.rabbitmq.definitions import PUBLISHERS
 from services.common.config import Settings
 from services.portal_gateway import bootstrap
 
@@ -42,6 +46,11 @@ def main() -> int:
         # open_account) that `kentra-demo` fails: this step is refused in production above
         store.create(username, DEMO_PASSWORD, role, name, site, agency)
     print(f"demo accounts: {', '.join(u for u, *_ in DEMO)} (password {DEMO_PASSWORD})")
+    publishers = bootstrap.publishers(settings)
+    prefix = os.environ.get("KENTRA_BROKER_PREFIX", "")  # as the broker's users are named
+    for name, site in PUBLISHERS.items():
+        publishers.register(prefix + name, site, "demo")
+    print(f"municipal publishers: {', '.join(prefix + n for n in PUBLISHERS)}")
     return 0
 
 

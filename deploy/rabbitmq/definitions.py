@@ -9,7 +9,10 @@ users of their own (`prefix`).
   `read_stream`, ...) return decrypted history, so only the consumers of a source may call them.
 - A service answers on routing keys that are reply-queue ids (UUIDs) only, so a caller cannot
   point a reply at another service's method.
-- A municipal publisher publishes on `municipal.events` under its own centre's keys only.
+- A municipal publisher publishes on `municipal.events` under its own centre's keys only; the
+  gateway alone reads them (`gateway.municipal`). A message it cannot process (a backend down) is
+  redelivered up to `MUNICIPAL_DELIVERY_LIMIT` times, then the broker dead-letters it to
+  `gateway.municipal.dead`, where ops find it (the management UI) and nothing is lost.
 """
 
 from __future__ import annotations
@@ -20,10 +23,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from contracts.envelope import exchange_name
+from contracts.municipal import MUNICIPAL_DEAD, MUNICIPAL_EXCHANGE, MUNICIPAL_QUEUE
 
 VHOST = "kentra"
 RPC_EXCHANGE = "nameko-rpc"
-MUNICIPAL_EXCHANGE = "municipal.events"
+# each try waits longer (the gateway backs off up to a minute): ten cover a backend's restart
+MUNICIPAL_DELIVERY_LIMIT = 10
 SOURCES = ("registries", "intake", "referrals")
 # the nameko services and their classes (deploy/Procfile runs the same)
 SERVICES = {
@@ -54,7 +59,7 @@ class Principal:
     publishes: str | None = None  # the source whose events it publishes (a relay)
     consumer: str | None = None  # the read model it feeds: queues `<consumer>.<source>`
     consumes: tuple[str, ...] = ()
-    reads_queues: tuple[str, ...] = ()  # declared queues it consumes from (municipal intake)
+    reads_queues: tuple[str, ...] = ()  # declared queues it consumes from (municipal events)
 
 
 def _backbone(*sources: str) -> dict[str, tuple[str, ...]]:
@@ -67,7 +72,6 @@ PRINCIPALS = (
         "intake",
         serves="intake",
         calls={"registries": ("partner_municipalities", "possible_duplicates_at", "ready")},
-        reads_queues=("intake.municipal",),
     ),
     Principal(
         "referrals",
@@ -90,6 +94,7 @@ PRINCIPALS = (
         "portal_gateway",
         serves="portal_gateway",
         calls={s: PUBLIC for s in ("registries", "intake", "referrals", "reporting")},
+        reads_queues=(MUNICIPAL_QUEUE,),
     ),
     *(Principal(f"{s}-relay", publishes=s) for s in SOURCES),
     Principal(
@@ -194,17 +199,23 @@ def _rpc_topics(p: Principal) -> dict[str, str]:
 
 def exchanges(vhost: str = VHOST) -> list[dict]:
     """Every exchange, as declared (the AsyncAPI document reads them: contracts/asyncapi.py)."""
+    kinds = [
+        (RPC_EXCHANGE, "topic"),
+        *((exchange_name(s), "topic") for s in SOURCES),
+        (MUNICIPAL_EXCHANGE, "topic"),
+        (MUNICIPAL_DEAD, "fanout"),  # what the gateway could not process after its delivery limit
+    ]
     return [
         {
             "name": name,
             "vhost": vhost,
-            "type": "topic",
+            "type": kind,
             "durable": True,
             "auto_delete": False,
             "internal": False,
             "arguments": {},
         }
-        for name in (RPC_EXCHANGE, *(exchange_name(s) for s in SOURCES), MUNICIPAL_EXCHANGE)
+        for name, kind in kinds
     ]
 
 
@@ -252,27 +263,50 @@ def definitions(vhost: str = VHOST, prefix: str = "", passwords: Mapping[str, st
         ],
         "permissions": permissions,
         "topic_permissions": topics,
+        **topology(vhost),
+    }
+
+
+def _quorum(vhost: str, name: str, **arguments) -> dict:
+    return {
+        "name": name,
+        "vhost": vhost,
+        "durable": True,
+        "auto_delete": False,
+        "arguments": {"x-queue-type": "quorum", **arguments},
+    }
+
+
+def topology(vhost: str = VHOST) -> dict:
+    """The exchanges, queues and bindings (no users): what the tests declare in their own vhost."""
+    return {
         "exchanges": exchanges(vhost),
-        "queues": [
-            {
-                "name": "intake.municipal",
-                "vhost": vhost,
-                "durable": True,
-                "auto_delete": False,
-                "arguments": {"x-queue-type": "quorum"},
-            }
-        ],
+        "queues": [_quorum(vhost, q, **a) for q, a in MUNICIPAL_QUEUE_ARGUMENTS.items()],
         "bindings": [
             {
-                "source": MUNICIPAL_EXCHANGE,
+                "source": source,
                 "vhost": vhost,
-                "destination": "intake.municipal",
+                "destination": queue,
                 "destination_type": "queue",
                 "routing_key": "#",
                 "arguments": {},
             }
+            for source, queue in (
+                (MUNICIPAL_EXCHANGE, MUNICIPAL_QUEUE),
+                (MUNICIPAL_DEAD, MUNICIPAL_DEAD),
+            )
         ],
     }
+
+
+# the queues' arguments, for the definitions and for the gateway's consumer (a passive use)
+MUNICIPAL_QUEUE_ARGUMENTS = {
+    MUNICIPAL_QUEUE: {
+        "x-delivery-limit": MUNICIPAL_DELIVERY_LIMIT,
+        "x-dead-letter-exchange": MUNICIPAL_DEAD,
+    },
+    MUNICIPAL_DEAD: {},
+}
 
 
 def users(prefix: str = "") -> list[str]:

@@ -20,6 +20,7 @@ from services.portal_gateway import adapters
 from services.portal_gateway.adapters.accounts import Accounts
 from services.portal_gateway.adapters.audit_chain import AuditSeal
 from services.portal_gateway.adapters.ingest_store import IngestStore
+from services.portal_gateway.adapters.publishers import Publishers
 from services.portal_gateway.adapters.timeline import Timeline
 
 SERVICE = "portal_gateway"
@@ -86,3 +87,9 @@ def accounts(settings: Settings) -> Accounts:
     """The accounts alone, for the command-line tools (one connection)."""
     _, db = open_store(settings, max_connections=1)
     return Accounts(db)
+
+
+def publishers(settings: Settings) -> Publishers:
+    """The municipal publishers alone, for the demo's accounts step (one connection)."""
+    _, db = open_store(settings, max_connections=1)
+    return Publishers(db)

@@ -15,6 +15,7 @@ from services.common.migrate import migrate_platform
 from services.common.relay import OutboxRelay
 from services.common.relay.publisher import BatchPublisher
 from services.common.transport import nameko_config
+from tests.support.broker import declare_topology
 from tests.support.database import without_login
 
 
@@ -29,6 +30,8 @@ def platform_config(rabbit_config, admin_url):
         "METRICS_PORT": 0,
     }
     migrate_platform(admin_url, Settings.for_migration(config))
+    # the exchanges and queues the broker's definitions declare (the municipal events' queue)
+    declare_topology(rabbit_config["AMQP_URI"])
     yield config
     drop_platform(admin_url, prefix)
 
@@ -101,6 +104,7 @@ def gateway(container_factory, platform_config, platform_settings):
 
     port = free_port()
     config = {**platform_config, "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}"}
+    containers = {}
     for service in (
         RegistriesService,
         IntakeService,
@@ -108,8 +112,9 @@ def gateway(container_factory, platform_config, platform_settings):
         ReportingService,
         PortalGateway,
     ):
-        container_factory(service, config).start()
+        containers[service.name] = container_factory(service, config)
+        containers[service.name].start()
     with ClusterRpcProxy(config) as cluster:
         seed_network(cluster.registries)
         cluster.registries.import_hsds(demo_directory(), CONTEXT)
-    return GatewayPlatform(platform_settings, f"http://127.0.0.1:{port}")
+    return GatewayPlatform(platform_settings, f"http://127.0.0.1:{port}", containers)

@@ -16,6 +16,7 @@ from services.common.db import Database
 from services.common.eventstore.setup import service_database
 from services.portal_gateway import bootstrap as gateway
 from services.portal_gateway.adapters.accounts import Accounts
+from services.portal_gateway.adapters.publishers import Publishers
 from services.reporting import bootstrap as reporting
 from tests.support.clock import today_in_greece
 
@@ -79,11 +80,13 @@ class Client:
 
 
 class GatewayPlatform:
-    def __init__(self, settings, base: str):
+    def __init__(self, settings, base: str, containers: dict | None = None):
         self.settings, self.base = settings, base
         self.responses: list[requests.Response] = []  # every answer any of its clients got
+        self.containers = containers or {}  # nameko containers by service name
         db = service_database(settings, settings.schema("portal_gateway"), 2)
         self.accounts = Accounts(db)
+        self.publishers = Publishers(db)
         # the administrative login, for a test that must move time or break a rule on purpose
         self.admin_db = Database(settings.database_url, settings.schema("portal_gateway"), 1)
         for username, (role, site, agency) in USERS.items():

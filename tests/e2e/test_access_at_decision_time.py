@@ -323,7 +323,7 @@ def test_sync_for_another_networks_person_or_an_unknown_id_is_refused_without_th
 def test_a_municipal_key_publishes_only_for_people_its_network_knows(gateway):
     ours = register_now(gateway, "kalamata.worker", "MU-KALAMATA")
     theirs = register_now(gateway, "sparti.worker", "KK-SPARTI")
-    key = gateway.accounts.add_api_key("dimos-kalamatas", "KK-KALAMATA")
+    key = gateway.publishers.add_api_key("dimos-kalamatas", "KK-KALAMATA")
 
     event = municipal_event
 
@@ -420,7 +420,7 @@ def test_the_dpos_own_reading_of_the_audit_is_audited(gateway):
 
 def test_reading_a_refused_municipal_events_body_is_audited_and_the_list_reads_no_one(gateway):
     beneficiary = register_now(gateway, "kalamata.worker", "MU-KALAMATA")
-    key = gateway.accounts.add_api_key("dimos-kalamatas", "KK-KALAMATA")
+    key = gateway.publishers.add_api_key("dimos-kalamatas", "KK-KALAMATA")
     bad = {
         "event_id": str(uuid.uuid4()),
         "type": "ServiceDelivered",

@@ -237,7 +237,7 @@ def test_after_erasure_no_store_message_broker_file_or_log_holds_the_persons_val
         )
         assert answer.status_code == 200, (name, answer.text)
 
-    key = gateway.accounts.add_api_key("dimos-kalamatas", "KK-KALAMATA")
+    key = gateway.publishers.add_api_key("dimos-kalamatas", "KK-KALAMATA")
     refused = municipal_event(person)
     refused["data"] = {**refused["data"], "service": "teleportation", "notes": f"HIV {MARK}"}
     gateway.client().post("/ingest/events", {"events": [refused]}, headers={"X-API-Key": key})

@@ -335,7 +335,7 @@ def test_an_offline_batch_is_applied_in_order_once_and_a_conflict_comes_back_wit
 
 def test_a_municipal_system_publishes_valid_events_once_and_refused_ones_are_kept_for_ops(gateway):
     beneficiary = gateway.register("kalamata.worker", "MU-KALAMATA")
-    key = gateway.accounts.add_api_key("dimos-kalamatas", "KK-KALAMATA")
+    key = gateway.publishers.add_api_key("dimos-kalamatas", "KK-KALAMATA")
     client = gateway.client()
     event = municipal_event(beneficiary)
     bad = {

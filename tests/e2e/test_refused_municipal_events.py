@@ -20,7 +20,7 @@ NOBODY = "00000000-0000-4000-8000-000000000000"
 
 def refuse(gateway: GatewayPlatform, beneficiary: str, notes: str) -> dict:
     """A ServiceDelivered from Kalamata's municipal system, refused (no such service), notes and all."""
-    key = gateway.accounts.add_api_key(f"dimos-{uuid.uuid4().hex[:6]}", "KK-KALAMATA")
+    key = gateway.publishers.add_api_key(f"dimos-{uuid.uuid4().hex[:6]}", "KK-KALAMATA")
     event = municipal_event(beneficiary)
     event["data"].update(service="teleportation", notes=notes)
     answer = gateway.client().post(

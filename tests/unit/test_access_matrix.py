@@ -70,6 +70,7 @@ PLATFORM_ACTIONS = (
     "answer_subject_requests",
     "review_identities",
     "see_dead_letters",
+    "manage_publishers",
     "read_refused_event",
     "is_staff",
     "decide_merges",
@@ -239,6 +240,8 @@ EXPECTED = {
     # who was registered again at another centre, duplicates across networks: no worker is told
     ("review_identities", "platform"): expect("no", "no", "no", "no", "yes", "no", "no"),
     ("see_dead_letters", "platform"): expect("no", "no", "no", "yes", "no", "yes", "no"),
+    # municipal publishers and their API keys: the coordinator and ops, no one who reads files
+    ("manage_publishers", "platform"): expect("no", "no", "no", "yes", "no", "yes", "no"),
     # a refused event's body: the DPO's alone (it may be about another network's person)
     ("read_refused_event", "platform"): expect("no", "no", "no", "no", "yes", "no", "no"),
     ("is_staff", "platform"): expect("yes", "yes", "no", "no", "no", "no", "no"),

@@ -203,7 +203,7 @@ def test_a_municipal_publisher_sends_the_personal_fields_in_data_for_the_platfor
 
 
 def test_the_municipal_events_are_those_the_http_ingest_accepts():
-    from services.portal_gateway.entrypoints.api.ingest import ACCEPTED
+    from services.portal_gateway.application.municipal_events import COMMANDS as ACCEPTED
 
     assert set(ACCEPTED) == set(EVENT_TYPES)
 
@@ -211,7 +211,7 @@ def test_the_municipal_events_are_those_the_http_ingest_accepts():
 def test_each_municipal_example_passes_the_http_ingests_own_check(doc):
     """The document and the running check agree: the example is one valid item of
     POST /api/v1/ingest/events, against the published JSON Schema the ingest reads."""
-    from services.portal_gateway.entrypoints.api.ingest import problems
+    from services.portal_gateway.application.municipal_events import problems
 
     found = messages(doc, "Municipal")
     assert set(found) == {f"Municipal{t}" for t in EVENT_TYPES}

@@ -1,11 +1,9 @@
-"""Accounts, their passwords (argon2) and municipal API keys. Any change to who an account is (its
-password, role, site, agency, or whether it is active) ends its sessions in the same transaction:
-the change holds from the next request."""
+"""Accounts and their passwords (argon2); municipal publishers and their keys are in publishers.py.
+Any change to who an account is (its password, role, site, agency, or whether it is active) ends
+its sessions in the same transaction: the change holds from the next request."""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -13,7 +11,6 @@ from argon2.exceptions import VerificationError
 
 from services.portal_gateway.adapters.sessions import end_sessions_of
 from services.portal_gateway.domain.access import ROLES
-from services.portal_gateway.domain.login import Unauthenticated
 
 _hasher = PasswordHasher()
 _COLUMNS = "username, role, site, agency_id, display_name, active"  # an Account, in its order
@@ -103,26 +100,6 @@ class Accounts:
             _found(cur, username)
             end_sessions_of(cur, username, "account deactivated")
 
-    def add_api_key(self, publisher: str, site: str) -> str:
-        key = secrets.token_urlsafe(32)
-        with self.db.transaction() as cur:
-            cur.execute(
-                "INSERT INTO api_key VALUES (%s, %s, %s, true)", (_digest(key), publisher, site)
-            )
-        return key
-
-    def publisher(self, key: str) -> dict:
-        """Checked against the table on every request: a key made inactive stops at once."""
-        with self.db.transaction() as cur:
-            cur.execute(
-                "SELECT publisher, site FROM api_key WHERE key_digest = %s AND active",
-                (_digest(key),),
-            )
-            row = cur.fetchone()
-        if row is None:
-            raise Unauthenticated("unknown API key")
-        return {"publisher": row[0], "site": row[1]}
-
 
 class NoSuchAccount(LookupError):
     pass
@@ -136,7 +113,3 @@ def _known_role(role: str) -> None:
 def _found(cur, username: str) -> None:
     if cur.rowcount == 0:
         raise NoSuchAccount(username)
-
-
-def _digest(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()

@@ -39,14 +39,22 @@ class IngestStore:
         self.db, self.vault = db, vault
         self.digest_key, self.retention_days = digest_key, retention_days
 
-    def reject(self, publisher: str, event, reasons: list[str], subject: str | None) -> str:
-        """Keep a refused event (sealed under `subject`'s key, or without its body); its digest."""
+    def reject(
+        self,
+        publisher: str,
+        event,
+        reasons: list[str],
+        subject: str | None,
+        transport: str = "http",
+    ) -> str:
+        """Keep a refused event (sealed under `subject`'s key, or without its body); its digest.
+        `publisher` is whom the key or the broker named ("" for a message that named no one)."""
         found = digest(self.digest_key, event)
         with self.db.transaction() as cur:
             subject_id, sealed_id, sealed = self._sealed(cur, event, subject)
             cur.execute(
                 "INSERT INTO ingest_rejected (publisher, reasons, event_type, digest, subject_id,"
-                " sealed_id, sealed) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                " sealed_id, sealed, transport) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
                 (
                     publisher,
                     json.dumps(reasons, ensure_ascii=False),
@@ -55,6 +63,7 @@ class IngestStore:
                     subject_id,
                     sealed_id,
                     sealed,
+                    transport,
                 ),
             )
         return found
@@ -73,28 +82,28 @@ class IngestStore:
         """The list ops and the coordinator review: no body, and not whose event it claims to be."""
         with self.db.transaction() as cur:
             cur.execute(
-                "SELECT id, received_at, publisher, event_type, reasons, digest, sealed IS NOT NULL"
-                " FROM ingest_rejected WHERE received_at > now() - make_interval(days => %s)"
+                "SELECT id, received_at, publisher, event_type, reasons, digest, transport,"
+                " sealed IS NOT NULL FROM ingest_rejected WHERE received_at > now() - make_interval(days => %s)"
                 " ORDER BY id DESC LIMIT %s",
                 (self.retention_days, limit),
             )
-            return [{**_listed(*row[:6]), "body_kept": row[6]} for row in cur.fetchall()]
+            return [{**_listed(*row[:7]), "body_kept": row[7]} for row in cur.fetchall()]
 
     def find(self, rejected_id: int) -> dict | None:
         """One refused event as listed, with whose it is (`subject_id`, None: no body kept)."""
         with self.db.transaction() as cur:
             cur.execute(
-                "SELECT id, received_at, publisher, event_type, reasons, digest, subject_id,"
-                " sealed_id, sealed FROM ingest_rejected"
+                "SELECT id, received_at, publisher, event_type, reasons, digest, transport,"
+                " subject_id, sealed_id, sealed FROM ingest_rejected"
                 " WHERE id = %s AND received_at > now() - make_interval(days => %s)",
                 (rejected_id, self.retention_days),
             )
             row = cur.fetchone()
         if row is None:
             return None
-        subject_id, sealed_id, sealed = row[6:]
+        subject_id, sealed_id, sealed = row[7:]
         return {
-            **_listed(*row[:6]),
+            **_listed(*row[:7]),
             "subject_id": str(subject_id) if subject_id else None,
             "sealed": (sealed_id, bytes(sealed)) if sealed is not None else None,
         }
@@ -132,7 +141,7 @@ def forget_subjects(cur, schema: str, subject_ids: list[str]) -> None:
     )
 
 
-def _listed(i, at, publisher, type_, reasons, digest) -> dict:
+def _listed(i, at, publisher, type_, reasons, digest, transport) -> dict:
     """What anyone who may list refused events sees of one: no body, no subject."""
     return {
         "id": i,
@@ -141,4 +150,5 @@ def _listed(i, at, publisher, type_, reasons, digest) -> dict:
         "type": type_,
         "reasons": reasons,
         "digest": digest,
+        "transport": transport,  # http (an API key) or amqp (the broker's user_id)
     }

@@ -163,6 +163,12 @@ def see_dead_letters(principal: Principal) -> bool:
     return principal.role in ("ops", "regional_coordinator")
 
 
+def manage_publishers(principal: Principal) -> bool:
+    """Municipal publishers and their API keys: register, issue, revoke, (de)activate. The
+    coordinator keeps the network; ops run the integrations. Neither reads a person's file."""
+    return principal.role in ("ops", "regional_coordinator")
+
+
 def read_refused_event(principal: Principal) -> bool:
     """A refused municipal event's body (sealed under its person's key): the DPO's alone. A head of
     the publishing centre would read events refused precisely because the person is not their

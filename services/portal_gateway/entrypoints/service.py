@@ -4,6 +4,7 @@ RPC, and composes read models. It never decides a domain rule: the services do."
 from __future__ import annotations
 
 import json
+import logging
 import time
 from dataclasses import dataclass
 
@@ -24,7 +25,9 @@ from services.portal_gateway.adapters.audit import Audit
 from services.portal_gateway.adapters.emergency import EmergencyGrants
 from services.portal_gateway.adapters.ingest_store import IngestStore
 from services.portal_gateway.adapters.login_attempts import LoginAttempts
+from services.portal_gateway.adapters.publishers import Publishers
 from services.portal_gateway.adapters.sessions import Sessions
+from services.portal_gateway.application import municipal_events
 from services.portal_gateway.application.authentication import Authentication
 from services.portal_gateway.domain import access
 from services.portal_gateway.entrypoints.access_log import http
@@ -36,7 +39,10 @@ from services.portal_gateway.entrypoints.api.framework import (
     api_router,
     dispatch,
 )
+from services.portal_gateway.entrypoints.municipal_consumer import backoff, municipal_messages
 from services.portal_gateway.entrypoints.web import pages
+
+log = logging.getLogger(__name__)
 
 # an API answer may hold personal data: never cached, never framed, never sniffed as something else
 JSON = {
@@ -58,6 +64,7 @@ class Backends:
     reporting: object
     audit: Audit
     accounts: Accounts
+    publishers: Publishers
     authentication: Authentication
     ingest: IngestStore
     timeline_db: object
@@ -99,6 +106,7 @@ class PortalGateway:
             self.reporting,
             Audit(self.store),
             Accounts(self.store.db),
+            Publishers(self.store.db),
             self.authentication(),
             bootstrap.ingest_store(self.store.db, self.settings),
             self.timeline_db,
@@ -115,16 +123,49 @@ class PortalGateway:
         if mode == "none":
             return None
         if mode == "api_key":
-            found = Accounts(self.store.db).publisher(request.headers.get("X-API-Key", ""))
-            # a key speaks for its centre: it records for the people its centre's network knows
-            network = access.network_of(found["site"], self.sites.get(self.registries))
-            return access.Principal(
-                found["publisher"], "municipal_system", found["site"], network=network
-            )
+            found = Publishers(self.store.db).by_key(request.headers.get("X-API-Key", ""))
+            return self.publisher_principal(found.name, found.site)
         header = request.headers.get("Authorization", "")
         if not header.startswith("Bearer "):
             raise ApiError(401, "api_log_in")
         return self.principal(header.removeprefix("Bearer ").strip())
+
+    def publisher_principal(self, name: str, site: str) -> access.Principal:
+        """A municipal publisher speaks for its centre: it records for the people its centre's
+        network knows."""
+        network = access.network_of(site, self.sites.get(self.registries))
+        return access.Principal(name, "municipal_system", site, network=network)
+
+    def active_publisher(self, name: str) -> access.Principal | None:
+        """The broker's user, as the registry of municipal publishers says at this moment."""
+        found = Publishers(self.store.db).find(name)
+        return self.publisher_principal(found.name, found.site) if found and found.active else None
+
+    @municipal_messages()
+    def municipal_event(self, message: municipal_events.Message, deliveries: int) -> dict:
+        """One message from `municipal.events`: applied once or refused with its reasons (acked
+        either way); a failure to process it at all is redelivered after a pause (nameko
+        requeues what raises), and dead-lettered by the broker after its delivery limit."""
+        try:
+            outcome = municipal_events.receive_message(
+                self.backends(), message, self.active_publisher
+            )
+        except Exception as exc:
+            wait = backoff(deliveries)
+            # the body (and an error's text) may hold personal data: the log names the message
+            # and the kind of failure, never a content
+            log.error(
+                "municipal event from %s (%s) not processed (%s), delivery %d: again in %.0f s",
+                message.user_id,
+                message.routing_key,
+                type(exc).__name__,
+                deliveries + 1,
+                wait,
+            )
+            time.sleep(wait)
+            raise
+        log.info("municipal event from %s: %s", message.user_id, outcome["status"])
+        return outcome
 
     def principal(self, token: str) -> access.Principal:
         """Whom a token speaks for at this moment: its session open, its account active, with

@@ -136,6 +136,56 @@ WORDS = {
         "Beneficiary id (everything held about the person, GDPR Art. 15, and who saw their file)",
     ),
     "show": ("Προβολή", "Show"),
+    # municipal systems (ops, the coordinator)
+    "municipal_events": ("Απορριφθέντα δημοτικά συμβάντα", "Refused municipal events"),
+    "municipal_events_hint": (
+        "Συμβάντα που έστειλαν δημοτικά συστήματα και δεν έγιναν δεκτά, με τους λόγους. Το"
+        " περιεχόμενό τους δεν εμφανίζεται εδώ: το ανοίγει μόνο ο Υπεύθυνος Προστασίας Δεδομένων."
+        " Η σύνοψη (digest) είναι αυτή που έλαβε ο δήμος.",
+        "Events municipal systems sent that were not accepted, with the reasons. Their content is"
+        " not shown here: only the data protection officer opens it. The digest is the one the"
+        " municipality was given.",
+    ),
+    "no_refused_events": ("Κανένα απορριφθέν συμβάν.", "No refused event."),
+    "received_at": ("Παραλαβή", "Received"),
+    "publisher": ("Δημοτικό σύστημα", "Municipal system"),
+    "no_publisher": ("(χωρίς αποστολέα)", "(no publisher named)"),
+    "transport": ("Μέσο", "Through"),
+    "http": ("HTTP (κλειδί API)", "HTTP (API key)"),
+    "amqp": ("AMQP (RabbitMQ)", "AMQP (RabbitMQ)"),
+    "event_type": ("Είδος", "Type"),
+    "reasons": ("Λόγοι", "Reasons"),
+    "digest": ("Σύνοψη", "Digest"),
+    "municipal_publishers": ("Δημοτικά συστήματα", "Municipal systems"),
+    "municipal_publishers_hint": (
+        "Κάθε δημοτικό σύστημα στέλνει συμβάντα για ένα κέντρο κοινότητας, με κλειδί API (HTTP) ή"
+        " με τον χρήστη του στον RabbitMQ (AMQP): το όνομά του είναι και ο χρήστης αυτός. Ένα"
+        " απενεργοποιημένο σύστημα δεν γίνεται δεκτό από κανένα από τα δύο.",
+        "Each municipal system sends events for one community centre, with an API key (HTTP) or"
+        " its RabbitMQ user (AMQP): its name is that user. A deactivated system is accepted"
+        " through neither.",
+    ),
+    "active": ("Ενεργό", "Active"),
+    "inactive": ("Ανενεργό", "Inactive"),
+    "api_keys": ("Κλειδιά API", "API keys"),
+    "issued": ("εκδόθηκε", "issued"),
+    "revoked": ("ανακλήθηκε", "revoked"),
+    "revoke": ("Ανάκληση", "Revoke"),
+    "issue_key": ("Νέο κλειδί API", "Issue an API key"),
+    "activate": ("Ενεργοποίηση", "Activate"),
+    "deactivate": ("Απενεργοποίηση", "Deactivate"),
+    "key_issued": ("Νέο κλειδί API για το", "New API key for"),
+    "key_shown_once": (
+        "Αντιγράψτε το τώρα και δώστε το με ασφάλεια στον δήμο: δεν θα εμφανιστεί ξανά (τηρείται"
+        " μόνο η σύνοψή του).",
+        "Copy it now and hand it to the municipality securely: it will not be shown again (only"
+        " its digest is kept).",
+    ),
+    "register_publisher": ("Νέο δημοτικό σύστημα", "Register a municipal system"),
+    "publisher_name": (
+        "Όνομα (ο χρήστης του στον RabbitMQ, π.χ. dimos-kalamatas)",
+        "Name (its RabbitMQ user, e.g. dimos-kalamatas)",
+    ),
     "export_json": ("Εξαγωγή σε JSON", "Export as JSON"),
     "registry": ("Μητρώο", "Registry"),
     "case_history": ("Ιστορικό φακέλου", "Case history"),

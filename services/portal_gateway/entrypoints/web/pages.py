@@ -29,6 +29,7 @@ from services.portal_gateway.entrypoints.api import ROUTES
 from services.portal_gateway.entrypoints.api.framework import ApiError, Router, api_router, run
 from services.portal_gateway.entrypoints.web.emergency_pages import EmergencyPages, day, when
 from services.portal_gateway.entrypoints.web.i18n import LANGUAGES, labeller, translator
+from services.portal_gateway.entrypoints.web.municipal_pages import MunicipalPages
 
 HIDDEN = "c"  # how reporting marks a hidden cell (services/reporting/domain/disclosure.py)
 
@@ -52,6 +53,10 @@ PAGES = Router(
         ("GET", "/emergency-access", "emergency_review"),
         ("POST", "/emergency-access/<grant_id>/review", "emergency_reviewed"),
         ("GET", "/subject-rights", "subject_rights"),
+        ("GET", "/municipal-events", "municipal_events"),
+        ("GET", "/municipal-publishers", "municipal_publishers"),
+        ("POST", "/municipal-publishers", "municipal_publisher_registered"),
+        ("POST", "/municipal-publishers/<name>/<step>", "municipal_publisher_step"),
         ("GET", "/password", "password"),
         ("POST", "/password", "password"),
         ("GET", "/logout", "logout"),
@@ -137,7 +142,7 @@ def local_path(target: str | None, fallback: str) -> str:
     return fallback
 
 
-class Page(EmergencyPages):
+class Page(EmergencyPages, MunicipalPages):
     def __init__(self, gateway, request, lang: str):
         self.gateway, self.request, self.lang = gateway, request, lang
         self.principal: Any = None  # an access.Principal once the session's token is verified
@@ -188,6 +193,8 @@ class Page(EmergencyPages):
             "break_glass": access.break_the_glass(me),
             "emergency_review": access.read_audit(me),
             "subject_rights": access.answer_subject_requests(me),
+            "municipal_events": access.see_dead_letters(me),
+            "municipal_publishers": access.manage_publishers(me),
         }
 
     def csrf(self) -> str:
