@@ -94,7 +94,7 @@ PRINCIPALS = (
         "portal_gateway",
         serves="portal_gateway",
         calls={s: PUBLIC for s in ("registries", "intake", "referrals", "reporting")},
-        reads_queues=(MUNICIPAL_QUEUE,),
+        reads_queues=(MUNICIPAL_QUEUE, MUNICIPAL_DEAD),
     ),
     *(Principal(f"{s}-relay", publishes=s) for s in SOURCES),
     Principal(

@@ -281,3 +281,31 @@ def test_the_municipal_queue_dead_letters_after_its_delivery_limit(gateway, rabb
         "x-dead-letter-exchange": MUNICIPAL_DEAD,
     }
     assert found[MUNICIPAL_DEAD] == {"x-queue-type": "quorum"}
+
+
+def test_a_message_failing_past_the_delivery_limit_is_dead_lettered_and_listed_for_ops(
+    gateway, broker, monkeypatch
+):
+    """The broker itself gives up after the queue's delivery limit (the pauses between tries are
+    taken out, the limit is not): the dead letter is kept with the refused events, so ops see it,
+    and nothing was applied."""
+    import services.portal_gateway.entrypoints.service as gateway_service
+
+    monkeypatch.setattr(gateway_service, "backoff", lambda deliveries: 0.0)
+    beneficiary = gateway.register("kalamata.worker", "MU-KALAMATA")
+    event = municipal_event(beneficiary)
+    role = f"kentra_{gateway.settings.schema('portal_gateway')}"
+    gateway.sql(f'REVOKE SELECT ON municipal_publisher FROM "{role}"')
+    try:
+        with entrypoint_waiter(
+            gateway.containers["portal_gateway"], "municipal_dead_letter", timeout=120
+        ) as waited:
+            example_publisher().publish(broker.uri(KALAMATA), event)
+        result = waited.get()
+    finally:
+        gateway.sql(f'GRANT SELECT ON municipal_publisher TO "{role}"')
+    assert result["status"] == "rejected"
+    assert "delivery limit" in result["reasons"][0]
+    row = listed_for_ops(gateway, event)
+    assert row["publisher"] == broker.name(KALAMATA) and row["reasons"] == result["reasons"]
+    assert case_version(gateway, beneficiary) == 0

@@ -80,6 +80,18 @@ def receive_message(
     return receive(backends, publisher, event, "amqp", message.routing_key)
 
 
+def dead_lettered(backends, message: Message) -> dict:
+    """A message the broker dead-lettered after its delivery limit (the platform could not
+    process it, e.g. a backend was down for minutes): kept with the refused events, so ops see it
+    beside the others and the publisher can send it again (its event id makes that safe)."""
+    event, _ = _parsed(message)
+    reason = (
+        "not processed within the queue's delivery limit (the platform could not take it):"
+        " publish it again, with the same event_id"
+    )
+    return refuse(backends, message.user_id or "", event, [reason], "amqp")
+
+
 def refuse(backends, publisher: str, event, reasons: list[str], transport: str) -> dict:
     subject = known_subject(backends, _claimed(event))
     digest = backends.ingest.reject(publisher, event, reasons, subject, transport)

@@ -8,7 +8,8 @@ context headers from an outside publisher. The queue is declared by the broker's
 (deploy/rabbitmq/definitions.py): the gateway only reads it.
 
 A worker that fails (a backend down) requeues its message after a pause that grows with each
-delivery; after the queue's delivery limit the broker dead-letters it (`gateway.municipal.dead`).
+delivery; after the queue's delivery limit the broker dead-letters it (`gateway.municipal.dead`),
+and the same consumer, on that queue, keeps it with the refused events for ops to see.
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ from kombu import Queue
 from nameko.exceptions import ContainerBeingKilled
 from nameko.messaging import Consumer, QueueConsumer
 
-from contracts.municipal import MUNICIPAL_QUEUE
+from contracts.municipal import MUNICIPAL_DEAD, MUNICIPAL_QUEUE
 from services.portal_gateway.application.municipal_events import Message
 
 QUEUE = Queue(MUNICIPAL_QUEUE, no_declare=True)
+DEAD_LETTERS = Queue(MUNICIPAL_DEAD, no_declare=True)
 
 
 # municipal events in flight at once: the container's workers also answer HTTP, and a message
@@ -52,8 +54,8 @@ class RawQueueConsumer(QueueConsumer):
 class MunicipalMessages(Consumer):
     queue_consumer = RawQueueConsumer()
 
-    def __init__(self, **kwargs):
-        super().__init__(QUEUE, requeue_on_error=True, **kwargs)
+    def __init__(self, queue: Queue = QUEUE, **kwargs):
+        super().__init__(queue, requeue_on_error=True, **kwargs)
 
     def handle_message(self, body, message):
         properties, headers = message.properties, message.headers or {}

@@ -39,7 +39,11 @@ from services.portal_gateway.entrypoints.api.framework import (
     api_router,
     dispatch,
 )
-from services.portal_gateway.entrypoints.municipal_consumer import backoff, municipal_messages
+from services.portal_gateway.entrypoints.municipal_consumer import (
+    DEAD_LETTERS,
+    backoff,
+    municipal_messages,
+)
 from services.portal_gateway.entrypoints.web import pages
 
 log = logging.getLogger(__name__)
@@ -166,6 +170,17 @@ class PortalGateway:
             raise
         log.info("municipal event from %s: %s", message.user_id, outcome["status"])
         return outcome
+
+    @municipal_messages(queue=DEAD_LETTERS)
+    def municipal_dead_letter(self, message: municipal_events.Message, deliveries: int) -> dict:
+        """What the broker gave up on after the delivery limit, kept with the refused events
+        (GET /ingest/rejected, the portal's page); requeued after a pause if even that fails."""
+        try:
+            return municipal_events.dead_lettered(self.backends(), message)
+        except Exception as exc:
+            log.error("dead-lettered municipal event not kept (%s)", type(exc).__name__)
+            time.sleep(backoff(deliveries))
+            raise
 
     def principal(self, token: str) -> access.Principal:
         """Whom a token speaks for at this moment: its session open, its account active, with
