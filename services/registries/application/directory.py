@@ -12,6 +12,7 @@ from services.common.eventstore import AppendResult, EventStore, Metadata, strea
 from services.common.eventstore.hashing import canonical_json
 from services.registries.adapters.hsds import PackageRejected, Problem
 from services.registries.adapters.hsds_import import read_package
+from services.registries.adapters.hsds_json import tabular_files
 from services.registries.domain import directory
 
 _encode = encoder()
@@ -48,8 +49,9 @@ class Directory:
         """Every row is checked before anything is stored (PackageRejected names each problem). Each
         description's command id is its content's hash: importing the same package again, or
         resuming one cut short, stores nothing twice. The answer lists the notices: what was kept
-        without being used, left out, or assumed."""
-        agencies, programmes, notices = read_package(files)
+        without being used, left out, or assumed. HSDS's JSON objects (`service_full.json`, a
+        `*_list.json` page, ...) are read as the tables they hold."""
+        agencies, programmes, notices = read_package(tabular_files(files))
         self._refuse_moved_programmes(programmes)
         counts = {"registered": 0, "changed": 0, "unchanged": 0}
         for details, describe in [

@@ -20,7 +20,7 @@ TAG = "registries"
 class HsdsPackage(StrictSchema):
     files = fields.Dict(
         keys=fields.String(), values=fields.String(), required=True
-    )  # file name -> CSV text
+    )  # file name -> CSV text (or an HSDS JSON object, read by adapters/hsds_json.py)
 
 
 @api.route(
