@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
@@ -103,3 +104,14 @@ def test_the_standards_example_imports_with_notices_and_exports_back_as_given(re
     again = registries.import_hsds(exported, COORDINATOR)  # export then import: nothing changes
     assert again["unchanged"] == 2 and registries.last_position() == before
     assert registries.export_hsds() == exported
+
+
+def test_the_standards_json_example_imports_through_the_running_service(registries):
+    """An HSDS API object (the standard's `service_full.json`) is a package of one file."""
+    from tests.unit.test_hsds_json import example
+
+    answer = registries.import_hsds(example("service_full.json"), COORDINATOR)
+    assert (answer["agencies"], answer["programmes"]) == (1, 1)
+    exported = registries.export_hsds()
+    (service,) = rows(exported, "services.csv")
+    assert service["id"] == json.loads(example("service_full.json")["service_full.json"])["id"]
