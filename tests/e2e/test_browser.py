@@ -13,7 +13,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from tests.e2e.gateway_platform import DYPA_KALAMATA, PASSWORD
+from tests.e2e.gateway_platform import DYPA_KALAMATA, PASSWORD, municipal_event
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
@@ -102,3 +102,34 @@ def test_a_social_worker_finds_records_and_refers_in_greek(gateway, chrome):
     assert "Επαφή · Επίσκεψη Κινητής Μονάδας" in timeline
     assert "Παραπομπή · ΔΥΠΑ — Κέντρο Προώθησης Απασχόλησης Καλαμάτας" in timeline
     assert "MU-KALAMATA" in timeline and "kalamata.worker" in timeline
+
+
+@pytest.mark.slow
+def test_ops_register_a_municipal_publisher_and_see_its_key_once_in_greek(gateway, chrome):
+    base = gateway.base
+    chrome.get(f"{base}/login")
+    chrome.find_element(By.ID, "username").send_keys("ops")
+    chrome.find_element(By.ID, "password").send_keys(PASSWORD)
+    chrome.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    assert shows(chrome, "Αποσύνδεση")
+    chrome.find_element(By.LINK_TEXT, "Δημοτικά συστήματα").click()
+    chrome.find_element(By.ID, "name").send_keys("dimos-kalamatas-test")
+    chrome.find_element(By.ID, "site").send_keys("KK-KALAMATA")
+    chrome.find_element(By.ID, "site").submit()
+    assert shows(chrome, "dimos-kalamatas-test")
+    chrome.find_element(
+        By.CSS_SELECTOR, "form[action='/municipal-publishers/dimos-kalamatas-test/api-keys'] button"
+    ).click()
+    assert shows(chrome, "δεν θα εμφανιστεί ξανά")
+    key = chrome.find_element(By.ID, "issued-key").text
+    shot(chrome, "10-api-key-issued")
+    chrome.get(f"{base}/municipal-publishers")
+    assert shows(chrome, "dimos-kalamatas-test") and key not in chrome.page_source
+    unknown = municipal_event("00000000-0000-4000-8000-000000000000")
+    answer = gateway.client().post(
+        "/ingest/events", {"events": [unknown]}, headers={"X-API-Key": key}
+    )
+    assert answer.json()["results"][0]["status"] == "rejected"
+    chrome.get(f"{base}/municipal-events")
+    assert shows(chrome, "Απορριφθέντα δημοτικά συμβάντα") and shows(chrome, "data/beneficiary_id")
+    shot(chrome, "11-refused-municipal-events")
