@@ -154,6 +154,40 @@ def test_an_agency_officer_answers_a_referral_from_the_inbox(gateway):
     assert f"/referrals/{referral}/acceptance" in officer.get(f"{gateway.base}/inbox").text
 
 
+def test_a_case_worker_sends_a_referral_from_the_record_and_lands_back_on_it(gateway):
+    """The record's "Αποστολή" form posts where to land (`back`) beside the command: the page
+    keeps it for itself, and the referral is sent."""
+    beneficiary = gateway.register("kalamata.worker", "MU-KALAMATA")
+    worker, referral = gateway.client("kalamata.worker"), str(uuid.uuid4())
+    requested = worker.post(
+        "/referrals",
+        {
+            "command_id": str(uuid.uuid4()),
+            "referral_id": referral,
+            "beneficiary_id": beneficiary,
+            "expected_version": 0,
+            "from_site": "MU-KALAMATA",
+            "need": "employment",
+            "recipient_kind": "agency",
+            "recipient_id": DYPA_KALAMATA,
+            "recipient_name": "ΔΥΠΑ",
+            "shares_personal_data": False,
+            "requested_on": TODAY,
+        },
+    )
+    assert requested.status_code == 201, requested.text
+    page = browser(gateway, "kalamata.worker")
+    record = f"/beneficiaries/{beneficiary}"
+    sent = page.post(
+        f"{gateway.base}/referrals/{referral}/sending",
+        data={"expected_version": "1", "sent_on": TODAY, "back": record},
+        allow_redirects=False,
+    )
+    assert sent.status_code == 303 and sent.headers["Location"].endswith(record)
+    officer = browser(gateway, "dypa.officer")
+    assert f"/referrals/{referral}/receipt" in officer.get(f"{gateway.base}/inbox").text
+
+
 def test_the_daily_register_and_the_overview_are_pages_for_their_roles(gateway):
     gateway.register("kalamata.worker", "MU-KALAMATA")
     head = browser(gateway, "kalamata.head")

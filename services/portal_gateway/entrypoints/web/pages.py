@@ -251,9 +251,9 @@ class Page(EmergencyPages, MunicipalPages):
         checkboxes in `_bools`, since an unticked one is not sent at all); empty fields left out."""
         found: dict[str, Any] = {}
         for key in self.request.form:
-            if (
-                key in ("_bools", "_csrf") or key in BOOLS
-            ):  # the page's own fields, not the command's
+            # the page's own fields, not the command's (`back`: where to land after the step; the
+            # contract refuses a field it does not know, so posting it failed every send)
+            if key in ("_bools", "_csrf", "back") or key in BOOLS:
                 continue
             if key in LISTS:
                 found[key] = [v for v in self.request.form.getlist(key) if v]
