@@ -175,6 +175,25 @@ class GatewayPlatform:
         return beneficiary
 
 
+def referral_to_dypa(beneficiary: str, referral: str, **fields) -> dict:
+    """A case worker of the Kalamata mobile unit refers a person to ΔΥΠΑ Καλαμάτας for work
+    (POST /referrals), sharing nothing personal, today."""
+    return {
+        "command_id": str(uuid.uuid4()),
+        "referral_id": referral,
+        "beneficiary_id": beneficiary,
+        "expected_version": 0,
+        "from_site": "MU-KALAMATA",
+        "need": "employment",
+        "recipient_kind": "agency",
+        "recipient_id": DYPA_KALAMATA,
+        "recipient_name": "ΔΥΠΑ",
+        "shares_personal_data": False,
+        "requested_on": today_in_greece().isoformat(),
+        **fields,
+    }
+
+
 def municipal_event(beneficiary: str, **envelope) -> dict:
     """A municipal system's ServiceDelivered for a person, as KK-KALAMATA's publisher sends it."""
     return {

@@ -7,7 +7,7 @@ import uuid
 
 from openapi_spec_validator import validate
 
-from tests.e2e.gateway_platform import DYPA_KALAMATA, USERS, municipal_event
+from tests.e2e.gateway_platform import DYPA_KALAMATA, USERS, municipal_event, referral_to_dypa
 from tests.support.clock import today_in_greece
 from tests.unit.test_hsds_standard import standard_package
 
@@ -226,19 +226,7 @@ def test_a_referral_is_answered_only_by_its_recipient_and_a_forbidden_step_is_40
     referral = str(uuid.uuid4())
     answer = worker.post(
         "/referrals",
-        {
-            "command_id": str(uuid.uuid4()),
-            "referral_id": referral,
-            "beneficiary_id": beneficiary,
-            "expected_version": 0,
-            "from_site": "MU-KALAMATA",
-            "need": "employment",
-            "recipient_kind": "agency",
-            "recipient_id": DYPA_KALAMATA,
-            "recipient_name": office["name"],
-            "shares_personal_data": False,
-            "requested_on": TODAY,
-        },
+        referral_to_dypa(beneficiary, referral, recipient_name=office["name"]),
     )
     assert answer.status_code == 201, answer.text
 

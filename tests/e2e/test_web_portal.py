@@ -10,7 +10,7 @@ import jwt
 import requests
 
 from services.portal_gateway.entrypoints.web.pages import COOKIE, csrf_token
-from tests.e2e.gateway_platform import DYPA_KALAMATA, PASSWORD
+from tests.e2e.gateway_platform import PASSWORD, referral_to_dypa
 from tests.support.clock import today_in_greece
 
 TODAY = today_in_greece().isoformat()
@@ -117,19 +117,7 @@ def test_an_agency_officer_answers_a_referral_from_the_inbox(gateway):
     worker, referral = gateway.client("kalamata.worker"), str(uuid.uuid4())
     worker.post(
         "/referrals",
-        {
-            "command_id": str(uuid.uuid4()),
-            "referral_id": referral,
-            "beneficiary_id": beneficiary,
-            "expected_version": 0,
-            "from_site": "MU-KALAMATA",
-            "need": "employment",
-            "recipient_kind": "agency",
-            "recipient_id": DYPA_KALAMATA,
-            "recipient_name": "ΔΥΠΑ",
-            "shares_personal_data": False,
-            "requested_on": TODAY,
-        },
+        referral_to_dypa(beneficiary, referral),
     )
     worker.post(
         f"/referrals/{referral}/sending",
@@ -161,19 +149,7 @@ def test_a_case_worker_sends_a_referral_from_the_record_and_lands_back_on_it(gat
     worker, referral = gateway.client("kalamata.worker"), str(uuid.uuid4())
     requested = worker.post(
         "/referrals",
-        {
-            "command_id": str(uuid.uuid4()),
-            "referral_id": referral,
-            "beneficiary_id": beneficiary,
-            "expected_version": 0,
-            "from_site": "MU-KALAMATA",
-            "need": "employment",
-            "recipient_kind": "agency",
-            "recipient_id": DYPA_KALAMATA,
-            "recipient_name": "ΔΥΠΑ",
-            "shares_personal_data": False,
-            "requested_on": TODAY,
-        },
+        referral_to_dypa(beneficiary, referral),
     )
     assert requested.status_code == 201, requested.text
     page = browser(gateway, "kalamata.worker")
