@@ -645,3 +645,41 @@ def test_the_referral_flow_keeps_the_recipients_code_and_shows_the_directorys_na
     assert (row["recipient_and_need"], row["recipient_id"]) == ("ΔΥΠΑ Καλαμάτας · employment", A)
     (unnamed,) = published.referral_flow(release)["flow"]  # not in the directory: its code
     assert unnamed["recipient_and_need"] == f"{A} · employment"
+
+
+def test_recipients_outside_the_registry_are_counted_together_apart_as_other(consumer, stores):
+    """Typed codes name no recipient the coordinator could follow: two outsiders under two codes
+    make one "other" row beside the registry's own recipients."""
+    for code in ("KAFENEIO-MELIGALA", "ENORIA-AGIOU-NIKOLAOU"):
+        referral = str(uuid.uuid4())
+        put(
+            stores["referrals"],
+            f"referral-{referral}",
+            "ReferralRequested",
+            "MU-KALAMATA",
+            "2026-11-21",
+            referral_id=referral,
+            beneficiary_id=B1,
+            from_site="MU-KALAMATA",
+            recipient_kind="external",
+            recipient_id=code,
+            recipient_name="ένας φορέας",
+            need="food",
+        )
+        put(
+            stores["referrals"],
+            f"referral-{referral}",
+            "ReferralSent",
+            "MU-KALAMATA",
+            "2026-11-21",
+            referral_id=referral,
+            sent_on="2026-11-21",
+        )
+    for source in consumer.projection.sources:
+        consumer.catch_up(source)
+    with consumer.db.transaction() as cur:
+        tables, _ = release_tables.regional(cur, parse("2026-11", "month"))
+    (flow,) = [t.counts for t in tables if t.name == "referrals_by_recipient"]
+    assert flow[("other · food", "pending")] == 2
+    assert not any("KAFENEIO" in row or "ENORIA" in row for row, _ in flow)
+    assert flow[(f"{A} · employment", "accepted")] == 1

@@ -21,6 +21,7 @@ from services.reporting.domain.esf_indicators import GENDERS, INDICATORS, PARTIT
 from services.reporting.domain.periods import Period
 from services.reporting.domain.tables import RowRelation, Table
 
+OTHER = "other"  # the row of the recipients outside the registry
 OUTCOMES = ("accepted", "rejected", "expired", "withdrawn", "pending")
 OUTCOME_OF = {
     "accepted": "accepted",
@@ -143,12 +144,14 @@ def _referrals(cur, period: Period) -> dict:
     """Referrals sent in the period: rows (recipient's code · need) are every pair ever referred
     to, so that a pair's absence says nothing about the period. Names are shown at read time."""
     cur.execute(
-        "SELECT recipient_id, need, from_site, state, sent_on, first_response_on, closed_on"
-        " FROM referral_flow"
+        "SELECT recipient_kind, recipient_id, need, from_site, state, sent_on,"
+        " first_response_on, closed_on FROM referral_flow"
     )
     everything = [
         {
-            "row": f"{recipient} · {need}",
+            # one outside the registry is known only by what a worker typed: its codes are no
+            # recipient to count, so they are counted together, apart, as "other"
+            "row": f"{OTHER if kind == 'external' else recipient} · {need}",
             "site": site,
             "outcome": OUTCOME_OF.get(state, "pending"),
             "sent_on": sent,
@@ -157,7 +160,7 @@ def _referrals(cur, period: Period) -> dict:
             if sent and closed and state in ("completed", "rejected")
             else None,
         }
-        for recipient, need, site, state, sent, answered, closed in cur.fetchall()
+        for kind, recipient, need, site, state, sent, answered, closed in cur.fetchall()
     ]
     sent = [r for r in everything if r["sent_on"] and period.start <= r["sent_on"] <= period.end]
     by_row: dict[str, list[dict]] = {}
