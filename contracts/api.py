@@ -213,6 +213,15 @@ class Referrals(StrictSchema):
     referrals = fields.List(fields.Dict(), required=True)
 
 
+class Inbox(Referrals):
+    """A page of an inbox: each referral's `person` (name, phone) where the caller may see them,
+    else null; how many there are in all, which page, how many a page."""
+
+    total = fields.Integer(required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+
+
 # --- the mobile unit's sync ------------------------------------------------------------------
 
 SYNC_STATUSES = ("applied", "already_applied", "conflict", "refused")

@@ -35,6 +35,7 @@ READ_PURPOSES = (
     "sync_conflict",  # what was recorded since an offline client's version
     "ingest_rejected",  # a refused municipal event, as ops read it
     "audit",  # the DPO reading who saw the record
+    "referral_inbox",  # a referral's person (name, phone) in an inbox: the agency under consent
 )
 
 

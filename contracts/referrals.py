@@ -29,6 +29,18 @@ from contracts.network import ANY_SITE
 
 SOURCE = "referrals"
 RECIPIENT_KINDS = ("agency", "programme", "centre", "external")
+# the lifecycle's states, as the read side and the inbox name them (the transition table is the
+# referrals domain's: services/referrals/domain/referral.py)
+STATES = (
+    "requested",
+    "sent",
+    "received",
+    "accepted",
+    "rejected",
+    "completed",
+    "withdrawn",
+    "expired",
+)
 OUTCOMES = (
     "service_given",
     "not_eligible",

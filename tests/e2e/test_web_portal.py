@@ -159,7 +159,7 @@ def test_a_case_worker_sends_a_referral_from_the_record_and_lands_back_on_it(gat
         data={"expected_version": "1", "sent_on": TODAY, "back": record},
         allow_redirects=False,
     )
-    assert sent.status_code == 303 and sent.headers["Location"].endswith(record)
+    assert sent.status_code == 303 and sent.headers["Location"] == f"{record}?done=sending"
     officer = browser(gateway, "dypa.officer")
     assert f"/referrals/{referral}/receipt" in officer.get(f"{gateway.base}/inbox").text
 

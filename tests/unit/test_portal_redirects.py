@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.portal_gateway.entrypoints.web.pages import local_path
+from services.portal_gateway.entrypoints.web.referral_pages import local_path
 
 
 @pytest.mark.parametrize(

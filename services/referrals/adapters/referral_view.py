@@ -4,6 +4,7 @@ code; its name is read when shown (`named`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -31,6 +32,18 @@ COLUMNS = (
     "sharing_stopped",
     "version",
 )
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    """What an inbox asks for: a state (else the open ones), due by a day, only the overdue, and
+    which page of how many."""
+
+    state: str | None = None
+    due_by: date | None = None
+    overdue: bool = False
+    page: int = 1
+    per_page: int = 20
 
 
 def named(rows: list[dict], directory: dict[str, str], as_requested) -> list[dict]:
@@ -97,12 +110,11 @@ class ReferralView:
                 )
 
     @staticmethod
-    def _select(db, where: str, args: tuple) -> list[dict]:
+    def _select(db, where: str, args: tuple | dict, ordered: bool = True) -> list[dict]:
+        order = " ORDER BY requested_on, referral_id" if ordered else ""
         with db.transaction() as cur:
             cur.execute(
-                f"SELECT {', '.join(COLUMNS)} FROM referral_view WHERE {where}"
-                " ORDER BY requested_on, referral_id",
-                args,
+                f"SELECT {', '.join(COLUMNS)} FROM referral_view WHERE {where}{order}", args
             )
             return [
                 {
@@ -134,6 +146,39 @@ class ReferralView:
             " AND (%s::text IS NULL OR from_site = %s)",
             (recipient_id, recipient_id, from_site, from_site),
         )
+
+    @classmethod
+    def inbox(cls, db, parties: list[str], filters: InboxFilters, today: date) -> dict:
+        """A page of the referrals a party takes part in (as recipient, as the agency whose
+        consent covers it, or as the sending site), never one not yet sent: nobody has been asked
+        anything until it is. Without a state, the open ones; `overdue`: past due, unanswered."""
+        where = (
+            "state <> 'requested'"
+            " AND (recipient_id = ANY(%(p)s) OR consent_recipient = ANY(%(p)s)"
+            " OR from_site = ANY(%(p)s))"
+            " AND (CASE WHEN %(state)s::text IS NULL THEN closed_on IS NULL"
+            " ELSE state = %(state)s END)"
+            " AND (%(due_by)s::date IS NULL OR due_on <= %(due_by)s)"
+            " AND (NOT %(overdue)s OR (state IN ('sent', 'received') AND due_on < %(today)s))"
+        )
+        args = {
+            "p": parties,
+            "state": filters.state,
+            "due_by": filters.due_by,
+            "overdue": filters.overdue,
+            "today": today,
+        }
+        with db.transaction() as cur:
+            cur.execute(f"SELECT count(*) FROM referral_view WHERE {where}", args)
+            (total,) = cur.fetchone()
+        rows = cls._select(
+            db,
+            f"{where} ORDER BY due_on NULLS LAST, sent_on, referral_id"
+            " LIMIT %(limit)s OFFSET %(offset)s",
+            {**args, "limit": filters.per_page, "offset": (filters.page - 1) * filters.per_page},
+            ordered=False,
+        )
+        return {"total": total, "referrals": rows}
 
     @classmethod
     def overdue(cls, db, today: date) -> list[dict]:

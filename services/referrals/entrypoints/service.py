@@ -18,13 +18,14 @@ from services.common.clock import today_in_greece
 from services.common.domain import DomainError
 from services.common.nameko_support import EventStoreProvider, MetricsServer, ServesItsHistory
 from services.common.rpc_commands import (
+    CommandRejected,
     answer,
     command_metadata,
     receive,
     rejects_bad_commands,
 )
 from services.referrals import bootstrap
-from services.referrals.adapters.referral_view import ReferralView, named
+from services.referrals.adapters.referral_view import InboxFilters, ReferralView, named
 from services.referrals.application.referrals import Referrals
 from services.referrals.domain.referral import (
     AcceptReferral,
@@ -202,6 +203,30 @@ class ReferralsService(ServesItsHistory):
         self, recipient_id: str | None = None, from_site: str | None = None
     ) -> list[dict]:
         return self._named(ReferralView.open(self.store.db, recipient_id, from_site))
+
+    @rpc
+    def inbox(
+        self,
+        parties: list[str],
+        state: str | None = None,
+        due_by: str | None = None,
+        overdue: bool = False,
+        page: int = 1,
+        per_page: int = 20,
+    ) -> dict:
+        """A page of the sent referrals these parties (an agency's id, a network's sites) take
+        part in, with how many there are in all: open ones unless a state is asked for."""
+        if state is not None and state not in contract.STATES:
+            raise CommandRejected("invalid", "no such state", {"state": [state]})
+        filters = InboxFilters(
+            state,
+            date.fromisoformat(due_by) if due_by else None,
+            overdue,
+            max(page, 1),
+            min(max(per_page, 1), 100),
+        )
+        found = ReferralView.inbox(self.store.db, parties, filters, today())
+        return {**found, "referrals": self._named(found["referrals"])}
 
     @rpc
     def overdue_referrals(self) -> list[dict]:

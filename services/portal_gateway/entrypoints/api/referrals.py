@@ -9,7 +9,8 @@ from marshmallow import fields, validate
 from contracts import api as api_contract
 from contracts import referrals as contract
 from contracts.base import StrictSchema
-from services.portal_gateway.application.people import visible_only
+from services.common.clock import today_in_greece
+from services.portal_gateway.application.people import person_facts, visible_only
 from services.portal_gateway.domain import access
 from services.portal_gateway.entrypoints.api.cases import act_for
 from services.portal_gateway.entrypoints.api.framework import ApiError, Call, Routes, forbidden
@@ -27,6 +28,9 @@ class ProposalsQuery(StrictSchema):
 
 
 TAG = "referrals"
+PER_PAGE = 20
+# what an inbox may be filtered by: every state but "requested" (not sent: nobody was asked yet)
+ANSWERABLE_STATES = tuple(s for s in contract.STATES if s != "requested")
 SENDER_STEPS = {
     "sending": ("send_referral", contract.SendReferralSchema, "Send it to the recipient"),
     "withdrawal": ("withdraw_referral", contract.WithdrawReferralSchema, "Withdraw it (sender)"),
@@ -139,18 +143,69 @@ for segment, (method, schema, summary) in RECIPIENT_STEPS.items():
     )(_step(method, access.answer_referral))
 
 
+class InboxQuery(StrictSchema):
+    state = fields.String(
+        validate=validate.OneOf(ANSWERABLE_STATES),
+        metadata={"description": "only referrals in this state (else the open ones)"},
+    )
+    due_by = fields.Date(metadata={"description": "only those due on or before this day"})
+    overdue = fields.Boolean(
+        load_default=False, metadata={"description": "only those past due and unanswered"}
+    )
+    page = fields.Integer(load_default=1, validate=validate.Range(1, 10_000))
+
+
 @api.route(
     "GET",
     "/referrals/inbox",
-    "Open referrals: sent to your agency, or from and to your network",
+    "Sent referrals, a page at a time: to your agency, or from and to your network; each with the"
+    " person's name and phone where you may see them (an agency: their consent in force covers"
+    " it), every such read audited",
+    query=InboxQuery,
     tag=TAG,
     allow=access.take_part_in_referrals,
-    answers=api_contract.Referrals,
+    answers=api_contract.Inbox,
 )
 def inbox(call: Call):
-    p = call.principal  # an agency's own referrals are asked for by its id; staff's are filtered
-    found = call.backends.referrals.open_referrals(p.agency_id, None)
-    return {"referrals": [r for r in found if access.see_referral(p, r)]}
+    p, q = call.principal, call.query
+    parties = [p.agency_id] if p.role == "agency_officer" else sorted(p.network)
+    found = call.backends.referrals.inbox(
+        parties,
+        q.get("state"),
+        q["due_by"].isoformat() if q.get("due_by") else None,
+        q["overdue"],
+        q["page"],
+        PER_PAGE,
+    )
+    mine = [r for r in found["referrals"] if access.see_referral(p, r)]
+    return {
+        "referrals": [{**r, "person": _person(call, r)} for r in mine],
+        "total": found["total"],
+        "page": q["page"],
+        "per_page": PER_PAGE,
+    }
+
+
+def _person(call: Call, referral: dict) -> dict | None:
+    """Who the referral is about, decided now from the services' facts: an agency sees the person
+    only while their consent covers it (a programme's agency included) and sharing has not been
+    stopped; staff, a person of their network. What is shown is audited as a read."""
+    p, beneficiary_id = call.principal, referral["beneficiary_id"]
+    if p.role == "agency_officer":
+        today = today_in_greece().isoformat()
+        allowed = not referral["sharing_stopped"] and call.backends.intake.may_share_with(
+            beneficiary_id, p.agency_id, today
+        )
+    else:
+        allowed = access.in_network(p, person_facts(call.backends, beneficiary_id))
+    found = call.backends.registries.beneficiary(beneficiary_id) if allowed else None
+    if found is None or found["erased"]:
+        return None
+    call.backends.audit.record_viewed(
+        p, beneficiary_id, ["identity"], None, False, purpose="referral_inbox"
+    )
+    registered = found["registered"]
+    return {k: registered.get(k) for k in ("given_name", "family_name", "phone")}
 
 
 @api.route(

@@ -332,6 +332,53 @@ WORDS = {
         "Kentra's fields {fields} not given: defaults apply (level local, no need, no "
         "municipality: no referral is routed to it)",
     ),
+    # --- the referral loop (issue 15): proposals, consent from the registry, the inbox ---
+    "agencies": ("Φορείς", "Agencies"),
+    "centres": ("Κέντρα Κοινότητας", "Community centres"),
+    "show_proposals": ("Προτάσεις για την ανάγκη", "Proposals for this need"),
+    "proposals_for": ("προτάσεις για", "proposals for"),
+    "no_proposals": (
+        "Κανένας φορέας ή πρόγραμμα του μητρώου δεν καλύπτει αυτή την ανάγκη στον δήμο του"
+        " ωφελούμενου για τα κριτήρια επιλεξιμότητάς του.",
+        "No agency or programme of the registry takes this need in the person's municipality"
+        " for their eligibility.",
+    ),
+    "answer": ("Απάντηση φορέα", "Recipient's answer"),
+    "actions": ("Ενέργειες", "Actions"),
+    "on_day": ("στις", "on"),
+    "consent_saved": ("Η συγκατάθεση καταχωρίστηκε.", "The consent was recorded."),
+    "referral_requested": (
+        "Η παραπομπή καταχωρίστηκε. Στείλτε τη στον αποδέκτη με «Αποστολή».",
+        "The referral was recorded. Send it to the recipient with «Send».",
+    ),
+    "referral_sent": ("Η παραπομπή στάλθηκε στον αποδέκτη.", "The referral was sent."),
+    "referral_acknowledged": ("Η παραλαβή καταχωρίστηκε.", "Receipt acknowledged."),
+    "referral_accepted": ("Η παραπομπή έγινε δεκτή.", "The referral was accepted."),
+    "referral_rejected": ("Η παραπομπή απορρίφθηκε.", "The referral was rejected."),
+    "referral_completed": (
+        "Η έκβαση καταχωρίστηκε και φαίνεται στον φάκελο του ωφελούμενου.",
+        "The outcome was recorded and shows on the beneficiary's record.",
+    ),
+    "open_ones": ("Όλες οι ανοικτές", "All open ones"),
+    "due_by": ("Προθεσμία έως", "Due by"),
+    "overdue_only": ("Μόνο εκπρόθεσμες", "Overdue only"),
+    "overdue": ("εκπρόθεσμη", "overdue"),
+    "filter": ("Εφαρμογή φίλτρων", "Filter"),
+    "clear_filters": ("Καθαρισμός φίλτρων", "Clear filters"),
+    "inbox_count": (
+        "{total} παραπομπές · σελίδα {page} από {pages}",
+        "{total} referrals · page {page} of {pages}",
+    ),
+    "person": ("Ωφελούμενος", "Person"),
+    "from_site": ("Από", "From"),
+    "no_consent_shown": (
+        "Δεν εμφανίζεται: καμία συγκατάθεση σε ισχύ για τον φορέα σας",
+        "Not shown: no consent in force covers your agency",
+    ),
+    "sharing_stopped": ("η κοινοποίηση διακόπηκε", "sharing stopped"),
+    "pages": ("Σελίδες", "Pages"),
+    "previous_page": ("← Προηγούμενη σελίδα", "← Previous page"),
+    "next_page": ("Επόμενη σελίδα →", "Next page →"),
 }
 
 
@@ -435,6 +482,7 @@ LABELS = {  # event types by their one definition (contracts/names.py), then the
     "agency": ("Φορέας", "Agency"),
     "programme": ("Πρόγραμμα", "Programme"),
     "external": ("Φορέας εκτός μητρώου", "Agency outside the registry"),
+    "referral_inbox": ("Εισερχόμενες παραπομπές φορέα", "An agency's referral inbox"),
 }
 
 

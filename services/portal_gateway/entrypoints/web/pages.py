@@ -19,7 +19,6 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from contracts.directory import NEEDS
 from contracts.geography import municipalities
 from contracts.intake import CHANNELS, EXIT_SITUATIONS, SERVICES
-from contracts.referrals import OUTCOMES
 from contracts.vocabulary import EMERGENCY_REASONS
 from services.common.clock import today_in_greece
 from services.portal_gateway.domain import access
@@ -30,6 +29,7 @@ from services.portal_gateway.entrypoints.api.framework import ApiError, Router, 
 from services.portal_gateway.entrypoints.web.emergency_pages import EmergencyPages, day, when
 from services.portal_gateway.entrypoints.web.i18n import LANGUAGES, labeller, translator
 from services.portal_gateway.entrypoints.web.municipal_pages import MunicipalPages
+from services.portal_gateway.entrypoints.web.referral_pages import ReferralPages
 
 HIDDEN = "c"  # how reporting marks a hidden cell (services/reporting/domain/disclosure.py)
 
@@ -135,14 +135,7 @@ def csrf_token(secret: bytes, session_id: str) -> str:
     return signature(secret, "csrf", session_id)
 
 
-def local_path(target: str | None, fallback: str) -> str:
-    """Where a form may send the browser next: a path on this site, never another host."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return fallback
-
-
-class Page(EmergencyPages, MunicipalPages):
+class Page(EmergencyPages, MunicipalPages, ReferralPages):
     def __init__(self, gateway, request, lang: str):
         self.gateway, self.request, self.lang = gateway, request, lang
         self.principal: Any = None  # an access.Principal once the session's token is verified
@@ -362,9 +355,7 @@ class Page(EmergencyPages, MunicipalPages):
         version = record["case"][
             "version"
         ]  # the case as intake holds it now: the next save states it
-        lives_in = record["registered"].get("municipality_code")
-        _, found = self.api("GET", "/agencies")
-        agencies = [a for a in found.get("agencies", []) if lives_in in a["municipalities"]]
+        choices = self.referral_choices(record, extra.get("values") or {})
         return self.render(
             "beneficiary.html",
             status,
@@ -378,8 +369,8 @@ class Page(EmergencyPages, MunicipalPages):
             saved=extra.pop("saved", None) or self.request.args.get("saved"),
             warnings=warnings or self.notes(),
             new_plan_id=_new_id(),
-            agencies=agencies,
             exits=EXIT_SITUATIONS,
+            **choices,
             **extra,
         )
 
@@ -387,23 +378,11 @@ class Page(EmergencyPages, MunicipalPages):
         values = self.form()
         body = {**values, "command_id": values.get("command_id") or _new_id()}
         if action == "referrals":
-            agency_id = body.pop("agency_id", None)
-            if agency_id:  # picked from the list of agencies serving the person's municipality
-                _, agency = self.api("GET", "/agencies")
-                chosen: dict = next(
-                    (a for a in agency.get("agencies", []) if a["agency_id"] == agency_id), {}
-                )
-                body = {
-                    **body,
-                    "recipient_kind": "agency",
-                    "recipient_id": agency_id,
-                    "recipient_name": chosen.get("name", ""),
-                }
             status, answer = self.api(
                 "POST",
                 "/referrals",
                 {
-                    **body,
+                    **self.referral_command(body),
                     "beneficiary_id": beneficiary_id,
                     "expected_version": 0,
                     "referral_id": _new_id(),
@@ -420,40 +399,7 @@ class Page(EmergencyPages, MunicipalPages):
                 error=answer.get("error"),
                 fields=answer.get("details") or {},
             )
-        return self.redirect(f"/beneficiaries/{beneficiary_id}?saved=1")
-
-    def inbox(self):
-        status, body = self.api("GET", "/referrals/inbox")
-        return self.render(
-            "inbox.html",
-            status,
-            referrals=body.get("referrals", []),
-            error=body.get("error"),
-            outcomes=OUTCOMES,
-            today=today_in_greece().isoformat(),
-        )
-
-    def referral_step(self, referral_id: str, step: str):
-        values = self.form()
-        status, answer = self.api(
-            "POST",
-            f"/referrals/{referral_id}/{step}",
-            {**values, "command_id": values.get("command_id") or _new_id()},
-        )
-        if status != 200:
-            _, body = self.api("GET", "/referrals/inbox")
-            return self.render(
-                "inbox.html",
-                status,
-                referrals=body.get("referrals", []),
-                outcomes=OUTCOMES,
-                today=today_in_greece().isoformat(),
-                error=answer.get("error"),
-                fields=answer.get("details") or {},
-                failed=referral_id,
-                values=values,
-            )
-        return self.redirect(local_path(self.request.form.get("back"), "/inbox"))
+        return self.redirect(f"/beneficiaries/{beneficiary_id}?saved=1&done={action}")
 
     def daily(self):
         """Day by day for the head of the site's centre; from outside, its released month."""
