@@ -84,13 +84,11 @@ def test_a_social_worker_finds_records_and_refers_in_greek(gateway, chrome):
     )  # a fresh page: the next "saved" must be the referral's
     assert shows(chrome, "Παραπομπή")
     Select(chrome.find_element(By.ID, "need")).select_by_visible_text("Απασχόληση")
-    agencies = Select(
-        chrome.find_element(By.ID, "agency_id")
-    )  # those serving Oichalia, where he lives
-    agencies.select_by_value(DYPA_KALAMATA)
+    # proposed by name: those serving Oichalia, where he lives, for that need
+    Select(chrome.find_element(By.ID, "recipient")).select_by_value(f"agency:{DYPA_KALAMATA}")
     shot(chrome, "04-referral-form")
-    chrome.find_element(By.ID, "agency_id").submit()
-    assert shows(chrome, "Καταχωρίστηκε.")
+    chrome.find_element(By.ID, "recipient").submit()
+    assert shows(chrome, "Η παραπομπή καταχωρίστηκε.")
 
     gateway.catch_up()  # what the timeline consumer does live
     chrome.get(f"{base}/beneficiaries/{beneficiary}")

@@ -344,6 +344,10 @@ WORDS = {
         " for their eligibility.",
     ),
     "answer": ("Απάντηση φορέα", "Recipient's answer"),
+    "outside_registry": (
+        "Φορέας εκτός μητρώου (όνομα και κωδικός)",
+        "An agency outside the registry (its name and a code)",
+    ),
     "actions": ("Ενέργειες", "Actions"),
     "on_day": ("στις", "on"),
     "consent_saved": ("Η συγκατάθεση καταχωρίστηκε.", "The consent was recorded."),
