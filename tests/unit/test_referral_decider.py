@@ -11,6 +11,7 @@ from contracts.names import (
     REFERRAL_SHARING_STOPPED,
     REFERRAL_WITHDRAWN,
 )
+from contracts.referrals import STATES
 from services.common.domain import Conflict, RuleViolated
 from services.referrals.domain.referral import (
     EVENTS,
@@ -190,3 +191,9 @@ def test_sharing_stops_once_for_a_sent_referral_and_never_for_one_not_sent():
         in_state("received", True), SimpleNamespace(type=event.type, data=event.payload)
     )
     assert decide(stop, stopped) == [] and decide(stop, in_state("requested")) == []
+
+
+def test_the_contracts_states_are_the_transition_tables_own():
+    """The inbox filters by the contract's states: each must be one the lifecycle reaches."""
+    reached = {to for steps in TRANSITIONS.values() for to in steps.values()}
+    assert set(STATES) == reached
