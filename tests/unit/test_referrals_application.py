@@ -180,6 +180,15 @@ def test_a_referral_to_an_agency_not_in_the_registry_is_not_found_and_nothing_st
     assert service.store.last_position() == 0
 
 
+def test_a_referral_to_the_registry_is_named_as_the_registry_names_it_not_as_typed():
+    service = referrals(consenting())
+    (event,) = service.run(request(recipient_name="Ο.Α.Ε.Δ. Καλαμ."), meta(), 0).events
+    assert event.personal["recipient_name"] == "ΔΥΠΑ Καλαμάτας"
+    typed = request("external", "KAFENEIO-MELIGALA", False, recipient_name="Καφενείο Μελιγαλά")
+    (outsider,) = referrals().run(typed, meta(), 0).events
+    assert outsider.personal["recipient_name"] == "Καφενείο Μελιγαλά"
+
+
 def test_a_referral_to_a_programme_not_in_the_registry_is_not_found():
     service = referrals(consenting())
     with pytest.raises(NotFound):

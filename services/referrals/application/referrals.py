@@ -103,7 +103,12 @@ class Referrals:
             if command.shares_personal_data
             else None
         )
-        return replace(command, consent_recipient=covered_by, consent_in_force=consent)
+        # a recipient of the registry is named as the registry names it, never by typed words
+        # (one agency under four spellings split the referral flow); only an outsider's are kept
+        name = recipient.get("name") or command.recipient_name
+        return replace(
+            command, recipient_name=name, consent_recipient=covered_by, consent_in_force=consent
+        )
 
     def _send_facts(self, command: referral.SendReferral) -> referral.SendReferral:
         requested = self.requested(command.referral_id)
