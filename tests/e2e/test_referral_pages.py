@@ -107,7 +107,9 @@ def test_a_case_worker_sees_the_referral_in_the_inbox_but_not_the_agencys_button
     )
     assert sent.status_code == 200, sent.text
 
-    theirs = browser(gateway, "kalamata.worker").get(f"{gateway.base}/inbox").text
+    worker_page = browser(gateway, "kalamata.worker")
+    theirs = worker_page.get(f"{gateway.base}/inbox").text
+    english = worker_page.get(f"{gateway.base}/inbox", params={"lang": "en"}).text
     agency = browser(gateway, "dypa.officer")
     answered = agency.post(
         f"{gateway.base}/referrals/{referral}/receipt",
@@ -116,5 +118,6 @@ def test_a_case_worker_sees_the_referral_in_the_inbox_but_not_the_agencys_button
 
     assert "Παπαδόπουλος" in theirs and f"/referrals/{referral}/receipt" not in theirs
     assert "1 παραπομπές · σελίδα 1 από 1" in theirs
+    assert "1 referrals · page 1 of 1" in english and "Overdue only" in english
     assert answered.status_code == 200 and "Η παραλαβή καταχωρίστηκε." in answered.text
     assert f"/referrals/{referral}/acceptance" in answered.text
