@@ -487,6 +487,8 @@ LABELS = {  # event types by their one definition (contracts/names.py), then the
     "programme": ("Πρόγραμμα", "Programme"),
     "external": ("Φορέας εκτός μητρώου", "Agency outside the registry"),
     "referral_inbox": ("Εισερχόμενες παραπομπές φορέα", "An agency's referral inbox"),
+    # the referral flow's row of every recipient outside the registry (reporting's "other")
+    "other": ("Άλλοι φορείς εκτός μητρώου", "Others outside the registry"),
 }
 
 
