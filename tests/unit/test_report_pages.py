@@ -11,11 +11,12 @@ import json
 from openpyxl import load_workbook
 
 from services.common.spreadsheets import as_csv, as_xlsx_sheets
-from services.portal_gateway.entrypoints.web.i18n import WORDS
+from services.portal_gateway.entrypoints.web.i18n import WORDS, translator
 from services.portal_gateway.entrypoints.web.report_pages import (
     ESF_ORDER,
     HIDDEN,
     Column,
+    ReportPages,
     Table,
     number,
     share,
@@ -28,7 +29,7 @@ def test_figures_read_as_greek_readers_write_them_and_english_on_request():
     assert number(72906, "count", "el") == "72.906"
     assert number(72906, "count", "en") == "72,906"
     assert number(2.345, "rate", "el") == "2,35"
-    assert number(46.0, "percent", "el") == "46 %"
+    assert number(46.0, "percent", "el") == "46 %" and number(0.2, "percent", "el") == "0,2 %"
     assert number("2026-10-31", "day", "el") == "31/10/2026"
     assert number(None, "count", "el") == "—"
 
@@ -130,3 +131,57 @@ def test_the_static_folder_serves_its_scripts_and_nothing_outside_it():
     assert static_files.serve("charts.js").status_code == 200
     for wrong in ("../report_pages.py", "../templates/base.html", "/etc/passwd", "missing.js"):
         assert static_files.serve(wrong).status_code == 404, wrong
+
+
+class _Page(ReportPages):
+    """The report pages' own logic, the network as the registry would answer it."""
+
+    def __init__(self):
+        self.lang, self.t = "el", translator("el")
+        self._sites = {"KK-SPARTI": {"site": "KK-SPARTI", "name": "Κέντρο Κοινότητας Σπάρτη"}}
+
+
+def test_the_referral_flow_names_registry_recipients_and_keeps_free_text_ones_apart():
+    body = {
+        "flow": [
+            {
+                "recipient_and_need": "ΔΥΠΑ Καλαμάτας · employment",
+                "recipient_id": "3b86",
+                "sent": 9,
+                "accepted": 6,
+                "rejected": HIDDEN,
+                "pending": HIDDEN,
+                "expired": HIDDEN,
+                "withdrawn": HIDDEN,
+                "acceptance_rate": None,
+            },
+            {
+                "recipient_and_need": "KK-SPARTI · counselling",
+                "recipient_id": "KK-SPARTI",
+                "sent": 7,
+                "accepted": 7,
+                "rejected": HIDDEN,
+                "pending": HIDDEN,
+                "expired": HIDDEN,
+                "withdrawn": HIDDEN,
+            },
+            {
+                "recipient_and_need": "Σύλλογος γειτονιάς · food",
+                "recipient_id": "Σύλλογος γειτονιάς",
+                "sent": HIDDEN,
+                "accepted": HIDDEN,
+                "rejected": HIDDEN,
+                "pending": HIDDEN,
+                "expired": HIDDEN,
+                "withdrawn": HIDDEN,
+            },
+        ],
+        "totals": {"sent": 21, "accepted": 13, "rejected": HIDDEN, "pending": HIDDEN},
+    }
+    funnel, registry, others = _Page()._flow_tables(body)
+    assert funnel.rows[0][1] == 21 and funnel.rows[1][1] == HIDDEN  # answered: a hidden part
+    assert [r[:3] for r in registry.rows] == [
+        ["ΔΥΠΑ Καλαμάτας", "Απασχόληση", 9],
+        ["Κέντρο Κοινότητας Σπάρτη", "Συμβουλευτική", 7],
+    ]
+    assert [r[:2] for r in others.rows] == [["Σύλλογος γειτονιάς", "Τρόφιμα"]]

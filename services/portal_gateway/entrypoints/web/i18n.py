@@ -350,6 +350,12 @@ WORDS = {
     ),
     "chart_table": ("τα στοιχεία του διαγράμματος", "the chart's figures"),
     "no_figures": ("Δεν υπάρχουν στοιχεία.", "No figures."),
+    "nothing_to_draw": (
+        "Χωρίς διάγραμμα: κανένα στοιχείο του πίνακα δεν δημοσιεύεται (εμπ.), και ένα κρυμμένο"
+        " κελί δεν σχεδιάζεται ποτέ ως αριθμός.",
+        "No chart: none of the table's figures is released (conf.), and a hidden cell is never"
+        " drawn as a number.",
+    ),
     "by_site": ("Ανά δομή", "By site"),
     "contacts_by_municipality": ("Επαφές ανά δήμο", "Contacts by municipality"),
     "regional_unit": ("Περιφερειακή ενότητα", "Regional unit"),
@@ -431,6 +437,7 @@ WORDS = {
     "median_days_to_response": ("Διάμεσες ημέρες ως την απάντηση", "Median days to answer"),
     "median_days_to_outcome": ("Διάμεσες ημέρες ως την έκβαση", "Median days to outcome"),
     "staffing": ("Στελέχωση και φόρτος", "Staffing and caseload"),
+    "staff_by_site": ("Στελέχη ανά δομή", "Staff by site"),
     "kind": ("Είδος", "Kind"),
     "kind_centre": ("Κέντρο Κοινότητας", "Community centre"),
     "kind_mobile_unit": ("Κινητή Μονάδα", "Mobile unit"),

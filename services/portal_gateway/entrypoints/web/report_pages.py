@@ -71,6 +71,12 @@ class Table:
         }
         return json.dumps(spec, ensure_ascii=False)
 
+    def drawable(self) -> bool:
+        """Whether the chart would draw anything: where every figure is hidden, a note says so
+        instead of an empty chart."""
+        drawn = (self.chart or {}).get("columns", [])
+        return any(_plotted(row[i]) is not None for row in self.rows for i in drawn)
+
     def chart_height(self) -> int:
         """Room for every bar of a horizontal chart (municipalities, centres), in rem."""
         chart = self.chart or {}
@@ -112,7 +118,9 @@ def number(value, kind: str, lang: str) -> str:
         return date.fromisoformat(value).strftime("%d/%m/%Y")
     if kind == "text" or not isinstance(value, (int, float)):
         return str(value)
-    decimals = {"rate": 2, "percent": 0, "days": 1}.get(kind, 0)
+    decimals = {"rate": 2, "percent": 0 if value == 0 or abs(value) >= 10 else 1, "days": 1}.get(
+        kind, 0
+    )
     text = f"{value:,.{decimals}f}"
     if lang == "el":
         text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
@@ -463,7 +471,8 @@ class ReportPages:
             tables,
             facts=facts,
             sentences=sentences,
-            period="month",
+            # a head's own are live: no month to choose
+            period="month" if access.figures_leave_the_centre(self.principal) else None,
         )
 
     def reports_referral_flow(self):
@@ -521,7 +530,7 @@ class ReportPages:
             list(columns),
             note=self.t("others_note"),
         )
-        for row in sorted(body["flow"], key=lambda r: r["recipient_and_need"]):
+        for row in body["flow"]:
             name, _, need = row["recipient_and_need"].rpartition(" · ")
             code = row.get("recipient_id") or name
             known = name != code or code in self._network()  # the directory or the network named it
@@ -535,6 +544,8 @@ class ReportPages:
                 row.get("median_days_to_outcome"),
             ]
             (registry if known else others).rows.append(line)
+        for table in (registry, others):  # by the names people read, not by codes
+            table.rows.sort(key=lambda line: (str(line[0]), str(line[1])))
         return [funnel, registry, others] if others.rows else [funnel, registry]
 
     def reports_staffing(self):
@@ -560,7 +571,7 @@ class ReportPages:
             tables.append(
                 Table(
                     "staffing",
-                    self.t("staffing"),
+                    self.t("staff_by_site"),
                     [
                         Column(self.t("site"), "text"),
                         Column(self.t("kind"), "text"),

@@ -23,7 +23,8 @@
       if (found[last] && (found[last] + " " + word).length > room) found.push(word);
       else found[last] = found[last] ? found[last] + " " + word : word;
     });
-    if (found.length > 3) found = found.slice(0, 2).concat([found.slice(2).join(" ")]);
+    var most = width < 500 ? 2 : 3; // a phone: fewer lines, so the bars keep their room
+    if (found.length > most) found = found.slice(0, most - 1).concat([found.slice(most - 1).join(" ")]);
     return found.map(function (line) {
       return line.length > room ? line.slice(0, room - 1) + "…" : line;
     });
