@@ -622,7 +622,9 @@ class ReportPages:
         site = self.request.args.get("site") or me.site or ""
         status, body = self.api("GET", f"/sites/{site}/daily-register", query=self._query("period"))
         title = f"{self.t('daily_register')} · {self._site(site)}"
-        choices = [(s, self._site(s)) for s in sorted(me.network)] if me.network else []
+        # a head: the sites of their centre's network; the coordinator: every site of the region
+        codes = sorted(me.network) if me.network else sorted(self._network())
+        choices = [(code, self._site(code)) for code in codes]
         tables: list[Table] = []
         if status == 200 and body.get("released"):
             tables = self._released_register(body["released"], site)
