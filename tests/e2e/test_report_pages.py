@@ -64,6 +64,11 @@ def test_each_report_downloads_as_csv_and_xlsx_with_the_session_cookie(gateway):
         assert book.worksheets[0].max_row > 1 and book.worksheets[0]["A1"].font.bold, page
     anonymous = requests.get(f"{gateway.base}/reports/coverage", params={"format": "xlsx"})
     assert anonymous.history and anonymous.url.endswith("/login")  # the session is the key
+    odd = coordinator.get(
+        f"{gateway.base}/daily", params={"site": 'MU-KALAMATA"x', "period": month, "format": "csv"}
+    )
+    assert odd.status_code == 200  # the coordinator may ask for any column of the release
+    assert '"x' not in odd.headers["Content-Disposition"].split("filename=")[1].strip('"')
     unknown = coordinator.get(f"{gateway.base}/reports/coverage", params={"format": "pdf"})
     assert unknown.status_code == 400 and "CSV ή XLSX" in unknown.text
 

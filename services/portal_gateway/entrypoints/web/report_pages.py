@@ -12,6 +12,7 @@ makes any sum it is part of hidden too."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -199,8 +200,9 @@ class ReportPages:
                 lines += [[], [t.title], *t.lines(mark)]
             content = as_csv(lines + [[], *legend])
         stem = self.request.path.strip("/").replace("/", "-") or "report"
-        period = self.request.args.get("period") or self.request.args.get("year") or ""
-        name = f"{stem}{'-' + period if period else ''}.{fmt}"
+        parts = [self.request.args.get(k) for k in ("site", "period", "year")]
+        # only letters, digits and dashes from the address go into the header's file name
+        name = re.sub(r"[^A-Za-z0-9-]", "", "-".join([stem, *(p for p in parts if p)])) + f".{fmt}"
         headers = {
             "Content-Type": FILES[fmt],
             "Content-Disposition": f'attachment; filename="{name}"',
