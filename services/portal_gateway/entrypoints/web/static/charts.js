@@ -24,7 +24,8 @@
       else found[last] = found[last] ? found[last] + " " + word : word;
     });
     var most = width < 500 ? 2 : 3; // a phone: fewer lines, so the bars keep their room
-    if (found.length > most) found = found.slice(0, most - 1).concat([found.slice(most - 1).join(" ")]);
+    // names that share their start ("Διευρυμένο Κέντρο Κοινότητας …") differ at the end: keep it
+    if (found.length > most) found = ["…" + found[found.length - most]].concat(found.slice(1 - most));
     return found.map(function (line) {
       return line.length > room ? line.slice(0, room - 1) + "…" : line;
     });
@@ -50,8 +51,8 @@
       stacked: !!spec.stacked,
       ticks: {
         autoSkip: !horizontal,
-        // a long name on a narrow screen goes on up to three lines, cut short after that; the
-        // table beside gives it whole
+        // a long name on a narrow screen goes on up to three lines, its start cut short after
+        // that; the table beside gives it whole
         callback: function (value) {
           return horizontal ? lines(this.getLabelForValue(value), this.chart.width) : this.getLabelForValue(value);
         },
