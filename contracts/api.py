@@ -477,6 +477,7 @@ class Overview(Released):
     contacts_by_municipality = _raw("by municipality code", SUPPRESSED_COUNTS, required=True)
     referrals_by_site = _raw("by site code", SUPPRESSED_COUNTS, required=True)
     referrals = _raw("all referrals", CELL, required=True)
+    totals = _raw("the region's new beneficiaries and contacts", SUPPRESSED_COUNTS)
     response_times = fields.Dict(required=True)
 
 
@@ -486,6 +487,10 @@ class Coverage(Released):
 
 class ReferralFlow(Released):
     flow = fields.List(fields.Dict(), required=True)
+    totals = _raw(
+        "the region's referrals sent in the month (`sent`) and by outcome, as released",
+        SUPPRESSED_COUNTS,
+    )
 
 
 class Targets(StrictSchema):

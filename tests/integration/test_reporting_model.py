@@ -14,6 +14,7 @@ from services.common.consumer.setup import personal_opener
 from services.common.consumer.sources import StoreEventSource
 from services.common.eventstore import ANY_VERSION, Metadata, NewEvent
 from services.common.rpc_reads import StoreReads
+from services.common.spreadsheets import as_csv, as_xlsx
 from services.reporting.adapters import exports, queries, release_tables
 from services.reporting.adapters.linear_programming import HighsSolver
 from services.reporting.adapters.projections.model import ReportingModel
@@ -275,13 +276,13 @@ def test_the_export_read_back_holds_the_figures_and_hides_small_cells(consumer, 
         9,
         13,
     ]
-    back = list(csv.reader(io.StringIO(exports.as_csv(inside).decode("utf-8-sig"))))
+    back = list(csv.reader(io.StringIO(as_csv(inside).decode("utf-8-sig"))))
     assert back[0][0] == "Μέτρο" and ["Νέοι ωφελούμενοι", "", "1", "0", "2", "3"] in back
     releases = Releases(
         ReleaseStore(pg_store), consumer.db, HighsSolver(), lambda: date(2026, 12, 20)
     )
     view = published.register(releases.get("regional", "2026-11"))
-    (tmp_path / "register.xlsx").write_bytes(exports.as_xlsx(exports.released_register_table(view)))
+    (tmp_path / "register.xlsx").write_bytes(as_xlsx(exports.released_register_table(view)))
     sheet = load_workbook(tmp_path / "register.xlsx").active
     values = [[c.value for c in line] for line in sheet.iter_rows()]
     assert values[0][0] == "Περίοδος 2026-11"

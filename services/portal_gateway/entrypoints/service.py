@@ -44,7 +44,7 @@ from services.portal_gateway.entrypoints.municipal_consumer import (
     backoff,
     municipal_messages,
 )
-from services.portal_gateway.entrypoints.web import pages
+from services.portal_gateway.entrypoints.web import pages, static_files
 
 log = logging.getLogger(__name__)
 
@@ -223,10 +223,17 @@ class PortalGateway:
     def health(self, request):
         return 200, JSON, json.dumps({"status": "ok"})
 
+    @http("GET", "/static/<path:name>")
+    def static(self, request, name):
+        return static_files.serve(name)
+
     @http("GET,POST", "/")
     def home(self, request):
         return pages.handle(self, request, "")
 
     @http("GET,POST", "/<path:path>")
     def portal(self, request, path):
-        return pages.handle(self, request, path)
+        status, headers, body = pages.handle(self, request, path)
+        if isinstance(body, bytes):  # a report's download: nameko's tuple form takes text only
+            return Response(body, status=status, headers=headers)
+        return status, headers, body

@@ -4,12 +4,6 @@ written from a frozen release, hidden cells marked `εμπ.` and the mark explai
 
 from __future__ import annotations
 
-import csv
-import io
-
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from services.reporting.domain.disclosure import HIDDEN
 from services.reporting.domain.esf_indicators import GENDERS, INDICATORS
 
@@ -76,25 +70,6 @@ def released_register_table(view: dict) -> list[list]:
         )
     lines.append([HIDDEN_EL, HIDDEN_MEANS_EL])
     return lines
-
-
-def as_csv(lines: list[list]) -> bytes:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(lines)
-    return out.getvalue().encode("utf-8-sig")
-
-
-def as_xlsx(lines: list[list], title: str = "Ημερήσιο μητρώο") -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    for line in lines:
-        sheet.append(line)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 GENDER_LABELS = {

@@ -86,7 +86,8 @@ def referral_flow(release: dict, names: dict[str, str] | None = None) -> dict:
                 **medians.get(row, {}),
             }
         )
-    return {**_about(release), "flow": rows}
+    totals = {"sent": table["total"], **table["column_totals"]}  # released cells, as released
+    return {**_about(release), "flow": rows, "totals": totals}
 
 
 def regional_overview(release: dict) -> dict:
@@ -98,6 +99,10 @@ def regional_overview(release: dict) -> dict:
         "contacts_by_municipality": t["contacts"]["row_totals"],
         "referrals_by_site": t["referrals_by_site"]["row_totals"],
         "referrals": t["referrals_by_recipient"]["total"],
+        "totals": {  # the region's, as released (a sum of the sites' would hide with any of them)
+            "new_beneficiaries": t["new_beneficiaries"]["total"],
+            "contacts": t["contacts"]["total"],
+        },
         "response_times": release["extras"]["response_times"],
     }
 
@@ -139,9 +144,21 @@ def targets(months: list[dict], operations: list[dict]) -> dict:
                 "share_of_target": round(shown / op["target"], 3)
                 if exact and op["target"]
                 else None,
+                "period_elapsed": _elapsed(op, last["period_end"]) if last else None,
             }
         )
     return {"released_through": last["period"] if last else None, "operations": found}
+
+
+def _elapsed(operation: dict, through: str) -> float:
+    """How much of the operation's period had passed by the end of the last released month: what
+    its new beneficiaries so far are measured against."""
+    start, end = (
+        date.fromisoformat(operation["period_start"]),
+        date.fromisoformat(operation["period_end"]),
+    )
+    passed = (date.fromisoformat(through) - start).days
+    return round(min(max(passed / max((end - start).days, 1), 0), 1), 3)
 
 
 def esf(release: dict, operation: str | None = None) -> dict:

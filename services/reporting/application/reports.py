@@ -3,12 +3,13 @@ The entrypoint only opens the transaction and encodes the bytes for RPC."""
 
 from __future__ import annotations
 
+from services.common.spreadsheets import as_csv, as_xlsx
 from services.reporting.adapters import exports, queries
 from services.reporting.adapters.projections import esf
 
 
 def _file(lines: list[list], fmt: str, title: str) -> bytes:
-    return exports.as_xlsx(lines, title) if fmt == "xlsx" else exports.as_csv(lines)
+    return as_xlsx(lines, title) if fmt == "xlsx" else as_csv(lines)
 
 
 def daily_register_file(

@@ -30,8 +30,7 @@ from services.portal_gateway.entrypoints.web.emergency_pages import EmergencyPag
 from services.portal_gateway.entrypoints.web.i18n import LANGUAGES, labeller, translator
 from services.portal_gateway.entrypoints.web.municipal_pages import MunicipalPages
 from services.portal_gateway.entrypoints.web.referral_pages import ReferralPages
-
-HIDDEN = "c"  # how reporting marks a hidden cell (services/reporting/domain/disclosure.py)
+from services.portal_gateway.entrypoints.web.report_pages import ReportPages
 
 MAX_FORM = 256 * 1024  # the longest form (a contact's notes) is a few kilobytes
 API = api_router(ROUTES)  # the pages call the API's own handlers: the same checks, the same audit
@@ -50,6 +49,11 @@ PAGES = Router(
         ("POST", "/referrals/<referral_id>/<step>", "referral_step"),
         ("GET", "/daily", "daily"),
         ("GET", "/overview", "overview"),
+        ("GET", "/reports/esf", "reports_esf"),
+        ("GET", "/reports/coverage", "reports_coverage"),
+        ("GET", "/reports/targets", "reports_targets"),
+        ("GET", "/reports/referral-flow", "reports_referral_flow"),
+        ("GET", "/reports/staffing", "reports_staffing"),
         ("GET", "/emergency-access", "emergency_review"),
         ("POST", "/emergency-access/<grant_id>/review", "emergency_reviewed"),
         ("GET", "/subject-rights", "subject_rights"),
@@ -135,7 +139,7 @@ def csrf_token(secret: bytes, session_id: str) -> str:
     return signature(secret, "csrf", session_id)
 
 
-class Page(EmergencyPages, MunicipalPages, ReferralPages):
+class Page(EmergencyPages, MunicipalPages, ReferralPages, ReportPages):
     def __init__(self, gateway, request, lang: str):
         self.gateway, self.request, self.lang = gateway, request, lang
         self.principal: Any = None  # an access.Principal once the session's token is verified
@@ -401,22 +405,6 @@ class Page(EmergencyPages, MunicipalPages, ReferralPages):
             )
         return self.redirect(f"/beneficiaries/{beneficiary_id}?saved=1&done={action}")
 
-    def daily(self):
-        """Day by day for the head of the site's centre; from outside, its released month."""
-        site = self.request.args.get("site") or self.principal.site or ""
-        query = {k: v for k, v in self.request.args.items() if k == "period"}
-        status, body = self.api("GET", f"/sites/{site}/daily-register", query=query)
-        return self.render(
-            "daily.html",
-            status,
-            site=site,
-            days=body.get("days", []),
-            released=body.get("released"),
-            error=body.get("error"),
-            hidden=HIDDEN,
-            municipalities=municipalities(),
-        )
-
     def password(self):
         hint = self.t("password_hint").format(min=MIN_LENGTH)
         if self.request.method == "GET":
@@ -435,18 +423,6 @@ class Page(EmergencyPages, MunicipalPages, ReferralPages):
                 "password.html", status, error=answer["error"], fields=fields, hint=hint
             )
         return self.render("message.html", message=self.t("password_changed"))
-
-    def overview(self):
-        query = {k: v for k, v in self.request.args.items() if k == "period"}
-        status, body = self.api("GET", "/overview", query=query)
-        return self.render(
-            "overview.html",
-            status,
-            o=body if status == 200 else None,
-            error=body.get("error"),
-            municipalities=municipalities(),
-            hidden=HIDDEN,
-        )
 
 
 def _new_id() -> str:
