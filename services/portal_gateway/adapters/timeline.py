@@ -120,3 +120,20 @@ def path(db, beneficiary_ids: list[str]) -> list[dict]:
             {**dict(zip(keys, r, strict=True)), "occurred_at": r[6].isoformat()}
             for r in cur.fetchall()
         ]
+
+
+def recent(db, event_type: str, since: datetime, actor: str | None = None) -> list[dict]:
+    """Steps of one type since a moment, newest first (an actor's own, if named): what the roles'
+    home pages list (today's contacts of a worker, the DPO's recent erasures)."""
+    with db.transaction() as cur:
+        cur.execute(
+            "SELECT beneficiary_id::text, occurred_at, site, actor, data FROM timeline"
+            " WHERE type = %s AND occurred_at >= %s AND (%s::text IS NULL OR actor = %s)"
+            " ORDER BY occurred_at DESC LIMIT 200",
+            (event_type, since, actor, actor),
+        )
+        keys = ("beneficiary_id", "occurred_at", "site", "actor", "data")
+        return [
+            {**dict(zip(keys, r, strict=True)), "occurred_at": r[1].isoformat()}
+            for r in cur.fetchall()
+        ]
