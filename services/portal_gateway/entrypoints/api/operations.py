@@ -15,6 +15,7 @@ from services.portal_gateway.entrypoints.api.framework import ApiError, Call, Ro
 api = Routes()
 
 TAG = "operations"
+MAX_ID = 2**63 - 1  # a dead letter's id is a bigint: a larger one is no letter's
 
 
 class DiscardBody(StrictSchema):
@@ -67,8 +68,10 @@ def retry(call: Call):
     answers=api_contract.DeadLetterDiscarded,
 )
 def discard(call: Call):
-    model, letter = _read_model(call), call.args["letter_id"]
-    if not model.discard(letter, call.body["reason"], call.principal.username):
+    model, letter, reason = _read_model(call), call.args["letter_id"], call.body["reason"].strip()
+    if not reason:  # kept with the letter for whoever looks later: spaces say nothing
+        raise ApiError(422, "discard_reason_needed")
+    if letter > MAX_ID or not model.discard(letter, reason, call.principal.username):
         raise ApiError(404, "no_such_dead_letter")
     return {"consumer": call.args["consumer"], "id": letter}
 

@@ -505,6 +505,7 @@ WORDS = {
     "consumer_version": ("Έκδοση εδώ", "Version here"),
     "prometheus": ("Μετρήσεις (Prometheus)", "Metrics (Prometheus)"),
     "grafana": ("Πίνακες (Grafana)", "Dashboards (Grafana)"),
+    "discard_reason_needed": ("Γράψτε γιατί κλείνει το μήνυμα.", "Say why the message is closed."),
     "no_such_read_model": ("Δεν υπάρχει τέτοιο μοντέλο ανάγνωσης.", "No such read model."),
     "no_such_dead_letter": (
         "Δεν υπάρχει ανοιχτό τέτοιο μήνυμα (ένα γεγονός ροής επαναλαμβάνεται, δεν κλείνει).",
