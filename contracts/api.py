@@ -555,6 +555,11 @@ class MyDay(StrictSchema):
     contacts_today = _list(
         fields.Dict(), "contacts you recorded today: beneficiary, name, when, site", required=True
     )
+    steps_due = _list(
+        fields.Dict(),
+        "open action plans' steps due within 7 days or late: beneficiary, name, plan, step, due_on",
+        required=True,
+    )
     answered_referrals = _list(
         fields.Dict(),
         "referrals from your network answered in the last days: beneficiary, name, state",

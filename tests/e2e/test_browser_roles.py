@@ -175,8 +175,20 @@ def test_each_roles_home_says_what_needs_attention_today(gateway, chrome):  # no
         "municipality_code": "9256",
         "staff_id": "kalamata.social1",
     }
-    answer = gateway.client("kalamata.worker").post(f"/beneficiaries/{person}/contacts", contact)
-    assert answer.status_code == 200, answer.text
+    worker, plan = gateway.client("kalamata.worker"), str(uuid.uuid4())
+    for version, (path, fields) in enumerate(
+        [
+            ("contacts", contact),
+            ("action-plans", {"plan_id": plan, "opened_on": TODAY, "goals": "εργασία"}),
+            (
+                "action-steps",
+                {"plan_id": plan, "step_id": "s1", "description": "ΔΥΠΑ", "due_on": TODAY},
+            ),
+        ]
+    ):
+        body = {"command_id": str(uuid.uuid4()), "expected_version": version, **fields}
+        answer = worker.post(f"/beneficiaries/{person}/{path}", body)
+        assert answer.status_code == 200, answer.text
     a_day_of_referrals(gateway, person)
     gateway.catch_up()
     base = gateway.base

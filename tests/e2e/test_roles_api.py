@@ -104,9 +104,25 @@ def test_a_case_worker_day_names_only_people_of_their_network(gateway):
     }
     worker = gateway.client("kalamata.worker")
     assert worker.post(f"/beneficiaries/{person}/contacts", contact).status_code == 200
+    plan = str(uuid.uuid4())
+    steps = [
+        ("action-plans", {"plan_id": plan, "opened_on": TODAY, "goals": "εργασία"}),
+        (
+            "action-steps",
+            {"plan_id": plan, "step_id": "s1", "description": "ΔΥΠΑ", "due_on": TODAY},
+        ),
+        ("action-steps", {"plan_id": plan, "step_id": "s2", "description": "ΚΕΠ", "due_on": TODAY}),
+        ("action-steps-done", {"plan_id": plan, "step_id": "s2", "done_on": TODAY}),
+    ]
+    for version, (path, fields) in enumerate(steps, start=1):
+        body = {"command_id": str(uuid.uuid4()), "expected_version": version, **fields}
+        answer = worker.post(f"/beneficiaries/{person}/{path}", body)  # at the worker's site
+        assert answer.status_code == 200, answer.text
     gateway.catch_up()
     mine = worker.get("/my-day").json()
     assert [c["family_name"] for c in mine["contacts_today"]] == ["Ημερόπουλος"]
+    # the step done is no longer due; the open one is, named
+    assert [(s["step_id"], s["family_name"]) for s in mine["steps_due"]] == [("s1", "Ημερόπουλος")]
     assert gateway.client("sparti.worker").get("/my-day").json()["contacts_today"] == []
     assert gateway.client("dpo").get("/my-day").status_code == 403
 

@@ -1,7 +1,8 @@
-"""A case worker's day, for their home page: the contacts they recorded today (from the timeline)
-and the referrals their network sent that were answered in the last days (from the referrals
-service). Each person is named only if the worker may see them now, and each name shown is
-audited like a row of search results."""
+"""A case worker's day, for their home page: the contacts they recorded today and the open action
+plans' steps falling due at their network's sites (from the timeline), and the referrals their
+network sent that were answered in the last days (from the referrals service). Each person is
+named only if the worker may see them now, and each name shown is audited like a row of search
+results."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from services.portal_gateway.entrypoints.api.framework import Call, Routes
 api = Routes()
 
 ANSWERED_DAYS = 7  # how far back the home page shows answered referrals
+STEPS_DAYS = 7  # how far ahead it shows the action plans' steps falling due (and every late one)
 
 
 def _named(call: Call, rows: list[dict]) -> list[dict]:
@@ -52,8 +54,9 @@ def _name(call: Call, beneficiary_id: str) -> dict | None:
 @api.route(
     "GET",
     "/my-day",
-    "Your day (staff): the contacts you recorded today, and the referrals your network sent"
-    " that were answered in the last 7 days, each with the person's name",
+    "Your day (staff): the contacts you recorded today, the open action plans' steps due within"
+    " 7 days (or late) at your network's sites, and the referrals your network sent that were"
+    " answered in the last 7 days, each with the person's name",
     tag="beneficiaries",
     allow=access.is_staff,
     answers=api_contract.MyDay,
@@ -64,6 +67,8 @@ def my_day(call: Call):
     contacts = timeline.recent(
         call.backends.timeline_db, CONTACT_RECORDED, morning, call.principal.username
     )
+    until = (today + timedelta(days=STEPS_DAYS)).isoformat()
+    steps = timeline.steps_due(call.backends.timeline_db, sorted(call.principal.network), until)
     since = (today - timedelta(days=ANSWERED_DAYS)).isoformat()
     answered = call.backends.referrals.answered_referrals(sorted(call.principal.network), since)
     return {
@@ -79,6 +84,7 @@ def my_day(call: Call):
                 for c in contacts
             ],
         ),
+        "steps_due": _named(call, steps),
         "answered_referrals": _named(
             call, [r for r in answered if access.see_referral(call.principal, r)]
         ),

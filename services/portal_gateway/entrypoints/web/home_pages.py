@@ -66,6 +66,8 @@ class HomePages:
         return {
             "contacts_today": day.get("contacts_today", []),
             "answered": day.get("answered_referrals", []),
+            "steps_due": day.get("steps_due", []),
+            "today": today_in_greece().isoformat(),
             "names": self._names(),
             "error": day.get("error") if status != 200 else None,
         }

@@ -334,8 +334,8 @@ WORDS = {
     ),
     # --- the roles' home pages, the DPO's and ops' pages (issue 15) -------------------------------
     "home_case_worker": (
-        "Η μέρα σας: οι επαφές σας και οι παραπομπές που απαντήθηκαν.",
-        "Your day: your contacts and the referrals answered.",
+        "Η μέρα σας: οι επαφές σας, τα βήματα που λήγουν και οι παραπομπές που απαντήθηκαν.",
+        "Your day: your contacts, the steps falling due and the referrals answered.",
     ),
     "home_head_of_centre": (
         "Η μέρα του κέντρου και ο φόρτος του προσωπικού του.",
@@ -365,6 +365,11 @@ WORDS = {
     "home_contacts_today": ("Οι επαφές σας σήμερα", "Your contacts today"),
     "home_no_contacts_today": ("Καμία επαφή σήμερα ακόμη.", "No contact today yet."),
     "home_person": ("Ωφελούμενος", "Beneficiary"),
+    "home_steps_due": (
+        "Βήματα σχεδίων δράσης που λήγουν (7 ημέρες)",
+        "Action plan steps due (7 days)",
+    ),
+    "home_due_on": ("Λήγει", "Due"),
     "home_answered_referrals": (
         "Παραπομπές που απαντήθηκαν (7 ημέρες)",
         "Referrals answered (7 days)",
