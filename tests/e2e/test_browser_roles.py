@@ -10,6 +10,7 @@ import uuid
 import pytest
 from selenium.webdriver.common.by import By
 
+from contracts.vocabulary import EMERGENCY_REASONS
 from services.common.consumer import Consumer
 from services.common.consumer.setup import personal_opener
 from services.common.consumer.sources import RpcEventSource
@@ -19,6 +20,7 @@ from tests.e2e.test_browser import chrome, shot, shows  # noqa: F401 (chrome: th
 from tests.support.clock import today_in_greece
 
 TODAY = today_in_greece().isoformat()
+REASON = EMERGENCY_REASONS[0]
 
 
 def log_in(driver, base: str, username: str) -> None:
@@ -63,10 +65,16 @@ def test_the_dpo_reads_a_persons_audit_and_erases_them_after_confirming(gateway,
         "kalamata.worker", "MU-KALAMATA", given_name="Δοκιμή", family_name="Διαγραφόπουλος"
     )
     assert gateway.client("kalamata.worker").get(f"/beneficiaries/{person}").status_code == 200
+    glass = {"reason": REASON, "details": "Κλήση από νοσοκομείο για άμεση ανάγκη στέγασης"}
+    grant = gateway.client("sparti.head").post(f"/beneficiaries/{person}/emergency-access", glass)
+    assert grant.status_code == 201, grant.text
     base = gateway.base
     log_in(chrome, base, "dpo")
     assert shows(chrome, "Χρειάζονται προσοχή σήμερα")
-    assert "προσβάσεις έκτακτης ανάγκης χωρίς έλεγχο" in chrome.page_source
+    assert (
+        "1 προσβάσεις έκτακτης ανάγκης χωρίς έλεγχο"
+        in chrome.find_element(By.CSS_SELECTOR, "ul.attention").text
+    )
     shot(chrome, "15-roles-dpo-home")
 
     chrome.find_element(By.LINK_TEXT, "Έλεγχος προσβάσεων").click()
@@ -76,6 +84,7 @@ def test_the_dpo_reads_a_persons_audit_and_erases_them_after_confirming(gateway,
     log = chrome.find_element(By.XPATH, "//h2[@id='log']/following-sibling::div/table").text
     assert "kalamata.worker" in log and "Κοινωνικός λειτουργός" in log
     assert "Κινητή Μονάδα Καλαμάτα" in log  # the site by name, not its code
+    assert "sparti.head" in log and "Πρόσβαση έκτακτης ανάγκης" in log
     assert person not in chrome.find_element(By.TAG_NAME, "main").text.replace(
         chrome.find_element(By.ID, "beneficiary").get_attribute("value"), ""
     )

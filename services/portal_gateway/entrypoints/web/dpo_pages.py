@@ -104,4 +104,4 @@ class DpoPages:
                 error=answer.get("error"),
                 fields=answer.get("details") or {},
             )
-        return self.redirect(f"/erasure?beneficiary={beneficiary_id}&erased=1")
+        return self.redirect(f"/erasure?beneficiary={beneficiary_id}")
