@@ -89,7 +89,8 @@ class DpoPages:
             return self.render(
                 "erasure.html", code, beneficiary=beneficiary_id, error=person.get("error")
             )
-        if folded(values["confirm"]) != folded(person.get("family_name") or ""):
+        typed, expected = folded(values["confirm"]), folded(person.get("family_name") or "")
+        if not typed or typed != expected:  # an empty box confirms nothing, even for no name
             return self._confirmation(
                 beneficiary_id, 422, values=values, error=self.t("erasure_confirm_mismatch")
             )
