@@ -36,6 +36,18 @@ def log_out(driver) -> None:
     assert shows(driver, "Κωδικός")
 
 
+def fits_412_px(driver, name: str) -> None:
+    """The page at a phone's width: nothing wider than the screen but the tables' own scrolling."""
+    size = driver.get_window_size()
+    driver.set_window_size(412, size["height"])
+    try:
+        shot(driver, name)
+        viewport = driver.execute_script("return document.documentElement.clientWidth")
+        assert driver.execute_script("return document.documentElement.scrollWidth") <= viewport
+    finally:
+        driver.set_window_size(size["width"], size["height"])
+
+
 def refused_by_reporting(gateway) -> None:
     """A message the reporting consumer refuses, as it arrives from the bus: a registries event
     claimed at a position the registries' store does not hold (a forgery, or a relay gone wrong).
@@ -89,6 +101,7 @@ def test_the_dpo_reads_a_persons_audit_and_erases_them_after_confirming(gateway,
         chrome.find_element(By.ID, "beneficiary").get_attribute("value"), ""
     )
     shot(chrome, "15-roles-dpo-audit")
+    fits_412_px(chrome, "15-roles-dpo-audit-412")
 
     chrome.find_element(By.LINK_TEXT, "Διαγραφή προσωπικών δεδομένων").click()
     assert shows(chrome, "Διαγραφή των στοιχείων του/της: Διαγραφόπουλος Δοκιμή")
@@ -127,6 +140,7 @@ def test_ops_see_a_dead_letter_and_retry_it(gateway, chrome):  # noqa: F811
     assert shows(chrome, "Μήνυμα που δεν έχει η πηγή")
     assert "Αναφορές" in chrome.page_source and "Μητρώα" in chrome.page_source
     shot(chrome, "15-roles-ops-dead-letters")
+    fits_412_px(chrome, "15-roles-ops-dead-letters-412")
     chrome.find_element(By.ID, "retry-reporting").click()
     assert shows(chrome, "Επιλύθηκαν 1· μένουν 0.")
     assert "Κανένα μήνυμα σε αναμονή." in chrome.page_source
@@ -247,9 +261,6 @@ def test_each_roles_home_says_what_needs_attention_today(gateway, chrome):  # no
     ]
     shot(chrome, "15-roles-home-coordinator")
 
-    chrome.set_window_size(412, 1400)
     log_out(chrome)
     log_in(chrome, base, "kalamata.worker")
-    shot(chrome, "15-roles-home-case-worker-412")
-    viewport = chrome.execute_script("return document.documentElement.clientWidth")
-    assert chrome.execute_script("return document.documentElement.scrollWidth") <= viewport
+    fits_412_px(chrome, "15-roles-home-case-worker-412")
