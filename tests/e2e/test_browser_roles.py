@@ -90,9 +90,12 @@ def test_the_dpo_reads_a_persons_audit_and_erases_them_after_confirming(gateway,
     shot(chrome, "15-roles-dpo-home")
 
     chrome.find_element(By.LINK_TEXT, "Έλεγχος προσβάσεων").click()
-    chrome.find_element(By.ID, "beneficiary").send_keys(person)
-    chrome.find_element(By.ID, "beneficiary").submit()
-    assert shows(chrome, "Διαγραφόπουλος Δοκιμή")
+    chrome.find_element(By.ID, "q").send_keys("diagrafopoulos")  # as the request spells it
+    chrome.find_element(By.ID, "q").submit()
+    assert shows(chrome, "Βρέθηκαν: 1")
+    shot(chrome, "15-roles-dpo-find")
+    chrome.find_element(By.LINK_TEXT, "Διαγραφόπουλος Δοκιμή").click()
+    assert shows(chrome, "Ποιος είδε τον φάκελο")
     log = chrome.find_element(By.XPATH, "//h2[@id='log']/following-sibling::div/table").text
     assert "kalamata.worker" in log and "Κοινωνικός λειτουργός" in log
     assert "Κινητή Μονάδα Καλαμάτα" in log  # the site by name, not its code

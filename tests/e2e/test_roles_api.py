@@ -84,7 +84,14 @@ def test_the_dpo_names_a_record_audited_and_sees_its_erasure_listed(gateway):
     counts = dpo.get("/identity-reviews/counts").json()
     assert set(counts) == {"site_records", "possible_duplicates"}
 
+    found = dpo.post("/data-protection/search", {"q": "Ελεγχόπουλος"}).json()["results"]
+    assert [r["beneficiary_id"] for r in found] == [person]
+    assert (
+        gateway.client("kalamata.worker").post("/data-protection/search", {"q": "x"}).status_code
+        == 403
+    )
     assert dpo.post(f"/beneficiaries/{person}/erasure", {"reason": "αίτημα"}).status_code == 200
+    assert dpo.post("/data-protection/search", {"q": "Ελεγχόπουλος"}).json()["results"] == []
     gateway.catch_up()
     erasures = dpo.get("/erasures").json()["erasures"]
     assert [(e["beneficiary_id"], e["by"]) for e in erasures] == [(person, "dpo")]

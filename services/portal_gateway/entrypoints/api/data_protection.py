@@ -1,4 +1,5 @@
-"""What the DPO's home and erasure pages ask beyond the audit itself: how many identity reviews
+"""What the DPO's home, audit and erasure pages ask beyond the audit itself: the person a request
+is about, found by AMKA or name (each record listed audited); how many identity reviews
 wait (counts only, so no person is read), the recent erasures (from the timeline: ids and when,
 nothing else is left), and whom a record names, to head its audit or confirm its erasure (a read
 of identity, audited)."""
@@ -56,6 +57,38 @@ def erasures(call: Call):
             for e in found
         ]
     }
+
+
+@api.route(
+    "POST",
+    "/data-protection/search",
+    "Find the person a request is about by AMKA or name (DPO): every record in the region, each"
+    " listed audited. A POST, so a name or AMKA is never in a URL",
+    body=beneficiaries.SearchBody,
+    tag=TAG,
+    allow=access.answer_subject_requests,
+    answers=api_contract.SearchResults,
+)
+def search(call: Call):
+    found = []
+    for beneficiary_id in call.backends.registries.search(call.body["q"]):
+        first = call.backends.registries.beneficiary(beneficiary_id)
+        if first is None or first.get("erased"):
+            continue
+        call.backends.audit.record_viewed(
+            call.principal, beneficiary_id, ["identity"], None, False, purpose="audit"
+        )
+        registered = first["registered"]
+        found.append(
+            {
+                "beneficiary_id": beneficiary_id,
+                "given_name": registered.get("given_name"),
+                "family_name": registered.get("family_name"),
+                "birth_date": registered.get("birth_date"),
+                "registered_at": first["site"],
+            }
+        )
+    return {"results": found}
 
 
 @api.route(

@@ -34,7 +34,24 @@ class DpoPages:
         except ValueError:
             return beneficiary, self.t("not_found") if beneficiary else ""
 
+    def _found(self, template: str):
+        """The people a request may be about, by AMKA or name (a POST: never in a URL)."""
+        q = self.request.form.get("q", "").strip()
+        status, body = (
+            self.api("POST", "/data-protection/search", {"q": q}) if q else (200, {"results": []})
+        )
+        return self.render(
+            template,
+            status,
+            q=q,
+            results=body.get("results"),
+            names=self._names(),
+            error=body.get("error"),
+        )
+
     def audit(self):
+        if self.request.method == "POST":
+            return self._found("audit.html")
         beneficiary, wrong = self._asked_person()
         if wrong is not None:
             return self.render(
@@ -57,6 +74,8 @@ class DpoPages:
         )
 
     def erasure(self):
+        if self.request.method == "POST":
+            return self._found("erasure.html")
         beneficiary, wrong = self._asked_person()
         if wrong is not None:
             return self.render(

@@ -418,10 +418,10 @@ WORDS = {
         "Who saw a person's file, when, from where and why.",
     ),
     "audit_fields": ("Στοιχεία", "Fields"),
-    "beneficiary_id_hint": (
-        "Κωδικός ωφελούμενου (από το αίτημα του προσώπου)",
-        "Beneficiary id (from the person's request)",
-    ),
+    "dpo_find": ("Εύρεση", "Find"),
+    "dpo_nobody": ("Δεν βρέθηκε κανείς.", "Nobody found."),
+    "dpo_found": ("Βρέθηκαν: {n}", "Found: {n}"),
+    "beneficiary_id_hint": ("ή ο κωδικός του φακέλου", "or the record's id"),
     "registered_at": ("Καταχωρίστηκε σε", "Registered at"),
     "erased_person": (
         "Πρόσωπο του οποίου τα στοιχεία διαγράφηκαν",
