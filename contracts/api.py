@@ -507,3 +507,75 @@ class OpenApiDocument(StrictSchema):
     info = fields.Dict(required=True)
     paths = fields.Dict(required=True)
     components = fields.Dict(required=True)
+
+
+# --- the roles' home pages, the DPO's and ops' pages (issue 15) ------------------------------
+
+
+class DeadLetters(StrictSchema):
+    dead_letters = _list(
+        fields.Dict(),
+        "each read model's open dead letters: consumer, id, source, position, stream, version,"
+        " event_type, digest, error, failed_at (never the event's body)",
+        required=True,
+    )
+
+
+class DeadLettersRetried(StrictSchema):
+    consumer = fields.String(required=True)
+    resolved = fields.Integer(
+        required=True, metadata={"description": "streams applied, refused messages closed"}
+    )
+    still_open = fields.Integer(required=True)
+
+
+class DeadLetterDiscarded(StrictSchema):
+    consumer = fields.String(required=True)
+    id = fields.Integer(required=True)
+
+
+class Consistency(StrictSchema):
+    read_models = _list(
+        fields.Dict(),
+        "each read model against its sources: consumer, consistent, differences",
+        required=True,
+    )
+
+
+class IdentityReviewCounts(StrictSchema):
+    site_records = fields.Integer(required=True)
+    possible_duplicates = fields.Integer(required=True)
+
+
+class Erasures(StrictSchema):
+    erasures = _list(
+        fields.Dict(), "recent erasures, newest first: beneficiary_id, at, by", required=True
+    )
+
+
+class RecordIdentity(StrictSchema):
+    """Whom a record names, for the DPO's audit page and erasure confirmation (audited)."""
+
+    beneficiary_id = fields.UUID(required=True)
+    records = fields.List(fields.UUID(), required=True)
+    given_name = fields.String(allow_none=True)
+    family_name = fields.String(allow_none=True)
+    birth_date = fields.String(allow_none=True)
+    sites = fields.List(fields.String(), required=True)
+    erased = fields.Boolean(required=True)
+
+
+class MyDay(StrictSchema):
+    contacts_today = _list(
+        fields.Dict(), "contacts you recorded today: beneficiary, name, when, site", required=True
+    )
+    steps_due = _list(
+        fields.Dict(),
+        "open action plans' steps due within 7 days or late: beneficiary, name, plan, step, due_on",
+        required=True,
+    )
+    answered_referrals = _list(
+        fields.Dict(),
+        "referrals from your network answered in the last days: beneficiary, name, state",
+        required=True,
+    )

@@ -55,6 +55,10 @@ class Settings:
     database_passwords: dict[str, str] = field(default_factory=dict, repr=False, hash=False)
     # how long the gateway keeps a refused municipal event (KENTRA_REFUSED_EVENTS_DAYS)
     refused_events_days: int = 30
+    # where ops find the platform's metrics and dashboards (linked from the portal's ops pages):
+    # as deploy/compose.yaml and the local runner publish them on the host's loopback
+    prometheus_url: str = "http://127.0.0.1:9090"
+    grafana_url: str = "http://127.0.0.1:3000"
 
     def schema(self, service: str) -> str:
         return f"{self.schema_prefix}{service}"
@@ -122,6 +126,8 @@ class Settings:
             reporting_key=_secret(env, "KENTRA_REPORTING_KEY", environment, folder, required=False),
             database_passwords=_role_passwords(env),
             refused_events_days=int(env.get("KENTRA_REFUSED_EVENTS_DAYS") or 30),
+            prometheus_url=env.get("KENTRA_PROMETHEUS_URL") or cls.prometheus_url,
+            grafana_url=env.get("KENTRA_GRAFANA_URL") or cls.grafana_url,
         )
 
     @classmethod

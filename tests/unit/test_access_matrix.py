@@ -70,6 +70,7 @@ PLATFORM_ACTIONS = (
     "answer_subject_requests",
     "review_identities",
     "see_dead_letters",
+    "operate_read_models",
     "manage_publishers",
     "read_refused_event",
     "is_staff",
@@ -240,6 +241,8 @@ EXPECTED = {
     # who was registered again at another centre, duplicates across networks: no worker is told
     ("review_identities", "platform"): expect("no", "no", "no", "no", "yes", "no", "no"),
     ("see_dead_letters", "platform"): expect("no", "no", "no", "yes", "no", "yes", "no"),
+    # the read models' dead letters and consistency: ops alone (no body, no file)
+    ("operate_read_models", "platform"): expect("no", "no", "no", "no", "no", "yes", "no"),
     # municipal publishers and their API keys: the coordinator and ops, no one who reads files
     ("manage_publishers", "platform"): expect("no", "no", "no", "yes", "no", "yes", "no"),
     # a refused event's body: the DPO's alone (it may be about another network's person)

@@ -20,7 +20,12 @@ import psycopg2.extras
 
 from contracts.base import Text
 from contracts.catalogue import EVENTS
-from contracts.names import PERSONAL_DATA_ERASED
+from contracts.names import (
+    ACTION_PLAN_CLOSED,
+    ACTION_STEP_ADDED,
+    ACTION_STEP_DONE,
+    PERSONAL_DATA_ERASED,
+)
 from services.common.consumer import Projection, SourceEvent
 from services.common.db import migrations_in
 from services.portal_gateway.adapters import ingest_store
@@ -120,3 +125,41 @@ def path(db, beneficiary_ids: list[str]) -> list[dict]:
             {**dict(zip(keys, r, strict=True)), "occurred_at": r[6].isoformat()}
             for r in cur.fetchall()
         ]
+
+
+def recent(db, event_type: str, since: datetime, actor: str | None = None) -> list[dict]:
+    """Steps of one type since a moment, newest first (an actor's own, if named): what the roles'
+    home pages list (today's contacts of a worker, the DPO's recent erasures)."""
+    with db.transaction() as cur:
+        cur.execute(
+            "SELECT beneficiary_id::text, occurred_at, site, actor, data FROM timeline"
+            " WHERE type = %s AND occurred_at >= %s AND (%s::text IS NULL OR actor = %s)"
+            " ORDER BY occurred_at DESC LIMIT 200",
+            (event_type, since, actor, actor),
+        )
+        keys = ("beneficiary_id", "occurred_at", "site", "actor", "data")
+        return [
+            {**dict(zip(keys, r, strict=True)), "occurred_at": r[1].isoformat()}
+            for r in cur.fetchall()
+        ]
+
+
+def steps_due(db, sites: list[str], until: str) -> list[dict]:
+    """Action plan steps added at these sites, due by `until` (ISO date), that are neither done nor
+    in a plan since closed, soonest first: what a case worker's home lists. The timeline keeps a
+    step's ids and due date, never its description."""
+    with db.transaction() as cur:
+        cur.execute(
+            "SELECT a.beneficiary_id::text, a.site, a.data->>'plan_id', a.data->>'step_id',"
+            " a.data->>'due_on' FROM timeline a"
+            " WHERE a.type = %s AND a.site = ANY(%s) AND (a.data->>'due_on')::date <= %s::date"
+            " AND NOT EXISTS (SELECT 1 FROM timeline d WHERE d.beneficiary_id = a.beneficiary_id"
+            "  AND d.type = %s AND d.data->>'plan_id' = a.data->>'plan_id'"
+            "  AND d.data->>'step_id' = a.data->>'step_id')"
+            " AND NOT EXISTS (SELECT 1 FROM timeline c WHERE c.beneficiary_id = a.beneficiary_id"
+            "  AND c.type = %s AND c.data->>'plan_id' = a.data->>'plan_id')"
+            " ORDER BY (a.data->>'due_on')::date, a.occurred_at LIMIT 200",
+            (ACTION_STEP_ADDED, sites, until, ACTION_STEP_DONE, ACTION_PLAN_CLOSED),
+        )
+        keys = ("beneficiary_id", "site", "plan_id", "step_id", "due_on")
+        return [dict(zip(keys, r, strict=True)) for r in cur.fetchall()]

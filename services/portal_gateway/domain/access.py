@@ -163,6 +163,12 @@ def see_dead_letters(principal: Principal) -> bool:
     return principal.role in ("ops", "regional_coordinator")
 
 
+def operate_read_models(principal: Principal) -> bool:
+    """The read models' dead letters (where an event sits, its type and the error; never its
+    body), retrying them after a fix, discarding a refused message, the consistency check: ops."""
+    return principal.role == "ops"
+
+
 def manage_publishers(principal: Principal) -> bool:
     """Municipal publishers and their API keys: register, issue, revoke, (de)activate. The
     coordinator keeps the network; ops run the integrations. Neither reads a person's file."""

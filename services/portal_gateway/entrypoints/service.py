@@ -13,10 +13,13 @@ from nameko.rpc import RpcProxy
 from nameko.timer import timer
 from werkzeug.wrappers import Response
 
+from services.common.consumer import Consumer
+from services.common.consumer.operations import ReadModelOperations
 from services.common.nameko_support import (
     EventStoreProvider,
     MetricsServer,
     ReadModelProvider,
+    ServiceProxies,
     ServiceSettings,
 )
 from services.portal_gateway import bootstrap
@@ -26,6 +29,7 @@ from services.portal_gateway.adapters.emergency import EmergencyGrants
 from services.portal_gateway.adapters.ingest_store import IngestStore
 from services.portal_gateway.adapters.login_attempts import LoginAttempts
 from services.portal_gateway.adapters.publishers import Publishers
+from services.portal_gateway.adapters.read_models import read_models
 from services.portal_gateway.adapters.sessions import Sessions
 from services.portal_gateway.application import municipal_events
 from services.portal_gateway.application.authentication import Authentication
@@ -73,6 +77,9 @@ class Backends:
     ingest: IngestStore
     timeline_db: object
     emergency: EmergencyGrants
+    read_models: (
+        dict  # consumer name -> its read model's operations, for ops (adapters/read_models.py)
+    )
 
 
 class SitesCache(DependencyProvider):
@@ -115,7 +122,17 @@ class PortalGateway:
             bootstrap.ingest_store(self.store.db, self.settings),
             self.timeline_db,
             EmergencyGrants(self.store),
+            read_models(self.timeline_operations(), self.reporting),
         )
+
+    def timeline_operations(self) -> ReadModelOperations:
+        """The timeline's consumer over the gateway's own connections (its sources over RPC):
+        what its command line does to dead letters, done from the ops pages."""
+        sources = ServiceProxies(
+            {"registries": self.registries, "intake": self.intake, "referrals": self.referrals}
+        )
+        consumer = Consumer(bootstrap.timeline(self.settings), self.timeline_db, sources)
+        return ReadModelOperations(consumer)
 
     def authentication(self) -> Authentication:
         db, secret = self.store.db, self.settings.token_secret

@@ -181,6 +181,17 @@ class ReferralView:
         return {"total": total, "referrals": rows}
 
     @classmethod
+    def answered(cls, db, from_sites: list[str], since: date) -> list[dict]:
+        """Referrals sent from these sites that the recipient answered (accepted, rejected or
+        reported on) since a day: what the senders' home pages show."""
+        return cls._select(
+            db,
+            "from_site = ANY(%s) AND state IN ('accepted', 'rejected', 'completed')"
+            " AND GREATEST(first_response_on, closed_on) >= %s",
+            (from_sites, since),
+        )
+
+    @classmethod
     def overdue(cls, db, today: date) -> list[dict]:
         return cls._select(db, "state IN ('sent', 'received') AND due_on < %s", (today,))
 

@@ -229,6 +229,12 @@ class ReferralsService(ServesItsHistory):
         return {**found, "referrals": self._named(found["referrals"])}
 
     @rpc
+    def answered_referrals(self, from_sites: list[str], since: str) -> list[dict]:
+        return self._named(
+            ReferralView.answered(self.store.db, from_sites, date.fromisoformat(since))
+        )
+
+    @rpc
     def overdue_referrals(self) -> list[dict]:
         return self._named(ReferralView.overdue(self.store.db, today()))
 

@@ -12,7 +12,10 @@ from nameko.extensions import DependencyProvider
 from nameko.rpc import RpcProxy, rpc
 
 from services.common.clock import today_in_greece
+from services.common.consumer import Consumer
 from services.common.consumer.consistency import check, report
+from services.common.consumer.operations import ReadModelOperations
+from services.common.consumer.setup import personal_opener
 from services.common.domain import DomainError
 from services.common.nameko_support import (
     AnswersWhenReady,
@@ -20,6 +23,7 @@ from services.common.nameko_support import (
     MetricsServer,
     ReadModelProvider,
     ServiceProxies,
+    ServiceSettings,
     settings_from,
 )
 from services.common.rpc_commands import CommandRejected
@@ -114,6 +118,7 @@ class ReportingService(AnswersWhenReady):
     read_model = ReadModelProvider(bootstrap.open_model)
     release_store = EventStoreProvider(bootstrap.open_release_store, 2)
     pseudonyms = PseudonymsProvider()
+    settings = ServiceSettings()
     releases = ReleasesProvider()
     metrics = MetricsServer()
     business = BusinessMetricsProvider()
@@ -244,3 +249,26 @@ class ReportingService(AnswersWhenReady):
             {"registries": self.registries, "intake": self.intake, "referrals": self.referrals}
         )
         return report(check(self.read_model, projection.name, projection.sources, sources))
+
+    # --- the read model's dead letters, for ops (the portal's ops pages; the same steps as the
+    # consumer's command line, over the same tables, under the same checkpoint locks) -------------
+
+    @rpc
+    def dead_letters(self) -> list[dict]:
+        return self._operations().dead_letters()
+
+    @rpc
+    def retry_dead_letters(self, by: str) -> dict:
+        return self._operations().retry(by)
+
+    @rpc
+    def discard_dead_letter(self, letter_id: int, reason: str, by: str) -> bool:
+        return self._operations().discard(letter_id, reason, by)
+
+    def _operations(self) -> ReadModelOperations:
+        projection = bootstrap.projection(self.settings)  # one that applies: a retry applies
+        sources = ServiceProxies(
+            {"registries": self.registries, "intake": self.intake, "referrals": self.referrals}
+        )
+        opener = personal_opener(self.settings, projection)
+        return ReadModelOperations(Consumer(projection, self.read_model, sources, opener=opener))

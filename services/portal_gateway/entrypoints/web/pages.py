@@ -26,9 +26,12 @@ from services.portal_gateway.domain.login import Unauthenticated
 from services.portal_gateway.domain.passwords import MIN_LENGTH
 from services.portal_gateway.entrypoints.api import ROUTES
 from services.portal_gateway.entrypoints.api.framework import ApiError, Router, api_router, run
+from services.portal_gateway.entrypoints.web.dpo_pages import DpoPages
 from services.portal_gateway.entrypoints.web.emergency_pages import EmergencyPages, day, when
+from services.portal_gateway.entrypoints.web.home_pages import HomePages
 from services.portal_gateway.entrypoints.web.i18n import LANGUAGES, labeller, translator
 from services.portal_gateway.entrypoints.web.municipal_pages import MunicipalPages
+from services.portal_gateway.entrypoints.web.ops_pages import OpsPages
 from services.portal_gateway.entrypoints.web.referral_pages import ReferralPages
 from services.portal_gateway.entrypoints.web.report_pages import ReportPages
 
@@ -61,6 +64,19 @@ PAGES = Router(
         ("GET", "/municipal-publishers", "municipal_publishers"),
         ("POST", "/municipal-publishers", "municipal_publisher_registered"),
         ("POST", "/municipal-publishers/<name>/<step>", "municipal_publisher_step"),
+        ("GET", "/audit", "audit"),
+        ("POST", "/audit", "audit"),
+        ("GET", "/erasure", "erasure"),
+        ("POST", "/erasure", "erasure"),
+        ("POST", "/erasure/<beneficiary_id>", "erase"),
+        ("GET", "/operations/dead-letters", "dead_letters"),
+        ("POST", "/operations/dead-letters/<consumer>/retry", "dead_letters_retried"),
+        (
+            "POST",
+            "/operations/dead-letters/<consumer>/<letter_id>/discard",
+            "dead_letter_discarded",
+        ),
+        ("GET", "/operations/consistency", "consistency"),
         ("GET", "/password", "password"),
         ("POST", "/password", "password"),
         ("GET", "/logout", "logout"),
@@ -139,7 +155,9 @@ def csrf_token(secret: bytes, session_id: str) -> str:
     return signature(secret, "csrf", session_id)
 
 
-class Page(EmergencyPages, MunicipalPages, ReferralPages, ReportPages):
+class Page(
+    EmergencyPages, MunicipalPages, ReferralPages, ReportPages, HomePages, DpoPages, OpsPages
+):
     def __init__(self, gateway, request, lang: str):
         self.gateway, self.request, self.lang = gateway, request, lang
         self.principal: Any = None  # an access.Principal once the session's token is verified
@@ -297,9 +315,6 @@ class Page(EmergencyPages, MunicipalPages, ReferralPages, ReportPages):
         if page == "logout":  # the one page after which there is no session to renew
             return self.logout()
         return self.renewed(getattr(self, page)(**args))
-
-    def home(self):
-        return self.render("home.html")
 
     def search(self):
         """The words are posted (with the form's token), never put in the address, which access
