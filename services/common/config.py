@@ -55,6 +55,8 @@ class Settings:
     database_passwords: dict[str, str] = field(default_factory=dict, repr=False, hash=False)
     # how long the gateway keeps a refused municipal event (KENTRA_REFUSED_EVENTS_DAYS)
     refused_events_days: int = 30
+    # how old a mobile unit's offline command may be when it syncs (KENTRA_OFFLINE_DAYS)
+    offline_days: int = 7
 
     def schema(self, service: str) -> str:
         return f"{self.schema_prefix}{service}"
@@ -122,6 +124,7 @@ class Settings:
             reporting_key=_secret(env, "KENTRA_REPORTING_KEY", environment, folder, required=False),
             database_passwords=_role_passwords(env),
             refused_events_days=int(env.get("KENTRA_REFUSED_EVENTS_DAYS") or 30),
+            offline_days=int(env.get("KENTRA_OFFLINE_DAYS") or 7),
         )
 
     @classmethod

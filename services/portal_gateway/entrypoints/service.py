@@ -73,6 +73,7 @@ class Backends:
     ingest: IngestStore
     timeline_db: object
     emergency: EmergencyGrants
+    offline_days: int = 7  # the offline outbox's window (domain/offline.py)
 
 
 class SitesCache(DependencyProvider):
@@ -115,6 +116,7 @@ class PortalGateway:
             bootstrap.ingest_store(self.store.db, self.settings),
             self.timeline_db,
             EmergencyGrants(self.store),
+            self.settings.offline_days,
         )
 
     def authentication(self) -> Authentication:
