@@ -4,7 +4,9 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from services.common.config import Settings
 from services.portal_gateway.domain.offline import IN_FUTURE, TOO_OLD, outside_the_window
+from tests.unit.test_settings_secrets import production
 
 NOW = datetime(2026, 12, 4, 7, 0, tzinfo=UTC)
 ATHENS_WINTER = timezone(timedelta(hours=2))
@@ -30,3 +32,8 @@ def test_an_offline_moment_must_lie_between_the_trips_window_and_now(occurred_at
 
 def test_the_window_is_the_installations_own():
     assert outside_the_window(NOW - timedelta(days=20), NOW, days=30) is None
+
+
+def test_an_installation_sets_its_window_in_its_environment():
+    assert Settings.from_env(production(KENTRA_OFFLINE_DAYS="3")).offline_days == 3
+    assert Settings.from_env(production()).offline_days == 7
