@@ -212,3 +212,19 @@ def test_a_person_outside_the_network_is_refused_as_the_apis_404_says(gateway):
         {"status": "refused", **refused.json()}
     ] * 3  # another network's person, no one's id, a stale version: one answer, no oracle
     assert case_events(gateway, foreign) == []
+
+
+def test_a_replay_arriving_after_the_window_still_answers_what_was_applied(gateway):
+    nikos, trip = gateway.register("kalamata.worker", "MU-KALAMATA"), str(uuid.uuid4())
+    item = visit(nikos, 0)
+    (first,) = synced(gateway, trip, [item])
+    # its answer was lost; the tablet comes back online more than a week later
+    eight_days_ago = (datetime.now(UTC) - timedelta(days=8)).isoformat()
+    late, never_sent = {**item, "occurred_at": eight_days_ago}, visit(nikos, 0)
+    never_sent["occurred_at"] = eight_days_ago
+    results = synced(gateway, trip, [late, never_sent])
+    assert [(r["status"], r.get("version")) for r in results] == [
+        ("already_applied", first["version"]),
+        ("refused", None),
+    ]
+    assert len(case_events(gateway, nikos)) == 1

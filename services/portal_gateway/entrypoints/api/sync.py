@@ -37,7 +37,8 @@ stream after the base (a colleague at the centre, a municipal system) makes the 
 
 Offline times: `occurred_at` is when the worker recorded it; a time more than 5 minutes ahead of
 the platform's clock, or older than the trip's window (KENTRA_OFFLINE_DAYS, 7 days by default),
-is refused (`rule_violated`, details.rule `offline_time_in_future` / `offline_time_too_old`)."""
+is refused (`rule_violated`, details.rule `offline_time_in_future` / `offline_time_too_old`),
+unless it is a replay of a command applied in time: that is `already_applied`."""
 
 
 api = Routes()
@@ -106,6 +107,8 @@ def sync(call: Call):
 
 def _apply(call: Call, trip: str, c: dict, now: datetime) -> dict:
     late = offline.outside_the_window(c["occurred_at"], now, call.backends.offline_days)
+    if late is not None and (version := _applied_in_time(call, c)) is not None:
+        return {"command_id": c["command_id"], "status": "already_applied", "version": version}
     if late is not None:
         said = translator(call.lang)(late).format(
             when=_shown(c["occurred_at"]), days=call.backends.offline_days
@@ -134,6 +137,24 @@ def _apply(call: Call, trip: str, c: dict, now: datetime) -> dict:
         return _refused(c, exc.code, exc.said(call.lang), exc.details)
     status = "already_applied" if answer["duplicate"] else "applied"
     return {"command_id": c["command_id"], "status": status, "version": answer["version"]}
+
+
+def _applied_in_time(call: Call, c: dict) -> int | None:
+    """The version an outbox's command was applied at, when it was (a replay after its answer
+    was lost, arriving after the window): said only about a person the worker may act on."""
+    beneficiary_id = str(c["beneficiary_id"])
+    if c["kind"] == "beneficiaries":
+        backend, stream = call.backends.registries, f"beneficiary-{beneficiary_id}"
+    elif not access.act_on_case(
+        call.principal, person_facts(call.backends, beneficiary_id), None
+    ).allowed:
+        return None  # refused below like any late command: no oracle
+    elif c["kind"] == "referrals":
+        referral_id = c["fields_"].get("referral_id")
+        backend, stream = call.backends.referrals, f"referral-{referral_id}"
+    else:
+        backend, stream = call.backends.intake, f"case-{beneficiary_id}"
+    return backend.recorded_version(c["command_id"], stream)
 
 
 def _shown(moment: datetime) -> str:
