@@ -5,7 +5,7 @@ the document does not forbid others (a client ignores what it does not know)."""
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from contracts.base import StrictSchema, event_contract
 from contracts.jsonschema import object_schema
@@ -225,6 +225,15 @@ class Inbox(Referrals):
 # --- the mobile unit's sync ------------------------------------------------------------------
 
 SYNC_STATUSES = ("applied", "already_applied", "conflict", "refused")
+# what each status's item carries besides command_id and status (the JSON Schema says it too)
+SYNC_NEEDS = {
+    "applied": ("version",),
+    "already_applied": ("version",),
+    "conflict": ("version", "code", "error", "current"),
+    "refused": ("code", "error"),
+}
+# an item's error codes: those of the API's Error a command can meet (never a bare status)
+SYNC_CODES = ("not_found", "forbidden", "invalid", "rule_violated", "conflict", "erased")
 # what an offline command's `fields` never holds: the item says them (its id, whose, which version)
 SYNC_OWN = ("command_id", "beneficiary_id", "expected_version")
 
@@ -252,21 +261,88 @@ def command_fields(kinds: dict[str, type[Schema]], filled: tuple[str, ...] = ())
     )
 
 
+class ChangedMeanwhile(StrictSchema):
+    """One event recorded on the stream after the item's base_version: what the worker is shown,
+    field by field, to decide on a conflict. Its fields are those the person's record shows the
+    worker (the event's public fields; nothing sealed, no special-category data)."""
+
+    version = fields.Integer(required=True, metadata={"description": "its version in the stream"})
+    type = fields.String(required=True, metadata={"description": "ContactRecorded, ..."})
+    occurred_at = fields.String(
+        required=True, allow_none=True, metadata={"description": "when it happened, if it says"}
+    )
+    site = fields.String(required=True, allow_none=True)
+    actor = fields.String(required=True, allow_none=True, metadata={"description": "who"})
+    fields_ = fields.Dict(required=True, data_key="fields", metadata={"description": "its fields"})
+
+
 class Synced(StrictSchema):
+    """One offline command's outcome. Every item of every answer has this one shape:
+    - `applied`: recorded now; `version` is the stream's version after it.
+    - `already_applied`: the same command_id was recorded before (a replayed batch): nothing new
+      is stored; `version` is the version it produced then.
+    - `conflict`: someone else recorded on the stream after base_version; nothing was recorded
+      and nothing overwritten. `version` is the stream's version now, `current` what changed
+      meanwhile, field by field; the worker decides, then sends a new command (a new command_id,
+      or the same one unchanged) with base_version = `version`.
+    - `refused`: not recorded, for good: `code` is one of the API's error codes (`not_found` for
+      a person the worker may not act on or an id that is no one's, exactly as the API's 404;
+      `forbidden`, `invalid`, `rule_violated`, `conflict` for a command_id used by another
+      command or a referral_id already taken, `erased`), `error` says why and `details` what
+      about."""
+
     command_id = fields.String(required=True)
     status = fields.String(required=True, validate=validate.OneOf(SYNC_STATUSES))
-    version = fields.Integer(metadata={"description": "applied: the stream's version now"})
-    code = fields.String(metadata={"description": "refused: why, as an error code or status"})
-    message = fields.String()
-    details = fields.Raw()
-    current_version = fields.Integer(allow_none=True, metadata={"description": "conflict"})
-    since_your_version = fields.List(
-        fields.Dict(), metadata={"description": "conflict: what was recorded since base_version"}
+    version = fields.Integer(
+        metadata={
+            "description": "applied, already_applied: the stream's version after the command;"
+            " conflict: the stream's version now"
+        }
     )
+    code = fields.String(
+        validate=validate.OneOf(SYNC_CODES),
+        metadata={"description": "conflict, refused: an error code, as the API's Error says"},
+    )
+    error = fields.String(
+        metadata={"description": "conflict, refused: why, in Greek (English with Accept-Language)"}
+    )
+    details = _raw("refused: which fields are wrong and why, or what the refusal is about")
+    current = fields.List(
+        fields.Nested(ChangedMeanwhile),
+        metadata={"description": "conflict: what was recorded since base_version, in order"},
+    )
+
+    @validates_schema
+    def says_what_its_status_needs(self, data, **kwargs):
+        for name in SYNC_NEEDS[data["status"]]:
+            if name not in data:
+                raise ValidationError(f"a {data['status']} item says its {name}", name)
+
+
+def _sync_item() -> dict:
+    shape = object_schema(Synced)
+    shape["allOf"] = [
+        {
+            "if": {"properties": {"status": {"const": status}}},
+            "then": {"required": list(needs)},
+        }
+        for status, needs in SYNC_NEEDS.items()
+    ]
+    return shape
 
 
 class SyncResults(StrictSchema):
-    results = fields.List(fields.Nested(Synced), required=True)
+    results = fields.List(
+        fields.Nested(Synced),
+        required=True,
+        metadata={
+            "json_schema": {
+                "type": "array",
+                "items": _sync_item(),
+                "description": "one per command, in the batch's order",
+            }
+        },
+    )
 
 
 # --- municipal systems -----------------------------------------------------------------------

@@ -59,13 +59,17 @@ def execute(
 ) -> AppendResult:
     """Decide on the current state and append at the version the decision was made on.
     `expected_version` (a client's) makes a stale client get a conflict instead of a decision on
-    state it never saw."""
+    state it never saw; the client's own later work in the same flow does not make it stale."""
     fields_hash = fingerprint(command_fields)
     if metadata.command_id:
         earlier = store.earlier_result(metadata.command_id, stream, fields_hash)
         if earlier is not None:
             return earlier  # a retry: the same answer, nothing decided or stored again
     loaded = load(store, stream, decider)
+    if expected_version is not None and _only_its_own_since(
+        store, stream, expected_version, loaded.version, metadata
+    ):
+        expected_version = loaded.version  # decided on what the client saw, its own work included
     events = [encode(e) for e in decider.decide(command, loaded.state)]
     return store.append(
         stream,
@@ -74,6 +78,24 @@ def execute(
         metadata,
         fingerprint=fields_hash,
         forget_subject=forget_subject if events else None,
+    )
+
+
+def _only_its_own_since(
+    store: EventStore, stream: str, seen: int, current: int, metadata: Metadata
+) -> bool:
+    """Was everything recorded after the version the client saw recorded by that same client, in
+    the same flow (one actor, one correlation id the client named: a mobile unit's offline trip)?
+    Then its version is still current: a day of offline work on one person chains on itself and
+    never conflicts with itself. Anyone else's event since (a colleague at the centre, a municipal
+    system, a reaction) leaves the client stale, and the append refuses it: nothing overwritten."""
+    if current <= seen or metadata.correlation_id in (None, metadata.command_id):
+        return False
+    since = store.read_stream(stream, seen + 1, current - seen)
+    return len(since) == current - seen and all(
+        e.metadata.get("actor") == metadata.actor
+        and e.metadata.get("correlation_id") == metadata.correlation_id
+        for e in since
     )
 
 

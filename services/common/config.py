@@ -59,6 +59,8 @@ class Settings:
     # as deploy/compose.yaml and the local runner publish them on the host's loopback
     prometheus_url: str = "http://127.0.0.1:9090"
     grafana_url: str = "http://127.0.0.1:3000"
+    # how old a mobile unit's offline command may be when it syncs (KENTRA_OFFLINE_DAYS)
+    offline_days: int = 7
 
     def schema(self, service: str) -> str:
         return f"{self.schema_prefix}{service}"
@@ -128,6 +130,7 @@ class Settings:
             refused_events_days=int(env.get("KENTRA_REFUSED_EVENTS_DAYS") or 30),
             prometheus_url=env.get("KENTRA_PROMETHEUS_URL") or cls.prometheus_url,
             grafana_url=env.get("KENTRA_GRAFANA_URL") or cls.grafana_url,
+            offline_days=int(env.get("KENTRA_OFFLINE_DAYS") or 7),
         )
 
     @classmethod

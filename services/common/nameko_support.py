@@ -15,6 +15,7 @@ from nameko.rpc import rpc
 
 from services.common.config import Settings
 from services.common.consumer.sources import EventSource
+from services.common.eventstore import CommandIdReused
 from services.common.metrics import metrics_port, serve_metrics
 from services.common.rpc_reads import StoreReads
 
@@ -128,6 +129,16 @@ class ServesItsHistory(AnswersWhenReady):
     @rpc
     def last_position(self):
         return self.store.last_position()
+
+    @rpc
+    def recorded_version(self, command_id: str, stream: str) -> int | None:
+        """The version a command left its stream at, if it was recorded there (None: never): a
+        late replay of an offline command whose first answer was lost is answered as applied."""
+        try:
+            earlier = self.store.earlier_result(command_id, stream)
+        except CommandIdReused:  # another stream's command: not this one
+            return None
+        return None if earlier is None else earlier.version
 
 
 def settings_from(config: dict) -> Settings:

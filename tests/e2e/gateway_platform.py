@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import requests
+from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.common.consumer import Consumer
 from services.common.consumer.setup import personal_opener
 from services.common.consumer.sources import RpcEventSource
 from services.common.db import Database
 from services.common.eventstore.setup import service_database
+from services.common.transport import nameko_config
 from services.portal_gateway import bootstrap as gateway
 from services.portal_gateway.adapters.accounts import Accounts
 from services.portal_gateway.adapters.publishers import Publishers
@@ -149,10 +152,13 @@ class GatewayPlatform:
         return answer.json()["beneficiary_id"]
 
     def register_back_then(self, username: str, site: str, when: str, **person) -> str:
-        """A registration a mobile unit recorded offline at `when` and synced now: how a test puts
-        people into a month that may already be released."""
+        """A registration that happened at `when`, told to the registry directly (as a migration
+        of old paper files would): how a test puts people into a month that may already be
+        released. A mobile unit's sync takes no moment older than its trip's window."""
         beneficiary = str(uuid.uuid4())
         body = {
+            "command_id": str(uuid.uuid4()),
+            "beneficiary_id": beneficiary,
             "given_name": "Γεώργιος",
             "family_name": "Παπαδόπουλος",
             "birth_date": "1980-03-03",
@@ -160,19 +166,26 @@ class GatewayPlatform:
             "site": site,
             **person,
         }
-        item = {
-            "command_id": str(uuid.uuid4()),
-            "kind": "beneficiaries",
-            "beneficiary_id": beneficiary,
-            "base_version": 0,
-            "occurred_at": when,
-            "fields": body,
-        }
-        answer = self.client(username).post("/sync", {"commands": [item]})
-        (result,) = answer.json()["results"]
-        assert result["status"] == "applied", result
+        context = {"actor": username, "site": USERS[username][1], "occurred_at": when}
+        with ClusterRpcProxy(nameko_config(self.settings.amqp_uri)) as cluster:
+            answer = cluster.registries.register_beneficiary(body, context)
+        assert not answer["duplicate"], answer
         self.catch_up()
         return beneficiary
+
+
+def offline_item(kind: str, beneficiary: str, base: int, fields: dict, **item) -> dict:
+    """One command of a mobile unit's outbox, recorded a little while ago."""
+    recorded = datetime.now(UTC) - timedelta(hours=1)
+    return {
+        "command_id": str(uuid.uuid4()),
+        "kind": kind,
+        "beneficiary_id": beneficiary,
+        "base_version": base,
+        "occurred_at": recorded.isoformat(),
+        "fields": fields,
+        **item,
+    }
 
 
 def referral_to_dypa(beneficiary: str, referral: str, **fields) -> dict:

@@ -1,5 +1,6 @@
 """The staff API over HTTP against the running platform: success and failure paths, the
-authorisation matrix, the audit of reads, mobile-unit sync and municipal publishers."""
+authorisation matrix, the audit of reads and municipal publishers (the mobile unit's sync:
+test_sync_contract.py)."""
 
 from __future__ import annotations
 
@@ -261,61 +262,7 @@ def test_a_referral_is_answered_only_by_its_recipient_and_a_forbidden_step_is_40
     )
 
 
-# --- mobile unit sync -----------------------------------------------------------------------------
-
-
-def test_an_offline_batch_is_applied_in_order_once_and_a_conflict_comes_back_with_the_current_state(
-    gateway,
-):
-    beneficiary = gateway.register("kalamata.worker", "MU-KALAMATA")
-    worker = gateway.client("kalamata.worker")
-    offline = [
-        {
-            "command_id": str(uuid.uuid4()),
-            "kind": "contacts",
-            "beneficiary_id": beneficiary,
-            "base_version": v,
-            "occurred_at": f"2026-11-20T10:3{v}:00+02:00",
-            "fields": contact(v),
-        }
-        for v in (0, 1)
-    ]
-    for c in offline:
-        del c["fields"]["command_id"], c["fields"]["expected_version"]
-    first = worker.post("/sync", {"commands": offline}).json()["results"]
-    assert [r["status"] for r in first] == ["applied", "applied"]
-    again = worker.post("/sync", {"commands": offline}).json()["results"]
-    assert [r["status"] for r in again] == ["already_applied", "already_applied"]
-
-    # a colleague at the centre recorded a service meanwhile; the car still thinks the case is at 2
-    service = {
-        "command_id": str(uuid.uuid4()),
-        "expected_version": 2,
-        "occurred_on": TODAY,
-        "service": "information",
-        "site": "KK-KALAMATA",
-        "staff_id": "kalamata.head",
-    }
-    assert (
-        gateway.client("kalamata.head")
-        .post(f"/beneficiaries/{beneficiary}/services", service)
-        .status_code
-        == 200
-    )
-    late = {
-        "command_id": str(uuid.uuid4()),
-        "kind": "contacts",
-        "beneficiary_id": beneficiary,
-        "base_version": 2,
-        "occurred_at": "2026-11-20T12:00:00+02:00",
-        "fields": {**contact(2), "notes": "δεύτερη επίσκεψη"},
-    }
-    del late["fields"]["command_id"], late["fields"]["expected_version"]
-    (conflict,) = worker.post("/sync", {"commands": [late]}).json()["results"]
-    assert conflict["status"] == "conflict" and conflict["current_version"] == 3
-    assert [e["type"] for e in conflict["since_your_version"]] == ["ServiceDelivered"]
-    case = gateway.client("kalamata.worker").call("GET", f"/beneficiaries/{beneficiary}").json()
-    assert all("δεύτερη" not in str(s) for s in case["timeline"])  # not silently applied either
+# --- mobile unit sync: tests/e2e/test_sync_contract.py ------------------------------------------
 
 
 # --- municipal publishers -----------------------------------------------------------------------

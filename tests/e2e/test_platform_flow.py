@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import threading
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from services.common.clock import GREECE
 from services.common.consumer import Consumer
 from services.common.consumer.consistency import check
 from services.common.consumer.live import LiveConsumer
@@ -22,6 +24,7 @@ from tests.support.clock import today_in_greece
 from tests.support.waiting import eventually
 
 TODAY = today_in_greece().isoformat()
+OFFLINE_TIMES = ((9, 10), (11, 40), (15, 0))  # a mobile unit's round, Athens time
 SOURCES = ("registries", "intake", "referrals")
 
 
@@ -54,15 +57,15 @@ def live_timeline(gateway, relays, platform_settings):
     db.close()
 
 
-def visit(beneficiary: str, base: int, at: str) -> dict:
+def visit(beneficiary: str, base: int, at: datetime) -> dict:
     return {
         "command_id": str(uuid.uuid4()),
         "kind": "contacts",
         "beneficiary_id": beneficiary,
         "base_version": base,
-        "occurred_at": at,
+        "occurred_at": at.isoformat(),
         "fields": {
-            "occurred_on": at[:10],
+            "occurred_on": at.date().isoformat(),
             "channel": "mobile_unit_visit",
             "site": "MU-KALAMATA",
             "municipality_code": "9256",
@@ -94,15 +97,14 @@ def test_offline_visits_reach_the_lead_centre_and_a_referral_is_answered_with_on
     }
     assert head.post(f"/beneficiaries/{nikos}/services", service).status_code == 200
 
-    batch = [
-        visit(eleni, 0, "2026-11-20T09:10:00+02:00"),
-        visit(nikos, 0, "2026-11-20T11:40:00+02:00"),
-        visit(eleni, 1, "2026-11-21T10:00:00+02:00"),
-    ]
-    results = worker.post("/sync", {"commands": batch}).json()["results"]
-    assert [r["status"] for r in results] == ["applied", "conflict", "applied"]
+    # yesterday's round, every visit decided on what the morning's download showed
+    yesterday = datetime.now(GREECE) - timedelta(days=1)
+    at = [yesterday.replace(hour=h, minute=m, second=0, microsecond=0) for h, m in OFFLINE_TIMES]
+    batch = [visit(eleni, 0, at[0]), visit(nikos, 0, at[1]), visit(eleni, 0, at[2])]
+    results = worker.post("/sync", {"trip_id": str(uuid.uuid4()), "commands": batch}).json()
+    assert [r["status"] for r in results["results"]] == ["applied", "conflict", "applied"]
     assert (
-        results[1]["since_your_version"][0]["type"] == "ServiceDelivered"
+        results["results"][1]["current"][0]["type"] == "ServiceDelivered"
     )  # for the worker to decide
 
     caught_up()
@@ -111,8 +113,8 @@ def test_offline_visits_reach_the_lead_centre_and_a_referral_is_answered_with_on
         (s["occurred_at"][:16], s["site"]) for s in timeline if s["type"] == "ContactRecorded"
     ]
     assert visits == [
-        ("2026-11-20T07:10", "MU-KALAMATA"),
-        ("2026-11-21T08:00", "MU-KALAMATA"),
+        (at[0].astimezone(UTC).isoformat()[:16], "MU-KALAMATA"),
+        (at[2].astimezone(UTC).isoformat()[:16], "MU-KALAMATA"),
     ]  # when, not synced
 
     referral = str(uuid.uuid4())

@@ -34,13 +34,13 @@ def encode(e: DomainEvent) -> NewEvent:
     return NewEvent(e.type, e.payload)
 
 
-def run(store, by, command_id=None, expected=None):
+def run(store, by, command_id=None, expected=None, actor="sw", trip=None):
     return execute(
         store,
         "counter-1",
         Counter,
         Count(by),
-        Metadata("sw", "KK", command_id=command_id),
+        Metadata(actor, "KK", correlation_id=trip, command_id=command_id),
         {"by": by},
         encode,
         expected_version=expected,
@@ -75,6 +75,31 @@ def test_a_client_that_read_an_old_version_gets_a_conflict():
     with pytest.raises(WrongExpectedVersion) as raised:
         run(store, 1, expected=0)
     assert raised.value.actual == 1
+
+
+def test_commands_of_one_trip_from_one_version_chain_on_each_other():
+    store = InMemoryEventStore()
+    run(store, 1)
+    for n in range(3):  # all decided offline on version 1
+        result = run(store, 1, command_id=f"c-{n}", expected=1, trip="trip-1")
+    assert result.version == 4 and store.last_position() == 4
+
+
+def test_someone_elses_event_since_the_version_still_conflicts_whatever_came_of_the_trip():
+    store = InMemoryEventStore()
+    run(store, 1, command_id="c-1", expected=0, trip="trip-1")
+    run(store, 1, command_id="at-the-centre")  # a colleague, meanwhile
+    with pytest.raises(WrongExpectedVersion) as raised:
+        run(store, 1, command_id="c-2", expected=0, trip="trip-1")
+    assert raised.value.actual == 2
+
+
+@pytest.mark.parametrize(("actor", "trip"), [("sw", "trip-2"), ("another", "trip-1")])
+def test_another_trip_or_another_actor_naming_the_trip_is_not_the_clients_own(actor, trip):
+    store = InMemoryEventStore()
+    run(store, 1, command_id="c-1", expected=0, actor=actor, trip=trip)
+    with pytest.raises(WrongExpectedVersion):
+        run(store, 1, command_id="c-2", expected=0, trip="trip-1")
 
 
 def test_a_rule_that_says_no_stores_nothing():

@@ -57,7 +57,13 @@ class IntakeService(ServesItsHistory):
     def case_history(self, beneficiary_id: str, after_version: int, limit: int = 100) -> list[dict]:
         """What was recorded on the case after `after_version` (public fields: an offline client's conflict)."""
         return [
-            {"type": e.type, "version": e.version, "data": e.data, "metadata": e.metadata}
+            {
+                "type": e.type,
+                "version": e.version,
+                "data": e.data,
+                "metadata": e.metadata,
+                "recorded_at": e.recorded_at.isoformat(),
+            }
             for e in Cases(self.store).history(beneficiary_id, int(after_version), int(limit))
         ]
 

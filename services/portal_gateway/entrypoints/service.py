@@ -80,6 +80,7 @@ class Backends:
     read_models: (
         dict  # consumer name -> its read model's operations, for ops (adapters/read_models.py)
     )
+    offline_days: int = 7  # the offline outbox's window (domain/offline.py)
 
 
 class SitesCache(DependencyProvider):
@@ -123,6 +124,7 @@ class PortalGateway:
             self.timeline_db,
             EmergencyGrants(self.store),
             read_models(self.timeline_operations(), self.reporting),
+            self.settings.offline_days,
         )
 
     def timeline_operations(self) -> ReadModelOperations:

@@ -96,6 +96,7 @@ class Route:
     # statuses the handler itself may answer beyond those its declaration implies (a 403 decided on
     # the record, a 404 for a month not released yet): the OpenAPI document lists them
     refuses: tuple[int, ...] = ()
+    description: str = ""  # what a client must know beyond the summary (the OpenAPI document's)
 
     @property
     def success(self) -> int:

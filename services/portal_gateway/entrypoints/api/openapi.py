@@ -77,6 +77,8 @@ def _operation(index: int, r: Route, schemas: dict[str, dict]) -> dict:
             **{str(status): _refusal(status) for status in statuses(r)},
         },
     }
+    if r.description:
+        operation["description"] = r.description
     if r.auth != "none":
         operation["security"] = [{"bearer": []}] if r.auth == "token" else [{"apiKey": []}]
     if r.body is not None:  # what the path and the gateway fill in is not asked of the client

@@ -756,6 +756,26 @@ WORDS = {
         "Δεν υπάρχει ανοιχτό τέτοιο μήνυμα (ένα γεγονός ροής επαναλαμβάνεται, δεν κλείνει).",
         "No such open refused message (an event of a stream is retried, not discarded).",
     ),
+    # --- the mobile unit's sync (issue 16): each item's answer ---------------------------------
+    "offline_time_in_future": (
+        "Η ώρα καταχώρισης ({when}) είναι στο μέλλον: ελέγξτε την ώρα της συσκευής."
+        " Δεν καταχωρίστηκε τίποτα.",
+        "The time it was recorded ({when}) is in the future: check the device's clock."
+        " Nothing was recorded.",
+    ),
+    "offline_time_too_old": (
+        "Καταχωρίστηκε εκτός σύνδεσης πριν από περισσότερες από {days} ημέρες ({when}), πριν από"
+        " τη διαδρομή: δεν καταχωρίστηκε. Καταχωρίστε το από την πύλη με την ημερομηνία του.",
+        "It was recorded offline more than {days} days ago ({when}), before the trip: it was not"
+        " recorded. Record it in the portal with its date.",
+    ),
+    "sync_conflict": (
+        "Μετά την έκδοση {base} του φακέλου που είχατε, καταχώρισε κάποιος άλλος (τώρα: έκδοση"
+        " {version}). Δεν καταχωρίστηκε και δεν αντικαταστάθηκε τίποτα: δείτε τι άλλαξε και"
+        " αποφασίστε.",
+        "Someone else recorded on the file after version {base} you had (now: version"
+        " {version}). Nothing was recorded or overwritten: see what changed and decide.",
+    ),
 }
 
 
