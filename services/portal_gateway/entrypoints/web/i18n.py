@@ -332,6 +332,29 @@ WORDS = {
         "Kentra's fields {fields} not given: defaults apply (level local, no need, no "
         "municipality: no referral is routed to it)",
     ),
+    # --- search and accessibility (issue 15: search, pages at 412 px, WCAG) ---
+    "search_help": (
+        "Αρκεί η αρχή κάθε λέξης (π.χ. «Παπαδοπ» ή «papadop»), με ή χωρίς τόνους.",
+        "The beginning of each word is enough (e.g. «Παπαδοπ» or «papadop»), accents or not.",
+    ),
+    "search_results": ("Αποτελέσματα", "Results"),
+    "search_count": ("Βρέθηκαν: {count}", "Found: {count}"),
+    "search_page": ("σελίδα {page} από {pages}", "page {page} of {pages}"),
+    "search_order": (
+        "Πρώτα όσοι ταιριάζουν σε ολόκληρες λέξεις, μετά κατά επώνυμο και όνομα.",
+        "Whole-word matches first, then by family name and given name.",
+    ),
+    "search_capped": (
+        "Εμφανίζονται οι {count} καλύτερες αντιστοιχίες: προσθέστε λέξεις για να βρείτε τους υπόλοιπους.",
+        "The {count} best matches are shown: add words to find the others.",
+    ),
+    "search_pages": ("Σελίδες αποτελεσμάτων", "Result pages"),
+    "previous_page": ("‹ Προηγούμενη σελίδα", "‹ Previous page"),
+    "next_page": ("Επόμενη σελίδα ›", "Next page ›"),
+    "birth_year": ("Έτος γέννησης", "Birth year"),
+    "search_centre": ("Κέντρο", "Centre"),
+    "main_menu": ("Κύριο μενού", "Main menu"),
+    "show_form": ("Άνοιγμα φόρμας", "Open the form"),
 }
 
 

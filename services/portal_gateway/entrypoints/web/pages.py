@@ -30,6 +30,7 @@ from services.portal_gateway.entrypoints.api.framework import ApiError, Router, 
 from services.portal_gateway.entrypoints.web.emergency_pages import EmergencyPages, day, when
 from services.portal_gateway.entrypoints.web.i18n import LANGUAGES, labeller, translator
 from services.portal_gateway.entrypoints.web.municipal_pages import MunicipalPages
+from services.portal_gateway.entrypoints.web.search_pages import SearchPages
 
 HIDDEN = "c"  # how reporting marks a hidden cell (services/reporting/domain/disclosure.py)
 
@@ -142,7 +143,7 @@ def local_path(target: str | None, fallback: str) -> str:
     return fallback
 
 
-class Page(EmergencyPages, MunicipalPages):
+class Page(EmergencyPages, MunicipalPages, SearchPages):
     def __init__(self, gateway, request, lang: str):
         self.gateway, self.request, self.lang = gateway, request, lang
         self.principal: Any = None  # an access.Principal once the session's token is verified
@@ -303,22 +304,6 @@ class Page(EmergencyPages, MunicipalPages):
 
     def home(self):
         return self.render("home.html")
-
-    def search(self):
-        """The words are posted (with the form's token), never put in the address, which access
-        logs, browsers' histories and Referer headers keep; an old link with ?q= is refused."""
-        if self.request.method == "GET":
-            status, error = (
-                (400, self.t("search_by_post")) if "q" in self.request.args else (200, None)
-            )
-            return self.render("search.html", status, q="", results=None, error=error)
-        q = self.request.form.get("q", "")
-        status, body = (
-            self.api("POST", "/beneficiaries/search", {"q": q}) if q else (200, {"results": None})
-        )
-        return self.render(
-            "search.html", status, q=q, results=body.get("results"), error=body.get("error")
-        )
 
     def register(self):
         values = {"site": self.principal.site, "municipality_code": ""}
