@@ -354,7 +354,8 @@ WORDS = {
     "birth_year": ("Έτος γέννησης", "Birth year"),
     "search_centre": ("Κέντρο", "Centre"),
     "main_menu": ("Κύριο μενού", "Main menu"),
-    "show_form": ("Άνοιγμα φόρμας", "Open the form"),
+    "skip_to_content": ("Μετάβαση στο περιεχόμενο", "Skip to content"),
+    "actions": ("Ενέργειες", "Actions"),
 }
 
 
