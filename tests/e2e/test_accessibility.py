@@ -83,7 +83,7 @@ def check(driver, name: str) -> list[str]:
             "return [document.documentElement.scrollHeight, outerHeight - innerHeight]"
         )
         driver.set_window_size(width, min(max(height + frame, 900), 8000))  # the whole page
-        shot(driver, f"15-a11y-{name}-{width}")
+        shot(driver, f"{name}-{width}" if name.startswith("15-") else f"15-a11y-{name}-{width}")
         found = violations(driver)
         if found:
             failures.append(f"{name} at {width} px:\n{describe(found)}")

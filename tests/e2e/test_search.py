@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
+from selenium.webdriver.common.by import By
+
 from contracts.geography import municipality
+from tests.e2e.test_accessibility import check, log_in
+from tests.e2e.test_browser import chrome, shot, shows  # noqa: F401 (chrome: a fixture)
 from tests.e2e.test_web_portal import browser
 
 GIVEN = ["Άννα", "Βασίλειος", "Γεώργιος", "Δήμητρα", "Ελένη", "Ζωή", "Ηλίας", "Θεόδωρος"]
@@ -93,3 +98,29 @@ def test_the_portal_pages_the_results_by_form_posts_never_by_address(gateway):
     second = worker.post(f"{gateway.base}/search", data={"q": "papadop", "page": "2"}).text
     assert len(re.findall(r'href="/beneficiaries/[0-9a-f-]{36}"', second)) == 4
     assert 'name="page" value="1"' in second and "Επόμενη σελίδα" not in second
+
+
+@pytest.mark.slow
+def test_the_search_pages_through_its_results_in_chromium_at_1366_and_412_px(gateway, chrome):  # noqa: F811
+    """Screenshots 15-search-*: the results, counted and paged, at both widths, with no serious
+    accessibility violation and nothing wider than the screen."""
+    for n, given in enumerate(GIVEN * 3):
+        family = ("Παπαδόπουλος", "Παπαδοπούλου")[n % 2]
+        gateway.register_only(
+            "kalamata.worker", "MU-KALAMATA", given_name=given, family_name=family
+        )
+    log_in(chrome, gateway.base, "kalamata.worker")
+    chrome.get(f"{gateway.base}/search")
+    chrome.find_element(By.ID, "q").send_keys("παπαδοπ")
+    chrome.find_element(By.ID, "q").submit()
+    assert shows(chrome, "Βρέθηκαν: 24") and shows(chrome, "σελίδα 1 από 2")
+    assert check(chrome, "15-search-page-1") == []
+    chrome.find_element(By.XPATH, "//button[contains(., 'Επόμενη σελίδα')]").click()
+    assert shows(chrome, "σελίδα 2 από 2") and "?" not in chrome.current_url
+    assert check(chrome, "15-search-page-2") == []
+    chrome.find_element(By.ID, "q").clear()
+    chrome.find_element(By.ID, "q").send_keys("Παπαδόπουλος Γεωργ")
+    chrome.find_element(By.ID, "q").submit()
+    assert shows(chrome, "Βρέθηκαν: 3")
+    chrome.set_window_size(412, 900)
+    shot(chrome, "15-search-whole-words-first-412")
