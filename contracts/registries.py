@@ -82,7 +82,7 @@ class PersonalDataErasedV1(StrictSchema):
     requested_by = fields.String(required=True)
 
 
-SEARCH_LIMIT = 200  # a search by name answers at most this many records, the best matches first
+SEARCH_LIMIT = 100  # a search by name answers at most this many records, the best matches first
 
 
 class RegisterBeneficiarySchema(BeneficiaryRegisteredV1):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+from functools import partial
 
+from eventlet import GreenPool
 from marshmallow import fields, validate
 
 from contracts import api as api_contract
@@ -20,6 +22,10 @@ api = Routes()
 
 TAG = "beneficiaries"
 PER_PAGE = 20  # search results on one page
+# hits whose access facts are asked at once: each is a few RPCs that wait on other services, so a
+# search of 200 hits takes the time of 20 rounds rather than 200 (the services answer with 10
+# workers each)
+SIDE_BY_SIDE = 10
 # an unknown id and a person the caller may not see get this same 404 on every route that takes a
 # beneficiary id: neither status nor words tell whether the person exists elsewhere
 NO_SUCH_BENEFICIARY = "no_such_beneficiary"  # a key of the words (web/i18n.py)
@@ -93,12 +99,9 @@ def search(call: Call):
     then by family name, given name and birth date. Each row on the page returned is audited (a
     name and a birth year are personal data read); the names of the other pages' rows are read
     only to order them, never returned."""
-    found = [
-        hit
-        for hit in call.backends.registries.search(call.body["q"])
-        if access.in_network(call.principal, person_facts(call.backends, hit["beneficiary_id"]))
-    ]
-    rows = sorted((found_row(call, hit) for hit in found), key=search_order)
+    hits = call.backends.registries.search(call.body["q"])
+    found = [r for r in GreenPool(SIDE_BY_SIDE).imap(partial(visible_row, call), hits) if r]
+    rows = sorted(found, key=search_order)
     pages = max(1, -(-len(rows) // PER_PAGE))
     page = min(call.body.get("page", 1), pages)
     shown = rows[(page - 1) * PER_PAGE : page * PER_PAGE]
@@ -119,6 +122,13 @@ def search(call: Call):
         # for them (a count of those dropped would tell that another network holds people)
         "capped": len(found) >= SEARCH_LIMIT,
     }
+
+
+def visible_row(call: Call, hit: dict) -> dict | None:
+    """The hit as a row if the caller may see the person (asked of the services now), else None."""
+    if not access.in_network(call.principal, person_facts(call.backends, hit["beneficiary_id"])):
+        return None
+    return found_row(call, hit)
 
 
 def found_row(call: Call, hit: dict) -> dict:
