@@ -174,3 +174,17 @@ def test_the_main_forms_work_with_the_keyboard_alone(gateway, chrome):  # noqa: 
     shot(chrome, "15-a11y-keyboard-contact")
     tab_to(chrome, lambda e: e.tag_name == "button").send_keys(Keys.ENTER)
     assert shows(chrome, "Καταχωρίστηκε.")
+
+
+@pytest.mark.slow
+def test_a_form_that_comes_back_with_errors_names_them_at_their_fields(gateway, chrome):  # noqa: F811
+    log_in(chrome, gateway.base, "kalamata.worker")
+    chrome.get(f"{gateway.base}/register")
+    chrome.find_element(By.ID, "given_name").send_keys("Ελένη")
+    chrome.find_element(By.ID, "family_name").send_keys("Σταθοπούλου")
+    chrome.find_element(By.ID, "amka").send_keys("12345678901", Keys.ENTER)  # a wrong check digit
+    assert shows(chrome, 'class="field-error"')
+    amka = chrome.find_element(By.ID, "amka")
+    assert amka.get_attribute("aria-invalid") == "true"
+    assert chrome.find_element(By.ID, amka.get_attribute("aria-describedby")).text
+    assert check(chrome, "register-errors") == []
