@@ -126,11 +126,30 @@ class Found(StrictSchema):
     given_name = fields.String(allow_none=True)
     family_name = fields.String(allow_none=True)
     birth_date = fields.Date(allow_none=True)
+    birth_year = fields.Integer(allow_none=True)
+    municipality_code = fields.String(allow_none=True)
+    municipality_name = fields.String(allow_none=True)
     registered_at = fields.String(required=True, metadata={"description": "the site"})
+    site_name = fields.String(allow_none=True, metadata={"description": "the site's name"})
 
 
 class SearchResults(StrictSchema):
-    results = fields.List(fields.Nested(Found), required=True)
+    results = fields.List(
+        fields.Nested(Found),
+        required=True,
+        metadata={
+            "description": "one page: more whole words of the name matched first, then by family"
+            " name, given name and birth date"
+        },
+    )
+    count = fields.Integer(required=True, metadata={"description": "people found, on all pages"})
+    page = fields.Integer(required=True)
+    pages = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    capped = fields.Boolean(
+        required=True,
+        metadata={"description": "the search's limit was reached: more words find the rest"},
+    )
 
 
 class TimelineStep(StrictSchema):

@@ -82,6 +82,9 @@ class PersonalDataErasedV1(StrictSchema):
     requested_by = fields.String(required=True)
 
 
+SEARCH_LIMIT = 100  # a search by name answers at most this many records, the best matches first
+
+
 class RegisterBeneficiarySchema(BeneficiaryRegisteredV1):
     command_id = fields.String(required=True, validate=validate.Length(min=8, max=100))
     beneficiary_id = fields.UUID(

@@ -101,3 +101,27 @@ def search_key(text: str) -> str:
         "".join(ch for i, ch in enumerate(w) if i == 0 or ch != w[i - 1]) for w in latin.split()
     ]
     return " ".join(words)
+
+
+MIN_PREFIX = (
+    2  # the shortest beginning of a word a search matches (one letter finds half the region)
+)
+
+
+def words(text: str) -> list[str]:
+    """The words of a name, lower case and unaccented, before any transliteration."""
+    plain = strip_accents(text).casefold()
+    return "".join(c if c.isalnum() else " " for c in plain).split()
+
+
+def search_prefixes(text: str) -> set[str]:
+    """Every key a person may type for the beginning of a word of this name. Folding does not keep
+    beginnings ('Γεωργ' folds to 'georg', 'Γεώργιος' to 'georios'), so both: the key of each
+    beginning as written (Greek or Greeklish typed from the start), and each beginning of the
+    word's key (a Greeklish beginning of the folded name)."""
+    found: set[str] = set()
+    for word in words(text):
+        found.update(search_key(word[:i]) for i in range(1, len(word) + 1))
+        key = search_key(word)
+        found.update(key[:j] for j in range(1, len(key) + 1))
+    return {k for k in found if len(k) >= MIN_PREFIX}

@@ -51,6 +51,11 @@ def shot(driver, name: str) -> None:
     driver.save_screenshot(str(SHOTS / f"{name}.png"))
 
 
+def open_form(driver, title: str) -> None:
+    """The record's forms are folded (<details>, so the page is short at 412 px): open one."""
+    driver.find_element(By.XPATH, f"//summary[h2[normalize-space()='{title}']]").click()
+
+
 @pytest.mark.slow
 def test_a_social_worker_finds_records_and_refers_in_greek(gateway, chrome):
     beneficiary = gateway.register(
@@ -72,6 +77,7 @@ def test_a_social_worker_finds_records_and_refers_in_greek(gateway, chrome):
     chrome.find_element(By.LINK_TEXT, "Παπαδόπουλος").click()
     assert shows(chrome, "Διαδρομή") and beneficiary in chrome.current_url
 
+    open_form(chrome, "Καταγραφή επαφής")
     Select(chrome.find_element(By.ID, "channel")).select_by_visible_text("Επίσκεψη Κινητής Μονάδας")
     Select(chrome.find_element(By.ID, "cm")).select_by_visible_text("Οιχαλία")
     chrome.find_element(By.ID, "cn").send_keys("Επίσκεψη στο Μελιγαλά, ζητά εργασία")
@@ -83,6 +89,7 @@ def test_a_social_worker_finds_records_and_refers_in_greek(gateway, chrome):
         f"{base}/beneficiaries/{beneficiary}"
     )  # a fresh page: the next "saved" must be the referral's
     assert shows(chrome, "Παραπομπή")
+    open_form(chrome, "Παραπομπή")
     Select(chrome.find_element(By.ID, "need")).select_by_visible_text("Απασχόληση")
     # proposed by name: those serving Oichalia, where he lives, for that need
     Select(chrome.find_element(By.ID, "recipient")).select_by_value(f"agency:{DYPA_KALAMATA}")

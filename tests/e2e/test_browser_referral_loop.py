@@ -11,7 +11,12 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from tests.e2e.gateway_platform import PASSWORD
-from tests.e2e.test_browser import chrome, shot, shows  # noqa: F401 (chrome: the fixture)
+from tests.e2e.test_browser import (  # noqa: F401 (chrome: the fixture)
+    chrome,
+    open_form,
+    shot,
+    shows,
+)
 
 DYPA = "ΔΥΠΑ — Κέντρο Προώθησης Απασχόλησης Καλαμάτας"
 
@@ -48,18 +53,21 @@ def test_the_referral_loop_closes_in_the_browser(gateway, chrome):  # noqa: F811
     log_in(chrome, base, "kalamata.worker")
     chrome.get(f"{base}{record}")
     assert shows(chrome, "Αναστασίου")
+    open_form(chrome, "Καταγραφή επαφής")
     Select(chrome.find_element(By.ID, "channel")).select_by_visible_text("Επίσκεψη Κινητής Μονάδας")
     Select(chrome.find_element(By.ID, "cm")).select_by_visible_text("Οιχαλία")
     chrome.find_element(By.ID, "cn").send_keys("Επίσκεψη στον Μελιγαλά· ζητά εργασία")
     press(chrome, f"{record}/contacts", "Καταχωρίστηκε.")
 
     # consent for ΔΥΠΑ, chosen by its name from the registry
+    open_form(chrome, "Συγκατάθεση")
     Select(chrome.find_element(By.ID, "consent_recipient")).select_by_visible_text(DYPA)
     chrome.find_element(By.ID, "purpose").send_keys("Παραπομπή για εργασία")
     shot(chrome, "15-referral-01-consent-by-name")
     press(chrome, f"{record}/consents", "Η συγκατάθεση καταχωρίστηκε.")
 
     # the need chosen, the proposals re-filtered, ΔΥΠΑ picked by name
+    open_form(chrome, "Παραπομπή")
     Select(chrome.find_element(By.ID, "need")).select_by_visible_text("Απασχόληση")
     chrome.find_element(By.CSS_SELECTOR, "form.need-filter button").click()
     assert shows(chrome, "προτάσεις για «Απασχόληση»")

@@ -255,12 +255,33 @@ def test_a_person_without_amka_is_found_again_by_their_temporary_number(registri
     assert again["found_existing"] and again["stream"] == first["stream"]
 
 
-def test_a_search_by_name_matches_greek_greeklish_accents_and_case_but_not_a_part(registries):
+def ids(found: list[dict]) -> list[str]:
+    return [f["beneficiary_id"] for f in found]
+
+
+def test_a_search_by_name_matches_greek_greeklish_accents_case_and_beginnings(registries):
     greek = registries.register_beneficiary(
         registration(given_name="Ελένη", family_name="Σταθοπούλου", amka=None), CONTEXT
     )["stream"].split("-", 1)[1]
-    assert registries.search("σταθοπουλου") == [greek]
-    assert registries.search("Eleni STATHOPOULOU") == [greek]
-    assert registries.search("Σταθοπ") == [] and registries.search("Ελένη Παπαδάκη") == []
+    assert ids(registries.search("σταθοπουλου")) == [greek]
+    assert ids(registries.search("Eleni STATHOPOULOU")) == [greek]
+    assert ids(registries.search("Σταθοπ")) == [greek] == ids(registries.search("elen stathop"))
+    assert registries.search("Ελένη Παπαδάκη") == [] and registries.search("Σ") == []
     with_amka = registries.register_beneficiary(registration(), CONTEXT)["stream"].split("-", 1)[1]
-    assert registries.search("01013099997") == [with_amka]
+    assert ids(registries.search("01013099997")) == [with_amka]
+
+
+def test_a_search_puts_whole_word_matches_before_beginnings(registries):
+    """'Μαρία' is a whole word of one name and the beginning of another's ('Μαριάννα')."""
+    beginning, whole = [
+        registries.register_beneficiary(
+            registration(given_name=given, family_name="Ζαχαροπούλου", amka=None), CONTEXT
+        )["stream"].split("-", 1)[1]
+        for given in ("Μαριάννα", "Μαρία")
+    ]
+    exact = {f["beneficiary_id"]: f["exact"] for f in registries.search("Μαρία Ζαχαροπούλου")}
+    order = list(exact)
+    assert order.index(whole) < order.index(beginning) and (exact[whole], exact[beginning]) == (
+        2,
+        1,
+    )

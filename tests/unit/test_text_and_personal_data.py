@@ -6,7 +6,7 @@ import pytest
 from cryptography.exceptions import InvalidTag
 
 from services.common.personal_data import PersonalDataCipher, blind_index
-from services.common.text import nfc, search_key
+from services.common.text import nfc, search_key, search_prefixes
 
 KEY = b"k" * 32
 
@@ -31,6 +31,29 @@ def test_greek_greeklish_accented_and_capital_forms_of_a_name_meet_on_one_key(fo
 
 def test_different_names_keep_different_keys():
     assert search_key("Μαρία") != search_key("Μάριος")
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["Παπαδοπ", "παπαδοπ", "ΠΑΠΑΔΌΠ", "papadop", "Papadopou", "Παπαδόπουλος", "Γεωργ", "georg"],
+)
+def test_the_beginning_of_a_word_typed_greek_unaccented_or_greeklish_is_a_prefix_key(typed):
+    assert search_key(typed) in search_prefixes("Γεώργιος Παπαδόπουλος")
+
+
+def test_a_beginning_that_folds_otherwise_than_the_whole_word_is_still_a_prefix_key():
+    """'γεώργιος' folds to 'georios' ('gi' reads 'i'), yet 'Γεωργ' is how people start typing it."""
+    assert search_key("Γεώργιος") == "georios" and "georg" in search_prefixes("Γεώργιος")
+
+
+@pytest.mark.parametrize("typed", ["Π", "p", "αδοπ", "Παπαδοπουλοι", "Παπαδάκης"])
+def test_one_letter_the_middle_of_a_word_or_more_than_it_is_no_prefix_key(typed):
+    assert search_key(typed) not in search_prefixes("Γεώργιος Παπαδόπουλος")
+
+
+def test_each_word_of_a_double_name_has_its_own_beginnings():
+    found = search_prefixes("Παπαδοπούλου-Νικολάου")
+    assert {search_key("Νικολ"), search_key("Παπαδ")} <= found
 
 
 def test_text_is_kept_composed_not_folded():

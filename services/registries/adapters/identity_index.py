@@ -6,9 +6,10 @@ from __future__ import annotations
 import psycopg2.errors
 
 from contracts.names import BENEFICIARY_REGISTERED, PERSONAL_DATA_ERASED
+from contracts.registries import SEARCH_LIMIT
 from services.common.domain import Conflict
 from services.common.personal_data import blind_index
-from services.common.text import search_key
+from services.common.text import MIN_PREFIX, search_key, search_prefixes
 
 AMKA, AFM, PAAYPA, NAME_AND_BIRTH, FAMILY_AND_BIRTH = (
     "amka",
@@ -18,6 +19,10 @@ AMKA, AFM, PAAYPA, NAME_AND_BIRTH, FAMILY_AND_BIRTH = (
     "family+birth",
 )
 NAME_WORD = "name-word"  # each word of a name, folded: search by name without the name in clear
+NAME_PREFIX = (
+    "name-prefix"  # each beginning of a word of a name, folded: "Παπαδοπ" finds Παπαδόπουλος
+)
+NAME_KEYS = (NAME_WORD, NAME_PREFIX)  # searched, never evidence that two records are one person
 NUMBERS = (AMKA, AFM, PAAYPA)  # each identifies one person
 # how alike two people are when these keys match (exact after folding script, accents, case)
 SCORES = {NAME_AND_BIRTH: 0.9, FAMILY_AND_BIRTH: 0.6}
@@ -43,29 +48,41 @@ class IdentityIndex:
             )
             family = f"{personal['family_name']} {personal['birth_date']}"
             found.append((FAMILY_AND_BIRTH, blind_index(self.index_key, "name", family)))
+        name = f"{personal.get('given_name') or ''} {personal.get('family_name') or ''}"
+        found += [(NAME_WORD, digest) for digest in self.word_digests(name)]
         found += [
-            (NAME_WORD, digest)
-            for digest in self.word_digests(
-                f"{personal.get('given_name') or ''} {personal.get('family_name') or ''}"
-            )
+            (NAME_PREFIX, blind_index(self.index_key, NAME_PREFIX, p))
+            for p in sorted(search_prefixes(name))
         ]
         return found
 
     def word_digests(self, text: str) -> list[str]:
         return sorted({blind_index(self.index_key, NAME_WORD, w) for w in search_key(text).split()})
 
-    def search_names(self, db, text: str) -> list[str]:
-        """Beneficiaries whose name has every word of `text` (Greek or Greeklish, any accents or case)."""
-        digests = self.word_digests(text)
-        if not digests:
+    def search_names(self, db, text: str) -> list[dict]:
+        """Beneficiaries whose name has a word beginning with each word of `text` (Greek or
+        Greeklish, any accents or case; words shorter than MIN_PREFIX are left out), those with
+        more whole-word matches first (`exact`: how many). Read on the index's key (kind, digest),
+        one query. A record registered before the prefixes were indexed is found by whole words."""
+        typed = sorted({w for w in search_key(text).split() if len(w) >= MIN_PREFIX})
+        if not typed:
             return []
+        kinds, digests, order = [], [], []
+        for n, word in enumerate(typed):
+            for kind in NAME_KEYS:
+                kinds.append(kind)
+                digests.append(blind_index(self.index_key, kind, word))
+                order.append(n)
         with db.transaction() as cur:
             cur.execute(
-                "SELECT beneficiary_id::text FROM identity_index WHERE kind = %s AND digest = ANY(%s)"
-                " GROUP BY beneficiary_id HAVING count(DISTINCT digest) = %s ORDER BY 1 LIMIT 50",
-                (NAME_WORD, digests, len(digests)),
+                "SELECT i.beneficiary_id::text, count(DISTINCT q.n) FILTER (WHERE i.kind = %s)"
+                " FROM unnest(%s::text[], %s::text[], %s::int[]) AS q(kind, digest, n)"
+                " JOIN identity_index i ON i.kind = q.kind AND i.digest = q.digest"
+                " GROUP BY i.beneficiary_id HAVING count(DISTINCT q.n) = %s"
+                " ORDER BY 2 DESC, 1 LIMIT %s",
+                (NAME_WORD, kinds, digests, order, len(typed), SEARCH_LIMIT),
             )
-            return [r[0] for r in cur.fetchall()]
+            return [{"beneficiary_id": b, "exact": exact} for b, exact in cur.fetchall()]
 
     def __call__(self, cur, events) -> None:
         for e in events:
@@ -185,8 +202,8 @@ class IdentityIndex:
                 "SELECT other.beneficiary_id::text, other.kind FROM identity_index mine"
                 " JOIN identity_index other USING (kind, digest)"
                 " WHERE mine.beneficiary_id = %s AND other.beneficiary_id <> mine.beneficiary_id"
-                " AND mine.kind <> %s",
-                (beneficiary_id, NAME_WORD),
+                " AND mine.kind <> ALL(%s)",
+                (beneficiary_id, list(NAME_KEYS)),
             )
             scores: dict[str, float] = {}
             for other, kind in cur.fetchall():

@@ -66,22 +66,29 @@ class RegistriesService(NetworkRpc, DirectoryRpc, ServesItsHistory):
         return sorted({Merges.survivor_of(self.store.db, b) for b in found})
 
     @rpc
-    def search(self, text: str) -> list[str]:
-        """Beneficiary ids (survivors) by AMKA, or by every word of a name in Greek or Greeklish,
-        accents and case ignored. Keyed hashes only: the registry holds no name in clear. An AMKA
-        answers the person's regional record and every centre's site record of them: the gateway
-        shows each caller only the ones its network may see."""
+    def search(self, text: str) -> list[dict]:
+        """Beneficiaries (survivors) by AMKA, or by the beginning of every word of a name in Greek
+        or Greeklish, accents and case ignored: `{beneficiary_id, exact}`, those matching more
+        whole words (`exact`) first, at most SEARCH_LIMIT. Keyed hashes only: the registry holds no
+        name in clear, so it orders by nothing else. An AMKA answers the person's regional record
+        and every centre's site record of them: the gateway shows each caller only the ones its
+        network may see."""
         text = (text or "").strip()
         index = IdentityIndex(self.settings.index_key)
+        found: list[dict]
         if text.isdigit() and len(text) == 11:
             found = [
-                r
+                {"beneficiary_id": r, "exact": 1}
                 for b in index.find(self.store.db, AMKA, text)
                 for r in SiteRecords.all_records(self.store.db, b)
             ]
         else:
             found = index.search_names(self.store.db, text)
-        return sorted({Merges.survivor_of(self.store.db, b) for b in found})
+        survivors: dict[str, dict] = {}  # a merged record answers once, as its survivor
+        for hit in found:
+            survivor = Merges.survivor_of(self.store.db, hit["beneficiary_id"])
+            survivors.setdefault(survivor, {**hit, "beneficiary_id": survivor})
+        return sorted(survivors.values(), key=lambda h: (-h["exact"], h["beneficiary_id"]))
 
     @rpc
     def beneficiary(self, beneficiary_id: str) -> dict | None:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+from functools import partial
 
+from eventlet import GreenPool
 from marshmallow import fields, validate
 
 from contracts import api as api_contract
 from contracts.base import StrictSchema, Text
-from contracts.registries import RegisterBeneficiarySchema
+from contracts.geography import municipality
+from contracts.registries import SEARCH_LIMIT, RegisterBeneficiarySchema
+from services.common.text import strip_accents
 from services.portal_gateway.adapters import timeline
 from services.portal_gateway.application.people import person, person_facts, visible_only
 from services.portal_gateway.domain import access
@@ -17,6 +21,11 @@ from services.portal_gateway.entrypoints.api.framework import ApiError, Call, Ro
 api = Routes()
 
 TAG = "beneficiaries"
+PER_PAGE = 20  # search results on one page
+# hits whose access facts are asked at once: each is a few RPCs that wait on other services, so a
+# search of 200 hits takes the time of 20 rounds rather than 200 (the services answer with 10
+# workers each)
+SIDE_BY_SIDE = 10
 # an unknown id and a person the caller may not see get this same 404 on every route that takes a
 # beneficiary id: neither status nor words tell whether the person exists elsewhere
 NO_SUCH_BENEFICIARY = "no_such_beneficiary"  # a key of the words (web/i18n.py)
@@ -34,7 +43,12 @@ class SearchBody(StrictSchema):
     q = Text(
         required=True,
         validate=validate.Length(max=200),
-        metadata={"description": "AMKA, or one or more words of the name"},
+        metadata={"description": "AMKA, or the beginnings of one or more words of the name"},
+    )
+    page = fields.Integer(
+        load_default=1,
+        validate=validate.Range(min=1, max=1000),
+        metadata={"description": f"which page of {PER_PAGE} results"},
     )
 
 
@@ -80,26 +94,69 @@ def registration(call: Call, beneficiary_id: str) -> dict:
     answers=api_contract.SearchResults,
 )
 def search(call: Call):
-    """Only people the caller may see come back, each row audited (a name and a birth date are
-    personal data read); the others are not mentioned, not even as a count."""
-    found = []
-    for beneficiary_id in call.backends.registries.search(call.body["q"]):
-        if access.in_network(call.principal, person_facts(call.backends, beneficiary_id)):
-            first = registration(call, beneficiary_id)
-            call.backends.audit.record_viewed(
-                call.principal, beneficiary_id, ["identity"], None, False, purpose="search"
-            )
-            registered = first["registered"]
-            found.append(
-                {
-                    "beneficiary_id": beneficiary_id,
-                    "given_name": registered.get("given_name"),
-                    "family_name": registered.get("family_name"),
-                    "birth_date": registered.get("birth_date"),
-                    "registered_at": first["site"],
-                }
-            )
-    return {"results": found}
+    """Only people the caller may see come back, and are counted; the others are not mentioned,
+    not even in the count. Ordered by relevance (more whole words of the name matched first),
+    then by family name, given name and birth date. Each row on the page returned is audited (a
+    name and a birth year are personal data read); the names of the other pages' rows are read
+    only to order them, never returned."""
+    hits = call.backends.registries.search(call.body["q"])
+    found = [r for r in GreenPool(SIDE_BY_SIDE).imap(partial(visible_row, call), hits) if r]
+    rows = sorted(found, key=search_order)
+    pages = max(1, -(-len(rows) // PER_PAGE))
+    page = min(call.body.get("page", 1), pages)
+    shown = rows[(page - 1) * PER_PAGE : page * PER_PAGE]
+    sites = {s["site"]: s.get("name") for s in call.backends.registries.network()["sites"]}
+    for row in shown:
+        call.backends.audit.record_viewed(
+            call.principal, row["beneficiary_id"], ["identity"], None, False, purpose="search"
+        )
+        row["site_name"] = sites.get(row["registered_at"])
+        row.pop("exact")
+    return {
+        "results": shown,
+        "count": len(rows),
+        "page": page,
+        "pages": pages,
+        "per_page": PER_PAGE,
+        # the registry answers at most SEARCH_LIMIT: only when all were the caller's can more exist
+        # for them (a count of those dropped would tell that another network holds people)
+        "capped": len(found) >= SEARCH_LIMIT,
+    }
+
+
+def visible_row(call: Call, hit: dict) -> dict | None:
+    """The hit as a row if the caller may see the person (asked of the services now), else None."""
+    if not access.in_network(call.principal, person_facts(call.backends, hit["beneficiary_id"])):
+        return None
+    return found_row(call, hit)
+
+
+def found_row(call: Call, hit: dict) -> dict:
+    first = registration(call, hit["beneficiary_id"])
+    registered = first["registered"]
+    born = registered.get("birth_date")
+    place = municipality(registered.get("municipality_code") or "")
+    return {
+        "beneficiary_id": hit["beneficiary_id"],
+        "exact": hit["exact"],
+        "given_name": registered.get("given_name"),
+        "family_name": registered.get("family_name"),
+        "birth_date": born,
+        "birth_year": int(born[:4]) if born else None,
+        "municipality_code": registered.get("municipality_code"),
+        "municipality_name": (place.name_en if call.lang == "en" else place.name_el)
+        if place
+        else None,
+        "registered_at": first["site"],
+    }
+
+
+def search_order(row: dict) -> tuple:
+    def folded(text: str | None) -> str:
+        return strip_accents(text or "").casefold()
+
+    names = (folded(row["family_name"]), folded(row["given_name"]), row["birth_date"] or "")
+    return (-row["exact"], *names)
 
 
 @api.route(

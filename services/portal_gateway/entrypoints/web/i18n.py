@@ -776,6 +776,27 @@ WORDS = {
         "Someone else recorded on the file after version {base} you had (now: version"
         " {version}). Nothing was recorded or overwritten: see what changed and decide.",
     ),
+    # --- search and accessibility (issue 15: search, pages at 412 px, WCAG) ---
+    "search_help": (
+        "Αρκεί η αρχή κάθε λέξης (π.χ. «Παπαδοπ» ή «papadop»), με ή χωρίς τόνους.",
+        "The beginning of each word is enough (e.g. «Παπαδοπ» or «papadop»), accents or not.",
+    ),
+    "search_results": ("Αποτελέσματα", "Results"),
+    "search_count": ("Βρέθηκαν: {count}", "Found: {count}"),
+    "search_page": ("σελίδα {page} από {pages}", "page {page} of {pages}"),
+    "search_order": (
+        "Πρώτα όσοι ταιριάζουν σε ολόκληρες λέξεις, μετά κατά επώνυμο και όνομα.",
+        "Whole-word matches first, then by family name and given name.",
+    ),
+    "search_capped": (
+        "Εμφανίζονται οι {count} καλύτερες αντιστοιχίες: προσθέστε λέξεις για να βρείτε τους υπόλοιπους.",
+        "The {count} best matches are shown: add words to find the others.",
+    ),
+    "search_pages": ("Σελίδες αποτελεσμάτων", "Result pages"),
+    "birth_year": ("Έτος γέννησης", "Birth year"),
+    "search_centre": ("Κέντρο", "Centre"),
+    "main_menu": ("Κύριο μενού", "Main menu"),
+    "skip_to_content": ("Μετάβαση στο περιεχόμενο", "Skip to content"),
 }
 
 

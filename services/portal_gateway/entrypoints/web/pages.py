@@ -34,6 +34,7 @@ from services.portal_gateway.entrypoints.web.municipal_pages import MunicipalPag
 from services.portal_gateway.entrypoints.web.ops_pages import OpsPages
 from services.portal_gateway.entrypoints.web.referral_pages import ReferralPages
 from services.portal_gateway.entrypoints.web.report_pages import ReportPages
+from services.portal_gateway.entrypoints.web.search_pages import SearchPages
 
 MAX_FORM = 256 * 1024  # the longest form (a contact's notes) is a few kilobytes
 API = api_router(ROUTES)  # the pages call the API's own handlers: the same checks, the same audit
@@ -156,7 +157,14 @@ def csrf_token(secret: bytes, session_id: str) -> str:
 
 
 class Page(
-    EmergencyPages, MunicipalPages, ReferralPages, ReportPages, HomePages, DpoPages, OpsPages
+    EmergencyPages,
+    MunicipalPages,
+    ReferralPages,
+    ReportPages,
+    HomePages,
+    DpoPages,
+    OpsPages,
+    SearchPages,
 ):
     def __init__(self, gateway, request, lang: str):
         self.gateway, self.request, self.lang = gateway, request, lang
@@ -315,22 +323,6 @@ class Page(
         if page == "logout":  # the one page after which there is no session to renew
             return self.logout()
         return self.renewed(getattr(self, page)(**args))
-
-    def search(self):
-        """The words are posted (with the form's token), never put in the address, which access
-        logs, browsers' histories and Referer headers keep; an old link with ?q= is refused."""
-        if self.request.method == "GET":
-            status, error = (
-                (400, self.t("search_by_post")) if "q" in self.request.args else (200, None)
-            )
-            return self.render("search.html", status, q="", results=None, error=error)
-        q = self.request.form.get("q", "")
-        status, body = (
-            self.api("POST", "/beneficiaries/search", {"q": q}) if q else (200, {"results": None})
-        )
-        return self.render(
-            "search.html", status, q=q, results=body.get("results"), error=body.get("error")
-        )
 
     def register(self):
         values = {"site": self.principal.site, "municipality_code": ""}

@@ -102,6 +102,8 @@ class ReferralPages:
         agencies = sorted(found.get("agencies", []), key=lambda a: a["name"])
         return {
             "need": need,
+            # the referral form stays open on the page that re-filters its proposals
+            "need_asked": "need" in self.request.args,
             "proposals": proposed.get("proposals", []),
             "centres": [s for s in self.sites() if s["kind"] == "centre"],
             "consent_recipients": [(a["agency_id"], a["name"]) for a in agencies],
