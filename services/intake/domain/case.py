@@ -17,13 +17,22 @@ from contracts.names import (
     FOLLOW_UP_RECORDED,
     SERVICE_DELIVERED,
 )
-from services.common.domain import DomainEvent, Rule, RuleViolated, deciding
+from services.common.domain import (
+    DomainEvent,
+    Rule,
+    RuleViolated,
+    deciding,
+    happened_by,
+    known_municipality,
+)
 
 from . import action_plan
 
 CATEGORY = "case"
 CHANNELS = ("centre", "mobile_unit_visit", "home_visit", "phone")
 FACTS = ("served_municipalities",)  # looked up by the application, not sent by the client
+# the dates a case command may set ahead of today: a consent's last day, a step's due day
+MAY_BE_LATER = frozenset({"until", "due_on"})
 
 
 @dataclass(frozen=True)
@@ -225,6 +234,14 @@ def _follow_up(command: RecordFollowUp, state: Case) -> list[DomainEvent]:
     if not state.closed:
         raise RuleViolated("a follow-up is for someone who has left: close the case first")
     return [DomainEvent(FOLLOW_UP_RECORDED, _payload(command))]
+
+
+def admissible(command, today: date) -> None:
+    """Whatever the case holds, a command that records something dated after today (Greece's
+    day) or in a municipality the region does not have is refused, the field named: the
+    application asks this before deciding, with the clock's today."""
+    happened_by(today, command, MAY_BE_LATER)
+    known_municipality(getattr(command, "municipality_code", None))
 
 
 DECISIONS: dict[type, Rule] = {

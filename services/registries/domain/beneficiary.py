@@ -14,7 +14,16 @@ from contracts.names import (
     BENEFICIARY_UNMERGED,
     PERSONAL_DATA_ERASED,
 )
-from services.common.domain import Conflict, DomainEvent, NotFound, Rule, RuleViolated, deciding
+from services.common.domain import (
+    Conflict,
+    DomainEvent,
+    NotFound,
+    Rule,
+    RuleViolated,
+    deciding,
+    happened_by,
+    known_municipality,
+)
 
 CATEGORY = "beneficiary"
 
@@ -84,6 +93,13 @@ def evolve(state: Beneficiary, event) -> Beneficiary:
     if event.type == BENEFICIARY_UNMERGED:
         return replace(state, merged_into=None)
     return state
+
+
+def admissible(command: RegisterBeneficiary, today: date) -> None:
+    """A person born after today (Greece's day) or living in a municipality the region does not
+    have is a typing error: refused with the field named, before anything is looked up."""
+    happened_by(today, command)
+    known_municipality(command.municipality_code)
 
 
 def _register_beneficiary(command: RegisterBeneficiary, state: Beneficiary) -> list[DomainEvent]:
