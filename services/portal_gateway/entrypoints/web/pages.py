@@ -20,6 +20,7 @@ from contracts.directory import NEEDS
 from contracts.geography import municipalities
 from contracts.intake import CHANNELS, EXIT_SITUATIONS, SERVICES
 from contracts.referrals import OUTCOMES
+from contracts.registries import GENDERS
 from contracts.vocabulary import EMERGENCY_REASONS
 from services.common.clock import today_in_greece
 from services.portal_gateway.domain import access
@@ -30,6 +31,7 @@ from services.portal_gateway.entrypoints.api.framework import ApiError, Router, 
 from services.portal_gateway.entrypoints.web.emergency_pages import EmergencyPages, day, when
 from services.portal_gateway.entrypoints.web.i18n import LANGUAGES, labeller, translator
 from services.portal_gateway.entrypoints.web.municipal_pages import MunicipalPages
+from services.portal_gateway.entrypoints.web.record_pages import ASSESSMENT_CHOICES, RecordPages
 
 HIDDEN = "c"  # how reporting marks a hidden cell (services/reporting/domain/disclosure.py)
 
@@ -142,7 +144,7 @@ def local_path(target: str | None, fallback: str) -> str:
     return fallback
 
 
-class Page(EmergencyPages, MunicipalPages):
+class Page(EmergencyPages, MunicipalPages, RecordPages):
     def __init__(self, gateway, request, lang: str):
         self.gateway, self.request, self.lang = gateway, request, lang
         self.principal: Any = None  # an access.Principal once the session's token is verified
@@ -321,9 +323,12 @@ class Page(EmergencyPages, MunicipalPages):
         )
 
     def register(self):
-        values = {"site": self.principal.site, "municipality_code": ""}
+        site = self.principal.site
+        values = {"site": site, "municipality_code": self.site_municipality(site)}
         if self.request.method == "GET":
-            return self.render("register.html", values=values, municipalities=municipalities())
+            return self.render(
+                "register.html", values=values, municipalities=municipalities(), genders=GENDERS
+            )
         values = self.form()
         body = {**values, "command_id": values.get("command_id") or _new_id()}
         status, answer = self.api("POST", "/beneficiaries", body)
@@ -333,10 +338,12 @@ class Page(EmergencyPages, MunicipalPages):
                 status,
                 values=values,
                 municipalities=municipalities(),
+                genders=GENDERS,
                 error=answer.get("error"),
                 fields=answer.get("details") or {},
             )
         beneficiary = answer["stream"].split("-", 1)[1]
+        self.wait_until_shown("registries", answer)
         # the warnings ride to the record page in a signed cookie: a message is never carried in
         # (or taken from) the URL, where anyone could write one into a link
         warnings = answer.get("possible_duplicates", []) + answer.get("warnings", [])
@@ -380,6 +387,8 @@ class Page(EmergencyPages, MunicipalPages):
             new_plan_id=_new_id(),
             agencies=agencies,
             exits=EXIT_SITUATIONS,
+            lives_in=lives_in,
+            assessing=ASSESSMENT_CHOICES,
             **extra,
         )
 
@@ -420,6 +429,7 @@ class Page(EmergencyPages, MunicipalPages):
                 error=answer.get("error"),
                 fields=answer.get("details") or {},
             )
+        self.wait_until_shown("referrals" if action == "referrals" else "intake", answer)
         return self.redirect(f"/beneficiaries/{beneficiary_id}?saved=1")
 
     def inbox(self):
@@ -453,6 +463,7 @@ class Page(EmergencyPages, MunicipalPages):
                 failed=referral_id,
                 values=values,
             )
+        self.wait_until_shown("referrals", answer)
         return self.redirect(local_path(self.request.form.get("back"), "/inbox"))
 
     def daily(self):
