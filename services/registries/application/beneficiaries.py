@@ -111,11 +111,38 @@ class Beneficiaries:
         merged_into_duplicate: list[str],
         metadata: Metadata,
     ) -> AppendResult:
-        survivor = load(
-            self.store, stream_name(beneficiary.CATEGORY, command.survivor_id), _decider
-        ).state
-        facts = {"survivor": survivor, "merged_into_duplicate": tuple(merged_into_duplicate)}
-        return self._run(dataclasses.replace(command, **facts), metadata)
+        command = dataclasses.replace(
+            command,
+            survivor=self._state(command.survivor_id),
+            merged_into_duplicate=tuple(merged_into_duplicate),
+        )
+        return self._run(command, metadata)
+
+    def request_merge(self, command: beneficiary.RequestMerge, metadata: Metadata) -> AppendResult:
+        survivor = self._state(command.survivor_id)
+        return self._run(dataclasses.replace(command, survivor=survivor), metadata)
+
+    def approve_merge_request(
+        self,
+        command: beneficiary.ApproveMergeRequest,
+        merged_into_duplicate: list[str],
+        metadata: Metadata,
+    ) -> AppendResult:
+        """The survivor is the one the pending request names: read it as a merge reads it."""
+        pending = self._state(command.beneficiary_id).merge_request
+        survivor = self._state(pending.survivor_id) if pending else None
+        command = dataclasses.replace(
+            command, survivor=survivor, merged_into_duplicate=tuple(merged_into_duplicate)
+        )
+        return self._run(command, metadata)
+
+    def decline_merge_request(
+        self, command: beneficiary.DeclineMergeRequest, metadata: Metadata
+    ) -> AppendResult:
+        return self._run(command, metadata)
+
+    def _state(self, beneficiary_id) -> beneficiary.Beneficiary:
+        return load(self.store, stream_name(beneficiary.CATEGORY, beneficiary_id), _decider).state
 
     def unmerge(self, command: beneficiary.UnmergeBeneficiary, metadata: Metadata) -> AppendResult:
         return self._run(command, metadata)

@@ -8,6 +8,7 @@ from services.portal_gateway.entrypoints.api import (
     emergency,
     identity,
     ingest,
+    merge_requests,
     openapi,
     publishers,
     referrals,
@@ -21,6 +22,7 @@ from services.portal_gateway.entrypoints.api.framework import Route
 ROUTES: list[Route] = [
     *auth.api.routes,
     *beneficiaries.api.routes,
+    *merge_requests.api.routes,
     *emergency.api.routes,
     *subject_rights.api.routes,
     *identity.api.routes,

@@ -85,21 +85,26 @@ def search(call: Call):
     found = []
     for beneficiary_id in call.backends.registries.search(call.body["q"]):
         if access.in_network(call.principal, person_facts(call.backends, beneficiary_id)):
-            first = registration(call, beneficiary_id)
-            call.backends.audit.record_viewed(
-                call.principal, beneficiary_id, ["identity"], None, False, purpose="search"
-            )
-            registered = first["registered"]
-            found.append(
-                {
-                    "beneficiary_id": beneficiary_id,
-                    "given_name": registered.get("given_name"),
-                    "family_name": registered.get("family_name"),
-                    "birth_date": registered.get("birth_date"),
-                    "registered_at": first["site"],
-                }
-            )
+            found.append(described(call, beneficiary_id))
     return {"results": found}
+
+
+def described(call: Call, beneficiary_id: str) -> dict:
+    """A record as a row that names a person (a search result, a possible duplicate, a merge
+    request): name, birth date and the site that registered them, the read audited. Only for a
+    record the caller's network may see: the callers check that first."""
+    first = registration(call, beneficiary_id)
+    call.backends.audit.record_viewed(
+        call.principal, beneficiary_id, ["identity"], None, False, purpose="search"
+    )
+    registered = first["registered"]
+    return {
+        "beneficiary_id": beneficiary_id,
+        "given_name": registered.get("given_name"),
+        "family_name": registered.get("family_name"),
+        "birth_date": registered.get("birth_date"),
+        "registered_at": first["site"],
+    }
 
 
 @api.route(
@@ -121,7 +126,10 @@ def register(call: Call):
     # a record of this site's own and linked it to the person's regional record, unseen here;
     # `found_existing` names only a record the caller's own network registered
     answer = call.backends.registries.register_beneficiary(call.body, call.principal.context)
-    duplicates = visible_only(call.backends, call.principal, answer["possible_duplicates"])
+    duplicates = [  # enough to decide whether it is the same person: never a bare id
+        {**d, **described(call, d["beneficiary_id"])}
+        for d in visible_only(call.backends, call.principal, answer["possible_duplicates"])
+    ]
     beneficiary_id = answer["stream"].removeprefix("beneficiary-")  # the person's own stream
     return {**answer, "beneficiary_id": beneficiary_id, "possible_duplicates": duplicates}
 

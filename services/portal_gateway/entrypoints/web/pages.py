@@ -47,7 +47,10 @@ PAGES = Router(
         ("POST", "/register", "register"),
         ("GET", "/beneficiaries/<beneficiary_id>", "beneficiary"),
         ("POST", "/beneficiaries/<beneficiary_id>/emergency-access", "emergency"),
+        ("POST", "/beneficiaries/<beneficiary_id>/merge-requests", "merge_request"),
         ("POST", "/beneficiaries/<beneficiary_id>/<action>", "case_action"),
+        ("GET", "/merge-requests", "merge_requests"),
+        ("POST", "/merge-requests/<beneficiary_id>/<decision>", "merge_decision"),
         ("GET", "/inbox", "inbox"),
         ("POST", "/referrals/<referral_id>/<step>", "referral_step"),
         ("GET", "/daily", "daily"),
@@ -197,6 +200,7 @@ class Page(EmergencyPages, MunicipalPages, RecordPages):
             "subject_rights": access.answer_subject_requests(me),
             "municipal_events": access.see_dead_letters(me),
             "municipal_publishers": access.manage_publishers(me),
+            "merge_requests": access.decide_merges(me),
         }
 
     def csrf(self) -> str:
@@ -389,6 +393,7 @@ class Page(EmergencyPages, MunicipalPages, RecordPages):
             exits=EXIT_SITUATIONS,
             lives_in=lives_in,
             assessing=ASSESSMENT_CHOICES,
+            site_names=self.site_names(),
             **extra,
         )
 
