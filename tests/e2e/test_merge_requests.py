@@ -48,7 +48,11 @@ def test_a_worker_asks_and_the_head_of_centre_approves_the_merge(gateway):
     assert asked.status_code == 200 and 'class="ok"' in asked.text
     head = browser(gateway, "kalamata.head")
     waiting = head.get(f"{gateway.base}/merge-requests")
-    assert waiting.status_code == 200 and waiting.text.count("Μαυρίδου Σταυρούλα") == 2
+    assert (
+        waiting.status_code == 200 and "Μαυρίδου Σταυρούλα</a>, γεννήθηκε το 1961" in waiting.text
+    )
+    assert f'href="/beneficiaries/{first}"' in waiting.text
+    assert f'href="/beneficiaries/{second}"' in waiting.text
     assert "kalamata.worker" in waiting.text
     action = f"/merge-requests/{second}/approval"
     decided = head.post(
