@@ -107,3 +107,14 @@ def test_the_registration_page_keeps_what_was_typed_when_the_birth_date_is_in_th
         },
     )
     assert page.status_code == 422 and 'value="Λάμπρου"' in page.text and "birth_date" in page.text
+
+
+@pytest.mark.parametrize("segment", ["contacts", "services"])
+def test_a_staff_id_nobody_in_the_network_has_is_refused(gateway, segment):
+    beneficiary = gateway.register("kalamata.head", "KK-KALAMATA")
+    body = contact(staff_id="sparti.worker")  # a real login, of another network
+    if segment == "services":
+        body = {k: v for k, v in body.items() if k not in ("channel", "municipality_code")}
+        body["service"] = "information"
+    answer = gateway.client("kalamata.head").post(f"/beneficiaries/{beneficiary}/{segment}", body)
+    assert answer.status_code == 422 and answer.json()["details"]["field"] == "staff_id"

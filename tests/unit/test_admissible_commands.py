@@ -94,3 +94,17 @@ def test_a_person_living_in_an_unknown_municipality_is_refused(code):
 
 def test_a_person_of_the_region_born_in_the_past_is_admissible():
     beneficiary.admissible(REGISTER, TODAY)
+
+
+def test_a_contact_by_someone_the_network_registry_lists_is_recorded():
+    (event,) = case.decide(replace(CONTACT, network_staff=frozenset({"sw-1"})), case.initial)
+    assert "network_staff" not in event.payload  # a fact looked up, not what was recorded
+
+
+@pytest.mark.parametrize("kind", ["contact", "service"])
+def test_a_staff_id_the_network_registry_does_not_list_is_refused(kind):
+    service = case.RecordService(PERSON, TODAY, "information", "KK-KALAMATA", "nobody")
+    command = replace(CONTACT, staff_id="nobody") if kind == "contact" else service
+    with pytest.raises(RuleViolated) as raised:
+        case.decide(replace(command, network_staff=frozenset({"sw-1"})), case.initial)
+    assert raised.value.details["field"] == "staff_id"
