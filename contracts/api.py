@@ -152,6 +152,20 @@ class SearchResults(StrictSchema):
     )
 
 
+class MergeRequestPending(StrictSchema):
+    """A merge request waiting for the head: both records described as a search row describes one."""
+
+    duplicate = fields.Nested(Found, required=True)
+    survivor = fields.Nested(Found, required=True)
+    requested_by = fields.String(required=True)
+    site = fields.String(allow_none=True, metadata={"description": "where it was asked"})
+    requested_at = fields.String(required=True)
+
+
+class MergeRequests(StrictSchema):
+    requests = fields.List(fields.Nested(MergeRequestPending), required=True)
+
+
 class TimelineStep(StrictSchema):
     type = fields.String(required=True)
     occurred_at = fields.String(required=True)

@@ -30,6 +30,10 @@ STAFF_MEMBER_LEFT = "StaffMemberLeft"
 # registries: beneficiaries recorded twice
 BENEFICIARY_MERGED = "BeneficiaryMerged"
 BENEFICIARY_UNMERGED = "BeneficiaryUnmerged"
+# a case worker asks, the head of centre approves (the merge follows) or declines
+MERGE_REQUESTED = "MergeRequested"
+MERGE_REQUEST_APPROVED = "MergeRequestApproved"
+MERGE_REQUEST_DECLINED = "MergeRequestDeclined"
 
 # registries: agencies (Φορείς) and programmes
 AGENCY_REGISTERED = "AgencyRegistered"

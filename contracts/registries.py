@@ -16,6 +16,9 @@ from contracts.names import (
     BENEFICIARY_MERGED,
     BENEFICIARY_REGISTERED,
     BENEFICIARY_UNMERGED,
+    MERGE_REQUEST_APPROVED,
+    MERGE_REQUEST_DECLINED,
+    MERGE_REQUESTED,
     PERSONAL_DATA_ERASED,
 )
 
@@ -154,7 +157,66 @@ EVENTS += [
         "A merge was undone: the two records are two people again, each with its own history.",
     ),
 ]
+
+
+class MergeRequestedV1(StrictSchema):
+    """A worker who found two records of one person asks the head of centre to merge them."""
+
+    beneficiary_id = fields.UUID(required=True)  # the duplicate, asked to join the survivor
+    survivor_id = fields.UUID(required=True)
+    reason = personal(Text(required=True, validate=validate.Length(min=1, max=500)))  # free text
+    requested_by = fields.String(required=True, validate=validate.Length(min=1, max=100))
+
+
+class MergeRequestDecidedV1(BeneficiaryMergedV1):
+    """The head's answer to a merge request: the survivor it named, who decided and why."""
+
+
+RequestMergeSchema = command_schema(MergeRequestedV1, "RequestMergeSchema")
+ApproveMergeRequestSchema = command_schema(MergeDecision, "ApproveMergeRequestSchema")
+DeclineMergeRequestSchema = command_schema(MergeDecision, "DeclineMergeRequestSchema")
+EVENTS += [
+    EventContract(
+        MERGE_REQUESTED,
+        SOURCE,
+        1,
+        MergeRequestedV1,
+        "A worker asked the head of centre to merge a duplicate record into another.",
+    ),
+    EventContract(
+        MERGE_REQUEST_APPROVED,
+        SOURCE,
+        1,
+        MergeRequestDecidedV1,
+        "The head of centre approved a merge request: the merge is stored with it.",
+    ),
+    EventContract(
+        MERGE_REQUEST_DECLINED,
+        SOURCE,
+        1,
+        MergeRequestDecidedV1,
+        "The head of centre declined a merge request: the records stay two.",
+    ),
+]
 COMMANDS += [
+    CommandContract(
+        "RequestMerge",
+        SOURCE,
+        RequestMergeSchema,
+        "Ask the head of centre to merge a duplicate record into another.",
+    ),
+    CommandContract(
+        "ApproveMergeRequest",
+        SOURCE,
+        ApproveMergeRequestSchema,
+        "Approve the pending merge request of a record: the merge runs.",
+    ),
+    CommandContract(
+        "DeclineMergeRequest",
+        SOURCE,
+        DeclineMergeRequestSchema,
+        "Decline the pending merge request of a record.",
+    ),
     CommandContract(
         "MergeBeneficiary",
         SOURCE,

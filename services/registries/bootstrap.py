@@ -15,6 +15,7 @@ from services.common.runtime import build_store
 from services.registries import adapters
 from services.registries.adapters.directory import Directory
 from services.registries.adapters.identity_index import IdentityIndex
+from services.registries.adapters.merge_requests import MergeRequests
 from services.registries.adapters.merges import Merges
 from services.registries.adapters.network_directory import NetworkDirectory
 
@@ -31,7 +32,13 @@ def migrate(admin_url: str, settings: Settings) -> None:
 def inline_projections(settings: Settings) -> list:
     """In the append's transaction: a registration is findable, and an erased person unfindable,
     the moment the event is stored."""
-    return [IdentityIndex(settings.index_key), Merges(), NetworkDirectory(), Directory()]
+    return [
+        IdentityIndex(settings.index_key),
+        Merges(),
+        MergeRequests(),
+        NetworkDirectory(),
+        Directory(),
+    ]
 
 
 def open_store(settings: Settings, max_connections: int = 8) -> tuple[EventStore, Database]:

@@ -99,7 +99,7 @@ def gateway(container_factory, platform_config, platform_settings):
     from services.referrals.entrypoints.service import ReferralsService
     from services.registries.entrypoints.service import RegistriesService
     from services.reporting.entrypoints.service import ReportingService
-    from tests.e2e.gateway_platform import GatewayPlatform
+    from tests.e2e.gateway_platform import GatewayPlatform, staff_members
     from tests.support.ports import free_port
 
     port = free_port()
@@ -116,5 +116,7 @@ def gateway(container_factory, platform_config, platform_settings):
         containers[service.name].start()
     with ClusterRpcProxy(config) as cluster:
         seed_network(cluster.registries)
+        for member in staff_members():
+            cluster.registries.assign_staff_member(member, CONTEXT)
         cluster.registries.import_hsds(demo_directory(), CONTEXT)
     return GatewayPlatform(platform_settings, f"http://127.0.0.1:{port}", containers)

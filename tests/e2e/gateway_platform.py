@@ -37,6 +37,23 @@ USERS = {  # username -> (role, site, agency)
 }
 
 
+def staff_members() -> list[dict]:
+    """The staff accounts as the network registry knows them (intake refuses a contact or a
+    service recorded under a staff id nobody in the site's network has)."""
+    return [
+        {
+            "command_id": f"test-staff-{username}",
+            "staff_id": username,
+            "name": username.replace(".", " ").title(),
+            "role": "social_worker",
+            "site": site,
+            "since": "2024-01-01",
+        }
+        for username, (role, site, _) in USERS.items()
+        if role in ("case_worker", "head_of_centre")
+    ]
+
+
 @dataclass
 class Client:
     base: str

@@ -386,7 +386,12 @@ def test_a_sync_conflict_reply_is_audited(gateway):
     visit = contact(0, site="KK-KALAMATA", municipality_code="9256", staff_id="kalamata.head")
     assert head.post(f"/beneficiaries/{beneficiary}/contacts", visit).status_code == 200
     item = sync_item(beneficiary)
-    item["fields"].update(site="MU-KALAMATA", channel="home_visit", municipality_code="9256")
+    item["fields"].update(
+        site="MU-KALAMATA",
+        channel="home_visit",
+        municipality_code="9256",
+        staff_id="kalamata.worker",
+    )
     (result,) = gateway.client("kalamata.worker").post("/sync", sync_batch(item)).json()["results"]
     assert result["status"] == "conflict" and result["current"]
     (view,) = views(gateway, beneficiary)

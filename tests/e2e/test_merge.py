@@ -50,9 +50,9 @@ def contact(cluster, beneficiary_id: str, site: str) -> None:
             "channel": "phone",
             "site": site,
             "municipality_code": "9258",
-            "staff_id": "worker",
+            "staff_id": "kalamata.social1",  # the demo network's (deploy/demo/seed.py)
         },
-        {"actor": "worker", "site": site},
+        {"actor": "kalamata.social1", "site": site},
     )
 
 

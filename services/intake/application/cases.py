@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from datetime import date
 
 from contracts.names import CASE_TRANSFERRED
 from services.common.application import execute, load, sent_by_client
+from services.common.clock import today_in_greece
 from services.common.event_codec import encoder
 from services.common.eventstore import (
     AppendResult,
@@ -21,8 +24,8 @@ _decider = sys.modules[case.__name__]  # the module is the decider: initial, evo
 
 
 class Cases:
-    def __init__(self, store: EventStore):
-        self.store = store
+    def __init__(self, store: EventStore, today: Callable[[], date] = today_in_greece):
+        self.store, self.today = store, today
 
     def version(self, beneficiary_id) -> int:
         return load(self.store, stream_name(case.CATEGORY, beneficiary_id), _decider).version
@@ -69,6 +72,7 @@ class Cases:
 
     def run(self, command, metadata: Metadata, expected_version: int | None) -> AppendResult:
         """Decide on the case as the client saw it (`expected_version`): a stale client gets a conflict."""
+        case.admissible(command, self.today())
         stream = stream_name(case.CATEGORY, command.beneficiary_id)
         # the version is not part of what the command says: a retry that learnt a newer version (a
         # municipal system re-posting an event) is still the same command, answered as before

@@ -17,13 +17,23 @@ from contracts.names import (
     FOLLOW_UP_RECORDED,
     SERVICE_DELIVERED,
 )
-from services.common.domain import DomainEvent, Rule, RuleViolated, deciding
+from services.common.domain import (
+    DomainEvent,
+    Rule,
+    RuleViolated,
+    deciding,
+    happened_by,
+    known_municipality,
+)
 
 from . import action_plan
 
 CATEGORY = "case"
 CHANNELS = ("centre", "mobile_unit_visit", "home_visit", "phone")
-FACTS = ("served_municipalities",)  # looked up by the application, not sent by the client
+# looked up by the application, not sent by the client
+FACTS = ("served_municipalities", "network_staff")
+# the dates a case command may set ahead of today: a consent's last day, a step's due day
+MAY_BE_LATER = frozenset({"until", "due_on"})
 
 
 @dataclass(frozen=True)
@@ -37,6 +47,9 @@ class RecordContact:
     notes: str | None = None
     # the municipalities the recording mobile unit serves, from the registry (None: not a mobile unit)
     served_municipalities: frozenset[str] | None = None
+    # who works in the recording site's network, from the registry (None: not checked, see
+    # `known_staff`)
+    network_staff: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +60,7 @@ class RecordService:
     site: str
     staff_id: str
     notes: str | None = None
+    network_staff: frozenset[str] | None = None  # as for a contact
 
 
 @dataclass(frozen=True)
@@ -156,8 +170,22 @@ def _open_case(state: Case) -> None:
         raise RuleViolated("the case is closed: reopen it before recording anything new")
 
 
+def known_staff(command: RecordContact | RecordService) -> None:
+    """Who recorded it is someone the network registry lists in the site's network now: a typo or
+    an invented id would be counted as a worker's caseload. `network_staff` is None when nobody
+    is to be checked: a site the registry does not know, or a municipal system's event, whose
+    staff are the municipality's and vouched for by its publisher."""
+    if command.network_staff is not None and command.staff_id not in command.network_staff:
+        raise RuleViolated(
+            "no staff member of this site's network has that id",
+            field="staff_id",
+            staff_id=command.staff_id,
+        )
+
+
 def _contact(command: RecordContact, state: Case) -> list[DomainEvent]:
     _open_case(state)
+    known_staff(command)
     if command.channel == "mobile_unit_visit":
         served = command.served_municipalities
         if served is None:
@@ -172,12 +200,13 @@ def _contact(command: RecordContact, state: Case) -> list[DomainEvent]:
                 municipality_code=command.municipality_code,
                 site=command.site,
             )
-    return [DomainEvent(CONTACT_RECORDED, _payload(command, "served_municipalities"))]
+    return [DomainEvent(CONTACT_RECORDED, _payload(command, *FACTS))]
 
 
 def _service(command: RecordService, state: Case) -> list[DomainEvent]:
     _open_case(state)
-    return [DomainEvent(SERVICE_DELIVERED, _payload(command))]
+    known_staff(command)
+    return [DomainEvent(SERVICE_DELIVERED, _payload(command, *FACTS))]
 
 
 def _consent(command: RecordConsent, state: Case) -> list[DomainEvent]:
@@ -225,6 +254,14 @@ def _follow_up(command: RecordFollowUp, state: Case) -> list[DomainEvent]:
     if not state.closed:
         raise RuleViolated("a follow-up is for someone who has left: close the case first")
     return [DomainEvent(FOLLOW_UP_RECORDED, _payload(command))]
+
+
+def admissible(command, today: date) -> None:
+    """Whatever the case holds, a command that records something dated after today (Greece's
+    day) or in a municipality the region does not have is refused, the field named: the
+    application asks this before deciding, with the clock's today."""
+    happened_by(today, command, MAY_BE_LATER)
+    known_municipality(getattr(command, "municipality_code", None))
 
 
 DECISIONS: dict[type, Rule] = {

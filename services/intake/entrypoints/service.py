@@ -23,7 +23,7 @@ class IntakeService(ServesItsHistory):
 
     def _run(self, schema, command_class, command: dict, context: dict, facts=None) -> dict:
         received = receive(schema, command, context)
-        fields = {**received.fields, **(facts(received.fields) if facts else {})}
+        fields = {**received.fields, **(facts(received.fields, context) if facts else {})}
         result = Cases(self.store).run(
             command_class(**fields), received.metadata, received.expected_version
         )
@@ -33,15 +33,25 @@ class IntakeService(ServesItsHistory):
     @rejects_bad_commands
     def record_contact(self, command: dict, context: dict) -> dict:
         return self._run(
-            contract.RecordContactSchema, case.RecordContact, command, context, self._coverage
+            contract.RecordContactSchema, case.RecordContact, command, context, self._contact_facts
         )
 
-    def _coverage(self, fields: dict) -> dict:
+    def _contact_facts(self, fields: dict, context: dict) -> dict:
         """A mobile unit's visit is checked against the partner municipalities the registry holds now."""
+        facts = self._staff(fields, context)
         if fields["channel"] != "mobile_unit_visit":
-            return {}
+            return facts
         served = self.registries.partner_municipalities(fields["site"])
-        return {"served_municipalities": frozenset(served) if served is not None else None}
+        return {**facts, "served_municipalities": frozenset(served) if served is not None else None}
+
+    def _staff(self, fields: dict, context: dict) -> dict:
+        """Who works in the site's network now, as the registry lists them; not asked for a
+        municipal system's event (`publisher` in its context, set by the gateway): it names the
+        municipality's own employee, whom its publisher vouches for."""
+        if context.get("publisher"):
+            return {}
+        staff = self.registries.staff_of_network(fields["site"])
+        return {"network_staff": frozenset(staff) if staff is not None else None}
 
     @rpc
     def case_version(self, beneficiary_id: str) -> int:
@@ -104,7 +114,9 @@ class IntakeService(ServesItsHistory):
     @rpc
     @rejects_bad_commands
     def record_service(self, command: dict, context: dict) -> dict:
-        return self._run(contract.RecordServiceSchema, case.RecordService, command, context)
+        return self._run(
+            contract.RecordServiceSchema, case.RecordService, command, context, self._staff
+        )
 
     @rpc
     @rejects_bad_commands

@@ -163,3 +163,15 @@ def steps_due(db, sites: list[str], until: str) -> list[dict]:
         )
         keys = ("beneficiary_id", "site", "plan_id", "step_id", "due_on")
         return [dict(zip(keys, r, strict=True)) for r in cur.fetchall()]
+
+
+def applied_up_to(db, source: str) -> int:
+    """How far into a source's events the timeline has applied (its consumer's checkpoint, in the
+    read model's transaction with the rows): every event at or before it is on the timeline."""
+    with db.transaction() as cur:
+        cur.execute(
+            "SELECT position FROM consumer_positions WHERE consumer = %s AND source = %s",
+            (Timeline.name, source),
+        )
+        row = cur.fetchone()
+    return row[0] if row else 0

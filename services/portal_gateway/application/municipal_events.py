@@ -202,7 +202,13 @@ def _apply(backends, publisher: access.Principal, event: dict) -> dict:
     data = event["data"]
     version = backends.intake.case_version(data["beneficiary_id"])
     command = {**data, "command_id": str(event["event_id"]), "expected_version": version}
-    context = {**publisher.context, "occurred_at": event.get("occurred_at")}
+    # `publisher`: intake takes the event's staff id on the publisher's word (a municipality's
+    # employee is in no network registry)
+    context = {
+        **publisher.context,
+        "occurred_at": event.get("occurred_at"),
+        "publisher": publisher.username,
+    }
     answer = getattr(backends.intake, COMMANDS[event["type"]])(command, context)
     return {
         "event_id": event["event_id"],

@@ -67,6 +67,18 @@ class NetworkDirectory:
         return {**row[1], "kind": row[0]} if row else None
 
     @classmethod
+    def staff_of_network(cls, db, site: str) -> list[str] | None:
+        """Who works now at a site of `site`'s network (a centre with its mobile units): whoever
+        may record a contact or a service there. None: the registry has no such site."""
+        sites = cls.sites(db)
+        found = next((s for s in sites if s["site"] == site), None)
+        if found is None:
+            return None
+        centre = found.get("parent_centre") or site
+        network = [s for s in sites if centre in (s["site"], s.get("parent_centre"))]
+        return sorted({t["staff_id"] for s in network for t in s["staff"]})
+
+    @classmethod
     def staffing(cls, db) -> list[dict]:
         """Each site against the staffing rule: warnings for a head of centre, never a refusal."""
         report = []

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Protocol
 
 from contracts.names import BENEFICIARY_REGISTERED
 from services.common.application import execute, load, sent_by_client
+from services.common.clock import today_in_greece
 from services.common.event_codec import encoder
 from services.common.eventstore import AppendResult, EventStore, Metadata, stream_name
 from services.registries.domain import beneficiary
@@ -37,12 +40,18 @@ class Registration:
 
 
 class Beneficiaries:
-    def __init__(self, store: EventStore, identities: Identities | None = None):
-        self.store, self.identities = store, identities
+    def __init__(
+        self,
+        store: EventStore,
+        identities: Identities | None = None,
+        today: Callable[[], date] = today_in_greece,
+    ):
+        self.store, self.identities, self.today = store, identities, today
 
     def register(
         self, command: beneficiary.RegisterBeneficiary, metadata: Metadata
     ) -> AppendResult:
+        beneficiary.admissible(command, self.today())
         return self._run(command, metadata)
 
     def register_person(
@@ -56,6 +65,7 @@ class Beneficiaries:
         (docs/security.md, "Identity look-ups")."""
         if self.identities is None:
             raise RuntimeError("registering a person needs the registry's identities")
+        beneficiary.admissible(command, self.today())  # before the look-ups tell anything
         personal = {
             k: str(v) if v is not None else None for k, v in dataclasses.asdict(command).items()
         }
@@ -63,7 +73,7 @@ class Beneficiaries:
         if ours and str(command.beneficiary_id) not in ours:
             return Registration(None, found_existing=ours[0])
         duplicates = self.identities.possible_duplicates(personal, str(command.beneficiary_id))
-        return Registration(self.register(command, metadata), possible_duplicates=duplicates)
+        return Registration(self._run(command, metadata), possible_duplicates=duplicates)
 
     def _held_in_network(self, identities: Identities, personal: dict, site: str) -> list[str]:
         """The person's records (regional first) registered at a site of `site`'s network."""
@@ -101,11 +111,38 @@ class Beneficiaries:
         merged_into_duplicate: list[str],
         metadata: Metadata,
     ) -> AppendResult:
-        survivor = load(
-            self.store, stream_name(beneficiary.CATEGORY, command.survivor_id), _decider
-        ).state
-        facts = {"survivor": survivor, "merged_into_duplicate": tuple(merged_into_duplicate)}
-        return self._run(dataclasses.replace(command, **facts), metadata)
+        command = dataclasses.replace(
+            command,
+            survivor=self._state(command.survivor_id),
+            merged_into_duplicate=tuple(merged_into_duplicate),
+        )
+        return self._run(command, metadata)
+
+    def request_merge(self, command: beneficiary.RequestMerge, metadata: Metadata) -> AppendResult:
+        survivor = self._state(command.survivor_id)
+        return self._run(dataclasses.replace(command, survivor=survivor), metadata)
+
+    def approve_merge_request(
+        self,
+        command: beneficiary.ApproveMergeRequest,
+        merged_into_duplicate: list[str],
+        metadata: Metadata,
+    ) -> AppendResult:
+        """The survivor is the one the pending request names: read it as a merge reads it."""
+        pending = self._state(command.beneficiary_id).merge_request
+        survivor = self._state(pending.survivor_id) if pending else None
+        command = dataclasses.replace(
+            command, survivor=survivor, merged_into_duplicate=tuple(merged_into_duplicate)
+        )
+        return self._run(command, metadata)
+
+    def decline_merge_request(
+        self, command: beneficiary.DeclineMergeRequest, metadata: Metadata
+    ) -> AppendResult:
+        return self._run(command, metadata)
+
+    def _state(self, beneficiary_id) -> beneficiary.Beneficiary:
+        return load(self.store, stream_name(beneficiary.CATEGORY, beneficiary_id), _decider).state
 
     def unmerge(self, command: beneficiary.UnmergeBeneficiary, metadata: Metadata) -> AppendResult:
         return self._run(command, metadata)

@@ -12,9 +12,21 @@ from contracts.names import (
     BENEFICIARY_MERGED,
     BENEFICIARY_REGISTERED,
     BENEFICIARY_UNMERGED,
+    MERGE_REQUEST_APPROVED,
+    MERGE_REQUEST_DECLINED,
+    MERGE_REQUESTED,
     PERSONAL_DATA_ERASED,
 )
-from services.common.domain import Conflict, DomainEvent, NotFound, Rule, RuleViolated, deciding
+from services.common.domain import (
+    Conflict,
+    DomainEvent,
+    NotFound,
+    Rule,
+    RuleViolated,
+    deciding,
+    happened_by,
+    known_municipality,
+)
 
 CATEGORY = "beneficiary"
 
@@ -42,10 +54,19 @@ class ErasePersonalData:
 
 
 @dataclass(frozen=True)
+class MergeRequest:
+    """A worker's request, pending the head of centre: merge this record into `survivor_id`."""
+
+    survivor_id: str
+    requested_by: str
+
+
+@dataclass(frozen=True)
 class Beneficiary:
     registered: bool = False
     erased: bool = False
     merged_into: str | None = None
+    merge_request: MergeRequest | None = None  # pending: one at a time
 
 
 @dataclass(frozen=True)
@@ -68,6 +89,35 @@ class UnmergeBeneficiary:
     decided_by: str
 
 
+@dataclass(frozen=True)
+class RequestMerge:
+    """A worker asks that `beneficiary_id` (the duplicate) be merged into `survivor_id`."""
+
+    beneficiary_id: uuid.UUID
+    survivor_id: uuid.UUID
+    reason: str
+    requested_by: str
+    survivor: Beneficiary | None = None  # a fact the application reads first
+
+
+@dataclass(frozen=True)
+class ApproveMergeRequest:
+    """The head approves the record's pending request: the merge it asked for is decided now."""
+
+    beneficiary_id: uuid.UUID
+    reason: str
+    decided_by: str
+    survivor: Beneficiary | None = None  # facts the application reads first, as for a merge
+    merged_into_duplicate: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DeclineMergeRequest:
+    beneficiary_id: uuid.UUID
+    reason: str
+    decided_by: str
+
+
 FACTS = ("survivor", "merged_into_duplicate")
 
 
@@ -80,10 +130,22 @@ def evolve(state: Beneficiary, event) -> Beneficiary:
     if event.type == PERSONAL_DATA_ERASED:
         return replace(state, erased=True)
     if event.type == BENEFICIARY_MERGED:
-        return replace(state, merged_into=event.data["survivor_id"])
+        return replace(state, merged_into=event.data["survivor_id"], merge_request=None)
+    if event.type == MERGE_REQUESTED:
+        request = MergeRequest(str(event.data["survivor_id"]), event.data["requested_by"])
+        return replace(state, merge_request=request)
+    if event.type in (MERGE_REQUEST_APPROVED, MERGE_REQUEST_DECLINED):
+        return replace(state, merge_request=None)
     if event.type == BENEFICIARY_UNMERGED:
         return replace(state, merged_into=None)
     return state
+
+
+def admissible(command: RegisterBeneficiary, today: date) -> None:
+    """A person born after today (Greece's day) or living in a municipality the region does not
+    have is a typing error: refused with the field named, before anything is looked up."""
+    happened_by(today, command)
+    known_municipality(command.municipality_code)
 
 
 def _register_beneficiary(command: RegisterBeneficiary, state: Beneficiary) -> list[DomainEvent]:
@@ -148,7 +210,77 @@ def _merge(command: MergeBeneficiary, state: Beneficiary) -> list[DomainEvent]:
     ]
 
 
+def _request_merge(command: RequestMerge, state: Beneficiary) -> list[DomainEvent]:
+    survivor = command.survivor or Beneficiary()
+    if command.beneficiary_id == command.survivor_id:
+        raise RuleViolated("a beneficiary cannot be merged into themselves", field="survivor_id")
+    if not state.registered or not survivor.registered:
+        raise NotFound(
+            "both beneficiaries must be registered",
+            field="survivor_id" if state.registered else "beneficiary_id",
+        )
+    if state.erased or survivor.erased:
+        raise RuleViolated("an erased beneficiary cannot be merged", field="beneficiary_id")
+    if state.merged_into:
+        raise Conflict("this beneficiary is already merged into another", field="beneficiary_id")
+    pending = state.merge_request
+    if pending and pending.survivor_id == str(command.survivor_id):
+        return []  # asked already: the head has it
+    if pending:
+        raise Conflict(
+            "a merge of this record is already waiting for the head of centre",
+            field="beneficiary_id",
+            survivor_id=pending.survivor_id,
+        )
+    return [
+        DomainEvent(MERGE_REQUESTED, {k: v for k, v in command.__dict__.items() if k not in FACTS})
+    ]
+
+
+def _pending(state: Beneficiary) -> MergeRequest:
+    if state.merge_request is None:
+        raise NotFound("no merge request of this record is waiting", field="beneficiary_id")
+    return state.merge_request
+
+
+def _approve_merge_request(command: ApproveMergeRequest, state: Beneficiary) -> list[DomainEvent]:
+    """Four eyes: the one who asked cannot approve; the merge's own rules then decide."""
+    pending = _pending(state)
+    if pending.requested_by == command.decided_by:
+        raise RuleViolated(
+            "a merge request is approved by someone other than who asked", field="decided_by"
+        )
+    merge = MergeBeneficiary(
+        command.beneficiary_id,
+        uuid.UUID(pending.survivor_id),
+        command.reason,
+        command.decided_by,
+        command.survivor,
+        command.merged_into_duplicate,
+    )
+    merged = _merge(merge, state)
+    decided = {
+        "beneficiary_id": command.beneficiary_id,
+        "survivor_id": pending.survivor_id,
+        "reason": command.reason,
+        "decided_by": command.decided_by,
+    }
+    return [DomainEvent(MERGE_REQUEST_APPROVED, decided), *merged]
+
+
+def _decline_merge_request(command: DeclineMergeRequest, state: Beneficiary) -> list[DomainEvent]:
+    pending = _pending(state)
+    return [
+        DomainEvent(
+            MERGE_REQUEST_DECLINED, {**command.__dict__, "survivor_id": pending.survivor_id}
+        )
+    ]
+
+
 DECISIONS: dict[type, Rule] = {
+    RequestMerge: _request_merge,
+    ApproveMergeRequest: _approve_merge_request,
+    DeclineMergeRequest: _decline_merge_request,
     RegisterBeneficiary: _register_beneficiary,
     ErasePersonalData: _erase_personal_data,
     MergeBeneficiary: _merge,

@@ -96,6 +96,12 @@ class NetworkRpc:
         return found["partner_municipalities"] if found and found["kind"] == "mobile_unit" else None
 
     @rpc
+    def staff_of_network(self, site: str) -> list[str] | None:
+        """The staff ids working now in the site's network (None: no such site in the registry):
+        what intake checks a contact's or a service's `staff_id` against."""
+        return NetworkDirectory.staff_of_network(self.store.db, site)
+
+    @rpc
     def network(self) -> dict:
         """The region as it stands: regional units, municipalities (with 2021 populations), sites and staff."""
         return {

@@ -8,9 +8,12 @@ from nameko.rpc import rpc
 from stdnum.gr import amka as stdnum_amka
 
 from contracts.registries import (
+    ApproveMergeRequestSchema,
+    DeclineMergeRequestSchema,
     ErasePersonalDataSchema,
     MergeBeneficiarySchema,
     RegisterBeneficiarySchema,
+    RequestMergeSchema,
     UnmergeBeneficiarySchema,
 )
 from services.common.nameko_support import (
@@ -23,14 +26,18 @@ from services.common.rpc_commands import answer, receive, rejects_bad_commands
 from services.registries import bootstrap
 from services.registries.adapters.identities import Identities
 from services.registries.adapters.identity_index import AMKA, IdentityIndex
+from services.registries.adapters.merge_requests import MergeRequests
 from services.registries.adapters.merges import Merges
 from services.registries.adapters.network_directory import NetworkDirectory
 from services.registries.adapters.site_records import SiteRecords
 from services.registries.application.beneficiaries import Beneficiaries
 from services.registries.domain.beneficiary import (
+    ApproveMergeRequest,
+    DeclineMergeRequest,
     ErasePersonalData,
     MergeBeneficiary,
     RegisterBeneficiary,
+    RequestMerge,
     UnmergeBeneficiary,
 )
 from services.registries.entrypoints.directory import DirectoryRpc
@@ -191,6 +198,35 @@ class RegistriesService(NetworkRpc, DirectoryRpc, ServesItsHistory):
         merged_into_it = Merges.merged_into(self.store.db, str(received.fields["beneficiary_id"]))
         command_ = MergeBeneficiary(**received.fields)
         return answer(Beneficiaries(self.store).merge(command_, merged_into_it, received.metadata))
+
+    @rpc
+    @rejects_bad_commands
+    def request_merge(self, command: dict, context: dict) -> dict:
+        """A worker asks the head of centre to merge a duplicate record into another."""
+        received = receive(RequestMergeSchema, command, context)
+        command_ = RequestMerge(**received.fields)
+        return answer(Beneficiaries(self.store).request_merge(command_, received.metadata))
+
+    @rpc
+    @rejects_bad_commands
+    def approve_merge_request(self, command: dict, context: dict) -> dict:
+        received = receive(ApproveMergeRequestSchema, command, context)
+        merged_into_it = Merges.merged_into(self.store.db, str(received.fields["beneficiary_id"]))
+        command_ = ApproveMergeRequest(**received.fields)
+        registry = Beneficiaries(self.store)
+        return answer(registry.approve_merge_request(command_, merged_into_it, received.metadata))
+
+    @rpc
+    @rejects_bad_commands
+    def decline_merge_request(self, command: dict, context: dict) -> dict:
+        received = receive(DeclineMergeRequestSchema, command, context)
+        command_ = DeclineMergeRequest(**received.fields)
+        return answer(Beneficiaries(self.store).decline_merge_request(command_, received.metadata))
+
+    @rpc
+    def merge_requests(self, sites: list[str]) -> list[dict]:
+        """The merge requests waiting for a head, made at these sites (their network). Ids only."""
+        return MergeRequests.pending(self.store.db, sites)
 
     @rpc
     @rejects_bad_commands

@@ -9,6 +9,7 @@ from services.portal_gateway.entrypoints.api import (
     emergency,
     identity,
     ingest,
+    merge_requests,
     my_day,
     openapi,
     operations,
@@ -24,6 +25,7 @@ from services.portal_gateway.entrypoints.api.framework import Route
 ROUTES: list[Route] = [
     *auth.api.routes,
     *beneficiaries.api.routes,
+    *merge_requests.api.routes,
     *emergency.api.routes,
     *subject_rights.api.routes,
     *identity.api.routes,

@@ -159,6 +159,18 @@ def search_order(row: dict) -> tuple:
     return (-row["exact"], *names)
 
 
+def described(call: Call, beneficiary_id: str) -> dict:
+    """A record as a row that names a person (a possible duplicate, a merge request): a search
+    result's row, the read audited. Only for a record the caller's network may see: the callers
+    check that first."""
+    row = found_row(call, {"beneficiary_id": beneficiary_id, "exact": 0})
+    row.pop("exact")
+    call.backends.audit.record_viewed(
+        call.principal, beneficiary_id, ["identity"], None, False, purpose="search"
+    )
+    return row
+
+
 @api.route(
     "POST",
     "/beneficiaries",
@@ -178,7 +190,10 @@ def register(call: Call):
     # a record of this site's own and linked it to the person's regional record, unseen here;
     # `found_existing` names only a record the caller's own network registered
     answer = call.backends.registries.register_beneficiary(call.body, call.principal.context)
-    duplicates = visible_only(call.backends, call.principal, answer["possible_duplicates"])
+    duplicates = [  # enough to decide whether it is the same person: never a bare id
+        {**d, **described(call, d["beneficiary_id"])}
+        for d in visible_only(call.backends, call.principal, answer["possible_duplicates"])
+    ]
     beneficiary_id = answer["stream"].removeprefix("beneficiary-")  # the person's own stream
     return {**answer, "beneficiary_id": beneficiary_id, "possible_duplicates": duplicates}
 

@@ -797,6 +797,34 @@ WORDS = {
     "search_centre": ("Κέντρο", "Centre"),
     "main_menu": ("Κύριο μενού", "Main menu"),
     "skip_to_content": ("Μετάβαση στο περιεχόμενο", "Skip to content"),
+    # --- the record's forms: needs assessment, duplicates and merge requests (issue 15, 2 and 4)
+    "record_assessment": ("Καταγραφή αξιολόγησης αναγκών", "Record a needs assessment"),
+    "vulnerable_groups": ("Ευάλωτες ομάδες", "Vulnerable groups"),
+    "assessed_needs": ("Ανάγκες", "Needs"),
+    "household_size": ("Μέλη νοικοκυριού", "Household size"),
+    "labour_status": ("Κατάσταση στην αγορά εργασίας", "Labour market status"),
+    "education_level": ("Επίπεδο εκπαίδευσης", "Education"),
+    "has_disability": ("Άτομο με αναπηρία", "Has a disability"),
+    "citizenship": ("Υπηκοότητα (κωδικός χώρας, π.χ. GR)", "Citizenship (country code, e.g. GR)"),
+    "foreign_background": ("Αλλοδαπής καταγωγής", "Foreign background"),
+    "housing": ("Στέγαση", "Housing"),
+    "rural": ("Κατοικεί σε αγροτική περιοχή", "Lives in a rural area"),
+    "possible_duplicate": ("Πιθανώς το ίδιο πρόσωπο", "Possibly the same person"),
+    "born_in": ("γεννήθηκε το", "born in"),
+    "request_merge": ("Αίτημα συγχώνευσης", "Request a merge"),
+    "merge_reason": ("Γιατί είναι το ίδιο πρόσωπο", "Why this is the same person"),
+    "merge_requests": ("Αιτήματα συγχώνευσης", "Merge requests"),
+    "merge_requested": (
+        "Το αίτημα συγχώνευσης στάλθηκε στον/στην υπεύθυνο του Κέντρου.",
+        "The merge request was sent to the head of centre.",
+    ),
+    "no_merge_requests": ("Κανένα αίτημα σε αναμονή.", "No request pending."),
+    "approve": ("Έγκριση", "Approve"),
+    "decline": ("Απόρριψη", "Decline"),
+    "requested_by": ("Αίτημα από", "Requested by"),
+    "duplicate_record": ("Διπλή εγγραφή", "Duplicate record"),
+    "surviving_record": ("Εγγραφή που μένει", "Record kept"),
+    "merge_decided": ("Η απόφαση καταχωρίστηκε.", "The decision was recorded."),
 }
 
 
@@ -903,6 +931,23 @@ LABELS = {  # event types by their one definition (contracts/names.py), then the
     "referral_inbox": ("Εισερχόμενες παραπομπές φορέα", "An agency's referral inbox"),
     # the referral flow's row of every recipient outside the registry (reporting's "other")
     "other": ("Άλλοι φορείς εκτός μητρώου", "Others outside the registry"),
+    # --- the record's forms: the follow-up's event and the needs assessment's vocabularies
+    # (issue 15, points 2 and 4)
+    names.FOLLOW_UP_RECORDED: ("Παρακολούθηση μετά την αποχώρηση", "Follow-up after leaving"),
+    "poverty": ("Κίνδυνος φτώχειας", "At risk of poverty"),
+    "child_exclusion": ("Παιδί σε κίνδυνο αποκλεισμού", "Child at risk of exclusion"),
+    "roma": ("Ρομά", "Roma"),
+    "long_term_unemployed": ("Μακροχρόνια άνεργος/η", "Long-term unemployed"),
+    "disability": ("Αναπηρία", "Disability"),
+    "refugee_or_asylum_seeker": ("Πρόσφυγας ή αιτών άσυλο", "Refugee or asylum seeker"),
+    "third_country_national": ("Υπήκοος τρίτης χώρας", "Third-country national"),
+    "elderly": ("Ηλικιωμένος/η", "Elderly"),
+    "homeless": ("Άστεγος/η", "Homeless"),
+    "unemployed": ("Άνεργος/η", "Unemployed"),
+    "inactive": ("Εκτός εργατικού δυναμικού", "Inactive"),
+    "0-2": ("Έως γυμνάσιο (ISCED 0-2)", "Up to lower secondary (ISCED 0-2)"),
+    "3-4": ("Λύκειο ή μεταλυκειακή (ISCED 3-4)", "Upper or post-secondary (ISCED 3-4)"),
+    "5-8": ("Τριτοβάθμια (ISCED 5-8)", "Tertiary (ISCED 5-8)"),
 }
 
 

@@ -19,6 +19,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from contracts.directory import NEEDS
 from contracts.geography import municipalities
 from contracts.intake import CHANNELS, EXIT_SITUATIONS, SERVICES
+from contracts.registries import GENDERS
 from contracts.vocabulary import EMERGENCY_REASONS
 from services.common.clock import today_in_greece
 from services.portal_gateway.domain import access
@@ -32,6 +33,7 @@ from services.portal_gateway.entrypoints.web.home_pages import HomePages
 from services.portal_gateway.entrypoints.web.i18n import LANGUAGES, labeller, translator
 from services.portal_gateway.entrypoints.web.municipal_pages import MunicipalPages
 from services.portal_gateway.entrypoints.web.ops_pages import OpsPages
+from services.portal_gateway.entrypoints.web.record_pages import ASSESSMENT_CHOICES, RecordPages
 from services.portal_gateway.entrypoints.web.referral_pages import ReferralPages
 from services.portal_gateway.entrypoints.web.report_pages import ReportPages
 from services.portal_gateway.entrypoints.web.search_pages import SearchPages
@@ -48,7 +50,10 @@ PAGES = Router(
         ("POST", "/register", "register"),
         ("GET", "/beneficiaries/<beneficiary_id>", "beneficiary"),
         ("POST", "/beneficiaries/<beneficiary_id>/emergency-access", "emergency"),
+        ("POST", "/beneficiaries/<beneficiary_id>/merge-requests", "merge_request"),
         ("POST", "/beneficiaries/<beneficiary_id>/<action>", "case_action"),
+        ("GET", "/merge-requests", "merge_requests"),
+        ("POST", "/merge-requests/<beneficiary_id>/<decision>", "merge_decision"),
         ("GET", "/inbox", "inbox"),
         ("POST", "/referrals/<referral_id>/<step>", "referral_step"),
         ("GET", "/daily", "daily"),
@@ -165,6 +170,7 @@ class Page(
     DpoPages,
     OpsPages,
     SearchPages,
+    RecordPages,
 ):
     def __init__(self, gateway, request, lang: str):
         self.gateway, self.request, self.lang = gateway, request, lang
@@ -218,6 +224,7 @@ class Page(
             "subject_rights": access.answer_subject_requests(me),
             "municipal_events": access.see_dead_letters(me),
             "municipal_publishers": access.manage_publishers(me),
+            "merge_requests": access.decide_merges(me),
         }
 
     def csrf(self) -> str:
@@ -325,9 +332,12 @@ class Page(
         return self.renewed(getattr(self, page)(**args))
 
     def register(self):
-        values = {"site": self.principal.site, "municipality_code": ""}
+        site = self.principal.site
+        values = {"site": site, "municipality_code": self.site_municipality(site)}
         if self.request.method == "GET":
-            return self.render("register.html", values=values, municipalities=municipalities())
+            return self.render(
+                "register.html", values=values, municipalities=municipalities(), genders=GENDERS
+            )
         values = self.form()
         body = {**values, "command_id": values.get("command_id") or _new_id()}
         status, answer = self.api("POST", "/beneficiaries", body)
@@ -337,10 +347,12 @@ class Page(
                 status,
                 values=values,
                 municipalities=municipalities(),
+                genders=GENDERS,
                 error=answer.get("error"),
                 fields=answer.get("details") or {},
             )
         beneficiary = answer["stream"].split("-", 1)[1]
+        self.wait_until_shown("registries", answer)
         # the warnings ride to the record page in a signed cookie: a message is never carried in
         # (or taken from) the URL, where anyone could write one into a link
         warnings = answer.get("possible_duplicates", []) + answer.get("warnings", [])
@@ -367,6 +379,7 @@ class Page(
             "version"
         ]  # the case as intake holds it now: the next save states it
         choices = self.referral_choices(record, extra.get("values") or {})
+        lives_in = record["registered"].get("municipality_code")  # the forms' default
         return self.render(
             "beneficiary.html",
             status,
@@ -382,6 +395,9 @@ class Page(
             new_plan_id=_new_id(),
             exits=EXIT_SITUATIONS,
             **choices,
+            lives_in=lives_in,
+            assessing=ASSESSMENT_CHOICES,
+            site_names=self.site_names(),
             **extra,
         )
 
@@ -410,6 +426,7 @@ class Page(
                 error=answer.get("error"),
                 fields=answer.get("details") or {},
             )
+        self.wait_until_shown("referrals" if action == "referrals" else "intake", answer)
         return self.redirect(f"/beneficiaries/{beneficiary_id}?saved=1&done={action}")
 
     def password(self):

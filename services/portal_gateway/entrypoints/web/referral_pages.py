@@ -79,6 +79,7 @@ class ReferralPages:
     render: Any
     redirect: Any
     form: Any
+    wait_until_shown: Any
 
     # --- on the record --------------------------------------------------------------------
     def referral_choices(self, record: dict, values: dict) -> dict:
@@ -200,4 +201,5 @@ class ReferralPages:
                 failed=referral_id,
                 values=values,
             )
+        self.wait_until_shown("referrals", answer)
         return self.redirect(f"{back}{'&' if '?' in back else '?'}done={step}")
