@@ -5,6 +5,8 @@ approves it (the registry merges the records then) or declines it."""
 
 from __future__ import annotations
 
+import base64
+
 from tests.e2e.test_read_your_writes import Forms
 from tests.e2e.test_web_portal import browser
 
@@ -34,6 +36,24 @@ def test_the_duplicate_warning_names_the_person_their_birth_year_and_centre(gate
     assert "Μαυρίδου Σταυρούλα" in warning and "1961" in warning
     assert "Κινητή Μονάδα Καλαμάτα" in warning and "MU-KALAMATA" not in warning
     assert f">{first}<" not in page.text and "possible duplicate" not in page.text
+
+
+def test_the_warning_rides_to_the_record_sealed_and_for_its_own_session_only(gateway):
+    """The name and birth year travel in a cookie: a reader of the browser's profile finds neither,
+    and the same cookie in another session of the same worker shows nothing."""
+    first = gateway.register("kalamata.worker", "MU-KALAMATA", **PERSON)
+    worker = browser(gateway, "kalamata.worker")
+    form = Forms(worker.get(f"{gateway.base}/register").text).filled("/register", **PERSON)
+    landed = worker.post(f"{gateway.base}/register", data=form, allow_redirects=False)
+    note = landed.cookies["kentra_notes"]
+    opened = base64.urlsafe_b64decode(note + "=" * (-len(note) % 4))
+    for value in ("Μαυρίδου", "Σταυρούλα", "1961", first):
+        assert value.encode() not in opened and value not in note
+    other = browser(gateway, "kalamata.worker")  # a second login of the same account
+    other.cookies.set("kentra_notes", note)
+    record = landed.headers["Location"]
+    assert "Πιθανώς το ίδιο πρόσωπο" not in other.get(f"{gateway.base}{record}").text
+    assert "Πιθανώς το ίδιο πρόσωπο" in worker.get(f"{gateway.base}{record}").text
 
 
 def test_another_networks_record_is_never_a_warning(gateway):

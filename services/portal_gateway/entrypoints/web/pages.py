@@ -6,12 +6,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 import uuid
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from cryptography.exceptions import InvalidTag
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from werkzeug.datastructures import Headers
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -22,6 +22,7 @@ from contracts.intake import CHANNELS, EXIT_SITUATIONS, SERVICES
 from contracts.registries import GENDERS
 from contracts.vocabulary import EMERGENCY_REASONS
 from services.common.clock import today_in_greece
+from services.common.personal_data import PersonalDataCipher
 from services.portal_gateway.domain import access
 from services.portal_gateway.domain.login import Unauthenticated
 from services.portal_gateway.domain.passwords import MIN_LENGTH
@@ -232,17 +233,28 @@ class Page(
             return ""
         return csrf_token(self.gateway.settings.token_secret, self.principal.session_id)
 
-    def sign(self, value: list) -> str:
-        body = base64.urlsafe_b64encode(json.dumps(value, ensure_ascii=False).encode()).decode()
-        return f"{body}.{signature(self.gateway.settings.token_secret, 'notes', body)}"
+    def note_key(self) -> tuple[bytes, uuid.UUID]:
+        """The notes' key (the installation's secret, for this purpose alone) and what binds a
+        note to its login session: one session cannot read or replay another's."""
+        key = hmac.new(self.gateway.settings.token_secret, b"notes", hashlib.sha256).digest()
+        return key, uuid.uuid5(uuid.NAMESPACE_URL, self.principal.session_id or "")
+
+    def seal(self, value: list) -> str:
+        """A note for the next page, sealed (AES-GCM): a possible duplicate's name and birth year
+        are personal data, and a cookie sits in the browser's profile, so it travels unreadable."""
+        key, session = self.note_key()
+        return base64.urlsafe_b64encode(PersonalDataCipher.seal(key, session, value)).decode()
 
     def notes(self) -> list:
-        """The warnings the previous page left for this one, if we signed them (else none)."""
-        body, _, mac = self.request.cookies.get(NOTES, "").partition(".")
-        expected = signature(self.gateway.settings.token_secret, "notes", body)
-        if not body or not hmac.compare_digest(mac, expected):
+        """The warnings the previous page left for this one, if we sealed them (else none)."""
+        sealed = self.request.cookies.get(NOTES, "")
+        if not sealed:
             return []
-        return json.loads(base64.urlsafe_b64decode(body))
+        key, session = self.note_key()
+        try:
+            return PersonalDataCipher.open(key, session, base64.urlsafe_b64decode(sealed))
+        except (InvalidTag, ValueError):  # forged, another session's, or cut short
+            return []
 
     def csrf_ok(self) -> bool:
         return hmac.compare_digest(self.request.form.get("_csrf", ""), self.csrf())
@@ -358,7 +370,7 @@ class Page(
         warnings = answer.get("possible_duplicates", []) + answer.get("warnings", [])
         to = self.redirect(f"/beneficiaries/{beneficiary}?saved=1")
         to[1]["Set-Cookie"] = (
-            f"{NOTES}={self.sign(warnings)}; Path=/; Max-Age=120; HttpOnly; SameSite=Strict"
+            f"{NOTES}={self.seal(warnings)}; Path=/; Max-Age=120; HttpOnly; SameSite=Strict"
         )
         return to
 
