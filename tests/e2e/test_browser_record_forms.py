@@ -11,7 +11,12 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from tests.e2e.gateway_platform import PASSWORD
-from tests.e2e.test_browser import chrome, shot, shows  # noqa: F401 (chrome: a fixture)
+from tests.e2e.test_browser import (  # noqa: F401 (chrome: a fixture)
+    chrome,
+    open_form,
+    shot,
+    shows,
+)
 
 
 def log_in(driver, base: str, username: str) -> None:
@@ -63,6 +68,7 @@ def test_a_worker_asks_for_a_merge_from_the_warning_and_the_head_approves(gatewa
     assert shows(chrome, "Καταχωρίστηκε.")
     second = chrome.current_url.split("?")[0].rsplit("/", 1)[1]
 
+    open_form(chrome, "Καταγραφή αξιολόγησης αναγκών")
     chrome.find_element(By.ID, "housing").send_keys("ενοίκιο")
     chrome.find_element(By.CSS_SELECTOR, "input[name=groups][value=poverty]").click()
     Select(chrome.find_element(By.ID, "labour_status")).select_by_visible_text(
