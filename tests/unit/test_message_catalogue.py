@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from marshmallow import Schema, fields, validate
 
+from services.portal_gateway.application import municipal_events
 from services.portal_gateway.domain import emergency
 from services.portal_gateway.entrypoints.web.i18n import WORDS
 from services.portal_gateway.entrypoints.web.messages import (
@@ -87,7 +88,7 @@ def raised_messages() -> set[str]:
 
 def sample(template: str) -> str:
     """A message as a service would raise it: each varying part filled in."""
-    return PLACEHOLDER.sub("2026-10-05", template)
+    return PLACEHOLDER.sub("7", template)
 
 
 def test_the_scan_finds_the_messages_the_issue_names():
@@ -200,3 +201,31 @@ def test_details_keep_their_fields_and_values_and_translate_their_messages():
 
 def test_a_text_the_catalogue_does_not_know_is_passed_on_as_it_is():
     assert say("something new", "el") == "something new"
+
+
+def test_why_a_municipal_event_was_refused_is_told_in_greek():
+    events = [
+        [],
+        {"type": "X"},
+        {"event_id": "x", "type": "X", "schema_version": 1, "data": {}},
+        {"event_id": "x", "type": "ServiceDelivered", "schema_version": 9, "data": {}},
+        {
+            "event_id": "x",
+            "type": "ServiceDelivered",
+            "schema_version": 1,
+            "data": {"site": 5},
+            "occurred_at": "yesterday",
+        },
+    ]
+    reasons = [reason for event in events for reason in municipal_events.problems(event)]
+    reasons += [
+        "routing key: not <site>.<type> of this event (its data/site and type)",
+        "data/site: this publisher publishes for KK-SPARTI only",
+        "data/beneficiary_id: your role or site does not give access to this record",
+    ]
+    assert len(reasons) > 8
+    for reason in reasons:
+        assert known(reason), reason
+    assert translated("data/: 'service' is a required property", "el") == (
+        "data/: λείπει το υποχρεωτικό πεδίο «service»"
+    )

@@ -84,8 +84,8 @@ def _filled(translation: str, parts: dict[str, str]) -> str:
 
 
 def known(text: str, lang: str = "el") -> bool:
-    """Whether the catalogue translates this text (exactly or as a pattern)."""
-    return say(text, lang) != text
+    """Whether the catalogue translates this text (exactly, or as a pattern with its parts)."""
+    return translated(text, lang) != text
 
 
 def say_details(details: Any, lang: str, value: Callable[[str], str] = _identity) -> Any:
@@ -102,13 +102,17 @@ def say_details(details: Any, lang: str, value: Callable[[str], str] = _identity
 
 
 def in_words(lang: str) -> Callable[[str], str]:
-    """How the varying part of a message is told: a code by its label (a state, a need, a list of
-    them), a date as dd/mm/yyyy; anything else as it is."""
+    """How the varying part of a message is told: a message of its own translated (a reason
+    given for one field), a code by its label (a state, a need, a list of them), a date as
+    dd/mm/yyyy; anything else as it is."""
     label = labeller(lang)
 
     def value(part: str) -> str:
         if ISO_DATE.fullmatch(part):
             return f"{part[8:10]}/{part[5:7]}/{part[:4]}"
+        told = say(part, lang, value)
+        if told != part:
+            return told
         return ", ".join(label(item) for item in part.split(", "))
 
     return value
