@@ -177,6 +177,9 @@ def test_greek_by_default_with_the_varying_parts_told_in_greek():
     assert translated("Must be one of: employment, training.", "el") == (
         "Επιτρέπονται μόνο: Απασχόληση, Κατάρτιση."
     )
+    assert translated("2 of the 3 staff the rule asks for 72,906 residents", "el") == (
+        "2 από τα 3 στελέχη που προβλέπονται για 72.906 κατοίκους."
+    )
 
 
 def test_a_version_conflict_names_no_stream_id():

@@ -20,12 +20,14 @@ from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 
 from services.portal_gateway.entrypoints.web.i18n import labeller
 
 LOCALE = Path(__file__).parent / "locale"
 PLACEHOLDER = re.compile(r"\{(\w*)[^{}]*\}")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
 
 
 def _identity(value: str) -> str:
@@ -110,6 +112,8 @@ def in_words(lang: str) -> Callable[[str], str]:
     def value(part: str) -> str:
         if ISO_DATE.fullmatch(part):
             return f"{part[8:10]}/{part[5:7]}/{part[:4]}"
+        if THOUSANDS.fullmatch(part):  # 72,906 residents: 72.906 in Greek
+            return format_decimal(int(part.replace(",", "")), locale=lang)
         told = say(part, lang, value)
         if told != part:
             return told
