@@ -8,7 +8,12 @@ import inspect
 from jinja2 import Environment
 from marshmallow import Schema
 
-from contracts import intake, referrals, registries
+from contracts import intake, names, referrals, registries
+from contracts.directory import NEEDS
+from contracts.intake import CHANNELS, EXIT_SITUATIONS, ISCED, LABOUR_STATUS, SERVICES
+from contracts.referrals import OUTCOMES
+from contracts.vocabulary import EMERGENCY_REASONS, VULNERABLE_GROUPS
+from services.portal_gateway.entrypoints.web.i18n import LABELS
 from services.portal_gateway.entrypoints.web.names import FILTERS, Names
 
 SITES = [
@@ -96,3 +101,22 @@ def test_every_field_of_a_persons_contracts_has_a_label():
                     if not name.endswith("_id") and render("{{ f | field_label }}", f=name) == name:
                         unlabelled.add(name)
     assert not unlabelled
+
+
+def test_every_event_type_and_vocabulary_code_has_its_greek_label():
+    """The daily register and the timeline list event types by label; the forms and the record
+    list the vocabularies' codes (a code without a label would show as it is)."""
+    event_types = [v for k, v in vars(names).items() if k.isupper() and isinstance(v, str)]
+    codes = [
+        *event_types,
+        *CHANNELS,
+        *SERVICES,
+        *EXIT_SITUATIONS,
+        *ISCED,
+        *LABOUR_STATUS,
+        *OUTCOMES,
+        *EMERGENCY_REASONS,
+        *VULNERABLE_GROUPS,
+        *NEEDS,
+    ]
+    assert [code for code in codes if code not in LABELS] == []
