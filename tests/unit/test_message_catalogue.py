@@ -71,6 +71,8 @@ def _raised_in(path: Path) -> set[str]:
         messages = [k.value for k in node.keywords if k.arg in MESSAGE_KEYWORDS]
         if name in ("CommandRejected", "ApiError"):  # (code or status, message, ...)
             messages += node.args[1:2]
+        elif name == "Problem":  # an HSDS package's problem: (file, row, field, message)
+            messages += node.args[3:4]
         elif name in RAISERS:
             messages += node.args[:1]
         found |= {t for t in map(_text, messages) if t}
@@ -83,7 +85,9 @@ def raised_messages() -> set[str]:
         for path in (ROOT / folder).rglob("*.py"):
             if "tests" not in path.parts:
                 found |= _raised_in(path)
-    return {m for m in found if m not in WORDS}  # WORDS keys are the gateway's own, in i18n.py
+    # WORDS keys are the gateway's own (i18n.py); a message of nothing but its parts ("{field}:
+    # {messages}") has no words of its own to translate
+    return {m for m in found if m not in WORDS and re.search("[a-z]", PLACEHOLDER.sub("", m))}
 
 
 def sample(template: str) -> str:

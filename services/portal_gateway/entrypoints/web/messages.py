@@ -46,8 +46,8 @@ def catalogue(lang: str) -> Catalog | None:
 
 @functools.cache
 def _patterns(lang: str) -> list[tuple[re.Pattern, str]]:
-    """The msgids that vary, as patterns over the services' texts, longest first (the most
-    specific wins: "Not a valid {awareness} {obj_type}." before "Not a valid {obj_type}.")."""
+    """The msgids that vary, as patterns over the services' texts, the most words of their own
+    first (the most specific wins: "not JSON: {why}" before "{where}: {why}")."""
     found = catalogue(lang)
     if found is None:
         return []
@@ -62,8 +62,9 @@ def _patterns(lang: str) -> list[tuple[re.Pattern, str]]:
             pattern.append(f"(?P<{hole.group(1) or f'_{n}'}>.+?)")
             at = hole.end()
         pattern.append(re.escape(msgid[at:]))
-        patterns.append((re.compile("".join(pattern), re.DOTALL), str(message.string)))
-    return sorted(patterns, key=lambda p: -len(p[0].pattern))
+        literal = len(PLACEHOLDER.sub("", msgid))
+        patterns.append((literal, re.compile("".join(pattern), re.DOTALL), str(message.string)))
+    return [(p, t) for _, p, t in sorted(patterns, key=lambda p: -p[0])]
 
 
 def say(text: str, lang: str, value: Callable[[str], str] = _identity) -> str:
