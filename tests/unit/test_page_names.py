@@ -63,6 +63,7 @@ def test_dates_in_athens_and_as_the_centres_write_them():
     assert render("{{ '2026-07-01T21:30:00+00:00' | when }}") == "02/07/2026 00:30"
     assert render("{{ '2026-07-01T21:30:00' | when }}") == "02/07/2026 00:30"  # a store's UTC
     assert render("{{ '1980-03-03' | day }}") == "03/03/1980"
+    assert render("{{ '2026-06-30T22:30:00+00:00' | day }}") == "01/07/2026"  # Athens's day
 
 
 def test_a_value_of_any_kind_is_shown_in_words():

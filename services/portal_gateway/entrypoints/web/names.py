@@ -155,19 +155,25 @@ def field_label(context, field: str) -> str:
     return translator(context.get("lang", "el"))(key) if key in WORDS else field
 
 
-def when(value: str | None) -> str:
-    """An instant (ISO 8601) as dd/mm/yyyy HH:MM in Athens."""
-    if not value:
-        return ""
+def _in_athens(value) -> datetime:
     moment = datetime.fromisoformat(str(value))
     if moment.tzinfo is None:  # the stores' instants are UTC
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(GREECE).strftime("%d/%m/%Y %H:%M")
+    return moment.astimezone(GREECE)
+
+
+def when(value: str | None) -> str:
+    """An instant (ISO 8601) as dd/mm/yyyy HH:MM in Athens."""
+    return _in_athens(value).strftime("%d/%m/%Y %H:%M") if value else ""
 
 
 def day(value: str | None) -> str:
-    """A date (ISO 8601, or an instant's date) as dd/mm/yyyy."""
-    return date.fromisoformat(str(value)[:10]).strftime("%d/%m/%Y") if value else "—"
+    """A date (ISO 8601) as dd/mm/yyyy; an instant by its day in Athens."""
+    if not value:
+        return "—"
+    if ISO_MOMENT.match(str(value)):
+        return _in_athens(value).strftime("%d/%m/%Y")
+    return date.fromisoformat(str(value)[:10]).strftime("%d/%m/%Y")
 
 
 @pass_context
