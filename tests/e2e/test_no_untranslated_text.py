@@ -265,3 +265,20 @@ def test_the_api_answers_in_greek_unless_english_is_asked_for(gateway):
         f"{gateway.base}/api/v1/auth/token", json={"username": "nobody", "password": "x"}
     )
     assert wrong.json()["error"] == "Λάθος όνομα χρήστη ή κωδικός."
+
+
+def test_a_possible_duplicate_is_told_in_greek_with_a_link_not_an_id(gateway):
+    worker = browser(gateway, "kalamata.worker")
+    person = {
+        "given_name": "Ελένη",
+        "family_name": "Αναστασίου",
+        "birth_date": "1975-05-05",
+        "municipality_code": "9256",
+        "site": "MU-KALAMATA",
+    }
+    first = worker.post(f"{gateway.base}/register", data=person, allow_redirects=False)
+    assert first.status_code == 303
+    second = worker.post(f"{gateway.base}/register", data=person)
+    assert second.status_code == 200 and "Πιθανή διπλοεγγραφή" in second.text, second.text[-2000:]
+    assert first.headers["Location"].split("?")[0] in second.text  # a link to the other record
+    assert not untranslated(second.text), untranslated(second.text)
