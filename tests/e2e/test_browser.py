@@ -99,7 +99,9 @@ def test_a_social_worker_finds_records_and_refers_in_greek(gateway, chrome):
     ).text
     assert "Επαφή · Επίσκεψη Κινητής Μονάδας" in timeline
     assert "Παραπομπή · ΔΥΠΑ — Κέντρο Προώθησης Απασχόλησης Καλαμάτας" in timeline
-    assert "MU-KALAMATA" in timeline and "kalamata.worker" in timeline
+    # the site and the worker by name (the registry's, the account's), never their codes
+    assert "Κινητή Μονάδα" in timeline and "Kalamata Worker" in timeline
+    assert "MU-KALAMATA" not in timeline and "kalamata.worker" not in timeline
 
 
 @pytest.mark.slow
@@ -112,7 +114,7 @@ def test_ops_register_a_municipal_publisher_and_see_its_key_once_in_greek(gatewa
     assert shows(chrome, "Αποσύνδεση")
     chrome.find_element(By.LINK_TEXT, "Δημοτικά συστήματα").click()
     chrome.find_element(By.ID, "name").send_keys("dimos-kalamatas-test")
-    chrome.find_element(By.ID, "site").send_keys("KK-KALAMATA")
+    Select(chrome.find_element(By.ID, "site")).select_by_value("KK-KALAMATA")  # shown by name
     chrome.find_element(By.ID, "site").submit()
     assert shows(chrome, "dimos-kalamatas-test")
     chrome.find_element(

@@ -16,6 +16,7 @@ from services.portal_gateway.domain import access
 from services.portal_gateway.entrypoints.api import beneficiaries, referrals
 from services.portal_gateway.entrypoints.api.cases import ACTIONS, run_case_command
 from services.portal_gateway.entrypoints.api.framework import ApiError, Call, Routes
+from services.portal_gateway.entrypoints.web.messages import translated, translated_details
 
 KINDS = ("beneficiaries", "referrals", *ACTIONS)
 
@@ -88,8 +89,8 @@ def _apply(call: Call, c: dict) -> dict:
             "command_id": c["command_id"],
             "status": "refused",
             "code": exc.code,
-            "message": exc.message,
-            "details": exc.details,
+            "message": translated(exc.message, call.lang),
+            "details": translated_details(exc.details, call.lang),
         }
     except ApiError as exc:
         return {
@@ -122,7 +123,7 @@ def _conflict(call: Call, c: dict, exc: CommandRejected) -> dict:
     return {
         "command_id": c["command_id"],
         "status": "conflict",
-        "message": exc.message,
+        "message": translated(exc.message, call.lang),
         "current_version": exc.details.get("current_version"),
         "since_your_version": call.backends.intake.case_history(beneficiary_id, c["base_version"]),
     }

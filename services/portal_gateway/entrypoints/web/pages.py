@@ -27,10 +27,12 @@ from services.portal_gateway.domain.passwords import MIN_LENGTH
 from services.portal_gateway.entrypoints.api import ROUTES
 from services.portal_gateway.entrypoints.api.framework import ApiError, Router, api_router, run
 from services.portal_gateway.entrypoints.web.dpo_pages import DpoPages
-from services.portal_gateway.entrypoints.web.emergency_pages import EmergencyPages, day, when
+from services.portal_gateway.entrypoints.web.emergency_pages import EmergencyPages
 from services.portal_gateway.entrypoints.web.home_pages import HomePages
 from services.portal_gateway.entrypoints.web.i18n import LANGUAGES, labeller, translator
+from services.portal_gateway.entrypoints.web.messages import translated
 from services.portal_gateway.entrypoints.web.municipal_pages import MunicipalPages
+from services.portal_gateway.entrypoints.web.names import FILTERS, Names
 from services.portal_gateway.entrypoints.web.ops_pages import OpsPages
 from services.portal_gateway.entrypoints.web.referral_pages import ReferralPages
 from services.portal_gateway.entrypoints.web.report_pages import ReportPages
@@ -87,7 +89,8 @@ TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=select_autoescape(["html"]),
 )
-TEMPLATES.filters.update(when=when, day=day)
+# names, not codes, and dates as the centres write them (web/names.py); `say`: a service's message
+TEMPLATES.filters.update(FILTERS)
 TEMPLATES.globals["emergency_reasons"] = EMERGENCY_REASONS
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 # every page: no script but our own files (there are none inline), never in a frame, never cached
@@ -188,12 +191,24 @@ class Page(
             me=self.principal,
             may=self.may(),
             csrf=self.csrf(),
+            names=self.names(),
+            say=lambda text: translated(text, self.lang),
             **values,
         )
         headers = {**HTML, **SECURITY_HEADERS}
         if "lang" in self.request.args:
             headers["Set-Cookie"] = f"lang={self.lang}; Path=/; SameSite=Strict"
         return status, headers, html
+
+    def names(self) -> Names:
+        """Whom and what the page names, asked of the registries only if it names any."""
+        gateway = self.gateway
+        return Names(
+            self.lang,
+            sites=lambda: gateway.sites.get(gateway.registries),
+            accounts=lambda: gateway.backends().accounts.display_names(),
+            agencies=lambda: gateway.registries.agencies(),
+        )
 
     def may(self) -> dict[str, bool]:
         """What the menus and buttons offer, asked of the access policy (a template compares no role)."""
