@@ -13,8 +13,10 @@ from urllib.parse import urlsplit
 import requests
 
 from contracts.geography import municipalities
+from services.portal_gateway.entrypoints.web.home_pages import REPORTS
 from services.portal_gateway.entrypoints.web.messages import PLACEHOLDER, catalogue
-from tests.e2e.gateway_platform import USERS, referral_to_dypa
+from tests.e2e.gateway_platform import USERS, municipal_event, referral_to_dypa
+from tests.e2e.test_browser_roles import refused_by_reporting
 from tests.e2e.test_web_portal import Browser, browser
 from tests.support.clock import today_in_greece
 
@@ -94,6 +96,26 @@ def header_links(html: str) -> list[str]:
     return sorted({p for p in paths if p.startswith("/") and p != "/"})
 
 
+def page_links(html: str) -> list[str]:
+    """The portal's pages a page's own content links to (a home's "what needs attention" and
+    its reports), with their filters: the address as the link gives it."""
+    main = html.split("<main>", 1)[1].split("</main>", 1)[0]
+    hrefs = [h.replace("&amp;", "&") for h in re.findall(r'href="([^"]+)"', main)]
+    return sorted({h for h in hrefs if h.startswith("/") and not h.startswith("/static/")})
+
+
+def a_refused_municipal_event_naming_a_site(gateway) -> None:
+    """Sparti's municipal system publishing for Kalamata: refused with a reason that holds a site's
+    code ("this publisher publishes for KK-SPARTI only"), which ops' page must tell by its name."""
+    key = gateway.publishers.add_api_key(f"dimos-{uuid.uuid4().hex[:6]}", "KK-SPARTI")
+    event = municipal_event(str(uuid.uuid4()))
+    answer = gateway.client().post(
+        "/ingest/events", {"events": [event]}, headers={"X-API-Key": key}
+    )
+    (result,) = answer.json()["results"]
+    assert result["status"] == "rejected", result
+
+
 def a_person_with_a_history(gateway) -> tuple[str, str]:
     """A person met by the Kalamata mobile unit: a contact, an assessment, a plan with a step and
     a referral sent to ΔΥΠΑ, every read model caught up."""
@@ -146,17 +168,24 @@ def a_person_with_a_history(gateway) -> tuple[str, str]:
 
 def test_every_page_of_every_role_is_in_greek_with_names_not_codes(gateway):
     beneficiary, _ = a_person_with_a_history(gateway)
-    extra = {  # pages no header link leads to: a person's record, the DPO's view of them
+    refused_by_reporting(gateway)  # a dead letter on ops' page: its event type by its label
+    a_refused_municipal_event_naming_a_site(gateway)
+    extra = {  # pages no link leads to: a person's record, the DPO's view of them
         "kalamata.worker": [f"/beneficiaries/{beneficiary}"],
         "kalamata.head": [f"/beneficiaries/{beneficiary}", "/daily?site=MU-KALAMATA"],
-        "coordinator": ["/daily?site=KK-KALAMATA"],
-        "dpo": [f"/subject-rights?beneficiary={beneficiary}"],
+        "coordinator": ["/daily?site=KK-KALAMATA", *(f"/reports/{r}" for r in REPORTS)],
+        "dpo": [
+            f"/subject-rights?beneficiary={beneficiary}",
+            f"/audit?beneficiary={beneficiary}",
+            f"/erasure?beneficiary={beneficiary}",
+        ],
     }
     problems, read = {}, []
     for username in USERS:
         session = browser(gateway, username)
         home = session.get(f"{gateway.base}/")
-        pages = ["/", *header_links(home.text), *extra.get(username, [])]
+        found_on_home = [*header_links(home.text), *page_links(home.text)]
+        pages = ["/", *dict.fromkeys(found_on_home), *extra.get(username, [])]
         for path in pages:
             if path in ("/logout",):
                 continue
@@ -170,6 +199,10 @@ def test_every_page_of_every_role_is_in_greek_with_names_not_codes(gateway):
     # the crawl reached the pages the issue names (so a broken header cannot pass by reading nothing)
     assert {p for _, p in read} >= {"/search", "/register", "/inbox", "/daily", "/overview"}
     assert ("dpo", "/subject-rights") in read and ("ops", "/municipal-events") in read
+    assert {("dpo", "/audit"), ("dpo", "/erasure")} <= set(read)
+    assert {("ops", "/operations/dead-letters"), ("ops", "/operations/consistency")} <= set(read)
+    assert {("coordinator", f"/reports/{r}") for r in REPORTS} <= set(read)
+    assert any(u == "dypa.officer" and p.startswith("/inbox?") for u, p in read), read
 
 
 def test_the_record_names_sites_staff_and_the_assessment_in_greek(gateway):

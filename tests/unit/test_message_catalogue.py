@@ -25,6 +25,7 @@ from services.portal_gateway.entrypoints.web.messages import (
     translated,
     translated_details,
 )
+from services.portal_gateway.entrypoints.web.names import Names
 
 ROOT = Path(__file__).resolve().parents[2]
 # what raises a message a person may be shown: the domain's errors, the RPC and API refusals, the
@@ -236,3 +237,20 @@ def test_why_a_municipal_event_was_refused_is_told_in_greek():
     assert translated("data/: 'service' is a required property", "el") == (
         "data/: λείπει το υποχρεωτικό πεδίο «service»"
     )
+
+
+def test_a_site_or_municipality_inside_a_message_is_told_by_its_name_where_the_page_knows_it():
+    names = Names(
+        "el",
+        sites=lambda: [{"site": "KK-SPARTI", "name": "Κέντρο Κοινότητας Σπάρτης", "staff": []}],
+    )
+    told = translated("data/site: this publisher publishes for KK-SPARTI only", "el", names.code)
+    assert "Κέντρο Κοινότητας Σπάρτης" in told and "KK-SPARTI" not in told
+    assert "KK-SPARTI" in translated("data/site: this publisher publishes for KK-SPARTI only", "el")
+    assert names.code("9256") == "Οιχαλία" and names.code("7") == "7"  # a number is no code
+
+
+def test_why_a_read_model_refused_an_event_is_told_in_greek_without_its_id():
+    event = "3c7db21b-5b00-4b67-8e03-4b39187a2eb6"
+    told = translated(f"the source holds no event {event} at position 12", "el")
+    assert told.startswith("Η πηγή δεν έχει τέτοιο γεγονός στη θέση 12") and event not in told

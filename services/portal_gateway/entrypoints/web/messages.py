@@ -104,10 +104,11 @@ def say_details(details: Any, lang: str, value: Callable[[str], str] = _identity
     return details
 
 
-def in_words(lang: str) -> Callable[[str], str]:
+def in_words(lang: str, named: Callable[[str], str] | None = None) -> Callable[[str], str]:
     """How the varying part of a message is told: a message of its own translated (a reason
-    given for one field), a code by its label (a state, a need, a list of them), a date as
-    dd/mm/yyyy; anything else as it is."""
+    given for one field), a site or municipality by its name (`named`, the page's registries:
+    "publishes for KK-SPARTI only" names the centre), a code by its label (a state, a need, a
+    list of them), a date as dd/mm/yyyy; anything else as it is."""
     label = labeller(lang)
 
     def value(part: str) -> str:
@@ -118,14 +119,16 @@ def in_words(lang: str) -> Callable[[str], str]:
         told = say(part, lang, value)
         if told != part:
             return told
+        if named is not None and (name := named(part)) != part:
+            return name
         return ", ".join(label(item) for item in part.split(", "))
 
     return value
 
 
-def translated(text: str, lang: str) -> str:
-    return say(text, lang, in_words(lang))
+def translated(text: str, lang: str, named: Callable[[str], str] | None = None) -> str:
+    return say(text, lang, in_words(lang, named))
 
 
-def translated_details(details: Any, lang: str) -> Any:
-    return say_details(details, lang, in_words(lang))
+def translated_details(details: Any, lang: str, named: Callable[[str], str] | None = None) -> Any:
+    return say_details(details, lang, in_words(lang, named))

@@ -20,6 +20,7 @@ from contracts.geography import municipalities
 from services.common.clock import GREECE
 from services.portal_gateway.entrypoints.web.i18n import WORDS, labeller, translator
 
+SITE_PREFIXES = ("KK-", "MU-")  # a centre's and a mobile unit's codes (contracts/network)
 REGION = "KK-REGION"  # what the region's own staff (coordinator, DPO, ops) record as their site
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
@@ -115,6 +116,15 @@ class Names:
     def agency(self, agency_id: str | None) -> str:
         return self.agencies.get(agency_id or "", agency_id or "")
 
+    def code(self, part: str) -> str:
+        """A site's or municipality's code inside a message, by its name (anything else as it
+        is): the registry is read only for what looks like a site's code."""
+        if part.startswith(SITE_PREFIXES):
+            return self.site(part)
+        if part in municipalities():
+            return self.municipality(part)
+        return part
+
 
 def _quietly(source: Callable, empty: Any) -> Any:
     """A registry that does not answer leaves the codes on the page, never a failed page."""
@@ -194,7 +204,7 @@ def shown(context, value: Any, field: str = "") -> str:
     if field.endswith("municipality_code") or field == "partner_municipalities":
         return names.municipality(value)
     if field in ("site", "from_site", "to_site", "registered_at") or value.startswith(
-        ("KK-", "MU-")
+        SITE_PREFIXES
     ):
         return names.site(value)
     if field in ("staff_id", "actor", "by", "holder", "decided_by", "requested_by"):

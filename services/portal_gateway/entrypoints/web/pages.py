@@ -165,6 +165,7 @@ class Page(
         self.gateway, self.request, self.lang = gateway, request, lang
         self.principal: Any = None  # an access.Principal once the session's token is verified
         self.t = translator(lang)
+        self._names: Names | None = None  # whom and what the page names (names())
 
     # --- plumbing ---------------------------------------------------------------------------
     def who(self):
@@ -181,7 +182,9 @@ class Page(
             return exc.status, exc.body(self.lang)
         client = self.request.remote_addr or ""
         backends = self.gateway.backends()
-        return run(r, args, body, query or {}, self.principal, backends, client, self.lang)
+        # a code inside a refusal ("publishes for KK-SPARTI only") by its name on the page
+        named = self.names().code
+        return run(r, args, body, query or {}, self.principal, backends, client, self.lang, named)
 
     def render(self, template: str, status: int = 200, **values):
         html = TEMPLATES.get_template(template).render(
@@ -192,7 +195,7 @@ class Page(
             may=self.may(),
             csrf=self.csrf(),
             names=self.names(),
-            say=lambda text: translated(text, self.lang),
+            say=lambda text: translated(text, self.lang, self.names().code),
             **values,
         )
         headers = {**HTML, **SECURITY_HEADERS}
@@ -202,13 +205,15 @@ class Page(
 
     def names(self) -> Names:
         """Whom and what the page names, asked of the registries only if it names any."""
-        gateway = self.gateway
-        return Names(
-            self.lang,
-            sites=lambda: gateway.sites.get(gateway.registries),
-            accounts=lambda: gateway.backends().accounts.display_names(),
-            agencies=lambda: gateway.registries.agencies(),
-        )
+        if self._names is None:  # one per request: each registry read once
+            gateway = self.gateway
+            self._names = Names(
+                self.lang,
+                sites=lambda: gateway.sites.get(gateway.registries),
+                accounts=lambda: gateway.backends().accounts.display_names(),
+                agencies=lambda: gateway.registries.agencies(),
+            )
+        return self._names
 
     def may(self) -> dict[str, bool]:
         """What the menus and buttons offer, asked of the access policy (a template compares no role)."""
