@@ -11,7 +11,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from tests.e2e.gateway_platform import PASSWORD
-from tests.e2e.test_browser import chrome, shot, shows  # noqa: F401 (chrome: the fixture)
+from tests.e2e.test_browser import shot, shows
 
 DYPA = "ΔΥΠΑ — Κέντρο Προώθησης Απασχόλησης Καλαμάτας"
 

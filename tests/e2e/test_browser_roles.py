@@ -16,7 +16,7 @@ from services.common.consumer.setup import personal_opener
 from services.common.consumer.sources import RpcEventSource
 from services.reporting import bootstrap as reporting
 from tests.e2e.gateway_platform import PASSWORD, referral_to_dypa
-from tests.e2e.test_browser import chrome, shot, shows  # noqa: F401 (chrome: the fixture)
+from tests.e2e.test_browser import shot, shows
 from tests.support.clock import today_in_greece
 
 TODAY = today_in_greece().isoformat()
