@@ -936,6 +936,12 @@ LABELS = {  # event types by their one definition (contracts/names.py), then the
     "sync_conflict": ("Σύγκρουση συγχρονισμού", "Sync conflict"),
     "ingest_rejected": ("Απορριφθέν δημοτικό συμβάν", "Refused municipal event"),
     "audit": ("Έλεγχος προσβάσεων", "Audit"),
+    # the kinds of event stream ops read on the dead letters' and consistency pages (a stream's
+    # id is <kind>-<id>: the page shows the kind, never the id)
+    "case": ("Υπόθεση", "Case"),
+    "beneficiary": ("Ωφελούμενος", "Beneficiary"),
+    "referral": ("Παραπομπή", "Referral"),
+    "site": ("Δομή", "Site"),
 }
 
 
