@@ -42,6 +42,14 @@ CREWS = {
     ],
 }
 
+# a demo staff member's name: their job in Greek, as a centre would call them (never the role's code)
+TITLES = {
+    "social_worker": "Κοινωνική λειτουργός",
+    "psychologist": "Ψυχολόγος",
+    "social_scientist": "Κοινωνική επιστήμονας",
+    "driver": "Οδηγός",
+}
+
 
 def demo_commands() -> list[tuple[str, dict]]:
     """(rpc method, command) in the order they must run: centres, then mobile units, then staff."""
@@ -86,7 +94,7 @@ def demo_commands() -> list[tuple[str, dict]]:
                     {
                         "command_id": f"seed-staff-{staff_id}",
                         "staff_id": staff_id,
-                        "name": f"{role} {i} ({town})",
+                        "name": f"{TITLES[role]} {i} ({town})",
                         "role": role,
                         "site": f"{kind}-{name}",
                         "since": "2024-01-01",

@@ -15,7 +15,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from tests.e2e.gateway_platform import PASSWORD, referral_to_dypa
-from tests.e2e.test_browser import chrome, shot, shows  # noqa: F401 (chrome: a fixture)
+from tests.e2e.test_browser import shot, shows
 from tests.support.axe import describe, violations
 from tests.support.clock import today_in_greece
 
@@ -101,7 +101,7 @@ def slug(path: str) -> str:
 
 
 @pytest.mark.slow
-def test_the_login_page_has_no_serious_accessibility_violation(gateway, chrome):  # noqa: F811
+def test_the_login_page_has_no_serious_accessibility_violation(gateway, chrome):
     chrome.get(f"{gateway.base}/login")
     assert check(chrome, "login") == []
 
@@ -141,7 +141,7 @@ def by_id(name: str):
 
 
 @pytest.mark.slow
-def test_the_main_forms_work_with_the_keyboard_alone(gateway, chrome):  # noqa: F811
+def test_the_main_forms_work_with_the_keyboard_alone(gateway, chrome):
     """Log in, search, open a result, register a person, record a contact: Tab, typing, Enter
     and the arrow keys, never a click."""
     gateway.register("kalamata.worker", "MU-KALAMATA")
@@ -177,7 +177,7 @@ def test_the_main_forms_work_with_the_keyboard_alone(gateway, chrome):  # noqa: 
 
 
 @pytest.mark.slow
-def test_a_form_that_comes_back_with_errors_names_them_at_their_fields(gateway, chrome):  # noqa: F811
+def test_a_form_that_comes_back_with_errors_names_them_at_their_fields(gateway, chrome):
     log_in(chrome, gateway.base, "kalamata.worker")
     chrome.get(f"{gateway.base}/register")
     chrome.find_element(By.ID, "given_name").send_keys("Ελένη")

@@ -4,41 +4,15 @@ create a referral, see both on the timeline. Screenshots are kept in test-artifa
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from tests.e2e.gateway_platform import DYPA_KALAMATA, PASSWORD, municipal_event
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-
-
-@pytest.fixture
-def chrome():
-    if not shutil.which("chromedriver"):
-        pytest.fail(
-            "chromedriver is missing: scripts/bootstrap installs Debian's chromium and chromium-driver"
-        )
-    options = webdriver.ChromeOptions()
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-dev-shm-usage",
-        "--window-size=1280,1400",
-        "--lang=el-GR",
-    ):
-        options.add_argument(flag)
-    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
-    driver.implicitly_wait(5)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    yield driver
-    driver.quit()
 
 
 def shows(driver, text: str, seconds: float = 10) -> bool:
@@ -48,12 +22,31 @@ def shows(driver, text: str, seconds: float = 10) -> bool:
 
 
 def shot(driver, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
     driver.save_screenshot(str(SHOTS / f"{name}.png"))
 
 
 def open_form(driver, title: str) -> None:
     """The record's forms are folded (<details>, so the page is short at 412 px): open one."""
     driver.find_element(By.XPATH, f"//summary[h2[normalize-space()='{title}']]").click()
+
+
+@pytest.mark.slow
+def test_the_browser_is_a_greek_users_and_shows_dates_as_dd_mm_yyyy(gateway, chrome):
+    """Chromium's own locale in Greek (its en-US default writes a date input as mm/dd/yyyy, which
+    no centre's screen shows): the register form's date inputs read ηη/μμ/εεεε and 04/12/2026."""
+    chrome.get(f"{gateway.base}/login")
+    chrome.find_element(By.ID, "username").send_keys("kalamata.worker")
+    chrome.find_element(By.ID, "password").send_keys(PASSWORD)
+    chrome.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    assert shows(chrome, "Αποσύνδεση")
+    chrome.get(f"{gateway.base}/register")
+    assert shows(chrome, 'id="birth_date"')
+    locale = chrome.execute_script("return Intl.DateTimeFormat().resolvedOptions().locale")
+    written = chrome.execute_script("return new Date(2026, 11, 4).toLocaleDateString()")
+    assert locale.startswith("el") and written == "4/12/2026", (locale, written)
+    chrome.execute_script("document.getElementById('birth_date').value = '1980-12-04'")
+    shot(chrome, "15-greek-date-input")
 
 
 @pytest.mark.slow
@@ -106,7 +99,9 @@ def test_a_social_worker_finds_records_and_refers_in_greek(gateway, chrome):
     ).text
     assert "Επαφή · Επίσκεψη Κινητής Μονάδας" in timeline
     assert "Παραπομπή · ΔΥΠΑ — Κέντρο Προώθησης Απασχόλησης Καλαμάτας" in timeline
-    assert "MU-KALAMATA" in timeline and "kalamata.worker" in timeline
+    # the site and the worker by name (the registry's, the account's), never their codes
+    assert "Κινητή Μονάδα" in timeline and "Kalamata Worker" in timeline
+    assert "MU-KALAMATA" not in timeline and "kalamata.worker" not in timeline
 
 
 @pytest.mark.slow
@@ -119,7 +114,7 @@ def test_ops_register_a_municipal_publisher_and_see_its_key_once_in_greek(gatewa
     assert shows(chrome, "Αποσύνδεση")
     chrome.find_element(By.LINK_TEXT, "Δημοτικά συστήματα").click()
     chrome.find_element(By.ID, "name").send_keys("dimos-kalamatas-test")
-    chrome.find_element(By.ID, "site").send_keys("KK-KALAMATA")
+    Select(chrome.find_element(By.ID, "site")).select_by_value("KK-KALAMATA")  # shown by name
     chrome.find_element(By.ID, "site").submit()
     assert shows(chrome, "dimos-kalamatas-test")
     chrome.find_element(

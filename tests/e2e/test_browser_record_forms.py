@@ -11,12 +11,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from tests.e2e.gateway_platform import PASSWORD
-from tests.e2e.test_browser import (  # noqa: F401 (chrome: a fixture)
-    chrome,
-    open_form,
-    shot,
-    shows,
-)
+from tests.e2e.test_browser import open_form, shot, shows
 
 
 def log_in(driver, base: str, username: str) -> None:
@@ -35,7 +30,7 @@ def both_widths(driver, name: str) -> None:
 
 
 @pytest.mark.slow
-def test_a_worker_asks_for_a_merge_from_the_warning_and_the_head_approves(gateway, chrome):  # noqa: F811
+def test_a_worker_asks_for_a_merge_from_the_warning_and_the_head_approves(gateway, chrome):
     first = gateway.register(
         "kalamata.worker",
         "MU-KALAMATA",

@@ -11,12 +11,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from tests.e2e.gateway_platform import PASSWORD
-from tests.e2e.test_browser import (  # noqa: F401 (chrome: the fixture)
-    chrome,
-    open_form,
-    shot,
-    shows,
-)
+from tests.e2e.test_browser import open_form, shot, shows
 
 DYPA = "ΔΥΠΑ — Κέντρο Προώθησης Απασχόλησης Καλαμάτας"
 

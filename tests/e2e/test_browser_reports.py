@@ -13,12 +13,9 @@ import pytest
 from openpyxl import load_workbook
 from selenium.webdriver.common.by import By
 
-from tests.e2e import test_browser
 from tests.e2e.gateway_platform import PASSWORD
 from tests.e2e.test_browser import shot, shows
 from tests.e2e.test_gateway_tour import _released_month
-
-chrome = test_browser.chrome  # the fixture: Debian's headless Chromium, in Greek
 
 REPORTS = {  # page -> its heading, and its first chart's table
     "/overview": ("Περιφερειακή εικόνα", "trend"),

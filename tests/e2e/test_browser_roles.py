@@ -16,7 +16,7 @@ from services.common.consumer.setup import personal_opener
 from services.common.consumer.sources import RpcEventSource
 from services.reporting import bootstrap as reporting
 from tests.e2e.gateway_platform import PASSWORD, referral_to_dypa
-from tests.e2e.test_browser import chrome, shot, shows  # noqa: F401 (chrome: the fixture)
+from tests.e2e.test_browser import shot, shows
 from tests.support.clock import today_in_greece
 
 TODAY = today_in_greece().isoformat()
@@ -97,9 +97,10 @@ def test_the_dpo_reads_a_persons_audit_and_erases_them_after_confirming(gateway,
     chrome.find_element(By.LINK_TEXT, "Διαγραφόπουλος Δοκιμή").click()
     assert shows(chrome, "Ποιος είδε τον φάκελο")
     log = chrome.find_element(By.XPATH, "//h2[@id='log']/following-sibling::div/table").text
-    assert "kalamata.worker" in log and "Κοινωνικός λειτουργός" in log
+    assert "Kalamata Worker" in log and "Κοινωνικός λειτουργός" in log  # staff by name
+    assert "kalamata.worker" not in log and "sparti.head" not in log  # never the username
     assert "Κινητή Μονάδα Καλαμάτα" in log  # the site by name, not its code
-    assert "sparti.head" in log and "Πρόσβαση έκτακτης ανάγκης" in log
+    assert "Sparti Head" in log and "Πρόσβαση έκτακτης ανάγκης" in log
     assert person not in chrome.find_element(By.TAG_NAME, "main").text.replace(
         chrome.find_element(By.ID, "beneficiary").get_attribute("value"), ""
     )

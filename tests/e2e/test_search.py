@@ -11,7 +11,7 @@ from selenium.webdriver.common.by import By
 
 from contracts.geography import municipality
 from tests.e2e.test_accessibility import check, log_in
-from tests.e2e.test_browser import chrome, shot, shows  # noqa: F401 (chrome: a fixture)
+from tests.e2e.test_browser import shot, shows
 from tests.e2e.test_web_portal import browser
 
 GIVEN = ["Άννα", "Βασίλειος", "Γεώργιος", "Δήμητρα", "Ελένη", "Ζωή", "Ηλίας", "Θεόδωρος"]
@@ -101,7 +101,7 @@ def test_the_portal_pages_the_results_by_form_posts_never_by_address(gateway):
 
 
 @pytest.mark.slow
-def test_the_search_pages_through_its_results_in_chromium_at_1366_and_412_px(gateway, chrome):  # noqa: F811
+def test_the_search_pages_through_its_results_in_chromium_at_1366_and_412_px(gateway, chrome):
     """Screenshots 15-search-*: the results, counted and paged, at both widths, with no serious
     accessibility violation and nothing wider than the screen."""
     for n, given in enumerate(GIVEN * 3):

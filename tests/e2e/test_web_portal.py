@@ -73,7 +73,7 @@ def test_register_with_a_bad_amka_keeps_what_was_typed_then_the_page_shows_the_p
     assert (
         page.status_code == 422
         and 'value="Κωνσταντίνου"' in page.text
-        and "check digit" in page.text
+        and "ψηφίο ελέγχου του ΑΜΚΑ" in page.text
     )
     saved = worker.post(
         f"{gateway.base}/register", data={**form, "amka": "01013099997"}, allow_redirects=False

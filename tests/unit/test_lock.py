@@ -86,14 +86,14 @@ def test_a_dependency_added_to_pyproject_but_not_locked_makes_scripts_test_fail(
     pyproject = checkout / "pyproject.toml"
     pyproject.write_text(
         pyproject.read_text().replace(
-            '    "PyYAML>=6.0.3,<7",\n', '    "PyYAML>=6.0.3,<7",\n    "Babel>=2.17",\n'
+            '    "PyYAML>=6.0.3,<7",\n', '    "PyYAML>=6.0.3,<7",\n    "inflect>=7",\n'
         )
     )
     answer = scripts_test(checkout)
     assert answer.returncode != 0
     assert (
         "resolved from other dependency lists" in answer.stderr
-        and "babel is declared" in answer.stderr
+        and "inflect is declared" in answer.stderr
     )
 
 

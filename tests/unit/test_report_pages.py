@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from services.common.spreadsheets import as_csv, as_xlsx_sheets
 from services.portal_gateway.entrypoints.web.i18n import WORDS, translator
+from services.portal_gateway.entrypoints.web.names import Names
 from services.portal_gateway.entrypoints.web.report_pages import (
     ESF_ORDER,
     HIDDEN,
@@ -139,6 +140,9 @@ class _Page(ReportPages):
     def __init__(self):
         self.lang, self.t = "el", translator("el")
         self._sites = {"KK-SPARTI": {"site": "KK-SPARTI", "name": "Κέντρο Κοινότητας Σπάρτη"}}
+
+    def names(self) -> Names:  # the page's names, as pages.Page asks the registries for them
+        return Names(self.lang, sites=lambda: list(self._sites.values()))
 
 
 def test_the_referral_flow_names_registry_recipients_and_keeps_free_text_ones_apart():

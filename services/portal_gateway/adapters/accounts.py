@@ -56,6 +56,13 @@ class Accounts:
             row = cur.fetchone()
         return Account(*row) if row else None
 
+    def display_names(self) -> dict[str, str]:
+        """username -> the name pages show for it (staff outside the network registry: the
+        coordinator, the DPO, ops, an agency's officers)."""
+        with self.db.transaction() as cur:
+            cur.execute("SELECT username, display_name FROM account")
+            return dict(cur.fetchall())
+
     def check_password(self, username: str, password: str) -> tuple[Account | None, bool]:
         """The account named (active or not, None if there is none) and whether the password is
         its own. As slow without an account as with one: no telling which usernames exist."""

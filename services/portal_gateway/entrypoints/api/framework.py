@@ -18,7 +18,8 @@ from werkzeug.routing import Map, Rule
 
 from services.common.rpc_commands import CommandRejected
 from services.portal_gateway.domain.login import Throttled, Unauthenticated
-from services.portal_gateway.entrypoints.web.i18n import LANGUAGES, translator
+from services.portal_gateway.entrypoints.web.i18n import LANGUAGES, WORDS, translator
+from services.portal_gateway.entrypoints.web.messages import translated, translated_details
 
 log = logging.getLogger(__name__)
 PREFIX = "/api/v1"
@@ -52,7 +53,8 @@ class FileBody:
 
 class ApiError(Exception):
     """A refusal: `message` is a key of the API's words (i18n.WORDS, filled with `words`) or, for
-    a reason a domain rule gave, its own text."""
+    a reason a domain rule gave, its own English text (told through the message catalogue,
+    web/messages.py)."""
 
     def __init__(
         self, status: int, message: str, details: Any = None, code: str | None = None, **words
@@ -62,12 +64,16 @@ class ApiError(Exception):
         self.code = code or CODES.get(status, "invalid")
         self.words = words
 
-    def said(self, lang: str) -> str:
+    def said(self, lang: str, named: Callable[[str], str] | None = None) -> str:
+        if self.message not in WORDS:
+            return translated(self.message, lang, named)
         text = translator(lang)(self.message)
         return text.format(**self.words) if self.words else text
 
-    def body(self, lang: str) -> dict:
-        return _error(self.said(lang), self.details, self.code)
+    def body(self, lang: str, named: Callable[[str], str] | None = None) -> dict:
+        """`named`: how a code inside a message is named (the portal's pages name sites)."""
+        details = translated_details(self.details, lang, named)
+        return _error(self.said(lang, named), details, self.code)
 
 
 def forbidden(why: str = "api_forbidden") -> ApiError:
@@ -184,7 +190,7 @@ def dispatch(request, backends, authenticate: Callable, router: Router) -> tuple
     except ApiError as exc:
         return exc.status, exc.body(lang)
     except Unauthenticated as exc:
-        return 401, _error(str(exc), code="unauthenticated")
+        return 401, _error(translated(str(exc), lang), code="unauthenticated")
     except Exception:
         log.exception("unhandled error on %s %s", request.method, request.path)
         return 500, _error(translator(lang)("api_server_error"), code="server_error")
@@ -199,6 +205,7 @@ def run(
     backends,
     client: str = "",
     lang: str = "el",
+    named: Callable[[str], str] | None = None,
 ) -> tuple[int, dict]:
     """One route's handler, with every failure turned into a status (the web portal calls this too)."""
     try:
@@ -211,14 +218,15 @@ def run(
             query = _query(r.query, query)
         return 200, r.handler(Call(args, body, query, principal, backends, client, lang))
     except ApiError as exc:
-        return exc.status, exc.body(lang)
+        return exc.status, exc.body(lang, named)
     except Unauthenticated as exc:
-        return 401, _error(str(exc), code="unauthenticated")
+        return 401, _error(translated(str(exc), lang), code="unauthenticated")
     except Throttled as exc:  # told in the person's language: a client shows it as it is
         message = translator(lang)("throttled").format(seconds=exc.seconds)
         return 429, _error(message, {"retry_after": exc.seconds}, "throttled")
-    except CommandRejected as exc:
-        return STATUS.get(exc.code, 422), _error(exc.message, exc.details, exc.code)
+    except CommandRejected as exc:  # the service's English, told in the person's language
+        found = translated(exc.message, lang, named), translated_details(exc.details, lang, named)
+        return STATUS.get(exc.code, 422), _error(*found, exc.code)
     except Exception:  # a bug of ours: logged in full, told plainly
         log.exception("unhandled error on %s %s", r.method, r.path)
         return 500, _error(translator(lang)("api_server_error"), code="server_error")

@@ -11,6 +11,7 @@ from contracts.directory import DescribeAgencySchema, DescribeProgrammeSchema
 from services.portal_gateway.domain import access
 from services.portal_gateway.entrypoints.api.framework import Call, Routes
 from services.portal_gateway.entrypoints.web.i18n import translator
+from services.portal_gateway.entrypoints.web.messages import translated
 
 api = Routes()
 
@@ -92,7 +93,10 @@ for segment, (method, schema, summary) in NETWORK_COMMANDS.items():
     answers=api_contract.Staffing,
 )
 def staffing(call: Call):
-    return {"sites": call.backends.registries.staffing()}
+    sites = call.backends.registries.staffing()
+    for site in sites:  # the registry's warnings, told in the reader's language
+        site["warnings"] = [translated(w, call.lang) for w in site["warnings"]]
+    return {"sites": sites}
 
 
 @api.route(

@@ -21,6 +21,7 @@ from services.portal_gateway.entrypoints.api.cases import ACTIONS, run_case_comm
 from services.portal_gateway.entrypoints.api.framework import ApiError, Call, Routes
 from services.portal_gateway.entrypoints.web.emergency_pages import when
 from services.portal_gateway.entrypoints.web.i18n import translator
+from services.portal_gateway.entrypoints.web.messages import translated, translated_details
 
 KINDS = ("beneficiaries", "referrals", *ACTIONS)
 
@@ -132,7 +133,7 @@ def _apply(call: Call, trip: str, c: dict, now: datetime) -> dict:
         stale = exc.code == "conflict" and "current_version" in exc.details
         if stale and c["kind"] in ACTIONS:
             return _conflict(call, c, exc.details["current_version"])
-        return _refused(c, exc.code, _said(call, exc), exc.details)
+        return _refused(c, exc.code, _said(call, exc), translated_details(exc.details, call.lang))
     except ApiError as exc:
         return _refused(c, exc.code, exc.said(call.lang), exc.details)
     status = "already_applied" if answer["duplicate"] else "applied"
@@ -176,9 +177,11 @@ def _run(offline_call: Call, c: dict, command: dict) -> dict:
 
 
 def _said(call: Call, exc: CommandRejected) -> str:
-    """A service's refusal in the API's words: the contract's in the reader's language (details
-    name the fields), a rule's in its own."""
-    return translator(call.lang)("api_contract") if exc.code == "invalid" else exc.message
+    """A service's refusal in the reader's language: the contract's as the API says it (details
+    name the fields), a rule's through the services' message catalogue."""
+    if exc.code == "invalid":
+        return translator(call.lang)("api_contract")
+    return translated(exc.message, call.lang)
 
 
 def _refused(c: dict, code: str, error: str, details=None) -> dict:

@@ -24,7 +24,6 @@ class DpoPages:
     api: Any
     render: Any
     redirect: Any
-    _names: Any
 
     def _asked_person(self) -> tuple[str, str | None]:
         """The id in ?beneficiary=, and why it cannot be asked for (None if it can)."""
@@ -45,7 +44,6 @@ class DpoPages:
             status,
             q=q,
             results=body.get("results"),
-            names=self._names(),
             error=body.get("error"),
         )
 
@@ -68,7 +66,6 @@ class DpoPages:
             status,
             beneficiary=beneficiary,
             person=person,
-            names=self._names(),
             entries=report.get("entries", []),
             error=report.get("error"),
         )
@@ -94,7 +91,6 @@ class DpoPages:
             status,
             beneficiary=beneficiary,
             person=person,
-            names=self._names(),
             **extra,
         )
 

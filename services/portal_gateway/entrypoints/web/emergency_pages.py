@@ -6,22 +6,11 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import date, datetime
 from typing import Any
 
-from services.common.clock import GREECE
+from services.portal_gateway.entrypoints.web.names import day, when
 
-
-def when(value: str | None) -> str:
-    """An instant (ISO 8601) as dd/mm/yyyy HH:MM in Athens."""
-    if not value:
-        return ""
-    return datetime.fromisoformat(value).astimezone(GREECE).strftime("%d/%m/%Y %H:%M")
-
-
-def day(value: str | None) -> str:
-    """A date (ISO 8601) as dd/mm/yyyy."""
-    return date.fromisoformat(value).strftime("%d/%m/%Y") if value else "—"
+__all__ = ["EmergencyPages", "day", "when"]  # the date filters live in names.py now
 
 
 class EmergencyPages:

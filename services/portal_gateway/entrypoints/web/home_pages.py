@@ -31,15 +31,6 @@ class HomePages:
         attention = getattr(self, f"_home_{role}", None)
         return self.render("home.html", role=role, **(attention() if attention else {}))
 
-    def _names(self) -> dict[str, str]:
-        """Site codes and staff ids -> their names, from the registry's network."""
-        _, network = self.api("GET", "/network")
-        found: dict[str, str] = {}
-        for site in network.get("sites", []):
-            found[site["site"]] = site.get("name") or site["site"]
-            found |= {s["staff_id"]: s["name"] for s in site.get("staff", [])}
-        return found
-
     def _home_agency_officer(self) -> dict:
         """The inbox's own counts, by the filters its links open (the inbox is paged: a count of
         one page's rows would stop at its size)."""
@@ -63,7 +54,6 @@ class HomePages:
             "answered": day.get("answered_referrals", []),
             "steps_due": day.get("steps_due", []),
             "today": today_in_greece().isoformat(),
-            "names": self._names(),
             "error": day.get("error") if status != 200 else None,
         }
 
@@ -85,7 +75,6 @@ class HomePages:
         return {
             "today_figures": figures,
             "caseload": caseload,
-            "names": self._names(),
             "error": error,
         }
 
@@ -96,7 +85,6 @@ class HomePages:
             "overview": overview if status == 200 else None,
             "overdue": late.get("referrals", []),
             "reports": REPORTS,
-            "names": self._names(),
         }
 
     def _home_dpo(self) -> dict:

@@ -90,7 +90,10 @@ WORDS = {
         "Άλλος αποδέκτης (Κέντρο ή φορέας εκτός μητρώου)",
         "Another recipient (a centre, or outside the registry)",
     ),
-    "recipient_code": ("Κωδικός αποδέκτη (π.χ. KK-SPARTI)", "Recipient code (e.g. KK-SPARTI)"),
+    "recipient_code": (
+        "Κωδικός αποδέκτη (Κέντρο ή φορέας)",
+        "Recipient code (a centre or an agency)",
+    ),
     "recipient_name": ("Όνομα αποδέκτη", "Recipient name"),
     "gender": ("Φύλο", "Gender"),
     "leaving": ("Αποχώρηση και παρακολούθηση", "Leaving and follow-up"),
@@ -825,6 +828,21 @@ WORDS = {
     "duplicate_record": ("Διπλή εγγραφή", "Duplicate record"),
     "surviving_record": ("Εγγραφή που μένει", "Record kept"),
     "merge_decided": ("Η απόφαση καταχωρίστηκε.", "The decision was recorded."),
+    # names, not codes, and the services' messages in Greek (web/names.py, web/messages.py)
+    "region": ("Περιφέρεια Πελοποννήσου", "Region of Peloponnese"),
+    "yes": ("Ναι", "Yes"),
+    "no": ("Όχι", "No"),
+    "field_version": ("Έκδοση φακέλου", "Version of the file"),
+    "field_form": ("Φόρμα", "Form"),
+    "records_merged": ("συγχωνευμένες εγγραφές", "records merged"),
+    "similarity": ("ομοιότητα", "similarity"),
+    "open_record": ("άνοιγμα εγγραφής", "open the record"),
+    "open_file": ("Άνοιγμα φακέλου", "Open the file"),
+    "education": ("Εκπαίδευση", "Education"),
+    "groups": ("Ευάλωτες ομάδες", "Vulnerable groups"),
+    "needs": ("Ανάγκες", "Needs"),
+    "disability": ("Αναπηρία", "Disability"),
+    "by_mobile_unit": ("Από Κινητή Μονάδα", "By a mobile unit"),
 }
 
 
@@ -948,6 +966,47 @@ LABELS = {  # event types by their one definition (contracts/names.py), then the
     "0-2": ("Έως γυμνάσιο (ISCED 0-2)", "Up to lower secondary (ISCED 0-2)"),
     "3-4": ("Λύκειο ή μεταλυκειακή (ISCED 3-4)", "Upper or post-secondary (ISCED 3-4)"),
     "5-8": ("Τριτοβάθμια (ISCED 5-8)", "Tertiary (ISCED 5-8)"),
+    # names, not codes (web/names.py): the remaining event types, the assessment's vocabularies
+    # (contracts/vocabulary.py, contracts/intake.py), roles and the referral's remaining states
+    names.FOLLOW_UP_RECORDED: ("Καταγραφή εξαμήνου", "Six-month follow-up"),
+    names.CENTRE_REGISTERED: ("Εγγραφή Κέντρου", "Centre registered"),
+    names.MOBILE_UNIT_REGISTERED: ("Εγγραφή Κινητής Μονάδας", "Mobile unit registered"),
+    names.PARTNER_MUNICIPALITIES_CHANGED: (
+        "Αλλαγή συνεργαζόμενων δήμων",
+        "Partner municipalities changed",
+    ),
+    names.STAFF_MEMBER_ASSIGNED: ("Τοποθέτηση εργαζομένου", "Staff member assigned"),
+    names.STAFF_MEMBER_LEFT: ("Αποχώρηση εργαζομένου", "Staff member left"),
+    names.AGENCY_REGISTERED: ("Εγγραφή φορέα", "Agency registered"),
+    names.AGENCY_DETAILS_CHANGED: ("Αλλαγή στοιχείων φορέα", "Agency details changed"),
+    names.PROGRAMME_REGISTERED: ("Εγγραφή προγράμματος", "Programme registered"),
+    names.PROGRAMME_DETAILS_CHANGED: ("Αλλαγή στοιχείων προγράμματος", "Programme details changed"),
+    names.LOGIN_FAILED: ("Αποτυχημένη σύνδεση", "Failed login"),
+    names.EMERGENCY_ACCESS_REVIEWED: (
+        "Έλεγχος πρόσβασης έκτακτης ανάγκης",
+        "Emergency access reviewed",
+    ),
+    names.RELEASE_PUBLISHED: ("Δημοσίευση στοιχείων", "Figures released"),
+    "case_worker": ("Κοινωνικός λειτουργός / ψυχολόγος", "Case worker"),
+    "head_of_centre": ("Υπεύθυνος Κέντρου", "Head of centre"),
+    "agency_officer": ("Υπάλληλος φορέα", "Agency officer"),
+    "regional_coordinator": ("Περιφερειακή Κοινωνική Πύλη", "Regional coordinator"),
+    "dpo": ("Υπεύθυνος Προστασίας Δεδομένων", "Data protection officer"),
+    "ops": ("Ομάδα λειτουργίας", "Operations"),
+    "municipal_system": ("Δημοτικό σύστημα", "Municipal system"),
+    "acknowledged": ("Παραλήφθηκε", "Acknowledged"),
+    "not requested": ("Δεν έχει ζητηθεί", "Not requested"),
+    "record": ("Φάκελος", "Record"),
+    "search": ("Αναζήτηση", "Search"),
+    "sync_conflict": ("Σύγκρουση συγχρονισμού", "Sync conflict"),
+    "ingest_rejected": ("Απορριφθέν δημοτικό συμβάν", "Refused municipal event"),
+    "audit": ("Έλεγχος προσβάσεων", "Audit"),
+    # the kinds of event stream ops read on the dead letters' and consistency pages (a stream's
+    # id is <kind>-<id>: the page shows the kind, never the id)
+    "case": ("Υπόθεση", "Case"),
+    "beneficiary": ("Ωφελούμενος", "Beneficiary"),
+    "referral": ("Παραπομπή", "Referral"),
+    "site": ("Δομή", "Site"),
 }
 
 

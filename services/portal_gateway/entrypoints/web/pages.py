@@ -29,10 +29,12 @@ from services.portal_gateway.domain.passwords import MIN_LENGTH
 from services.portal_gateway.entrypoints.api import ROUTES
 from services.portal_gateway.entrypoints.api.framework import ApiError, Router, api_router, run
 from services.portal_gateway.entrypoints.web.dpo_pages import DpoPages
-from services.portal_gateway.entrypoints.web.emergency_pages import EmergencyPages, day, when
+from services.portal_gateway.entrypoints.web.emergency_pages import EmergencyPages
 from services.portal_gateway.entrypoints.web.home_pages import HomePages
 from services.portal_gateway.entrypoints.web.i18n import LANGUAGES, labeller, translator
+from services.portal_gateway.entrypoints.web.messages import translated
 from services.portal_gateway.entrypoints.web.municipal_pages import MunicipalPages
+from services.portal_gateway.entrypoints.web.names import FILTERS, Names
 from services.portal_gateway.entrypoints.web.ops_pages import OpsPages
 from services.portal_gateway.entrypoints.web.record_pages import ASSESSMENT_CHOICES, RecordPages
 from services.portal_gateway.entrypoints.web.referral_pages import ReferralPages
@@ -94,7 +96,8 @@ TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=select_autoescape(["html"]),
 )
-TEMPLATES.filters.update(when=when, day=day)
+# names, not codes, and dates as the centres write them (web/names.py); `say`: a service's message
+TEMPLATES.filters.update(FILTERS)
 TEMPLATES.globals["emergency_reasons"] = EMERGENCY_REASONS
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 # every page: no script but our own files (there are none inline), never in a frame, never cached
@@ -177,6 +180,7 @@ class Page(
         self.gateway, self.request, self.lang = gateway, request, lang
         self.principal: Any = None  # an access.Principal once the session's token is verified
         self.t = translator(lang)
+        self._names: Names | None = None  # whom and what the page names (names())
 
     # --- plumbing ---------------------------------------------------------------------------
     def who(self):
@@ -193,7 +197,9 @@ class Page(
             return exc.status, exc.body(self.lang)
         client = self.request.remote_addr or ""
         backends = self.gateway.backends()
-        return run(r, args, body, query or {}, self.principal, backends, client, self.lang)
+        # a code inside a refusal ("publishes for KK-SPARTI only") by its name on the page
+        named = self.names().code
+        return run(r, args, body, query or {}, self.principal, backends, client, self.lang, named)
 
     def render(self, template: str, status: int = 200, **values):
         html = TEMPLATES.get_template(template).render(
@@ -203,12 +209,26 @@ class Page(
             me=self.principal,
             may=self.may(),
             csrf=self.csrf(),
+            names=self.names(),
+            say=lambda text: translated(text, self.lang, self.names().code),
             **values,
         )
         headers = {**HTML, **SECURITY_HEADERS}
         if "lang" in self.request.args:
             headers["Set-Cookie"] = f"lang={self.lang}; Path=/; SameSite=Strict"
         return status, headers, html
+
+    def names(self) -> Names:
+        """Whom and what the page names, asked of the registries only if it names any."""
+        if self._names is None:  # one per request: each registry read once
+            gateway = self.gateway
+            self._names = Names(
+                self.lang,
+                sites=lambda: gateway.sites.get(gateway.registries),
+                accounts=lambda: gateway.backends().accounts.display_names(),
+                agencies=lambda: gateway.registries.agencies(),
+            )
+        return self._names
 
     def may(self) -> dict[str, bool]:
         """What the menus and buttons offer, asked of the access policy (a template compares no role)."""
@@ -243,7 +263,9 @@ class Page(
         """A note for the next page, sealed (AES-GCM): a possible duplicate's name and birth year
         are personal data, and a cookie sits in the browser's profile, so it travels unreadable."""
         key, session = self.note_key()
-        return base64.urlsafe_b64encode(PersonalDataCipher.seal(key, session, value)).decode()
+        return base64.urlsafe_b64encode(
+            PersonalDataCipher.seal(key, session, {"notes": value})
+        ).decode()
 
     def notes(self) -> list:
         """The warnings the previous page left for this one, if we sealed them (else none)."""
@@ -252,8 +274,8 @@ class Page(
             return []
         key, session = self.note_key()
         try:
-            return PersonalDataCipher.open(key, session, base64.urlsafe_b64decode(sealed))
-        except (InvalidTag, ValueError):  # forged, another session's, or cut short
+            return PersonalDataCipher.open(key, session, base64.urlsafe_b64decode(sealed))["notes"]
+        except (InvalidTag, ValueError, KeyError):  # forged, another session's, or cut short
             return []
 
     def csrf_ok(self) -> bool:
@@ -409,7 +431,6 @@ class Page(
             **choices,
             lives_in=lives_in,
             assessing=ASSESSMENT_CHOICES,
-            site_names=self.site_names(),
             **extra,
         )
 

@@ -61,7 +61,6 @@ class RecordPages:
             "merge_requests.html",
             status if code == 200 else code,
             requests=found.get("requests", []),
-            site_names=self.site_names(),
             saved=self.request.args.get("saved"),
             error=extra.pop("error", None) or found.get("error"),
             **extra,
@@ -82,8 +81,3 @@ class RecordPages:
             )
         self.wait_until_shown("registries", answer)
         return self.redirect("/merge-requests?saved=1")
-
-    def site_names(self) -> dict[str, str]:
-        """Each site's name, for pages that would otherwise show its code."""
-        sites = self.gateway.sites.get(self.gateway.registries)
-        return {s["site"]: s.get("name") or s["site"] for s in sites}

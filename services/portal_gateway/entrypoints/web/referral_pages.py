@@ -159,7 +159,6 @@ class ReferralPages:
             may_answer={
                 r["referral_id"]: access.answer_referral(self.principal, r) for r in referrals
             },
-            site_names={s["site"]: s["name"] for s in self.sites()},
             states=[s for s in STATES if s != "requested"],
             filters=filters,
             total=total,

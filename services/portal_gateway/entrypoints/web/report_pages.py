@@ -23,6 +23,7 @@ from contracts.geography import municipalities, regional_units
 from services.common.spreadsheets import as_csv, as_xlsx_sheets
 from services.portal_gateway.domain import access
 from services.portal_gateway.entrypoints.web.i18n import WORDS, labeller
+from services.portal_gateway.entrypoints.web.names import day
 
 HIDDEN = "c"  # how reporting marks a hidden cell (services/reporting/domain/disclosure.py)
 FILES = {
@@ -137,6 +138,7 @@ class ReportPages:
     t: Any
     api: Any
     render: Any
+    names: Any
 
     # --- names -------------------------------------------------------------------------------
     def _network(self) -> dict[str, dict]:
@@ -147,7 +149,7 @@ class ReportPages:
         return self._sites
 
     def _site(self, code: str | None) -> str:
-        return self._network().get(code or "", {}).get("name") or code or self.t("whole_region")
+        return self.names().site(code) if code else self.t("whole_region")
 
     def _municipality(self, code: str) -> str:
         found = municipalities().get(code)
@@ -295,7 +297,7 @@ class ReportPages:
         median = body["response_times"].get("median_days_to_response")
         facts = [
             (self.t("period"), body["period"]),
-            (self.t("released_at"), number(body["released_at"][:10], "day", self.lang)),
+            (self.t("released_at"), day(body["released_at"])),
             (self.t("referrals"), body["referrals"]),
             (self.t("response_times"), number(median, "days", self.lang)),
         ]
@@ -418,7 +420,7 @@ class ReportPages:
             return []
         return [
             (self.t("period"), body["period"]),
-            (self.t("released_at"), number(body["released_at"][:10], "day", self.lang)),
+            (self.t("released_at"), day(body["released_at"])),
         ]
 
     def reports_targets(self):
@@ -592,9 +594,7 @@ class ReportPages:
 
     def _caseload(self) -> Table:
         """A head's own network: each staff member's distinct beneficiaries (never leaves it)."""
-        names = {
-            m["staff_id"]: m["name"] for s in self._network().values() for m in s.get("staff", [])
-        }
+        names = self.names()  # an account's display name first, as everywhere
         table = Table(
             "caseload",
             self.t("caseload"),
@@ -610,7 +610,7 @@ class ReportPages:
             for row in body.get("caseload", []):
                 table.rows.append(
                     [
-                        names.get(row["staff_id"], row["staff_id"]),
+                        names.person(row["staff_id"]),
                         self._site(row["site"]),
                         row["beneficiaries"],
                     ]
