@@ -15,8 +15,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from tests.e2e.gateway_platform import PASSWORD, referral_to_dypa
-from tests.e2e.test_browser import shot, shows
 from tests.support.axe import describe, violations
+from tests.support.browser import log_in, shot, shows
 from tests.support.clock import today_in_greece
 
 WIDTHS = {"wide": 1366, "narrow": 412}
@@ -57,14 +57,6 @@ def people(gateway) -> dict:
     sparti = gateway.register("sparti.worker", "KK-SPARTI", given_name="Ελένη")
     gateway.catch_up()
     return {"mu": mu, "sparti": sparti}
-
-
-def log_in(driver, base: str, username: str) -> None:
-    driver.get(f"{base}/login")
-    driver.find_element(By.ID, "username").send_keys(username)
-    driver.find_element(By.ID, "password").send_keys(PASSWORD)
-    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    assert shows(driver, "/logout")
 
 
 def header_links(driver) -> list[str]:

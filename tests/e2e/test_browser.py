@@ -4,31 +4,12 @@ create a referral, see both on the timeline. Screenshots are kept in test-artifa
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from tests.e2e.gateway_platform import DYPA_KALAMATA, PASSWORD, municipal_event
-
-SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-
-
-def shows(driver, text: str, seconds: float = 10) -> bool:
-    """A click starts a navigation; wait for the page that follows rather than read the old one."""
-    WebDriverWait(driver, seconds).until(lambda d: text in d.page_source)
-    return True
-
-
-def shot(driver, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    driver.save_screenshot(str(SHOTS / f"{name}.png"))
-
-
-def open_form(driver, title: str) -> None:
-    """The record's forms are folded (<details>, so the page is short at 412 px): open one."""
-    driver.find_element(By.XPATH, f"//summary[h2[normalize-space()='{title}']]").click()
+from tests.support.browser import open_form, shot, shows
 
 
 @pytest.mark.slow

@@ -10,16 +10,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from tests.e2e.gateway_platform import PASSWORD
-from tests.e2e.test_browser import open_form, shot, shows
-
-
-def log_in(driver, base: str, username: str) -> None:
-    driver.get(f"{base}/login")
-    driver.find_element(By.ID, "username").send_keys(username)
-    driver.find_element(By.ID, "password").send_keys(PASSWORD)
-    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    assert shows(driver, "Αποσύνδεση")
+from tests.support.browser import log_in, open_form, shot, shows
 
 
 def both_widths(driver, name: str) -> None:

@@ -10,19 +10,9 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from tests.e2e.gateway_platform import PASSWORD
-from tests.e2e.test_browser import open_form, shot, shows
+from tests.support.browser import log_in, open_form, shot, shows
 
 DYPA = "ΔΥΠΑ — Κέντρο Προώθησης Απασχόλησης Καλαμάτας"
-
-
-def log_in(driver, base: str, username: str) -> None:
-    driver.delete_all_cookies()
-    driver.get(f"{base}/login")
-    driver.find_element(By.ID, "username").send_keys(username)
-    driver.find_element(By.ID, "password").send_keys(PASSWORD)
-    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    assert shows(driver, "Αποσύνδεση")
 
 
 def press(driver, form_action: str, then: str) -> None:

@@ -13,9 +13,8 @@ import pytest
 from openpyxl import load_workbook
 from selenium.webdriver.common.by import By
 
-from tests.e2e.gateway_platform import PASSWORD
-from tests.e2e.test_browser import shot, shows
 from tests.e2e.test_gateway_tour import _released_month
+from tests.support.browser import log_in, shot, shows
 
 REPORTS = {  # page -> its heading, and its first chart's table
     "/overview": ("Περιφερειακή εικόνα", "trend"),
@@ -50,14 +49,6 @@ def registered_back_then(gateway, username, site, moment, municipality, people: 
     answer = gateway.client(username).post("/sync", {"commands": items})
     assert {r["status"] for r in answer.json()["results"]} == {"applied"}, answer.text
     gateway.catch_up()
-
-
-def log_in(driver, base: str, username: str) -> None:
-    driver.get(f"{base}/login")
-    driver.find_element(By.ID, "username").send_keys(username)
-    driver.find_element(By.ID, "password").send_keys(PASSWORD)
-    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    assert shows(driver, "Αποσύνδεση")
 
 
 def whole_page_shot(driver, name: str) -> None:

@@ -15,25 +15,12 @@ from services.common.consumer import Consumer
 from services.common.consumer.setup import personal_opener
 from services.common.consumer.sources import RpcEventSource
 from services.reporting import bootstrap as reporting
-from tests.e2e.gateway_platform import PASSWORD, referral_to_dypa
-from tests.e2e.test_browser import shot, shows
+from tests.e2e.gateway_platform import referral_to_dypa
+from tests.support.browser import log_in, log_out, shot, shows
 from tests.support.clock import today_in_greece
 
 TODAY = today_in_greece().isoformat()
 REASON = EMERGENCY_REASONS[0]
-
-
-def log_in(driver, base: str, username: str) -> None:
-    driver.get(f"{base}/login")
-    driver.find_element(By.ID, "username").send_keys(username)
-    driver.find_element(By.ID, "password").send_keys(PASSWORD)
-    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    assert shows(driver, "Αποσύνδεση")
-
-
-def log_out(driver) -> None:
-    driver.find_element(By.CSS_SELECTOR, "form.logout button").click()
-    assert shows(driver, "Κωδικός")
 
 
 def fits_412_px(driver, name: str) -> None:

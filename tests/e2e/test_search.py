@@ -10,9 +10,9 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from contracts.geography import municipality
-from tests.e2e.test_accessibility import check, log_in
-from tests.e2e.test_browser import shot, shows
+from tests.e2e.test_accessibility import check
 from tests.e2e.test_web_portal import browser
+from tests.support.browser import log_in, shot, shows
 
 GIVEN = ["Άννα", "Βασίλειος", "Γεώργιος", "Δήμητρα", "Ελένη", "Ζωή", "Ηλίας", "Θεόδωρος"]
 
