@@ -67,7 +67,7 @@ def test_a_worker_asks_for_a_merge_from_the_warning_and_the_head_approves(gatewa
     chrome.delete_all_cookies()
     log_in(chrome, base, "kalamata.head")
     chrome.get(f"{base}/merge-requests")
-    assert shows(chrome, "Αιτήματα συγχώνευσης") and "kalamata.worker" in chrome.page_source
+    assert shows(chrome, "Αιτήματα συγχώνευσης") and "Kalamata Worker" in chrome.page_source
     both_widths(chrome, "23-merge-requests")
     reason = chrome.find_element(By.ID, f"reason-approval-1-{second}")
     reason.send_keys("Ίδιο πρόσωπο: επιβεβαιώθηκε τηλεφωνικά")

@@ -73,7 +73,7 @@ def test_a_worker_asks_and_the_head_of_centre_approves_the_merge(gateway):
     )
     assert f'href="/beneficiaries/{first}"' in waiting.text
     assert f'href="/beneficiaries/{second}"' in waiting.text
-    assert "kalamata.worker" in waiting.text
+    assert "Kalamata Worker" in waiting.text  # who asked, by name
     action = f"/merge-requests/{second}/approval"
     decided = head.post(
         f"{gateway.base}{action}", data=Forms(waiting.text).filled(action, reason="ίδιο ΑΜΚΑ")

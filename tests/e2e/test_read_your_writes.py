@@ -69,7 +69,7 @@ class Forms(HTMLParser):
 
 def shown(page, event_type: str) -> int:
     """How many rows of the record's timeline are of this type."""
-    return page.text.count(f"<td>{LABELS[event_type][0]}")
+    return page.text.count(f">{LABELS[event_type][0]}")
 
 
 @pytest.mark.slow

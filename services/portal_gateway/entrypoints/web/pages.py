@@ -246,6 +246,9 @@ class Page(
             "municipal_events": access.see_dead_letters(me),
             "municipal_publishers": access.manage_publishers(me),
             "merge_requests": access.decide_merges(me),
+            "audit": access.read_audit(me),
+            "erasure": access.erase(me),
+            "read_models": access.operate_read_models(me),
         }
 
     def csrf(self) -> str:
