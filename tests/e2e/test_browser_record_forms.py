@@ -62,7 +62,12 @@ def test_a_worker_asks_for_a_merge_from_the_warning_and_the_head_approves(gatewa
     )
     shot(chrome, "22-assessment-form")
     chrome.find_element(By.ID, "housing").submit()
-    assert shows(chrome, "Κίνδυνος φτώχειας · Μακροχρόνια άνεργος/η")
+    assert shows(chrome, "Καταχωρίστηκε.")
+    summary = chrome.find_element(
+        By.XPATH, "//section[h2[normalize-space()='Αξιολόγηση αναγκών']]/p"
+    ).text  # the record's summary of the assessment, in words
+    assert "Ευάλωτες ομάδες: Κίνδυνος φτώχειας" in summary
+    assert "Κατάσταση στην αγορά εργασίας: Μακροχρόνια άνεργος/η" in summary
 
     chrome.delete_all_cookies()
     log_in(chrome, base, "kalamata.head")

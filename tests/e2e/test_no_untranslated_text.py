@@ -314,6 +314,8 @@ def test_a_possible_duplicate_is_told_in_greek_with_a_link_not_an_id(gateway):
     first = worker.post(f"{gateway.base}/register", data=person, allow_redirects=False)
     assert first.status_code == 303
     second = worker.post(f"{gateway.base}/register", data=person)
-    assert second.status_code == 200 and "Πιθανή διπλοεγγραφή" in second.text, second.text[-2000:]
+    assert second.status_code == 200 and "Πιθανώς το ίδιο πρόσωπο" in second.text, second.text[
+        -2000:
+    ]
     assert first.headers["Location"].split("?")[0] in second.text  # a link to the other record
     assert not untranslated(second.text), untranslated(second.text)

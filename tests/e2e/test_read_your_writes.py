@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import pytest
 
 from contracts import names
-from services.portal_gateway.entrypoints.web.i18n import LABELS
+from services.portal_gateway.entrypoints.web.i18n import LABELS, WORDS
 from tests.e2e.test_platform_flow import live_timeline  # noqa: F401 (a fixture)
 from tests.e2e.test_web_portal import browser
 
@@ -69,7 +69,7 @@ class Forms(HTMLParser):
 
 def shown(page, event_type: str) -> int:
     """How many rows of the record's timeline are of this type."""
-    return page.text.count(f">{LABELS[event_type][0]}")
+    return page.text.count(f'data-label="{WORDS["what"][0]}">{LABELS[event_type][0]}')
 
 
 @pytest.mark.slow
@@ -110,9 +110,7 @@ def test_save_then_save_again_on_every_form_succeeds_without_waiting(gateway, li
     save_twice(
         "referrals",
         names.REFERRAL_REQUESTED,
-        recipient_kind="centre",
-        recipient_id="KK-SPARTI",
-        recipient_name="Κέντρο Κοινότητας Σπάρτης",
+        recipient="centre:KK-SPARTI",  # picked by name from the registry's centres
     )
     before = shown(page, names.ACTION_PLAN_OPENED)
     action = f"{record}/action-plans"

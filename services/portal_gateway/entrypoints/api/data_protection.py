@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from contracts import api as api_contract
 from contracts.names import PERSONAL_DATA_ERASED
+from contracts.registries import SEARCH_LIMIT
 from services.portal_gateway.adapters import timeline
 from services.portal_gateway.domain import access
 from services.portal_gateway.entrypoints.api import beneficiaries
@@ -70,8 +71,12 @@ def erasures(call: Call):
     answers=api_contract.SearchResults,
 )
 def search(call: Call):
+    """One page of every record found (the DPO reads across networks; the registry answers at
+    most SEARCH_LIMIT, so `capped` says when more may exist)."""
     found = []
-    for beneficiary_id in call.backends.registries.search(call.body["q"]):
+    hits = call.backends.registries.search(call.body["q"])
+    for hit in hits:
+        beneficiary_id = hit["beneficiary_id"]
         first = call.backends.registries.beneficiary(beneficiary_id)
         if first is None or first.get("erased"):
             continue
@@ -88,7 +93,14 @@ def search(call: Call):
                 "registered_at": first["site"],
             }
         )
-    return {"results": found}
+    return {
+        "results": found,
+        "count": len(found),
+        "page": 1,
+        "pages": 1,
+        "per_page": max(len(found), 1),
+        "capped": len(hits) >= SEARCH_LIMIT,
+    }
 
 
 @api.route(
