@@ -7,6 +7,7 @@ import psycopg2.errors
 
 from contracts.names import BENEFICIARY_REGISTERED, PERSONAL_DATA_ERASED
 from contracts.registries import SEARCH_LIMIT
+from services.common.db import advisory_key
 from services.common.domain import Conflict
 from services.common.personal_data import blind_index
 from services.common.text import MIN_PREFIX, search_key, search_prefixes
@@ -48,13 +49,15 @@ class IdentityIndex:
             )
             family = f"{personal['family_name']} {personal['birth_date']}"
             found.append((FAMILY_AND_BIRTH, blind_index(self.index_key, "name", family)))
-        name = f"{personal.get('given_name') or ''} {personal.get('family_name') or ''}"
-        found += [(NAME_WORD, digest) for digest in self.word_digests(name)]
-        found += [
-            (NAME_PREFIX, blind_index(self.index_key, NAME_PREFIX, p))
-            for p in sorted(search_prefixes(name))
-        ]
+        found += [(NAME_WORD, digest) for digest in self.word_digests(_full_name(personal))]
+        found += [(NAME_PREFIX, digest) for digest in self.prefix_digests(personal)]
         return found
+
+    def prefix_digests(self, personal: dict) -> list[str]:
+        return [
+            blind_index(self.index_key, NAME_PREFIX, p)
+            for p in sorted(search_prefixes(_full_name(personal)))
+        ]
 
     def word_digests(self, text: str) -> list[str]:
         return sorted({blind_index(self.index_key, NAME_WORD, w) for w in search_key(text).split()})
@@ -94,6 +97,35 @@ class IdentityIndex:
                 cur.execute(
                     "DELETE FROM beneficiary_link WHERE beneficiary_id = %s", (beneficiary,)
                 )
+
+    def reindex_name_prefixes(self, store, db, batch: int = 500) -> int:
+        """The upgrade path for records registered before the beginnings of words were indexed:
+        each registration's name read back through the store (opened under the person's key),
+        its `name-prefix` rows added where missing. Idempotent (ON CONFLICT DO NOTHING), so safe
+        to run again. An erased person's name is gone (no key) and is skipped; each batch is
+        written under the store's append lock and only for records still in the index, so an
+        erasure committed while this runs is never undone. Answers how many records it read."""
+        lock, position, records = advisory_key(f"append:{db.schema}"), 0, 0
+        while events := store.read_all(position, batch, categories=["beneficiary"]):
+            position = events[-1].position
+            named = [
+                (e.data.get("beneficiary_id") or e.stream.split("-", 1)[1], e.personal)
+                for e in events
+                if e.type == BENEFICIARY_REGISTERED and e.personal
+            ]
+            with db.transaction() as cur:
+                cur.execute("SELECT pg_advisory_xact_lock(%s)", (lock,))
+                for beneficiary, personal in named:
+                    cur.execute(
+                        "INSERT INTO identity_index (kind, digest, beneficiary_id)"
+                        " SELECT %s, digest, %s::uuid FROM unnest(%s::text[]) AS digest"
+                        " WHERE EXISTS"
+                        " (SELECT 1 FROM identity_index WHERE beneficiary_id = %s::uuid)"
+                        " ON CONFLICT (kind, digest, beneficiary_id) DO NOTHING",
+                        (NAME_PREFIX, beneficiary, self.prefix_digests(personal), beneficiary),
+                    )
+            records += len(named)
+        return records
 
     def _index(self, cur, beneficiary: str, site: str, digests: list[tuple[str, str]]) -> None:
         """A number the registry already holds makes this a site record of that person: linked
@@ -224,3 +256,7 @@ class IdentityIndex:
                 (NAME_AND_BIRTH,),
             )
             return [(a, b) for a, b in cur.fetchall()]
+
+
+def _full_name(personal: dict) -> str:
+    return f"{personal.get('given_name') or ''} {personal.get('family_name') or ''}"
