@@ -1,8 +1,9 @@
 """The closed referral loop in headless Chromium, in Greek (issue 15): the mobile unit meets a
-person in a partner municipality, takes their consent for ΔΥΠΑ (chosen by name), refers them to
-ΔΥΠΑ picked by name from the proposals for the need and sends it; ΔΥΠΑ's officer finds the person
-by name in the inbox, acknowledges, accepts and records the outcome; the case worker reads it on
-the record. Screenshots: test-artifacts/screenshots/15-referral-*.png."""
+person in a partner municipality, registers her, records the contact and her needs assessment,
+takes her consent for ΔΥΠΑ (chosen by name), refers her to ΔΥΠΑ picked by name from the proposals
+for the need and sends it; ΔΥΠΑ's officer finds her by name in the inbox, acknowledges, accepts
+and records the outcome; the case worker reads it on the record. Screenshots:
+test-artifacts/screenshots/15-referral-*.png."""
 
 from __future__ import annotations
 
@@ -24,25 +25,36 @@ def press(driver, form_action: str, then: str) -> None:
 @pytest.mark.slow
 def test_the_referral_loop_closes_in_the_browser(gateway, chrome):  # noqa: F811
     base = gateway.base
-    person = gateway.register(
-        "kalamata.worker",
-        "MU-KALAMATA",
-        given_name="Μαρία",
-        family_name="Αναστασίου",
-        phone="6944123456",
-        municipality_code="9256",
+    log_in(chrome, base, "kalamata.worker")
+
+    # the mobile unit, in Meligalas (Οιχαλία, a partner municipality): she is registered there
+    chrome.get(f"{base}/register")
+    chrome.find_element(By.ID, "given_name").send_keys("Μαρία")
+    chrome.find_element(By.ID, "family_name").send_keys("Αναστασίου")
+    # a date field's typing order follows the browser's locale: set the value as the form sends it
+    chrome.execute_script(
+        "arguments[0].value = '1979-04-12'", chrome.find_element(By.ID, "birth_date")
     )
+    chrome.find_element(By.ID, "phone").send_keys("6944123456")
+    Select(chrome.find_element(By.ID, "municipality_code")).select_by_visible_text("Οιχαλία")
+    Select(chrome.find_element(By.ID, "gender")).select_by_visible_text("Γυναίκα")
+    shot(chrome, "15-referral-00-registered-by-the-mobile-unit")
+    chrome.find_element(By.ID, "given_name").submit()
+    assert shows(chrome, "Καταχωρίστηκε.") and shows(chrome, "Αναστασίου")
+    person = chrome.current_url.split("?")[0].rsplit("/", 1)[1]
     record = f"/beneficiaries/{person}"
 
-    # the mobile unit, in Meligalas (Οιχαλία, a partner municipality): a contact
-    log_in(chrome, base, "kalamata.worker")
-    chrome.get(f"{base}{record}")
-    assert shows(chrome, "Αναστασίου")
+    # a contact, then the needs assessment, each confirmed on the page it lands on
     open_form(chrome, "Καταγραφή επαφής")
     Select(chrome.find_element(By.ID, "channel")).select_by_visible_text("Επίσκεψη Κινητής Μονάδας")
     Select(chrome.find_element(By.ID, "cm")).select_by_visible_text("Οιχαλία")
     chrome.find_element(By.ID, "cn").send_keys("Επίσκεψη στον Μελιγαλά· ζητά εργασία")
     press(chrome, f"{record}/contacts", "Καταχωρίστηκε.")
+    open_form(chrome, "Καταγραφή αξιολόγησης αναγκών")
+    chrome.find_element(By.CSS_SELECTOR, "input[name=needs][value=employment]").click()
+    chrome.find_element(By.ID, "housing").send_keys("ενοίκιο")
+    press(chrome, f"{record}/assessments", "Καταχωρίστηκε.")
+    assert shows(chrome, "Αξιολόγηση αναγκών")
 
     # consent for ΔΥΠΑ, chosen by its name from the registry
     open_form(chrome, "Συγκατάθεση")
