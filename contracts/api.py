@@ -191,6 +191,13 @@ class Record(StrictSchema):
         allow_none=True,
         metadata={"description": "special categories: shown to case workers only"},
     )
+    special_categories = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "whether this reader may see and record the needs assessment (a case"
+            " worker of the network, or a live emergency grant)"
+        },
+    )
     referrals = fields.List(fields.Dict(), required=True)
     break_glass = fields.Boolean(required=True)
     emergency_until = fields.String(required=True, allow_none=True)

@@ -235,6 +235,7 @@ def record(call: Call):
         "timeline": timeline.named(steps, referrals),
         "case": case,
         "assessment": assessment if decision.special_categories else None,
+        "special_categories": decision.special_categories,
         "referrals": referrals,
         "break_glass": decision.break_glass,
         "emergency_until": grant.expires_at.isoformat() if decision.break_glass and grant else None,
