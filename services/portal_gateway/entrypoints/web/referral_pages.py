@@ -72,6 +72,7 @@ def answer_of(referral: dict) -> dict | None:
 class ReferralPages:
     """Mixed into pages.Page, whose plumbing these are."""
 
+    gateway: Any
     request: Any
     principal: Any
     t: Any
@@ -113,8 +114,9 @@ class ReferralPages:
         }
 
     def sites(self) -> list[dict]:
-        _, network = self.api("GET", "/network")
-        return sorted(network.get("sites", []), key=lambda s: s["name"])
+        """The network's sites by name: the gateway's cached list, the one the name filters read,
+        rather than another call to the registry for every page."""
+        return sorted(self.gateway.sites.get(self.gateway.registries), key=lambda s: s["name"])
 
     def referral_command(self, body: dict) -> dict:
         """The form's choice as the command's recipient: `kind:id` of the registries (named as
