@@ -3,69 +3,21 @@ upper/lower case and Greeklish (ELOT 743) forms of a name meet on one key."""
 
 from __future__ import annotations
 
+import json
 import unicodedata
+from pathlib import Path
 
-# ELOT 743 single letters; digraphs handled first in `to_latin`.
-_LETTERS = {
-    "α": "a",
-    "β": "v",
-    "γ": "g",
-    "δ": "d",
-    "ε": "e",
-    "ζ": "z",
-    "η": "i",
-    "θ": "th",
-    "ι": "i",
-    "κ": "k",
-    "λ": "l",
-    "μ": "m",
-    "ν": "n",
-    "ξ": "x",
-    "ο": "o",
-    "π": "p",
-    "ρ": "r",
-    "σ": "s",
-    "ς": "s",
-    "τ": "t",
-    "υ": "y",
-    "φ": "f",
-    "χ": "ch",
-    "ψ": "ps",
-    "ω": "o",
-}
-_DIGRAPHS = {
-    "ου": "ou",
-    "αυ": "av",
-    "ευ": "ev",
-    "αι": "ai",
-    "ει": "ei",
-    "οι": "oi",
-    "μπ": "b",
-    "ντ": "nt",
-    "γκ": "gk",
-    "γγ": "ng",
-}
-# Greeklish writers spell the same sound several ways: fold them onto one.
-_LATIN_FOLDS = [
-    ("ch", "x"),
-    ("ks", "x"),
-    ("ou", "u"),
-    ("th", "8"),
-    ("ph", "f"),
-    ("h", "x"),
-    ("mp", "b"),
-    ("gk", "g"),
-    ("ng", "g"),
-    ("w", "o"),
-    ("y", "i"),
-    ("h", "i"),
-    ("ai", "e"),
-    ("ei", "i"),
-    ("oi", "i"),
-    ("ee", "i"),
-    ("j", "i"),
-    ("gi", "i"),
-]
+import contracts
+
+# The tables are one definition shared with the mobile unit's offline app (which bundles the same
+# file), so a name typed offline finds the same people as on the platform.
+_FOLDING = json.loads(
+    (Path(contracts.__file__).parent / "data" / "search_folding.json").read_text(encoding="utf-8")
+)
+_LETTERS: dict[str, str] = _FOLDING["letters"]  # ELOT 743 single letters
+_DIGRAPHS: dict[str, str] = _FOLDING["digraphs"]  # handled first in `to_latin`
+# Greeklish writers spell the same sound several ways: fold them onto one, in this order
+_LATIN_FOLDS: list[tuple[str, str]] = [(a, b) for a, b in _FOLDING["latin_folds"]]
 
 
 def nfc(text: str) -> str:
@@ -103,9 +55,8 @@ def search_key(text: str) -> str:
     return " ".join(words)
 
 
-MIN_PREFIX = (
-    2  # the shortest beginning of a word a search matches (one letter finds half the region)
-)
+# the shortest beginning of a word a search matches (one letter finds half the region)
+MIN_PREFIX: int = _FOLDING["min_prefix"]
 
 
 def words(text: str) -> list[str]:
