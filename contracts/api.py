@@ -695,3 +695,106 @@ class MyDay(StrictSchema):
         "referrals from your network answered in the last days: beneficiary, name, state",
         required=True,
     )
+
+
+# --- a mobile unit's trip --------------------------------------------------------------------
+
+
+class TripMunicipality(StrictSchema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+class TripStep(StrictSchema):
+    step_id = fields.String(required=True)
+    description = fields.String(required=True, allow_none=True)
+    due_on = fields.Date(required=True, allow_none=True)
+    done = fields.Boolean(required=True)
+
+
+class TripPlan(StrictSchema):
+    plan_id = fields.String(required=True)
+    opened_on = fields.Date(required=True, allow_none=True)
+    goals = fields.String(required=True, allow_none=True)
+    steps = fields.List(fields.Nested(TripStep), required=True)
+
+
+class TripCase(StrictSchema):
+    """What an offline command needs: the version every command of the trip on this person chains
+    on (`base_version` of a sync), whether the case is closed, the open action plan."""
+
+    version = fields.Integer(
+        required=True, metadata={"description": "the case stream's version: the sync's base"}
+    )
+    closed = fields.Boolean(required=True)
+    plan = fields.Nested(TripPlan, required=True, allow_none=True)
+
+
+class TripPerson(StrictSchema):
+    """A person of the day's work: identity, contact and case, never the needs assessment."""
+
+    beneficiary_id = fields.UUID(required=True)
+    given_name = fields.String(required=True)
+    family_name = fields.String(required=True)
+    birth_date = fields.Date(required=True, allow_none=True)
+    phone = fields.String(required=True, allow_none=True)
+    gender = fields.String(required=True, allow_none=True)
+    municipality_code = fields.String(required=True)
+    case = fields.Nested(TripCase, required=True)
+    consents = _list(
+        fields.String(),
+        "the recipients (agency, programme or centre ids) their consent covers today",
+        required=True,
+    )
+    last_met_on = fields.Date(
+        required=True, allow_none=True, metadata={"description": "their latest contact's day"}
+    )
+
+
+class TripRecipient(StrictSchema):
+    kind = fields.String(required=True, validate=validate.OneOf(("agency", "programme", "centre")))
+    id = fields.String(
+        required=True, metadata={"description": "the registry's id, a centre's site code"}
+    )
+    name = fields.String(required=True)
+    needs = _list(fields.String(), "the needs it takes (a centre: any of them)", required=True)
+
+
+class TripChoice(StrictSchema):
+    code = fields.String(required=True)
+    label = fields.String(
+        required=True, metadata={"description": "in the request's language (Greek by default)"}
+    )
+
+
+class TripChoices(StrictSchema):
+    """The vocabularies of the commands a worker records offline, each code with its label."""
+
+    channels = fields.List(fields.Nested(TripChoice), required=True)
+    services = fields.List(fields.Nested(TripChoice), required=True)
+    needs = fields.List(fields.Nested(TripChoice), required=True)
+    vulnerable_groups = fields.List(fields.Nested(TripChoice), required=True)
+    labour_status = fields.List(fields.Nested(TripChoice), required=True)
+    education = fields.List(fields.Nested(TripChoice), required=True)
+    genders = fields.List(fields.Nested(TripChoice), required=True)
+
+
+class Trip(StrictSchema):
+    """A mobile unit's day's work, downloaded before a trip: the people, what a referral may
+    name, the vocabularies; what the device works on offline until `expires_at`."""
+
+    trip_id = fields.UUID(
+        required=True, metadata={"description": "the `trip_id` of every sync batch of this trip"}
+    )
+    downloaded_at = fields.AwareDateTime(required=True)
+    expires_at = fields.AwareDateTime(
+        required=True,
+        metadata={"description": "downloaded_at plus the sync's offline window (days)"},
+    )
+    site = fields.String(required=True)
+    site_name = fields.String(required=True, allow_none=True)
+    staff_id = fields.String(required=True)
+    municipalities = fields.List(fields.Nested(TripMunicipality), required=True)
+    people = fields.List(fields.Nested(TripPerson), required=True)
+    recipients = fields.List(fields.Nested(TripRecipient), required=True)
+    choices = fields.Nested(TripChoices, required=True)

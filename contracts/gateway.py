@@ -36,6 +36,7 @@ READ_PURPOSES = (
     "ingest_rejected",  # a refused municipal event, as ops read it
     "audit",  # the DPO reading who saw the record
     "referral_inbox",  # a referral's person (name, phone) in an inbox: the agency under consent
+    "offline_download",  # a person in a mobile unit's day's work, downloaded for a trip offline
 )
 
 

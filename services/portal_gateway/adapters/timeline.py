@@ -24,6 +24,8 @@ from contracts.names import (
     ACTION_PLAN_CLOSED,
     ACTION_STEP_ADDED,
     ACTION_STEP_DONE,
+    BENEFICIARY_REGISTERED,
+    CONTACT_RECORDED,
     PERSONAL_DATA_ERASED,
 )
 from services.common.consumer import Projection, SourceEvent
@@ -163,6 +165,34 @@ def steps_due(db, sites: list[str], until: str) -> list[dict]:
         )
         keys = ("beneficiary_id", "site", "plan_id", "step_id", "due_on")
         return [dict(zip(keys, r, strict=True)) for r in cur.fetchall()]
+
+
+def met_in(db, municipalities: list[str], limit: int) -> list[dict]:
+    """People registered or met (a contact) in these municipalities, most recently there first,
+    with the day of their latest contact anywhere; never an erased person's record. Candidates
+    only: who may be shown is decided from the services' facts (application/people.py)."""
+    with db.transaction() as cur:
+        cur.execute(
+            "SELECT t.beneficiary_id::text, max(t.occurred_at) AS last_at,"
+            " (SELECT max((c.data->>'occurred_on')::date) FROM timeline c"
+            "  WHERE c.beneficiary_id = t.beneficiary_id AND c.type = %s)"
+            " FROM timeline t WHERE t.type IN (%s, %s) AND t.data->>'municipality_code' = ANY(%s)"
+            " AND NOT EXISTS (SELECT 1 FROM timeline e WHERE e.beneficiary_id = t.beneficiary_id"
+            "  AND e.type = %s)"
+            " GROUP BY t.beneficiary_id ORDER BY last_at DESC, t.beneficiary_id LIMIT %s",
+            (
+                CONTACT_RECORDED,
+                BENEFICIARY_REGISTERED,
+                CONTACT_RECORDED,
+                municipalities,
+                PERSONAL_DATA_ERASED,
+                limit,
+            ),
+        )
+        return [
+            {"beneficiary_id": r[0], "last_met_on": r[2].isoformat() if r[2] else None}
+            for r in cur.fetchall()
+        ]
 
 
 def applied_up_to(db, source: str) -> int:

@@ -18,6 +18,7 @@ class Person:
     known: bool  # False: no such record (the policy refuses it as it refuses another network's)
     records: list[str]  # the surviving id first, then every record merged into it
     facts: access.PersonFacts
+    consents: frozenset[str] = frozenset()  # the recipients their consent covers today
 
 
 def person(backends, beneficiary_id: str) -> Person:
@@ -39,7 +40,7 @@ def person(backends, beneficiary_id: str) -> Person:
         frozenset(referred),
         frozenset(cases["transferred_to"]),
     )
-    return Person(True, records, facts)
+    return Person(True, records, facts, frozenset(cases["consents"]))
 
 
 def records_of(backends, beneficiary_id: str) -> list[str]:

@@ -19,6 +19,7 @@ from services.portal_gateway.entrypoints.api import (
     reports,
     subject_rights,
     sync,
+    trips,
 )
 from services.portal_gateway.entrypoints.api.framework import Route
 
@@ -33,6 +34,7 @@ ROUTES: list[Route] = [
     *my_day.api.routes,
     *cases.api.routes,
     *referrals.api.routes,
+    *trips.api.routes,
     *sync.api.routes,
     *ingest.api.routes,
     *publishers.api.routes,

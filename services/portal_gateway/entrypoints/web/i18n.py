@@ -843,6 +843,10 @@ WORDS = {
     "needs": ("Ανάγκες", "Needs"),
     "disability": ("Αναπηρία", "Disability"),
     "by_mobile_unit": ("Από Κινητή Μονάδα", "By a mobile unit"),
+    "trip_not_served": (
+        "Η λήψη για την εξόρμηση ζητά δήμο που δεν εξυπηρετεί η δομή σας.",
+        "The trip's download asks for a municipality your site does not serve.",
+    ),
 }
 
 
@@ -1010,6 +1014,10 @@ LABELS = {  # event types by their one definition (contracts/names.py), then the
     "beneficiary": ("Ωφελούμενος", "Beneficiary"),
     "referral": ("Παραπομπή", "Referral"),
     "site": ("Δομή", "Site"),
+    "offline_download": (
+        "Λήψη για εξόρμηση κινητής μονάδας",
+        "Downloaded for a mobile unit's trip",
+    ),
 }
 
 
