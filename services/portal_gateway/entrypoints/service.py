@@ -48,7 +48,7 @@ from services.portal_gateway.entrypoints.municipal_consumer import (
     backoff,
     municipal_messages,
 )
-from services.portal_gateway.entrypoints.web import pages, static_files
+from services.portal_gateway.entrypoints.web import mobile_app, pages, static_files
 
 log = logging.getLogger(__name__)
 
@@ -245,6 +245,18 @@ class PortalGateway:
     @http("GET", "/static/<path:name>")
     def static(self, request, name):
         return static_files.serve(name)
+
+    @http("GET", "/mobile")
+    def mobile_app_address(self, request):
+        return Response("", status=308, headers={"Location": "/mobile/"})
+
+    @http("GET", "/mobile/")
+    def mobile_app_shell(self, request):
+        return mobile_app.serve("")
+
+    @http("GET", "/mobile/<path:name>")
+    def mobile_app_file(self, request, name):
+        return mobile_app.serve(name)
 
     @http("GET,POST", "/")
     def home(self, request):

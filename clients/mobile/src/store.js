@@ -1,0 +1,114 @@
+// The app's IndexedDB, through idb: what survives a closed tab, a reload and a restarted device
+// while offline. Three stores, none holding anything readable:
+//   vault  – the wrapped data key (vault.js), the download's expiry and the failed unlocks;
+//   sealed – the day's download, sealed;
+//   outbox – the commands recorded offline, one sealed record each, in the order recorded (the
+//            auto-increment key is the order the sync sends them in).
+import { openDB, deleteDB } from "idb";
+import { seal, unseal } from "./vault.js";
+
+const NAME = "kentra-mobile";
+
+function open() {
+  return openDB(NAME, 1, {
+    upgrade(db) {
+      db.createObjectStore("vault");
+      db.createObjectStore("sealed");
+      db.createObjectStore("outbox", { autoIncrement: true });
+    },
+  });
+}
+
+/** The wrapped key of the trip on this device, or null; asking creates nothing (after a logout the
+ * device must hold no database at all). */
+export async function kept() {
+  const found = await indexedDB.databases();
+  if (!found.some((d) => d.name === NAME)) return null;
+  const db = await open();
+  try {
+    return await db.get("vault", "vault");
+  } finally {
+    db.close();
+  }
+}
+
+export async function keep(vault) {
+  const db = await open();
+  try {
+    await db.put("vault", vault, "vault");
+  } finally {
+    db.close();
+  }
+}
+
+export async function saveDay(key, day) {
+  const db = await open();
+  try {
+    await db.put("sealed", await seal(key, "sealed/day", day), "day");
+  } finally {
+    db.close();
+  }
+}
+
+export async function loadDay(key) {
+  const db = await open();
+  try {
+    const found = await db.get("sealed", "day");
+    return found ? unseal(key, "sealed/day", found) : null;
+  } finally {
+    db.close();
+  }
+}
+
+/** Forgets the download (expired), keeping the outbox: recorded work is never dropped silently. */
+export async function dropDay() {
+  const db = await open();
+  try {
+    await db.delete("sealed", "day");
+  } finally {
+    db.close();
+  }
+}
+
+/** Adds a command to the outbox; answers its place in the order. Sealed before the transaction:
+ * a transaction that waits on anything but IndexedDB commits itself. The seal is bound to the
+ * command's id (random, kept beside it), so records cannot be swapped between places. */
+export async function addToOutbox(key, item) {
+  const sealed = await seal(key, `outbox/${item.command_id}`, item);
+  const db = await open();
+  try {
+    return await db.add("outbox", { ref: item.command_id, ...sealed });
+  } finally {
+    db.close();
+  }
+}
+
+export async function updateOutbox(key, item) {
+  const sealed = await seal(key, `outbox/${item.command_id}`, item);
+  const db = await open();
+  try {
+    await db.put("outbox", { ref: item.command_id, ...sealed }, item.seq);
+  } finally {
+    db.close();
+  }
+}
+
+/** Every command recorded offline, in the order recorded, each with its place (`seq`). */
+export async function outbox(key) {
+  const db = await open();
+  let keys, values;
+  try {
+    keys = await db.getAllKeys("outbox");
+    values = await db.getAll("outbox");
+  } finally {
+    db.close();
+  }
+  return Promise.all(
+    keys.map(async (seq, i) => ({ ...(await unseal(key, `outbox/${values[i].ref}`, values[i])), seq })),
+  );
+}
+
+/** Logout, or a trip that ended: nothing of it stays on the device. */
+export async function wipe() {
+  await deleteDB(NAME);
+}
