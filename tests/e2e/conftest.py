@@ -122,37 +122,11 @@ def gateway(container_factory, platform_config, platform_settings):
     return GatewayPlatform(platform_settings, f"http://127.0.0.1:{port}", containers)
 
 
-# the browser a Greek user has: Chromium's interface, its Intl and its date inputs in Greek
-# (dd/mm/yyyy, not the en-US mm/dd/yyyy), which needs Debian's chromium-l10n (scripts/bootstrap)
-GREEK = {"LANG": "el_GR.UTF-8", "LANGUAGE": "el"}
-
-
 @pytest.fixture
 def chrome():
     """Debian's headless Chromium, in Greek, through its chromedriver (selenium)."""
-    import os
-    import shutil
+    from tests.support.browser import start_chromium
 
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    if not shutil.which("chromedriver"):
-        pytest.fail(
-            "chromedriver is missing: scripts/bootstrap installs Debian's chromium and chromium-driver"
-        )
-    options = webdriver.ChromeOptions()
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-dev-shm-usage",
-        "--window-size=1280,1400",
-        "--lang=el-GR",
-    ):
-        options.add_argument(flag)
-    options.add_experimental_option("prefs", {"intl.accept_languages": "el-GR,el"})
-    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-    service = Service(shutil.which("chromedriver"), env={**os.environ, **GREEK})
-    driver = webdriver.Chrome(service=service, options=options)
-    driver.implicitly_wait(5)
+    driver = start_chromium()
     yield driver
     driver.quit()
