@@ -312,7 +312,15 @@ class ChangedMeanwhile(StrictSchema):
         required=True, allow_none=True, metadata={"description": "when it happened, if it says"}
     )
     site = fields.String(required=True, allow_none=True)
+    site_name = fields.String(
+        required=True, allow_none=True, metadata={"description": "the site by its name"}
+    )
     actor = fields.String(required=True, allow_none=True, metadata={"description": "who"})
+    actor_name = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "who, by name (the account's display name, or the registry's)"},
+    )
     fields_ = fields.Dict(required=True, data_key="fields", metadata={"description": "its fields"})
 
 

@@ -10,19 +10,23 @@ test-artifacts/screenshots/16-*.png."""
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg2
 import pytest
+from nameko.standalone.rpc import ClusterRpcProxy
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from services.common.consumer.consistency import check
 from services.common.consumer.sources import RpcEventSource
+from services.common.transport import nameko_config
 from services.portal_gateway.bootstrap import open_timeline
 from tests.e2e.gateway_platform import PASSWORD, GatewayPlatform
 from tests.support.browser import shot, start_chromium
+from tests.support.clock import today_in_greece
 
 WORKER = "kalamata.worker"  # a case worker of the Kalamata mobile unit, serving Οιχαλία (9256)
 ELENI = {"given_name": "Ελένη", "family_name": "Παπαδάκη", "phone": "6971234567"}
@@ -328,3 +332,79 @@ def test_a_day_offline_syncs_every_command_exactly_once(gateway, admin_url, tmp_
     finally:
         driver.quit()
     assert on_disk(profile) == []
+
+
+def centre_records_a_service(gateway: GatewayPlatform, beneficiary: str) -> None:
+    """The lead centre's head, at the centre, on the same person while the unit is offline."""
+    body = {
+        "command_id": str(uuid.uuid4()),
+        "expected_version": 0,
+        "occurred_on": today_in_greece().isoformat(),
+        "service": "psychosocial_counselling",
+        "site": "KK-KALAMATA",
+        "staff_id": "kalamata.head",
+    }
+    answer = gateway.client("kalamata.head").post(f"/beneficiaries/{beneficiary}/services", body)
+    assert answer.status_code == 200, answer.text
+
+
+@pytest.mark.slow
+def test_a_conflict_is_shown_field_by_field_and_resolved_by_the_worker(gateway, tmp_path):
+    eleni = gateway.register(WORKER, "MU-KALAMATA", municipality_code="9256", **ELENI)
+    driver = start_chromium(tmp_path / "tablet")
+    try:
+        driver.get(f"{gateway.base}/mobile/")
+        unlock(driver)
+        driver.find_element(By.ID, "download").click()
+        app_shows(driver, "1 ωφελούμενοι")
+        worker_controls(driver)
+        network(driver, online=False)
+        open_person(driver, "Ελενη", "Ελένη Παπαδάκη")
+        fill_form(
+            driver,
+            "Επαφή",
+            {"notes": "Ζητά βοήθεια για το ΕΕΕ"},
+            {"channel": "Επίσκεψη Κινητής Μονάδας"},
+        )
+        fill_form(driver, "Υπηρεσία", choices={"service": "Ενημέρωση"})
+
+        # meanwhile, at the centre
+        centre_records_a_service(gateway, eleni)
+
+        driver.get(f"{gateway.base}/mobile/#")
+        network(driver, online=True)
+        app_shows(driver, "Σε σύνδεση")
+        driver.find_element(By.ID, "sync").click()
+        app_shows(driver, "2 σε σύγκρουση")
+        assert len(driver.find_elements(By.CSS_SELECTOR, "li.item.conflict")) == 2
+        driver.find_elements(By.LINK_TEXT, "Επίλυση")[0].click()
+
+        # field by field: what the worker recorded, and what the centre recorded meanwhile
+        app_shows(driver, "Τι καταχωρίστηκε στο μεταξύ")
+        yours, theirs = driver.find_elements(By.CSS_SELECTOR, ".conflict section")
+        assert "Τρόπος επαφής Επίσκεψη Κινητής Μονάδας" in yours.text
+        assert "Δήμος Οιχαλία" in yours.text
+        assert "Ζητά βοήθεια για το ΕΕΕ" in yours.text
+        assert "Υπηρεσία Ψυχοκοινωνική στήριξη" in theirs.text, theirs.text
+        assert "Kalamata Head" in theirs.text or "Υπεύθυνος" in theirs.text, theirs.text
+        assert "KK-KALAMATA" not in theirs.text  # the centre by its name
+        shot(driver, "16-conflict-00-field-by-field")
+
+        # hers is recorded as well, on top of what she has now seen; her second is dropped
+        driver.find_element(By.ID, "keep-mine").click()
+        app_shows(driver, "1 καταχωρίστηκαν")
+        driver.find_element(By.LINK_TEXT, "Επίλυση").click()
+        app_shows(driver, "Τι καταχωρίστηκε στο μεταξύ")
+        driver.find_element(By.ID, "drop-mine").click()
+        app_shows(driver, "Όλες οι καταχωρίσεις έχουν σταλεί.")
+        shot(driver, "16-conflict-01-resolved")
+    finally:
+        driver.quit()
+
+    # both contributions are in the history, nothing overwritten; the dropped one is not
+    with ClusterRpcProxy(nameko_config(gateway.settings.amqp_uri)) as cluster:
+        history = cluster.intake.case_history(eleni, 0)
+    assert [(e["type"], e["metadata"]["actor"]) for e in history] == [
+        ("ServiceDelivered", "kalamata.head"),
+        ("ContactRecorded", WORKER),
+    ]

@@ -937,8 +937,6 @@ const FIELD_WORDS = {
   household_size: "household_size",
   labour_status: "labour_status",
   education: "education",
-  staff_id: "by_whom",
-  site: "where",
 };
 const VALUE_FIELDS = { channel: "channels", service: "services", need: "needs", labour_status: "labour_status", education: "education" };
 
@@ -982,8 +980,8 @@ function conflictPage(seq) {
       h(
         "section",
         { "aria-labelledby": "yours" },
-        h("h3", { id: "yours" }, `${t("yours")}: ${t(`kind_${item.kind}`)} · ${when(item.occurred_at)}`),
-        fieldsTable(t("yours"), item.fields),
+        h("h3", { id: "yours" }, t("yours")),
+        fieldsTable(`${t(`kind_${item.kind}`)} · ${when(item.occurred_at)}`, item.fields),
       ),
       h(
         "section",
@@ -991,7 +989,7 @@ function conflictPage(seq) {
         h("h3", { id: "theirs" }, t("theirs")),
         (item.current ?? []).map((e) =>
           fieldsTable(
-            `${EVENTS[state.lang][e.type] ?? e.type} · ${e.occurred_at ? when(e.occurred_at) : ""} · ${t("by_whom")}: ${e.actor ?? "—"} · ${t("where")}: ${shown("site", e.site)}`,
+            `${EVENTS[state.lang][e.type] ?? e.type} · ${e.occurred_at ? when(e.occurred_at) : ""} · ${t("by_whom")}: ${e.actor_name ?? e.actor ?? "—"} · ${t("where")}: ${e.site_name ?? shown("site", e.site)}`,
             e.fields,
           ),
         ),

@@ -22,6 +22,7 @@ from services.portal_gateway.entrypoints.api.framework import ApiError, Call, Ro
 from services.portal_gateway.entrypoints.web.emergency_pages import when
 from services.portal_gateway.entrypoints.web.i18n import translator
 from services.portal_gateway.entrypoints.web.messages import translated, translated_details
+from services.portal_gateway.entrypoints.web.names import Names
 
 KINDS = ("beneficiaries", "referrals", *ACTIONS)
 
@@ -103,10 +104,16 @@ class Batch(StrictSchema):
 def sync(call: Call):
     batch = Batch().load(call.body)
     now = datetime.now(UTC)
-    return {"results": [_apply(call, batch["trip_id"], c, now) for c in batch["commands"]]}
+    # a conflict names who recorded meanwhile and where: the registries read once a batch, if ever
+    names = Names(
+        call.lang,
+        sites=lambda: call.backends.registries.network()["sites"],
+        accounts=lambda: call.backends.accounts.display_names(),
+    )
+    return {"results": [_apply(call, batch["trip_id"], c, now, names) for c in batch["commands"]]}
 
 
-def _apply(call: Call, trip: str, c: dict, now: datetime) -> dict:
+def _apply(call: Call, trip: str, c: dict, now: datetime, names: Names) -> dict:
     late = offline.outside_the_window(c["occurred_at"], now, call.backends.offline_days)
     if late is not None and (version := _applied_in_time(call, c)) is not None:
         return {"command_id": c["command_id"], "status": "already_applied", "version": version}
@@ -132,7 +139,7 @@ def _apply(call: Call, trip: str, c: dict, now: datetime) -> dict:
     except CommandRejected as exc:
         stale = exc.code == "conflict" and "current_version" in exc.details
         if stale and c["kind"] in ACTIONS:
-            return _conflict(call, c, exc.details["current_version"])
+            return _conflict(call, c, exc.details["current_version"], names)
         return _refused(c, exc.code, _said(call, exc), translated_details(exc.details, call.lang))
     except ApiError as exc:
         return _refused(c, exc.code, exc.said(call.lang), exc.details)
@@ -189,7 +196,7 @@ def _refused(c: dict, code: str, error: str, details=None) -> dict:
     return {**found, "details": details} if details else found
 
 
-def _conflict(call: Call, c: dict, version: int) -> dict:
+def _conflict(call: Call, c: dict, version: int, names: Names) -> dict:
     """What was recorded since the client's version, for the worker to decide on: only about a
     person they may act on (an id of another network's person, or one that collides with it, is
     refused like any of their commands), and audited as a read."""
@@ -209,19 +216,22 @@ def _conflict(call: Call, c: dict, version: int) -> dict:
         "version": version,
         "code": "conflict",
         "error": said,
-        "current": [_changed(e) for e in history],
+        "current": [_changed(e, names) for e in history],
     }
 
 
-def _changed(event: dict) -> dict:
+def _changed(event: dict, names: Names) -> dict:
     """An event of the case as the record shows it: its public fields, who, where and when."""
     metadata = event["metadata"]
+    site, actor = metadata.get("site"), metadata.get("actor")
     return {
         "version": event["version"],
         "type": event["type"],
         "occurred_at": metadata.get("occurred_at") or event.get("recorded_at"),
-        "site": metadata.get("site"),
-        "actor": metadata.get("actor"),
+        "site": site,
+        "site_name": names.site(site) if site else None,
+        "actor": actor,
+        "actor_name": names.person(actor) if actor else None,
         "fields": event["data"],
     }
 
