@@ -150,6 +150,9 @@ def main() -> int:
     links = [
         Link("Portal", f"{portal}/"),
         Link("API (OpenAPI)", f"{portal}/api/v1/openapi.json"),
+        Link(
+            "Offline app", f"{portal}/mobile/", "the mobile unit's, installable; kalamata.social4"
+        ),
         Link("Health", f"{portal}/health"),
         *prometheus_links(),
         *(

@@ -13,7 +13,9 @@ CHANGED = {
     "type": "ServiceDelivered",
     "occurred_at": "2026-12-04T09:00:00+02:00",
     "site": "KK-KALAMATA",
+    "site_name": "Διευρυμένο Κέντρο Κοινότητας Καλαμάτας",
     "actor": "kalamata.head",
+    "actor_name": "Υπεύθυνος Κέντρου Καλαμάτας",
     "fields": {"service": "information"},
 }
 GOOD = [

@@ -344,6 +344,12 @@ async function onLogin(event) {
   } else if (!vault) {
     return loginPage(t("first_login_online"));
   }
+  if (key && state.token && !(await unsent(key))) {
+    // online with nothing left to send: the trip's key ends with it and this login makes a new
+    // one, so no data key outlives the session it was made in (the day is downloaded again)
+    await store.wipe();
+    key = null;
+  }
   if (!key) {
     const made = await createVault(username, password);
     key = made.key;
@@ -363,6 +369,12 @@ async function digest(text) {
 async function sameWorker(vault, username) {
   const mine = await digest(username);
   return mine.every((b, i) => b === vault.username_check[i]);
+}
+
+/** Whether the trip sealed under this key holds commands not yet on the platform. */
+async function unsent(key) {
+  const items = await store.outbox(key);
+  return items.some((i) => i.status === "pending" || i.status === "conflict");
 }
 
 /** The sealed day and outbox into memory; a download past its expiry is deleted first. */

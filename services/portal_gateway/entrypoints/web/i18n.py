@@ -847,6 +847,7 @@ WORDS = {
         "Η λήψη για την εξόρμηση ζητά δήμο που δεν εξυπηρετεί η δομή σας.",
         "The trip's download asks for a municipality your site does not serve.",
     ),
+    "offline_app": ("Εφαρμογή εκτός σύνδεσης", "Offline app"),
 }
 
 

@@ -249,6 +249,7 @@ class Page(
             "audit": access.read_audit(me),
             "erasure": access.erase(me),
             "read_models": access.operate_read_models(me),
+            "offline_app": access.is_staff(me),  # home visits of a centre too
         }
 
     def csrf(self) -> str:
