@@ -205,6 +205,10 @@ def test_a_day_offline_syncs_every_command_exactly_once(gateway, admin_url, tmp_
         driver.find_element(By.ID, "download").click()
         app_shows(driver, "2 ωφελούμενοι")
         worker_controls(driver)
+        # installable: Chromium finds the manifest, icon and service worker it needs
+        assert driver.execute_cdp_cmd("Page.getInstallabilityErrors", {}) == {
+            "installabilityErrors": []
+        }
         shot(driver, "16-offline-00-day-downloaded")
 
         # the signal drops: the app says so, and the work goes on

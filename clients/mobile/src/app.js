@@ -11,6 +11,8 @@ import { WORDS, EVENTS } from "./words.js";
 const API = "/api/v1";
 const IDLE_MINUTES = 15; // as the portal's session: someone who walked away finds the trip locked
 const TOKEN_MARGIN_MS = 60_000; // renew a token a minute before it ends
+// the drift the platform tolerates in an offline time (services/portal_gateway/domain/offline.py)
+const CLOCK_SKEW_MS = 5 * 60_000;
 
 const state = {
   lang: new URLSearchParams(location.search).get("lang") === "en" ? "en" : "el",
@@ -21,6 +23,7 @@ const state = {
   day: null,
   items: [],
   notice: null,
+  clockAhead: null, // ms the tablet's clock is ahead of the platform's, at the last answer
 };
 
 // ----- words, dates ----------------------------------------------------------------------------
@@ -277,6 +280,8 @@ async function call(method, path, body) {
   } catch {
     throw new Offline();
   }
+  const said = Date.parse(response.headers.get("Date") ?? "");
+  if (!Number.isNaN(said)) state.clockAhead = Date.now() - said; // the tablet's clock, against ours
   const answer = await response.json().catch(() => ({}));
   if (response.status === 401) throw new Unauthorised(answer.error);
   if (!response.ok) throw Object.assign(new Error(answer.error ?? response.statusText), { answer });
@@ -476,9 +481,12 @@ function home() {
     );
   };
   const day_ = state.day;
+  // a tablet whose clock is wrong would have the day's work refused at the sync: say it now
+  const skewed = Math.abs(state.clockAhead ?? 0) > CLOCK_SKEW_MS;
   show(
     h("h2", { tabindex: -1 }, t("app")),
     notice(),
+    skewed ? h("p", { class: "notice error", role: "alert", id: "clock" }, t("clock_wrong")) : null,
     h(
       "section",
       { "aria-labelledby": "day-title" },

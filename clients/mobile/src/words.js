@@ -125,6 +125,7 @@ export const WORDS = {
     install: "Η εφαρμογή λειτουργεί και χωρίς σύνδεση.",
     step_description: "Περιγραφή βήματος",
     recorded_offline: "καταχωρίστηκε στην εξόρμηση",
+    clock_wrong: "Η ώρα της συσκευής διαφέρει από την ώρα της πλατφόρμας. Διορθώστε την πριν καταχωρίσετε: ό,τι καταχωριστεί με λάθος ώρα θα απορριφθεί στον συγχρονισμό.",
   },
   en: {
     app: "Mobile Unit",
@@ -248,6 +249,7 @@ export const WORDS = {
     install: "The app works offline too.",
     step_description: "Step description",
     recorded_offline: "recorded on this trip",
+    clock_wrong: "This device's clock differs from the platform's. Correct it before recording: what is recorded at a wrong time will be refused at the sync.",
   },
 };
 
