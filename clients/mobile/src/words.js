@@ -125,6 +125,8 @@ export const WORDS = {
     install: "Η εφαρμογή λειτουργεί και χωρίς σύνδεση.",
     step_description: "Περιγραφή βήματος",
     recorded_offline: "καταχωρίστηκε στην εξόρμηση",
+    account: "Λογαριασμός",
+    skip: "Μετάβαση στο περιεχόμενο",
   },
   en: {
     app: "Mobile Unit",
@@ -248,6 +250,8 @@ export const WORDS = {
     install: "The app works offline too.",
     step_description: "Step description",
     recorded_offline: "recorded on this trip",
+    account: "Account",
+    skip: "Skip to content",
   },
 };
 
