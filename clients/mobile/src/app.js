@@ -109,6 +109,10 @@ function renderHeader() {
   status.textContent = navigator.onLine ? t("online") : t("offline");
   status.className = navigator.onLine ? "status online" : "status offline";
   document.getElementById("title").textContent = t("app_long");
+  // the shell's own words (index.html is Greek) follow the chosen language too, for screen readers
+  document.title = t("app_long");
+  document.getElementById("account").setAttribute("aria-label", t("account"));
+  document.querySelector("a.skip").textContent = t("skip");
   document.getElementById("account").replaceChildren(
     ...(state.key
       ? [

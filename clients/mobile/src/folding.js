@@ -11,14 +11,20 @@ export const MIN_PREFIX = FOLDING.min_prefix;
 
 const ALNUM = /[\p{L}\p{N}]/u;
 
-// Python's unicodedata.combining: the marks NFD splits off (accents, diaeresis)
+// Python's unicodedata.combining: the marks NFD splits off (accents, diaeresis). Python keeps the
+// nonspacing marks whose combining class is 0; in the scripts names reach the centres in (below
+// U+0800, Greek and Latin extended) those are the grapheme joiner and Thaana's vowel signs.
+const ACCENT = /(?![\u034f\u07a6-\u07b0])\p{Mn}/gu;
+
 function stripAccents(text) {
-  return text.normalize("NFD").replace(/\p{Mn}/gu, "");
+  return text.normalize("NFD").replace(ACCENT, "");
 }
 
-// Python's str.casefold for the scripts names are written in; the final sigma is folded below
+// Python's str.casefold, which JavaScript lacks: lower, upper and lower again folds what a plain
+// lower case leaves apart ("Strauß" and "STRAUSS", "ẞ", "ſ", the Greek symbol forms "ϐ", "ϑ"),
+// one character at a time as casefold does (no final-sigma context); the dotless ı stays itself.
 function casefold(text) {
-  return text.toLowerCase();
+  return Array.from(text, (c) => (c === "\u0131" ? c : c.toLowerCase().toUpperCase().toLowerCase())).join("");
 }
 
 function toLatin(text) {

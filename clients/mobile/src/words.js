@@ -126,6 +126,8 @@ export const WORDS = {
     step_description: "Περιγραφή βήματος",
     recorded_offline: "καταχωρίστηκε στην εξόρμηση",
     clock_wrong: "Η ώρα της συσκευής διαφέρει από την ώρα της πλατφόρμας. Διορθώστε την πριν καταχωρίσετε: ό,τι καταχωριστεί με λάθος ώρα θα απορριφθεί στον συγχρονισμό.",
+    account: "Λογαριασμός",
+    skip: "Μετάβαση στο περιεχόμενο",
   },
   en: {
     app: "Mobile Unit",
@@ -250,6 +252,8 @@ export const WORDS = {
     step_description: "Step description",
     recorded_offline: "recorded on this trip",
     clock_wrong: "This device's clock differs from the platform's. Correct it before recording: what is recorded at a wrong time will be refused at the sync.",
+    account: "Account",
+    skip: "Skip to content",
   },
 };
 
