@@ -98,7 +98,7 @@ def crawl(driver, gateway, check) -> None:
     check("login")
     unlock(driver)
     driver.find_element(By.ID, "download").click()
-    app_shows(driver, "1 ωφελούμενοι")
+    app_shows(driver, "1 ωφελούμενος")
     check("home")
     open_person(driver, "papadaki", "Ελένη Παπαδάκη")
     assert fold_open(driver) >= 6
@@ -195,7 +195,7 @@ def download_and_record(driver, gateway) -> None:
     driver.get(f"{gateway.base}/mobile/")
     unlock(driver)
     driver.find_element(By.ID, "download").click()
-    app_shows(driver, "1 ωφελούμενοι")
+    app_shows(driver, "1 ωφελούμενος")
     open_person(driver, "Ελένη", "Ελένη Παπαδάκη")
     fill_form(driver, "Επαφή", choices={"channel": "Επίσκεψη Κινητής Μονάδας"})
     driver.get(f"{gateway.base}/mobile/#")

@@ -44,7 +44,7 @@ def test_work_recorded_on_a_clock_a_day_ahead_is_refused_with_a_message(gateway,
         driver.get(f"{gateway.base}/mobile/")
         unlock(driver)
         driver.find_element(By.ID, "download").click()
-        app_shows(driver, "1 ωφελούμενοι")
+        app_shows(driver, "1 ωφελούμενος")
         app_shows(driver, "Η ώρα της συσκευής διαφέρει")  # said before any work is recorded
         worker_controls(driver)
         network(driver, online=False)

@@ -360,7 +360,7 @@ def test_a_conflict_is_shown_field_by_field_and_resolved_by_the_worker(gateway, 
         driver.get(f"{gateway.base}/mobile/")
         unlock(driver)
         driver.find_element(By.ID, "download").click()
-        app_shows(driver, "1 ωφελούμενοι")
+        app_shows(driver, "1 ωφελούμενος")
         worker_controls(driver)
         network(driver, online=False)
         open_person(driver, "Ελενη", "Ελένη Παπαδάκη")

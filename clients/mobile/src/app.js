@@ -33,6 +33,12 @@ function t(name, parts = {}) {
   return text.replace(/\{(\w+)\}/g, (_, k) => String(parts[k] ?? ""));
 }
 
+/** A count with its noun in the plural form the language uses for it (1 ωφελούμενος, 2 ωφελούμενοι). */
+function counted(noun, n) {
+  const form = new Intl.PluralRules(state.lang).select(n) === "one" ? "one" : "other";
+  return t(`${noun}_${form}`, { n });
+}
+
 const ATHENS = "Europe/Athens";
 
 /** Today in Athens as the contracts write a date (YYYY-MM-DD). */
@@ -501,7 +507,7 @@ function home() {
             { id: "day" },
             t("downloaded", {
               when: when(day_.downloaded_at),
-              people: day_.people.length,
+              people: counted("people", day_.people.length),
               municipalities: day_.municipalities.map((m) => m.name).join(", "),
               expires: when(day_.expires_at),
             }),
@@ -572,7 +578,7 @@ function itemList(items) {
         { class: `item ${i.status}`, "data-command": i.command_id },
         h("strong", {}, t(`kind_${i.kind}`)),
         " · ",
-        p ? fullName(p) : "",
+        p ? fullName(p) : (i.who ?? ""), // named as recorded, after the download expired too
         " · ",
         when(i.occurred_at),
         " · ",
@@ -605,6 +611,7 @@ async function record(kind, beneficiaryId, fields, base) {
     base_version: base ?? baseOf(beneficiaryId),
     occurred_at: new Date().toISOString(),
     fields,
+    who: person(beneficiaryId) ? fullName(person(beneficiaryId)) : `${fields.given_name} ${fields.family_name}`,
     trip_id: state.day.trip_id, // kept on the command: it syncs even after the download expired
     status: "pending",
   };
