@@ -23,6 +23,7 @@ from tests.e2e.test_mobile_offline import (
     ELENI,
     WORKER,
     app_shows,
+    download_the_day,
     fill_form,
     network,
     open_person,
@@ -192,10 +193,7 @@ def test_the_app_speaks_greek_and_english_on_request_and_so_do_the_platforms_ref
 
 def download_and_record(driver, gateway) -> None:
     """Logged in, the day downloaded, one contact recorded on Eleni: one command in the outbox."""
-    driver.get(f"{gateway.base}/mobile/")
-    unlock(driver)
-    driver.find_element(By.ID, "download").click()
-    app_shows(driver, "1 ωφελούμενος")
+    download_the_day(driver, gateway.base, "1 ωφελούμενος")
     open_person(driver, "Ελένη", "Ελένη Παπαδάκη")
     fill_form(driver, "Επαφή", choices={"channel": "Επίσκεψη Κινητής Μονάδας"})
     driver.get(f"{gateway.base}/mobile/#")

@@ -14,10 +14,10 @@ from tests.e2e.test_mobile_offline import (
     ELENI,
     WORKER,
     app_shows,
+    download_the_day,
     fill_form,
     network,
     open_person,
-    unlock,
     worker_controls,
 )
 from tests.support.browser import shot, start_chromium
@@ -41,10 +41,7 @@ def test_work_recorded_on_a_clock_a_day_ahead_is_refused_with_a_message(gateway,
     driver = start_chromium(tmp_path / "tablet")
     try:
         driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": A_DAY_AHEAD})
-        driver.get(f"{gateway.base}/mobile/")
-        unlock(driver)
-        driver.find_element(By.ID, "download").click()
-        app_shows(driver, "1 ωφελούμενος")
+        download_the_day(driver, gateway.base, "1 ωφελούμενος")
         app_shows(driver, "Η ώρα της συσκευής διαφέρει")  # said before any work is recorded
         worker_controls(driver)
         network(driver, online=False)

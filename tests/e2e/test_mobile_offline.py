@@ -69,6 +69,14 @@ def unlock(driver) -> None:
     app_shows(driver, "Προς συγχρονισμό")
 
 
+def download_the_day(driver, base: str, people: str) -> None:
+    """Online, before leaving: log in and download the day (`people`: its count as shown)."""
+    driver.get(f"{base}/mobile/")
+    unlock(driver)
+    driver.find_element(By.ID, "download").click()
+    app_shows(driver, people)
+
+
 def worker_controls(driver) -> None:
     """The service worker has taken the page: from now on the app opens without a network."""
     driver.set_script_timeout(20)
@@ -200,10 +208,7 @@ def test_a_day_offline_syncs_every_command_exactly_once(gateway, admin_url, tmp_
     driver = start_chromium(profile)
     try:
         # online, before leaving: log in, download the day, the app installs itself
-        driver.get(f"{gateway.base}/mobile/")
-        unlock(driver)
-        driver.find_element(By.ID, "download").click()
-        app_shows(driver, "2 ωφελούμενοι")
+        download_the_day(driver, gateway.base, "2 ωφελούμενοι")
         worker_controls(driver)
         # installable: Chromium finds the manifest, icon and service worker it needs
         assert driver.execute_cdp_cmd("Page.getInstallabilityErrors", {}) == {
@@ -357,10 +362,7 @@ def test_a_conflict_is_shown_field_by_field_and_resolved_by_the_worker(gateway, 
     eleni = gateway.register(WORKER, "MU-KALAMATA", municipality_code="9256", **ELENI)
     driver = start_chromium(tmp_path / "tablet")
     try:
-        driver.get(f"{gateway.base}/mobile/")
-        unlock(driver)
-        driver.find_element(By.ID, "download").click()
-        app_shows(driver, "1 ωφελούμενος")
+        download_the_day(driver, gateway.base, "1 ωφελούμενος")
         worker_controls(driver)
         network(driver, online=False)
         open_person(driver, "Ελενη", "Ελένη Παπαδάκη")
