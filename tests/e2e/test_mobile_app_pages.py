@@ -314,3 +314,26 @@ def test_the_service_worker_caches_only_the_apps_own_files(gateway):
     )
     assert [u for u in urls if not shell.match(u)] == []
     assert not any("/api/" in u for u in urls)
+
+
+@pytest.mark.slow
+def test_a_flapping_signal_keeps_what_the_worker_is_typing(gateway):
+    """In the mountains the signal comes and goes: the header says so, the page is not redrawn."""
+    gateway.register(WORKER, "MU-KALAMATA", municipality_code="9256", **ELENI)
+    driver = start_chromium()
+    try:
+        download_the_day(driver, gateway.base, "1 ωφελούμενος")
+        worker_controls(driver)
+        open_person(driver, "Ελένη", "Ελένη Παπαδάκη")
+        form = driver.find_element(By.XPATH, "//details[summary/h3[normalize-space()='Επαφή']]")
+        form.find_element(By.TAG_NAME, "summary").click()
+        form.find_element(By.NAME, "notes").send_keys("Ζητά ενημέρωση για το επίδομα")
+        for online in (False, True, False):
+            network(driver, online=online)
+            app_shows(driver, "Σε σύνδεση" if online else "Χωρίς σύνδεση")
+        notes = driver.find_element(By.XPATH, "//details[summary/h3[normalize-space()='Επαφή']]")
+        assert notes.find_element(By.NAME, "notes").get_attribute("value") == (
+            "Ζητά ενημέρωση για το επίδομα"
+        )
+    finally:
+        driver.quit()

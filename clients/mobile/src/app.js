@@ -537,7 +537,7 @@ function home() {
           { id: "sync", type: "button", onclick: sync, disabled: !navigator.onLine || !pending.length },
           t("sync"),
         ),
-        navigator.onLine ? "" : h("span", { class: "hint" }, ` ${t("sync_offline")}`),
+        h("span", { class: "hint", id: "sync-hint" }, navigator.onLine ? "" : ` ${t("sync_offline")}`),
       ),
       open.length ? itemList(open) : h("p", {}, t("outbox_empty")),
     ),
@@ -1076,8 +1076,21 @@ function route() {
 }
 
 window.addEventListener("hashchange", route);
-window.addEventListener("online", () => state.key ? route() : renderHeader());
-window.addEventListener("offline", () => state.key ? route() : renderHeader());
+/** The signal came or went: the header and the buttons that need it change, the page does not
+ * (in the mountains it flaps, and a half-typed form must survive it). */
+function signalChanged() {
+  renderHeader();
+  const pending = state.items.some((i) => i.status === "pending");
+  const sync = document.getElementById("sync");
+  if (sync) sync.disabled = !navigator.onLine || !pending;
+  const download = document.getElementById("download");
+  if (download) download.disabled = !navigator.onLine;
+  const hint = document.getElementById("sync-hint");
+  if (hint) hint.textContent = navigator.onLine ? "" : ` ${t("sync_offline")}`;
+}
+
+window.addEventListener("online", signalChanged);
+window.addEventListener("offline", signalChanged);
 for (const kind of ["pointerdown", "keydown"]) window.addEventListener(kind, stillHere, { passive: true });
 
 if ("serviceWorker" in navigator) {
