@@ -16,7 +16,7 @@ from eventlet import GreenPool
 from contracts.directory import NEEDS
 from contracts.geography import in_regional_unit, known_municipality
 from services.portal_gateway.adapters import timeline
-from services.portal_gateway.application.people import person
+from services.portal_gateway.application.people import SIDE_BY_SIDE, person
 from services.portal_gateway.domain import access
 
 # at most this many people go offline in one download: what a day's trip can use, bounded so a
@@ -25,7 +25,6 @@ MOST_PEOPLE = 200
 # candidates from the timeline looked at to find them: the timeline names other networks' people
 # too (a person of the same municipality met by another centre), who are dropped
 MOST_CANDIDATES = 5 * MOST_PEOPLE
-SIDE_BY_SIDE = 10  # candidates whose facts are asked at once (as the search does)
 
 
 def served(site: dict) -> list[str]:

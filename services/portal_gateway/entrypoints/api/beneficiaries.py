@@ -14,7 +14,12 @@ from contracts.geography import municipality
 from contracts.registries import SEARCH_LIMIT, RegisterBeneficiarySchema
 from services.common.text import strip_accents
 from services.portal_gateway.adapters import timeline
-from services.portal_gateway.application.people import person, person_facts, visible_only
+from services.portal_gateway.application.people import (
+    SIDE_BY_SIDE,
+    person,
+    person_facts,
+    visible_only,
+)
 from services.portal_gateway.domain import access
 from services.portal_gateway.entrypoints.api.framework import ApiError, Call, Routes, forbidden
 
@@ -22,10 +27,6 @@ api = Routes()
 
 TAG = "beneficiaries"
 PER_PAGE = 20  # search results on one page
-# hits whose access facts are asked at once: each is a few RPCs that wait on other services, so a
-# search of 200 hits takes the time of 20 rounds rather than 200 (the services answer with 10
-# workers each)
-SIDE_BY_SIDE = 10
 # an unknown id and a person the caller may not see get this same 404 on every route that takes a
 # beneficiary id: neither status nor words tell whether the person exists elsewhere
 NO_SUCH_BENEFICIARY = "no_such_beneficiary"  # a key of the words (web/i18n.py)

@@ -11,7 +11,6 @@ from marshmallow import fields, validate
 from contracts import api as api_contract
 from contracts.base import StrictSchema
 from contracts.directory import NEEDS
-from contracts.geography import known_municipality
 from contracts.intake import CHANNELS, ISCED, LABOUR_STATUS, SERVICES
 from contracts.registries import GENDERS, MUNICIPALITY_CODE
 from contracts.vocabulary import VULNERABLE_GROUPS
@@ -19,6 +18,7 @@ from services.portal_gateway.application import trips
 from services.portal_gateway.domain import access
 from services.portal_gateway.entrypoints.api.framework import ApiError, Call, Routes, forbidden
 from services.portal_gateway.entrypoints.web.i18n import labeller
+from services.portal_gateway.entrypoints.web.names import Names
 
 api = Routes()
 
@@ -71,7 +71,7 @@ def trip(call: Call):
         said = f"not a municipality your site serves: {', '.join(not_served)}"
         raise ApiError(422, "trip_not_served", {"municipalities": [said]}, "rule_violated")
     now = datetime.now(UTC)
-    place = (lambda m: m.name_en) if call.lang == "en" else (lambda m: m.name_el)
+    names = Names(call.lang)  # a municipality's name as every page names it
     label = labeller(call.lang)
     return {
         "trip_id": str(uuid.uuid4()),
@@ -81,7 +81,7 @@ def trip(call: Call):
         "site": site["site"],
         "site_name": site.get("name"),
         "staff_id": call.principal.username,
-        "municipalities": [{"code": m, "name": place(known_municipality(m))} for m in asked],
+        "municipalities": [{"code": m, "name": names.municipality(m)} for m in asked],
         "people": trips.people(call.backends, call.principal, asked),
         "recipients": trips.recipients(call.backends, sites),
         "choices": {
