@@ -19,90 +19,60 @@ function open() {
   });
 }
 
+/** `work` on the opened database, closed after it whatever happens (an open connection would
+ * block the deletion at logout). Sealing is done before: a transaction that waits on anything
+ * but IndexedDB commits itself. */
+async function using(work) {
+  const db = await open();
+  try {
+    return await work(db);
+  } finally {
+    db.close();
+  }
+}
+
 /** The wrapped key of the trip on this device, or null; asking creates nothing (after a logout the
  * device must hold no database at all). */
 export async function kept() {
   const found = await indexedDB.databases();
   if (!found.some((d) => d.name === NAME)) return null;
-  const db = await open();
-  try {
-    return await db.get("vault", "vault");
-  } finally {
-    db.close();
-  }
+  return using((db) => db.get("vault", "vault"));
 }
 
-export async function keep(vault) {
-  const db = await open();
-  try {
-    await db.put("vault", vault, "vault");
-  } finally {
-    db.close();
-  }
+export function keep(vault) {
+  return using((db) => db.put("vault", vault, "vault"));
 }
 
 export async function saveDay(key, day) {
-  const db = await open();
-  try {
-    await db.put("sealed", await seal(key, "sealed/day", day), "day");
-  } finally {
-    db.close();
-  }
+  const sealed = await seal(key, "sealed/day", day);
+  return using((db) => db.put("sealed", sealed, "day"));
 }
 
 export async function loadDay(key) {
-  const db = await open();
-  try {
-    const found = await db.get("sealed", "day");
-    return found ? unseal(key, "sealed/day", found) : null;
-  } finally {
-    db.close();
-  }
+  const found = await using((db) => db.get("sealed", "day"));
+  return found ? unseal(key, "sealed/day", found) : null;
 }
 
 /** Forgets the download (expired), keeping the outbox: recorded work is never dropped silently. */
-export async function dropDay() {
-  const db = await open();
-  try {
-    await db.delete("sealed", "day");
-  } finally {
-    db.close();
-  }
+export function dropDay() {
+  return using((db) => db.delete("sealed", "day"));
 }
 
-/** Adds a command to the outbox; answers its place in the order. Sealed before the transaction:
- * a transaction that waits on anything but IndexedDB commits itself. The seal is bound to the
+/** Adds a command to the outbox; answers its place in the order. The seal is bound to the
  * command's id (random, kept beside it), so records cannot be swapped between places. */
 export async function addToOutbox(key, item) {
   const sealed = await seal(key, `outbox/${item.command_id}`, item);
-  const db = await open();
-  try {
-    return await db.add("outbox", { ref: item.command_id, ...sealed });
-  } finally {
-    db.close();
-  }
+  return using((db) => db.add("outbox", { ref: item.command_id, ...sealed }));
 }
 
 export async function updateOutbox(key, item) {
   const sealed = await seal(key, `outbox/${item.command_id}`, item);
-  const db = await open();
-  try {
-    await db.put("outbox", { ref: item.command_id, ...sealed }, item.seq);
-  } finally {
-    db.close();
-  }
+  return using((db) => db.put("outbox", { ref: item.command_id, ...sealed }, item.seq));
 }
 
 /** Every command recorded offline, in the order recorded, each with its place (`seq`). */
 export async function outbox(key) {
-  const db = await open();
-  let keys, values;
-  try {
-    keys = await db.getAllKeys("outbox");
-    values = await db.getAll("outbox");
-  } finally {
-    db.close();
-  }
+  const [keys, values] = await using((db) => Promise.all([db.getAllKeys("outbox"), db.getAll("outbox")]));
   return Promise.all(
     keys.map(async (seq, i) => ({ ...(await unseal(key, `outbox/${values[i].ref}`, values[i])), seq })),
   );
