@@ -71,7 +71,14 @@ PRINCIPALS = (
     Principal(
         "intake",
         serves="intake",
-        calls={"registries": ("partner_municipalities", "possible_duplicates_at", "ready")},
+        calls={
+            "registries": (
+                "partner_municipalities",
+                "staff_of_network",
+                "possible_duplicates_at",
+                "ready",
+            )
+        },
     ),
     Principal(
         "referrals",

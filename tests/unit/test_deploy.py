@@ -1,5 +1,6 @@
 """The compose file (which can't run here: no Docker engine) starts what the local runner starts."""
 
+import re
 from pathlib import Path
 
 import yaml
@@ -148,3 +149,25 @@ def test_the_local_runner_gives_the_administrative_login_to_the_migrate_step_alo
         holds = {k for k in given if k.startswith("KENTRA_ADMIN")}
         assert holds == (set(ADMINISTRATIVE) if proc.name == "migrate-once" else set()), proc.name
         assert given["KENTRA_DATABASE_URL"] == env["KENTRA_DATABASE_URL"]
+
+
+def test_every_rpc_a_service_makes_is_on_its_broker_users_list():
+    """The broker refuses a call that is not on the caller's list (ACCESS_REFUSED), so a method a
+    service starts calling without its permission breaks that command on the platform while
+    the tests, which grant it, stay green: intake's staff_of_network did exactly that."""
+    from deploy.rabbitmq.definitions import PRINCIPALS, PUBLIC
+
+    services = DEPLOY.parent / "services"
+    for principal in PRINCIPALS:
+        if principal.serves is None or principal.serves == "portal_gateway":
+            continue
+        sources = "\n".join(p.read_text() for p in (services / principal.serves).rglob("*.py"))
+        proxies = dict(re.findall(r"(\w+) = RpcProxy\(\"(\w+)\"\)", sources))
+        called = {
+            (proxies[attr], method)
+            for attr, method in re.findall(r"self\.(\w+)\.(\w+)\(", sources)
+            if attr in proxies
+        }
+        for service, method in called:
+            allowed = principal.calls.get(service, ())
+            assert allowed == PUBLIC or method in allowed, (principal.name, service, method)
