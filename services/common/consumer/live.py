@@ -32,6 +32,9 @@ from .projection import SourceEvent
 
 log = logging.getLogger(__name__)
 
+# how long the loop blocks with nothing gathered: bounds the wait for a heartbeat check or a stop
+IDLE_WAIT = 0.25
+
 
 class LiveConsumer:
     def __init__(
@@ -41,7 +44,7 @@ class LiveConsumer:
         *,
         publishers: Mapping[str, str],
         batch_size: int = 500,
-        flush_seconds: float = 0.05,
+        flush_seconds: float = 0.002,
         catch_up_seconds: float = 30.0,
         queue_type: str = "quorum",
     ):
@@ -99,28 +102,38 @@ class LiveConsumer:
             with kombu.Consumer(
                 channel, queues, on_message=self._receive, prefetch_count=self.batch_size * 2
             ):
-                next_catch_up = time.monotonic() + self.catch_up_seconds
-                oldest = (
-                    None  # when the oldest buffered message arrived: it waits flush_seconds at most
-                )
-                while not stop.is_set():
-                    try:
-                        conn.drain_events(timeout=self.flush_seconds)
-                        oldest = oldest or time.monotonic()
-                        if (
-                            len(self._buffer) < self.batch_size
-                            and time.monotonic() - oldest < self.flush_seconds
-                        ):
-                            continue
-                    except TimeoutError:
-                        conn.heartbeat_check()
-                    self._flush()
-                    oldest = None
-                    backoff.reset()
-                    if time.monotonic() >= next_catch_up:
-                        self._catch_up()
-                        next_catch_up = time.monotonic() + self.catch_up_seconds
+                self._drain(conn, stop, backoff)
                 self._flush()
+
+    def _drain(self, conn: kombu.Connection, stop: threading.Event, backoff: Backoff) -> None:
+        """Gather a batch and apply it. The first message of a batch sets its deadline: it waits
+        `flush_seconds` at most, whatever arrives after it (a window that slid with every arrival
+        held a lone event back for the whole window and more, the latency floor of issue 17).
+        Under load the batch fills while the previous one commits, so batching costs no wait."""
+        next_catch_up = time.monotonic() + self.catch_up_seconds
+        next_heartbeat = 0.0
+        deadline: float | None = None
+        while not stop.is_set():
+            now = time.monotonic()
+            if deadline is not None and (now >= deadline or len(self._buffer) >= self.batch_size):
+                self._flush()
+                deadline = None
+                backoff.reset()
+                now = time.monotonic()
+            if now >= next_heartbeat:  # py-amqp wants a check at least twice per heartbeat
+                conn.heartbeat_check()
+                next_heartbeat = now + IDLE_WAIT
+            if now >= next_catch_up:
+                self._catch_up()
+                next_catch_up = time.monotonic() + self.catch_up_seconds
+            try:
+                conn.drain_events(
+                    timeout=IDLE_WAIT if deadline is None else max(0.0, deadline - now)
+                )
+            except TimeoutError:
+                continue
+            if deadline is None and self._buffer:
+                deadline = time.monotonic() + self.flush_seconds
 
     def _receive(self, message: kombu.Message) -> None:
         self._buffer.append(message)
