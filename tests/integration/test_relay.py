@@ -92,6 +92,11 @@ def test_running_relay_is_woken_by_a_notification_well_before_its_poll(pg_store,
     try:
         register(pg_store, 1)
         assert len(drain(amqp_uri, queue, 1, timeout=5)) == 1
+        # it remembers where it stopped and reads no further than a short page: the next
+        # append's notification must still bring that one, and only it
+        register(pg_store, 2)
+        assert len(drain(amqp_uri, queue, 3, timeout=3)) == 2
+        assert relay.position() == pg_store.last_position()
     finally:
         stop.set()
         thread.join(10)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import select
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
@@ -24,6 +25,7 @@ from .publisher import BatchPublisher, encode
 
 log = logging.getLogger(__name__)
 RELAY_NAME = "amqp"
+OBSERVE_SECONDS = 1.0
 
 
 class OutboxRelay:
@@ -39,6 +41,11 @@ class OutboxRelay:
         self.source, self.store, self.db, self.publisher = source, store, db, publisher
         self.batch_size, self.poll_seconds = batch_size, poll_seconds
         self._listener: Any = None  # a psycopg2 connection LISTENing, once opened
+        # the position last saved by this relay, so a wake-up need not read it back (None: read
+        # it; after any failure the saved one is the truth again)
+        self._published: int | None = None
+        self._read_ahead: ThreadPoolExecutor | None = None
+        self._next_observation = 0.0
 
     # -- one step ---------------------------------------------------------------------------------
     def position(self) -> int:
@@ -56,23 +63,32 @@ class OutboxRelay:
             )
 
     def publish_pending(self) -> int:
-        """Publish everything stored after the relay's position; return how many were published.
-        The next page is read and encoded while the broker takes the current one."""
-        total, position = 0, self.position()
-        with ThreadPoolExecutor(1, thread_name_prefix=f"{self.source}-relay-read") as reader:
-            page = reader.submit(self._page, position)
-            while True:
-                events, messages = page.result()
-                self._observe(position, events)
-                if not events:
-                    return total
-                page = reader.submit(self._page, events[-1].position)
-                self.publisher.publish(messages)
-                position = events[-1].position
-                self._save_position(position)
-                metrics.RELAY_PUBLISHED.labels(self.source).inc(len(events))
-                metrics.RELAY_POSITION.labels(self.source).set(position)
-                total += len(events)
+        """Publish everything after the last published position; the number published.
+        A short page is the end of the store as of that read: a later append notifies, so the
+        relay does not read again to find nothing (at one event per wake-up, the empty read and
+        the metrics' queries were most of its statements). A full page means more: the next one
+        is read and encoded while the broker takes the current one."""
+        total = 0
+        position = self._published if self._published is not None else self.position()
+        events, messages = self._page(position)
+        while events:
+            more = len(events) == self.batch_size
+            following = self._reader().submit(self._page, events[-1].position) if more else None
+            self.publisher.publish(messages)
+            position = events[-1].position
+            self._save_position(position)
+            self._published = position
+            metrics.RELAY_PUBLISHED.labels(self.source).inc(len(events))
+            metrics.RELAY_POSITION.labels(self.source).set(position)
+            total += len(events)
+            events, messages = following.result() if following else ([], [])
+        self._observe(position)
+        return total
+
+    def _reader(self) -> ThreadPoolExecutor:
+        if self._read_ahead is None:
+            self._read_ahead = ThreadPoolExecutor(1, thread_name_prefix=f"{self.source}-relay-read")
+        return self._read_ahead
 
     def _page(self, after: int):
         events = self.store.read_all(after_position=after, limit=self.batch_size, sealed_only=True)
@@ -82,10 +98,17 @@ class OutboxRelay:
             prev = e.position
         return events, messages
 
-    def _observe(self, position: int, pending) -> None:
+    def _observe(self, position: int) -> None:
+        """The backlog and lag gauges, refreshed at most once per OBSERVE_SECONDS: two queries
+        per wake-up would cost more than publishing the one event that woke the relay."""
+        now = time.monotonic()
+        if now < self._next_observation:
+            return
+        self._next_observation = now + OBSERVE_SECONDS
         metrics.OUTBOX_BACKLOG.labels(self.source).set(
             max(0, self.store.last_position() - position)
         )
+        pending = self.store.read_all(after_position=position, limit=1, sealed_only=True)
         age = (datetime.now(UTC) - pending[0].recorded_at).total_seconds() if pending else 0.0
         metrics.RELAY_LAG.labels(self.source).set(age)
 
@@ -105,11 +128,14 @@ class OutboxRelay:
                 log.warning("relay %s: %s; retrying in %.1fs", self.source, exc, backoff.peek())
                 self.publisher.close()
                 self._close_listener()
+                self._published = None
                 if not isinstance(exc, TRANSIENT_ERRORS + (OSError, ConnectionError)):
                     log.exception("relay %s: unexpected error", self.source)
                 stop.wait(backoff.next())
         self.publisher.close()
         self._close_listener()
+        if self._read_ahead is not None:
+            self._read_ahead.shutdown()
 
     def _listen(self) -> None:
         """LISTEN for the store's notifications (they carry a position, never personal data)."""
