@@ -223,6 +223,40 @@ class CheckpointContract:
             assert roster.all_heads(cur, OTHER_SOURCE) == {"stream-1": (5, "b")}
             assert caseload.heads(cur, SOURCE, ["stream-1"]) == {"stream-1": 1}
 
+    def test_a_batch_saves_its_heads_and_position_together_or_not_at_all(
+        self, checkpoints, transaction
+    ):
+        roster = checkpoints("roster")
+        with transaction() as cur:
+            roster.lock_position(cur, SOURCE)
+            roster.save(cur, SOURCE, {"stream-1": (2, "a"), "stream-2": (1, "b")}, 7)
+        try:
+            with transaction() as cur:
+                roster.lock_position(cur, SOURCE)
+                roster.save(cur, SOURCE, {"stream-1": (3, "c")}, 9)
+                raise Rollback
+        except Rollback:
+            pass
+        with transaction() as cur:
+            roster.save(cur, SOURCE, {}, None)  # a batch of duplicates: nothing moves
+            assert roster.lock_position(cur, SOURCE) == 7
+            assert roster.all_heads(cur, SOURCE) == {"stream-1": (2, "a"), "stream-2": (1, "b")}
+            roster.save(cur, SOURCE, {"stream-1": (3, "c")}, None)  # a head, the position stays
+            assert roster.lock_position(cur, SOURCE) == 7
+            assert roster.heads(cur, SOURCE, ["stream-1"]) == {"stream-1": 3}
+
+    def test_heads_and_parked_streams_come_back_together(self, checkpoints, transaction):
+        roster, sick = checkpoints("roster"), event(3)
+        with transaction() as cur:
+            roster.save_heads(cur, SOURCE, {sick.stream: (2, "a"), "stream-well": (4, "b")})
+            roster.dead_letter(cur, SOURCE, sick, "ValueError: poison")
+        with transaction() as cur:
+            asked = [sick.stream, "stream-well", "stream-unknown"]
+            assert roster.heads_and_parked(cur, SOURCE, asked) == (
+                {sick.stream: 2, "stream-well": 4},
+                {sick.stream},
+            )
+
     # -- dead letters: an event a read model cannot apply parks its stream -----------------------
     def test_nothing_is_parked_before_a_dead_letter(self, checkpoints, transaction):
         with transaction() as cur:

@@ -12,16 +12,67 @@ class Checkpoints:
         self.consumer = consumer
 
     def lock_position(self, cur, source: str) -> int:
-        """The source's position, locked until commit: one batch per source at a time."""
-        cur.execute(
-            "INSERT INTO consumer_positions (consumer, source) VALUES (%s, %s) ON CONFLICT DO NOTHING",
-            (self.consumer, source),
+        """The source's position, locked until commit: one batch per source at a time. One
+        statement once the row exists (every batch but a source's first)."""
+        lock = (
+            "SELECT position FROM consumer_positions WHERE consumer = %s AND source = %s FOR UPDATE"
+        )
+        cur.execute(lock, (self.consumer, source))
+        row = cur.fetchone()
+        if row is None:
+            cur.execute(
+                "INSERT INTO consumer_positions (consumer, source) VALUES (%s, %s)"
+                " ON CONFLICT DO NOTHING",
+                (self.consumer, source),
+            )
+            cur.execute(lock, (self.consumer, source))
+            row = cur.fetchone()
+        return row[0]
+
+    def save(
+        self, cur, source: str, heads: dict[str, tuple[int, str]], position: int | None
+    ) -> None:
+        """A batch's end in one statement: the streams' new heads and the source's position
+        (None: unchanged)."""
+        if not heads:
+            if position is not None:
+                self.save_position(cur, source, position)
+            return
+        values = b",".join(
+            cur.mogrify("(%s, %s, %s, %s, %s)", (self.consumer, source, s, v, h))
+            for s, (v, h) in heads.items()
+        ).decode()
+        moved = (
+            cur.mogrify(
+                " UPDATE consumer_positions SET position = %s, updated_at = now()"
+                " WHERE consumer = %s AND source = %s",
+                (position, self.consumer, source),
+            ).decode()
+            if position is not None
+            else " SELECT 1"
         )
         cur.execute(
-            "SELECT position FROM consumer_positions WHERE consumer = %s AND source = %s FOR UPDATE",
-            (self.consumer, source),
+            "WITH heads AS (INSERT INTO consumer_streams (consumer, source, stream, version, hash)"
+            f" VALUES {values} ON CONFLICT (consumer, source, stream)"
+            " DO UPDATE SET version = EXCLUDED.version, hash = EXCLUDED.hash)" + moved
         )
-        return cur.fetchone()[0]
+
+    def heads_and_parked(self, cur, source: str, streams) -> tuple[dict[str, int], set[str]]:
+        """`heads` and `parked_streams` in one round trip, as every batch needs both."""
+        cur.execute(
+            "SELECT stream, version FROM consumer_streams"
+            " WHERE consumer = %s AND source = %s AND stream = ANY(%s)"
+            " UNION ALL SELECT DISTINCT stream, NULL::int FROM dead_letters"
+            " WHERE consumer = %s AND resolved_at IS NULL AND stream = ANY(%s)",
+            (self.consumer, source, list(streams), self.consumer, list(streams)),
+        )
+        heads, parked = {}, set()
+        for stream, version in cur.fetchall():
+            if version is None:
+                parked.add(stream)
+            else:
+                heads[stream] = version
+        return heads, parked
 
     def save_position(self, cur, source: str, position: int) -> None:
         cur.execute(

@@ -62,9 +62,11 @@ class Consumer:
     # -- entry points ----------------------------------------------------------------------------
     def handle(self, source: str, envelopes: list[dict], live: bool = False) -> Outcome:
         events = sorted((SourceEvent.from_envelope(e) for e in envelopes), key=lambda e: e.position)
-        if events and events[0].prev_position - self.position(source) > self.max_repair:
-            self.catch_up(source)  # far behind: page through history rather than one huge repair
-        outcome = self._handle(source, events, from_bus=live)
+        try:
+            outcome = self._handle(source, events, from_bus=live, far_behind=self.max_repair)
+        except _FarBehind:  # page through history rather than one huge repair, then the batch
+            self.catch_up(source)
+            outcome = self._handle(source, events, from_bus=live)
         if live:
             now = datetime.now(UTC)
             for e in events:
@@ -98,10 +100,33 @@ class Consumer:
             return self.checkpoints.positions(cur).get(source, 0)
 
     # -- one batch, one transaction ---------------------------------------------------------------
-    def _handle(self, source: str, events: list[SourceEvent], from_bus: bool = False) -> Outcome:
+    def _handle(
+        self,
+        source: str,
+        events: list[SourceEvent],
+        from_bus: bool = False,
+        far_behind: int | None = None,
+    ) -> Outcome:
+        """The batch in one transaction; if the projection refuses it as a whole, the
+        transaction is rolled back and the batch applied again one event at a time, so the
+        poison is found and dead-lettered. (A savepoint around every batch would cost two
+        round trips per batch for a failure that almost never happens.)"""
+        try:
+            return self._handle_batch(source, events, from_bus, far_behind, one_by_one=False)
+        except _PoisonedBatch:
+            log.info(
+                "%s: a batch from %s failed; applying one by one to find the poison",
+                self.projection.name,
+                source,
+            )
+            return self._handle_batch(source, events, from_bus, None, one_by_one=True)
+
+    def _handle_batch(self, source, events, from_bus, far_behind, one_by_one) -> Outcome:
         outcome = Outcome()
         with self.db.transaction() as cur:
             position = last = self.checkpoints.lock_position(cur, source)
+            if far_behind is not None and events and events[0].prev_position - last > far_behind:
+                raise _FarBehind()
             todo: list[SourceEvent] = []
             for e in events:
                 if e.position <= last:
@@ -122,9 +147,13 @@ class Consumer:
                     todo.extend(missing)
                 todo.append(e)
                 last = e.position
-            self._apply(cur, source, todo, outcome)
-            if last != position:
-                self.checkpoints.save_position(cur, source, last)
+            applied = self._apply(cur, source, todo, outcome, one_by_one)
+            self.checkpoints.save(
+                cur,
+                source,
+                {e.stream: (e.version, e.hash) for e in applied},
+                last if last != position else None,
+            )
         outcome.position = last
         self._count(source, outcome)
         return outcome
@@ -143,12 +172,12 @@ class Consumer:
             after = page[-1].position
         return found
 
-    def _apply(self, cur, source: str, events: list[SourceEvent], outcome: Outcome) -> None:
+    def _apply(self, cur, source, events, outcome, one_by_one) -> list[SourceEvent]:
+        """What was applied (the streams' new heads are saved with the position)."""
         if not events:
-            return
+            return []
         streams = {e.stream for e in events}
-        heads = self.checkpoints.heads(cur, source, streams)
-        parked = self.checkpoints.parked_streams(cur, streams)
+        heads, parked = self.checkpoints.heads_and_parked(cur, source, streams)
         plan: list[SourceEvent] = []
         for e in events:
             head = heads.get(e.stream, 0)
@@ -162,9 +191,9 @@ class Consumer:
                 plan.extend(self._read_versions(source, e.stream, head + 1, e.version - 1))
             plan.append(e)
             heads[e.stream] = e.version
-        applied = self._project(cur, source, plan, parked, outcome)
-        self.checkpoints.save_heads(cur, source, {e.stream: (e.version, e.hash) for e in applied})
+        applied = self._project(cur, source, plan, parked, outcome, one_by_one)
         outcome.applied += len(applied)
+        return applied
 
     def _read_versions(self, source: str, stream: str, first: int, last: int) -> list[SourceEvent]:
         envs = self.source.read_stream(source, stream, first, last - first + 1)
@@ -173,20 +202,16 @@ class Consumer:
     def _opened(self, cur, events: list[SourceEvent]) -> list[SourceEvent]:
         return self.opener.open(cur, events) if self.opener and events else events
 
-    def _project(self, cur, source, plan, parked, outcome) -> list[SourceEvent]:
+    def _project(self, cur, source, plan, parked, outcome, one_by_one) -> list[SourceEvent]:
         plan = self._opened(cur, plan)
-        try:
-            with _savepoint(cur, "batch"):
+        if not one_by_one:
+            try:
                 self.projection.apply_batch(cur, plan)
+            except TRANSIENT_ERRORS:
+                raise
+            except Exception as exc:
+                raise _PoisonedBatch() from exc
             return plan
-        except TRANSIENT_ERRORS:
-            raise
-        except Exception:
-            log.info(
-                "%s: a batch from %s failed; applying one by one to find the poison",
-                self.projection.name,
-                source,
-            )
         applied = []
         for e in plan:
             if e.stream in parked:
@@ -286,6 +311,14 @@ class Consumer:
     def open_dead_letters(self) -> list[dict]:
         with self.db.transaction() as cur:
             return self.checkpoints.open_dead_letters(cur)
+
+
+class _FarBehind(Exception):
+    """The batch starts further past our checkpoint than a repair should read at once."""
+
+
+class _PoisonedBatch(Exception):
+    """The projection refused the batch as a whole: some event in it cannot be applied."""
 
 
 @contextlib.contextmanager
