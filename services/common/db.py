@@ -92,6 +92,21 @@ class Database:
                 with conn.cursor() as cur:
                     yield cur
 
+    @contextlib.contextmanager
+    def query(self) -> Iterator[psycopg2.extensions.cursor]:
+        """A cursor for ONE read statement, run in its own implicit transaction: one round trip,
+        where `transaction` adds a BEGIN and a COMMIT around it (three, on every request's
+        session look-up, every command's stream read). Never for writes or for reads that must
+        see one snapshot together: those need `transaction`."""
+        with self.connection() as conn:
+            conn.autocommit = True
+            try:
+                with conn.cursor() as cur:
+                    yield cur
+            finally:
+                if not conn.closed:
+                    conn.autocommit = False
+
     def close(self) -> None:
         with self._lock:
             for conn in self._idle:

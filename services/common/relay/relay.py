@@ -49,7 +49,7 @@ class OutboxRelay:
 
     # -- one step ---------------------------------------------------------------------------------
     def position(self) -> int:
-        with self.db.transaction() as cur:
+        with self.db.query() as cur:
             cur.execute("SELECT position FROM relay_positions WHERE relay = %s", (RELAY_NAME,))
             row = cur.fetchone()
             return row[0] if row else 0
