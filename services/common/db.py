@@ -92,6 +92,20 @@ class Database:
                 with conn.cursor() as cur:
                     yield cur
 
+    @contextlib.contextmanager
+    def statement(self) -> Iterator[psycopg2.extensions.cursor]:
+        """A cursor whose every statement is its own transaction (autocommit): one round trip
+        for a statement that does all its work itself (a server-side function), where BEGIN and
+        COMMIT would add two."""
+        with self.connection() as conn:
+            conn.autocommit = True  # client-side only: psycopg2 just stops sending BEGIN
+            try:
+                with conn.cursor() as cur:
+                    yield cur
+            finally:
+                if not conn.closed:
+                    conn.autocommit = False
+
     def close(self) -> None:
         with self._lock:
             for conn in self._idle:
