@@ -11,9 +11,9 @@ import time
 import uuid
 
 from services.common.config import Settings
+from services.common.db import Database, role_url
 from services.common.eventstore import Metadata, NewEvent, WrongExpectedVersion
 from services.common.eventstore.postgres import PostgresEventStore
-from services.common.db import Database, role_url
 from services.common.eventstore.setup import key_vault, service_role
 
 
