@@ -49,6 +49,9 @@ class OutboxRelay:
 
     def _save_position(self, position: int) -> None:
         with self.db.transaction() as cur:
+            # no wait for the WAL flush (a disk sync per page): a crash can lose only the latest
+            # positions, never store one ahead, and a lost one republishes pages consumers skip
+            cur.execute("SET LOCAL synchronous_commit TO off")
             cur.execute(
                 "INSERT INTO relay_positions (relay, position) VALUES (%s, %s) ON CONFLICT (relay)"
                 " DO UPDATE SET position = EXCLUDED.position, updated_at = now()",
