@@ -88,7 +88,7 @@ def main(argv=None) -> None:
             "ev/s",
             median_rate(events, raw),
             "raw kombu tx publish",
-            0.7,
+            0.8,
         )
         db.close()
 

@@ -73,6 +73,13 @@ class EventStoreContract:
         ]
         assert store.last_position() == last
 
+    def test_a_retry_is_answered_as_a_retry_before_its_version_is_checked(self, store):
+        s = stream()
+        first = store.append(s, NO_STREAM, events(1), meta("cmd-5"), fingerprint="f")
+        # sent again with the version it was first decided on, which the stream has left
+        again = store.append(s, NO_STREAM, events(1), meta("cmd-5"), fingerprint="f")
+        assert again.duplicate and again.version == 1 and again.events == first.events
+
     def test_a_command_id_reused_with_another_command_is_refused(self, store):
         s = stream()
         store.append(s, NO_STREAM, events(1), meta("cmd-2"), fingerprint="a")

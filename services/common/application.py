@@ -12,7 +12,13 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from services.common.domain import DomainEvent
-from services.common.eventstore import AppendResult, EventStore, Metadata, NewEvent, RecordedEvent
+from services.common.eventstore import (
+    AppendResult,
+    EventStore,
+    Metadata,
+    NewEvent,
+    RecordedEvent,
+)
 from services.common.eventstore.hashing import canonical_json
 
 
@@ -28,16 +34,26 @@ class Decider(Protocol):
 class Loaded:
     state: Any
     version: int
+    handled: bool = False  # an event read was recorded by the command_id asked about
 
 
-def load(store: EventStore, stream: str, decider: Decider, page: int = 1000) -> Loaded:
-    state, version = decider.initial, 0
+def load(
+    store: EventStore,
+    stream: str,
+    decider: Decider,
+    page: int = 1000,
+    command_id: str | None = None,
+) -> Loaded:
+    state, version, handled = decider.initial, 0, False
     while True:
         events = store.read_stream(stream, version + 1, page)
         for e in events:
             state, version = decider.evolve(state, e), e.version
+            handled = handled or (
+                command_id is not None and e.metadata.get("command_id") == command_id
+            )
         if len(events) < page:
-            return Loaded(state, version)
+            return Loaded(state, version, handled)
 
 
 def fingerprint(command_fields: dict) -> str:
@@ -61,16 +77,28 @@ def execute(
     `expected_version` (a client's) makes a stale client get a conflict instead of a decision on
     state it never saw; the client's own later work in the same flow does not make it stale."""
     fields_hash = fingerprint(command_fields)
-    if metadata.command_id:
-        earlier = store.earlier_result(metadata.command_id, stream, fields_hash)
-        if earlier is not None:
-            return earlier  # a retry: the same answer, nothing decided or stored again
-    loaded = load(store, stream, decider)
+    loaded = load(store, stream, decider, command_id=metadata.command_id)
+    # a retry is seen in the stream it recorded to, and looked up (fingerprint checked) only then
+    if loaded.handled and (
+        earlier := store.earlier_result(str(metadata.command_id), stream, fields_hash)
+    ):
+        return earlier  # the same answer, nothing decided or stored again
     if expected_version is not None and _only_its_own_since(
         store, stream, expected_version, loaded.version, metadata
     ):
         expected_version = loaded.version  # decided on what the client saw, its own work included
-    events = [encode(e) for e in decider.decide(command, loaded.state)]
+    try:
+        events = [encode(e) for e in decider.decide(command, loaded.state)]
+    except Exception:
+        # a retry of a command that recorded nothing is not in the stream: deciding again may
+        # refuse what was first accepted, and the first answer stands
+        if metadata.command_id and (
+            earlier := store.earlier_result(metadata.command_id, stream, fields_hash)
+        ):
+            return earlier
+        raise
+    # the command_id is looked up once more only inside the append, in the same statement: it
+    # catches the same command sent twice at once, and answers it before any version check
     return store.append(
         stream,
         loaded.version if expected_version is None else expected_version,

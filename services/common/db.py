@@ -93,13 +93,13 @@ class Database:
                     yield cur
 
     @contextlib.contextmanager
-    def query(self) -> Iterator[psycopg2.extensions.cursor]:
-        """A cursor for ONE read statement, run in its own implicit transaction: one round trip,
-        where `transaction` adds a BEGIN and a COMMIT around it (three, on every request's
-        session look-up, every command's stream read). Never for writes or for reads that must
-        see one snapshot together: those need `transaction`."""
+    def statement(self) -> Iterator[psycopg2.extensions.cursor]:
+        """A cursor whose every statement is its own transaction (autocommit): one round trip
+        for a read that stands alone (a session look-up, a stream read) or a statement that does
+        all its work itself (a server-side function), where BEGIN and COMMIT would add two.
+        Never for statements that must see one snapshot or commit together: `transaction`."""
         with self.connection() as conn:
-            conn.autocommit = True
+            conn.autocommit = True  # client-side only: psycopg2 just stops sending BEGIN
             try:
                 with conn.cursor() as cur:
                     yield cur

@@ -106,14 +106,17 @@ class KeyVault:
         self._serialise(cur, subject_id)
         cur.execute(f"SELECT {self.schema}.forget_subject(%s)", (str(subject_id),))
 
-    @staticmethod
-    def _serialise(cur, subject_id: uuid.UUID) -> None:
+    @classmethod
+    def _serialise(cls, cur, subject_id: uuid.UUID) -> None:
         """Key creation and erasure of one subject queue on a lock held to commit, so a key can't be
         minted by one service while another erases the person."""
-        cur.execute(
-            "SELECT pg_advisory_xact_lock(%s)",
-            (int.from_bytes(subject_id.bytes[:8], "big", signed=True),),
-        )
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", (cls.subject_lock(subject_id),))
+
+    @staticmethod
+    def subject_lock(subject_id: uuid.UUID) -> int:
+        """The advisory lock of one subject's key: whoever seals under a key or erases it holds it
+        (the event store's append_events takes it too)."""
+        return int.from_bytes(subject_id.bytes[:8], "big", signed=True)
 
     def is_forgotten(self, cur, subject_id: uuid.UUID) -> bool:
         cur.execute(

@@ -5,27 +5,33 @@ a position and committing, some to streams shared with other writers (conflicts,
 from __future__ import annotations
 
 import argparse
+import contextlib
 import random
 import time
 import uuid
 
 from services.common.config import Settings
+from services.common.db import Database, role_url
 from services.common.eventstore import Metadata, NewEvent, WrongExpectedVersion
 from services.common.eventstore.postgres import PostgresEventStore
-from services.common.eventstore.setup import key_vault, service_database
+from services.common.eventstore.setup import key_vault, service_role
 
 
-class SlowCommitStore(PostgresEventStore):
+class SlowCommitDatabase(Database):
+    """The store's one-call append (append_events) made to wait between drawing its positions
+    and committing them, as a slow commit would: the call runs in a transaction held open."""
+
     def __init__(self, *args, max_delay: float, rng: random.Random, **kwargs):
         super().__init__(*args, **kwargs)
         self.max_delay, self.rng = max_delay, rng
 
-    def _insert(self, cur, rows):
-        recorded = super()._insert(cur, rows)
-        time.sleep(self.rng.uniform(0, self.max_delay))  # position drawn, not yet committed
-        if self.rng.random() < 0.03:
-            raise CrashedMidAppend  # rolled back after drawing a position: a hole, never a skip
-        return recorded
+    @contextlib.contextmanager
+    def statement(self):
+        with self.transaction() as cur:
+            yield cur
+            time.sleep(self.rng.uniform(0, self.max_delay))  # position drawn, not yet committed
+            if self.rng.random() < 0.03:
+                raise CrashedMidAppend  # rolled back after drawing a position: a hole, never a skip
 
 
 class CrashedMidAppend(Exception):
@@ -46,12 +52,15 @@ def main() -> None:
     args = parser.parse_args()
     rng = random.Random(args.writer)
     settings = Settings.from_env({"KENTRA_DATABASE_URL": args.database_url})
-    store = SlowCommitStore(
-        service_database(settings, args.schema, 1),
-        key_vault(settings),
+    role = service_role(args.schema)
+    db = SlowCommitDatabase(
+        role_url(settings.database_url, role, settings.role_password(args.schema)),
+        args.schema,
+        1,
         max_delay=args.max_delay,
         rng=rng,
     )
+    store = PostgresEventStore(db, key_vault(settings))
     if args.unlocked:
         store._append_lock = rng.getrandbits(62)
     own = f"case-{uuid.uuid4()}"

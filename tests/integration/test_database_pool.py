@@ -14,11 +14,11 @@ def one_connection(pg_store):
     db.close()
 
 
-def test_a_query_hands_its_connection_back_transactional(one_connection):
+def test_a_statement_hands_its_connection_back_transactional(one_connection):
     db = one_connection
     with db.transaction() as cur:
         cur.execute("CREATE TEMP TABLE probe (x int)")
-    with db.query() as cur:
+    with db.statement() as cur:
         cur.execute("SELECT count(*) FROM probe")
         assert cur.fetchone() == (0,)
     with db.connection() as conn:  # the same connection, as the next user gets it
@@ -26,15 +26,15 @@ def test_a_query_hands_its_connection_back_transactional(one_connection):
         with conn.cursor() as cur:
             cur.execute("INSERT INTO probe VALUES (1)")
         conn.rollback()
-    with db.query() as cur:
+    with db.statement() as cur:
         cur.execute("SELECT count(*) FROM probe")
         assert cur.fetchone() == (0,)
 
 
-def test_a_failed_query_leaves_the_pool_usable(one_connection):
+def test_a_failed_statement_leaves_the_pool_usable(one_connection):
     db = one_connection
-    with pytest.raises(Exception, match="no_such_table"), db.query() as cur:
+    with pytest.raises(Exception, match="no_such_table"), db.statement() as cur:
         cur.execute("SELECT * FROM no_such_table")
-    with db.query() as cur:
+    with db.statement() as cur:
         cur.execute("SELECT 1")
         assert cur.fetchone() == (1,)

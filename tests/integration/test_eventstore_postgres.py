@@ -8,9 +8,17 @@ import psycopg2
 import pytest
 
 from services.common.db import role_url
-from services.common.eventstore import NO_STREAM, Metadata, NewEvent
+from services.common.eventstore import (
+    ANY_VERSION,
+    NO_STREAM,
+    Metadata,
+    NewEvent,
+    WrongExpectedVersion,
+)
 from services.common.eventstore.chain import ChainCheck, stored_rows
+from services.common.eventstore.postgres import PostgresEventStore
 from services.common.eventstore.setup import service_role
+from services.common.personal_data import SubjectErased
 from tests.eventstore_contract import EventStoreContract
 
 META = Metadata("sw-1", "KK-KALAMATA")
@@ -175,3 +183,61 @@ def test_the_hash_chain_recomputes_from_what_is_stored_and_exposes_tampering(pg_
         cur.execute(f"ALTER TABLE {schema}.events ENABLE TRIGGER events_append_only")
     conn.close()
     assert chain_breaks(admin_url, schema) == [s]
+
+
+def another_process(pg_store) -> PostgresEventStore:
+    """A second writer on the same store: its appends are heads the first never saw."""
+    return PostgresEventStore(pg_store.db, pg_store.vault)
+
+
+@pytest.mark.parametrize("expected", [1, ANY_VERSION])
+def test_an_append_on_a_head_another_process_wrote_chains_on_that_head(
+    pg_store, admin_url, expected
+):
+    s = f"case-{uuid.uuid4()}"
+    another_process(pg_store).append(s, NO_STREAM, [NewEvent("A", {})], META)
+    result = pg_store.append(s, expected, [NewEvent("B", {})], META)
+    assert result.version == 2 and [e.version for e in pg_store.read_stream(s)] == [1, 2]
+    assert chain_breaks(admin_url, pg_store.db.schema) == []
+
+
+def test_a_writer_whose_known_head_is_old_gets_a_conflict_and_stores_nothing(pg_store):
+    s = f"case-{uuid.uuid4()}"
+    pg_store.append(s, NO_STREAM, [NewEvent("A", {})], META)  # this process knows version 1
+    another_process(pg_store).append(s, 1, [NewEvent("B", {})], META)
+    with pytest.raises(WrongExpectedVersion) as raised:
+        pg_store.append(s, 1, [NewEvent("C", {})], META)
+    assert raised.value.actual == 2 and len(pg_store.read_stream(s)) == 2
+
+
+def test_the_same_command_from_two_processes_is_stored_once(pg_store):
+    s = f"case-{uuid.uuid4()}"
+    first = pg_store.append(s, NO_STREAM, [NewEvent("A", {})], Metadata("a", "b", command_id="c"))
+    again = another_process(pg_store).append(
+        s, NO_STREAM, [NewEvent("A", {})], Metadata("a", "b", command_id="c")
+    )
+    assert again.duplicate and again.events == first.events
+    assert pg_store.last_position() == 1
+
+
+class ErasedWhileSealing(PostgresEventStore):
+    """The subject is erased after its key was read and before the append's call."""
+
+    def _keys_of(self, events):
+        keys = super()._keys_of(events)
+        with self.db.transaction() as cur:
+            for subject in keys:
+                self.vault.forget(cur, subject)
+        return keys
+
+
+def test_personal_fields_sealed_under_a_key_erased_meanwhile_are_refused(pg_store):
+    subject = uuid.uuid4()
+    s = f"beneficiary-{subject}"
+    pg_store.append(
+        s, NO_STREAM, [NewEvent("R", {}, personal={"n": "Άννα"}, subject_id=subject)], META
+    )
+    erasing = ErasedWhileSealing(pg_store.db, pg_store.vault)
+    with pytest.raises(SubjectErased):
+        erasing.append(s, 1, [NewEvent("C", {}, personal={"n": "Άννα"}, subject_id=subject)], META)
+    assert len(pg_store.read_stream(s)) == 1

@@ -107,3 +107,63 @@ def test_a_rule_that_says_no_stores_nothing():
     with pytest.raises(ValueError):
         run(store, 11, command_id=str(uuid.uuid4()))
     assert store.last_position() == 0
+
+
+class LookUpsCounted(InMemoryEventStore):
+    def __init__(self):
+        super().__init__()
+        self.look_ups = 0
+
+    def earlier_result(self, command_id, stream, fingerprint=None):
+        self.look_ups += 1
+        return super().earlier_result(command_id, stream, fingerprint)
+
+
+def test_a_new_command_is_looked_up_only_by_the_append():
+    store = LookUpsCounted()
+    run(store, 1, command_id="c-1")
+    assert store.look_ups == 0 and store.last_position() == 1
+
+
+def test_a_retry_is_recognised_in_its_stream_and_looked_up_once():
+    store = LookUpsCounted()
+    first = run(store, 1, command_id="c-1")
+    again = run(store, 1, command_id="c-1")
+    assert again.duplicate and again.events == first.events and store.look_ups == 1
+
+
+class OpensOnce:
+    """Opening an open case records nothing; after a close, opening it again is refused."""
+
+    initial = "new"
+
+    @staticmethod
+    def evolve(state, event):
+        return event.data["to"]
+
+    @staticmethod
+    def decide(command, state):
+        if state == "closed":
+            raise ValueError("closed")
+        return [] if state == "open" else [DomainEvent("Moved", {"to": command.by})]
+
+
+def test_a_retry_of_a_command_that_recorded_nothing_keeps_its_first_answer():
+    store = InMemoryEventStore()
+
+    def send(to, command_id):
+        return execute(
+            store,
+            "case-1",
+            OpensOnce,
+            Count(to),
+            Metadata("sw", "KK", command_id=command_id),
+            {"to": to},
+            encode,
+        )
+
+    send("open", "c-1")
+    nothing = send("open", "c-2")  # already open: nothing recorded
+    send("closed", "c-3")
+    again = send("open", "c-2")  # deciding again would now refuse it
+    assert again.duplicate and again.events == () == nothing.events

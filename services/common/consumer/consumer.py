@@ -96,7 +96,7 @@ class Consumer:
         return sum(self.catch_up(source, progress) for source in self.projection.sources)
 
     def position(self, source: str) -> int:
-        with self.db.query() as cur:
+        with self.db.statement() as cur:
             return self.checkpoints.positions(cur).get(source, 0)
 
     # -- one batch, one transaction ---------------------------------------------------------------

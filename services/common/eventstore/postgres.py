@@ -9,22 +9,25 @@ A rolled-back append leaves a hole in positions, never a skipped event.
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 import psycopg2.errors
 import psycopg2.extras
 
 from services.common.db import Database, advisory_key
-from services.common.personal_data import KeyVault
+from services.common.personal_data import KeyVault, SubjectErased
 
 from .chain import STORED, StoredRow
 from .hashing import GENESIS, canonical_json, chain_hash
 from .model import (
     ANY_VERSION,
+    NO_STREAM,
     AppendResult,
     CommandIdReused,
     Metadata,
@@ -39,6 +42,56 @@ from .port import EventStore
 Upcaster = Callable[[str, int, dict], tuple[int, dict]]
 
 _COLUMNS = STORED
+
+# append_events (sql/002_append_in_one_round_trip.sql), by argument name; the arrays are cast
+# because an array of NULLs (no personal fields) has no type of its own
+_ARGUMENT_TYPES = {
+    "stream": "text",
+    "category": "text",
+    "expected": "integer",
+    "prev_version": "integer",
+    "prev_hash": "text",
+    "command_id": "text",
+    "fingerprint": "text",
+    "metadata": "jsonb",
+    "recorded_at": "timestamptz",
+    "event_ids": "uuid[]",
+    "types": "text[]",
+    "schema_versions": "integer[]",
+    "data": "text[]",
+    "personal": "bytea[]",
+    "subjects": "uuid[]",
+    "hashes": "text[]",
+    "append_lock": "bigint",
+    "channel": "text",
+    "vault": "text",
+    "sealed_for": "uuid[]",
+    "subject_locks": "bigint[]",
+}
+_APPEND_EVENTS = "SELECT * FROM append_events({})".format(
+    ", ".join(f"p_{name} => %({name})s::{type_}" for name, type_ in _ARGUMENT_TYPES.items())
+)
+_KNOWN_HEADS = 10_000  # streams whose head this process remembers, to hash an append on
+
+
+class _Outcome(NamedTuple):
+    """What append_events answers; a row of `commands` when the command was handled before."""
+
+    outcome: str  # appended, duplicate, conflict, moved or erased
+    head_version: int
+    head_hash: str | None
+    positions: list[int] | None
+    earlier_stream: str | None
+    earlier_fingerprint: str | None
+    earlier_first: int | None
+    earlier_last: int | None
+    erased_subject: uuid.UUID | None
+
+
+def _subject_of(event: NewEvent) -> uuid.UUID:
+    if event.subject_id is None:
+        raise ValueError(f"{event.type}: personal fields need a subject_id")
+    return event.subject_id
 
 
 def _no_upcast(type_: str, version: int, payload: dict) -> tuple[int, dict]:
@@ -64,12 +117,146 @@ class PostgresEventStore(EventStore):
         self._on_append = on_append  # metrics hook: (events appended, seconds)
         self.notify_channel = f"kentra_events_{db.schema}"
         self._append_lock = advisory_key(f"append:{db.schema}")
+        # stream -> (version, hash) last read or written here, least recently used first
+        self._known_heads: dict[str, tuple[int, str]] = {}
+        self._heads_lock = threading.Lock()
 
     # -- writing --------------------------------------------------------------------------------
     def append(
         self, stream, expected_version, events, metadata, *, fingerprint=None, forget_subject=None
     ):
         started = time.perf_counter()
+        if self._inline or forget_subject is not None:
+            # projections and erasure run in Python inside the append's transaction
+            result = self._append_in_transaction(
+                stream, expected_version, events, metadata, fingerprint, forget_subject
+            )
+        else:
+            result = self._append_in_one_call(
+                stream, expected_version, events, metadata, fingerprint
+            )
+        if result.events:
+            self._remember(stream, result.events[-1].version, result.events[-1].hash)
+        if self._on_append and result.events and not result.duplicate:
+            self._on_append(list(result.events), time.perf_counter() - started)
+        return result
+
+    def _append_in_one_call(self, stream, expected_version, events, metadata, fingerprint):
+        """The common append: one call of append_events (sql/002_append_in_one_round_trip.sql),
+        which is its own transaction, hashed on the head this process last saw of the stream.
+        Only a head it did not know costs a second call (the first answers with the head)."""
+        keys = self._keys_of(events)
+        version, prev_hash = self._assumed_head(stream, expected_version)
+        while True:
+            rows = self._rows(keys, stream, version, prev_hash, events, metadata)
+            with self.db.statement() as cur:
+                try:
+                    cur.execute(
+                        _APPEND_EVENTS,
+                        self._arguments(
+                            stream,
+                            expected_version,
+                            version,
+                            prev_hash,
+                            rows,
+                            keys,
+                            metadata,
+                            fingerprint,
+                        ),
+                    )
+                except psycopg2.errors.UniqueViolation as exc:  # only if the lock was bypassed
+                    raise WrongExpectedVersion(stream, version, -1) from exc
+                (out,) = map(_Outcome._make, cur.fetchall())  # always one row
+                if out.outcome == "duplicate":
+                    return self._earlier(cur, metadata.command_id, stream, fingerprint, out)
+            if out.outcome == "appended":
+                recorded = [
+                    RecordedEvent(p, *rest)
+                    for (_, rest), p in zip(rows, out.positions or [], strict=True)
+                ]
+                return AppendResult(stream, version + len(recorded), tuple(recorded))
+            if out.head_version and out.head_hash:
+                self._remember(stream, out.head_version, out.head_hash)
+            if out.outcome == "conflict":
+                raise WrongExpectedVersion(stream, expected_version, out.head_version)
+            if out.erased_subject is not None:  # "erased"
+                raise SubjectErased(out.erased_subject)
+            # "moved": hash again on the stream's real head (the lock is gone: it may move again)
+            version, prev_hash = out.head_version, out.head_hash or GENESIS
+
+    def _assumed_head(self, stream, expected_version) -> tuple[int, str]:
+        """The head to hash on: a new stream's is known; an existing stream's hash is known only
+        if this process read or wrote it there (a version's hash never changes, so it is never
+        wrong, only perhaps no longer the head)."""
+        if expected_version == NO_STREAM:
+            return 0, GENESIS
+        known = self._known_heads.get(stream)
+        if expected_version == ANY_VERSION:
+            return known or (0, GENESIS)
+        if known is not None and known[0] == expected_version:
+            return known
+        # GENESIS is no stream's head hash past version 0: the call answers "moved", with the head
+        return expected_version, GENESIS
+
+    def _remember(self, stream: str, version: int, hash_: str) -> None:
+        with self._heads_lock:
+            known = self._known_heads.pop(stream, None)
+            self._known_heads[stream] = (
+                known if known is not None and known[0] > version else (version, hash_)
+            )
+            if len(self._known_heads) > _KNOWN_HEADS:  # the stream unused longest goes
+                del self._known_heads[next(iter(self._known_heads))]
+
+    def _keys_of(self, events: Sequence[NewEvent]) -> dict[uuid.UUID, bytes]:
+        """The keys to seal under, read in one statement; a key is made (its own transaction, under
+        the subject's lock) only for a subject's first personal fields. append_events checks,
+        under the subject's lock, that none was erased since."""
+        subjects = {_subject_of(e) for e in events if e.personal}
+        if not subjects:
+            return {}
+        with self.db.statement() as cur:
+            keys = self.vault.keys_for(cur, subjects)
+        missing = subjects - keys.keys()
+        if missing:
+            with self.db.transaction() as cur:
+                keys.update({s: self.vault.key_for(cur, s) for s in sorted(missing)})
+        return keys
+
+    def _arguments(
+        self, stream, expected_version, version, prev_hash, rows, keys, metadata, fingerprint
+    ) -> dict:
+        stored = [row for row, _ in rows]
+        # a row: stream, category, version, event_id, type, schema_version, data, personal,
+        # subject_id, metadata, recorded_at, hash
+        columns = [list(c) for c in zip(*stored, strict=True)] if stored else [[]] * 12
+        sealed_for = sorted(keys)
+        return {
+            "stream": stream,
+            "category": category_of(stream),
+            "expected": expected_version,
+            "prev_version": version,
+            "prev_hash": prev_hash,
+            "command_id": metadata.command_id,
+            "fingerprint": fingerprint,
+            "metadata": stored[0][9] if stored else None,
+            "recorded_at": stored[0][10] if stored else None,
+            "event_ids": columns[3],
+            "types": columns[4],
+            "schema_versions": columns[5],
+            "data": columns[6],
+            "personal": columns[7],
+            "subjects": columns[8],
+            "hashes": columns[11],
+            "append_lock": self._append_lock,
+            "channel": self.notify_channel,
+            "vault": self.vault.schema,
+            "sealed_for": sealed_for,
+            "subject_locks": [KeyVault.subject_lock(s) for s in sealed_for],
+        }
+
+    def _append_in_transaction(
+        self, stream, expected_version, events, metadata, fingerprint, forget_subject
+    ):
         with self.db.transaction() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", (self._append_lock,))
             if metadata.command_id:
@@ -80,8 +267,12 @@ class PostgresEventStore(EventStore):
             current = head.version if head else 0
             if expected_version != ANY_VERSION and expected_version != current:
                 raise WrongExpectedVersion(stream, expected_version, current)
+            keys = {
+                s: self.vault.key_for(cur, s)
+                for s in dict.fromkeys(_subject_of(e) for e in events if e.personal)
+            }
             rows = self._rows(
-                cur, stream, current, head.hash if head else GENESIS, events, metadata
+                keys, stream, current, head.hash if head else GENESIS, events, metadata
             )
             recorded = self._insert(cur, rows)
             for project in self._inline:
@@ -90,8 +281,8 @@ class PostgresEventStore(EventStore):
                 self.vault.forget(cur, forget_subject)
             if metadata.command_id:
                 cur.execute(
-                    "INSERT INTO commands (command_id, stream, fingerprint, first_position, last_position)"
-                    " VALUES (%s, %s, %s, %s, %s)",
+                    "INSERT INTO commands (command_id, stream, fingerprint, first_position,"
+                    " last_position) VALUES (%s, %s, %s, %s, %s)",
                     (
                         metadata.command_id,
                         stream,
@@ -104,8 +295,6 @@ class PostgresEventStore(EventStore):
                 cur.execute(
                     "SELECT pg_notify(%s, %s)", (self.notify_channel, str(recorded[-1].position))
                 )
-        if self._on_append and recorded:
-            self._on_append(recorded, time.perf_counter() - started)
         return AppendResult(stream, current + len(recorded), tuple(recorded))
 
     def earlier_result(self, command_id, stream, fingerprint=None):
@@ -114,47 +303,68 @@ class PostgresEventStore(EventStore):
 
     def _earlier_result(self, cur, command_id, stream, fingerprint) -> AppendResult | None:
         cur.execute(
-            "SELECT stream, fingerprint, first_position, last_position FROM commands WHERE command_id = %s",
+            "SELECT stream, fingerprint, first_position, last_position FROM commands"
+            " WHERE command_id = %s",
             (command_id,),
         )
         row = cur.fetchone()
         if row is None:
             return None
-        earlier_stream, earlier_fp, first, last = row
-        if earlier_stream != stream or (fingerprint and earlier_fp and fingerprint != earlier_fp):
+        head = self._head(cur, stream)
+        earlier_stream, earlier_fingerprint, first, last = row
+        found = _Outcome(
+            "duplicate",
+            head.version if head else 0,
+            None,
+            None,
+            earlier_stream,
+            earlier_fingerprint,
+            first,
+            last,
+            None,
+        )
+        return self._earlier(cur, command_id, stream, fingerprint, found)
+
+    def _earlier(self, cur, command_id, stream, fingerprint, found: _Outcome) -> AppendResult:
+        """The first result of a command handled before (`found`: its row of `commands`)."""
+        if found.earlier_stream != stream or (
+            fingerprint and found.earlier_fingerprint and fingerprint != found.earlier_fingerprint
+        ):
             raise CommandIdReused(command_id)
         events = []
-        if first is not None:
+        if found.earlier_first is not None:
             cur.execute(
                 f"SELECT {_COLUMNS} FROM events WHERE position BETWEEN %s AND %s ORDER BY position",
-                (first, last),
+                (found.earlier_first, found.earlier_last),
             )
             events = self._decode(cur, cur.fetchall())
-        head = self._head(cur, stream)
         return AppendResult(
             stream,
-            events[-1].version if events else (head.version if head else 0),
+            events[-1].version if events else found.head_version,
             tuple(events),
             duplicate=True,
         )
 
     def _rows(
-        self, cur, stream, version, prev_hash, events: Sequence[NewEvent], metadata: Metadata
+        self,
+        keys: dict[uuid.UUID, bytes],
+        stream: str,
+        version: int,
+        prev_hash: str,
+        events: Sequence[NewEvent],
+        metadata: Metadata,
     ):
-        """Rows to insert, each with the RecordedEvent it becomes (position filled in on insert)."""
+        """Rows to insert, each with the RecordedEvent it becomes (position filled in on insert),
+        chained on the head (`version`, `prev_hash`); personal fields sealed under `keys`."""
         meta = metadata.as_dict()
         meta_json = canonical_json(meta)
-        rows, keys = [], {}
+        rows = []
         recorded_at = datetime.now(UTC)  # one instant for events that commit together
         for e in events:
             version += 1
             sealed = None
             if e.personal:
-                if e.subject_id is None:
-                    raise ValueError(f"{e.type}: personal fields need a subject_id")
-                if e.subject_id not in keys:
-                    keys[e.subject_id] = self.vault.key_for(cur, e.subject_id)
-                sealed = self.vault.cipher.seal(keys[e.subject_id], e.event_id, e.personal)
+                sealed = self.vault.cipher.seal(keys[_subject_of(e)], e.event_id, e.personal)
             subject = str(e.subject_id) if e.subject_id else None
             data_json = canonical_json(e.data)
             prev_hash = chain_hash(
@@ -230,7 +440,10 @@ class PostgresEventStore(EventStore):
                 f"SELECT {_COLUMNS} FROM events WHERE stream = %s AND version >= %s ORDER BY version LIMIT %s",
                 (stream, from_version, limit),
             )
-            return self._decode(cur, cur.fetchall(), sealed_only)
+            events = self._decode(cur, cur.fetchall(), sealed_only)
+        if events:  # a command decided on what it read appends on it: its hash is known
+            self._remember(stream, events[-1].version, events[-1].hash)
+        return events
 
     def read_all(self, after_position=0, limit=1000, categories=None, *, sealed_only=False):
         with self.db.transaction() as cur:
@@ -249,7 +462,10 @@ class PostgresEventStore(EventStore):
 
     def head(self, stream):
         with self.db.transaction() as cur:
-            return self._head(cur, stream)
+            head = self._head(cur, stream)
+        if head is not None:
+            self._remember(stream, head.version, head.hash)
+        return head
 
     def heads(self, categories=None):
         with self.db.transaction() as cur:

@@ -60,6 +60,13 @@ class BatchPublisher:
             )
             find_exchange(self._conn, self.exchange.name)
             channel = self._conn.channel()
+            # py-amqp polls the socket before every publish for a connection.blocked notice (a
+            # recv that times out, each message: a quarter of the relay's time); the notice is
+            # still read, at the batch's tx.commit, and a blocked broker holds that commit
+            # until io_timeout. Client-side only: the broker was told the capability at start.
+            capabilities = self._conn.connection.client_properties.get("capabilities")
+            if capabilities:
+                capabilities["connection.blocked"] = False
             channel.tx_select()
             self._producer = kombu.Producer(channel, exchange=self.exchange)
         return self._producer

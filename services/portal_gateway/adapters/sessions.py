@@ -51,7 +51,7 @@ class Sessions:
 
     def current(self, session_id: str) -> SessionFacts | None:
         """The session if it is still open and its account still active, else None."""
-        with self.db.query() as cur:
+        with self.db.statement() as cur:
             cur.execute(_ALIVE, (session_id,))
             return _facts(cur.fetchone())
 
