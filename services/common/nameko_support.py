@@ -160,6 +160,7 @@ def _with_config(config: dict) -> dict:
         "KENTRA_REPORTING_KEY",
         "KENTRA_SCHEMA_PREFIX",
         "KENTRA_SECRETS_DIR",
+        "KENTRA_BROKER_PREFIX",
     ):
         if config.get(key):
             env[key] = config[key]
