@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from nameko.rpc import RpcProxy, rpc
+from nameko.rpc import RpcProxy
 
 from contracts import intake as contract
 from contracts.network import CHANGES as NETWORK_CHANGES
-from services.common.nameko_support import EventStoreProvider, MetricsServer, ServesItsHistory
+from services.common.nameko_support import (
+    EventStoreProvider,
+    MetricsServer,
+    ServesItsHistory,
+    rpc,
+)
 from services.common.registry_facts import RegistryFactsKept
 from services.common.rpc_commands import answer, receive, rejects_bad_commands
 from services.intake import bootstrap

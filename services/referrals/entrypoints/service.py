@@ -9,7 +9,7 @@ import uuid
 from datetime import date
 
 from nameko.extensions import DependencyProvider
-from nameko.rpc import RpcProxy, rpc
+from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
 from contracts import referrals as contract
@@ -17,7 +17,12 @@ from contracts.directory import CHANGES as DIRECTORY_CHANGES
 from services.common import metrics
 from services.common.clock import today_in_greece
 from services.common.domain import DomainError
-from services.common.nameko_support import EventStoreProvider, MetricsServer, ServesItsHistory
+from services.common.nameko_support import (
+    EventStoreProvider,
+    MetricsServer,
+    ServesItsHistory,
+    rpc,
+)
 from services.common.registry_facts import RegistryFactsKept
 from services.common.rpc_commands import (
     CommandRejected,
