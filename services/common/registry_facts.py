@@ -55,6 +55,7 @@ class RegistryFacts:
         self._kept: dict[Hashable, tuple[float, Any]] = {}
         self._generation = 0
         self.connected = False
+        self._lock = threading.Lock()  # a drop never lands between a check and a keep
 
     def answer(self, question: Hashable, ask: Callable[[], Any]) -> Any:
         """The answer kept for `question` while it may be trusted; else `ask()`, kept if nothing
@@ -65,14 +66,16 @@ class RegistryFacts:
             return kept[1]
         generation, asked_at = self._generation, self.clock()
         found = ask()
-        if self.connected and generation == self._generation and found is not None:
-            self._kept[question] = (asked_at, found)
+        with self._lock:
+            if self.connected and generation == self._generation and found is not None:
+                self._kept[question] = (asked_at, found)
         return found
 
     def forget(self, connected: bool) -> None:
-        self._generation += 1
-        self._kept = {}
-        self.connected = connected
+        with self._lock:
+            self._generation += 1
+            self._kept = {}
+            self.connected = connected
 
     def watch(self, stop: threading.Event) -> None:
         """Follow the registry's changes until `stop`; reconnect with backoff when the broker goes."""
@@ -142,7 +145,9 @@ class RegistryFactsKept(DependencyProvider):
     in a thread of the container's for as long as the service does.
 
     `methods`: the registry's RPC methods whose answers are kept; `changes`: the event types that
-    change any of them (contracts/network.py, contracts/directory.py `CHANGES`)."""
+    change any of them (contracts/network.py, contracts/directory.py `CHANGES`). The config's
+    `REGISTRY_FACTS_MAX_AGE` (seconds) overrides `max_age`; 0 keeps nothing (bench/rpc.py's
+    baseline)."""
 
     def __init__(self, methods: Collection[str], changes: Collection[str], max_age: float = 30.0):
         self.methods, self.changes, self.max_age = frozenset(methods), frozenset(changes), max_age
