@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from bench import append, consumer, relay, replay
+from bench import append, consumer, relay, replay, rpc
 from bench.common import RESULTS
 
 
@@ -16,7 +16,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     flags = ["--quick"] if args.quick else []
-    for bench in (append, relay, consumer, replay):
+    for bench in (append, relay, consumer, replay, rpc):
         bench.main(flags)
     print("\n| benchmark | figure | baseline | ratio | target |\n|---|---|---|---|---|")
     for r in RESULTS:

@@ -139,6 +139,8 @@ EVENTS = [
         "A programme's details as they now stand (its whole description).",
     ),
 ]
+# what the directory's facts are made of: a service that keeps those facts drops them on any of these
+CHANGES = frozenset(e.type for e in EVENTS)
 COMMANDS = [
     CommandContract(
         "DescribeAgency",

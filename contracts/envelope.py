@@ -30,6 +30,12 @@ def publisher_user(source: str) -> str:
     return f"{source}-relay"
 
 
+def watch_queue_prefix(user: str) -> str:
+    """A queue watching the registry's changes (services/common/registry_facts.py) is named after
+    its broker user: the broker lets each user make only its own (deploy/rabbitmq/definitions.py)."""
+    return f"{user}.registry-facts."
+
+
 def to_message(source: str, event: Any, prev_position: int) -> dict[str, Any]:
     """`event` is a services.common.eventstore.RecordedEvent (duck-typed: contracts import no service code)."""
     return {

@@ -129,6 +129,8 @@ EVENTS = [
         "A staff member no longer works at that site.",
     ),
 ]
+# what the network's facts are made of: a service that keeps those facts drops them on any of these
+CHANGES = frozenset(e.type for e in EVENTS)
 RegisterCentreSchema = command_schema(CentreRegisteredV1, "RegisterCentreSchema")
 RegisterMobileUnitSchema = command_schema(MobileUnitRegisteredV1, "RegisterMobileUnitSchema")
 ChangePartnerMunicipalitiesSchema = command_schema(

@@ -9,6 +9,9 @@ users of their own (`prefix`).
   `read_stream`, ...) return decrypted history, so only the consumers of a source may call them.
 - A service answers on routing keys that are reply-queue ids (UUIDs) only, so a caller cannot
   point a reply at another service's method.
+- A service that keeps some of the registry's facts (services/common/registry_facts.py) binds a
+  queue of its own (`<user>.registry-facts.<id>`, exclusive) to `registries.events`, for the event
+  types that change those facts alone: topic permissions name them.
 - A municipal publisher publishes on `municipal.events` under its own centre's keys only; the
   gateway alone reads them (`gateway.municipal`). A message it cannot process (a backend down) is
   redelivered up to `MUNICIPAL_DELIVERY_LIMIT` times, then the broker dead-letters it to
@@ -22,8 +25,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from contracts.envelope import exchange_name
+from contracts.directory import CHANGES as DIRECTORY_CHANGES
+from contracts.envelope import exchange_name, watch_queue_prefix
 from contracts.municipal import MUNICIPAL_DEAD, MUNICIPAL_EXCHANGE, MUNICIPAL_QUEUE
+from contracts.network import CHANGES as NETWORK_CHANGES
+from contracts.registries import SOURCE as REGISTRIES
 
 VHOST = "kentra"
 RPC_EXCHANGE = "nameko-rpc"
@@ -60,6 +66,7 @@ class Principal:
     consumer: str | None = None  # the read model it feeds: queues `<consumer>.<source>`
     consumes: tuple[str, ...] = ()
     reads_queues: tuple[str, ...] = ()  # declared queues it consumes from (municipal events)
+    watches: frozenset[str] = frozenset()  # registry event types that drop the facts it keeps
 
 
 def _backbone(*sources: str) -> dict[str, tuple[str, ...]]:
@@ -79,6 +86,7 @@ PRINCIPALS = (
                 "ready",
             )
         },
+        watches=NETWORK_CHANGES,
     ),
     Principal(
         "referrals",
@@ -94,6 +102,7 @@ PRINCIPALS = (
             ),
             "intake": ("may_share_with", "ready"),
         },
+        watches=DIRECTORY_CHANGES,
     ),
     # its consistency report compares each source's stream heads with the read model's
     Principal("reporting", serves="reporting", calls=_backbone(*SOURCES)),
@@ -190,6 +199,11 @@ def _permissions(p: Principal, prefix: str) -> dict[str, str]:
         configure += queues
         write += queues  # binding a queue needs write on the queue
         read += queues + [re.escape(exchange_name(s)) for s in p.consumes]
+    if p.watches:
+        own = re.escape(watch_queue_prefix(prefix + p.name)) + ".*"
+        configure.append(own)
+        write.append(own)
+        read += [own, re.escape(exchange_name(REGISTRIES))]
     read += [re.escape(q) for q in p.reads_queues]
     return {"configure": _any_of(configure), "write": _any_of(write), "read": _any_of(read)}
 
@@ -202,6 +216,22 @@ def _rpc_topics(p: Principal) -> dict[str, str]:
         write.append(UUID)  # answers go to the caller's reply queue
         read.append(re.escape(f"{p.serves}.*"))  # its RPC queue's binding
     return {"write": _any_of(write), "read": _any_of(read)}
+
+
+def _watch_topics(vhost: str, prefix: str) -> list[dict]:
+    """Binding is reading: a service may bind its watch queue to the registry's changes it keeps
+    facts of, and to no other event of the registry's (a person's registration among them)."""
+    return [
+        {
+            "user": prefix + p.name,
+            "vhost": vhost,
+            "exchange": exchange_name(REGISTRIES),
+            "write": "^$",
+            "read": _any_of([re.escape(t) for t in sorted(p.watches)]),
+        }
+        for p in PRINCIPALS
+        if p.watches
+    ]
 
 
 def exchanges(vhost: str = VHOST) -> list[dict]:
@@ -242,19 +272,23 @@ def definitions(vhost: str = VHOST, prefix: str = "", passwords: Mapping[str, st
         }
         for p in PUBLISHERS
     ]
-    topics = [
-        {"user": prefix + p.name, "vhost": vhost, "exchange": RPC_EXCHANGE, **_rpc_topics(p)}
-        for p in PRINCIPALS
-    ] + [
-        {
-            "user": prefix + p,
-            "vhost": vhost,
-            "exchange": MUNICIPAL_EXCHANGE,
-            "write": "^" + re.escape(site) + r"\..+",
-            "read": "^$",
-        }
-        for p, site in PUBLISHERS.items()
-    ]
+    topics = (
+        [
+            {"user": prefix + p.name, "vhost": vhost, "exchange": RPC_EXCHANGE, **_rpc_topics(p)}
+            for p in PRINCIPALS
+        ]
+        + _watch_topics(vhost, prefix)
+        + [
+            {
+                "user": prefix + p,
+                "vhost": vhost,
+                "exchange": MUNICIPAL_EXCHANGE,
+                "write": "^" + re.escape(site) + r"\..+",
+                "read": "^$",
+            }
+            for p, site in PUBLISHERS.items()
+        ]
+    )
     return {
         "vhosts": [{"name": vhost, "metadata": {"description": "Kentra"}}],
         "users": [

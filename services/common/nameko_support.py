@@ -10,14 +10,66 @@ import os
 import time
 from typing import Any
 
+from nameko import rpc as nameko_rpc
+from nameko.amqp.publish import Publisher
+from nameko.constants import (
+    AMQP_SSL_CONFIG_KEY,
+    AMQP_URI_CONFIG_KEY,
+    DEFAULT_SERIALIZER,
+    LOGIN_METHOD_CONFIG_KEY,
+    SERIALIZER_CONFIG_KEY,
+)
 from nameko.extensions import DependencyProvider
-from nameko.rpc import rpc
+from nameko.rpc import get_rpc_exchange
 
 from services.common.config import Settings
 from services.common.consumer.sources import EventSource
 from services.common.eventstore import CommandIdReused
 from services.common.metrics import metrics_port, serve_metrics
 from services.common.rpc_reads import StoreReads
+
+
+class _AnswerPublisher(Publisher):
+    """An answer goes to its caller's reply queue, which is neither durable nor outlives the
+    caller: a broker's confirm of it (nameko's default, one more round trip per call, in both the
+    service and the broker) buys nothing. The caller waits with a timeout, or its worker dies with
+    its queue, whether the broker took the answer or not; a command is retried under its command id
+    and stores nothing twice. Requests keep their confirm (nameko's RpcProxy, untouched): nameko
+    raises UnknownService only through it, a call the access model refuses must fail at once, and
+    a service's RpcProxy waits for its answer without a timeout."""
+
+    use_confirms = False
+
+
+class _Responder(nameko_rpc.Responder):
+    publisher_cls = _AnswerPublisher
+
+
+class _RpcConsumer(nameko_rpc.RpcConsumer):
+    def handle_result(self, message, result, exc_info):
+        # nameko 2.14's RpcConsumer.handle_result, with our Responder (it names its own inline)
+        config = self.container.config
+        responder = _Responder(
+            config[AMQP_URI_CONFIG_KEY],
+            get_rpc_exchange(config),
+            config.get(SERIALIZER_CONFIG_KEY, DEFAULT_SERIALIZER),
+            message,
+            ssl=config.get(AMQP_SSL_CONFIG_KEY),
+            login_method=config.get(LOGIN_METHOD_CONFIG_KEY),
+        )
+        result, exc_info = responder.send_response(result, exc_info)
+        self.queue_consumer.ack_message(message)
+        return result, exc_info
+
+
+class Rpc(nameko_rpc.Rpc):
+    """nameko's @rpc entrypoint, answering without a publish confirm (_AnswerPublisher says why).
+    Every @rpc of a service must be this one: two kinds would be two consumers of its queue."""
+
+    rpc_consumer = _RpcConsumer()
+
+
+rpc = Rpc.decorator
 
 
 def make_psycopg2_green() -> None:
@@ -160,6 +212,7 @@ def _with_config(config: dict) -> dict:
         "KENTRA_REPORTING_KEY",
         "KENTRA_SCHEMA_PREFIX",
         "KENTRA_SECRETS_DIR",
+        "KENTRA_BROKER_PREFIX",
     ):
         if config.get(key):
             env[key] = config[key]

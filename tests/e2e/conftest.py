@@ -60,10 +60,11 @@ def running(container_factory, platform_config):
 
 @pytest.fixture
 def relays(platform_settings):
-    """Relays in background threads, one per named store, stopped after the test."""
+    """Relays in background threads, one per named store, stopped after the test; `uri(service)`
+    names the broker user each publishes as (default: the platform's)."""
     stop, threads, stores = threading.Event(), [], {}
 
-    def start(*services):
+    def start(*services, uri=lambda service: platform_settings.amqp_uri):
         for service in services:
             store, db = importlib.import_module(f"services.{service}.bootstrap").open_store(
                 platform_settings, 2
@@ -72,7 +73,7 @@ def relays(platform_settings):
                 service,
                 store,
                 db,
-                BatchPublisher(platform_settings.amqp_uri, service),
+                BatchPublisher(uri(service), service),
                 poll_seconds=0.2,
             )
             thread = threading.Thread(target=relay.run, args=(stop,), daemon=True)

@@ -26,6 +26,8 @@ def test_every_benchmark_runs_in_quick_mode_and_prints_its_ratio():
         "relay store -> broker",
         "live consumer -> read model",
         "rebuild from the store",
+        "rpc round trips, answers unconfirmed",
+        "contacts, registry answers kept",
     ):
         assert name in done.stdout
     assert "| benchmark |" in done.stdout

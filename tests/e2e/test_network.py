@@ -1,4 +1,6 @@
-"""The network in the real registries service, and intake checking a mobile unit's visit against it."""
+"""The network in the real registries service, and intake checking a mobile unit's visit against it.
+Each process connects as its own broker user, and the registries relay runs: intake keeps the
+network's facts it checks against and hears from the relay when they change."""
 
 from __future__ import annotations
 
@@ -11,15 +13,23 @@ from deploy.demo.seed import demo_commands, seed_network
 from services.common.rpc_commands import CommandRejected
 from services.intake.entrypoints.service import IntakeService
 from services.registries.entrypoints.service import RegistriesService
+from tests.support.waiting import eventually
 
 WORKER = {"actor": "kalamata.social1", "site": "MU-KALAMATA"}
 OICHALIA, TRIFYLIA, SPARTI = "9256", "9258", "9252"
 
 
+CHANGE_HEARD = 3  # seconds: the relay's poll, the broker's delivery, intake dropping what it kept
+
+
 @pytest.fixture
-def cluster(running, platform_config):
-    running(RegistriesService, IntakeService)
-    with ClusterRpcProxy(platform_config) as proxy:
+def cluster(broker_access, platform_config, container_factory, relays):
+    config = {**platform_config, "KENTRA_BROKER_PREFIX": broker_access.prefix}
+    for service in (RegistriesService, IntakeService):
+        container_factory(service, {**config, "AMQP_URI": broker_access.uri(service.name)}).start()
+    relays("registries", uri=lambda source: broker_access.uri(f"{source}-relay"))
+    # the test asks as the broker's administrator: it seeds, and reads the store's position
+    with ClusterRpcProxy({**config, "AMQP_URI": broker_access.admin_uri}) as proxy:
         seed_network(proxy.registries)
         yield proxy
 
@@ -75,8 +85,17 @@ def test_a_mobile_unit_visit_outside_its_partner_municipalities_is_refused(clust
     )
 
 
-def test_a_changed_coverage_counts_from_the_moment_it_is_stored(cluster):
+def refused(command) -> bool:
+    try:
+        command()
+    except CommandRejected as rejected:
+        return rejected.code == "rule_violated"
+    return False
+
+
+def test_a_changed_coverage_counts_once_the_registry_publishes_it(cluster):
     visit(cluster, OICHALIA)
+    visit(cluster, OICHALIA)  # asked of the registry once, kept after
     cluster.registries.change_partner_municipalities(
         {
             "command_id": "coverage-change-1",
@@ -86,9 +105,38 @@ def test_a_changed_coverage_counts_from_the_moment_it_is_stored(cluster):
         },
         {"actor": "head.kalamata", "site": "KK-KALAMATA"},
     )
-    with pytest.raises(CommandRejected):
-        visit(cluster, OICHALIA)
+    eventually(lambda: refused(lambda: visit(cluster, OICHALIA)), CHANGE_HEARD, interval=0.05)
     assert cluster.registries.partner_municipalities("MU-KALAMATA") == ["9253", "9258"]
+
+
+def test_a_staff_member_who_left_may_no_longer_record_once_the_registry_publishes_it(cluster):
+    def contact():
+        return cluster.intake.record_contact(
+            {
+                "command_id": str(uuid.uuid4()),
+                "beneficiary_id": str(uuid.uuid4()),
+                "expected_version": 0,
+                "occurred_on": "2026-11-20",
+                "channel": "centre",
+                "site": "KK-KALAMATA",
+                "municipality_code": "9257",
+                "staff_id": "kalamata.psychologist2",
+            },
+            {"actor": "kalamata.psychologist2", "site": "KK-KALAMATA"},
+        )
+
+    contact()
+    contact()  # asked of the registry once, kept after
+    cluster.registries.staff_member_leaves(
+        {
+            "command_id": "leave-psychologist-2",
+            "staff_id": "kalamata.psychologist2",
+            "site": "KK-KALAMATA",
+            "on": "2026-11-30",
+        },
+        {"actor": "head.kalamata", "site": "KK-KALAMATA"},
+    )
+    eventually(lambda: refused(contact), CHANGE_HEARD, interval=0.05)
 
 
 def test_a_visit_recorded_under_a_site_that_is_no_mobile_unit_is_refused(cluster):

@@ -138,3 +138,31 @@ def test_no_user_reads_another_users_rpc_answers(broker_access):
                 f"rpc.reply-{broker_access.prefix}reporting-consumer-{uuid.uuid4()}"
             )
         conn.channel().queue_declare(f"rpc.reply-{broker_access.prefix}demo-{uuid.uuid4()}")
+
+
+def watch_queue(conn: amqp.Connection, owner: str) -> tuple[amqp.Channel, str]:
+    channel = conn.channel()
+    name = f"{owner}.registry-facts.{uuid.uuid4().hex}"
+    channel.queue_declare(name, exclusive=True, auto_delete=True)
+    return channel, name
+
+
+def test_a_service_binds_a_watch_queue_of_its_own_to_the_registry_changes_it_keeps_alone(
+    broker_access,
+):
+    # services/common/registry_facts.py: intake keeps the network's facts, referrals the directory's
+    with connect(broker_access.uri("intake")) as conn:
+        channel, queue = watch_queue(conn, broker_access.prefix + "intake")
+        channel.queue_bind(queue, "registries.events", "StaffMemberLeft")
+        with pytest.raises(amqp.exceptions.AccessRefused):  # a change it keeps nothing of
+            conn.channel().queue_bind(queue, "registries.events", "AgencyRegistered")
+        with pytest.raises(amqp.exceptions.AccessRefused):  # personal data, sealed or not
+            conn.channel().queue_bind(queue, "registries.events", "BeneficiaryRegistered")
+        with pytest.raises(amqp.exceptions.AccessRefused):
+            watch_queue(conn, broker_access.prefix + "referrals")
+    with connect(broker_access.uri("referrals")) as conn:
+        channel, queue = watch_queue(conn, broker_access.prefix + "referrals")
+        channel.queue_bind(queue, "registries.events", "AgencyDetailsChanged")
+    with connect(broker_access.uri("reporting")) as conn:
+        with pytest.raises(amqp.exceptions.AccessRefused):
+            watch_queue(conn, broker_access.prefix + "reporting")

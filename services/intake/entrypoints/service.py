@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from nameko.rpc import RpcProxy, rpc
+from nameko.rpc import RpcProxy
 
 from contracts import intake as contract
-from services.common.nameko_support import EventStoreProvider, MetricsServer, ServesItsHistory
+from contracts.network import CHANGES as NETWORK_CHANGES
+from services.common.nameko_support import (
+    EventStoreProvider,
+    MetricsServer,
+    ServesItsHistory,
+    rpc,
+)
+from services.common.registry_facts import RegistryFactsKept
 from services.common.rpc_commands import answer, receive, rejects_bad_commands
 from services.intake import bootstrap
 from services.intake.application.cases import Cases
@@ -20,6 +27,10 @@ class IntakeService(ServesItsHistory):
     store = EventStoreProvider(bootstrap.open_store)
     metrics = MetricsServer()
     registries = RpcProxy("registries")
+    # asked on every contact and service, changed a few times a year: kept, dropped on a change
+    network = RegistryFactsKept(
+        methods=("staff_of_network", "partner_municipalities"), changes=NETWORK_CHANGES
+    )
 
     def _run(self, schema, command_class, command: dict, context: dict, facts=None) -> dict:
         received = receive(schema, command, context)
@@ -37,11 +48,12 @@ class IntakeService(ServesItsHistory):
         )
 
     def _contact_facts(self, fields: dict, context: dict) -> dict:
-        """A mobile unit's visit is checked against the partner municipalities the registry holds now."""
+        """A mobile unit's visit is checked against the partner municipalities the registry holds
+        (as kept: services/common/registry_facts.py says how soon a change counts)."""
         facts = self._staff(fields, context)
         if fields["channel"] != "mobile_unit_visit":
             return facts
-        served = self.registries.partner_municipalities(fields["site"])
+        served = self.network.of(self.registries).partner_municipalities(fields["site"])
         return {**facts, "served_municipalities": frozenset(served) if served is not None else None}
 
     def _staff(self, fields: dict, context: dict) -> dict:
@@ -50,7 +62,7 @@ class IntakeService(ServesItsHistory):
         municipality's own employee, whom its publisher vouches for."""
         if context.get("publisher"):
             return {}
-        staff = self.registries.staff_of_network(fields["site"])
+        staff = self.network.of(self.registries).staff_of_network(fields["site"])
         return {"network_staff": frozenset(staff) if staff is not None else None}
 
     @rpc

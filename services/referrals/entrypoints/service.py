@@ -9,14 +9,21 @@ import uuid
 from datetime import date
 
 from nameko.extensions import DependencyProvider
-from nameko.rpc import RpcProxy, rpc
+from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
 from contracts import referrals as contract
+from contracts.directory import CHANGES as DIRECTORY_CHANGES
 from services.common import metrics
 from services.common.clock import today_in_greece
 from services.common.domain import DomainError
-from services.common.nameko_support import EventStoreProvider, MetricsServer, ServesItsHistory
+from services.common.nameko_support import (
+    EventStoreProvider,
+    MetricsServer,
+    ServesItsHistory,
+    rpc,
+)
+from services.common.registry_facts import RegistryFactsKept
 from services.common.rpc_commands import (
     CommandRejected,
     answer,
@@ -72,9 +79,16 @@ class ReferralsService(ServesItsHistory):
     registries = RpcProxy("registries")
     intake = RpcProxy("intake")
     expiry = Schedule()
+    # who a recipient is: asked on every request, send and inbox page, changed rarely
+    directory = RegistryFactsKept(
+        methods=("agency", "programme", "agencies", "programmes"), changes=DIRECTORY_CHANGES
+    )
 
     def _referrals(self) -> Referrals:
-        return bootstrap.referrals(self.store, self.registries, self.intake)
+        return bootstrap.referrals(self.store, self._directory(), self.intake)
+
+    def _directory(self):
+        return self.directory.of(self.registries)
 
     def _named(self, rows: list[dict]) -> list[dict]:
         """With each recipient's name, read now (the view keeps codes only)."""
@@ -82,8 +96,8 @@ class ReferralsService(ServesItsHistory):
             return rows
         directory = {}
         if any(r["recipient_kind"] in ("agency", "programme") for r in rows):
-            directory = {a["agency_id"]: a["name"] for a in self.registries.agencies()}
-            directory |= {p["programme_id"]: p["name"] for p in self.registries.programmes()}
+            directory = {a["agency_id"]: a["name"] for a in self._directory().agencies()}
+            directory |= {p["programme_id"]: p["name"] for p in self._directory().programmes()}
         return named(rows, directory, self._requested_name)
 
     def _requested_name(self, referral_id: str) -> str:
@@ -99,7 +113,7 @@ class ReferralsService(ServesItsHistory):
         """Agencies and programmes serving that municipality, for that need, whose eligibility fits: best first."""
         person = Person(municipality_code, frozenset(groups or ()), age)
         return propose(
-            self.registries.agencies(), self.registries.programmes(), need, person, today()
+            self._directory().agencies(), self._directory().programmes(), need, person, today()
         )
 
     @rpc

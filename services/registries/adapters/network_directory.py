@@ -1,5 +1,6 @@
 """The network directory: sites and who works where, kept in the append's transaction so a mobile
-unit's new partner municipality counts from the moment it is stored."""
+unit's new partner municipality is answered from the moment it is stored (intake keeps the answers
+until the relay publishes the change: services/common/registry_facts.py)."""
 
 from __future__ import annotations
 

@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from nameko.rpc import rpc
-
 from contracts.directory import DescribeAgencySchema, DescribeProgrammeSchema
+from services.common.nameko_support import rpc
 from services.common.rpc_commands import (
     CommandRejected,
     answer,

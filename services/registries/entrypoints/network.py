@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from nameko.rpc import rpc
-
 from contracts import network as contract
 from contracts.geography import REGION, municipalities, regional_units
+from services.common.nameko_support import rpc
 from services.common.rpc_commands import answer, receive, rejects_bad_commands
 from services.registries.adapters.network_directory import NetworkDirectory
 from services.registries.application.network import Network

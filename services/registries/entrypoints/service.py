@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-from nameko.rpc import rpc
 from stdnum.gr import amka as stdnum_amka
 
 from contracts.registries import (
@@ -21,6 +20,7 @@ from services.common.nameko_support import (
     MetricsServer,
     ServesItsHistory,
     ServiceSettings,
+    rpc,
 )
 from services.common.rpc_commands import answer, receive, rejects_bad_commands
 from services.registries import bootstrap

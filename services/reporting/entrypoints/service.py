@@ -9,7 +9,7 @@ import functools
 from datetime import date
 
 from nameko.extensions import DependencyProvider
-from nameko.rpc import RpcProxy, rpc
+from nameko.rpc import RpcProxy
 
 from services.common.clock import today_in_greece
 from services.common.consumer import Consumer
@@ -24,6 +24,7 @@ from services.common.nameko_support import (
     ReadModelProvider,
     ServiceProxies,
     ServiceSettings,
+    rpc,
     settings_from,
 )
 from services.common.rpc_commands import CommandRejected
