@@ -241,3 +241,13 @@ def test_personal_fields_sealed_under_a_key_erased_meanwhile_are_refused(pg_stor
     with pytest.raises(SubjectErased):
         erasing.append(s, 1, [NewEvent("C", {}, personal={"n": "Άννα"}, subject_id=subject)], META)
     assert len(pg_store.read_stream(s)) == 1
+
+
+def test_a_connection_goes_back_to_the_pool_transactional_after_a_one_call_append(pg_store):
+    s = f"case-{uuid.uuid4()}"
+    pg_store.append(s, NO_STREAM, [NewEvent("A", {})], META)
+    with pytest.raises(WrongExpectedVersion):
+        pg_store.append(s, NO_STREAM, [NewEvent("A", {})], META)
+    # calls one after another reuse one idle connection: a later transaction on it must be one
+    with pg_store.db.connection() as conn:
+        assert not conn.autocommit
