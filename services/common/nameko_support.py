@@ -27,6 +27,7 @@ from services.common.consumer.sources import EventSource
 from services.common.eventstore import CommandIdReused
 from services.common.metrics import metrics_port, serve_metrics
 from services.common.rpc_reads import StoreReads
+from services.common.runtime import settle_heap
 
 
 class _AnswerPublisher(Publisher):
@@ -122,6 +123,10 @@ class MetricsServer(DependencyProvider):
             else metrics_port(self.container.service_name)
         )
         serve_metrics(int(port))
+
+    def start(self):
+        # nameko starts extensions once the service's class and all it imports are set up
+        settle_heap()
 
 
 class AnswersWhenReady:

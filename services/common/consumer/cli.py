@@ -15,6 +15,7 @@ import time
 
 from services.common.config import Settings
 from services.common.metrics import metrics_port, serve_metrics
+from services.common.runtime import settle_heap
 
 from .consistency import check, report
 from .consumer import Consumer
@@ -67,6 +68,7 @@ def _run(consumer: Consumer, settings: Settings, args) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     publishers = {source: settings.publisher(source) for source in consumer.projection.sources}
+    settle_heap()
     LiveConsumer(consumer, settings.amqp_uri, publishers=publishers).run(stop)
     return 0
 

@@ -11,6 +11,7 @@ import threading
 
 from services.common.config import Settings
 from services.common.metrics import metrics_port, serve_metrics
+from services.common.runtime import settle_heap
 
 from .publisher import BatchPublisher
 from .relay import OutboxRelay
@@ -38,6 +39,7 @@ def main() -> None:
         BatchPublisher(settings.amqp_uri, args.service),
         batch_size=args.batch_size,
     )
+    settle_heap()
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
