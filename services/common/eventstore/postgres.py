@@ -433,9 +433,11 @@ class PostgresEventStore(EventStore):
             RecordedEvent(p, *rest) for (_, rest), (p,) in zip(rows, sorted(positions), strict=True)
         ]
 
-    # -- reading --------------------------------------------------------------------------------
+    # -- reading: each statement its own snapshot, one round trip (no BEGIN, no COMMIT); a key
+    # looked up after the rows it seals exists unless erased meanwhile, and then the event reads
+    # as erased, as it would a moment later --------------------------------------------------
     def read_stream(self, stream, from_version=1, limit=1000, *, sealed_only=False):
-        with self.db.transaction() as cur:
+        with self.db.statement() as cur:
             cur.execute(
                 f"SELECT {_COLUMNS} FROM events WHERE stream = %s AND version >= %s ORDER BY version LIMIT %s",
                 (stream, from_version, limit),
@@ -446,7 +448,7 @@ class PostgresEventStore(EventStore):
         return events
 
     def read_all(self, after_position=0, limit=1000, categories=None, *, sealed_only=False):
-        with self.db.transaction() as cur:
+        with self.db.statement() as cur:
             if categories:
                 cur.execute(
                     f"SELECT {_COLUMNS} FROM events WHERE position > %s AND category = ANY(%s)"
@@ -461,14 +463,14 @@ class PostgresEventStore(EventStore):
             return self._decode(cur, cur.fetchall(), sealed_only)
 
     def head(self, stream):
-        with self.db.transaction() as cur:
+        with self.db.statement() as cur:
             head = self._head(cur, stream)
         if head is not None:
             self._remember(stream, head.version, head.hash)
         return head
 
     def heads(self, categories=None):
-        with self.db.transaction() as cur:
+        with self.db.statement() as cur:
             cur.execute(
                 "SELECT DISTINCT ON (stream) stream, version, hash FROM events"
                 " WHERE (%s::text[] IS NULL OR category = ANY(%s::text[])) ORDER BY stream, version DESC",
@@ -477,7 +479,7 @@ class PostgresEventStore(EventStore):
             return [StreamHead(*r) for r in cur.fetchall()]
 
     def last_position(self):
-        with self.db.transaction() as cur:
+        with self.db.statement() as cur:
             cur.execute("SELECT coalesce(max(position), 0) FROM events")
             (position,) = cur.fetchone() or (0,)
             return position
