@@ -2,7 +2,8 @@
 hold the facts at the moment of each decision: the registry (does the person exist, which records
 are theirs, who registered them), intake (where their cases were met, transfers, consents in
 force) and referrals (referrals to a centre that share their data). Nothing is cached and no read
-model is consulted: a new file is closed to other centres from its first moment, and a withdrawn
+model is consulted (intake's facts are tables kept in the append's own transaction, as current as
+its streams): a new file is closed to other centres from its first moment, and a withdrawn
 consent, an ended referral or a transfer holds from the very next request."""
 
 from __future__ import annotations
