@@ -12,6 +12,8 @@ import uuid
 from datetime import date
 from pathlib import Path
 
+import psycopg2.extras
+
 from contracts.names import CASE_TRANSFERRED, CONSENT_RECORDED, CONSENT_WITHDRAWN
 from services.common.db import migrations_in
 from services.common.eventstore import category_of
@@ -22,20 +24,15 @@ MIGRATIONS = migrations_in(Path(__file__).parent / "sql", "intake_")
 
 class CaseAccess:
     def __call__(self, cur, events) -> None:
+        sites, transfers = set(), set()  # a batch's rows in one statement each (a week's sync)
         for e in events:
             if category_of(e.stream) != CATEGORY:
                 continue
             beneficiary = e.stream.split("-", 1)[1]
             if e.metadata.get("site"):
-                cur.execute(
-                    "INSERT INTO case_site VALUES (%s, %s) ON CONFLICT DO NOTHING",
-                    (beneficiary, e.metadata["site"]),
-                )
+                sites.add((beneficiary, e.metadata["site"]))
             if e.type == CASE_TRANSFERRED:
-                cur.execute(
-                    "INSERT INTO case_transfer VALUES (%s, %s) ON CONFLICT DO NOTHING",
-                    (beneficiary, e.data["to_site"]),
-                )
+                transfers.add((beneficiary, e.data["to_site"]))
             elif e.type == CONSENT_RECORDED:  # a recipient's new consent replaces the old one
                 cur.execute(
                     "INSERT INTO case_consent VALUES (%s, %s, %s, %s, NULL)"
@@ -48,6 +45,14 @@ class CaseAccess:
                     "UPDATE case_consent SET withdrawn_on = %s"
                     " WHERE beneficiary_id = %s AND recipient = %s",
                     (e.data["withdrawn_on"], beneficiary, e.data["recipient"]),
+                )
+        for table, rows in (("case_site", sites), ("case_transfer", transfers)):
+            if rows:
+                psycopg2.extras.execute_values(
+                    cur,
+                    f"INSERT INTO {table} VALUES %s ON CONFLICT DO NOTHING",
+                    sorted(rows),
+                    page_size=len(rows),
                 )
 
     @staticmethod
