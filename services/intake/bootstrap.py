@@ -1,6 +1,7 @@
 """The intake service's composition root: the one place its store is migrated (by the one-shot
-migrate step) and opened and its use cases are wired, from Settings. The nameko service, the
-relay, the demo and the tests all get them here."""
+migrate step) and opened (with the access facts kept in the append's transaction) and its use
+cases are wired, from Settings. The nameko service, the relay, the demo and the tests all get
+them here."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from services.common.db import Database
 from services.common.eventstore import EventStore
 from services.common.eventstore.setup import migrate_store
 from services.common.runtime import build_store
+from services.intake.adapters.case_access import MIGRATIONS, CaseAccess
 from services.intake.application.cases import Cases
 
 SERVICE = "intake"
@@ -16,12 +18,24 @@ SERVICE = "intake"
 
 def migrate(admin_url: str, settings: Settings) -> None:
     """As the administrator, in the one-shot migrate step (services/common/migrate.py)."""
-    migrate_store(admin_url, settings, settings.schema(SERVICE))
+    migrate_store(admin_url, settings, settings.schema(SERVICE), MIGRATIONS)
+
+
+def inline_projections(settings: Settings) -> list:
+    """In the append's transaction: a consent withdrawn or a case transferred counts for access
+    from the very next request."""
+    return [CaseAccess()]
 
 
 def open_store(settings: Settings, max_connections: int = 8) -> tuple[EventStore, Database]:
     """The case streams' store, opened as the service's own role."""
-    return build_store(settings, SERVICE, max_connections=max_connections)
+    return build_store(
+        settings,
+        SERVICE,
+        extra_migrations=MIGRATIONS,
+        max_connections=max_connections,
+        inline_projections=inline_projections(settings),
+    )
 
 
 def cases(store: EventStore) -> Cases:

@@ -6,7 +6,6 @@ import sys
 from collections.abc import Callable
 from datetime import date
 
-from contracts.names import CASE_TRANSFERRED
 from services.common.application import execute, load, sent_by_client
 from services.common.clock import today_in_greece
 from services.common.event_codec import encoder
@@ -39,24 +38,6 @@ class Cases:
             case_summary.summarize(self._events(record)) for record in (beneficiary_id, *merged)
         ]
         return {**summaries[0], "assessment": case_summary.latest_assessment(summaries)}
-
-    def access_facts(self, beneficiary_ids, on) -> dict:
-        """Where a person's cases were met (every site that recorded on them), transferred to,
-        and whom their consent lets the platform share with on `on`: the access policy's facts."""
-        sites, transferred, consents = set(), set(), set()
-        for record in beneficiary_ids:
-            state = case.initial
-            for event in self._events(record):
-                state = case.evolve(state, event)
-                sites.add(event.metadata.get("site"))
-                if event.type == CASE_TRANSFERRED:
-                    transferred.add(event.data["to_site"])
-            consents |= {r for r in state.consents if state.may_share_with(r, on)}
-        return {
-            "sites": sorted(s for s in sites if s),
-            "transferred_to": sorted(transferred),
-            "consents": sorted(consents),
-        }
 
     def history(self, beneficiary_id, after_version: int, limit: int = 100) -> list[RecordedEvent]:
         """What was recorded on the case since a version a client saw (an offline sync's conflict)."""

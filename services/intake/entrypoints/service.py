@@ -17,6 +17,7 @@ from services.common.nameko_support import (
 from services.common.registry_facts import RegistryFactsKept
 from services.common.rpc_commands import answer, receive, rejects_bad_commands
 from services.intake import bootstrap
+from services.intake.adapters.case_access import CaseAccess
 from services.intake.application.cases import Cases
 from services.intake.domain import action_plan as plan
 from services.intake.domain import case
@@ -76,6 +77,13 @@ class IntakeService(ServesItsHistory):
         return Cases(self.store).summary(beneficiary_id, merged or ())
 
     @rpc
+    def case_summaries(self, people: list[list[str]]) -> list[dict]:
+        """`case_summary` for many people at once (each the ids of their records, the surviving
+        one first), in the order asked: a trip's download in one call."""
+        cases = Cases(self.store)
+        return [cases.summary(records[0], records[1:]) for records in people]
+
+    @rpc
     def case_history(self, beneficiary_id: str, after_version: int, limit: int = 100) -> list[dict]:
         """What was recorded on the case after `after_version` (public fields: an offline client's conflict)."""
         return [
@@ -111,10 +119,17 @@ class IntakeService(ServesItsHistory):
 
     @rpc
     def access_facts(self, beneficiary_ids: list[str], on: str) -> dict:
-        """What the gateway's access policy needs from the cases of one person's records, read
-        from the store at the moment it asks: the sites that recorded on them, the centres they
-        were transferred to, and the recipients their consent covers on that day."""
-        return Cases(self.store).access_facts(beneficiary_ids, date.fromisoformat(on))
+        """What the gateway's access policy needs from the cases of one person's records, as
+        stored at the moment it asks (kept in the append's transaction): the sites that recorded
+        on them, the centres they were transferred to, and the recipients their consent covers
+        on that day."""
+        return self.access_facts_many([beneficiary_ids], on)[0]
+
+    @rpc
+    def access_facts_many(self, people: list[list[str]], on: str) -> list[dict]:
+        """`access_facts` for many people at once (each the ids of their records), in the order
+        asked: a search's hits in one call and one query."""
+        return CaseAccess.facts(self.store.db, people, date.fromisoformat(on))
 
     @rpc
     def may_share_with(self, beneficiary_id: str, recipient: str, on: str) -> bool:

@@ -9,18 +9,15 @@ at the centre."""
 
 from __future__ import annotations
 
-from functools import partial
-
-from eventlet import GreenPool
-
 from contracts.directory import NEEDS
 from contracts.geography import in_regional_unit, known_municipality
 from services.portal_gateway.adapters import timeline
-from services.portal_gateway.application.people import SIDE_BY_SIDE, person
+from services.portal_gateway.application.people import Person
+from services.portal_gateway.application.people import people as people_now
 from services.portal_gateway.domain import access
 
 # at most this many people go offline in one download: what a day's trip can use, bounded so a
-# lost device holds the fewest people and the download (a few RPCs a person) stays quick
+# lost device holds the fewest people
 MOST_PEOPLE = 200
 # candidates from the timeline looked at to find them: the timeline names other networks' people
 # too (a person of the same municipality met by another centre), who are dropped
@@ -41,42 +38,43 @@ def served(site: dict) -> list[str]:
 
 def people(backends, principal, municipalities: list[str]) -> list[dict]:
     """The people registered or met in these municipalities whom the principal may see now, most
-    recently met there first; each one downloaded is audited as a read (`offline_download`)."""
+    recently met there first; each one downloaded is audited as a read (`offline_download`).
+    Whatever their number, one round of calls decides on them all, and one call each reads
+    their registrations and their cases."""
     candidates = timeline.met_in(backends.timeline_db, municipalities, MOST_CANDIDATES)
-    found, seen = [], set()
-    pool = GreenPool(SIDE_BY_SIDE)
-    for row in pool.imap(partial(_downloaded, backends, principal), candidates):
-        if row is None or row["beneficiary_id"] in seen:  # two merged records: one person
-            continue
-        seen.add(row["beneficiary_id"])
+    who = people_now(backends, [c["beneficiary_id"] for c in candidates])
+    chosen: dict[str, tuple[dict, Person]] = {}  # two merged records: one person
+    for candidate, found in zip(candidates, who, strict=True):
+        if found.known and access.view_record(principal, found.facts).allowed:
+            chosen.setdefault(found.records[0], (candidate, found))
+    # no more registrations opened than can go offline (one erased meanwhile is one fewer)
+    picked = list(chosen.values())[:MOST_PEOPLE]
+    registered = backends.registries.beneficiaries([found.records[0] for _, found in picked])
+    kept = [
+        (candidate, found, first)
+        for (candidate, found), first in zip(picked, registered, strict=True)
+        if first is not None and not first["erased"]
+    ]
+    cases = backends.intake.case_summaries([found.records for _, found, _ in kept])
+    downloaded = []
+    for (candidate, found, first), case in zip(kept, cases, strict=True):
         backends.audit.record_viewed(
             principal,
-            row["beneficiary_id"],
+            found.records[0],
             ["identity", "contacts"],
             None,
             False,
             purpose="offline_download",
         )
-        found.append(row)
-        if len(found) == MOST_PEOPLE:
-            break
-    return found
+        downloaded.append(_downloaded(candidate, found, first, case))
+    return downloaded
 
 
-def _downloaded(backends, principal, candidate: dict) -> dict | None:
-    """A candidate as the device keeps them, or None for a person the principal may not see now
-    (or who was erased meanwhile)."""
-    who = person(backends, candidate["beneficiary_id"])
-    if not who.known or not access.view_record(principal, who.facts).allowed:
-        return None
-    records = who.records
-    first = backends.registries.beneficiary(records[0])
-    if first is None or first["erased"]:
-        return None
+def _downloaded(candidate: dict, who: Person, first: dict, case: dict) -> dict:
+    """A person as the device keeps them."""
     registered = first["registered"]
-    case = backends.intake.case_summary(records[0], records[1:])
     return {
-        "beneficiary_id": records[0],
+        "beneficiary_id": who.records[0],
         "given_name": registered.get("given_name"),
         "family_name": registered.get("family_name"),
         "birth_date": registered.get("birth_date"),

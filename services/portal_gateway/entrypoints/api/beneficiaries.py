@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from functools import partial
 
-from eventlet import GreenPool
 from marshmallow import fields, validate
 
 from contracts import api as api_contract
@@ -15,7 +13,7 @@ from contracts.registries import SEARCH_LIMIT, RegisterBeneficiarySchema
 from services.common.text import strip_accents
 from services.portal_gateway.adapters import timeline
 from services.portal_gateway.application.people import (
-    SIDE_BY_SIDE,
+    people,
     person,
     person_facts,
     visible_only,
@@ -101,7 +99,7 @@ def search(call: Call):
     name and a birth year are personal data read); the names of the other pages' rows are read
     only to order them, never returned."""
     hits = call.backends.registries.search(call.body["q"])
-    found = [r for r in GreenPool(SIDE_BY_SIDE).imap(partial(visible_row, call), hits) if r]
+    found = visible_rows(call, hits)
     rows = sorted(found, key=search_order)
     pages = max(1, -(-len(rows) // PER_PAGE))
     page = min(call.body.get("page", 1), pages)
@@ -125,15 +123,22 @@ def search(call: Call):
     }
 
 
-def visible_row(call: Call, hit: dict) -> dict | None:
-    """The hit as a row if the caller may see the person (asked of the services now), else None."""
-    if not access.in_network(call.principal, person_facts(call.backends, hit["beneficiary_id"])):
-        return None
-    return found_row(call, hit)
+def visible_rows(call: Call, hits: list[dict]) -> list[dict]:
+    """The hits the caller may see (decided from the services' facts now), as rows: the facts
+    of every hit in one round of calls, the registrations of the visible ones in one call."""
+    who = people(call.backends, [h["beneficiary_id"] for h in hits])
+    visible = [
+        h for h, p in zip(hits, who, strict=True) if access.in_network(call.principal, p.facts)
+    ]
+    registered = call.backends.registries.beneficiaries([h["beneficiary_id"] for h in visible])
+    return [
+        found_row(call, hit, first)
+        for hit, first in zip(visible, registered, strict=True)
+        if first is not None  # the registry found the record, so it has one: never None today
+    ]
 
 
-def found_row(call: Call, hit: dict) -> dict:
-    first = registration(call, hit["beneficiary_id"])
+def found_row(call: Call, hit: dict, first: dict) -> dict:
     registered = first["registered"]
     born = registered.get("birth_date")
     place = municipality(registered.get("municipality_code") or "")
@@ -164,7 +169,8 @@ def described(call: Call, beneficiary_id: str) -> dict:
     """A record as a row that names a person (a possible duplicate, a merge request): a search
     result's row, the read audited. Only for a record the caller's network may see: the callers
     check that first."""
-    row = found_row(call, {"beneficiary_id": beneficiary_id, "exact": 0})
+    hit = {"beneficiary_id": beneficiary_id, "exact": 0}
+    row = found_row(call, hit, registration(call, beneficiary_id))
     row.pop("exact")
     call.backends.audit.record_viewed(
         call.principal, beneficiary_id, ["identity"], None, False, purpose="search"

@@ -9,7 +9,7 @@ from marshmallow import fields, validate
 
 from contracts import api as api_contract
 from contracts.base import StrictSchema, Text
-from services.portal_gateway.application.people import person_facts
+from services.portal_gateway.application.people import people, person_facts
 from services.portal_gateway.domain import access
 from services.portal_gateway.entrypoints.api.beneficiaries import (
     ReasonBody,
@@ -69,6 +69,11 @@ def request_merge(call: Call):
 )
 def pending(call: Call):
     waiting = call.backends.registries.merge_requests(sorted(call.principal.network))
+    records = [b for r in waiting for b in (r["beneficiary_id"], r["survivor_id"])]
+    visible = {
+        b: access.in_network(call.principal, found.facts)
+        for b, found in zip(records, people(call.backends, records), strict=True)
+    }
     return {
         "requests": [
             {
@@ -79,10 +84,8 @@ def pending(call: Call):
                 "requested_at": r["requested_at"],
             }
             for r in waiting
-            if all(  # a record that has since left the network (a transfer) is not shown
-                access.in_network(call.principal, person_facts(call.backends, b))
-                for b in (r["beneficiary_id"], r["survivor_id"])
-            )
+            # a record that has since left the network (a transfer) is not shown
+            if visible[r["beneficiary_id"]] and visible[r["survivor_id"]]
         ]
     }
 

@@ -1,0 +1,91 @@
+"""What the gateway's access policy needs from a person's cases, kept in the append's
+transaction: the sites that recorded on each case, the centres it was transferred to, and each
+recipient's consent as it stands. Asked at every decision on a person (a search asks it for all
+its hits at once), it is read from these tables in one query instead of replaying every case,
+and it is exactly as current as the streams: a withdrawal or a transfer holds from the very
+next request. The migration (sql/intake_001_case_access.sql) projects the cases stored before
+it the same way."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from pathlib import Path
+
+import psycopg2.extras
+
+from contracts.names import CASE_TRANSFERRED, CONSENT_RECORDED, CONSENT_WITHDRAWN
+from services.common.db import migrations_in
+from services.common.eventstore import category_of
+from services.intake.domain.case import CATEGORY
+
+MIGRATIONS = migrations_in(Path(__file__).parent / "sql", "intake_")
+
+
+class CaseAccess:
+    def __call__(self, cur, events) -> None:
+        sites, transfers = set(), set()  # a batch's rows in one statement each (a week's sync)
+        for e in events:
+            if category_of(e.stream) != CATEGORY:
+                continue
+            beneficiary = e.stream.split("-", 1)[1]
+            if e.metadata.get("site"):
+                sites.add((beneficiary, e.metadata["site"]))
+            if e.type == CASE_TRANSFERRED:
+                transfers.add((beneficiary, e.data["to_site"]))
+            elif e.type == CONSENT_RECORDED:  # a recipient's new consent replaces the old one
+                cur.execute(
+                    "INSERT INTO case_consent VALUES (%s, %s, %s, %s, NULL)"
+                    " ON CONFLICT (beneficiary_id, recipient) DO UPDATE SET"
+                    " given_on = EXCLUDED.given_on, until = EXCLUDED.until, withdrawn_on = NULL",
+                    (beneficiary, e.data["recipient"], e.data["given_on"], e.data.get("until")),
+                )
+            elif e.type == CONSENT_WITHDRAWN:
+                cur.execute(
+                    "UPDATE case_consent SET withdrawn_on = %s"
+                    " WHERE beneficiary_id = %s AND recipient = %s",
+                    (e.data["withdrawn_on"], beneficiary, e.data["recipient"]),
+                )
+        for table, rows in (("case_site", sites), ("case_transfer", transfers)):
+            if rows:
+                psycopg2.extras.execute_values(
+                    cur,
+                    f"INSERT INTO {table} VALUES %s ON CONFLICT DO NOTHING",
+                    sorted(rows),
+                    page_size=len(rows),
+                )
+
+    @staticmethod
+    def facts(db, people: list[list[str]], on: date) -> list[dict]:
+        """For each person (the ids of their records), in the order asked: the sites that
+        recorded on their cases, the centres the cases were transferred to, and the recipients
+        their consent covers on `on` (a withdrawn consent covers no day). One query for all."""
+        asked = [(n, r) for n, records in enumerate(people) for r in records if _is_uuid(r)]
+        found: list[dict[str, set[str]]] = [
+            {"sites": set(), "transferred_to": set(), "consents": set()} for _ in people
+        ]
+        with db.transaction() as cur:
+            cur.execute(
+                "WITH asked AS (SELECT * FROM unnest(%(n)s::int[], %(id)s::uuid[])"
+                "  AS a(n, beneficiary_id))"
+                " SELECT a.n, 'sites', s.site FROM asked a JOIN case_site s USING (beneficiary_id)"
+                " UNION ALL SELECT a.n, 'transferred_to', t.to_site"
+                "  FROM asked a JOIN case_transfer t USING (beneficiary_id)"
+                " UNION ALL SELECT a.n, 'consents', c.recipient"
+                "  FROM asked a JOIN case_consent c USING (beneficiary_id)"
+                "  WHERE c.withdrawn_on IS NULL AND c.given_on <= %(on)s"
+                "  AND (c.until IS NULL OR %(on)s <= c.until)",
+                {"n": [n for n, _ in asked], "id": [r for _, r in asked], "on": on},
+            )
+            for n, kind, value in cur.fetchall():
+                found[n][kind].add(value)
+        return [{kind: sorted(values) for kind, values in person.items()} for person in found]
+
+
+def _is_uuid(text: str) -> bool:
+    """A record id that is no UUID has no case (as its stream has no event)."""
+    try:
+        uuid.UUID(str(text))
+    except ValueError:
+        return False
+    return True
