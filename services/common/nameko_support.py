@@ -25,9 +25,9 @@ from nameko.rpc import get_rpc_exchange
 from services.common.config import Settings
 from services.common.consumer.sources import EventSource
 from services.common.eventstore import CommandIdReused
+from services.common.heap import settle_heap
 from services.common.metrics import metrics_port, serve_metrics
 from services.common.rpc_reads import StoreReads
-from services.common.runtime import settle_heap
 
 
 class _AnswerPublisher(Publisher):

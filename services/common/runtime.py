@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections import Counter
 
 from contracts.base import upcast
@@ -41,15 +40,3 @@ def build_store(
         inline_projections=inline_projections,
         chain_key=chain_key,
     ), db
-
-
-def settle_heap() -> None:
-    """Once a process has imported and set up everything it keeps for life (the contracts, the
-    vocabularies, nameko, the pools): move those objects out of the garbage collector's sight,
-    and collect the young generation less often. Every full collection walked the ~100,000
-    objects of start-up on the request path (tens of ms, in a green-threaded service a stall of
-    every request in flight), and a fifth of the gateway's samples were collections triggered by
-    allocations in the AMQP client. Objects made later are collected as before."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(10_000, 10, 10)

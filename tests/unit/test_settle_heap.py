@@ -2,7 +2,7 @@
 
 import gc
 
-from services.common.runtime import settle_heap
+from services.common.heap import settle_heap
 
 
 def test_what_a_process_holds_at_start_is_frozen_and_young_collections_are_rarer():

@@ -14,8 +14,8 @@ import threading
 import time
 
 from services.common.config import Settings
+from services.common.heap import settle_heap
 from services.common.metrics import metrics_port, serve_metrics
-from services.common.runtime import settle_heap
 
 from .consistency import check, report
 from .consumer import Consumer

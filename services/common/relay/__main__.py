@@ -10,8 +10,8 @@ import signal
 import threading
 
 from services.common.config import Settings
+from services.common.heap import settle_heap
 from services.common.metrics import metrics_port, serve_metrics
-from services.common.runtime import settle_heap
 
 from .publisher import BatchPublisher
 from .relay import OutboxRelay
