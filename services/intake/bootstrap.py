@@ -1,5 +1,5 @@
 """The intake service's composition root: the one place its store is migrated (by the one-shot
-migrate step) and opened (with the access facts kept in the append's transaction) and its use
+migrate step) and opened (its access facts kept by a trigger in the append's transaction) and its use
 cases are wired, from Settings. The nameko service, the relay, the demo and the tests all get
 them here."""
 
@@ -10,7 +10,7 @@ from services.common.db import Database
 from services.common.eventstore import EventStore
 from services.common.eventstore.setup import migrate_store
 from services.common.runtime import build_store
-from services.intake.adapters.case_access import MIGRATIONS, CaseAccess
+from services.intake.adapters.case_access import MIGRATIONS
 from services.intake.application.cases import Cases
 
 SERVICE = "intake"
@@ -21,12 +21,6 @@ def migrate(admin_url: str, settings: Settings) -> None:
     migrate_store(admin_url, settings, settings.schema(SERVICE), MIGRATIONS)
 
 
-def inline_projections(settings: Settings) -> list:
-    """In the append's transaction: a consent withdrawn or a case transferred counts for access
-    from the very next request."""
-    return [CaseAccess()]
-
-
 def open_store(settings: Settings, max_connections: int = 8) -> tuple[EventStore, Database]:
     """The case streams' store, opened as the service's own role."""
     return build_store(
@@ -34,7 +28,6 @@ def open_store(settings: Settings, max_connections: int = 8) -> tuple[EventStore
         SERVICE,
         extra_migrations=MIGRATIONS,
         max_connections=max_connections,
-        inline_projections=inline_projections(settings),
     )
 
 

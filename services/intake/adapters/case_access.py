@@ -1,10 +1,11 @@
 """What the gateway's access policy needs from a person's cases, kept in the append's
-transaction: the sites that recorded on each case, the centres it was transferred to, and each
-recipient's consent as it stands. Asked at every decision on a person (a search asks it for all
-its hits at once), it is read from these tables in one query instead of replaying every case,
-and it is exactly as current as the streams: a withdrawal or a transfer holds from the very
-next request. The migration (sql/intake_001_case_access.sql) projects the cases stored before
-it the same way."""
+transaction by a trigger on the store's INSERT (sql/intake_002: the append stays one call): the
+sites that recorded on each case, the centres it was transferred to, and each recipient's
+consent as it stands. Asked at every decision on a person (a search asks it for all its hits at
+once), it is read from these tables in one query instead of replaying every case, and it is
+exactly as current as the streams: a withdrawal or a transfer holds from the very next request.
+The migration (sql/intake_001_case_access.sql) projects the cases stored before it the same
+way."""
 
 from __future__ import annotations
 
@@ -12,48 +13,14 @@ import uuid
 from datetime import date
 from pathlib import Path
 
-import psycopg2.extras
-
-from contracts.names import CASE_TRANSFERRED, CONSENT_RECORDED, CONSENT_WITHDRAWN
 from services.common.db import migrations_in
-from services.common.eventstore import category_of
-from services.intake.domain.case import CATEGORY
 
 MIGRATIONS = migrations_in(Path(__file__).parent / "sql", "intake_")
 
 
 class CaseAccess:
-    def __call__(self, cur, events) -> None:
-        sites, transfers = set(), set()  # a batch's rows in one statement each (a week's sync)
-        for e in events:
-            if category_of(e.stream) != CATEGORY:
-                continue
-            beneficiary = e.stream.split("-", 1)[1]
-            if e.metadata.get("site"):
-                sites.add((beneficiary, e.metadata["site"]))
-            if e.type == CASE_TRANSFERRED:
-                transfers.add((beneficiary, e.data["to_site"]))
-            elif e.type == CONSENT_RECORDED:  # a recipient's new consent replaces the old one
-                cur.execute(
-                    "INSERT INTO case_consent VALUES (%s, %s, %s, %s, NULL)"
-                    " ON CONFLICT (beneficiary_id, recipient) DO UPDATE SET"
-                    " given_on = EXCLUDED.given_on, until = EXCLUDED.until, withdrawn_on = NULL",
-                    (beneficiary, e.data["recipient"], e.data["given_on"], e.data.get("until")),
-                )
-            elif e.type == CONSENT_WITHDRAWN:
-                cur.execute(
-                    "UPDATE case_consent SET withdrawn_on = %s"
-                    " WHERE beneficiary_id = %s AND recipient = %s",
-                    (e.data["withdrawn_on"], beneficiary, e.data["recipient"]),
-                )
-        for table, rows in (("case_site", sites), ("case_transfer", transfers)):
-            if rows:
-                psycopg2.extras.execute_values(
-                    cur,
-                    f"INSERT INTO {table} VALUES %s ON CONFLICT DO NOTHING",
-                    sorted(rows),
-                    page_size=len(rows),
-                )
+    """The tables are kept by a trigger on the store's INSERT (sql/intake_002), inside the
+    append's own call and transaction; this reads them."""
 
     @staticmethod
     def facts(db, people: list[list[str]], on: date) -> list[dict]:
