@@ -11,9 +11,10 @@ For every rate it prints: accepted commands per second, command latency (due →
 visibility (due → in the gateway's timeline read model, polled every 2 ms from PostgreSQL) and
 visibility after acknowledgement (answered → in the timeline), p50/p99, and CPU per command per
 process: every process of deploy/Procfile, PostgreSQL's and RabbitMQ's, read from /proc before
-and after the step. The baseline, in the same run and at the same rate, is `GET /health`: the
-HTTP path alone through the same gateway, the floor any command pays. Last, the highest rate
-whose p99 visibility stays under 250 ms with (nearly) every command accepted.
+and after the step, less what each burns idle (measured first, for 10 s). The baseline, in the
+same run and at the same rate, is `GET /health`: the HTTP path alone through the same gateway,
+the floor any command pays. Last, the highest rate whose p99 visibility stays under 250 ms with
+(nearly) every command accepted.
 
 Keep the machine otherwise quiet: the figures are CPU and latency on shared cores."""
 
@@ -362,19 +363,39 @@ def figures(step: Step, seen: dict, spent: dict[str, float]) -> Figures:
     )
 
 
+IDLE: dict[str, float] = {}  # CPU seconds per second each group spends with no load at all
+
+
+def measure_idle(seconds: float = 10.0) -> None:
+    """What the platform burns doing nothing (timers, heartbeats, Prometheus's scrapes, the
+    broker's own housekeeping): taken off every step's CPU, so a figure is the load's."""
+    before, started = cpu_ticks(), time.monotonic()
+    time.sleep(seconds)
+    spent = cpu_spent(before, cpu_ticks())
+    IDLE.update({g: s / (time.monotonic() - started) for g, s in spent.items()})
+    print(
+        "idle CPU, % of a core: "
+        + ", ".join(f"{g} {100 * r:.1f}" for g, r in sorted(IDLE.items(), key=lambda kv: -kv[1])),
+        flush=True,
+    )
+
+
 def measure(base, token, rate, seconds, people, run, workers, database_url) -> Figures:
     timeline = Timeline(database_url) if people is not None else None
-    before = cpu_ticks()
+    before, started = cpu_ticks(), time.monotonic()
     step = Step(rate, seconds)
     run_step(base, token, step, people, run, workers)
     if timeline is not None:
         drain_until = time.monotonic() + 5  # the last ones' visibility
         while time.monotonic() < drain_until and len(timeline.seen) < len(step.answered):
             time.sleep(0.05)
-    after = cpu_ticks()
+    after, elapsed = cpu_ticks(), time.monotonic() - started
     if timeline is not None:
         timeline.close()
-    return figures(step, timeline.seen if timeline else {}, cpu_spent(before, after))
+    spent = {
+        g: max(0.0, s - IDLE.get(g, 0.0) * elapsed) for g, s in cpu_spent(before, after).items()
+    }
+    return figures(step, timeline.seen if timeline else {}, spent)
 
 
 def show(kind: str, f: Figures) -> None:
@@ -429,6 +450,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.quick:
         args.rates, args.seconds, args.people = "20,50", 4.0, 200
     run = uuid.uuid4().hex[:8]
+    measure_idle(3.0 if args.quick else 10.0)
     token = login(args.url)
     print(f"registering {args.people} people (the run's own, run {run})", flush=True)
     people = People(register_people(args.url, token, args.people, run))

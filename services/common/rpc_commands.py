@@ -18,6 +18,10 @@ from services.common.eventstore import AppendResult, CommandIdReused, Metadata, 
 from services.common.metrics import COMMAND_SECONDS, COMMANDS
 from services.common.personal_data import SubjectErased
 
+# a case command sent with the caller's network (`acting_for`) whose case was not met there: the
+# gateway then decides from every service's facts and sends it again (intake _met_in_network)
+UNSETTLED = "unsettled"
+
 
 @deserialize_to_instance
 class CommandRejected(Exception):

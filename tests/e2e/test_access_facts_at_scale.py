@@ -61,7 +61,8 @@ def counted(gateway, monkeypatch):
     """Every RPC the gateway's API makes to the three services, and every SQL statement any
     service of the platform runs, counted from here on."""
     calls, statements = Counter(), Counter()
-    backends, transaction = PortalGateway.backends, Database.transaction
+    backends = PortalGateway.backends
+    transaction, statement = Database.transaction, Database.statement
 
     def counted_backends(self):
         found = backends(self)
@@ -74,8 +75,14 @@ def counted(gateway, monkeypatch):
         with transaction(self) as cur:
             yield CountingCursor(cur, statements, self.schema)
 
+    @contextlib.contextmanager
+    def counted_statement(self):
+        with statement(self) as cur:
+            yield CountingCursor(cur, statements, self.schema)
+
     monkeypatch.setattr(PortalGateway, "backends", counted_backends)
     monkeypatch.setattr(Database, "transaction", counted_transaction)
+    monkeypatch.setattr(Database, "statement", counted_statement)
     return calls, statements
 
 
@@ -224,3 +231,41 @@ def test_a_transfer_shows_the_person_to_the_receiving_centre_from_the_next_searc
     after = [found for sent, found in answers if sent > transferred]
     assert before and before[0] == []  # another network's person
     assert after and all(found == [beneficiary] for found in after)
+
+
+def contact(site: str, version: int) -> dict:
+    return {
+        "command_id": str(uuid.uuid4()),
+        "expected_version": version,
+        "occurred_on": TODAY,
+        "channel": "centre",
+        "site": site,
+        "municipality_code": "9254" if site == "KK-KALAMATA" else "9264",
+        "staff_id": "kalamata.worker" if site == "KK-KALAMATA" else "sparti.worker",
+    }
+
+
+def test_a_command_on_a_case_its_network_met_asks_intake_alone_and_no_other_network_can(
+    gateway, counted
+):
+    """Intake decides from its own facts, in the command's call, that the case was met in the
+    caller's network; the three facts RPCs are asked only when it was not (a new case, another
+    network's): there the policy decides as before, refuses and audits."""
+    calls, _ = counted
+    beneficiary = gateway.register_only("kalamata.worker", "KK-KALAMATA", family_name="Ρήγα")
+    kalamata = gateway.client("kalamata.worker")
+    first = kalamata.post(f"/beneficiaries/{beneficiary}/contacts", contact("KK-KALAMATA", 0))
+    assert first.status_code == 200, first.text
+    assert calls["registries.person_access_facts_many"] == 1  # a case not met yet: every fact
+    calls.clear()
+    second = kalamata.post(f"/beneficiaries/{beneficiary}/contacts", contact("KK-KALAMATA", 1))
+    assert second.status_code == 200, second.text
+    assert dict(calls) == {"intake.record_contact": 1}
+
+    calls.clear()
+    sparti = gateway.client("sparti.worker")
+    refused = sparti.post(f"/beneficiaries/{beneficiary}/contacts", contact("KK-SPARTI", 2))
+    assert refused.status_code == 404, refused.text
+    assert calls["intake.record_contact"] == 1  # only the call intake left unsettled
+    assert calls["registries.person_access_facts_many"] == 1
+    assert kalamata.get(f"/beneficiaries/{beneficiary}").json()["case"]["version"] == 2

@@ -31,7 +31,7 @@ class CaseAccess:
         found: list[dict[str, set[str]]] = [
             {"sites": set(), "transferred_to": set(), "consents": set()} for _ in people
         ]
-        with db.transaction() as cur:
+        with db.statement() as cur:
             cur.execute(
                 "WITH asked AS (SELECT * FROM unnest(%(n)s::int[], %(id)s::uuid[])"
                 "  AS a(n, beneficiary_id))"
@@ -47,6 +47,20 @@ class CaseAccess:
             for n, kind, value in cur.fetchall():
                 found[n][kind].add(value)
         return [{kind: sorted(values) for kind, values in person.items()} for person in found]
+
+    @staticmethod
+    def met_in(db, beneficiary_id: str, network: list[str]) -> bool:
+        """Whether this record's case was met, or transferred, in one of these sites: enough for
+        the access policy to let that network act on it (the policy's other facts can only
+        widen who may). One indexed query."""
+        with db.statement() as cur:
+            cur.execute(
+                "SELECT EXISTS (SELECT 1 FROM case_site WHERE beneficiary_id = %(b)s"
+                " AND site = ANY(%(n)s)) OR EXISTS (SELECT 1 FROM case_transfer"
+                " WHERE beneficiary_id = %(b)s AND to_site = ANY(%(n)s))",
+                {"b": beneficiary_id, "n": list(network)},
+            )
+            return bool(cur.fetchone()[0])
 
 
 def _is_uuid(text: str) -> bool:

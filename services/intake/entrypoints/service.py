@@ -15,7 +15,13 @@ from services.common.nameko_support import (
     rpc,
 )
 from services.common.registry_facts import RegistryFactsKept
-from services.common.rpc_commands import answer, receive, rejects_bad_commands
+from services.common.rpc_commands import (
+    UNSETTLED,
+    CommandRejected,
+    answer,
+    receive,
+    rejects_bad_commands,
+)
 from services.intake import bootstrap
 from services.intake.adapters.case_access import CaseAccess
 from services.intake.application.cases import Cases
@@ -35,6 +41,7 @@ class IntakeService(ServesItsHistory):
 
     def _run(self, schema, command_class, command: dict, context: dict, facts=None) -> dict:
         received = receive(schema, command, context)
+        self._met_in_network(str(received.fields["beneficiary_id"]), context)
         fields = {**received.fields, **(facts(received.fields, context) if facts else {})}
         result = Cases(self.store).run(
             command_class(**fields), received.metadata, received.expected_version
@@ -47,6 +54,18 @@ class IntakeService(ServesItsHistory):
         return self._run(
             contract.RecordContactSchema, case.RecordContact, command, context, self._contact_facts
         )
+
+    def _met_in_network(self, beneficiary_id: str, context: dict) -> None:
+        """The gateway may send a command with the caller's network (`acting_for`) instead of
+        deciding first from every service's facts (three more RPCs per command): if this case
+        was met or transferred in that network, the access policy allows it whatever else is
+        known (its other facts only widen who may act); otherwise nothing is decided here and
+        the gateway decides from all the facts, then sends the command without it."""
+        network = context.get("acting_for")
+        if network is not None and not CaseAccess.met_in(self.store.db, beneficiary_id, network):
+            raise CommandRejected(
+                UNSETTLED, "this case was not met in the caller's network: ask every fact"
+            )
 
     def _contact_facts(self, fields: dict, context: dict) -> dict:
         """A mobile unit's visit is checked against the partner municipalities the registry holds

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from contracts import api as api_contract
 from contracts import intake as contract
+from services.common.rpc_commands import UNSETTLED, CommandRejected
 from services.portal_gateway.application.people import person_facts, visible_only
 from services.portal_gateway.domain import access
 from services.portal_gateway.entrypoints.api import beneficiaries
@@ -75,9 +76,24 @@ ACTIONS = {
 
 
 def run_case_command(call: Call, method: str, command: dict) -> dict:
-    """Shared with the mobile-unit sync: the same checks for a command sent now or recorded offline."""
-    act_for(call, str(command["beneficiary_id"]), command.get("site"), method)
-    answer = getattr(call.backends.intake, method)(command, call.principal.context)
+    """Shared with the mobile-unit sync: the same checks for a command sent now or recorded
+    offline. Most commands are on a case the caller's network has already met: intake sees that
+    in its own facts, in the same call (`acting_for`), so the three facts RPCs are asked only for
+    the rest (a person new to the case, another network's, no one's), as before."""
+    beneficiary_id, site = str(command["beneficiary_id"]), command.get("site")
+    decision = access.act_on_case(call.principal, None, site)
+    if not decision.allowed:
+        raise forbidden(decision.why)
+    send = getattr(call.backends.intake, method)
+    try:
+        answer = send(
+            command, {**call.principal.context, "acting_for": sorted(call.principal.network)}
+        )
+    except CommandRejected as exc:
+        if exc.code != UNSETTLED:
+            raise
+        act_for(call, beneficiary_id, site, method)
+        answer = send(command, call.principal.context)
     if "warnings" in answer:  # a transfer's: who may already be at the receiving centre
         answer["warnings"] = visible_only(call.backends, call.principal, answer["warnings"])
     return answer
