@@ -103,21 +103,42 @@ def reset_esf(cur) -> None:
     cur.execute("DELETE FROM esf_participant; DELETE FROM esf_person")
 
 
+# what indicators_of reads of a participant: the rows are counted by these in the database, so a
+# year's indicators cost the number of different situations, not of participants (a million)
+COUNTED_BY = (
+    "operation",
+    "education",
+    "labour_status",
+    "age_band",
+    "disability",
+    "third_country",
+    "foreign_background",
+    "minority",
+    "homeless",
+    "rural",
+    "situation_at_exit",
+    "employed_6m",
+    "improved_6m",
+)
+
+
 def esf_indicators(cur, operation: str | None = None, year: int | None = None) -> dict:
     """operation -> indicator -> gender -> participants (entered in `year`, when given)."""
+    columns = ", ".join(f"p.{c}" for c in COUNTED_BY)
     cur.execute(
-        "SELECT p.*, e.gender FROM esf_participant p LEFT JOIN esf_person e"
+        f"SELECT {columns}, e.gender, count(*) FROM esf_participant p LEFT JOIN esf_person e"
         " USING (pseudonym) WHERE (%s::text IS NULL OR p.operation = %s)"
-        " AND (%s::int IS NULL OR extract(year FROM p.entered_on) = %s)",
-        (operation, operation, year, year),
+        " AND (%s::int IS NULL OR (p.entered_on >= make_date(%s, 1, 1)"
+        " AND p.entered_on < make_date(%s + 1, 1, 1)))"
+        f" GROUP BY {columns}, e.gender",
+        (operation, operation, year, year, year),
     )
-    names = [c.name for c in cur.description]
     counts: dict[str, Counter] = {}
-    for row in cur.fetchall():
-        p = dict(zip(names, row, strict=True))
-        gender = p["gender"] if p["gender"] in GENDERS else "unknown"
+    for *situation, gender, n in cur.fetchall():
+        p = dict(zip(COUNTED_BY, situation, strict=True))
+        gender = gender if gender in GENDERS else "unknown"
         for indicator in indicators_of(p):
-            counts.setdefault(p["operation"], Counter())[(indicator, gender)] += 1
+            counts.setdefault(p["operation"], Counter())[(indicator, gender)] += n
     return {
         op: {i: {g: c[(i, g)] for g in GENDERS} for i in INDICATORS}
         for op, c in sorted(counts.items())
