@@ -107,8 +107,14 @@ def main(argv=None) -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--fresh", action="store_true", help="drop the data set and load it again")
     parser.add_argument("--load-only", action="store_true")
+    parser.add_argument(
+        "--measure-only", action="store_true", help="measure what is loaded (a load cut short)"
+    )
     args = parser.parse_args(argv)
-    settings = generate(args.people, args.events, args.jobs, args.fresh)
+    if args.measure_only:
+        settings = national_settings(args.people)
+    else:
+        settings = generate(args.people, args.events, args.jobs, args.fresh)
     if not args.load_only:
         from bench import national_measure
 
