@@ -110,6 +110,11 @@ def main(argv=None) -> None:
     parser.add_argument(
         "--measure-only", action="store_true", help="measure what is loaded (a load cut short)"
     )
+    parser.add_argument(
+        "--models",
+        default="reporting,timeline",
+        help="the read models to rebuild, and whose queries to time",
+    )
     args = parser.parse_args(argv)
     if args.measure_only:
         settings = national_settings(args.people)
@@ -118,7 +123,7 @@ def main(argv=None) -> None:
     if not args.load_only:
         from bench import national_measure
 
-        national_measure.measure(settings, admin_url())
+        national_measure.measure(settings, admin_url(), args.models.split(","))
 
 
 if __name__ == "__main__":

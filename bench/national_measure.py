@@ -43,10 +43,11 @@ BOOTSTRAPS = {
 ROWS: list[dict] = []  # the table printed at the end
 
 
-def measure(settings: Settings, admin_url: str) -> None:
+def measure(settings: Settings, admin_url: str, models: list[str]) -> None:
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(1) as pool:  # a fresh process per rebuild: its RSS is the rebuild's own
-        for name, target in (("reporting", 50_000), ("timeline", 50_000)):
+        for name in models:
+            target = 50_000
             events, seconds, rss_mb = pool.apply(rebuild, (settings, name))
             rate = events / seconds
             _row(
@@ -64,7 +65,7 @@ def measure(settings: Settings, admin_url: str) -> None:
                 rss_mb < 300,
             )
     analyze(admin_url)
-    Reads(settings).run()
+    Reads(settings).run(reports="reporting" in models)
     print("\n| measure | p50 / figure | p99 | target | met |\n|---|---|---|---|---|")
     for r in ROWS:
         print(f"| {r['name']} | {r['p50']} | {r['p99']} | {r['target']} | {r['met']} |")
@@ -127,7 +128,7 @@ class Reads:
             found = [r[0] for r in cur.fetchall()]
         return self.rng.sample(found, min(RUNS, len(found)))
 
-    def run(self) -> None:
+    def run(self, reports: bool = True) -> None:
         tl, registries_db = self.timeline_db, self.stores["registries"][1]
         referrals_db = self.stores["referrals"][1]
         cases = Cases(self.stores["intake"][0])
@@ -185,7 +186,7 @@ class Reads:
         )
         month = containing(date(2026, 10, 15), "month")
         year = containing(date(2025, 6, 15), "year")
-        reports: dict[str, Callable] = {
+        reporting: dict[str, Callable] = {
             "daily register of a centre, one week": lambda cur: queries.daily_register(
                 cur, centre.code, (today - timedelta(days=6)).isoformat(), today.isoformat()
             ),
@@ -204,7 +205,7 @@ class Reads:
             ),
             "ESF+ tables of a year": lambda cur: release_tables.esf_year(cur, year),
         }
-        for name, run in reports.items():
+        for name, run in (reporting if reports else {}).items():
             self._time(
                 f"report: {name}", 300, lambda db, p, run=run: _in(db, run), self.reporting_db
             )
