@@ -118,6 +118,7 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     if args.measure_only:
         settings = national_settings(args.people)
+        migrate_platform(admin_url(), settings)  # the read models' newer migrations
     else:
         settings = generate(args.people, args.events, args.jobs, args.fresh)
     if not args.load_only:
