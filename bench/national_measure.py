@@ -95,14 +95,16 @@ def rebuild(settings: Settings, name: str) -> tuple[int, float, float]:
 
 def analyze(admin_url: str) -> None:
     """What autovacuum does soon after a load or a rebuild (the read models' roles own no table to
-    analyze): the plans below are those of settled statistics."""
+    vacuum): settled statistics, and a visibility map, without which an index-only scan (the
+    registry's search) still reads the table (searches at 388,000 people: p50 82 ms before, 17 ms
+    after)."""
     conn = psycopg2.connect(admin_url)
     conn.autocommit = True
     try:
         started = time.perf_counter()
         with conn.cursor() as cur:
-            cur.execute("ANALYZE")
-        print(f"ANALYZE of the database: {time.perf_counter() - started:.0f} s", flush=True)
+            cur.execute("VACUUM ANALYZE")
+        print(f"VACUUM ANALYZE of the database: {time.perf_counter() - started:.0f} s", flush=True)
     finally:
         conn.close()
 
