@@ -116,3 +116,53 @@ def test_the_migration_strips_the_free_text_the_timeline_held_before(
             assert cur.fetchall() == [({"rejected_on": "2026-11-21"},)]
     finally:
         db.close()
+
+
+def met(stores, municipality: str, on: str, *, registered: bool = True) -> str:
+    person = str(uuid.uuid4())
+    if registered:
+        put(
+            stores["registries"],
+            f"beneficiary-{person}",
+            "BeneficiaryRegistered",
+            beneficiary_id=person,
+            municipality_code=municipality,
+            site="MU-KALAMATA",
+        )
+    put(
+        stores["intake"],
+        f"case-{person}",
+        "ContactRecorded",
+        beneficiary_id=person,
+        municipality_code=municipality,
+        occurred_on=on,
+        channel="mobile_unit_visit",
+        site="MU-KALAMATA",
+        staff_id="sw-1",
+    )
+    return person
+
+
+def test_a_trip_downloads_the_people_met_in_its_municipalities_never_the_erased(stores, read_model):
+    here, elsewhere, erased = (
+        met(stores, "9256", "2026-11-18"),
+        met(stores, "9258", "2026-11-19"),
+        met(stores, "9256", "2026-11-19"),
+    )
+    put(
+        stores["registries"],
+        f"beneficiary-{erased}",
+        "PersonalDataErased",
+        beneficiary_id=erased,
+        reason="άρθρο 17",
+        requested_by="dpo",
+    )
+    projection = Timeline()
+    consumer = Consumer(projection, read_model(projection), StoreEventSource(stores))
+    for source in projection.sources:
+        consumer.catch_up(source)
+    found = timeline.met_in(consumer.db, ["9256", "9257"], 10)
+    assert found == [{"beneficiary_id": here, "last_met_on": "2026-11-18"}]
+    assert [p["beneficiary_id"] for p in timeline.met_in(consumer.db, ["9258"], 10)] == [elsewhere]
+    consumer.rebuild()  # the same from zero: the aggregate is the timeline's own
+    assert timeline.met_in(consumer.db, ["9256", "9257"], 10) == found

@@ -32,6 +32,8 @@ from services.common.consumer import Projection, SourceEvent
 from services.common.db import migrations_in
 from services.portal_gateway.adapters import ingest_store
 
+MET = (BENEFICIARY_REGISTERED, CONTACT_RECORDED)  # what puts a person in a municipality for a trip
+
 
 class Timeline(Projection):
     name = "timeline"
@@ -64,12 +66,31 @@ class Timeline(Projection):
             psycopg2.extras.execute_values(
                 cur, "INSERT INTO timeline VALUES %s ON CONFLICT DO NOTHING", rows
             )
+        met = _met_in_municipality(events)
+        if met:  # sorted: two batches never lock the same rows in opposite orders
+            psycopg2.extras.execute_values(
+                cur,
+                "INSERT INTO met_in_municipality VALUES %s ON CONFLICT (municipality_code,"
+                " beneficiary_id) DO UPDATE SET last_at = greatest(met_in_municipality.last_at,"
+                " EXCLUDED.last_at)",
+                sorted((*k, when) for k, when in met.items()),
+            )
         erased = [e.data["beneficiary_id"] for e in events if e.type == PERSONAL_DATA_ERASED]
         if erased and self.gateway_schema:
             ingest_store.forget_subjects(cur, self.gateway_schema, erased)
 
     def reset(self, cur) -> None:
-        cur.execute("DELETE FROM timeline")
+        cur.execute("DELETE FROM timeline; DELETE FROM met_in_municipality")
+
+
+def _met_in_municipality(events: list[SourceEvent]) -> dict[tuple[str, str], datetime]:
+    """(municipality, person) -> the latest moment in this batch they were registered or met there."""
+    met: dict[tuple[str, str], datetime] = {}
+    for e in events:
+        if e.type in MET and e.data.get("municipality_code") and e.data.get("beneficiary_id"):
+            key, when = (e.data["municipality_code"], e.data["beneficiary_id"]), _occurred(e)
+            met[key] = max(met.get(key, when), when)
+    return met
 
 
 @functools.cache
@@ -170,24 +191,20 @@ def steps_due(db, sites: list[str], until: str) -> list[dict]:
 def met_in(db, municipalities: list[str], limit: int) -> list[dict]:
     """People registered or met (a contact) in these municipalities, most recently there first,
     with the day of their latest contact anywhere; never an erased person's record. Candidates
-    only: who may be shown is decided from the services' facts (application/people.py)."""
+    only: who may be shown is decided from the services' facts (application/people.py). Read from
+    one row per person and municipality (`met_in_municipality`), never from every contact: the
+    latest contact's day is looked up for the `limit` people returned only."""
     with db.transaction() as cur:
         cur.execute(
-            "SELECT t.beneficiary_id::text, max(t.occurred_at) AS last_at,"
+            "SELECT m.beneficiary_id::text, m.last_at,"
             " (SELECT max((c.data->>'occurred_on')::date) FROM timeline c"
-            "  WHERE c.beneficiary_id = t.beneficiary_id AND c.type = %s)"
-            " FROM timeline t WHERE t.type IN (%s, %s) AND t.data->>'municipality_code' = ANY(%s)"
-            " AND NOT EXISTS (SELECT 1 FROM timeline e WHERE e.beneficiary_id = t.beneficiary_id"
+            "  WHERE c.beneficiary_id = m.beneficiary_id AND c.type = %s)"
+            " FROM (SELECT beneficiary_id, max(last_at) AS last_at FROM met_in_municipality"
+            "  WHERE municipality_code = ANY(%s) GROUP BY beneficiary_id) m"
+            " WHERE NOT EXISTS (SELECT 1 FROM timeline e WHERE e.beneficiary_id = m.beneficiary_id"
             "  AND e.type = %s)"
-            " GROUP BY t.beneficiary_id ORDER BY last_at DESC, t.beneficiary_id LIMIT %s",
-            (
-                CONTACT_RECORDED,
-                BENEFICIARY_REGISTERED,
-                CONTACT_RECORDED,
-                municipalities,
-                PERSONAL_DATA_ERASED,
-                limit,
-            ),
+            " ORDER BY m.last_at DESC, m.beneficiary_id LIMIT %s",
+            (CONTACT_RECORDED, municipalities, PERSONAL_DATA_ERASED, limit),
         )
         return [
             {"beneficiary_id": r[0], "last_met_on": r[2].isoformat() if r[2] else None}

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
+import psycopg2.extras
+
 from contracts.names import (
     BENEFICIARY_REGISTERED,
     CASE_CLOSED,
@@ -28,18 +30,24 @@ from services.reporting.domain.esf_indicators import (
 
 
 def apply_esf(cur, events: list[SourceEvent], pseudonyms: Pseudonyms) -> None:
-    for e in events:
-        person, d = e.personal or {}, e.data
-        if "beneficiary_id" not in d:
-            continue
-        who = pseudonyms.of(d["beneficiary_id"])
-        if e.type == BENEFICIARY_REGISTERED:
-            _registered(cur, pseudonyms, who, person)
-        elif e.type == PERSONAL_DATA_ERASED:
+    """Registrations first, in one statement, then the birth dates every entry of the batch needs
+    in one more, then the rest in order: the same rows as event by event (an entry met before its
+    person's registration gets its band either way), without two statements per person."""
+    ours = [
+        (e, pseudonyms.of(e.data["beneficiary_id"]), e.personal or {})
+        for e in events
+        if "beneficiary_id" in e.data
+    ]
+    _registered(cur, pseudonyms, [(w, p) for e, w, p in ours if e.type == BENEFICIARY_REGISTERED])
+    born = _born(cur, pseudonyms, {w for e, w, p in ours if e.type == NEEDS_ASSESSED and p})
+    for e, who, person in ours:
+        d = e.data
+        if e.type == PERSONAL_DATA_ERASED:
             cur.execute("DELETE FROM esf_person WHERE pseudonym = %s", (who,))
             cur.execute("DELETE FROM esf_participant WHERE pseudonym = %s", (who,))
+            born.pop(who, None)
         elif e.type == NEEDS_ASSESSED and person:
-            _entered(cur, pseudonyms, who, e, person)
+            _entered(cur, who, born.get(who), e, person)
         elif e.type == CASE_CLOSED and person.get("situation_at_exit"):
             cur.execute(
                 "UPDATE esf_participant SET left_on = %s, situation_at_exit = %s WHERE pseudonym = %s",
@@ -52,28 +60,42 @@ def apply_esf(cur, events: list[SourceEvent], pseudonyms: Pseudonyms) -> None:
             )
 
 
-def _registered(cur, pseudonyms: Pseudonyms, who: str, person: dict) -> None:
-    born = person.get("birth_date")
-    cur.execute(
-        "INSERT INTO esf_person VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
-        (who, person.get("gender"), pseudonyms.seal_date(who, born)),
+def _registered(cur, pseudonyms: Pseudonyms, registered: list[tuple[str, dict]]) -> None:
+    if not registered:
+        return
+    psycopg2.extras.execute_values(
+        cur,
+        "INSERT INTO esf_person VALUES %s ON CONFLICT DO NOTHING",
+        [
+            (who, person.get("gender"), pseudonyms.seal_date(who, person.get("birth_date")))
+            for who, person in registered
+        ],
     )
-    if born:  # entries applied before the registration (another source's queue) get their band
+    born = {who: person["birth_date"] for who, person in registered if person.get("birth_date")}
+    # entries applied before the registration (another source's queue) get their band now
+    cur.execute(
+        "SELECT pseudonym, operation, entered_on FROM esf_participant"
+        " WHERE pseudonym = ANY(%s) AND age_band IS NULL",
+        (sorted(born),),
+    )
+    for who, operation, entered_on in cur.fetchall():
         cur.execute(
-            "SELECT operation, entered_on FROM esf_participant WHERE pseudonym = %s AND age_band IS NULL",
-            (who,),
+            "UPDATE esf_participant SET age_band = %s WHERE pseudonym = %s AND operation = %s",
+            (age_band(date.fromisoformat(str(born[who])), entered_on), who, operation),
         )
-        for operation, entered_on in cur.fetchall():
-            cur.execute(
-                "UPDATE esf_participant SET age_band = %s WHERE pseudonym = %s AND operation = %s",
-                (age_band(date.fromisoformat(str(born)), entered_on), who, operation),
-            )
 
 
-def _entered(cur, pseudonyms: Pseudonyms, who: str, e: SourceEvent, person: dict) -> None:
-    cur.execute("SELECT born_sealed FROM esf_person WHERE pseudonym = %s", (who,))
-    found = cur.fetchone()
-    born = pseudonyms.open_date(who, found[0]) if found else None
+def _born(cur, pseudonyms: Pseudonyms, entering: set[str]) -> dict[str, date | None]:
+    if not entering:
+        return {}
+    cur.execute(
+        "SELECT pseudonym, born_sealed FROM esf_person WHERE pseudonym = ANY(%s)",
+        (sorted(entering),),
+    )
+    return {who: pseudonyms.open_date(who, sealed) for who, sealed in cur.fetchall()}
+
+
+def _entered(cur, who: str, born: date | None, e: SourceEvent, person: dict) -> None:
     entered_on = date.fromisoformat(str(e.data["assessed_on"]))
     site = e.metadata.get("site")
     cur.execute(
@@ -103,21 +125,42 @@ def reset_esf(cur) -> None:
     cur.execute("DELETE FROM esf_participant; DELETE FROM esf_person")
 
 
+# what indicators_of reads of a participant: the rows are counted by these in the database, so a
+# year's indicators cost the number of different situations, not of participants (a million)
+COUNTED_BY = (
+    "operation",
+    "education",
+    "labour_status",
+    "age_band",
+    "disability",
+    "third_country",
+    "foreign_background",
+    "minority",
+    "homeless",
+    "rural",
+    "situation_at_exit",
+    "employed_6m",
+    "improved_6m",
+)
+
+
 def esf_indicators(cur, operation: str | None = None, year: int | None = None) -> dict:
     """operation -> indicator -> gender -> participants (entered in `year`, when given)."""
+    columns = ", ".join(f"p.{c}" for c in COUNTED_BY)
     cur.execute(
-        "SELECT p.*, e.gender FROM esf_participant p LEFT JOIN esf_person e"
+        f"SELECT {columns}, e.gender, count(*) FROM esf_participant p LEFT JOIN esf_person e"
         " USING (pseudonym) WHERE (%s::text IS NULL OR p.operation = %s)"
-        " AND (%s::int IS NULL OR extract(year FROM p.entered_on) = %s)",
-        (operation, operation, year, year),
+        " AND (%s::int IS NULL OR (p.entered_on >= make_date(%s, 1, 1)"
+        " AND p.entered_on < make_date(%s + 1, 1, 1)))"
+        f" GROUP BY {columns}, e.gender",
+        (operation, operation, year, year, year),
     )
-    names = [c.name for c in cur.description]
     counts: dict[str, Counter] = {}
-    for row in cur.fetchall():
-        p = dict(zip(names, row, strict=True))
-        gender = p["gender"] if p["gender"] in GENDERS else "unknown"
+    for *situation, gender, n in cur.fetchall():
+        p = dict(zip(COUNTED_BY, situation, strict=True))
+        gender = gender if gender in GENDERS else "unknown"
         for indicator in indicators_of(p):
-            counts.setdefault(p["operation"], Counter())[(indicator, gender)] += 1
+            counts.setdefault(p["operation"], Counter())[(indicator, gender)] += n
     return {
         op: {i: {g: c[(i, g)] for g in GENDERS} for i in INDICATORS}
         for op, c in sorted(counts.items())
