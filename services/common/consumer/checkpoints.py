@@ -59,12 +59,16 @@ class Checkpoints:
 
     def heads_and_parked(self, cur, source: str, streams) -> tuple[dict[str, int], set[str]]:
         """`heads` and `parked_streams` in one round trip, as every batch needs both."""
+        # joined to the asked streams, not `stream = ANY(...)`: on stale statistics (a table
+        # just rebuilt) the planner took the key's first two columns and filtered the rest, a
+        # scan of every stream of the source per batch (6.7 ms at 4,000 streams, growing)
         cur.execute(
-            "SELECT stream, version FROM consumer_streams"
-            " WHERE consumer = %s AND source = %s AND stream = ANY(%s)"
+            "SELECT c.stream, c.version FROM unnest(%s::text[]) AS asked(stream)"
+            " JOIN consumer_streams c"
+            " ON c.consumer = %s AND c.source = %s AND c.stream = asked.stream"
             " UNION ALL SELECT DISTINCT stream, NULL::int FROM dead_letters"
             " WHERE consumer = %s AND resolved_at IS NULL AND stream = ANY(%s)",
-            (self.consumer, source, list(streams), self.consumer, list(streams)),
+            (list(streams), self.consumer, source, self.consumer, list(streams)),
         )
         heads, parked = {}, set()
         for stream, version in cur.fetchall():
