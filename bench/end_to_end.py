@@ -44,6 +44,7 @@ SITE, MUNICIPALITY = "KK-KALAMATA", "9254"
 VISIBLE_P99_MS = 250.0  # the issue's bar for a sustainable rate
 POLL_SECONDS = 0.002
 COMMANDS = itertools.count()  # command ids unique across the steps of a run
+FIRST_CONTACTS = False  # --first-contacts: every measured contact is its person's first
 TICK = os.sysconf("SC_CLK_TCK")
 
 PLATFORM_DATABASES: set[str] = set()  # the --database one
@@ -126,7 +127,7 @@ class Client:
 
     def __init__(self, base: str, token: str | None = None):
         parts = urlsplit(base)
-        self.host, self.port = parts.hostname, parts.port or 80
+        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
         self.token = token
         self.conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
 
@@ -158,10 +159,12 @@ def login(base: str) -> str:
     return answer["token"]
 
 
-def register_people(base: str, token: str, count: int, run: str) -> list[str]:
-    """The run's own people: their case versions start at 0, so every contact can say its
-    expected version (the gateway requires it) without a read first."""
-    ids: list[str] = []
+def register_people(base: str, token: str, count: int, run: str) -> list[tuple[str, int]]:
+    """The run's own people, each registered and met once at the centre: the load is then a
+    centre's daily work, contacts on cases it has met (a person's first contact also asks every
+    service's access facts; `--first-contacts` measures those instead). Their case versions are
+    known, so every contact says its expected version without a read first."""
+    people: list[tuple[str, int]] = []
     lock = threading.Lock()
     numbers = iter(range(count))
 
@@ -181,15 +184,22 @@ def register_people(base: str, token: str, count: int, run: str) -> list[str]:
             )
             if status >= 300:
                 raise SystemExit(f"registration refused ({status}): {answer}")
+            person, version = answer["beneficiary_id"], 0
+            if not FIRST_CONTACTS:
+                path, body = contact(person, 0, next(COMMANDS), run)
+                status, answer = client.call("POST", path, body)
+                if status >= 300:
+                    raise SystemExit(f"first contact refused ({status}): {answer}")
+                version = answer["version"]
             with lock:
-                ids.append(answer["beneficiary_id"])
+                people.append((person, version))
 
     threads = [threading.Thread(target=work) for _ in range(8)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return ids
+    return people
 
 
 # -- the load --------------------------------------------------------------------------------
@@ -206,10 +216,10 @@ class Step:
 class People:
     """Hands out a person with no command in flight, and their next expected version."""
 
-    def __init__(self, ids: list[str]):
+    def __init__(self, people: list[tuple[str, int]]):
         self.free: queue.SimpleQueue = queue.SimpleQueue()
-        for i in ids:
-            self.free.put((i, 0))
+        for person in people:
+            self.free.put(person)
 
     def take(self):
         return self.free.get()
@@ -228,7 +238,7 @@ class Timeline:
             cur.execute(
                 "SELECT coalesce(max(position), 0) FROM timeline.timeline WHERE source = 'intake'"
             )
-            self.after = cur.fetchone()[0]
+            self.after = (cur.fetchone() or (0,))[0]
         self.seen: dict[tuple[str, int], float] = {}
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._poll, daemon=True)
@@ -448,14 +458,25 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--people", type=int, default=1500)
     parser.add_argument("--workers", type=int, default=48, help="HTTP connections")
     parser.add_argument("--quick", action="store_true", help="two short steps: a smoke run")
+    parser.add_argument(
+        "--first-contacts",
+        action="store_true",
+        help="people only registered: every contact is a first one (the full access check)",
+    )
     args = parser.parse_args(argv)
+    global FIRST_CONTACTS
+    FIRST_CONTACTS = args.first_contacts
     PLATFORM_DATABASES.add(urlsplit(args.database).path.lstrip("/"))
     if args.quick:
         args.rates, args.seconds, args.people = "20,50", 4.0, 200
     run = uuid.uuid4().hex[:8]
     measure_idle(3.0 if args.quick else 10.0)
     token = login(args.url)
-    print(f"registering {args.people} people (the run's own, run {run})", flush=True)
+    print(
+        f"registering {args.people} people (the run's own, run {run})"
+        + ("" if args.first_contacts else ", each met once"),
+        flush=True,
+    )
     people = People(register_people(args.url, token, args.people, run))
     # one short step to warm every path (connections, caches, JIT-free but cold pages)
     measure(args.url, token, 20, 2, people, run + "w", args.workers, args.database)
