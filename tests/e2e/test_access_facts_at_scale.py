@@ -149,9 +149,11 @@ def consent(recipient: str) -> dict:
     }
 
 
-def keep_searching(gateway: GatewayPlatform, username: str, words: str, stop: threading.Event):
-    """An attacker asking again and again: each answer with the moment its request was sent."""
-    client, answers = gateway.client(username), []
+def searches_around(gateway: GatewayPlatform, username: str, words: str, change):
+    """An attacker asking again and again while `change` (which answers the change's own
+    response) is made: what each search found, split by whether it was sent before the change
+    was answered or after."""
+    client, answers, stop = gateway.client(username), [], threading.Event()
 
     def ask():
         while not stop.is_set():
@@ -161,7 +163,16 @@ def keep_searching(gateway: GatewayPlatform, username: str, words: str, stop: th
 
     thread = threading.Thread(target=ask, daemon=True)
     thread.start()
-    return thread, answers
+    time.sleep(0.5)
+    answer = change()
+    changed = time.monotonic()
+    assert answer.status_code == 200, answer.text
+    time.sleep(0.5)
+    stop.set()
+    thread.join(10)
+    before = [found for sent, found in answers if sent < changed]
+    after = [found for sent, found in answers if sent > changed]
+    return before, after
 
 
 def test_a_withdrawn_consent_hides_the_person_from_every_search_sent_after_it(gateway):
@@ -185,23 +196,18 @@ def test_a_withdrawn_consent_hides_the_person_from_every_search_sent_after_it(ga
         "requested_on": TODAY,
     }
     assert sparti.post("/referrals", referral).status_code == 201
-    stop = threading.Event()
-    thread, answers = keep_searching(gateway, "kalamata.worker", "Γιαννάκου", stop)
-    time.sleep(0.5)
     withdrawal = {
         "command_id": str(uuid.uuid4()),
         "expected_version": 1,
         "recipient": "KK-KALAMATA",
         "withdrawn_on": TODAY,
     }
-    answer = sparti.post(f"/beneficiaries/{beneficiary}/consent-withdrawals", withdrawal)
-    withdrawn = time.monotonic()
-    assert answer.status_code == 200, answer.text
-    time.sleep(0.5)
-    stop.set()
-    thread.join(10)
-    before = [found for sent, found in answers if sent < withdrawn]
-    after = [found for sent, found in answers if sent > withdrawn]
+    before, after = searches_around(
+        gateway,
+        "kalamata.worker",
+        "Γιαννάκου",
+        lambda: sparti.post(f"/beneficiaries/{beneficiary}/consent-withdrawals", withdrawal),
+    )
     assert before and before[0] == [beneficiary]  # it was shared
     assert after and all(found == [] for found in after)
     kalamata = gateway.client("kalamata.worker")
@@ -211,9 +217,6 @@ def test_a_withdrawn_consent_hides_the_person_from_every_search_sent_after_it(ga
 def test_a_transfer_shows_the_person_to_the_receiving_centre_from_the_next_search(gateway):
     beneficiary = gateway.register_only("sparti.worker", "KK-SPARTI", family_name="Δημάκου")
     sparti = gateway.client("sparti.worker")
-    stop = threading.Event()
-    thread, answers = keep_searching(gateway, "kalamata.worker", "Δημάκου", stop)
-    time.sleep(0.5)
     transfer = {
         "command_id": str(uuid.uuid4()),
         "expected_version": 0,
@@ -221,14 +224,12 @@ def test_a_transfer_shows_the_person_to_the_receiving_centre_from_the_next_searc
         "reason": "μετακόμισε",
         "transferred_on": TODAY,
     }
-    answer = sparti.post(f"/beneficiaries/{beneficiary}/case-transfers", transfer)
-    transferred = time.monotonic()
-    assert answer.status_code == 200, answer.text
-    time.sleep(0.5)
-    stop.set()
-    thread.join(10)
-    before = [found for sent, found in answers if sent < transferred]
-    after = [found for sent, found in answers if sent > transferred]
+    before, after = searches_around(
+        gateway,
+        "kalamata.worker",
+        "Δημάκου",
+        lambda: sparti.post(f"/beneficiaries/{beneficiary}/case-transfers", transfer),
+    )
     assert before and before[0] == []  # another network's person
     assert after and all(found == [beneficiary] for found in after)
 
