@@ -15,3 +15,9 @@ def settle_heap() -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(10_000, 10, 10)
+
+
+def release_heap() -> None:
+    """Undo `settle_heap` when what it froze is being let go (a stopped service in a process that
+    goes on): frozen objects are never collected, so a cycle holding a connection would keep it."""
+    gc.unfreeze()

@@ -25,7 +25,7 @@ from nameko.rpc import get_rpc_exchange
 from services.common.config import Settings
 from services.common.consumer.sources import EventSource
 from services.common.eventstore import CommandIdReused
-from services.common.heap import settle_heap
+from services.common.heap import release_heap, settle_heap
 from services.common.metrics import metrics_port, serve_metrics
 from services.common.rpc_reads import StoreReads
 
@@ -127,6 +127,14 @@ class MetricsServer(DependencyProvider):
     def start(self):
         # nameko starts extensions once the service's class and all it imports are set up
         settle_heap()
+
+    def stop(self):
+        # a process that runs containers one after another (the tests) must let the collector
+        # have what a stopped one leaves: frozen, its pools' connections would never be closed
+        release_heap()
+
+    def kill(self):
+        release_heap()
 
 
 class AnswersWhenReady:

@@ -2,7 +2,7 @@
 
 import gc
 
-from services.common.heap import settle_heap
+from services.common.heap import release_heap, settle_heap
 
 
 def test_what_a_process_holds_at_start_is_frozen_and_young_collections_are_rarer():
@@ -15,3 +15,9 @@ def test_what_a_process_holds_at_start_is_frozen_and_young_collections_are_rarer
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)
+
+
+def test_released_what_was_frozen_can_be_collected_again():
+    settle_heap()
+    release_heap()
+    assert gc.get_freeze_count() == 0
