@@ -251,3 +251,13 @@ def test_a_connection_goes_back_to_the_pool_transactional_after_a_one_call_appen
     # calls one after another reuse one idle connection: a later transaction on it must be one
     with pg_store.db.connection() as conn:
         assert not conn.autocommit
+
+
+def test_an_expected_version_beyond_any_streams_is_a_conflict_not_an_error(pg_store):
+    """A client's version is an integer the database cannot hold (a fuzzer's 2**40): stale, as
+    any version the stream is not at, rather than a database error answered 500."""
+    s = f"case-{uuid.uuid4()}"
+    pg_store.append(s, NO_STREAM, [NewEvent("A", {})], META)
+    with pytest.raises(WrongExpectedVersion):
+        pg_store.append(s, 2**40, [NewEvent("A", {})], META)
+    assert len(pg_store.read_stream(s)) == 1

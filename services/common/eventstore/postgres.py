@@ -42,6 +42,7 @@ from .port import EventStore
 Upcaster = Callable[[str, int, dict], tuple[int, dict]]
 
 _COLUMNS = STORED
+MAX_VERSION = 2**31 - 1  # versions are PostgreSQL integers: a client's larger one is stale
 
 # append_events (sql/002_append_in_one_round_trip.sql), by argument name; the arrays are cast
 # because an array of NULLs (no personal fields) has no type of its own
@@ -126,6 +127,9 @@ class PostgresEventStore(EventStore):
         self, stream, expected_version, events, metadata, *, fingerprint=None, forget_subject=None
     ):
         started = time.perf_counter()
+        if expected_version > MAX_VERSION:  # no stream gets there (a version is an int4)
+            head = self.head(stream)
+            raise WrongExpectedVersion(stream, expected_version, head.version if head else 0)
         if self._inline or forget_subject is not None:
             # projections and erasure run in Python inside the append's transaction
             result = self._append_in_transaction(
