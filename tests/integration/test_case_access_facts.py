@@ -7,6 +7,8 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
+import psycopg2
+
 from contracts.names import CASE_TRANSFERRED
 from services.common.eventstore import Metadata, stream_name
 from services.common.eventstore.postgres import PostgresEventStore
@@ -123,5 +125,43 @@ def test_the_tables_answer_as_the_replayed_cases_before_and_after_the_migration(
             "consents": ["KK-SPARTI"],
         }
         assert (b["consents"], c["consents"], d["consents"]) == (["KK-KALAMATA"], [DYPA], [])
+    finally:
+        db.close()
+
+
+def test_a_session_with_another_search_path_keeps_the_facts_in_the_stores_own_schema(
+    admin_url, settings, unique_schema
+):
+    """A bulk load, a restore or an administrator inserts into the store with its own search_path:
+    the trigger must not fail, nor write the facts into another schema that happens to hold a
+    case_site (the attacker's decoy here, first on the path)."""
+    schema, decoy = unique_schema("intk"), unique_schema("decoy")
+    migrate_store(admin_url, settings, schema, MIGRATIONS)
+    db = service_database(settings, schema)
+    person = uuid.uuid4()
+    try:
+        record(
+            PostgresEventStore(db, key_vault(settings)),
+            "KK-KALAMATA",
+            contact(person, "KK-KALAMATA"),
+        )
+        other = uuid.uuid4()
+        with psycopg2.connect(admin_url) as conn, conn.cursor() as cur:
+            cur.execute(f"CREATE SCHEMA {decoy}")
+            cur.execute(f"CREATE TABLE {decoy}.case_site (beneficiary_id uuid, site text)")
+            cur.execute(f"SET search_path TO {decoy}, public")
+            # the person's event again, as another person's first, copied as a restore would
+            cur.execute(
+                f"INSERT INTO {schema}.events (stream, category, version, event_id, type,"
+                " schema_version, data, personal, subject_id, metadata, recorded_at, hash)"
+                " SELECT %s, category, 1, %s, type, schema_version, data, personal, subject_id,"
+                " jsonb_set(metadata, '{site}', '\"KK-SPARTI\"'), recorded_at, hash"
+                f" FROM {schema}.events WHERE stream = %s",
+                (f"case-{other}", str(uuid.uuid4()), f"case-{person}"),
+            )
+            cur.execute(f"SELECT count(*) FROM {decoy}.case_site")
+            assert cur.fetchone() == (0,)
+        sites = CaseAccess.facts(db, [[str(other)]], DAY)[0]["sites"]
+        assert sites == ["KK-SPARTI"]
     finally:
         db.close()
