@@ -132,6 +132,43 @@ def test_catch_up_reads_everything_from_the_store_in_pages(pg_store, consumer):
     assert is_consistent(consumer)
 
 
+class _OvertakenOnReadAhead(StoreEventSource):
+    """A source whose second read (the page read ahead) lets another process of the same read
+    model catch up to the end first, as a second replica would while the first applies a page."""
+
+    def __init__(self, stores, other: Consumer):
+        super().__init__(stores)
+        self.other, self.reads = other, 0
+
+    def read_all(self, source, after_position, limit):
+        self.reads += 1
+        if self.reads == 2:
+            self.other.catch_up(source)
+        return super().read_all(source, after_position, limit)
+
+
+def test_a_page_read_ahead_is_dropped_when_another_process_moved_the_checkpoint(pg_store, consumer):
+    register(pg_store, 120)
+    stores = {"registries": pg_store}
+    other = Consumer(
+        consumer.projection, consumer.db, StoreEventSource(stores), opener=consumer.opener
+    )
+    overtaken = Consumer(
+        consumer.projection,
+        consumer.db,
+        _OvertakenOnReadAhead(stores, other),
+        page_size=50,
+        opener=consumer.opener,
+    )
+
+    applied_here = overtaken.catch_up("registries")
+
+    rows = roster_rows(consumer.db)
+    assert applied_here < 120 and sum(r[3] for r in rows.values()) == 120  # nothing twice
+    assert consumer.position("registries") == pg_store.last_position()
+    assert is_consistent(consumer)
+
+
 def test_a_rebuild_from_zero_equals_the_live_read_model(pg_store, consumer):
     streams = register(pg_store, 30)
     touch(pg_store, streams[3], 4)

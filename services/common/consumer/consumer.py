@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -76,17 +77,27 @@ class Consumer:
         return outcome
 
     def catch_up(self, source: str, progress=None) -> int:
-        """Read the source from our checkpoint to its end, a page per transaction."""
+        """Read the source from our checkpoint to its end, a page per transaction. The next page
+        is read while this one is applied (a rebuild spent 40 % of its time waiting for reads
+        that the source answers on its own core); it is the page after this one's last event,
+        which is where this page leaves the checkpoint. Where it does not (another process of
+        the read model moved it), the page read ahead is dropped and read again from there;
+        events it shares with what was applied would be dropped as duplicates anyway."""
         total = 0
-        while True:
+        with ThreadPoolExecutor(1, thread_name_prefix=f"{self.projection.name}-read") as ahead:
             position = self.position(source)
             page = self.source.read_all(source, position, self.page_size)
-            if not page:
-                return total
-            outcome = self._handle(source, [SourceEvent.from_envelope(e) for e in page])
-            total += outcome.applied
-            if progress:
-                progress(source, outcome.position, total)
+            while page:
+                end = page[-1]["position"]
+                following = ahead.submit(self.source.read_all, source, end, self.page_size)
+                outcome = self._handle(source, [SourceEvent.from_envelope(e) for e in page])
+                total += outcome.applied
+                if progress:
+                    progress(source, outcome.position, total)
+                page = following.result()
+                if outcome.position != end:
+                    page = self.source.read_all(source, outcome.position, self.page_size)
+        return total
 
     def rebuild(self, progress=None) -> int:
         """Empty the read model and apply every source from the beginning."""
