@@ -99,6 +99,10 @@ def test_merged_records_keep_both_histories_reachable_from_the_survivor_and_unme
         ["MU-KALAMATA"],
     ]
     assert cluster.registries.find_by_amka(AMKA) == [at_centre]
+    # both records bear the name: a search answers the person once, as the survivor
+    assert [f["beneficiary_id"] for f in cluster.registries.search("Giorgos Papadopoulos")] == [
+        at_centre
+    ]
     # the unit meets them again and types their AMKA: the survivor, not a third record
     again, answer = register(
         cluster, "MU-KALAMATA", given_name="Γιώργος", family_name="Παπαδόπουλος", amka=AMKA
@@ -116,6 +120,8 @@ def test_merged_records_keep_both_histories_reachable_from_the_survivor_and_unme
     )
     assert cluster.registries.person(at_centre)["records"] == [at_centre]
     assert cluster.registries.person(met_by_unit)["beneficiary_id"] == met_by_unit
+    found = cluster.registries.search("Γιώργος Παπαδόπουλος")
+    assert sorted(f["beneficiary_id"] for f in found) == sorted([at_centre, met_by_unit])
     types = [e["type"] for e in cluster.registries.read_stream(f"beneficiary-{met_by_unit}", 1, 10)]
     assert types == [
         "BeneficiaryRegistered",

@@ -41,6 +41,19 @@ class Merges:
         return row[0] if row else str(beneficiary_id)
 
     @staticmethod
+    def survivors_of(db, beneficiary_ids: list[str]) -> dict[str, str]:
+        """Each record's surviving id (its own where never merged), in one statement: a search
+        asked `survivor_of` once per hit, three round trips each, 300 for a full page."""
+        with db.statement() as cur:
+            cur.execute(
+                "SELECT beneficiary_id::text, survivor_id::text FROM beneficiary_merge"
+                " WHERE beneficiary_id = ANY(%s::uuid[])",
+                ([str(b) for b in beneficiary_ids],),
+            )
+            found = dict(cur.fetchall())
+        return {str(b): found.get(str(b), str(b)) for b in beneficiary_ids}
+
+    @staticmethod
     def merged_into(db, survivor_id: str) -> list[str]:
         with db.transaction() as cur:
             cur.execute(

@@ -93,8 +93,9 @@ class RegistriesService(NetworkRpc, DirectoryRpc, ServesItsHistory):
         else:
             found = index.search_names(self.store.db, text)
         survivors: dict[str, dict] = {}  # a merged record answers once, as its survivor
+        survivor_of = Merges.survivors_of(self.store.db, [h["beneficiary_id"] for h in found])
         for hit in found:
-            survivor = Merges.survivor_of(self.store.db, hit["beneficiary_id"])
+            survivor = survivor_of[hit["beneficiary_id"]]
             survivors.setdefault(survivor, {**hit, "beneficiary_id": survivor})
         return sorted(survivors.values(), key=lambda h: (-h["exact"], h["beneficiary_id"]))
 
