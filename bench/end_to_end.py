@@ -118,6 +118,21 @@ def cpu_ticks() -> dict[str, dict[str, int]]:
     return found
 
 
+def rss_mb() -> dict[str, float]:
+    """The largest resident set among each group's processes now, in MB (the issue's bar is
+    per service: every process under 300 MB)."""
+    found: dict[str, float] = {}
+    for group, pids in cpu_ticks().items():
+        for pid in pids:
+            try:
+                with open(f"/proc/{pid}/status") as f:
+                    kb = next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+            except (OSError, StopIteration):
+                continue
+            found[group] = max(found.get(group, 0.0), kb / 1024)
+    return found
+
+
 def cpu_spent(before: dict, after: dict) -> dict[str, float]:
     """Seconds of CPU per group between two readings (a process born meanwhile counts whole)."""
     return {
@@ -526,6 +541,11 @@ def main(argv: list[str] | None = None) -> None:
             f" {f.after_ack_p99:.1f} | {f.cpu_ms:.2f} | {h.cpu_ms:.2f} |"
         )
     read_large_answer(args.url, login(args.url), people)
+    rss = sorted(rss_mb().items(), key=lambda kv: -kv[1])
+    print(
+        "largest RSS per process after the run, MB (target < 300 for every service): "
+        + ", ".join(f"{g} {mb:.0f}" for g, mb in rss)
+    )
     at_100 = next((f for f, _ in rows if f.rate == 100), None)
     cheapest = min((f.cpu_ms for f, _ in rows if f.accepted >= 0.95 * f.rate), default=None)
     base = min((h.cpu_ms for _, h in rows), default=None)

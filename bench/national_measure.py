@@ -28,7 +28,7 @@ from services.portal_gateway.adapters import timeline
 from services.referrals import bootstrap as referrals_bootstrap
 from services.referrals.adapters.referral_view import ReferralView
 from services.registries import bootstrap as registries_bootstrap
-from services.registries.adapters.identity_index import IdentityIndex
+from services.registries.adapters import search as registry_search
 from services.reporting import bootstrap as reporting_bootstrap
 from services.reporting.adapters import queries, release_tables
 from services.reporting.adapters.projections.model import ReportingModel
@@ -117,7 +117,6 @@ class Reads:
         reporting = ReportingModel(reporting_bootstrap.pseudonyms(settings))
         self.reporting_db = open_read_model(settings, settings.schema("reporting"), reporting, 2)
         self.pseudonyms = reporting.pseudonyms
-        self.index = IdentityIndex(settings.index_key)
         self.rng = random.Random(7)
         self.people = self._people()
 
@@ -141,9 +140,11 @@ class Reads:
         today = date(2026, 11, 27)
         self._time("timeline of one person", 30, lambda db, p: timeline.path(db, [p]), tl)
         self._time(
-            "search by name (registry's index)",
+            "search by name (registry's index, survivors)",
             50,
-            lambda db, p: self.index.search_names(db, names[self.people.index(p)]),
+            lambda db, p: registry_search.search(
+                db, self.settings.index_key, names[self.people.index(p)]
+            ),
             registries_db,
         )
         self._time(
@@ -307,6 +308,11 @@ class Recording:
     @contextmanager
     def transaction(self):
         with self.db.transaction() as cur:
+            yield _RecordingCursor(cur, self.statements)
+
+    @contextmanager
+    def statement(self):
+        with self.db.statement() as cur:
             yield _RecordingCursor(cur, self.statements)
 
 

@@ -24,6 +24,7 @@ from services.common.nameko_support import (
 )
 from services.common.rpc_commands import answer, receive, rejects_bad_commands
 from services.registries import bootstrap
+from services.registries.adapters import search as registry_search
 from services.registries.adapters.identities import Identities
 from services.registries.adapters.identity_index import AMKA, IdentityIndex
 from services.registries.adapters.merge_requests import MergeRequests
@@ -75,29 +76,9 @@ class RegistriesService(NetworkRpc, DirectoryRpc, ServesItsHistory):
 
     @rpc
     def search(self, text: str) -> list[dict]:
-        """Beneficiaries (survivors) by AMKA, or by the beginning of every word of a name in Greek
-        or Greeklish, accents and case ignored: `{beneficiary_id, exact}`, those matching more
-        whole words (`exact`) first, at most SEARCH_LIMIT. Keyed hashes only: the registry holds no
-        name in clear, so it orders by nothing else. An AMKA answers the person's regional record
-        and every centre's site record of them: the gateway shows each caller only the ones its
-        network may see."""
-        text = (text or "").strip()
-        index = IdentityIndex(self.settings.index_key)
-        found: list[dict]
-        if text.isdigit() and len(text) == 11:
-            found = [
-                {"beneficiary_id": r, "exact": 1}
-                for b in index.find(self.store.db, AMKA, text)
-                for r in SiteRecords.all_records(self.store.db, b)
-            ]
-        else:
-            found = index.search_names(self.store.db, text)
-        survivors: dict[str, dict] = {}  # a merged record answers once, as its survivor
-        survivor_of = Merges.survivors_of(self.store.db, [h["beneficiary_id"] for h in found])
-        for hit in found:
-            survivor = survivor_of[hit["beneficiary_id"]]
-            survivors.setdefault(survivor, {**hit, "beneficiary_id": survivor})
-        return sorted(survivors.values(), key=lambda h: (-h["exact"], h["beneficiary_id"]))
+        """Beneficiaries (survivors) by AMKA or by name, in Greek or Greeklish, accents and case
+        ignored (adapters/search.py)."""
+        return registry_search.search(self.store.db, self.settings.index_key, text)
 
     @rpc
     def beneficiary(self, beneficiary_id: str) -> dict | None:
