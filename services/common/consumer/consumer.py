@@ -78,11 +78,12 @@ class Consumer:
 
     def catch_up(self, source: str, progress=None) -> int:
         """Read the source from our checkpoint to its end, a page per transaction. The next page
-        is read while this one is applied (a rebuild spent 40 % of its time waiting for reads
-        that the source answers on its own core); it is the page after this one's last event,
-        which is where this page leaves the checkpoint. Where it does not (another process of
-        the read model moved it), the page read ahead is dropped and read again from there;
-        events it shares with what was applied would be dropped as duplicates anyway."""
+        is read while this one is applied: over RPC a page is the source service's and the
+        broker's work, time this process only waited (in process, the timeline's rebuild went
+        8 % faster; see docs/performance.md). It is the page after this one's last event, which
+        is where this page leaves the checkpoint. Where it does not (another process of the read
+        model moved it), the page read ahead is dropped and read again from there; events it
+        shares with what was applied would be dropped as duplicates anyway."""
         total = 0
         with ThreadPoolExecutor(1, thread_name_prefix=f"{self.projection.name}-read") as ahead:
             position = self.position(source)
