@@ -111,6 +111,7 @@ PRINCIPALS = (
         serves="portal_gateway",
         calls={s: PUBLIC for s in ("registries", "intake", "referrals", "reporting")},
         reads_queues=(MUNICIPAL_QUEUE, MUNICIPAL_DEAD),
+        watches=NETWORK_CHANGES,  # the sites it decides networks from (SitesKept)
     ),
     *(Principal(f"{s}-relay", publishes=s) for s in SOURCES),
     Principal(

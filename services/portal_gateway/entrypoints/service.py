@@ -8,11 +8,11 @@ import logging
 import time
 from dataclasses import dataclass
 
-from nameko.extensions import DependencyProvider
 from nameko.rpc import RpcProxy
 from nameko.timer import timer
 from werkzeug.wrappers import Response
 
+from contracts.network import CHANGES as NETWORK_CHANGES
 from services.common.consumer import Consumer
 from services.common.consumer.operations import ReadModelOperations
 from services.common.nameko_support import (
@@ -22,6 +22,7 @@ from services.common.nameko_support import (
     ServiceProxies,
     ServiceSettings,
 )
+from services.common.registry_facts import RegistryFactsKept
 from services.portal_gateway import bootstrap
 from services.portal_gateway.adapters.accounts import Accounts
 from services.portal_gateway.adapters.audit import Audit
@@ -83,19 +84,16 @@ class Backends:
     offline_days: int = 7  # the offline outbox's window (domain/offline.py)
 
 
-class SitesCache(DependencyProvider):
-    """The network's sites, asked of the registry at most every 30 s: who shares whose files."""
+class SitesKept(RegistryFactsKept):
+    """The network's sites and their staff (who shares whose files, and names for pages), kept
+    until the registry says the network changed (services/common/registry_facts.py): a unit moved
+    to another centre moves access at once, where a 30 s cache kept the old network's access."""
 
-    def setup(self):
-        self.sites, self.fetched = [], 0.0
-
-    def get_dependency(self, worker_ctx):
-        return self
+    def __init__(self):
+        super().__init__(methods=("network",), changes=NETWORK_CHANGES)
 
     def get(self, registries) -> list[dict]:
-        if time.monotonic() - self.fetched > 30:
-            self.sites, self.fetched = registries.network()["sites"], time.monotonic()
-        return self.sites
+        return self.of(registries).network()["sites"]
 
 
 class PortalGateway:
@@ -108,7 +106,7 @@ class PortalGateway:
     intake = RpcProxy("intake")
     referrals = RpcProxy("referrals")
     reporting = RpcProxy("reporting")
-    sites = SitesCache()
+    sites = SitesKept()
 
     def backends(self) -> Backends:
         return Backends(
