@@ -22,6 +22,7 @@ from services.common.consumer import Consumer
 from services.common.consumer.setup import open_read_model, personal_opener
 from services.common.consumer.sources import StoreEventSource
 from services.intake import bootstrap as intake_bootstrap
+from services.intake.adapters.case_access import CaseAccess
 from services.intake.application.cases import Cases
 from services.portal_gateway import bootstrap as gateway_bootstrap
 from services.portal_gateway.adapters import timeline
@@ -133,6 +134,7 @@ class Reads:
         tl, registries_db = self.timeline_db, self.stores["registries"][1]
         referrals_db = self.stores["referrals"][1]
         cases = Cases(self.stores["intake"][0])
+        intake_db = self.stores["intake"][1]
         registry = self.stores["registries"][0]
         names = _names_to_search(self.rng)
         sites = network_sites()
@@ -164,9 +166,8 @@ class Reads:
         self._time(
             "record page: access facts of the case",
             100,
-            lambda db, p: cases.access_facts([p], today),
-            None,
-            explain=False,
+            lambda db, p: CaseAccess.facts(db, [[p]], today),
+            intake_db,
         )
         self._time(
             "record page: referrals of the person",
@@ -180,7 +181,7 @@ class Reads:
             lambda db, p: (
                 registry.read_stream(f"beneficiary-{p}"),
                 cases.summary(p),
-                cases.access_facts([p], today),
+                CaseAccess.facts(intake_db, [[p]], today),
                 ReferralView.of_beneficiary(referrals_db, [p]),
                 timeline.path(tl, [p]),
             ),
