@@ -271,9 +271,12 @@ def _in(db, run):
 
 
 def _row(name: str, p50: str, p99: str, target: str, met: bool) -> None:
+    """A row of the table printed at the end, and printed now: an hour's rebuild figures must
+    not be lost with a later step."""
     ROWS.append(
         {"name": name, "p50": p50, "p99": p99, "target": target, "met": "met" if met else "MISSED"}
     )
+    print(f"{name}: {p50} {p99} ({target}: {ROWS[-1]['met']})", flush=True)
 
 
 def _names_to_search(rng: random.Random) -> list[str]:
