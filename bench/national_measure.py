@@ -51,6 +51,8 @@ def measure(settings: Settings, admin_url: str, models: list[str]) -> None:
             target = 50_000
             events, seconds, rss_mb = pool.apply(rebuild, (settings, name))
             rate = events / seconds
+            # printed now too: an hour's rebuild must not be lost with a later step
+            print(f"rebuild of {name}: {events:,} events, {rate:,.0f} ev/s, RSS {rss_mb:,.0f} MB")
             _row(
                 f"rebuild of the {name} model ({events:,} events)",
                 f"{rate:,.0f} ev/s",
@@ -271,12 +273,9 @@ def _in(db, run):
 
 
 def _row(name: str, p50: str, p99: str, target: str, met: bool) -> None:
-    """A row of the table printed at the end, and printed now: an hour's rebuild figures must
-    not be lost with a later step."""
     ROWS.append(
         {"name": name, "p50": p50, "p99": p99, "target": target, "met": "met" if met else "MISSED"}
     )
-    print(f"{name}: {p50} {p99} ({target}: {ROWS[-1]['met']})", flush=True)
 
 
 def _names_to_search(rng: random.Random) -> list[str]:
