@@ -52,7 +52,10 @@ def measure(settings: Settings, admin_url: str, models: list[str]) -> None:
             events, seconds, rss_mb = pool.apply(rebuild, (settings, name))
             rate = events / seconds
             # printed now too: an hour's rebuild must not be lost with a later step
-            print(f"rebuild of {name}: {events:,} events, {rate:,.0f} ev/s, RSS {rss_mb:,.0f} MB")
+            print(
+                f"rebuild of {name}: {events:,} events, {rate:,.0f} ev/s, RSS {rss_mb:,.0f} MB",
+                flush=True,
+            )
             _row(
                 f"rebuild of the {name} model ({events:,} events)",
                 f"{rate:,.0f} ev/s",
