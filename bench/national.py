@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import time
 from urllib.parse import urlsplit, urlunsplit
 
 from bench.common import ADMIN_URL, AMQP_URI
 from bench.national_data import network_sites
-from bench.national_load import ChunkLoader, load_network, loaded_chunks
+from bench.national_load import ChunkLoader, load_network, loaded_chunks, sealed_here
 from services.common.config import Settings
 from services.common.db import drop_platform, ensure_database
 from services.common.migrate import migrate_platform
@@ -39,6 +40,7 @@ def national_settings(people: int) -> Settings:
             "KENTRA_DATABASE_URL": urlunsplit(parts._replace(netloc=parts.netloc.split("@")[-1])),
             "KENTRA_AMQP_URI": AMQP_URI,
             "KENTRA_SCHEMA_PREFIX": f"n{people}_",
+            **{k: v for k, v in os.environ.items() if k == "KENTRA_SECRETS_DIR"},
         }
     )
 
@@ -65,6 +67,12 @@ def _load_chunk(job: tuple[int, int, int]) -> int:
 
 def generate(people: int, events: int, jobs: int, fresh: bool) -> Settings:
     settings = national_settings(people)
+    if not fresh and loaded_chunks(admin_url(), settings.schema_prefix):
+        if not sealed_here(admin_url(), settings):
+            raise SystemExit(
+                f"data set {settings.schema_prefix} in {DATABASE} was sealed under another"
+                " installation's key (var/secrets/): run again with --fresh to load it anew"
+            )
     if fresh:
         drop_platform(admin_url(), settings.schema_prefix)
     migrate_platform(admin_url(), settings)

@@ -15,6 +15,7 @@ import uuid
 from collections import Counter
 
 import psycopg2
+from cryptography.exceptions import InvalidTag
 
 from bench.national_data import Person, Site, network_commands, person
 from contracts.base import validate_event
@@ -69,6 +70,27 @@ def loaded_chunks(admin_url: str, prefix: str) -> dict[int, int]:
             return dict(cur.fetchall())
     finally:
         conn.close()
+
+
+def sealed_here(admin_url: str, settings: Settings) -> bool:
+    """Whether the data set's keys were wrapped by this installation's key-encryption key: each
+    installation makes its own (var/secrets/), so a data set another checkout loaded into the same
+    PostgreSQL cannot be opened here, and would fail deep in a rebuild."""
+    vault = key_vault(settings)
+    conn = psycopg2.connect(admin_url)
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute(f"SELECT subject_id, wrapped_key FROM {vault.schema}.subject_keys LIMIT 1")
+            row = cur.fetchone()
+    finally:
+        conn.close()
+    if row is None:
+        return True
+    try:
+        vault.cipher.unwrap(uuid.UUID(str(row[0])), bytes(row[1]))
+    except InvalidTag:
+        return False
+    return True
 
 
 class ChunkLoader:

@@ -38,8 +38,18 @@ def test_the_national_bench_runs_end_to_end_on_a_small_data_set():
     """It runs by hand for an hour at full size: a read it times that the code no longer has
     (it once called a removed use case after the rebuilds) must fail here, not there."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "KENTRA_LOG_LEVEL": "ERROR"}
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.national", "--people", "2000", "--events", "40000"],
+    done = subprocess.run(  # fresh: a data set left in this PostgreSQL by another checkout is
+        # sealed under that checkout's key
+        [
+            sys.executable,
+            "-m",
+            "bench.national",
+            "--people",
+            "2000",
+            "--events",
+            "40000",
+            "--fresh",
+        ],
         env=env,
         capture_output=True,
         text=True,
@@ -48,3 +58,32 @@ def test_the_national_bench_runs_end_to_end_on_a_small_data_set():
     assert done.returncode == 0, done.stderr[-2000:]
     for name in ("rebuild of the timeline model", "search by name", "ESF+ tables of a year"):
         assert name in done.stdout
+
+
+@pytest.mark.slow
+def test_a_data_set_sealed_under_another_installations_key_is_refused_with_its_remedy(tmp_path):
+    """Each checkout makes its own key-encryption key: a data set another checkout left in the same
+    PostgreSQL failed deep in a rebuild with a bare InvalidTag (CI, 2026-12-04)."""
+
+    def national(secrets: str, *args: str) -> subprocess.CompletedProcess:
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "KENTRA_LOG_LEVEL": "ERROR",
+            "KENTRA_SECRETS_DIR": str(tmp_path / secrets),
+        }
+        command = ["-m", "bench.national", "--people", "100", "--events", "2000", "--load-only"]
+        return subprocess.run(
+            [sys.executable, *command, *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    assert national("first", "--fresh").returncode == 0
+    assert national("first").returncode == 0  # reused under its own key
+    refused = national("second")
+    assert refused.returncode != 0
+    assert "--fresh" in refused.stderr and "InvalidTag" not in refused.stderr
+    assert national("second", "--fresh").returncode == 0
