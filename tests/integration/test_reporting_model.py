@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -190,6 +190,9 @@ def dump(consumer) -> dict:
         "referral_flow",
         "operation",
         "site_centre",
+        "register_month",
+        "caseload_count",
+        "home_month",
     )
     with consumer.db.transaction() as cur:
         found = {}
@@ -242,6 +245,75 @@ def test_the_reports_hold_the_figures_worked_out_by_hand(consumer, stores):
     }  # a median of one or two referrals would be theirs: fewer than five give none
     assert (target["new_beneficiaries"], target["target"], target["share_of_target"]) == (3, 3, 1.0)
     assert target["period_elapsed"] == round(326 / 364, 3)
+
+
+def test_the_kept_totals_equal_the_rows_they_count_and_targets_count_partial_months(
+    consumer, stores
+):
+    """The region-wide reads sum totals kept per month and per staff member (issue 17): they must
+    say what grouping every row said, an operation's period starting or ending mid-month too."""
+    rng = random.Random(17)
+    for _ in range(60):  # registrations over fourteen months, both sites
+        b, site = str(uuid.uuid4()), rng.choice(("KK-KALAMATA", "MU-KALAMATA"))
+        day = date(2025, 12, 1) + timedelta(days=rng.randrange(420))
+        put(
+            stores["registries"],
+            f"beneficiary-{b}",
+            "BeneficiaryRegistered",
+            site,
+            day.isoformat(),
+            beneficiary_id=b,
+            municipality_code="9254",
+            site=site,
+        )
+    for source in consumer.projection.sources:
+        consumer.catch_up(source)
+    with consumer.db.transaction() as cur:
+
+        def rows(sql: str) -> list:
+            cur.execute(sql)
+            return sorted(cur.fetchall())
+
+        assert rows("SELECT * FROM register_month") == rows(
+            "SELECT date_trunc('month', day::timestamp)::date, site, measure, key, sum(n)"
+            " FROM register_count GROUP BY 1, 2, 3, 4"
+        )
+        assert rows("SELECT staff_id, site, beneficiaries FROM caseload_count") == rows(
+            "SELECT staff_id, site, count(*) FROM caseload GROUP BY 1, 2"
+        )
+        assert rows("SELECT site, month, n FROM home_month") == rows(
+            "SELECT site, date_trunc('month', registered_on::timestamp)::date, count(*)"
+            " FROM beneficiary_home GROUP BY 1, 2"
+        )
+        periods = [
+            ("2026-01-01", "2026-12-31"),
+            ("2026-11-20", "2026-11-20"),
+            ("2026-03-15", "2026-03-31"),
+            ("2026-03-01", "2026-03-14"),
+            ("2025-12-31", "2026-02-01"),
+            ("2026-02-10", "2026-02-20"),
+            ("2024-01-01", "2025-11-30"),
+            ("2026-06-30", "2027-01-31"),
+        ]
+        periods += [
+            tuple(
+                sorted(
+                    (date(2025, 11, 20) + timedelta(days=rng.randrange(480))).isoformat()
+                    for _ in range(2)
+                )
+            )
+            for _ in range(20)
+        ]
+        for start, end in periods:
+            cur.execute("UPDATE operation SET period_start = %s, period_end = %s", (start, end))
+            (target,) = queries.targets(cur, date(2026, 11, 23))
+            cur.execute(
+                "SELECT count(*) FROM beneficiary_home h JOIN site_centre s ON s.site = h.site"
+                " WHERE s.centre = 'KK-KALAMATA' AND h.registered_on BETWEEN %s AND %s",
+                (start, end),
+            )
+            assert target["new_beneficiaries"] == cur.fetchone()[0], (start, end)
+        cur.connection.rollback()
 
 
 def test_a_rebuild_from_zero_equals_what_the_live_consumer_built(consumer, stores):
@@ -625,6 +697,42 @@ def test_the_pseudonym_migration_empties_the_model_and_its_checkpoint_so_it_fill
         with db.transaction() as cur:
             cur.execute("SELECT count(*) FROM beneficiary_home")
             assert cur.fetchone() == (3,)
+    finally:
+        db.close()
+
+
+def test_the_totals_migration_fills_them_from_the_rows_already_applied(
+    admin_url, settings, unique_schema
+):
+    """An upgrade keeps its read model: a million people's rebuild is forty minutes."""
+    from services.common.consumer.setup import migrate_read_model, open_read_model
+
+    class Before(ReportingModel):
+        migrations = [m for m in ReportingModel.migrations if m.name < "reporting_007"]
+
+    schema = unique_schema("rm")
+    migrate_read_model(admin_url, settings, schema, Before())
+    db = open_read_model(settings, schema, Before())
+    try:
+        with db.transaction() as cur:
+            cur.execute(
+                "INSERT INTO register_count VALUES ('2026-11-20', 'KK', 'contacts_by_channel',"
+                " 'centre', 2), ('2026-11-21', 'KK', 'contacts_by_channel', 'centre', 3),"
+                " ('2026-12-01', 'KK', 'contacts_by_channel', 'centre', 1)"
+            )
+            cur.execute("INSERT INTO caseload VALUES ('s1', 'KK', 'p1'), ('s1', 'KK', 'p2')")
+            cur.execute(
+                "INSERT INTO beneficiary_home VALUES ('p1', '9254', 'KK', '2026-11-30'),"
+                " ('p2', '9254', 'KK', '2026-12-01')"
+            )
+        migrate_read_model(admin_url, settings, schema, ReportingModel(pseudonyms(settings)))
+        with db.transaction() as cur:
+            cur.execute("SELECT month::text, n FROM register_month ORDER BY 1")
+            assert cur.fetchall() == [("2026-11-01", 5), ("2026-12-01", 1)]
+            cur.execute("SELECT staff_id, site, beneficiaries FROM caseload_count")
+            assert cur.fetchall() == [("s1", "KK", 2)]
+            cur.execute("SELECT month::text, n FROM home_month ORDER BY 1")
+            assert cur.fetchall() == [("2026-11-01", 1), ("2026-12-01", 1)]
     finally:
         db.close()
 

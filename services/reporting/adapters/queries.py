@@ -6,25 +6,27 @@ from __future__ import annotations
 
 from datetime import date
 
+from psycopg2.extensions import DATE as DATE_TYPE  # its OIDs: the columns to put in ISO form
+
 from services.reporting.adapters.pseudonyms import Pseudonyms
 
 
 def _rows(cur, sql: str, args: tuple = ()) -> list[dict]:
+    """Rows as dicts, dates in ISO form and medians as floats (RPC carries JSON). Only those
+    columns are converted: a month of the region's register is some 100,000 rows."""
     cur.execute(sql, args)
     names = [c.name for c in cur.description]
-    return [
-        {
-            k: (
-                v.isoformat()
-                if isinstance(v, date)
-                else float(v)
-                if k.startswith("median") and v is not None
-                else v
-            )
-            for k, v in zip(names, row, strict=True)
-        }
-        for row in cur.fetchall()
+    dates = [
+        n for n, c in zip(names, cur.description, strict=True) if c.type_code in DATE_TYPE.values
     ]
+    medians = [n for n in names if n.startswith("median")]
+    found = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+    for row in found if dates or medians else ():
+        for n in dates:
+            row[n] = row[n] and row[n].isoformat()
+        for n in medians:
+            row[n] = None if row[n] is None else float(row[n])
+    return found
 
 
 def daily_register(
@@ -42,8 +44,8 @@ def daily_register(
 def caseload(cur, site: str | None = None) -> list[dict]:
     return _rows(
         cur,
-        "SELECT staff_id, site, count(*) AS beneficiaries FROM caseload"
-        " WHERE (%s::text IS NULL OR site = %s) GROUP BY staff_id, site ORDER BY site, staff_id",
+        "SELECT staff_id, site, beneficiaries FROM caseload_count"
+        " WHERE (%s::text IS NULL OR site = %s) ORDER BY site, staff_id",
         (site, site),
     )
 
@@ -59,15 +61,34 @@ def operations(cur) -> list[dict]:
 def targets(cur, on: date) -> list[dict]:
     """Each operation's new beneficiaries (its centre and mobile units) against its target, with
     how much of its period has passed."""
+    # An operation's whole months from the monthly totals, its partial first and last months
+    # from the homes themselves (a range of one site's index each): the same count as grouping
+    # every person's home, without reading them. `whole_from` is the first month starting on or
+    # after the period's start, `whole_until` the first not ending inside it.
     found = _rows(
         cur,
         """
-        SELECT o.site, o.operation_mis, o.period_start, o.period_end, o.target,
-               count(h.pseudonym) FILTER (WHERE h.registered_on BETWEEN o.period_start AND o.period_end)
-                   AS new_beneficiaries
-        FROM operation o LEFT JOIN site_centre s ON s.centre = o.site
-        LEFT JOIN beneficiary_home h ON h.site = s.site
-        GROUP BY o.site, o.operation_mis, o.period_start, o.period_end, o.target ORDER BY o.site""",
+        WITH op AS (
+            SELECT o.*, s.site AS counted_site,
+                   (date_trunc('month', (o.period_start - 1)::timestamp) + interval '1 month')::date AS whole_from,
+                   date_trunc('month', (o.period_end + 1)::timestamp)::date AS whole_until
+            FROM operation o LEFT JOIN site_centre s ON s.centre = o.site
+        ), edges AS (
+            SELECT op.*, least(whole_from, period_end + 1) AS head_until,
+                   greatest(whole_until, least(whole_from, period_end + 1)) AS tail_from
+            FROM op
+        )
+        SELECT site, operation_mis, period_start, period_end, target,
+               coalesce(sum(
+                   (SELECT coalesce(sum(m.n), 0) FROM home_month m WHERE m.site = counted_site
+                      AND m.month >= whole_from AND m.month < whole_until)
+                 + (SELECT count(*) FROM beneficiary_home h WHERE h.site = counted_site
+                      AND h.registered_on >= period_start AND h.registered_on < head_until)
+                 + (SELECT count(*) FROM beneficiary_home h WHERE h.site = counted_site
+                      AND h.registered_on >= tail_from AND h.registered_on <= period_end)
+               ), 0)::bigint AS new_beneficiaries
+        FROM edges
+        GROUP BY site, operation_mis, period_start, period_end, target ORDER BY site""",
     )
     for row in found:
         start, end = date.fromisoformat(row["period_start"]), date.fromisoformat(row["period_end"])

@@ -44,17 +44,13 @@ def regional(cur, period: Period) -> tuple[list[Table], dict]:
     register = _register(cur, period)
     flow = _referrals(cur, period)
     published = ("contacts_by_municipality", "contacts_by_channel", "services_by_type")
-    seen = (
-        {s for _, s in homes}
-        | {s for m, _, s in register if m in published}
-        | {r["site"] for r in flow["all"]}
-    )
+    seen = {s for _, s in homes} | {s for m, _, s in register if m in published} | flow["sites"]
     sites = tuple(sorted(set(known) | seen))
     rows = tuple(sorted(set(places) | {m for m, _ in homes}))
     groups = {
         c: tuple(s for s in sites if centre_of.get(s) == c) for c in sorted(set(centre_of.values()))
     }
-    recipients = tuple(sorted({r["row"] for r in flow["all"]}))
+    recipients = tuple(sorted(flow["rows"]))
     tables = [
         Table("new_beneficiaries", rows, sites, homes, column_groups=groups),
         Table(
@@ -124,8 +120,9 @@ def _counts(cur, sql: str, args: tuple) -> dict[tuple[str, str], int]:
 
 
 def _register(cur, period: Period) -> dict[tuple[str, str, str], int]:
+    """From the monthly totals: every period released is whole months (domain/periods.py)."""
     cur.execute(
-        "SELECT measure, key, site, sum(n) FROM register_count WHERE day BETWEEN %s AND %s"
+        "SELECT measure, key, site, sum(n) FROM register_month WHERE month BETWEEN %s AND %s"
         " GROUP BY 1, 2, 3",
         (period.start, period.end),
     )
@@ -140,34 +137,43 @@ def _keys(register: dict, measure: str, known) -> tuple[str, ...]:
     return tuple(sorted(set(known) | {k for (m, k, _) in register if m == measure}))
 
 
+def _row(kind: str, recipient: str, need: str) -> str:
+    # one outside the registry is known only by what a worker typed: its codes are no recipient
+    # to count, so they are counted together, apart, as "other"
+    return f"{OTHER if kind == 'external' else recipient} · {need}"
+
+
 def _referrals(cur, period: Period) -> dict:
     """Referrals sent in the period: rows (recipient's code · need) are every pair ever referred
-    to, so that a pair's absence says nothing about the period. Names are shown at read time."""
+    to, and columns every site that ever referred, so that a pair's absence says nothing about
+    the period. Names are shown at read time."""
+    cur.execute("SELECT DISTINCT recipient_kind, recipient_id, need FROM referral_flow")
+    rows = {_row(*pair) for pair in cur.fetchall()}
+    cur.execute("SELECT DISTINCT from_site FROM referral_flow")
+    sites = {site for (site,) in cur.fetchall()}
     cur.execute(
         "SELECT recipient_kind, recipient_id, need, from_site, state, sent_on,"
-        " first_response_on, closed_on FROM referral_flow"
+        " first_response_on, closed_on FROM referral_flow WHERE sent_on BETWEEN %s AND %s",
+        (period.start, period.end),
     )
-    everything = [
+    sent = [
         {
-            # one outside the registry is known only by what a worker typed: its codes are no
-            # recipient to count, so they are counted together, apart, as "other"
-            "row": f"{OTHER if kind == 'external' else recipient} · {need}",
+            "row": _row(kind, recipient, need),
             "site": site,
             "outcome": OUTCOME_OF.get(state, "pending"),
-            "sent_on": sent,
-            "response": (answered - sent).days if sent and answered else None,
+            "response": (answered - sent).days if answered else None,
             "outcome_days": (closed - sent).days
-            if sent and closed and state in ("completed", "rejected")
+            if closed and state in ("completed", "rejected")
             else None,
         }
         for kind, recipient, need, site, state, sent, answered, closed in cur.fetchall()
     ]
-    sent = [r for r in everything if r["sent_on"] and period.start <= r["sent_on"] <= period.end]
     by_row: dict[str, list[dict]] = {}
     for r in sent:
         by_row.setdefault(r["row"], []).append(r)
     return {
-        "all": everything,
+        "rows": rows,
+        "sites": sites,
         "by_recipient": Counter((r["row"], r["outcome"]) for r in sent),
         "by_site": Counter((r["site"], r["outcome"]) for r in sent),
         "medians": {row: _medians(rs) for row, rs in sorted(by_row.items())},

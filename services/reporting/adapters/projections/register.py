@@ -6,6 +6,7 @@ special-category field, and a recipient is kept by its code (its name is the dir
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 
 import psycopg2.extras
 
@@ -62,15 +63,17 @@ def counts_of(events: list[SourceEvent]) -> Counter:
     return found
 
 
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
 def apply_register(cur, events: list[SourceEvent], pseudonyms: Pseudonyms) -> None:
     counts = counts_of(events)
-    if counts:
-        psycopg2.extras.execute_values(
-            cur,
-            "INSERT INTO register_count VALUES %s ON CONFLICT (day, site, measure, key)"
-            " DO UPDATE SET n = register_count.n + EXCLUDED.n",
-            [(*k, n) for k, n in sorted(counts.items())],
-        )
+    _add(cur, "register_count", ("day", "site", "measure", "key"), "n", counts)
+    by_month: Counter = Counter()
+    for (day, *rest), n in counts.items():
+        by_month[(month_of(day), *rest)] += n
+    _add(cur, "register_month", ("month", "site", "measure", "key"), "n", by_month)
     # the frequent kinds in one statement per batch; the rare ones one by one, in order
     homes = {
         e.data["beneficiary_id"]: (
@@ -87,21 +90,40 @@ def apply_register(cur, events: list[SourceEvent], pseudonyms: Pseudonyms) -> No
         for e in events
         if e.type in (CONTACT_RECORDED, SERVICE_DELIVERED)
     }
+    # the totals count what was inserted, not what was offered: a redelivery inserts nothing
     if homes:
-        psycopg2.extras.execute_values(
+        added = psycopg2.extras.execute_values(
             cur,
-            "INSERT INTO beneficiary_home VALUES %s ON CONFLICT DO NOTHING",
+            "INSERT INTO beneficiary_home VALUES %s ON CONFLICT DO NOTHING"
+            " RETURNING site, registered_on",
             list(homes.values()),
+            fetch=True,
         )
+        months = Counter((site, month_of(day)) for site, day in added)
+        _add(cur, "home_month", ("site", "month"), "n", months)
     if worked_with:
-        psycopg2.extras.execute_values(
+        added = psycopg2.extras.execute_values(
             cur,
-            "INSERT INTO caseload VALUES %s ON CONFLICT DO NOTHING",
+            "INSERT INTO caseload VALUES %s ON CONFLICT DO NOTHING RETURNING site, staff_id",
             sorted(worked_with),
             page_size=1000,
+            fetch=True,
         )
+        _add(cur, "caseload_count", ("site", "staff_id"), "beneficiaries", Counter(added))
     for e in events:
         _apply_one(cur, e)
+
+
+def _add(cur, table: str, key: tuple[str, ...], total: str, counts: Counter) -> None:
+    """Adds each count to its row's total. Names are this module's constants, never input."""
+    if counts:
+        psycopg2.extras.execute_values(
+            cur,
+            f"INSERT INTO {table} ({', '.join((*key, total))}) VALUES %s"
+            f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {total} = {table}.{total} + EXCLUDED.{total}",
+            [(*k, c) for k, c in sorted(counts.items())],
+            page_size=1000,
+        )
 
 
 def _apply_one(cur, e: SourceEvent) -> None:
@@ -155,5 +177,6 @@ def _apply_one(cur, e: SourceEvent) -> None:
 def reset_register(cur) -> None:
     cur.execute(
         "DELETE FROM register_count; DELETE FROM caseload; DELETE FROM beneficiary_home;"
+        " DELETE FROM register_month; DELETE FROM caseload_count; DELETE FROM home_month;"
         " DELETE FROM referral_flow; DELETE FROM operation; DELETE FROM site_centre"
     )
