@@ -28,6 +28,15 @@ from services.reporting.domain.esf_indicators import (
     indicators_of,
 )
 
+# what may change a participant's row or the gender it is counted under
+CHANGES_PARTICIPANTS = {
+    BENEFICIARY_REGISTERED,
+    NEEDS_ASSESSED,
+    CASE_CLOSED,
+    FOLLOW_UP_RECORDED,
+    PERSONAL_DATA_ERASED,
+}
+
 
 def apply_esf(cur, events: list[SourceEvent], pseudonyms: Pseudonyms) -> None:
     """Registrations first, in one statement, then the birth dates every entry of the batch needs
@@ -38,6 +47,10 @@ def apply_esf(cur, events: list[SourceEvent], pseudonyms: Pseudonyms) -> None:
         for e in events
         if "beneficiary_id" in e.data
     ]
+    # the indicators' totals move by what the batch changed of the people it touched: their rows
+    # counted before and after, by the same rules as a count of every row
+    touched = {w for e, w, _ in ours if e.type in CHANGES_PARTICIPANTS}
+    before = _counted(cur, touched)
     _registered(cur, pseudonyms, [(w, p) for e, w, p in ours if e.type == BENEFICIARY_REGISTERED])
     born = _born(cur, pseudonyms, {w for e, w, p in ours if e.type == NEEDS_ASSESSED and p})
     for e, who, person in ours:
@@ -58,6 +71,36 @@ def apply_esf(cur, events: list[SourceEvent], pseudonyms: Pseudonyms) -> None:
                 "UPDATE esf_participant SET employed_6m = %s, improved_6m = %s WHERE pseudonym = %s",
                 (person["employed"], person["improved_situation"], who),
             )
+    moved = _counted(cur, touched)
+    moved.subtract(before)
+    if any(moved.values()):
+        psycopg2.extras.execute_values(
+            cur,
+            "INSERT INTO esf_count (operation, entry_year, indicator, gender, n) VALUES %s"
+            " ON CONFLICT (operation, entry_year, indicator, gender)"
+            " DO UPDATE SET n = esf_count.n + EXCLUDED.n",
+            [(*k, n) for k, n in sorted(moved.items()) if n],
+            page_size=1000,
+        )
+
+
+def _counted(cur, people: set[str]) -> Counter:
+    """(operation, year of entry, indicator, gender) -> how many of these people count there."""
+    found: Counter = Counter()
+    if not people:
+        return found
+    columns = ", ".join(f"p.{c}" for c in COUNTED_BY)
+    cur.execute(
+        f"SELECT {columns}, p.entered_on, e.gender FROM esf_participant p"
+        " LEFT JOIN esf_person e USING (pseudonym) WHERE p.pseudonym = ANY(%s)",
+        (sorted(people),),
+    )
+    for *situation, entered_on, gender in cur.fetchall():
+        p = dict(zip(COUNTED_BY, situation, strict=True))
+        gender = gender if gender in GENDERS else "unknown"
+        for indicator in indicators_of(p):
+            found[(p["operation"], entered_on.year, indicator, gender)] += 1
+    return found
 
 
 def _registered(cur, pseudonyms: Pseudonyms, registered: list[tuple[str, dict]]) -> None:
@@ -122,11 +165,10 @@ def _entered(cur, who: str, born: date | None, e: SourceEvent, person: dict) -> 
 
 
 def reset_esf(cur) -> None:
-    cur.execute("DELETE FROM esf_participant; DELETE FROM esf_person")
+    cur.execute("DELETE FROM esf_participant; DELETE FROM esf_person; DELETE FROM esf_count")
 
 
-# what indicators_of reads of a participant: the rows are counted by these in the database, so a
-# year's indicators cost the number of different situations, not of participants (a million)
+# what indicators_of reads of a participant, with the operation it is counted for
 COUNTED_BY = (
     "operation",
     "education",
@@ -145,22 +187,17 @@ COUNTED_BY = (
 
 
 def esf_indicators(cur, operation: str | None = None, year: int | None = None) -> dict:
-    """operation -> indicator -> gender -> participants (entered in `year`, when given)."""
-    columns = ", ".join(f"p.{c}" for c in COUNTED_BY)
+    """operation -> indicator -> gender -> participants (entered in `year`, when given), from the
+    totals the projection keeps: a few thousand rows whatever the number of participants."""
     cur.execute(
-        f"SELECT {columns}, e.gender, count(*) FROM esf_participant p LEFT JOIN esf_person e"
-        " USING (pseudonym) WHERE (%s::text IS NULL OR p.operation = %s)"
-        " AND (%s::int IS NULL OR (p.entered_on >= make_date(%s, 1, 1)"
-        " AND p.entered_on < make_date(%s + 1, 1, 1)))"
-        f" GROUP BY {columns}, e.gender",
-        (operation, operation, year, year, year),
+        "SELECT operation, indicator, gender, sum(n) FROM esf_count"
+        " WHERE (%s::text IS NULL OR operation = %s) AND (%s::int IS NULL OR entry_year = %s)"
+        " GROUP BY 1, 2, 3 HAVING sum(n) > 0",
+        (operation, operation, year, year),
     )
     counts: dict[str, Counter] = {}
-    for *situation, gender, n in cur.fetchall():
-        p = dict(zip(COUNTED_BY, situation, strict=True))
-        gender = gender if gender in GENDERS else "unknown"
-        for indicator in indicators_of(p):
-            counts.setdefault(p["operation"], Counter())[(indicator, gender)] += n
+    for op, indicator, gender, n in cur.fetchall():
+        counts.setdefault(op, Counter())[(indicator, gender)] = int(n)
     return {
         op: {i: {g: c[(i, g)] for g in GENDERS} for i in INDICATORS}
         for op, c in sorted(counts.items())
