@@ -19,7 +19,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 from bench.common import ADMIN_URL, AMQP_URI
 from bench.national_data import network_sites
-from bench.national_load import ChunkLoader, load_network, loaded_chunks, sealed_here
+from bench.national_load import (
+    ChunkLoader,
+    forget_chunks,
+    load_network,
+    loaded_chunks,
+    sealed_here,
+)
 from services.common.config import Settings
 from services.common.db import drop_platform, ensure_database
 from services.common.migrate import migrate_platform
@@ -75,6 +81,7 @@ def generate(people: int, events: int, jobs: int, fresh: bool) -> Settings:
             )
     if fresh:
         drop_platform(admin_url(), settings.schema_prefix)
+        forget_chunks(admin_url(), settings.schema_prefix)
     migrate_platform(admin_url(), settings)
     load_network(settings, network_sites())
     done = loaded_chunks(admin_url(), settings.schema_prefix)

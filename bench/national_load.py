@@ -72,6 +72,17 @@ def loaded_chunks(admin_url: str, prefix: str) -> dict[int, int]:
         conn.close()
 
 
+def forget_chunks(admin_url: str, prefix: str) -> None:
+    """A fresh load starts at chunk 0: the progress of the schemas just dropped goes with them."""
+    conn = psycopg2.connect(admin_url)
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute(PROGRESS)
+            cur.execute("DELETE FROM national_load WHERE prefix = %s", (prefix,))
+    finally:
+        conn.close()
+
+
 def sealed_here(admin_url: str, settings: Settings) -> bool:
     """Whether the data set's keys were wrapped by this installation's key-encryption key: each
     installation makes its own (var/secrets/), so a data set another checkout loaded into the same

@@ -285,7 +285,9 @@ def drop_platform(admin_url: str, schema_prefix: str) -> None:
         # dropping a role revokes its grants on the shared vault: not while a migration grants them
         cur.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
         cur.execute(
-            "SELECT nspname FROM pg_namespace WHERE nspname LIKE %s", (schema_prefix + "%",)
+            # not LIKE: its `_` matches any character, and `n100_` dropped `n1000000_vault`
+            "SELECT nspname FROM pg_namespace WHERE starts_with(nspname, %s)",
+            (schema_prefix,),
         )
         for (schema,) in cur.fetchall():
             role = sql.Identifier(f"kentra_{schema}")

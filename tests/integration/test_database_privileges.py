@@ -197,3 +197,39 @@ def test_a_process_refuses_to_start_on_a_schema_the_migrate_step_did_not_bring_u
             bootstrap.open_store(own, max_connections=1)
     finally:
         drop_platform(admin_url, own.schema_prefix)
+
+
+def test_dropping_a_platform_leaves_one_whose_prefix_only_looks_alike(admin_url, settings):
+    """A prefix is text, not a pattern: with LIKE, dropping the bench's `n100_` dropped
+    `n1000000_vault` and a million people's data set with it (2026-12-04)."""
+    from services.portal_gateway import bootstrap
+
+    tag = uuid.uuid4().hex[:6]
+    dropped, kept = (
+        dataclasses.replace(settings, schema_prefix=p) for p in (f"d{tag}_", f"d{tag}0_")
+    )
+    neighbour = f"d{tag}x"  # `_` as a wildcard would match this one too
+    conn = psycopg2.connect(admin_url)
+    conn.autocommit = True
+    try:
+        for own in (dropped, kept):
+            migrate_store(admin_url, own, own.schema(bootstrap.SERVICE))
+        with conn.cursor() as cur:
+            cur.execute(f"CREATE SCHEMA {neighbour}a")  # noqa: S608 (made above)
+        drop_platform(admin_url, dropped.schema_prefix)
+        with conn.cursor() as cur:
+            cur.execute(
+                "SELECT nspname FROM pg_namespace WHERE nspname LIKE %s ORDER BY 1", (f"d{tag}%",)
+            )
+            left = [s for (s,) in cur.fetchall()]
+        assert not [s for s in left if s.startswith(dropped.schema_prefix)]
+        assert {
+            kept.schema(bootstrap.SERVICE),
+            f"{kept.schema_prefix}vault",
+            f"{neighbour}a",
+        } <= set(left)
+    finally:
+        drop_platform(admin_url, kept.schema_prefix)
+        with conn.cursor() as cur:
+            cur.execute(f"DROP SCHEMA IF EXISTS {neighbour}a")  # noqa: S608
+        conn.close()
