@@ -374,6 +374,20 @@ def sealed(
     )
 
 
+def erase(s, beneficiary_id: str) -> None:
+    """The registry's erasure event (its key is not forgotten here: the read model's part only)."""
+    put(
+        s["registries"],
+        f"beneficiary-{beneficiary_id.lower()}",
+        "PersonalDataErased",
+        "KK-KALAMATA",
+        "2027-02-01",
+        beneficiary_id=beneficiary_id,
+        reason="αίτημα",
+        requested_by="dpo",
+    )
+
+
 def esf_participants(s) -> tuple[str, str, str]:
     reg, intake = s["registries"], s["intake"]
     p1, p2, p3 = (str(uuid.uuid4()) for _ in range(3))
@@ -506,16 +520,7 @@ def test_the_esf_indicators_count_each_participant_once_by_gender_as_worked_out_
         and shown("employed_incl_self_employed") == {}
     )
 
-    put(
-        stores["registries"],
-        f"beneficiary-{p2}",
-        "PersonalDataErased",
-        "KK-KALAMATA",
-        "2027-02-01",
-        beneficiary_id=p2,
-        reason="αίτημα",
-        requested_by="dpo",
-    )
+    erase(stores, p2)
     consumer.catch_up("registries")
     with consumer.db.transaction() as cur:
         (kalamata,) = esf_indicators(cur).values()
@@ -620,16 +625,7 @@ def test_an_erasure_deletes_the_persons_rows_found_by_their_pseudonym(consumer, 
     assert len(before["esf_person"]) == 1 and len(before["esf_participant"]) == 1
     assert before["esf_person"][0]["birth_date"] == "2000-06-15"  # Art. 15: said plainly
     assert before["esf_participant"][0]["beneficiary_id"] == p2
-    put(
-        stores["registries"],
-        f"beneficiary-{p2}",
-        "PersonalDataErased",
-        "KK-KALAMATA",
-        "2027-02-01",
-        beneficiary_id=p2.upper(),  # any spelling of the id finds the same pseudonym
-        reason="αίτημα",
-        requested_by="dpo",
-    )
+    erase(stores, p2.upper())  # any spelling of the id finds the same pseudonym
     consumer.catch_up("registries")
     with consumer.db.transaction() as cur:
         after = queries.held_about(cur, [p2], pseudonyms(settings))
@@ -666,16 +662,7 @@ def test_the_esf_totals_equal_a_count_of_every_participant_live_after_an_erasure
             consumer.handle(source, noisy[i : i + 3], live=True)
     kept, counted = kept_and_counted()
     assert kept == counted and kept[("KK-KALAMATA", 2026, "total_participants", "man")] == 1
-    put(
-        stores["registries"],
-        f"beneficiary-{p2}",
-        "PersonalDataErased",
-        "KK-KALAMATA",
-        "2027-02-01",
-        beneficiary_id=p2,
-        reason="αίτημα",
-        requested_by="dpo",
-    )
+    erase(stores, p2)
     consumer.catch_up("registries")
     kept, counted = kept_and_counted()
     assert kept == counted and ("KK-KALAMATA", 2026, "total_participants", "man") not in kept
