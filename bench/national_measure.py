@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 
 import psycopg2
 
+from bench import national_baselines
 from bench.national_data import network_sites
 from contracts.names import CONTACT_RECORDED
 from services.common.config import Settings
@@ -223,6 +224,26 @@ class Reads:
         for name, run in (reporting if reports else {}).items():
             self._time(
                 f"report: {name}", 300, lambda db, p, run=run: _in(db, run), self.reporting_db
+            )
+        # the same rows read as before the model kept totals: the baseline of this run
+        before: dict[str, Callable] = {
+            "caseload of every site": national_baselines.caseload_of_every_site,
+            "targets": national_baselines.targets,
+            "a month's register for the release": lambda cur: (
+                national_baselines.register_of_a_period(cur, month)
+            ),
+            "every referral, for the release": national_baselines.every_referral,
+            "ESF+ indicators of a year": lambda cur: national_baselines.esf_year(
+                cur, year.start.year
+            ),
+        }
+        for name, run in (before if reports else {}).items():
+            self._time(
+                f"baseline, every row grouped: {name}",
+                300,
+                lambda db, p, run=run: _in(db, run),
+                self.reporting_db,
+                explain=False,
             )
         self._time(
             "report: referral response times",
