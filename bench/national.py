@@ -126,6 +126,9 @@ def main(argv=None) -> None:
         "--measure-only", action="store_true", help="measure what is loaded (a load cut short)"
     )
     parser.add_argument(
+        "--reads-only", action="store_true", help="with --measure-only: the models are rebuilt"
+    )
+    parser.add_argument(
         "--models",
         default="reporting,timeline",
         help="the read models to rebuild, and whose queries to time",
@@ -139,7 +142,9 @@ def main(argv=None) -> None:
     if not args.load_only:
         from bench import national_measure
 
-        national_measure.measure(settings, admin_url(), args.models.split(","))
+        national_measure.measure(
+            settings, admin_url(), args.models.split(","), rebuilt=args.reads_only
+        )
 
 
 if __name__ == "__main__":

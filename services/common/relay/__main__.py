@@ -43,9 +43,8 @@ def main() -> None:
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    logging.getLogger(__name__).info(
-        "publishing %s from position %s", args.service, relay.position()
-    )
+    # no read of the position here: a connection killed at this moment (a failover, the fault
+    # suite) would end the process; the loop reads it and logs where it starts, retrying
     relay.run(stop)
 
 

@@ -117,10 +117,13 @@ class OutboxRelay:
 
     # -- the loop -----------------------------------------------------------------------------------
     def run(self, stop: threading.Event) -> None:
-        backoff = Backoff()
+        backoff, started = Backoff(), False
         while not stop.is_set():
             try:
                 self._listen()
+                if not started:
+                    log.info("relay %s: publishing from position %s", self.source, self.position())
+                    started = True
                 self.publish_pending()
                 backoff.reset()
                 self._wait_for_news()
