@@ -23,6 +23,7 @@ from services.reporting.application import published
 from services.reporting.application.releases import Releases
 from services.reporting.bootstrap import pseudonyms
 from services.reporting.domain.periods import parse
+from tests.support.database import as_before, migrated_read_model
 
 A, B1, B2, B3, R1, R2 = "agency-dypa", *(str(uuid.uuid4()) for _ in range(5))
 
@@ -692,14 +693,11 @@ def test_an_entry_applied_before_the_registration_gets_its_age_band_when_it_arri
 def test_the_pseudonym_migration_empties_the_model_and_its_checkpoint_so_it_fills_again(
     admin_url, settings, unique_schema, stores
 ):
-    from services.common.consumer.setup import migrate_read_model, open_read_model
+    from services.common.consumer.setup import migrate_read_model
 
-    class Before(ReportingModel):  # the read model as it was, with a person in it in clear
-        migrations = [m for m in ReportingModel.migrations if m.name < "reporting_004"]
-
+    before = as_before(ReportingModel, "reporting_004")  # a person in it in clear
     schema = unique_schema("rm")
-    migrate_read_model(admin_url, settings, schema, Before())
-    db = open_read_model(settings, schema, Before())
+    db = migrated_read_model(admin_url, settings, schema, before)
     try:
         with db.transaction() as cur:
             cur.execute("INSERT INTO esf_person VALUES (%s, 'woman', '1970-03-01')", (B1,))
@@ -737,17 +735,12 @@ def test_the_totals_migration_fills_them_from_the_rows_already_applied(
     admin_url, settings, unique_schema
 ):
     """An upgrade keeps its read model: a million people's rebuild is forty minutes."""
-    from services.common.consumer.setup import migrate_read_model, open_read_model
-
-    class Before(ReportingModel):
-        migrations = [m for m in ReportingModel.migrations if m.name < "reporting_007"]
-
-    class After(ReportingModel):  # reporting_008 empties the model again
-        migrations = [m for m in ReportingModel.migrations if m.name < "reporting_008"]
+    from services.common.consumer.setup import migrate_read_model
 
     schema = unique_schema("rm")
-    migrate_read_model(admin_url, settings, schema, Before())
-    db = open_read_model(settings, schema, Before())
+    db = migrated_read_model(
+        admin_url, settings, schema, as_before(ReportingModel, "reporting_007")
+    )
     try:
         with db.transaction() as cur:
             cur.execute(
@@ -760,7 +753,8 @@ def test_the_totals_migration_fills_them_from_the_rows_already_applied(
                 "INSERT INTO beneficiary_home VALUES ('p1', '9254', 'KK', '2026-11-30'),"
                 " ('p2', '9254', 'KK', '2026-12-01')"
             )
-        migrate_read_model(admin_url, settings, schema, After())
+        # reporting_008 empties the model again
+        migrate_read_model(admin_url, settings, schema, as_before(ReportingModel, "reporting_008"))
         with db.transaction() as cur:
             cur.execute("SELECT month::text, n FROM register_month ORDER BY 1")
             assert cur.fetchall() == [("2026-11-01", 5), ("2026-12-01", 1)]

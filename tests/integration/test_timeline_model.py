@@ -7,11 +7,12 @@ import json
 import uuid
 
 from services.common.consumer import Consumer
-from services.common.consumer.setup import migrate_read_model, open_read_model
+from services.common.consumer.setup import migrate_read_model
 from services.common.consumer.sources import StoreEventSource
 from services.common.eventstore import ANY_VERSION, Metadata, NewEvent
 from services.portal_gateway.adapters import timeline
 from services.portal_gateway.adapters.timeline import Timeline
+from tests.support.database import as_before, migrated_read_model
 
 DIAGNOSIS = "ψύχωση, υπό αγωγή"  # what a reason typed by a worker may say
 TYPED_NAME = "Δρ. Παπαδόπουλος, ψυχίατρος"
@@ -97,12 +98,8 @@ def test_the_timeline_keeps_no_free_text_beside_a_beneficiary_id(stores, read_mo
 def test_the_migration_strips_the_free_text_the_timeline_held_before(
     admin_url, settings, unique_schema
 ):
-    class Before(Timeline):
-        migrations = [m for m in Timeline.migrations if m.name < "timeline_002"]
-
     schema = unique_schema("tl")
-    migrate_read_model(admin_url, settings, schema, Before())
-    db = open_read_model(settings, schema, Before())
+    db = migrated_read_model(admin_url, settings, schema, as_before(Timeline, "timeline_002"))
     try:
         with db.transaction() as cur:
             cur.execute(

@@ -23,3 +23,13 @@ def migrated_read_model(
     platform's), then opened as its role."""
     migrate_read_model(admin_url, settings, schema, projection)
     return open_read_model(settings, schema, projection, max_connections)
+
+
+def as_before(projection_class: type, migration: str):
+    """The projection as it was before `migration` (its name's prefix) was added: what a test of
+    an upgrade migrates and fills first."""
+
+    class Before(projection_class):  # type: ignore[misc, valid-type]
+        migrations = [m for m in projection_class.migrations if m.name < migration]
+
+    return Before()
