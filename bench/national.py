@@ -72,19 +72,19 @@ def _load_chunk(job: tuple[int, int, int]) -> int:
 
 
 def generate(people: int, events: int, jobs: int, fresh: bool) -> Settings:
-    settings = national_settings(people)
-    if not fresh and loaded_chunks(admin_url(), settings.schema_prefix):
-        if not sealed_here(admin_url(), settings):
+    settings, admin = national_settings(people), admin_url()  # one look for the database
+    if not fresh and loaded_chunks(admin, settings.schema_prefix):
+        if not sealed_here(admin, settings):
             raise SystemExit(
                 f"data set {settings.schema_prefix} in {DATABASE} was sealed under another"
                 " installation's key (var/secrets/): run again with --fresh to load it anew"
             )
     if fresh:
-        drop_platform(admin_url(), settings.schema_prefix)
-        forget_chunks(admin_url(), settings.schema_prefix)
-    migrate_platform(admin_url(), settings)
+        drop_platform(admin, settings.schema_prefix)
+        forget_chunks(admin, settings.schema_prefix)
+    migrate_platform(admin, settings)
     load_network(settings, network_sites())
-    done = loaded_chunks(admin_url(), settings.schema_prefix)
+    done = loaded_chunks(admin, settings.schema_prefix)
     todo = [
         (chunk, first, min(CHUNK, people - first))
         for chunk, first in enumerate(range(0, people, CHUNK))
