@@ -1,5 +1,6 @@
 """The region-wide reports as they were read before the reporting model kept totals (issue 17,
-2026-12-04): every person's row grouped on each call. Timed in the same run as the totals that
+2026-12-04): every person's row grouped on each call; and search as it read the identity index
+before registries_009, every row of each typed word grouped. Timed in the same run as what
 replaced them, on the same rows, so that the national bench prints each new figure beside its
 baseline. Not used by the services."""
 
@@ -7,6 +8,12 @@ from __future__ import annotations
 
 from collections import Counter
 
+import psycopg2
+
+from contracts.registries import SEARCH_LIMIT
+from services.common.eventstore.setup import service_role
+from services.common.text import MIN_PREFIX, search_key
+from services.registries.adapters.identity_index import NAME_PREFIX, NAME_WORD, IdentityIndex
 from services.reporting.adapters.projections.esf import COUNTED_BY
 from services.reporting.domain.esf_indicators import GENDERS, indicators_of
 from services.reporting.domain.periods import Period
@@ -62,3 +69,51 @@ def esf_year(cur, year: int) -> dict:
         for indicator in indicators_of(p):
             counts.setdefault(p["operation"], Counter())[(indicator, gender)] += n
     return counts
+
+
+def keep_search_rows(admin_url: str, schema: str) -> None:
+    """The identity index's name rows as they were (one per key and person, under the primary
+    key's B-tree), rebuilt once from `name_keys`: the same keys, as bigints where they were hex
+    (which only flatters the baseline)."""
+    conn = psycopg2.connect(admin_url)
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute(
+                f"CREATE TABLE IF NOT EXISTS {schema}.search_rows_before"
+                " (key bigint, beneficiary_id uuid, PRIMARY KEY (key, beneficiary_id))"
+            )
+            cur.execute(f"SELECT EXISTS (SELECT 1 FROM {schema}.search_rows_before)")
+            if not cur.fetchone()[0]:
+                cur.execute(
+                    f"INSERT INTO {schema}.search_rows_before SELECT DISTINCT unnest(keys),"
+                    f" beneficiary_id FROM {schema}.name_keys"
+                )
+            cur.execute(f"GRANT SELECT ON {schema}.search_rows_before TO {service_role(schema)}")
+    finally:
+        conn.close()
+
+
+def search_before(cur, index: IdentityIndex, text: str) -> list[dict]:
+    """The query search_names ran before registries_009: which typed words each person matches,
+    as bits, over every row of every typed word (prefix or whole), grouped by person."""
+    typed = sorted({w for w in search_key(text).split() if len(w) >= MIN_PREFIX})
+    if not typed:
+        return []
+    keys, whole, order = [], [], []
+    for n, word in enumerate(typed):
+        for kind in (NAME_WORD, NAME_PREFIX):
+            keys.append(index.search_key_of(kind, word))
+            whole.append(kind == NAME_WORD)
+            order.append(n)
+    cur.execute(
+        "SELECT beneficiary_id::text,"
+        " length(replace(whole::bit(64)::text, '0', '')) AS exact"
+        " FROM (SELECT r.beneficiary_id, bit_or(1::bigint << q.n) AS words,"
+        "  bit_or(CASE WHEN q.whole THEN 1::bigint << q.n ELSE 0 END) AS whole"
+        "  FROM unnest(%s::bigint[], %s::bool[], %s::int[]) AS q(key, whole, n)"
+        "  JOIN search_rows_before r ON r.key = q.key"
+        "  GROUP BY r.beneficiary_id) matched"
+        " WHERE words = %s ORDER BY 2 DESC, 1 LIMIT %s",
+        (keys, whole, order, (1 << len(typed)) - 1, SEARCH_LIMIT),
+    )
+    return [{"beneficiary_id": b, "exact": exact} for b, exact in cur.fetchall()]

@@ -119,13 +119,15 @@ class ChunkLoader:
         people = [person(i, self.sites, self.contacts_mean) for i in range(first, first + count)]
         keys = {p.beneficiary_id: self._key(p.beneficiary_id) for p in people}
         buffers, views, events = self._rows(people, keys, validate_all=chunk == 0)
-        identities = io.StringIO()
+        identities, search_rows = io.StringIO(), io.StringIO()
         for p in people:
             if not p.erased:
                 registration = p.streams["registries"][0][1][0][0]
                 personal = {k: str(v) for k, v in jsonable(registration.payload).items() if v}
                 for kind, digest in self.index.digests(personal):
                     identities.write(f"{kind}\t{digest}\t{p.beneficiary_id}\n")
+                name_keys = ",".join(map(str, self.index.name_keys(personal)))
+                search_rows.write(f"{p.beneficiary_id}\t{{{name_keys}}}\n")
         conn = psycopg2.connect(self.admin_url)
         try:
             with conn, conn.cursor() as cur:
@@ -149,6 +151,10 @@ class ChunkLoader:
                     f"COPY {self.settings.schema('registries')}.identity_index"
                     " (kind, digest, beneficiary_id) FROM STDIN",
                     identities,
+                )
+                search_rows.seek(0)
+                cur.copy_expert(
+                    f"COPY {self.settings.schema('registries')}.name_keys FROM STDIN", search_rows
                 )
                 cur.execute(f"SET LOCAL search_path TO {self.settings.schema('referrals')}")
                 ReferralView()(cur, views)

@@ -31,6 +31,7 @@ from services.referrals import bootstrap as referrals_bootstrap
 from services.referrals.adapters.referral_view import ReferralView
 from services.registries import bootstrap as registries_bootstrap
 from services.registries.adapters import search as registry_search
+from services.registries.adapters.identity_index import IdentityIndex
 from services.reporting import bootstrap as reporting_bootstrap
 from services.reporting.adapters import queries, release_tables
 from services.reporting.adapters.projections.model import ReportingModel
@@ -72,6 +73,7 @@ def measure(settings: Settings, admin_url: str, models: list[str], rebuilt: bool
                 "< 300 MB",
                 rss_mb < 300,
             )
+    national_baselines.keep_search_rows(admin_url, settings.schema("registries"))
     analyze(admin_url)
     Reads(settings).run(reports="reporting" in models)
     print("\n| measure | p50 / figure | p99 | target | met |\n|---|---|---|---|---|")
@@ -163,6 +165,32 @@ class Reads:
                 db, self.settings.index_key, names[self.people.index(p)]
             ),
             registries_db,
+        )
+        index = IdentityIndex(self.settings.index_key)
+        differ = sum(
+            index.search_names(registries_db, n)
+            != _in(registries_db, lambda cur, n=n: national_baselines.search_before(cur, index, n))
+            for n in names
+        )
+        print(f"search: {differ} of {len(names)} names answered otherwise by the baseline")
+        self._time(
+            "baseline, every row of each typed word grouped: search by name (the index only)",
+            50,
+            lambda db, p: _in(
+                db,
+                lambda cur: national_baselines.search_before(
+                    cur, index, names[self.people.index(p)]
+                ),
+            ),
+            registries_db,
+            explain=False,
+        )
+        self._time(
+            "search by name: the index only (the baseline's part)",
+            50,
+            lambda db, p: index.search_names(db, names[self.people.index(p)]),
+            registries_db,
+            explain=False,
         )
         self._time(
             "record page: registration (stream, opened)",

@@ -4,14 +4,24 @@ centre's registration of it is a site record linked to that record."""
 import dataclasses
 import uuid
 
+import psycopg2
 import pytest
 
 from services.common.db import drop_platform
 from services.common.eventstore import NO_STREAM, Metadata, NewEvent
+from services.common.eventstore.setup import migrate_store
+from services.common.personal_data import blind_index
+from services.common.text import search_key, search_prefixes
 from services.registries import bootstrap
-from services.registries.adapters.identity_index import AMKA, NAME_PREFIX, IdentityIndex
+from services.registries.adapters.identity_index import (
+    AMKA,
+    NAME_PREFIX,
+    NAME_WORD,
+    IdentityIndex,
+)
 from services.registries.adapters.site_records import SiteRecords
 from services.registries.entrypoints import cli
+from tests.support.search_corpus import NAMES, TYPED, registry_match
 
 
 def registration(subject, amka, given_name="Ελένη"):
@@ -87,8 +97,9 @@ def test_reindexing_names_makes_records_from_before_the_prefixes_findable_by_pre
     registries_store, monkeypatch, capsys
 ):
     """The upgrade path: a record registered before the beginnings of words were indexed (its
-    `name-prefix` rows deleted here) is found by a prefix only after `reindex-names`, which adds
-    no row twice when run again and never indexes an erased person again."""
+    search row holds whole words only, as the registries_009 migration leaves it) is found by a
+    prefix only after `reindex-names`, which changes nothing when run again and never indexes an
+    erased person again."""
     store, db, own = registries_store
     index = IdentityIndex(own.index_key)
     kept, erased = uuid.uuid4(), uuid.uuid4()
@@ -104,7 +115,11 @@ def test_reindexing_names_makes_records_from_before_the_prefixes_findable_by_pre
         f"beneficiary-{erased}", 1, [forget], Metadata("dpo", "KK-REGION"), forget_subject=erased
     )
     with db.transaction() as cur:
-        cur.execute("DELETE FROM identity_index WHERE kind = %s", (NAME_PREFIX,))
+        cur.execute(
+            "UPDATE name_keys SET keys = %s WHERE beneficiary_id = %s",
+            (_whole_words(index), kept),
+        )
+    assert index.search_names(db, "Παπαδόπουλος") == [{"beneficiary_id": str(kept), "exact": 1}]
     assert index.search_names(db, "Παπαδοπ") == []
 
     monkeypatch.setenv("KENTRA_DATABASE_URL", own.database_url)
@@ -114,17 +129,83 @@ def test_reindexing_names_makes_records_from_before_the_prefixes_findable_by_pre
         assert "for 1 registrations" in capsys.readouterr().out
         assert index.search_names(db, "Παπαδοπ") == [{"beneficiary_id": str(kept), "exact": 0}]
         assert index.search_names(db, "papadop") == [{"beneficiary_id": str(kept), "exact": 0}]
-        assert _prefix_rows(db) == {str(kept): len(index.prefix_digests(_name()))}
+        assert _search_rows(db) == {str(kept): index.name_keys(_name())}
+
+
+def test_the_upgrade_moves_each_record_s_name_keys_into_its_search_row(admin_url, settings):
+    """registries_009 on a registry as it was: every record's whole words and beginnings of
+    words, kept then as identity rows of hex digests, become its one search row, equal to what a
+    registration writes now; a record from before the beginnings (whole words only) keeps what
+    it had; no beginning-of-a-word row is left in the identity index."""
+    own = dataclasses.replace(settings, schema_prefix=f"u{uuid.uuid4().hex[:8]}_")
+    schema = own.schema(bootstrap.SERVICE)
+    before = [m for m in bootstrap.MIGRATIONS if m.name < "registries_009"]
+    migrate_store(admin_url, own, schema, before, erases=True)
+    index = IdentityIndex(own.index_key)
+    whole, legacy = uuid.uuid4(), uuid.uuid4()
+    then = [(k, d, whole) for k, d in _identity_rows_as_then(index, _name())]
+    then += [(k, d, legacy) for k, d in _identity_rows_as_then(index, _name()) if k != NAME_PREFIX]
+    try:
+        with psycopg2.connect(admin_url) as conn, conn.cursor() as cur:
+            cur.executemany(f"INSERT INTO {schema}.identity_index VALUES (%s, %s, %s)", then)
+        bootstrap.migrate(admin_url, own)
+        _, db = bootstrap.open_store(own, max_connections=1)
+        try:
+            assert _search_rows(db) == {
+                str(whole): index.name_keys(_name()),
+                str(legacy): _whole_words(index),
+            }
+            assert index.search_names(db, "Παπαδοπ") == [{"beneficiary_id": str(whole), "exact": 0}]
+            with db.transaction() as cur:
+                cur.execute("SELECT count(*) FROM identity_index WHERE kind = %s", (NAME_PREFIX,))
+                assert cur.fetchone()[0] == 0
+        finally:
+            db.close()
+    finally:
+        drop_platform(admin_url, own.schema_prefix)
+
+
+def _identity_rows_as_then(index: IdentityIndex, personal: dict) -> list[tuple[str, str]]:
+    """The name's rows as registries_001 to _008 kept them: hex digests, one row per key."""
+    name = f"{personal['given_name']} {personal['family_name']}"
+    return [(NAME_WORD, d) for d in index.word_digests(name)] + [
+        (NAME_PREFIX, blind_index(index.index_key, NAME_PREFIX, p))
+        for p in sorted(search_prefixes(name))
+    ]
+
+
+def _whole_words(index: IdentityIndex) -> list[int]:
+    return sorted(index.search_key_of(NAME_WORD, w) for w in search_key("Παπαδόπουλος Κ").split())
 
 
 def _name() -> dict:
     return {"given_name": "Παπαδόπουλος", "family_name": "Κ"}
 
 
-def _prefix_rows(db) -> dict[str, int]:
+def _search_rows(db) -> dict[str, list[int]]:
     with db.transaction() as cur:
-        cur.execute(
-            "SELECT beneficiary_id::text, count(*) FROM identity_index WHERE kind = %s GROUP BY 1",
-            (NAME_PREFIX,),
+        cur.execute("SELECT beneficiary_id::text, keys FROM name_keys")
+        return {b: sorted(keys) for b, keys in cur.fetchall()}
+
+
+@pytest.mark.parametrize("typed", TYPED)
+def test_a_search_finds_exactly_the_names_the_rule_finds(registries_store, typed):
+    """The registry's one query over `name_keys` against the search rule, name by name, over
+    the corpus the offline app is held to: found or not, and how many words matched whole."""
+    store, db, own = registries_store
+    index = IdentityIndex(own.index_key)
+    registered = {}
+    for name in NAMES:
+        subject = uuid.uuid4()
+        given, _, family = name.partition(" ")
+        person = NewEvent(
+            "BeneficiaryRegistered",
+            {"beneficiary_id": str(subject)},
+            personal={"given_name": given, "family_name": family},
+            subject_id=subject,
         )
-        return dict(cur.fetchall())
+        store.append(f"beneficiary-{subject}", NO_STREAM, [person], Metadata("a", "KK-A"))
+        registered[str(subject)] = name
+    found = {hit["beneficiary_id"]: hit["exact"] for hit in index.search_names(db, typed)}
+    expected = {b: registry_match(typed, n) for b, n in registered.items()}
+    assert found == {b: exact for b, exact in expected.items() if exact is not None}

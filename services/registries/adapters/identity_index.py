@@ -27,9 +27,9 @@ NAME_KEYS = (NAME_WORD, NAME_PREFIX)  # searched, never evidence that two record
 NUMBERS = (AMKA, AFM, PAAYPA)  # each identifies one person
 # how alike two people are when these keys match (exact after folding script, accents, case)
 SCORES = {NAME_AND_BIRTH: 0.9, FAMILY_AND_BIRTH: 0.6}
-# a search's words are bits of a bigint (search_names): a name has a few; words after these
-# are not asked
-MAX_WORDS = 62
+# each typed word is one more condition of a search (search_names): a name has a few, and words
+# after these are not asked
+MAX_WORDS = 12
 
 
 class IdentityIndex:
@@ -53,14 +53,23 @@ class IdentityIndex:
             family = f"{personal['family_name']} {personal['birth_date']}"
             found.append((FAMILY_AND_BIRTH, blind_index(self.index_key, "name", family)))
         found += [(NAME_WORD, digest) for digest in self.word_digests(_full_name(personal))]
-        found += [(NAME_PREFIX, digest) for digest in self.prefix_digests(personal)]
         return found
 
-    def prefix_digests(self, personal: dict) -> list[str]:
-        return [
-            blind_index(self.index_key, NAME_PREFIX, p)
-            for p in sorted(search_prefixes(_full_name(personal)))
-        ]
+    def name_keys(self, personal: dict) -> list[int]:
+        """The person's search row (`name_keys`): each whole word of the name and each beginning
+        of a word, every one as `search_key_of` gives it."""
+        name = _full_name(personal)
+        whole = {self.search_key_of(NAME_WORD, w) for w in search_key(name).split()}
+        return sorted(whole | {self.search_key_of(NAME_PREFIX, p) for p in search_prefixes(name)})
+
+    def search_key_of(self, kind: str, word: str) -> int:
+        """The first 64 bits of the word's keyed hash, signed as PostgreSQL's bigint: what the
+        registries_009 migration derives from the identity index's hex digests, and collisions
+        one in 2^64 per pair (a false hit shows a worker one more name, which access still
+        decides)."""
+        return int.from_bytes(
+            bytes.fromhex(blind_index(self.index_key, kind, word)[:16]), "big", signed=True
+        )
 
     def word_digests(self, text: str) -> list[str]:
         return sorted({blind_index(self.index_key, NAME_WORD, w) for w in search_key(text).split()})
@@ -68,32 +77,25 @@ class IdentityIndex:
     def search_names(self, db, text: str) -> list[dict]:
         """Beneficiaries whose name has a word beginning with each word of `text` (Greek or
         Greeklish, any accents or case; words shorter than MIN_PREFIX are left out), those with
-        more whole-word matches first (`exact`: how many). Read on the index's key (kind, digest),
-        one query. A record registered before the prefixes were indexed is found by whole words."""
+        more whole-word matches first (`exact`: how many). One query on `name_keys`: per typed
+        word, the row holds its beginning-of-a-word key or its whole-word key (a record from
+        before the beginnings were indexed has only the latter), and GIN intersects the words'
+        posting lists, so the rows read are the answers, not every person named Μαρία."""
         typed = sorted({w for w in search_key(text).split() if len(w) >= MIN_PREFIX})
         typed = typed[:MAX_WORDS]
         if not typed:
             return []
-        kinds, digests, order = [], [], []
-        for n, word in enumerate(typed):
-            for kind in NAME_KEYS:
-                kinds.append(kind)
-                digests.append(blind_index(self.index_key, kind, word))
-                order.append(n)
-        # Which typed words each record matches, as bits (word n: 1 << n), and which of them as
-        # whole words: plain aggregates a hash can keep, where count(DISTINCT) sorted every
-        # matching row by person (all of a common given name's: 2.5 % of the register).
+        either = [
+            [self.search_key_of(NAME_PREFIX, w), self.search_key_of(NAME_WORD, w)] for w in typed
+        ]
+        # one condition per typed word, built from this constant only; the keys are parameters
+        each_word = " AND ".join(["keys && %s::bigint[]"] * len(typed))
         with db.statement() as cur:
             cur.execute(
                 "SELECT beneficiary_id::text,"
-                " length(replace(whole::bit(64)::text, '0', '')) AS exact"
-                " FROM (SELECT i.beneficiary_id, bit_or(1::bigint << q.n) AS words,"
-                "  bit_or(CASE WHEN i.kind = %s THEN 1::bigint << q.n ELSE 0 END) AS whole"
-                "  FROM unnest(%s::text[], %s::text[], %s::int[]) AS q(kind, digest, n)"
-                "  JOIN identity_index i ON i.kind = q.kind AND i.digest = q.digest"
-                "  GROUP BY i.beneficiary_id) matched"
-                " WHERE words = %s ORDER BY 2 DESC, 1 LIMIT %s",
-                (NAME_WORD, kinds, digests, order, (1 << len(typed)) - 1, SEARCH_LIMIT),
+                " (SELECT count(*) FROM unnest(%s::bigint[]) AS w WHERE w = ANY(keys)) AS exact"
+                f" FROM name_keys WHERE {each_word} ORDER BY 2 DESC, 1 LIMIT %s",
+                ([whole for _, whole in either], *either, SEARCH_LIMIT),
             )
             return [{"beneficiary_id": b, "exact": exact} for b, exact in cur.fetchall()]
 
@@ -102,19 +104,24 @@ class IdentityIndex:
             beneficiary = e.data.get("beneficiary_id") or e.stream.split("-", 1)[1]
             if e.type == BENEFICIARY_REGISTERED and e.personal:
                 self._index(cur, beneficiary, e.data.get("site") or "", self.digests(e.personal))
+                cur.execute(
+                    "INSERT INTO name_keys VALUES (%s, %s) ON CONFLICT (beneficiary_id) DO NOTHING",
+                    (beneficiary, self.name_keys(e.personal)),
+                )
             elif e.type == PERSONAL_DATA_ERASED:
                 cur.execute("DELETE FROM identity_index WHERE beneficiary_id = %s", (beneficiary,))
+                cur.execute("DELETE FROM name_keys WHERE beneficiary_id = %s", (beneficiary,))
                 cur.execute(
                     "DELETE FROM beneficiary_link WHERE beneficiary_id = %s", (beneficiary,)
                 )
 
-    def reindex_name_prefixes(self, store, db, batch: int = 500) -> int:
+    def reindex_names(self, store, db, batch: int = 500) -> int:
         """The upgrade path for records registered before the beginnings of words were indexed:
         each registration's name read back through the store (opened under the person's key),
-        its `name-prefix` rows added where missing. Idempotent (ON CONFLICT DO NOTHING), so safe
-        to run again. An erased person's name is gone (no key) and is skipped; each batch is
-        written under the store's append lock and only for records still in the index, so an
-        erasure committed while this runs is never undone. Answers how many records it read."""
+        its `name_keys` row written whole. Idempotent, so safe to run again. An erased person's
+        name is gone (no key) and is skipped; each batch is written under the store's append
+        lock and only for records still in the identity index, so an erasure committed while
+        this runs is never undone. Answers how many records it read."""
         lock, position, records = advisory_key(f"append:{db.schema}"), 0, 0
         while events := store.read_all(position, batch, categories=["beneficiary"]):
             position = events[-1].position
@@ -127,12 +134,10 @@ class IdentityIndex:
                 cur.execute("SELECT pg_advisory_xact_lock(%s)", (lock,))
                 for beneficiary, personal in named:
                     cur.execute(
-                        "INSERT INTO identity_index (kind, digest, beneficiary_id)"
-                        " SELECT %s, digest, %s::uuid FROM unnest(%s::text[]) AS digest"
-                        " WHERE EXISTS"
+                        "INSERT INTO name_keys SELECT %s::uuid, %s::bigint[] WHERE EXISTS"
                         " (SELECT 1 FROM identity_index WHERE beneficiary_id = %s::uuid)"
-                        " ON CONFLICT (kind, digest, beneficiary_id) DO NOTHING",
-                        (NAME_PREFIX, beneficiary, self.prefix_digests(personal), beneficiary),
+                        " ON CONFLICT (beneficiary_id) DO UPDATE SET keys = EXCLUDED.keys",
+                        (beneficiary, self.name_keys(personal), beneficiary),
                     )
             records += len(named)
         return records

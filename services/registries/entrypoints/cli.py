@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings.from_env()
     store, db = bootstrap.open_store(settings, max_connections=1)
     try:
-        records = IdentityIndex(settings.index_key).reindex_name_prefixes(store, db)
+        records = IdentityIndex(settings.index_key).reindex_names(store, db)
     finally:
         db.close()
     print(f"name prefixes indexed for {records} registrations (erased people skipped)")
