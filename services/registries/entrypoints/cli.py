@@ -4,7 +4,7 @@
 
 `reindex-names`: after upgrading to the release that indexes the beginnings of name words (search
 by prefix), adds them for the records registered before it, which were found by whole words only.
-Run once after the migrate step; safe to run again (it adds only what is missing) and while the
+Run once after the migrate step; safe to run again (it writes each search row whole) and while the
 service runs. Erased people are skipped: their names are gone. Needs the installation's
 KENTRA_INDEX_KEY and the registries' role, never the administrative login."""
 
@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
         records = IdentityIndex(settings.index_key).reindex_names(store, db)
     finally:
         db.close()
-    print(f"name prefixes indexed for {records} registrations (erased people skipped)")
+    print(f"names indexed for search for {records} registrations (erased people skipped)")
     return 0
 
 
