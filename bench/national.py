@@ -39,13 +39,14 @@ def admin_url() -> str:
     return ensure_database(ADMIN_URL, DATABASE)
 
 
-def national_settings(people: int) -> Settings:
+def national_settings(people: int, prefix: str = "n") -> Settings:
+    """`prefix`: `n` for the whole data set, `s` for bench/national_search.py's search rows."""
     parts = urlsplit(admin_url())
     return Settings.from_env(
         {
             "KENTRA_DATABASE_URL": urlunsplit(parts._replace(netloc=parts.netloc.split("@")[-1])),
             "KENTRA_AMQP_URI": AMQP_URI,
-            "KENTRA_SCHEMA_PREFIX": f"n{people}_",
+            "KENTRA_SCHEMA_PREFIX": f"{prefix}{people}_",
             **{k: v for k, v in os.environ.items() if k == "KENTRA_SECRETS_DIR"},
         }
     )

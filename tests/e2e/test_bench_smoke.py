@@ -63,6 +63,22 @@ def test_the_national_bench_runs_end_to_end_on_a_small_data_set():
 
 
 @pytest.mark.slow
+def test_the_national_search_bench_runs_and_its_baseline_answers_the_same():
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "KENTRA_LOG_LEVEL": "ERROR"}
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.national_search", "--people", "3000", "--fresh"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "3,000 people" in done.stdout
+    assert "search: 0 of 200 names answered otherwise by the baseline" in done.stdout
+    assert done.stdout.count("ms |") == 3  # three rounds, each with its ratio
+
+
+@pytest.mark.slow
 def test_a_data_set_sealed_under_another_installations_key_is_refused_with_its_remedy(tmp_path):
     """Each checkout makes its own key-encryption key: a data set another checkout left in the same
     PostgreSQL failed deep in a rebuild with a bare InvalidTag (CI, 2026-12-04)."""
