@@ -73,20 +73,20 @@ def esf_year(cur, year: int) -> dict:
 
 def keep_search_rows(admin_url: str, schema: str) -> None:
     """The identity index's name rows as they were (one per key and person, under the primary
-    key's B-tree), rebuilt once from `name_keys`: the same keys, as bigints where they were hex
+    key's B-tree), rebuilt once from `name_keys` (each key once per row: a set when written, an
+    array_agg(DISTINCT) when migrated): the same keys, as bigints where they were hex
     (which only flatters the baseline)."""
     conn = psycopg2.connect(admin_url)
     try:
         with conn, conn.cursor() as cur:
-            cur.execute(
-                f"CREATE TABLE IF NOT EXISTS {schema}.search_rows_before"
-                " (key bigint, beneficiary_id uuid, PRIMARY KEY (key, beneficiary_id))"
-            )
-            cur.execute(f"SELECT EXISTS (SELECT 1 FROM {schema}.search_rows_before)")
-            if not cur.fetchone()[0]:
+            cur.execute("SELECT to_regclass(%s)", (f"{schema}.search_rows_before",))
+            if cur.fetchone()[0] is None:  # the key built once, after the rows, not row by row
                 cur.execute(
-                    f"INSERT INTO {schema}.search_rows_before SELECT DISTINCT unnest(keys),"
-                    f" beneficiary_id FROM {schema}.name_keys"
+                    f"CREATE TABLE {schema}.search_rows_before AS"
+                    f" SELECT unnest(keys) AS key, beneficiary_id FROM {schema}.name_keys"
+                )
+                cur.execute(
+                    f"ALTER TABLE {schema}.search_rows_before ADD PRIMARY KEY (key, beneficiary_id)"
                 )
             cur.execute(f"GRANT SELECT ON {schema}.search_rows_before TO {service_role(schema)}")
     finally:
