@@ -12,8 +12,12 @@ import psycopg2
 
 from contracts.registries import SEARCH_LIMIT
 from services.common.eventstore.setup import service_role
-from services.common.text import MIN_PREFIX, search_key
-from services.registries.adapters.identity_index import NAME_PREFIX, NAME_WORD, IdentityIndex
+from services.registries.adapters.identity_index import (
+    NAME_PREFIX,
+    NAME_WORD,
+    IdentityIndex,
+    typed_words,
+)
 from services.reporting.adapters.projections.esf import COUNTED_BY
 from services.reporting.domain.esf_indicators import GENDERS, indicators_of
 from services.reporting.domain.periods import Period
@@ -96,7 +100,7 @@ def keep_search_rows(admin_url: str, schema: str) -> None:
 def search_before(cur, index: IdentityIndex, text: str) -> list[dict]:
     """The query search_names ran before registries_009: which typed words each person matches,
     as bits, over every row of every typed word (prefix or whole), grouped by person."""
-    typed = sorted({w for w in search_key(text).split() if len(w) >= MIN_PREFIX})
+    typed = typed_words(text)
     if not typed:
         return []
     keys, whole, order = [], [], []
@@ -117,3 +121,13 @@ def search_before(cur, index: IdentityIndex, text: str) -> list[dict]:
         (keys, whole, order, (1 << len(typed)) - 1, SEARCH_LIMIT),
     )
     return [{"beneficiary_id": b, "exact": exact} for b, exact in cur.fetchall()]
+
+
+def report_search_differences(db, index: IdentityIndex, names: list[str]) -> None:
+    """How many of these searches the baseline answers otherwise than search_names (none, or
+    the baseline times another query than the one it stands for)."""
+    differ = 0
+    for text in names:
+        with db.transaction() as cur:
+            differ += index.search_names(db, text) != search_before(cur, index, text)
+    print(f"search: {differ} of {len(names)} names answered otherwise by the baseline", flush=True)

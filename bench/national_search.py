@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import io
 import random
-import statistics
 import time
 import uuid
 
@@ -23,7 +22,7 @@ import psycopg2
 from bench import national_baselines
 from bench.national import admin_url, national_settings
 from bench.national_data import ENDINGS, GIVEN, ROOTS
-from bench.national_measure import RUNS, _in, _names_to_search
+from bench.national_measure import RUNS, _in, _names_to_search, p50_p99
 from services.common.db import drop_platform
 from services.registries import bootstrap as registries_bootstrap
 from services.registries.adapters.identity_index import IdentityIndex
@@ -91,9 +90,8 @@ def measure(settings, admin: str) -> None:
             "no name found: these search rows were made under another installation's index key"
             " (KENTRA_INDEX_KEY); run again with --fresh"
         )
-    differ = sum(new(n) != before(n) for n in names)
     print(f"{people:,} people, {rows:,} index rows for the baseline")
-    print(f"search: {differ} of {len(names)} names answered otherwise by the baseline")
+    national_baselines.report_search_differences(db, index, names)
     print(
         "| round | new: p50 | p99 | baseline: p50 | p99 | ratio (p99) |\n|---|---|---|---|---|---|"
     )
@@ -111,8 +109,7 @@ def _timed(search, names: list[str]) -> tuple[float, float]:
         started = time.perf_counter()
         search(text)
         timings.append((time.perf_counter() - started) * 1000)
-    timings.sort()
-    return statistics.median(timings), timings[int(len(timings) * 0.99) - 1]
+    return p50_p99(timings)
 
 
 def main(argv=None) -> None:

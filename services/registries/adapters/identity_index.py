@@ -81,8 +81,7 @@ class IdentityIndex:
         word, the row holds its beginning-of-a-word key or its whole-word key (a record from
         before the beginnings were indexed has only the latter), and GIN intersects the words'
         posting lists, so the rows read are the answers, not every person named Μαρία."""
-        typed = sorted({w for w in search_key(text).split() if len(w) >= MIN_PREFIX})
-        typed = typed[:MAX_WORDS]
+        typed = typed_words(text)
         if not typed:
             return []
         either = [
@@ -271,6 +270,12 @@ class IdentityIndex:
                 (NAME_AND_BIRTH,),
             )
             return [(a, b) for a, b in cur.fetchall()]
+
+
+def typed_words(text: str) -> list[str]:
+    """The words of a search that are asked: folded, each once, MIN_PREFIX letters or more, at
+    most MAX_WORDS of them."""
+    return sorted({w for w in search_key(text).split() if len(w) >= MIN_PREFIX})[:MAX_WORDS]
 
 
 def _full_name(personal: dict) -> str:
