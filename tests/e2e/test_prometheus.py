@@ -62,7 +62,9 @@ def prometheus(tmp_path, platform_with_metrics):
         pytest.fail("prometheus is missing: scripts/bootstrap installs Debian's prometheus package")
     port = free_port()
     config = {
-        "global": {"scrape_interval": "1s", "evaluation_interval": "1s"},
+        # four processes' /metrics in one test process, reporting's reading its release from the
+        # database: on a loaded CI machine a scrape can take more than one second, so each has two
+        "global": {"scrape_interval": "2s", "scrape_timeout": "2s", "evaluation_interval": "1s"},
         "scrape_configs": [
             {
                 "job_name": name,
@@ -109,14 +111,25 @@ def test_prometheus_scrapes_the_platform_and_a_registration_today_shows_in_no_bu
             {"actor": "kalamata.social4", "site": "MU-KALAMATA"},
         )
 
-    def all_up():
-        targets = get(f"{prometheus}/api/v1/targets")["data"]["activeTargets"]
-        return len(targets) == 4 and all(t["health"] == "up" for t in targets) and targets
+    seen_up: set[str] = set()  # a target counts once Prometheus has scraped it whole
+    last_errors: dict[str, str] = {}
 
-    assert {
-        t["labels"]["job"]
-        for t in eventually(all_up, 40, 0.5, what="every target up", tolerate=(OSError,))
-    } == {"registries", "intake", "referrals", "reporting"}
+    def all_up():
+        for t in get(f"{prometheus}/api/v1/targets")["data"]["activeTargets"]:
+            if t["health"] == "up":
+                seen_up.add(t["labels"]["job"])
+            else:
+                last_errors[t["labels"]["job"]] = t.get("lastError", "")
+        return len(seen_up) == 4 and seen_up
+
+    assert eventually(
+        all_up,
+        60,
+        0.5,
+        what="every target up",
+        tolerate=(OSError,),
+        explain=lambda: f"up: {sorted(seen_up)}; last errors: {last_errors}",
+    ) == {"registries", "intake", "referrals", "reporting"}
     lag = eventually(
         lambda: query(prometheus, 'kentra_consumer_lag_events{consumer="reporting"}'),
         40,
