@@ -80,6 +80,16 @@ EMERGENCY_ACCESS = Counter(
     "Emergency grants (break the glass) recorded: the DPO is alerted at once",
 )
 RETRIES = Counter("kentra_retries_total", "Transient failures retried with backoff", ["component"])
+# the gateway's availability SLO counts answers by class: a 5xx (503 while a dependency is away
+# included) spends the error budget, a 4xx is the caller's and does not
+HTTP_REQUESTS = Counter(
+    "kentra_http_requests_total", "HTTP requests the gateway answered, by status class", ["code"]
+)
+# no labels, so the series is there at 0 before the first failure (the alert's increase() sees it)
+AUDIT_WRITE_FAILURES = Counter(
+    "kentra_audit_write_failures_total",
+    "Reads of personal data refused because their audit event could not be stored",
+)
 
 
 def metrics_port(process: str) -> int:

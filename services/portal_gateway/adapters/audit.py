@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 
 from contracts.names import LOGIN_FAILED, RECORD_VIEWED
+from services.common import metrics
 from services.common.domain import DomainEvent
 from services.common.event_codec import encoder
 from services.common.eventstore import ANY_VERSION, EventStore, Metadata
@@ -55,10 +56,21 @@ class Audit:
         )
         stream = f"audit-{beneficiary_id}"
         try:
-            self.store.append(stream, ANY_VERSION, [_encode(event)], metadata)
+            self._append(stream, event, metadata)
         except SubjectErased:  # the reason can no longer be sealed: the read is audited without it
             without = DomainEvent(RECORD_VIEWED, {**event.payload, "reason": None})
-            self.store.append(stream, ANY_VERSION, [_encode(without)], metadata)
+            self._append(stream, without, metadata)
+
+    def _append(self, stream: str, event: DomainEvent, metadata: Metadata) -> None:
+        """An audit event that cannot be stored fails the read it audits (nothing is shown
+        unaudited), and is counted: the ops team is paged on the first one."""
+        try:
+            self.store.append(stream, ANY_VERSION, [_encode(event)], metadata)
+        except SubjectErased:
+            raise
+        except Exception:
+            metrics.AUDIT_WRITE_FAILURES.inc()
+            raise
 
     def who_saw(self, beneficiary_id: str) -> list[dict]:
         return [
@@ -82,7 +94,7 @@ class Audit:
             command_id=None,
             correlation_id=str(uuid.uuid4()),
         )
-        self.store.append(_logins(username), ANY_VERSION, [_encode(event)], metadata)
+        self._append(_logins(username), event, metadata)
 
     def failed_logins(self, username: str | None, limit: int = 1000) -> list[dict]:
         """The latest failed logins on an account (None: on names that are no account), oldest

@@ -17,6 +17,8 @@ from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import HttpOnlyProtocol, WebServer
 from werkzeug.routing import Map, PathConverter
 
+from services.common import metrics
+
 log = logging.getLogger("kentra.access")
 MAX_PATH = 200  # an id in a path is fine; a path as long as a letter is cut short
 
@@ -44,7 +46,8 @@ class QuietProtocol(HttpOnlyProtocol):
 
 
 class AccessLog:
-    """WSGI middleware: one access line per request, once the answer is sent."""
+    """WSGI middleware: one access line per request, once the answer is sent, and its status class
+    counted for the availability SLO (kentra_http_requests_total)."""
 
     def __init__(self, app):
         self.app = app
@@ -62,6 +65,9 @@ class AccessLog:
             status[0] = "500"  # eventlet answers it; the gateway's own log has said why
             raise
         finally:
+            code = str(status[0])
+            if code[:1].isdigit():  # "-": the client went before an answer began
+                metrics.HTTP_REQUESTS.labels(f"{code[0]}xx").inc()
             # PATH_INFO is the path alone: the query is QUERY_STRING, never read here
             log.info(
                 access_line(
