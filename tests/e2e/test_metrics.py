@@ -152,3 +152,37 @@ def test_a_service_counts_its_appends_by_type_and_times_them(running, platform_c
         REGISTRY.get_sample_value("kentra_append_duration_seconds_count", {"service": "registries"})
         >= 1
     )
+
+
+def test_the_registries_export_where_the_latest_erasure_stands_in_their_store(
+    running, platform_config
+):
+    """The erasure-backlog alert compares it with each read model's registries position."""
+    from nameko.standalone.rpc import ServiceRpcProxy
+    from prometheus_client import REGISTRY
+
+    from services.registries.entrypoints.service import RegistriesService
+
+    running(RegistriesService)
+    context = {"actor": "dpo-1", "site": "KK-KALAMATA"}
+    with ServiceRpcProxy("registries", platform_config) as registries:
+        person = {"given_name": "Ζωή", "family_name": "Κ", "municipality_code": "9253"}
+        added = registries.register_beneficiary(
+            {"command_id": str(uuid.uuid4()), **person, "site": "KK-KALAMATA"}, context
+        )
+        before = REGISTRY.get_sample_value("kentra_erasure_position")
+        assert before is not None and before < registries.last_position()
+        registries.erase_personal_data(
+            {
+                "command_id": str(uuid.uuid4()),
+                "beneficiary_id": added["stream"].split("-", 1)[1],
+                "reason": "αίτημα διαγραφής",
+                "requested_by": "dpo-1",
+            },
+            context,
+        )
+        erased_at = registries.last_position()
+        registries.register_beneficiary(
+            {"command_id": str(uuid.uuid4()), **person, "site": "KK-KALAMATA"}, context
+        )  # a later event moves the store's head, not the erasure's position
+        assert REGISTRY.get_sample_value("kentra_erasure_position") == erased_at
