@@ -39,6 +39,7 @@ SERVICE_ROLES = (
     "portal_gateway",
     "timeline",
     "referrals_reactions",
+    "monitor",  # postgres_exporter's statistics-only login (services/common/migrate.py)
 )
 
 

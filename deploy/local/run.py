@@ -18,6 +18,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[2]
 LOGS = ROOT / "var" / "log"
@@ -57,18 +58,43 @@ def read_procfile(path: Path) -> list[Process]:
     return found
 
 
+POSTGRES_EXPORTER = "postgres-exporter"
+DEFAULT_DATABASE_URL = "postgresql://127.0.0.1:5432/kentra"  # services/common/config.py's
+
+
 def watchers() -> list[Process]:
-    """Prometheus too, when this machine has it (Debian's package): compose runs its own."""
-    if not shutil.which("prometheus"):
-        return []
-    data = ROOT / "var" / "prometheus"
-    return [
-        Process(
-            "prometheus",
-            f"prometheus --config.file={ROOT / 'deploy' / 'prometheus' / 'prometheus.yml'}"
-            f" --storage.tsdb.path={data} --web.listen-address=127.0.0.1:9090",
+    """Prometheus and postgres_exporter too, when this machine has them (Debian's packages):
+    compose runs its own. RabbitMQ's exporter is the broker's own plugin."""
+    found = []
+    if shutil.which("prometheus"):
+        data = ROOT / "var" / "prometheus"
+        found.append(
+            Process(
+                "prometheus",
+                f"prometheus --config.file={ROOT / 'deploy' / 'prometheus' / 'prometheus.yml'}"
+                f" --storage.tsdb.path={data} --web.listen-address=127.0.0.1:9090",
+            )
         )
-    ]
+    exporter = shutil.which("prometheus-postgres-exporter") or shutil.which("postgres_exporter")
+    if exporter:
+        found.append(Process(POSTGRES_EXPORTER, f"{exporter} --web.listen-address=127.0.0.1:9187"))
+    return found
+
+
+def exporter_login(env: dict[str, str]) -> dict[str, str]:
+    """postgres_exporter's connection: the platform's database, as the statistics-only role the
+    migrate step made (services/common/migrate.py), its password passed on as given."""
+    url = urlsplit(env.get("KENTRA_DATABASE_URL") or DEFAULT_DATABASE_URL)
+    query = "&".join(q for q in (url.query, "sslmode=disable") if q)
+    login = {
+        "DATA_SOURCE_URI": f"{url.netloc}{url.path}?{query}",
+        "DATA_SOURCE_USER": f"kentra_{env.get('KENTRA_SCHEMA_PREFIX', '')}monitor",
+    }
+    if env.get("KENTRA_DB_PASSWORD_MONITOR_FILE"):
+        login["DATA_SOURCE_PASS_FILE"] = env["KENTRA_DB_PASSWORD_MONITOR_FILE"]
+    elif env.get("KENTRA_DB_PASSWORD_MONITOR"):
+        login["DATA_SOURCE_PASS"] = env["KENTRA_DB_PASSWORD_MONITOR"]
+    return login
 
 
 def environment() -> dict[str, str]:
@@ -85,6 +111,8 @@ def process_environment(proc: Process, env: dict[str, str]) -> dict[str, str]:
     if proc.name == MIGRATE:
         return env
     own = {k: v for k, v in env.items() if k not in ADMINISTRATIVE}
+    if proc.name == POSTGRES_EXPORTER:
+        return {**own, **exporter_login(env)}
     return {**own, **broker_uri(proc.name, env)}
 
 

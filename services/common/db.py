@@ -223,6 +223,19 @@ def _ensure_role(cur, role: str, login: bool, password: str | None) -> None:
         cur.execute(sql.SQL("ALTER ROLE {} PASSWORD %s").format(sql.Identifier(role)), (verifier,))
 
 
+def ensure_monitoring_role(admin_url: str, role: str, password: str | None) -> None:
+    """The login postgres_exporter uses: PostgreSQL's own `pg_monitor` (statistics and settings,
+    read only) and nothing else: no schema of ours, so it can read no row of anyone's data."""
+    conn = psycopg2.connect(admin_url)
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+            _ensure_role(cur, role, True, password)
+            cur.execute(sql.SQL("GRANT pg_monitor TO {}").format(sql.Identifier(role)))
+    finally:
+        conn.close()
+
+
 class NotMigrated(RuntimeError):
     """A process was started on a schema the migrate step has not brought up to date."""
 
@@ -296,5 +309,8 @@ def drop_platform(admin_url: str, schema_prefix: str) -> None:
             if cur.fetchone():
                 cur.execute(sql.SQL("DROP OWNED BY {}").format(role))
                 cur.execute(sql.SQL("DROP ROLE {}").format(role))
+        # the statistics login owns no schema (ensure_monitoring_role)
+        monitor = sql.Identifier(f"kentra_{schema_prefix}monitor")
+        cur.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(monitor))
         cur.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
     conn.close()

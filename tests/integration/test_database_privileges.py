@@ -233,3 +233,35 @@ def test_dropping_a_platform_leaves_one_whose_prefix_only_looks_alike(admin_url,
         with conn.cursor() as cur:
             cur.execute(f"DROP SCHEMA IF EXISTS {neighbour}a")  # noqa: S608
         conn.close()
+
+
+def test_postgres_exporters_login_reads_statistics_and_no_row_of_the_platform(admin_url, settings):
+    """The migrate step's monitoring role, tried as whoever stole the exporter's password."""
+    from services.common.migrate import migrate_platform, monitoring_role
+
+    own = dataclasses.replace(settings, schema_prefix=f"mo{uuid.uuid4().hex[:8]}_")
+    try:
+        migrate_platform(admin_url, own)
+        migrate_platform(admin_url, own)  # again: nothing changes, nothing fails
+        conn = psycopg2.connect(role_url(own.database_url, monitoring_role(own)))
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute("SELECT count(*) FROM pg_stat_activity WHERE query IS NOT NULL")
+            assert cur.fetchone()[0] >= 1  # pg_monitor: it sees the statistics
+            for schema, table in (
+                ("registries", "events"),
+                ("vault", "subject_keys"),
+                ("portal_gateway", "accounts"),
+            ):
+                with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+                    cur.execute(f'SELECT 1 FROM "{own.schema(schema)}".{table} LIMIT 1')
+            with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+                cur.execute("CREATE ROLE smuggled")
+        conn.close()
+    finally:
+        drop_platform(admin_url, own.schema_prefix)
+    conn = psycopg2.connect(admin_url)
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (monitoring_role(own),))
+        assert cur.fetchone() is None, "dropping the platform drops its monitoring login"
+    conn.close()

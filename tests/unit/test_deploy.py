@@ -171,3 +171,19 @@ def test_every_rpc_a_service_makes_is_on_its_broker_users_list():
         for service, method in called:
             allowed = principal.calls.get(service, ())
             assert allowed == PUBLIC or method in allowed, (principal.name, service, method)
+
+
+def test_the_local_runner_logs_postgres_exporter_in_as_the_statistics_role_without_admin():
+    from deploy.local.run import POSTGRES_EXPORTER, Process
+
+    env = {
+        "KENTRA_ADMIN_DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/kentra",
+        "KENTRA_DATABASE_URL": "postgresql://db.example:5433/kentra",
+        "KENTRA_SCHEMA_PREFIX": "t1_",
+        "KENTRA_DB_PASSWORD_MONITOR_FILE": "/run/secrets/monitor",
+    }
+    given = process_environment(Process(POSTGRES_EXPORTER, "postgres_exporter"), env)
+    assert given["DATA_SOURCE_URI"] == "db.example:5433/kentra?sslmode=disable"
+    assert given["DATA_SOURCE_USER"] == "kentra_t1_monitor"
+    assert given["DATA_SOURCE_PASS_FILE"] == "/run/secrets/monitor"
+    assert not any(k.startswith("KENTRA_ADMIN") for k in given)
