@@ -125,17 +125,26 @@ def postgres_exporter(admin_url):
 
 
 @pytest.fixture
-def exported(postgres_exporter) -> set[str]:
+def exported(postgres_exporter, pg_store) -> set[str]:
     """What real processes export: the runtime's metrics (as every Kentra process serves them),
-    RabbitMQ's exporter and postgres_exporter."""
+    the registries' erasure position (read from a real store), RabbitMQ's exporter (its per-queue
+    detail as Prometheus asks for it) and postgres_exporter."""
+    from prometheus_client import CollectorRegistry, generate_latest
+
     from services.common.metrics import serve_metrics
+    from services.registries.adapters.erasure_position import ErasurePosition
 
     port = free_port()
     serve_metrics(port)
     ours = exported_names(scrape(f"http://127.0.0.1:{port}/metrics"))
+    registries = CollectorRegistry()
+    registries.register(ErasurePosition(lambda: pg_store.db))
+    detail = "family=queue_coarse_metrics&family=queue_consumer_count"
     return (
         ours
+        | exported_names(generate_latest(registries).decode())
         | exported_names(scrape("http://127.0.0.1:15692/metrics"))
+        | exported_names(scrape(f"http://127.0.0.1:15692/metrics/detailed?{detail}"))
         | exported_names(scrape(postgres_exporter))
     )
 

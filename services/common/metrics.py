@@ -85,6 +85,8 @@ RETRIES = Counter("kentra_retries_total", "Transient failures retried with backo
 HTTP_REQUESTS = Counter(
     "kentra_http_requests_total", "HTTP requests the gateway answered, by status class", ["code"]
 )
+for _class in ("2xx", "3xx", "4xx", "5xx"):  # from 0, so the first 5xx is an increase
+    HTTP_REQUESTS.labels(_class)
 # no labels, so the series is there at 0 before the first failure (the alert's increase() sees it)
 AUDIT_WRITE_FAILURES = Counter(
     "kentra_audit_write_failures_total",

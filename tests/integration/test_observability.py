@@ -4,6 +4,8 @@ RabbitMQ's own exporter, or postgres_exporter run here against the real database
 
 from __future__ import annotations
 
+import re
+
 import yaml
 
 from services.common.ports import METRICS_PORTS
@@ -25,13 +27,29 @@ def test_both_configs_scrape_every_process_of_the_platform():
         jobs = {
             j["job_name"] for j in yaml.safe_load((PROMETHEUS / name).read_text())["scrape_configs"]
         }
-        assert jobs == {*METRICS_PORTS, "rabbitmq", "postgres"}, name
+        assert jobs == {*METRICS_PORTS, "rabbitmq", "rabbitmq-queues", "postgres"}, name
 
 
 def test_every_metric_a_rule_queries_is_exported_by_a_real_process(exported):
     assert rule_metrics() >= {
         "kentra_consumer_lag_events",
+        "kentra_erasure_position",
         "rabbitmq_alarms_memory_used_watermark",
+        "rabbitmq_detailed_queue_messages_ready",
         "pg_up",
     }
     assert rule_metrics() - exported == set()
+
+
+def test_every_recorded_series_an_alert_reads_is_recorded_by_a_rule():
+    """A typo in `kentra:…` would make an SLO alert read nothing, and never fire."""
+    rules = [
+        r
+        for g in yaml.safe_load((PROMETHEUS / "rules" / "kentra.yml").read_text())["groups"]
+        for r in g["rules"]
+    ]
+    recorded = {r["record"] for r in rules if "record" in r}
+    read = {
+        name for r in rules if "alert" in r for name in re.findall(r"kentra:[a-z0-9_:]+", r["expr"])
+    }
+    assert read and read <= recorded, read - recorded

@@ -32,6 +32,7 @@ PROMQL_WORDS = {
     "rate",
     "increase",
     "deriv",
+    "min_over_time",
     "offset",
     "bool",
 }
@@ -58,12 +59,14 @@ def metrics_in(expr: str) -> set[str]:
 
 
 def rule_metrics() -> set[str]:
+    """What the rules read from the targets: not what they record themselves (`level:name:op`)."""
     rules = [
         r
         for g in yaml.safe_load((PROMETHEUS / "rules" / "kentra.yml").read_text())["groups"]
         for r in g["rules"]
     ]
-    return set().union(*(metrics_in(r["expr"]) for r in rules))
+    read = set().union(*(metrics_in(r["expr"]) for r in rules))
+    return {name for name in read if ":" not in name}
 
 
 def scrape(url: str) -> str:
