@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import os
+import socket
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -269,6 +271,157 @@ def advisory_key(name: str) -> int:
 
 
 MIGRATION_LOCK = advisory_key("kentra:migrations")
+
+
+# the lock session's TCP keepalives (idle, interval, count) and its limit on unacknowledged data
+# (ms), at both ends: when the holder's host vanishes (no FIN, no RST) the server ends its session,
+# and a standby takes over, in about 11 s rather than the kernel's two hours; a holder cut off from
+# the server learns it as soon, even in the middle of a statement
+KEEPALIVE, USER_TIMEOUT_MS = (5, 2, 3), 11_000
+
+
+class ActiveLock:
+    """One active instance among standbys (two relays of a store, two consumers of a read model):
+    a session-level advisory lock, held on a connection of its own for as long as the instance is
+    active. PostgreSQL lets go of it when that session ends, however it ends (the process killed,
+    the connection terminated, the server restarted), and a standby polling for it takes over.
+
+    An instance learns that it lost the lock only when a statement on the session fails, and then
+    the session is closed and the lock counted lost: what the instance may still do between two
+    statements is its own rule (the relay's lease, the consumer's checkpoint lock). The session's
+    `application_name` names the instance (`kentra <name> pid <pid> on <host>`), so
+    `holder` (or pg_locks joined with pg_stat_activity) says which one is active."""
+
+    def __init__(
+        self,
+        db: Database,
+        name: str,
+        *,
+        poll_seconds: float = 0.5,
+        session_settings: Mapping[str, str | int] = {},
+        on_change: Callable[[bool], None] | None = None,
+    ):
+        self.db, self.name, self.poll_seconds = db, name, poll_seconds
+        self.key = advisory_key(f"active:{db.schema}:{name}")
+        self.session_settings, self.on_change = dict(session_settings), on_change
+        self.held = False
+        self._conn: psycopg2.extensions.connection | None = None
+
+    def session(self) -> psycopg2.extensions.connection:
+        """The lock's connection (autocommit), opened if need be: nothing is held by opening it.
+        The session of a lock held is never replaced: once it has ended, the lock is lost."""
+        if self._conn is not None and self._conn.closed:
+            self._conn = None
+            if self.held:
+                self._become(False, "lost the lock (its session ended): standby", True)
+                raise psycopg2.InterfaceError("the lock's session has ended")
+        if self._conn is None:
+            idle, interval, count = KEEPALIVE
+            settings = {
+                "search_path": f"{self.db.schema},public",
+                "tcp_keepalives_idle": idle,
+                "tcp_keepalives_interval": interval,
+                "tcp_keepalives_count": count,
+                "tcp_user_timeout": USER_TIMEOUT_MS,
+                **self.session_settings,
+            }
+            self._conn = psycopg2.connect(
+                self.db.url,
+                options=" ".join(f"-c {k}={v}" for k, v in settings.items()),
+                application_name=f"kentra {self.name} pid {os.getpid()} on {socket.gethostname()}",
+                connect_timeout=5,
+                keepalives=1,
+                keepalives_idle=idle,
+                keepalives_interval=interval,
+                keepalives_count=count,
+                tcp_user_timeout=USER_TIMEOUT_MS,
+            )
+            self._conn.set_client_encoding("UTF8")
+            self._conn.autocommit = True
+        return self._conn
+
+    def execute(self, statement: str, params: Sequence = ()) -> list[tuple]:
+        """One statement on the lock's session; its rows. A failure closes the session: whatever
+        went wrong, the lock can no longer be counted held."""
+        try:
+            with self.session().cursor() as cur:
+                cur.execute(statement, params)
+                return cur.fetchall() if cur.description else []
+        except psycopg2.Error as exc:
+            self._lost(exc)
+            raise
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[psycopg2.extensions.cursor]:
+        """A transaction on the lock's session, committed when the block ends: it commits only if
+        the session (so the lock) lives through to its COMMIT. A failure closes the session."""
+        conn = self.session()
+        conn.autocommit = False
+        try:
+            with conn, conn.cursor() as cur:
+                yield cur
+        except psycopg2.Error as exc:
+            self._lost(exc)
+            raise
+        finally:
+            if not conn.closed:
+                conn.autocommit = True
+
+    def confirm(self) -> None:
+        """A round trip on the session: it returns only if the session (so the lock) was alive
+        at some moment after the call began."""
+        self.execute("SELECT 1")
+
+    def hold(self, stop: threading.Event) -> bool:
+        """Block until this instance holds the lock (True), or until `stop` (False), asking every
+        `poll_seconds` (a try, not a blocking wait: a stop, SIGTERM, is heard between two)."""
+        waited = False
+        while not self.held:
+            (got,) = self.execute("SELECT pg_try_advisory_lock(%s)", (self.key,))[0]
+            if got:
+                self._become(True, "took over: active" if waited else "active", waited)
+                break
+            if not waited:
+                log.info("%s: standby (another instance holds the lock)", self.name)
+                waited = True
+            if stop.wait(self.poll_seconds):
+                return False
+        return True
+
+    def release(self) -> None:
+        """Close the session: PostgreSQL lets go of the lock with it."""
+        self._let_go("stopped: lock released", False)
+
+    def holder(self, cur) -> tuple[int, str] | None:
+        """The active instance's backend pid and application_name (None: no instance is active),
+        asked on any connection to the database."""
+        cur.execute(
+            "SELECT a.pid, a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+            " WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1"
+            " AND l.classid = %s AND l.objid = %s"
+            " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+            ((self.key >> 32) & 0xFFFFFFFF, self.key & 0xFFFFFFFF),
+        )
+        row = cur.fetchone()
+        return (row[0], row[1]) if row else None
+
+    def _lost(self, exc: Exception) -> None:
+        self._let_go(f"lost the lock ({type(exc).__name__}: {str(exc).strip()}): standby", True)
+
+    def _let_go(self, why: str, news: bool) -> None:
+        if self._conn is not None:
+            with contextlib.suppress(psycopg2.Error):
+                self._conn.close()
+            self._conn = None
+        if self.held:
+            self._become(False, why, news)
+
+    def _become(self, active: bool, why: str, news: bool) -> None:
+        """Every change of role goes through here (`news`: a takeover or a loss, worth a warning)."""
+        self.held = active
+        (log.warning if news else log.info)("%s: %s", self.name, why)
+        if self.on_change is not None:
+            self.on_change(active)
 
 
 def ensure_database(admin_url: str, name: str) -> str:
