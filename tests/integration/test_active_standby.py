@@ -1,4 +1,5 @@
-"""Active/standby against the real PostgreSQL: the lock two instances share."""
+"""Active/standby against the real PostgreSQL and RabbitMQ: the lock two instances share, the relay's
+lease (a relay that lost its lock commits nothing) and two relays handing over."""
 
 from __future__ import annotations
 
@@ -9,7 +10,12 @@ import psycopg2
 import pytest
 
 from services.common.db import ActiveLock, Database
+from services.common.relay import OutboxRelay
+from services.common.relay.publisher import BatchPublisher
+from services.common.relay.relay import LeaseExpired
+from tests.support.backbone import bind_queue, drain, register
 from tests.support.faults import in_background
+from tests.support.waiting import eventually
 
 
 @pytest.fixture
@@ -132,3 +138,108 @@ def test_each_store_and_each_process_kind_has_a_lock_of_its_own(locks, admin_url
     finally:
         other_store.close()
     assert held == [True, True, True]
+
+
+# -- the relay -------------------------------------------------------------------------------------
+@pytest.fixture
+def relays(pg_store, amqp_uri):
+    made: list[OutboxRelay] = []
+
+    def make(**options) -> OutboxRelay:
+        publisher = BatchPublisher(amqp_uri, "registries")
+        made.append(OutboxRelay("registries", pg_store, pg_store.db, publisher, **options))
+        return made[-1]
+
+    yield make
+    for relay in made:
+        relay.publisher.close()
+        relay.lock.release()
+
+
+def test_a_relay_whose_lock_session_ended_commits_no_batch_and_moves_no_position(
+    relays, pg_store, amqp_uri, admin_url
+):
+    relay, queue = relays(), bind_queue(amqp_uri, "registries")
+    relay.lock.hold(threading.Event())
+    register(pg_store, 5)
+    terminate(admin_url, relay.lock.session().get_backend_pid())
+
+    with pytest.raises(psycopg2.Error):
+        relay.publish_pending()
+    assert drain(amqp_uri, queue, 5, timeout=1) == []
+    assert relay.position() == 0 and not relay.lock.held
+
+
+def test_a_batch_is_not_committed_when_the_lock_session_answers_later_than_the_lease(
+    relays, pg_store, amqp_uri
+):
+    relay, queue = relays(lease_seconds=0.0), bind_queue(amqp_uri, "registries")
+    relay.lock.hold(threading.Event())
+    register(pg_store, 5)
+
+    with pytest.raises(LeaseExpired):
+        relay.publish_pending()
+    assert drain(amqp_uri, queue, 5, timeout=1) == []
+    assert relay.position() == 0 and relay.lock.held  # still active: it only waited too long
+
+
+def test_two_running_relays_publish_every_event_once_in_order_across_a_handover(
+    relays, pg_store, amqp_uri, admin_url
+):
+    queue = bind_queue(amqp_uri, "registries")
+    first, second = (relays(poll_seconds=0.1, lease_seconds=0.3) for _ in range(2))
+    stop_first, stop_second = threading.Event(), threading.Event()
+    running_first = in_background(first.run, stop_first)
+    eventually(lambda: first.lock.held, 10)
+    running_second = in_background(second.run, stop_second)
+    try:
+        register(pg_store, 30)
+        eventually(lambda: first.position() == pg_store.last_position(), 10)
+        assert not second.lock.held
+
+        stop_first.set()
+        running_first.join(10)
+        eventually(lambda: second.lock.held, 10, what="the standby to take over")
+        register(pg_store, 30)
+        eventually(lambda: second.position() == pg_store.last_position(), 10)
+        assert holder_pid(admin_url, second.lock) == second.lock.session().get_backend_pid()
+    finally:
+        stop_first.set()
+        stop_second.set()
+        running_second.join(10)
+
+    published = [envelope["position"] for _, envelope in drain(amqp_uri, queue, 61, timeout=2)]
+    assert published == [e.position for e in pg_store.read_all(0, 1000)]
+
+
+def test_a_relay_that_loses_its_lock_session_stands_by_and_the_other_goes_on_in_order(
+    relays, pg_store, amqp_uri, admin_url
+):
+    queue = bind_queue(amqp_uri, "registries")
+    first, second = (relays(poll_seconds=0.1, lease_seconds=0.3) for _ in range(2))
+    second.lock.poll_seconds = 0.02  # it asks well before the first has backed off to ask again
+    stop = threading.Event()
+    running = [in_background(first.run, stop)]
+    eventually(lambda: first.lock.held, 10)
+    running.append(in_background(second.run, stop))
+    try:
+        register(pg_store, 30)
+        eventually(lambda: first.position() == pg_store.last_position(), 10)
+        terminate(admin_url, first.lock.session().get_backend_pid())  # the relay lives on
+        eventually(lambda: second.lock.held, 10, what="the standby to take over")
+        register(pg_store, 30)
+        eventually(lambda: second.position() == pg_store.last_position(), 10)
+        assert not first.lock.held, "the first stands by"
+    finally:
+        stop.set()
+        for thread in running:
+            thread.join(10)
+
+    published = [envelope for _, envelope in drain(amqp_uri, queue, 100, timeout=2)]
+    assert {e["position"] for e in published} == {e.position for e in pg_store.read_all(0, 1000)}
+    # one relay's stream after the other's: each message follows one already published (a
+    # handover may publish again from the saved position, never skip ahead or interleave)
+    seen = {0}
+    for envelope in published:
+        assert envelope["prev_position"] in seen, envelope["position"]
+        seen.add(envelope["position"])

@@ -7,6 +7,7 @@ so one round trip covers hundreds of events (a confirm per message would cap us 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
@@ -71,7 +72,11 @@ class BatchPublisher:
             self._producer = kombu.Producer(channel, exchange=self.exchange)
         return self._producer
 
-    def publish(self, messages: list[Message]) -> None:
+    def publish(
+        self, messages: list[Message], before_commit: Callable[[], None] | None = None
+    ) -> None:
+        """The batch in one AMQP transaction. `before_commit` runs right before tx.commit: if it
+        raises, the transaction is discarded with the channel, and the broker delivers none of it."""
         channel = self._connect().channel
         exchange = self.exchange.name
         try:
@@ -89,6 +94,8 @@ class BatchPublisher:
                     exchange=exchange,
                     routing_key=m.routing_key,
                 )
+            if before_commit is not None:
+                before_commit()
             channel.tx_commit()
         except Exception:
             self.close()  # a half-sent transaction is discarded by the broker with the channel

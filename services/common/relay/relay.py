@@ -3,6 +3,9 @@
 The store itself is the outbox: the relay remembers the last position it published
 (relay_positions) and moves it only after the broker committed the batch. A crash between the two
 republishes that batch, which consumers recognise by position and skip.
+
+Several relays of one store may run: one is active and publishes, the others stand by and take
+over when it dies (`OutboxRelay.run` states the rule that keeps two from publishing at once).
 """
 
 from __future__ import annotations
@@ -13,19 +16,26 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from typing import Any
 
 from contracts.envelope import to_message
 from services.common import metrics
 from services.common.backoff import Backoff
-from services.common.db import TRANSIENT_ERRORS, Database
+from services.common.db import TRANSIENT_ERRORS, ActiveLock, Database
 from services.common.eventstore.postgres import PostgresEventStore
 
 from .publisher import BatchPublisher, encode
 
 log = logging.getLogger(__name__)
 RELAY_NAME = "amqp"
+LOCK_NAME = f"relay:{RELAY_NAME}"  # the active relay's lock, one per store (its schema)
 OBSERVE_SECONDS = 1.0
+# how long after a round trip on its lock session a relay may still commit a batch to the broker,
+# and so how long a relay that takes the lock waits before publishing (the rule in `run`)
+LEASE_SECONDS = 2.0
+
+
+class LeaseExpired(RuntimeError):
+    """The lock session answered too late for the batch to be committed under the lease."""
 
 
 class OutboxRelay:
@@ -37,10 +47,22 @@ class OutboxRelay:
         publisher: BatchPublisher,
         batch_size: int = 500,
         poll_seconds: float = 1.0,
+        lease_seconds: float = LEASE_SECONDS,
     ):
         self.source, self.store, self.db, self.publisher = source, store, db, publisher
-        self.batch_size, self.poll_seconds = batch_size, poll_seconds
-        self._listener: Any = None  # a psycopg2 connection LISTENing, once opened
+        self.batch_size, self.poll_seconds, self.lease_seconds = (
+            batch_size,
+            poll_seconds,
+            lease_seconds,
+        )
+        # its session saves the position (without waiting for the disk: `_save_position`) and,
+        # in `run`, holds the lock and LISTENs
+        self.lock = ActiveLock(
+            db,
+            LOCK_NAME,
+            session_settings={"synchronous_commit": "off"},
+            on_change=self._role_changed,
+        )
         # the position last saved by this relay, so a wake-up need not read it back (None: read
         # it; after any failure the saved one is the truth again)
         self._published: int | None = None
@@ -55,14 +77,27 @@ class OutboxRelay:
             return row[0] if row else 0
 
     def _save_position(self, position: int) -> None:
-        with self.db.transaction() as cur:
-            # no wait for the WAL flush (a disk sync per page): a crash can lose only the latest
-            # positions, never store one ahead, and a lost one republishes pages consumers skip
-            cur.execute("SET LOCAL synchronous_commit TO off")
+        """In a transaction on the lock's session: a relay that lost the lock cannot move it, nor
+        can one killed before its COMMIT (its backend, waiting on a row lock, would otherwise
+        save it on its own). No wait for the WAL flush (the session's synchronous_commit is off:
+        a disk sync per page): a crash can lose only the latest positions, never store one
+        ahead, and a lost one republishes pages consumers skip."""
+        with self.lock.transaction() as cur:
             cur.execute(
                 "INSERT INTO relay_positions (relay, position) VALUES (%s, %s) ON CONFLICT (relay)"
                 " DO UPDATE SET position = EXCLUDED.position, updated_at = now()",
                 (RELAY_NAME, position),
+            )
+
+    def _fence(self) -> None:
+        """Right before each tx.commit (rule 1 of `run`): a round trip on the lock's session, begun
+        less than the lease ago. Outside `run` (one relay, no lock) it only costs the round trip."""
+        began = time.monotonic()
+        self.lock.confirm()
+        if time.monotonic() - began >= self.lease_seconds:
+            raise LeaseExpired(
+                f"relay {self.source}: the lock session took over {self.lease_seconds}s to answer;"
+                " the batch is not committed"
             )
 
     def publish_pending(self) -> int:
@@ -77,7 +112,7 @@ class OutboxRelay:
         while events:
             more = len(events) == self.batch_size
             following = self._reader().submit(self._page, events[-1].position) if more else None
-            self.publisher.publish(messages)
+            self.publisher.publish(messages, before_commit=self._fence)
             position = events[-1].position
             self._save_position(position)
             self._published = position
@@ -117,13 +152,33 @@ class OutboxRelay:
 
     # -- the loop -----------------------------------------------------------------------------------
     def run(self, stop: threading.Event) -> None:
-        backoff, started = Backoff(), False
+        """Publish while active, stand by while another relay of the store is, until `stop`.
+
+        Active/standby: the relay whose session holds the lock (`ActiveLock` LOCK_NAME, on the
+        store's database) publishes; the others poll for it. A relay learns that its lock session
+        ended (the server restarted, the connection was terminated or cut) only at its next
+        statement on it, while a standby may take the lock the moment it ends. So:
+        1. Right before each tx.commit the relay makes a round trip on its lock session, and
+           commits only if that round trip began less than `lease_seconds` ago (`_fence`). The
+           session, so the lock, was alive at some moment after it began: every commit is sent
+           within the lease of a moment its relay held the lock.
+        2. A relay that takes the lock waits `lease_seconds` before it reads its position and
+           publishes. The last holder held the lock at the latest until this one took it, so its
+           last commit has been sent by then.
+        3. The position is saved on the lock session itself: a relay that lost the lock cannot
+           move it, and every saved position was published by the relay that saved it.
+        Left over: a commit sent in time that reaches the broker after the lease (held in a socket
+        buffer while the broker blocked publishers), or a relay paused (SIGSTOP, a frozen VM)
+        between its round trip and its commit for longer than the lease, delivers one batch after
+        the new holder's first ones. Those events are ones the new holder publishes again from the
+        saved position: consumers drop repeats by position and read any gap back from the store
+        (guarantee 6), so nothing is lost, doubled or applied out of order; only the bus's order
+        is broken, for that batch. Monotonic clocks measure the lease at both ends."""
+        backoff = Backoff()
         while not stop.is_set():
             try:
-                self._listen()
-                if not started:
-                    log.info("relay %s: publishing from position %s", self.source, self.position())
-                    started = True
+                if not self.lock.held and not self._take_over(stop):
+                    break
                 self.publish_pending()
                 backoff.reset()
                 self._wait_for_news()
@@ -133,40 +188,54 @@ class OutboxRelay:
                 metrics.RETRIES.labels(f"relay:{self.source}").inc()
                 log.warning("relay %s: %s; retrying in %.1fs", self.source, exc, backoff.peek())
                 self.publisher.close()
-                self._close_listener()
                 self._published = None
+                self._still_active()
                 if not isinstance(exc, TRANSIENT_ERRORS + (OSError, ConnectionError)):
                     log.exception("relay %s: unexpected error", self.source)
                 stop.wait(backoff.next())
         self.publisher.close()
-        self._close_listener()
+        self.lock.release()
         if self._read_ahead is not None:
             self._read_ahead.shutdown()
 
-    def _listen(self) -> None:
-        """LISTEN for the store's notifications (they carry a position, never personal data)."""
-        if self._listener is None:
-            conn = self.db.connect()
-            conn.autocommit = True
-            with conn.cursor() as cur:
-                cur.execute(f'LISTEN "{self.store.notify_channel}"')
-            self._listener = conn
+    def _take_over(self, stop: threading.Event) -> bool:
+        """Active: the lock held, the last holder's lease run out (rule 2), the store LISTENed to
+        (its notifications carry a position, never personal data). False: stopped meanwhile."""
+        if not self.lock.hold(stop) or stop.wait(self.lease_seconds):
+            return False
+        self.lock.execute(f'LISTEN "{self.store.notify_channel}"')
+        self._published = None
+        log.info("relay %s: publishing from position %s", self.source, self.position())
+        return True
+
+    def _still_active(self) -> None:
+        """After a failure: a round trip on the lock session. If it ended, the lock is lost and
+        the loop stands by again (a broker away alone keeps the lock: a standby would fare no
+        better)."""
+        if self.lock.held:
+            try:
+                self.lock.confirm()
+            except Exception:  # the database away: the lock is counted lost (ActiveLock logs it)
+                log.debug("relay %s: lock session gone", self.source, exc_info=True)
+
+    def _role_changed(self, active: bool) -> None:
+        """A standby exports no position, backlog or lag: what it last saw would stay frozen beside
+        the active relay's figures (and keep a max() of them up)."""
+        if not active:
+            for gauge in (metrics.RELAY_POSITION, metrics.OUTBOX_BACKLOG, metrics.RELAY_LAG):
+                gauge.remove(self.source)
 
     def _wait_for_news(self) -> None:
-        """Sleep until a notification or the polling interval: polling covers a lost notification."""
-        conn = self._listener
+        """Sleep until a notification or the polling interval: polling covers a lost notification.
+        Anything else that wakes the lock session (its end) is found out by a round trip."""
+        conn = self.lock.session()
         if conn.notifies:
             conn.notifies.clear()
             return
         readable, _, _ = select.select([conn], [], [], self.poll_seconds)
         if readable:
-            conn.poll()
-            conn.notifies.clear()
-
-    def _close_listener(self) -> None:
-        if self._listener is not None:
-            try:
-                self._listener.close()
-            except Exception:
-                log.debug("closing the listener", exc_info=True)
-            self._listener = None
+            conn.poll()  # raises once the session has ended: the loop finds the lock lost
+            if conn.notifies:
+                conn.notifies.clear()
+            else:
+                self.lock.confirm()
