@@ -1,5 +1,6 @@
 """Active/standby against the real PostgreSQL and RabbitMQ: the lock two instances share, the relay's
-lease (a relay that lost its lock commits nothing) and two relays handing over."""
+lease (a relay that lost its lock commits nothing) and two relays and two live consumers handing
+over. The same with real processes SIGKILLed under load: tests/faults/test_active_standby.py."""
 
 from __future__ import annotations
 
@@ -9,12 +10,18 @@ import time
 import psycopg2
 import pytest
 
+from services.common.consumer import Consumer
+from services.common.consumer.consistency import check
+from services.common.consumer.live import LiveConsumer
+from services.common.consumer.setup import personal_opener
+from services.common.consumer.sources import StoreEventSource
 from services.common.db import ActiveLock, Database
 from services.common.relay import OutboxRelay
 from services.common.relay.publisher import BatchPublisher
 from services.common.relay.relay import LeaseExpired
 from tests.support.backbone import bind_queue, drain, register
 from tests.support.faults import in_background
+from tests.support.projections import Roster, roster_rows
 from tests.support.waiting import eventually
 
 
@@ -243,3 +250,102 @@ def test_a_relay_that_loses_its_lock_session_stands_by_and_the_other_goes_on_in_
     for envelope in published:
         assert envelope["prev_position"] in seen, envelope["position"]
         seen.add(envelope["position"])
+
+
+# -- the live consumer -----------------------------------------------------------------------------
+class CountedReads(StoreEventSource):
+    """The store, read in process, counting the reads: a standby must make none."""
+
+    reads = 0
+
+    def read_all(self, source, after_position, limit):
+        self.reads += 1
+        return super().read_all(source, after_position, limit)
+
+
+def test_of_two_live_consumers_one_applies_and_the_other_reads_nothing_until_it_takes_over(
+    pg_store, read_model, amqp_uri, settings, relays
+):
+    projection = Roster()
+    db = read_model(projection)
+    sources = [CountedReads({"registries": pg_store}) for _ in range(2)]
+    lives = [
+        LiveConsumer(
+            Consumer(projection, db, source, opener=personal_opener(settings, projection)),
+            amqp_uri,
+            publishers={"registries": "guest"},
+            catch_up_seconds=3600,
+        )
+        for source in sources
+    ]
+    first, second = lives
+    relay = relays()
+    stops = [threading.Event(), threading.Event()]
+    threads = [in_background(first.run, stops[0])]
+    try:
+        assert first.ready.wait(20)
+        threads.append(in_background(second.run, stops[1]))
+        register(pg_store, 10)
+        relay.publish_pending()
+        eventually(lambda: first.consumer.position("registries") == pg_store.last_position(), 10)
+        assert not second.ready.is_set() and not second.lock.held and sources[1].reads == 0
+
+        stops[0].set()
+        threads[0].join(10)
+        assert second.ready.wait(20), "the standby took over and caught up"
+        assert sources[1].reads > 0
+        register(pg_store, 10)
+        relay.publish_pending()
+        eventually(lambda: second.consumer.position("registries") == pg_store.last_position(), 10)
+    finally:
+        for stop in stops:
+            stop.set()
+        for thread in threads:
+            thread.join(10)
+
+    assert {row[3] for row in roster_rows(db).values()} == {1} and len(roster_rows(db)) == 20
+    assert check(db, "roster", ("registries",), StoreEventSource({"registries": pg_store})) == []
+
+
+def test_a_live_consumer_whose_lock_session_is_terminated_stands_by_and_the_other_takes_over(
+    pg_store, read_model, amqp_uri, settings, relays, admin_url
+):
+    projection = Roster()
+    db = read_model(projection)
+    first, second = (
+        LiveConsumer(
+            Consumer(
+                projection,
+                db,
+                StoreEventSource({"registries": pg_store}),
+                opener=personal_opener(settings, projection),
+            ),
+            amqp_uri,
+            publishers={"registries": "guest"},
+            catch_up_seconds=3600,
+        )
+        for _ in range(2)
+    )
+    second.lock.poll_seconds = 0.02  # it asks well before the first has backed off to ask again
+    relay, stop = relays(), threading.Event()
+    running = [in_background(first.run, stop)]
+    try:
+        assert first.ready.wait(20)
+        running.append(in_background(second.run, stop))
+        register(pg_store, 10)
+        relay.publish_pending()
+        terminate(admin_url, first.lock.session().get_backend_pid())  # the consumer lives on
+        assert second.ready.wait(20), "the standby took over and caught up"
+        # the first finds out at its next look at its session, within LOCK_CHECK_SECONDS: until
+        # then both may apply, one batch after the other under the checkpoint's row lock
+        eventually(lambda: not first.lock.held, 5, 0.05, "the first to stand by")
+        register(pg_store, 10)
+        relay.publish_pending()
+        eventually(lambda: second.consumer.position("registries") == pg_store.last_position(), 10)
+    finally:
+        stop.set()
+        for thread in running:
+            thread.join(10)
+
+    assert {row[3] for row in roster_rows(db).values()} == {1} and len(roster_rows(db)) == 20
+    assert check(db, "roster", ("registries",), StoreEventSource({"registries": pg_store})) == []

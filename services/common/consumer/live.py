@@ -9,6 +9,9 @@ Each message is checked on its own before it joins a batch: the broker must vouc
 source's relay published it (validated `user_id`), and it must be an envelope of that source. A
 message that fails either is dead-lettered at once with its digest and the reason, and is acked
 with its batch: it can neither stall the queue nor hold back other sources.
+
+Several consumers of one read model may run: one is active, the others stand by (`LiveConsumer.run`
+says how, and why not RabbitMQ's single active consumer).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from contracts.envelope import exchange_name
 from services.common import metrics
 from services.common.backoff import Backoff
 from services.common.broker import find_exchange
+from services.common.db import ActiveLock
 
 from .consumer import Consumer
 from .projection import SourceEvent
@@ -34,6 +38,13 @@ log = logging.getLogger(__name__)
 
 # how long the loop blocks with nothing gathered: bounds the wait for a heartbeat check or a stop
 IDLE_WAIT = 0.25
+# how often the active consumer makes sure its lock session is alive, when nothing else failed
+LOCK_CHECK_SECONDS = 1.0
+
+
+def lock_name(projection: str) -> str:
+    """The active consumer's lock, one per read model (in its schema)."""
+    return f"consumer:{projection}"
 
 
 class LiveConsumer:
@@ -57,7 +68,11 @@ class LiveConsumer:
         )
         self.queue_type = queue_type
         self._buffer: list[kombu.Message] = []
-        self.ready = threading.Event()  # set once queues exist and the first catch-up is done
+        # set once this consumer is active, its queues exist and its first catch-up is done
+        self.ready = threading.Event()
+        self.lock = ActiveLock(
+            consumer.db, lock_name(consumer.projection.name), on_change=self._role_changed
+        )
 
     def queues(self) -> list[kombu.Queue]:
         name = self.consumer.projection.name
@@ -74,9 +89,34 @@ class LiveConsumer:
         ]
 
     def run(self, stop: threading.Event) -> None:
+        """Consume while active, stand by while another consumer of the read model is, until
+        `stop`.
+
+        Active/standby: the consumer whose session holds the lock (`ActiveLock`, `lock_name`, on
+        the read model's database) connects to the broker, catches up from the stores and
+        consumes; the others poll for the lock and touch neither the queues nor the stores. An
+        active consumer that loses its lock session (found at the next round trip on it, every
+        LOCK_CHECK_SECONDS, or at any failure) closes its broker connection, so its unacked
+        messages go back to the queue, and stands by.
+
+        Unlike the relay's, this lock needs no lease: it keeps a standby idle, it does not make
+        the read model right. A consumer that lost the lock goes on applying until it finds out
+        (the batch in hand, and the queue shared with the new one for up to LOCK_CHECK_SECONDS);
+        each batch locks its source's checkpoint row, drops what is at or below it and reads a
+        gap back from the store (`Consumer._handle_batch`), so the two apply one batch after the
+        other, each event once, in order.
+
+        Why not RabbitMQ's single active consumer: it is a queue argument
+        (`x-single-active-consumer`), and a queue's arguments cannot change once it is declared.
+        The queues exist on every installation (each consumer declares its own), so the upgrade
+        would have to delete them, losing what they hold, or meet PRECONDITION_FAILED. It would
+        also pick the active consumer per queue, so two processes could share a read model's
+        sources, and each would still read the stores to catch up, which it does not govern."""
         backoff = Backoff()
         while not stop.is_set():
             try:
+                if not self.lock.hold(stop):
+                    break
                 self._session(stop, backoff)
             except Exception as exc:  # broker or database away: unacked messages come back
                 metrics.RETRIES.labels(f"consumer:{self.consumer.projection.name}").inc()
@@ -87,7 +127,29 @@ class LiveConsumer:
                     backoff.peek(),
                 )
                 self._buffer.clear()
+                self._still_active()
                 stop.wait(backoff.next())
+        self.lock.release()
+
+    def _still_active(self) -> None:
+        """After a failure: a round trip on the lock session; if it ended, the lock is lost and
+        the loop stands by again."""
+        if self.lock.held:
+            try:
+                self.lock.confirm()
+            except Exception:  # the database away: the lock is counted lost (ActiveLock logs it)
+                log.debug("%s: lock session gone", self.consumer.projection.name, exc_info=True)
+
+    def _role_changed(self, active: bool) -> None:
+        """A standby exports no lag, position or open dead letters: what it last saw would stay
+        frozen beside the active consumer's figures (and keep a max() of them up)."""
+        if active:
+            return
+        name = self.consumer.projection.name
+        for source in self.consumer.projection.sources:
+            metrics.CONSUMER_LAG.remove(name, source)
+            metrics.CONSUMER_POSITION.remove(name, source)
+        metrics.DEAD_LETTERS_OPEN.remove(name)
 
     def _session(self, stop: threading.Event, backoff: Backoff) -> None:
         with kombu.Connection(self.amqp_uri, heartbeat=20, connect_timeout=5) as conn:
@@ -111,7 +173,7 @@ class LiveConsumer:
         held a lone event back for the whole window and more, the latency floor of issue 17).
         Under load the batch fills while the previous one commits, so batching costs no wait."""
         next_catch_up = time.monotonic() + self.catch_up_seconds
-        next_heartbeat = 0.0
+        next_heartbeat = next_lock_check = 0.0
         deadline: float | None = None
         while not stop.is_set():
             now = time.monotonic()
@@ -123,6 +185,9 @@ class LiveConsumer:
             if now >= next_heartbeat:  # py-amqp wants a check at least twice per heartbeat
                 conn.heartbeat_check()
                 next_heartbeat = now + IDLE_WAIT
+            if now >= next_lock_check:  # raises once the lock session has ended
+                self.lock.confirm()
+                next_lock_check = now + LOCK_CHECK_SECONDS
             if now >= next_catch_up:
                 self._catch_up()
                 next_catch_up = time.monotonic() + self.catch_up_seconds
