@@ -80,6 +80,11 @@ EMERGENCY_ACCESS = Counter(
     "Emergency grants (break the glass) recorded: the DPO is alerted at once",
 )
 RETRIES = Counter("kentra_retries_total", "Transient failures retried with backoff", ["component"])
+# 1 while this instance of a relay or consumer holds its lock, 0 while it stands by: across the
+# instances of one component the sum is 1 (none: nothing moves; two: the lock is broken)
+ACTIVE = Gauge(
+    "kentra_active", "This instance is the active one of its relay or consumer", ["component"]
+)
 # the gateway's availability SLO counts answers by class: a 5xx (503 while a dependency is away
 # included) spends the error budget, a 4xx is the caller's and does not
 HTTP_REQUESTS = Counter(

@@ -73,6 +73,7 @@ class LiveConsumer:
         self.lock = ActiveLock(
             consumer.db, lock_name(consumer.projection.name), on_change=self._role_changed
         )
+        metrics.ACTIVE.labels(f"consumer:{consumer.projection.name}").set(0)
 
     def queues(self) -> list[kombu.Queue]:
         name = self.consumer.projection.name
@@ -143,6 +144,7 @@ class LiveConsumer:
     def _role_changed(self, active: bool) -> None:
         """A standby exports no lag, position or open dead letters: what it last saw would stay
         frozen beside the active consumer's figures (and keep a max() of them up)."""
+        metrics.ACTIVE.labels(f"consumer:{self.consumer.projection.name}").set(1 if active else 0)
         if active:
             return
         name = self.consumer.projection.name

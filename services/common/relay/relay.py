@@ -63,6 +63,7 @@ class OutboxRelay:
             session_settings={"synchronous_commit": "off"},
             on_change=self._role_changed,
         )
+        metrics.ACTIVE.labels(f"relay:{source}").set(0)  # standing by until the lock is ours
         # the position last saved by this relay, so a wake-up need not read it back (None: read
         # it; after any failure the saved one is the truth again)
         self._published: int | None = None
@@ -221,6 +222,7 @@ class OutboxRelay:
     def _role_changed(self, active: bool) -> None:
         """A standby exports no position, backlog or lag: what it last saw would stay frozen beside
         the active relay's figures (and keep a max() of them up)."""
+        metrics.ACTIVE.labels(f"relay:{self.source}").set(1 if active else 0)
         if not active:
             for gauge in (metrics.RELAY_POSITION, metrics.OUTBOX_BACKLOG, metrics.RELAY_LAG):
                 gauge.remove(self.source)
