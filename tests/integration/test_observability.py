@@ -53,3 +53,18 @@ def test_every_recorded_series_an_alert_reads_is_recorded_by_a_rule():
         name for r in rules if "alert" in r for name in re.findall(r"kentra:[a-z0-9_:]+", r["expr"])
     }
     assert read and read <= recorded, read - recorded
+
+
+def test_every_alert_has_its_runbook_entry_in_the_operations_guide():
+    guide = (PROMETHEUS.parents[1] / "docs" / "operations.md").read_text(encoding="utf-8")
+    headings = set(re.findall(r"^### (\w+)$", guide, flags=re.MULTILINE))
+    alerts = [
+        r
+        for g in yaml.safe_load((PROMETHEUS / "rules" / "kentra.yml").read_text())["groups"]
+        for r in g["rules"]
+        if "alert" in r
+    ]
+    assert len(alerts) >= 20
+    for rule in alerts:
+        assert rule["annotations"]["runbook"] == f"docs/operations.md#{rule['alert'].lower()}"
+        assert rule["alert"] in headings, f"docs/operations.md has no entry for {rule['alert']}"
