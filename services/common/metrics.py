@@ -85,6 +85,17 @@ RETRIES = Counter("kentra_retries_total", "Transient failures retried with backo
 ACTIVE = Gauge(
     "kentra_active", "This instance is the active one of its relay or consumer", ["component"]
 )
+# the consistency check, run by each active consumer on a schedule (consumer/consistency.py)
+CONSISTENCY_DIFFERENCES = Gauge(
+    "kentra_consistency_differences",
+    "Streams whose head in the read model differs from the source's at the last check",
+    ["consumer"],
+)
+CONSISTENCY_CHECKED = Gauge(
+    "kentra_consistency_checked_timestamp_seconds",
+    "When the last consistency check of this read model ended (Unix time)",
+    ["consumer"],
+)
 # the gateway's availability SLO counts answers by class: a 5xx (503 while a dependency is away
 # included) spends the error budget, a 4xx is the caller's and does not
 HTTP_REQUESTS = Counter(

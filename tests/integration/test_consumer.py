@@ -224,3 +224,49 @@ def test_erasure_reaches_the_read_model_and_the_store_keeps_the_history(pg_store
     assert [m["erased"] for m in replayed if m["stream"] == subject_stream] == [True, False]
     assert all(m["sealed"] is None for m in replayed if m["stream"] == subject_stream)
     assert "Ελένη" not in repr([m for m in replayed if m["stream"] == subject_stream])
+
+
+def test_the_periodic_check_exports_what_it_found_and_a_standby_checks_nothing(pg_store, consumer):
+    """The active consumer's scheduled check (PeriodicCheck), as the alerts read it."""
+    import threading
+
+    from prometheus_client import REGISTRY
+
+    from services.common.consumer.consistency import PeriodicCheck
+    from tests.support.waiting import eventually
+
+    def exported(name: str) -> float | None:
+        return REGISTRY.get_sample_value(name, {"consumer": "roster"})
+
+    streams = register(pg_store, 3)
+    consumer.catch_up("registries")
+    active = threading.Event()
+    checks = PeriodicCheck(
+        consumer.db,
+        "roster",
+        ("registries",),
+        lambda: consumer.source,
+        active.is_set,
+        every=0.2,
+        first=0.05,
+        settle_seconds=0,
+    )
+    assert checks.once() == []
+    assert exported("kentra_consistency_differences") == 0
+    checked = exported("kentra_consistency_checked_timestamp_seconds")
+    with consumer.db.transaction() as cur:
+        cur.execute("UPDATE consumer_streams SET hash = 'forged' WHERE stream = %s", (streams[0],))
+    stop = threading.Event()
+    runner = threading.Thread(target=checks.run, args=(stop,))
+    runner.start()
+    try:
+        stop.wait(0.6)  # three turns as a standby: nothing checked, nothing exported
+        assert exported("kentra_consistency_checked_timestamp_seconds") == checked
+        active.set()
+        eventually(
+            lambda: exported("kentra_consistency_differences") == 1, 10, what="the forged stream"
+        )
+        assert exported("kentra_consistency_checked_timestamp_seconds") > checked
+    finally:
+        stop.set()
+        runner.join(5)

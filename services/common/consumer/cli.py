@@ -17,12 +17,17 @@ from services.common.config import Settings
 from services.common.heap import settle_heap
 from services.common.metrics import metrics_port, serve_metrics
 
-from .consistency import check, report
+from .consistency import PeriodicCheck, report, settled_check
 from .consumer import Consumer
 from .live import LiveConsumer
 from .projection import Projection
 from .setup import open_read_model, personal_opener
 from .sources import RpcEventSource
+
+# the whole check reads every stream's head from the sources: at a million people a few minutes of
+# RPC, so four times a day by default (KENTRA_CONSISTENCY_EVERY_SECONDS), the first soon after start
+CONSISTENCY_EVERY = 6 * 3600.0
+CONSISTENCY_FIRST = 300.0
 
 
 def main(service: str, projection: Projection, argv: list[str] | None = None) -> int:
@@ -69,20 +74,31 @@ def _run(consumer: Consumer, settings: Settings, args) -> int:
         signal.signal(sig, lambda *_: stop.set())
     publishers = {source: settings.publisher(source) for source in consumer.projection.sources}
     settle_heap()
-    LiveConsumer(consumer, settings.amqp_uri, publishers=publishers).run(stop)
+    live = LiveConsumer(consumer, settings.amqp_uri, publishers=publishers)
+    every = float(os.environ.get("KENTRA_CONSISTENCY_EVERY_SECONDS", CONSISTENCY_EVERY))
+    checks = PeriodicCheck(
+        consumer.db,
+        consumer.projection.name,
+        consumer.projection.sources,
+        lambda: RpcEventSource(settings.amqp_uri),  # its own: RPC proxies are not shared
+        lambda: live.lock.held,
+        every=every,
+        first=min(every, CONSISTENCY_FIRST),
+    )
+    threading.Thread(target=checks.run, args=(stop,), daemon=True).start()
+    live.run(stop)
     return 0
 
 
 def _check(consumer: Consumer, settings: Settings, args) -> int:
     """Exit 1 if any stream differs. Differences that are only lag get `--settle-seconds` to clear."""
-    deadline = time.monotonic() + args.settle_seconds
-    while True:
-        differences = check(
-            consumer.db, consumer.projection.name, consumer.projection.sources, consumer.source
-        )
-        if not differences or time.monotonic() >= deadline:
-            break
-        time.sleep(0.5)
+    differences = settled_check(
+        consumer.db,
+        consumer.projection.name,
+        consumer.projection.sources,
+        consumer.source,
+        args.settle_seconds,
+    )
     print(json.dumps(report(differences), ensure_ascii=False, indent=2))
     return 1 if differences else 0
 
