@@ -12,7 +12,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-FILES = ["scripts", "pyproject.toml", "requirements.lock", "requirements-runtime.lock"]
+FILES = [
+    "scripts",
+    "pyproject.toml",
+    "requirements.lock",
+    "requirements-runtime.lock",
+    "deploy/kubernetes/tools.lock",
+]
 
 
 @pytest.fixture
@@ -23,6 +29,7 @@ def checkout(tmp_path: Path) -> Path:
         if source.is_dir():
             shutil.copytree(source, tmp_path / name)
         else:
+            (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(source, tmp_path / name)
     return tmp_path
 
