@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import logging
 import os
+import select
 import socket
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -45,7 +46,16 @@ def role_url(database_url: str, role: str, password: str | None = None) -> str:
 
 class Database:
     """A small thread-safe (and green-thread-safe once patched) pool of connections whose
-    search_path is one service's schema. Broken connections are dropped, not reused."""
+    search_path is one service's schema. Broken connections are dropped, not reused, and an idle
+    one the server has ended since (a restart, a crash, a failover) is found and replaced before
+    anything is sent on it (`_ended`).
+
+    The pool retries nothing: it cannot tell a read from a write (`statement()` also runs
+    `append_events`), and a statement whose connection broke on its way may have committed. Who
+    knows what it sent decides: a read is always safe to repeat; the store's append with a command
+    id is too (a repeat finds the command and answers it as a duplicate, storing nothing); a write
+    without one is not. A request that meets a broken connection is answered 503, and its client
+    sends it again."""
 
     def __init__(self, url: str, schema: str, max_connections: int = 8):
         self.url, self.schema, self.max_connections = url, schema, max_connections
@@ -63,10 +73,7 @@ class Database:
         self._slots.acquire()
         conn = None
         try:
-            with self._lock:
-                conn = self._idle.pop() if self._idle else None
-            if conn is None or conn.closed:
-                conn = self.connect()
+            conn = self._idle_connection() or self.connect()
             yield conn
         except BaseException:
             if conn is not None and not conn.closed:
@@ -86,6 +93,19 @@ class Database:
             elif conn is not None and not conn.closed:
                 conn.close()
             self._slots.release()
+
+    def _idle_connection(self) -> psycopg2.extensions.connection | None:
+        """The most recently used idle connection the server has not ended; None if none is left."""
+        while True:
+            with self._lock:
+                if not self._idle:
+                    return None
+                conn = self._idle.pop()
+            if not _ended(conn):
+                return conn
+            log.info("schema %s: a pooled connection the server ended is replaced", self.schema)
+            with contextlib.suppress(psycopg2.Error):
+                conn.close()
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[psycopg2.extensions.cursor]:
@@ -114,6 +134,24 @@ class Database:
             for conn in self._idle:
                 conn.close()
             self._idle.clear()
+
+
+def _ended(conn: psycopg2.extensions.connection) -> bool:
+    """Has the server ended this idle session? What it sent since the session was last used is
+    read without waiting (`poll`): a shutdown's "terminating connection due to administrator
+    command" (libpq takes it for a notice) and then the end of the socket, or a crashed or killed
+    server's end of socket. A server that vanished without a word (its host lost) sends nothing:
+    TCP keepalives (`keepalives_idle` in the URL) find that one."""
+    if conn.closed:
+        return True
+    try:
+        for _ in range(3):  # a notice, then the end of the socket
+            if not select.select([conn], [], [], 0)[0]:
+                return False
+            conn.poll()
+    except psycopg2.Error:
+        return True
+    return bool(conn.closed)
 
 
 @dataclass(frozen=True)
