@@ -140,6 +140,7 @@ def exported(postgres_exporter, pg_store) -> set[str]:
     registries = CollectorRegistry()
     registries.register(ErasurePosition(lambda: pg_store.db))
     detail = "family=queue_coarse_metrics&family=queue_consumer_count"
+    detail += "&family=channel_exchange_metrics"
     return (
         ours
         | exported_names(generate_latest(registries).decode())

@@ -27,7 +27,7 @@ def test_both_configs_scrape_every_process_of_the_platform():
         jobs = {
             j["job_name"] for j in yaml.safe_load((PROMETHEUS / name).read_text())["scrape_configs"]
         }
-        assert jobs == {*METRICS_PORTS, "rabbitmq", "rabbitmq-queues", "postgres"}, name
+        assert jobs == {*METRICS_PORTS, "rabbitmq", "rabbitmq-detailed", "postgres"}, name
 
 
 def test_every_metric_a_rule_queries_is_exported_by_a_real_process(exported):
