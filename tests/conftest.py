@@ -127,11 +127,12 @@ def postgres_exporter(admin_url):
 @pytest.fixture
 def exported(postgres_exporter, pg_store) -> set[str]:
     """What real processes export: the runtime's metrics (as every Kentra process serves them),
-    the registries' erasure position (read from a real store), RabbitMQ's exporter (its per-queue
-    detail as Prometheus asks for it) and postgres_exporter."""
+    what a write service reads of its store (the erasure position, the outbox), RabbitMQ's
+    exporter (its per-queue detail as Prometheus asks for it) and postgres_exporter."""
     from prometheus_client import CollectorRegistry, generate_latest
 
     from services.common.metrics import serve_metrics
+    from services.common.relay.outbox_watch import OutboxWatch
     from services.registries.adapters.erasure_position import ErasurePosition
 
     port = free_port()
@@ -139,6 +140,7 @@ def exported(postgres_exporter, pg_store) -> set[str]:
     ours = exported_names(scrape(f"http://127.0.0.1:{port}/metrics"))
     registries = CollectorRegistry()
     registries.register(ErasurePosition(lambda: pg_store.db))
+    registries.register(OutboxWatch("registries", lambda: pg_store.db))
     detail = "family=queue_coarse_metrics&family=queue_consumer_count"
     detail += "&family=channel_exchange_metrics"
     return (
