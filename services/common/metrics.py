@@ -110,6 +110,30 @@ AUDIT_WRITE_FAILURES = Counter(
 )
 
 
+class ReadAtScrape:
+    """A collector whose figures are read from a database each time Prometheus scrapes, so they
+    hold across restarts and any number of instances. `read(db)` returns the metric families;
+    before the service is up (`db()` is None) or when the read fails, the scrape answers with the
+    runtime's metrics alone, and the alert reading the missing series sees its absence."""
+
+    def __init__(self, db):
+        self.db = db  # () -> a Database, or None before the service is up
+
+    def read(self, db) -> list:
+        raise NotImplementedError
+
+    def collect(self):
+        db = self.db()
+        if db is None:
+            return
+        try:
+            families = self.read(db)
+        except Exception:  # a scrape must still answer with the runtime's metrics
+            log.exception("%s could not be read", type(self).__name__)
+            return
+        yield from families
+
+
 def metrics_port(process: str) -> int:
     """The process's port from services/common/ports.py; KENTRA_METRICS_PORT overrides (0: none)."""
     from services.common.ports import METRICS_PORTS

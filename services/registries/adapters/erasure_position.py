@@ -6,35 +6,23 @@ store, not counted in memory, so it holds across restarts and any number of inst
 
 from __future__ import annotations
 
-import logging
-
 from prometheus_client.core import GaugeMetricFamily
 
 from contracts.names import PERSONAL_DATA_ERASED
+from services.common.metrics import ReadAtScrape
 
-log = logging.getLogger(__name__)
 
-
-class ErasurePosition:
-    def __init__(self, db):
-        self.db = db  # () -> the registries store's Database, or None before the service is up
-
-    def collect(self):
+class ErasurePosition(ReadAtScrape):
+    def read(self, db) -> list:
+        with db.statement() as cur:
+            cur.execute(
+                "SELECT coalesce(max(position), 0) FROM events WHERE type = %s",
+                (PERSONAL_DATA_ERASED,),
+            )
+            (position,) = cur.fetchone()
         family = GaugeMetricFamily(
             "kentra_erasure_position",
             "Store position of the latest PersonalDataErased in the registries store (0: none)",
         )
-        db = self.db()
-        if db is None:
-            return
-        try:
-            with db.statement() as cur:
-                cur.execute(
-                    "SELECT coalesce(max(position), 0) FROM events WHERE type = %s",
-                    (PERSONAL_DATA_ERASED,),
-                )
-                family.add_metric([], cur.fetchone()[0])
-        except Exception:  # a scrape must still answer with the runtime's metrics
-            log.exception("erasure position unavailable")
-            return
-        yield family
+        family.add_metric([], position)
+        return [family]
