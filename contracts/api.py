@@ -30,7 +30,16 @@ def _list(inner: fields.Field, description: str = "", **options) -> fields.List:
 
 
 class Error(StrictSchema):
-    """Every refusal and failure, whatever the status: a client tells them apart by `code`."""
+    """Every refusal and failure, whatever the status: a client tells them apart by `code`.
+
+    A 503 is an outage, not a refusal: a dependency is away (`details.dependency`: database,
+    broker, or the service that did not answer), and Retry-After (and `details.retry_after`) says
+    when to send it again. A command's 503 says whether it was stored: `stored: false` (code
+    `unavailable`: nothing was stored) or `stored: null` (code `outcome_unknown`: it may have been,
+    its answer was lost). Either way the client sends it again with the same `command_id`:
+    commands are idempotent by it, so the retry stores the command once or answers it as already
+    stored (`duplicate: true`). The gateway keeps the client's id, or derives one from what was
+    asked where a route's id is optional, so a retry of the same request is the same command."""
 
     error = fields.String(
         required=True,
@@ -41,10 +50,19 @@ class Error(StrictSchema):
         metadata={
             "description": "not_json, too_large, unauthenticated, forbidden, not_found,"
             " method_not_allowed, invalid (the contract), rule_violated, conflict, erased,"
-            " throttled, server_error"
+            " throttled, server_error (our bug), unavailable (a dependency is away: 503),"
+            " outcome_unknown (a command's 503 when it may have been stored)"
         },
     )
     details = _raw("which fields are wrong and why, or what the refusal is about", required=False)
+    stored = fields.Boolean(
+        required=False,
+        allow_none=True,
+        metadata={
+            "description": "a command's 503 only: false (not stored), null (unknown: send it"
+            " again with the same command_id)"
+        },
+    )
 
 
 # --- commands -------------------------------------------------------------------------------

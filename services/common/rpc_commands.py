@@ -13,6 +13,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError
 from nameko.exceptions import deserialize_to_instance
 
+from services.common import outages
 from services.common.domain import DomainError
 from services.common.eventstore import AppendResult, CommandIdReused, Metadata, WrongExpectedVersion
 from services.common.metrics import COMMAND_SECONDS, COMMANDS
@@ -37,6 +38,10 @@ class CommandRejected(Exception):
         self.code, self.message = code, message
         # field errors (a dict or a list), or what the refusal is about
         self.details: Any = details or {}
+
+
+# a dependency that is away crosses RPC as itself, with whether the command was stored
+deserialize_to_instance(outages.Unavailable)
 
 
 @dataclass(frozen=True)
@@ -93,22 +98,30 @@ def answer(result: AppendResult) -> dict:
 
 
 def rejects_bad_commands(method):
-    """Every command entrypoint: its failures as CommandRejected, and its outcome counted
-    (kentra_commands_total{service, command, outcome})."""
+    """Every command entrypoint: its failures as CommandRejected, a dependency that is away as
+    `Unavailable` saying whether the command was stored (services/common/outages.py), and its
+    outcome counted (kentra_commands_total{service, command, outcome})."""
     method = _rejecting(method)
 
     @functools.wraps(method)
     def wrapper(*args, **kwargs):
         service = getattr(args[0], "name", "?") if args else "?"
         started = time.perf_counter()
+        outages.command_begins()
         try:
             result = method(*args, **kwargs)
         except CommandRejected as exc:
             _count(service, method.__name__, exc.code)
             raise
-        except Exception:
-            _count(service, method.__name__, "error")  # a bug: what the error-rate alert watches
-            raise
+        except Exception as exc:
+            outage = outages.unavailable(exc)
+            if outage is None:
+                _count(service, method.__name__, "error")  # a bug: the error-rate alert's
+                raise
+            _count(service, method.__name__, "unavailable")
+            if outage is exc:
+                raise
+            raise outage from exc
         finally:
             COMMAND_SECONDS.labels(service, method.__name__).observe(time.perf_counter() - started)
         _count(

@@ -41,19 +41,30 @@ def test_every_route_names_the_schema_of_its_answer():
 
 
 def test_each_route_lists_the_statuses_it_can_answer_and_no_others():
-    assert set(operation("get", "/network")["responses"]) == {"200", "401"}
+    assert set(operation("get", "/network")["responses"]) == {"200", "401", "503"}
     # a read of one person: no body to be refused, no role refused before the record is looked at
     assert set(operation("get", "/beneficiaries/{beneficiary_id}")["responses"]) == {
         "200",
         "401",
         "404",
+        "503",
     }
-    assert set(operation("get", "/openapi.json")["responses"]) == {"200"}
+    assert set(operation("get", "/openapi.json")["responses"]) == {"200"}  # needs nobody
     login = operation("post", "/auth/token")["responses"]
     assert {"400", "401", "413", "422", "429"} <= set(login) and "403" not in login
     assert "Retry-After" in login["429"]["headers"]
     case_command = operation("post", "/beneficiaries/{beneficiary_id}/contacts")["responses"]
     assert {"409", "410", "404", "422"} <= set(case_command) and "429" not in case_command
+
+
+def test_every_route_that_needs_a_dependency_may_answer_503_with_retry_after():
+    for path, item in document()["paths"].items():
+        for method, op in item.items():
+            if path == "/openapi.json":
+                continue
+            assert "Retry-After" in op["responses"]["503"]["headers"], (method, path)
+    stored = schema("Error")["properties"]["stored"]
+    assert stored["type"] == ["boolean", "null"]
 
 
 def test_whatever_makes_something_new_answers_201_and_a_registration_names_the_person():

@@ -20,6 +20,7 @@ from typing import NamedTuple
 import psycopg2.errors
 import psycopg2.extras
 
+from services.common import outages
 from services.common.db import Database, advisory_key
 from services.common.personal_data import KeyVault, SubjectErased
 
@@ -154,6 +155,8 @@ class PostgresEventStore(EventStore):
         while True:
             rows = self._rows(keys, stream, version, prev_hash, events, metadata)
             with self.db.statement() as cur:
+                if metadata.command_id:
+                    outages.write_sent()  # the call commits: once sent, the command may be stored
                 try:
                     cur.execute(
                         _APPEND_EVENTS,
@@ -299,6 +302,8 @@ class PostgresEventStore(EventStore):
                 cur.execute(
                     "SELECT pg_notify(%s, %s)", (self.notify_channel, str(recorded[-1].position))
                 )
+            if metadata.command_id:
+                outages.write_sent()  # only COMMIT is left: if it breaks, the command may be stored
         return AppendResult(stream, current + len(recorded), tuple(recorded))
 
     def earlier_result(self, command_id, stream, fingerprint=None):

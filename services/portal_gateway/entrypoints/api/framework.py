@@ -1,8 +1,10 @@
 """The HTTP API's plumbing, free of nameko: routes declared once (they feed both the dispatcher
 and the OpenAPI document), JSON in and out, and one table from failures to HTTP statuses. A
 client's mistake is always a 4xx with a message and a code (contracts/api.py `Error`, the one
-shape of every refusal, 404 and 405 included); only our own bug is a 500. Messages are Greek
-unless the client asks for English (Accept-Language)."""
+shape of every refusal, 404 and 405 included); a dependency that is away (the database, the
+broker, a service) is a 503 with Retry-After, saying for a command whether it was stored
+(services/common/outages.py); only our own bug is a 500. Messages are Greek unless the client
+asks for English (Accept-Language)."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from marshmallow import Schema, ValidationError
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 
+from services.common import outages
 from services.common.rpc_commands import CommandRejected
 from services.portal_gateway.domain.login import Throttled, Unauthenticated
 from services.portal_gateway.entrypoints.web.i18n import LANGUAGES, WORDS, translator
@@ -39,6 +42,7 @@ CODES = {
     422: "invalid",
     429: "throttled",
     500: "server_error",
+    503: "unavailable",
 }
 
 
@@ -103,10 +107,17 @@ class Route:
     # the record, a 404 for a month not released yet): the OpenAPI document lists them
     refuses: tuple[int, ...] = ()
     description: str = ""  # what a client must know beyond the summary (the OpenAPI document's)
+    standalone: bool = False  # answered from the code alone (the OpenAPI document): never a 503
 
     @property
     def success(self) -> int:
         return 201 if self.created else 200
+
+    @property
+    def command(self) -> bool:
+        """It sends a command: its body carries a command id (the client's, or one the gateway
+        derives from what was asked), so the same request sent again is the same command."""
+        return self.body is not None and "command_id" in self.body._declared_fields
 
 
 class Routes:
@@ -175,6 +186,7 @@ def dispatch(request, backends, authenticate: Callable, router: Router) -> tuple
     """An HTTP request to the API: find its route, authenticate, parse, run. A route that makes
     something answers 201 (the web pages, calling `run`, take any success as 200)."""
     lang = request.accept_languages.best_match(LANGUAGES, default="el")
+    r = None
     try:
         path = request.path[len(PREFIX) :] or "/"
         r, args = router.match(request.method, path)
@@ -191,9 +203,8 @@ def dispatch(request, backends, authenticate: Callable, router: Router) -> tuple
         return exc.status, exc.body(lang)
     except Unauthenticated as exc:
         return 401, _error(translated(str(exc), lang), code="unauthenticated")
-    except Exception:
-        log.exception("unhandled error on %s %s", request.method, request.path)
-        return 500, _error(translator(lang)("api_server_error"), code="server_error")
+    except Exception as exc:  # before the route's handler ran: authenticating, reading the body
+        return _failed(exc, f"{request.method} {request.path}", r is not None and r.command, lang)
 
 
 def run(
@@ -227,9 +238,34 @@ def run(
     except CommandRejected as exc:  # the service's English, told in the person's language
         found = translated(exc.message, lang, named), translated_details(exc.details, lang, named)
         return STATUS.get(exc.code, 422), _error(*found, exc.code)
-    except Exception:  # a bug of ours: logged in full, told plainly
-        log.exception("unhandled error on %s %s", r.method, r.path)
+    except Exception as exc:
+        return _failed(exc, f"{r.method} {r.path}", r.command, lang)
+
+
+def _failed(exc: Exception, where: str, command: bool, lang: str) -> tuple[int, dict]:
+    """A dependency that is away is a 503 (`unavailable`); anything else is a bug of ours, a 500,
+    logged in full and told plainly."""
+    outage = outages.unavailable(exc)
+    if outage is None:
+        log.exception("unhandled error on %s", where)
         return 500, _error(translator(lang)("api_server_error"), code="server_error")
+    log.warning("%s: %s (%s)", where, outage, type(exc).__name__)
+    return unavailable(outage, command, lang)
+
+
+def unavailable(outage: outages.Unavailable, command: bool, lang: str) -> tuple[int, dict]:
+    """503 with the dependency that is away and how long to wait (Retry-After). A command's answer
+    says whether it was stored: `false` (nothing of it left the gateway, or the service stored
+    nothing: send it again), or `null` with code `outcome_unknown` (its request or its write was
+    on its way when the connection broke: send it again with the same command id, which stores it
+    once or answers it as already stored)."""
+    t = translator(lang)
+    details = {"dependency": outage.dependency, "retry_after": outages.RETRY_AFTER}
+    if not command:
+        return 503, _error(t("api_unavailable"), details, "unavailable")
+    if outage.stored is False and not outages.may_have_stored():
+        return 503, {**_error(t("api_not_stored"), details, "unavailable"), "stored": False}
+    return 503, {**_error(t("api_outcome_unknown"), details, "outcome_unknown"), "stored": None}
 
 
 def _audit_refusal(r: Route, args: dict, principal, backends) -> None:
@@ -313,9 +349,9 @@ def _error(message: str, details: Any = None, code: str = "invalid") -> dict:
 
 
 def answer_headers(status: int, body: Any) -> dict:
-    """The headers a refusal's body implies: a 429's Retry-After (the seconds it states) and a
-    405's Allow (the methods the path takes, RFC 9110)."""
-    if status == 429 and isinstance(body, dict):
+    """The headers a refusal's body implies: a 429's or a 503's Retry-After (the seconds it
+    states) and a 405's Allow (the methods the path takes, RFC 9110)."""
+    if status in (429, 503) and isinstance(body, dict):
         return {"Retry-After": str(body["details"]["retry_after"])}
     if status == 405 and isinstance(body, dict):
         return {"Allow": ", ".join(body["details"]["allowed"])}

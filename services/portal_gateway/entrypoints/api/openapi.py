@@ -30,6 +30,10 @@ REFUSALS = {
     " no (rule_violated)",
     429: "Too many failed passwords for this account or from this client within a minute: wait the"
     " seconds Retry-After says (the right password too is refused until then; throttled)",
+    503: "A dependency is away (details.dependency: database, broker or a service): wait the"
+    " seconds Retry-After says and send it again (unavailable). A command's answer says whether"
+    " it was stored: false (nothing was stored), or null with code outcome_unknown (it may have"
+    " been: send it again with the same command_id, which stores it once)",
 }
 ERROR = {"$ref": "#/components/schemas/Error"}
 
@@ -101,7 +105,7 @@ def statuses(r: Route) -> list[int]:
     """The refusals a route can answer, from what it does: a body can be no JSON, too large or
     against its contract; a command can meet a stale version or a missing or erased thing; a path
     names something that may not exist; a route for some roles refuses the others."""
-    command = r.body is not None and "command_id" in r.body._declared_fields
+    command = r.command
     about_a_person = "beneficiary_id" in r.path or (
         command and "beneficiary_id" in r.body._declared_fields  # type: ignore[union-attr]
     )
@@ -114,6 +118,7 @@ def statuses(r: Route) -> list[int]:
     found |= {409} if command else set()
     found |= {410} if command and about_a_person else set()
     found |= {429} if r.throttled else set()
+    found |= set() if r.standalone else {503}
     return sorted(found)
 
 
@@ -139,7 +144,7 @@ def _success(r: Route, schemas: dict[str, dict]) -> dict:
 
 def _refusal(status: int) -> dict:
     found = _json(REFUSALS[status], ERROR)
-    if status == 429:
+    if status in (429, 503):
         found["headers"] = {"Retry-After": {"schema": {"type": "integer", "minimum": 1}}}
     return found
 
@@ -195,6 +200,7 @@ def _json(description: str, schema: dict) -> dict:
     auth="none",
     tag="meta",
     answers=api_contract.OpenApiDocument,
+    standalone=True,
 )
 def openapi(call: Call):
     return document()

@@ -274,6 +274,38 @@ WORDS = {
         "Σφάλμα από τη δική μας πλευρά· έχει καταγραφεί.",
         "An error on our side; it has been logged.",
     ),
+    # a dependency that is away (503, framework.unavailable): wait Retry-After, send it again
+    "api_unavailable": (
+        "Η υπηρεσία δεν είναι διαθέσιμη προσωρινά· δοκιμάστε ξανά σε λίγα δευτερόλεπτα.",
+        "The service is temporarily unavailable: try again in a few seconds.",
+    ),
+    "api_not_stored": (
+        "Η υπηρεσία δεν είναι διαθέσιμη προσωρινά και η εντολή δεν καταχωρίστηκε· στείλτε την"
+        " ξανά σε λίγα δευτερόλεπτα.",
+        "The service is temporarily unavailable and the command was not stored: send it again in"
+        " a few seconds.",
+    ),
+    "api_outcome_unknown": (
+        "Η σύνδεση διακόπηκε και δεν είναι γνωστό αν η εντολή καταχωρίστηκε· στείλτε την ξανά με"
+        " το ίδιο command_id σε λίγα δευτερόλεπτα: δεν θα καταχωριστεί δεύτερη φορά.",
+        "The connection broke and it is not known whether the command was stored: send it again"
+        " with the same command_id in a few seconds; it will not be stored twice.",
+    ),
+    # the portal's page while a dependency is away (web/pages.py)
+    "page_unavailable": (
+        "Η υπηρεσία δεν είναι διαθέσιμη προσωρινά. Δοκιμάστε ξανά σε λίγο.",
+        "The service is temporarily unavailable. Please try again shortly.",
+    ),
+    "page_not_stored": (
+        "Ό,τι στείλατε δεν αποθηκεύτηκε: στείλτε το ξανά σε λίγο.",
+        "What you sent was not saved: send it again shortly.",
+    ),
+    "page_outcome_unknown": (
+        "Δεν είναι βέβαιο αν αποθηκεύτηκε ό,τι στείλατε. Ελέγξτε τον φάκελο πριν το στείλετε ξανά.",
+        "It is not certain whether what you sent was saved. Check the record before sending it"
+        " again.",
+    ),
+    "try_again": ("Δοκιμάστε ξανά", "Try again"),
     "no_such_beneficiary": ("Δεν βρέθηκε τέτοιος ωφελούμενος.", "No such beneficiary."),
     "no_such_referral": ("Δεν βρέθηκε τέτοια παραπομπή.", "No such referral."),
     "no_such_grant": (

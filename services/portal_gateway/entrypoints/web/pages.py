@@ -21,6 +21,7 @@ from contracts.geography import municipalities
 from contracts.intake import CHANNELS, EXIT_SITUATIONS, SERVICES
 from contracts.registries import GENDERS
 from contracts.vocabulary import EMERGENCY_REASONS
+from services.common import outages
 from services.common.clock import today_in_greece
 from services.common.personal_data import PersonalDataCipher
 from services.portal_gateway.domain import access
@@ -141,6 +142,11 @@ def handle(gateway, request, path: str):
         return page.redirect("/login", clear=COOKIE in request.cookies)
     except RequestEntityTooLarge:
         return 413, HTML, page.t("too_large")
+    except Exception as exc:  # a dependency that is away is a page saying so; a bug stays a bug
+        outage = outages.unavailable(exc)
+        if outage is None:
+            raise
+        return page.unavailable(outage)
 
 
 def same_origin(request) -> bool:
@@ -199,7 +205,26 @@ class Page(
         backends = self.gateway.backends()
         # a code inside a refusal ("publishes for KK-SPARTI only") by its name on the page
         named = self.names().code
-        return run(r, args, body, query or {}, self.principal, backends, client, self.lang, named)
+        status, answer = run(
+            r, args, body, query or {}, self.principal, backends, client, self.lang, named
+        )
+        if status == 503:  # the whole page says so (`unavailable`), whatever page asked
+            raise outages.Unavailable(answer["details"]["dependency"], answer.get("stored", False))
+        return status, answer
+
+    def unavailable(self, outage: outages.Unavailable):
+        """503 with Retry-After: the service is away for a moment, and whether what was sent was
+        stored. The page asks nothing of anyone (no menu, no names): what it would ask may be
+        what is away."""
+        self.principal = None
+        fate = {False: "page_not_stored", None: "page_outcome_unknown"}
+        sent = self.request.method == "POST"
+        again = self.request.path if sent else self.request.full_path.rstrip("?")
+        answer = self.render(
+            "unavailable.html", 503, fate=fate.get(outage.stored) if sent else None, again=again
+        )
+        answer[1]["Retry-After"] = str(outages.RETRY_AFTER)
+        return answer
 
     def render(self, template: str, status: int = 200, **values):
         html = TEMPLATES.get_template(template).render(
@@ -378,7 +403,13 @@ class Page(
             )
         values = self.form()
         body = {**values, "command_id": values.get("command_id") or _new_id()}
-        status, answer = self.api("POST", "/beneficiaries", body)
+        try:
+            status, answer = self.api("POST", "/beneficiaries", body)
+        except outages.Unavailable as outage:
+            # the form again, with what was typed and the same command id: sent again, it is the
+            # same registration, stored once, never a second person (its 503 says it may be)
+            kept = {**values, "command_id": body["command_id"]}
+            return self.unavailable_form(outage, kept)
         if status != 200:
             return self.render(
                 "register.html",
@@ -399,6 +430,20 @@ class Page(
             f"{NOTES}={self.seal(warnings)}; Path=/; Max-Age=120; HttpOnly; SameSite=Strict"
         )
         return to
+
+    def unavailable_form(self, outage: outages.Unavailable, values: dict):
+        fate = {False: "page_not_stored", None: "page_outcome_unknown"}[outage.stored]
+        answer = self.render(
+            "register.html",
+            503,
+            values=values,
+            municipalities=municipalities(),
+            genders=GENDERS,
+            error=f"{self.t('page_unavailable')} {self.t(fate)}",
+            fields={},
+        )
+        answer[1]["Retry-After"] = str(outages.RETRY_AFTER)
+        return answer
 
     def beneficiary(
         self, beneficiary_id: str, status: int = 200, warnings: list | None = None, **extra
