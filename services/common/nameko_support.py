@@ -6,10 +6,13 @@ store code import none of it."""
 
 from __future__ import annotations
 
+import logging
 import os
 import time
+import uuid
 from typing import Any
 
+from kombu import Queue
 from nameko import rpc as nameko_rpc
 from nameko.amqp.publish import Publisher
 from nameko.constants import (
@@ -20,8 +23,10 @@ from nameko.constants import (
     SERIALIZER_CONFIG_KEY,
 )
 from nameko.extensions import DependencyProvider
-from nameko.rpc import get_rpc_exchange
+from nameko.messaging import QueueConsumer
+from nameko.rpc import RPC_QUEUE_TEMPLATE, RPC_REPLY_QUEUE_TEMPLATE, get_rpc_exchange
 
+from services.common.broker import QUORUM, redacted
 from services.common.config import Settings
 from services.common.consumer.sources import EventSource
 from services.common.eventstore import CommandIdReused
@@ -46,7 +51,41 @@ class _Responder(nameko_rpc.Responder):
     publisher_cls = _AnswerPublisher
 
 
+log = logging.getLogger(__name__)
+
+
+class _QueueConsumer(QueueConsumer):
+    """nameko's queue consumer, whose warning on a lost broker names every node without its
+    password (nameko's own masks the first URI of a failover list only)."""
+
+    def on_connection_error(self, exc, interval):
+        log.warning(
+            "Error connecting to broker at %s (%s). Retrying in %s seconds.",
+            redacted(self.amqp_uri),
+            exc,
+            interval,
+        )
+
+
 class _RpcConsumer(nameko_rpc.RpcConsumer):
+    queue_consumer = _QueueConsumer()
+    queue: Queue | None  # nameko's, set in setup
+
+    def setup(self):
+        # nameko 2.14's RpcConsumer.setup, with a quorum queue (nameko declares a classic one, which
+        # lives on one node: while that node is down no instance of the service could consume)
+        if self.queue is None:
+            service = self.container.service_name
+            self.queue = Queue(
+                RPC_QUEUE_TEMPLATE.format(service),
+                exchange=get_rpc_exchange(self.container.config),
+                routing_key=f"{service}.*",
+                durable=True,
+                queue_arguments=QUORUM,
+            )
+            self.queue_consumer.register_provider(self)
+            self._registered = True
+
     def handle_result(self, message, result, exc_info):
         # nameko 2.14's RpcConsumer.handle_result, with our Responder (it names its own inline)
         config = self.container.config
@@ -71,6 +110,43 @@ class Rpc(nameko_rpc.Rpc):
 
 
 rpc = Rpc.decorator
+
+
+class TransientReplies:
+    """A reply queue that is not durable (nameko 2.14 declares a durable classic one, expiring
+    after 5 idle minutes). It is one process's own, named afresh each start; durable, it would
+    live on the node its process first connected to, and while that node is down the process,
+    reconnected to another, could not declare it again (NOT_FOUND "home node ... is down"): every
+    call it makes would wait for that node. Not durable, the broker deletes it with its node, and
+    the process declares it again on the node it reconnects to. Answers in it when it goes are
+    lost: their callers time out, and a command is retried under its command id."""
+
+    container: Any
+    queue_consumer: Any
+
+    def setup(self):
+        # nameko 2.14's ReplyListener.setup, with durable=False
+        reply_id = uuid.uuid4()
+        self.routing_key = str(reply_id)
+        self.queue = Queue(
+            RPC_REPLY_QUEUE_TEMPLATE.format(self.container.service_name, reply_id),
+            exchange=get_rpc_exchange(self.container.config),
+            routing_key=self.routing_key,
+            durable=False,
+            queue_arguments={"x-expires": nameko_rpc.RPC_REPLY_QUEUE_TTL},
+        )
+        self.queue_consumer.register_provider(self)
+
+
+class _ReplyListener(TransientReplies, nameko_rpc.ReplyListener):
+    queue_consumer = _QueueConsumer()
+
+
+class RpcProxy(nameko_rpc.RpcProxy):
+    """nameko's RpcProxy, its answers on a reply queue that is not durable (TransientReplies).
+    Every service calls others through this one."""
+
+    rpc_reply_listener = _ReplyListener()
 
 
 def make_psycopg2_green() -> None:

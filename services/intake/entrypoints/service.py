@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from nameko.rpc import RpcProxy
-
 from contracts import intake as contract
 from contracts.network import CHANGES as NETWORK_CHANGES
 from services.common.nameko_support import (
     EventStoreProvider,
     MetricsServer,
+    RpcProxy,
     ServesItsHistory,
     rpc,
 )

@@ -9,7 +9,6 @@ import uuid
 from datetime import date
 
 from nameko.extensions import DependencyProvider
-from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
 from contracts import referrals as contract
@@ -20,6 +19,7 @@ from services.common.domain import DomainError
 from services.common.nameko_support import (
     EventStoreProvider,
     MetricsServer,
+    RpcProxy,
     ServesItsHistory,
     rpc,
 )

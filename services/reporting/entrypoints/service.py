@@ -9,7 +9,6 @@ import functools
 from datetime import date
 
 from nameko.extensions import DependencyProvider
-from nameko.rpc import RpcProxy
 
 from services.common.clock import today_in_greece
 from services.common.consumer import Consumer
@@ -22,6 +21,7 @@ from services.common.nameko_support import (
     EventStoreProvider,
     MetricsServer,
     ReadModelProvider,
+    RpcProxy,
     ServiceProxies,
     ServiceSettings,
     rpc,
