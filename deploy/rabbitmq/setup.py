@@ -8,7 +8,9 @@ by compose (`KENTRA_AMQP_URI_FILE`, written under `broker/uri/`).
 
     KENTRA_BROKER_ADMIN_URL   http://user:password@host:15672 (development: guest on loopback),
                               or KENTRA_BROKER_ADMIN_URL_FILE naming a file that holds it
-    KENTRA_BROKER_HOST        host:port the processes connect to (default 127.0.0.1:5672)
+    KENTRA_BROKER_HOST        host:port the processes connect to (default 127.0.0.1:5672); a
+                              cluster's nodes comma-separated (rabbit-1:5672,rabbit-2:5672,...):
+                              each process's URI then names every node (services/common/broker.py)
     KENTRA_BROKER_VHOST       default kentra
     KENTRA_BROKER_PREFIX      put before every user's name (a second platform on one broker)
 """
@@ -25,7 +27,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from deploy.rabbitmq.definitions import PROCESS_USERS, VHOST, definitions, users
+from deploy.rabbitmq.definitions import PROCESS_USERS, SERVICES, VHOST, definitions, users
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_ADMIN_URL = "http://guest:guest@127.0.0.1:15672"
@@ -58,7 +60,9 @@ def password_hash(plain: str) -> str:
 
 
 def amqp_uri(user: str, plain: str, host: str = DEFAULT_HOST, vhost: str = VHOST) -> str:
-    return f"amqp://{quote(user, safe='')}:{quote(plain, safe='')}@{host}/{quote(vhost, safe='')}"
+    """The user's URI; `host` may name several nodes (`h1:5672,h2:5672`): kombu's failover list."""
+    login, where = f"{quote(user, safe='')}:{quote(plain, safe='')}", quote(vhost, safe="")
+    return ";".join(f"amqp://{login}@{h.strip()}/{where}" for h in host.split(",") if h.strip())
 
 
 def process_uri(process: str, folder: Path, host: str = DEFAULT_HOST, prefix: str = "") -> str:
@@ -102,7 +106,26 @@ def apply(
     document = definitions(vhost, prefix, {u: password_hash(p) for u, p in plain.items()})
     management("PUT", f"/vhosts/{quote(vhost, safe='')}", {"description": "Kentra"})
     management("POST", "/definitions", document)
+    replace_classic_rpc_queues(management, vhost)
     return {u: amqp_uri(u, p, host, vhost) for u, p in plain.items()}
+
+
+def replace_classic_rpc_queues(management: Management, vhost: str = VHOST) -> list[str]:
+    """Delete the services' RPC queues left classic by an earlier release (nameko's own kind):
+    the services now declare them as quorum queues (services/common/nameko_support.py), and a
+    queue's type cannot change, so a service would be refused (PRECONDITION_FAILED) until the
+    classic one is gone. Run, as this step is, while the services are stopped: a request still in
+    such a queue is lost, its caller times out, and a command is retried under its command id."""
+    where = quote(vhost, safe="")
+    found = management("GET", f"/queues/{where}?columns=name,type") or []
+    classic = [
+        q["name"]
+        for q in found
+        if q["name"] in {f"rpc-{s}" for s in SERVICES} and q.get("type") == "classic"
+    ]
+    for name in classic:
+        management("DELETE", f"/queues/{where}/{quote(name, safe='')}")
+    return classic
 
 
 def write_uris(folder: Path, uris: dict[str, str], prefix: str = "") -> None:
