@@ -41,8 +41,9 @@ SOURCE = "registries"
 class ConsumerProcess(ServiceProcess):
     """tests/faults/run_consumer.py: the Roster's live consumer, with its metrics on a port."""
 
-    def __init__(self, settings: Settings, log_dir: Path):
+    def __init__(self, settings: Settings, log_dir: Path, catch_up_seconds: float | None = None):
         self.ready_file = log_dir / f"consumer-ready-{uuid.uuid4().hex[:6]}"
+        every = [] if catch_up_seconds is None else ["--catch-up-seconds", str(catch_up_seconds)]
         super().__init__(
             "roster-consumer",
             [
@@ -51,6 +52,7 @@ class ConsumerProcess(ServiceProcess):
                 "tests.faults.run_consumer",
                 "--ready-file",
                 str(self.ready_file),
+                *every,
             ],
             platform_env(settings, metrics_port=free_port()),
             log_dir,
@@ -100,8 +102,10 @@ class FaultPlatform:
         self.processes.append(relay)
         return relay
 
-    def consumer(self) -> ConsumerProcess:
-        consumer = ConsumerProcess(self.settings, self.log_dir)
+    def consumer(self, catch_up_seconds: float | None = None) -> ConsumerProcess:
+        """The Roster's live consumer; by default it reads the store only on start (the live
+        path alone), or also every `catch_up_seconds`, as the platform's consumers do (30 s)."""
+        consumer = ConsumerProcess(self.settings, self.log_dir, catch_up_seconds)
         self.processes.append(consumer)
         return consumer
 

@@ -132,6 +132,20 @@ def relay_process(
     )
 
 
+def service_process(
+    settings, service: str, service_class: str, log_dir: Path, metrics_port: int = 0
+) -> ServiceProcess:
+    """`nameko run --config deploy/nameko.yaml <module:Class>`, exactly as deploy/Procfile runs a
+    service (nameko from the virtualenv, beside this Python)."""
+    nameko = Path(sys.executable).parent / "nameko"
+    return ServiceProcess(
+        service,
+        [str(nameko), "run", "--config", str(ROOT / "deploy" / "nameko.yaml"), service_class],
+        platform_env(settings, metrics_port),
+        log_dir,
+    )
+
+
 def metric(port: int, sample: str, **labels: str) -> float:
     """One sample from a process's /metrics (0 when the process has not recorded it yet)."""
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
