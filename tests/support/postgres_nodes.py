@@ -182,11 +182,14 @@ class PostgresNode:
         pid = self.pid()
         if pid is None:
             return
-        for victim in [pid, *_children(pid)]:
+        victims = [pid, *_children(pid)]
+        for victim in victims:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(victim, signal.SIGKILL)
-        eventually(lambda: not _alive(pid), 30, 0.1, what=f"{self.name} to die of SIGKILL")
-        # the children (re-parented to init) are reaped by it; the data directory stays as it was
+        # every backend too, so that each of their sockets is closed when this returns
+        eventually(
+            lambda: not any(map(_alive, victims)), 30, 0.05, what=f"{self.name} to die of SIGKILL"
+        )
 
     def promote(self, timeout: float = 60) -> None:
         """`pg_ctl promote`: a standby ends recovery and takes writes."""
