@@ -12,9 +12,10 @@ visibility (due → in the gateway's timeline read model, polled every 2 ms from
 visibility after acknowledgement (answered → in the timeline), p50/p99, and CPU per command per
 process: every process of deploy/Procfile, PostgreSQL's and RabbitMQ's, read from /proc before
 and after the step, less what each burns idle (measured first, for 10 s). The baseline, in the
-same run and at the same rate, is `GET /health`: the HTTP path alone through the same gateway,
-the floor any command pays. Last, the highest rate whose p99 visibility stays under 250 ms with
-(nearly) every command accepted.
+same run and at the same rate, is `GET /health/live`: the HTTP path alone through the same
+gateway, the floor any command pays (what `GET /health` was until it became readiness and began
+asking the database and the broker). Last, the highest rate whose p99 visibility stays under
+250 ms with (nearly) every command accepted.
 
 Keep the machine otherwise quiet: the figures are CPU and latency on shared cores."""
 
@@ -302,7 +303,7 @@ def contact(person: str, version: int, n: int, run: str) -> tuple[str, dict]:
 
 
 def run_step(base, token, step: Step, people: People | None, run: str, workers: int) -> None:
-    """Send at step.rate for step.seconds (people None: GET /health, the baseline)."""
+    """Send at step.rate for step.seconds (people None: GET /health/live, the baseline)."""
     started = time.monotonic() + 0.2
     total = int(step.rate * step.seconds)
     due_times: queue.SimpleQueue = queue.SimpleQueue()
@@ -322,7 +323,7 @@ def run_step(base, token, step: Step, people: People | None, run: str, workers: 
                 time.sleep(wait)
             try:
                 if people is None:
-                    status, answer = client.call("GET", "/health")
+                    status, answer = client.call("GET", "/health/live")
                     stream, version = "", 0
                 else:
                     person, expected = people.take()
@@ -520,7 +521,7 @@ def main(argv: list[str] | None = None) -> None:
         health = measure(
             args.url, token, rate, args.seconds, None, run, args.workers, args.database
         )
-        show("baseline GET /health", health)
+        show("baseline GET /health/live", health)
         f = measure(args.url, token, rate, args.seconds, people, run, args.workers, args.database)
         show("contact", f)
         rows.append((f, health))
@@ -531,7 +532,7 @@ def main(argv: list[str] | None = None) -> None:
 
     print(
         "\n| offered/s | accepted/s | command p50/p99 ms | visible p50/p99 ms |"
-        " after ack p50/p99 ms | CPU ms/command | CPU ms/GET /health (baseline) |"
+        " after ack p50/p99 ms | CPU ms/command | CPU ms/GET /health/live (baseline) |"
         "\n|---|---|---|---|---|---|---|"
     )
     for f, h in rows:
@@ -550,7 +551,7 @@ def main(argv: list[str] | None = None) -> None:
     cheapest = min((f.cpu_ms for f, _ in rows if f.accepted >= 0.95 * f.rate), default=None)
     base = min((h.cpu_ms for _, h in rows), default=None)
     if cheapest is not None and base:
-        report("CPU per contact (all processes), ms", cheapest, "ms", base, "GET /health, ms")
+        report("CPU per contact (all processes), ms", cheapest, "ms", base, "GET /health/live, ms")
     report("sustained contacts/s at p99 visibility < 250 ms", sustained, "cmd/s", target=300)
     if at_100 is not None:
         print(

@@ -32,6 +32,13 @@ from services.common.consumer.sources import EventSource
 from services.common.eventstore import CommandIdReused
 from services.common.heap import release_heap, settle_heap
 from services.common.metrics import metrics_port, serve_metrics
+from services.common.nameko_outages import (
+    CallsSurviveOutages,
+    RepliesLostWithTheirConnection,
+    SurvivesLostConnections,
+    as_outage,
+    send_answer,
+)
 from services.common.rpc_reads import StoreReads
 
 
@@ -40,9 +47,9 @@ class _AnswerPublisher(Publisher):
     caller: a broker's confirm of it (nameko's default, one more round trip per call, in both the
     service and the broker) buys nothing. The caller waits with a timeout, or its worker dies with
     its queue, whether the broker took the answer or not; a command is retried under its command id
-    and stores nothing twice. Requests keep their confirm (nameko's RpcProxy, untouched): nameko
-    raises UnknownService only through it, a call the access model refuses must fail at once, and
-    a service's RpcProxy waits for its answer without a timeout."""
+    and stores nothing twice. Requests keep their confirm (nameko_outages.publish_request): an
+    unroutable one (no such service) is known only through it, and a call the access model refuses
+    must fail at once."""
 
     use_confirms = False
 
@@ -54,7 +61,7 @@ class _Responder(nameko_rpc.Responder):
 log = logging.getLogger(__name__)
 
 
-class _QueueConsumer(QueueConsumer):
+class _QueueConsumer(SurvivesLostConnections, QueueConsumer):
     """nameko's queue consumer, whose warning on a lost broker names every node without its
     password (nameko's own masks the first URI of a failover list only)."""
 
@@ -97,7 +104,9 @@ class _RpcConsumer(nameko_rpc.RpcConsumer):
             ssl=config.get(AMQP_SSL_CONFIG_KEY),
             login_method=config.get(LOGIN_METHOD_CONFIG_KEY),
         )
-        result, exc_info = responder.send_response(result, exc_info)
+        # a dependency that is away goes back as Unavailable; an answer the broker cannot take is
+        # logged as lost, never a fatal error of the container (nameko_outages.py)
+        result, exc_info = send_answer(responder, result, as_outage(exc_info))
         self.queue_consumer.ack_message(message)
         return result, exc_info
 
@@ -138,13 +147,14 @@ class TransientReplies:
         self.queue_consumer.register_provider(self)
 
 
-class _ReplyListener(TransientReplies, nameko_rpc.ReplyListener):
+class _ReplyListener(RepliesLostWithTheirConnection, TransientReplies, nameko_rpc.ReplyListener):
     queue_consumer = _QueueConsumer()
 
 
-class RpcProxy(nameko_rpc.RpcProxy):
-    """nameko's RpcProxy, its answers on a reply queue that is not durable (TransientReplies).
-    Every service calls others through this one."""
+class RpcProxy(CallsSurviveOutages, nameko_rpc.RpcProxy):
+    """nameko's RpcProxy, its answers on a reply queue that is not durable (TransientReplies), a
+    broker or a service that is away an `Unavailable` within 60 s at most, never a wait for ever
+    (CallsSurviveOutages). Every service, and the gateway, calls others through this one."""
 
     rpc_reply_listener = _ReplyListener()
 

@@ -454,3 +454,12 @@ def test_a_token_forged_with_any_secret_but_the_installations_is_refused(gateway
         assert forged.get(f"/beneficiaries/{uuid.uuid4()}/audit").status_code == 401
     genuine = gateway.client("dpo")
     assert genuine.get(f"/beneficiaries/{uuid.uuid4()}/audit").status_code == 200
+
+
+def test_readiness_and_liveness_both_answer_while_every_dependency_is_up(gateway):
+    import requests
+
+    ready = requests.get(f"{gateway.base}/health", timeout=30)
+    assert (ready.status_code, ready.json()) == (200, {"status": "ok"})
+    live = requests.get(f"{gateway.base}/health/live", timeout=30)
+    assert (live.status_code, live.json()) == (200, {"status": "ok"})

@@ -53,14 +53,7 @@ def test_a_standalone_clients_reply_queue_is_not_durable():
     assert proxy._reply_listener.container.service_name == "demo"
 
 
-# the gateway's change to our RpcProxy is in its owner's hands: drop the mark once it is in
-GATEWAY = pytest.mark.xfail(strict=False, reason="the gateway imports nameko's RpcProxy")
-
-
-@pytest.mark.parametrize(
-    "service",
-    [pytest.param(s, marks=GATEWAY) if s == "portal_gateway" else s for s in sorted(SERVICES)],
-)
+@pytest.mark.parametrize("service", sorted(SERVICES))
 def test_every_service_calls_others_through_our_rpc_proxy(service):
     module, name = SERVICES[service].split(":")
     cls = getattr(importlib.import_module(module), name)

@@ -21,6 +21,7 @@ from nameko.exceptions import ContainerBeingKilled
 from nameko.messaging import Consumer, QueueConsumer
 
 from contracts.municipal import MUNICIPAL_DEAD, MUNICIPAL_QUEUE
+from services.common.nameko_outages import SurvivesLostConnections
 from services.portal_gateway.application.municipal_events import Message
 
 QUEUE = Queue(MUNICIPAL_QUEUE, no_declare=True)
@@ -32,8 +33,9 @@ DEAD_LETTERS = Queue(MUNICIPAL_DEAD, no_declare=True)
 IN_FLIGHT = 2
 
 
-class RawQueueConsumer(QueueConsumer):
-    """nameko's queue consumer, with messages handed over undecoded, a few at a time."""
+class RawQueueConsumer(SurvivesLostConnections, QueueConsumer):
+    """nameko's queue consumer, with messages handed over undecoded, a few at a time; an ack or
+    a requeue lost with the broker's connection is no fatal error (nameko_outages.py)."""
 
     @property
     def prefetch_count(self):

@@ -8,20 +8,22 @@ import logging
 import time
 from dataclasses import dataclass
 
-from nameko.rpc import RpcProxy
 from nameko.timer import timer
 from werkzeug.wrappers import Response
 
 from contracts.network import CHANGES as NETWORK_CHANGES
 from services.common.consumer import Consumer
 from services.common.consumer.operations import ReadModelOperations
+from services.common.nameko_outages import Readiness
 from services.common.nameko_support import (
     EventStoreProvider,
     MetricsServer,
     ReadModelProvider,
+    RpcProxy,
     ServiceProxies,
     ServiceSettings,
 )
+from services.common.outages import RETRY_AFTER
 from services.common.registry_facts import RegistryFactsKept
 from services.portal_gateway import bootstrap
 from services.portal_gateway.adapters.accounts import Accounts
@@ -107,6 +109,7 @@ class PortalGateway:
     referrals = RpcProxy("referrals")
     reporting = RpcProxy("reporting")
     sites = SitesKept()
+    readiness = Readiness()
 
     def backends(self) -> Backends:
         return Backends(
@@ -238,6 +241,20 @@ class PortalGateway:
 
     @http("GET", "/health")
     def health(self, request):
+        """Readiness: 200 when the database and the broker answer now, else 503 naming what is
+        missing (`{"status": "unavailable", "missing": ["broker"]}`), with Retry-After: a load
+        balancer sends this instance no request it could not serve. The process itself is fine:
+        it reconnects by itself, so a liveness probe asks /health/live, never this."""
+        missing = self.readiness.missing()
+        if not missing:
+            return 200, JSON, json.dumps({"status": "ok"})
+        body = json.dumps({"status": "unavailable", "missing": missing})
+        return 503, {**JSON, "Retry-After": str(RETRY_AFTER)}, body
+
+    @http("GET", "/health/live")
+    def live(self, request):
+        """Liveness: the process runs and answers HTTP, whatever its dependencies do (a restart
+        would not bring a database or a broker back)."""
         return 200, JSON, json.dumps({"status": "ok"})
 
     @http("GET", "/static/<path:name>")
