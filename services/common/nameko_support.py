@@ -223,6 +223,45 @@ class MetricsServer(DependencyProvider):
         release_heap()
 
 
+class ScrapedCollector(DependencyProvider):
+    """A collector of this service's own on its /metrics: `make(container)` builds it once the
+    container's other dependencies exist (`store_database(container)` hands it the store's pool).
+    Unregistered when the container stops: a process that runs containers one after another (the
+    tests) would otherwise keep one reading a closed pool."""
+
+    def __init__(self, make):
+        self.make = make
+        self.collector = None
+
+    def setup(self):
+        from prometheus_client import REGISTRY
+
+        self.collector = self.make(self.container)
+        REGISTRY.register(self.collector)
+
+    def stop(self):
+        from prometheus_client import REGISTRY
+
+        if self.collector is not None:
+            REGISTRY.unregister(self.collector)
+            self.collector = None
+
+    kill = stop
+
+
+def store_database(container):
+    """() -> the pool of the container's EventStoreProvider (None until it has started)."""
+    store = next(d for d in container.dependencies if isinstance(d, EventStoreProvider))
+    return lambda: store.db
+
+
+def outbox_watch(service: str) -> ScrapedCollector:
+    """What a write service tells of its relay's outbox, read from its store (relay/outbox_watch)."""
+    from services.common.relay.outbox_watch import OutboxWatch
+
+    return ScrapedCollector(lambda container: OutboxWatch(service, store_database(container)))
+
+
 class AnswersWhenReady:
     """Mixin for every RPC service: nameko consumes its RPC queue only once every dependency is set
     up (schemas checked, pools open), so an answer to `ready` means the service can do its work."""

@@ -154,7 +154,7 @@ def test_a_service_counts_its_appends_by_type_and_times_them(running, platform_c
     )
 
 
-def test_the_registries_export_where_the_latest_erasure_stands_in_their_store(
+def test_the_registries_export_their_latest_erasure_and_their_outbox_read_from_the_store(
     running, platform_config
 ):
     """The erasure-backlog alert compares it with each read model's registries position."""
@@ -186,3 +186,10 @@ def test_the_registries_export_where_the_latest_erasure_stands_in_their_store(
             {"command_id": str(uuid.uuid4()), **person, "site": "KK-KALAMATA"}, context
         )  # a later event moves the store's head, not the erasure's position
         assert REGISTRY.get_sample_value("kentra_erasure_position") == erased_at
+        # and the service reads its relay's outbox for the alert, from outside the relay (none
+        # runs here: everything it stored is unpublished)
+        head = registries.last_position()
+        outbox = {"service": "registries"}
+        assert REGISTRY.get_sample_value("kentra_store_head_position", outbox) == head
+        assert REGISTRY.get_sample_value("kentra_store_unpublished_events", outbox) == head
+        assert REGISTRY.get_sample_value("kentra_store_oldest_unpublished_seconds", outbox) > 0

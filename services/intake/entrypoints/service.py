@@ -11,6 +11,7 @@ from services.common.nameko_support import (
     MetricsServer,
     RpcProxy,
     ServesItsHistory,
+    outbox_watch,
     rpc,
 )
 from services.common.registry_facts import RegistryFactsKept
@@ -32,6 +33,7 @@ class IntakeService(ServesItsHistory):
     name = "intake"
     store = EventStoreProvider(bootstrap.open_store)
     metrics = MetricsServer()
+    outbox = outbox_watch("intake")
     registries = RpcProxy("registries")
     # asked on every contact and service, changed a few times a year: kept, dropped on a change
     network = RegistryFactsKept(

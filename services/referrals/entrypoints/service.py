@@ -21,6 +21,7 @@ from services.common.nameko_support import (
     MetricsServer,
     RpcProxy,
     ServesItsHistory,
+    outbox_watch,
     rpc,
 )
 from services.common.registry_facts import RegistryFactsKept
@@ -76,6 +77,7 @@ class ReferralsService(ServesItsHistory):
     name = "referrals"
     store = EventStoreProvider(bootstrap.open_store)
     metrics = MetricsServer()
+    outbox = outbox_watch("referrals")
     registries = RpcProxy("registries")
     intake = RpcProxy("intake")
     expiry = Schedule()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-from nameko.extensions import DependencyProvider
 from stdnum.gr import amka as stdnum_amka
 
 from contracts.registries import (
@@ -19,9 +18,12 @@ from contracts.registries import (
 from services.common.nameko_support import (
     EventStoreProvider,
     MetricsServer,
+    ScrapedCollector,
     ServesItsHistory,
     ServiceSettings,
+    outbox_watch,
     rpc,
+    store_database,
 )
 from services.common.rpc_commands import answer, receive, rejects_bad_commands
 from services.registries import bootstrap
@@ -63,32 +65,13 @@ def amka_warnings(amka: str | None) -> list[dict]:
     return []
 
 
-class ErasurePositionMetric(DependencyProvider):
-    """kentra_erasure_position on this process's /metrics, read from the store when scraped."""
-
-    def setup(self):
-        from prometheus_client import REGISTRY
-
-        store = next(d for d in self.container.dependencies if isinstance(d, EventStoreProvider))
-        self.collector: ErasurePosition | None = ErasurePosition(lambda: store.db)
-        REGISTRY.register(self.collector)
-
-    def stop(self):
-        from prometheus_client import REGISTRY
-
-        if self.collector is not None:
-            REGISTRY.unregister(self.collector)
-            self.collector = None
-
-    kill = stop
-
-
 class RegistriesService(NetworkRpc, DirectoryRpc, ServesItsHistory):
     name = "registries"
     store = EventStoreProvider(bootstrap.open_store)
     settings = ServiceSettings()  # the blind indexes' key among them
     metrics = MetricsServer()
-    erasures = ErasurePositionMetric()
+    erasures = ScrapedCollector(lambda c: ErasurePosition(store_database(c)))
+    outbox = outbox_watch("registries")
 
     @rpc
     def find_by_amka(self, amka: str) -> list[str]:

@@ -22,6 +22,7 @@ from services.common.nameko_support import (
     MetricsServer,
     ReadModelProvider,
     RpcProxy,
+    ScrapedCollector,
     ServiceProxies,
     ServiceSettings,
     rpc,
@@ -66,26 +67,6 @@ class PseudonymsProvider(DependencyProvider):
         return self.pseudonyms
 
 
-class BusinessMetricsProvider(DependencyProvider):
-    """Registers the business metrics on this process's /metrics, read from the latest release."""
-
-    def setup(self):
-        from prometheus_client import REGISTRY
-
-        provider = next(d for d in self.container.dependencies if isinstance(d, ReleasesProvider))
-        self.collector: BusinessMetrics | None = BusinessMetrics(provider.releases)
-        REGISTRY.register(self.collector)
-
-    def stop(self):
-        from prometheus_client import REGISTRY
-
-        if self.collector is not None:
-            REGISTRY.unregister(self.collector)
-            self.collector = None
-
-    kill = stop
-
-
 def _answers(method):
     """A rule's refusal (a period not released yet, a bad period) as CommandRejected: its code
     survives the RPC (404, 422 at the gateway)."""
@@ -122,7 +103,11 @@ class ReportingService(AnswersWhenReady):
     settings = ServiceSettings()
     releases = ReleasesProvider()
     metrics = MetricsServer()
-    business = BusinessMetricsProvider()
+    business = ScrapedCollector(  # the latest release's figures, read when scraped
+        lambda c: BusinessMetrics(
+            next(d for d in c.dependencies if isinstance(d, ReleasesProvider)).releases
+        )
+    )
     registries = RpcProxy("registries")
     intake = RpcProxy("intake")
     referrals = RpcProxy("referrals")
