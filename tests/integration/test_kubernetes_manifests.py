@@ -229,8 +229,10 @@ def test_every_pod_is_hardened_sized_pinned_and_probed(rendered):
 def test_the_gateway_is_probed_on_health_behind_a_service_and_a_disruption_budget(rendered):
     gateway = of_kind(rendered, "Deployment")["portal-gateway"]
     (container,) = pod(gateway)["containers"]
-    for probe in ("livenessProbe", "readinessProbe"):
-        assert container[probe]["httpGet"] == {"path": "/health", "port": "http"}
+    # ready when its database and broker answer; alive while it answers at all (an outage of a
+    # dependency must not restart it)
+    assert container["readinessProbe"]["httpGet"] == {"path": "/health", "port": "http"}
+    assert container["livenessProbe"]["httpGet"] == {"path": "/health/live", "port": "http"}
     assert {"name": "http", "containerPort": 8000} in container["ports"]
     service = of_kind(rendered, "Service")["portal-gateway"]
     assert service["spec"]["selector"] == gateway["spec"]["selector"]["matchLabels"]
