@@ -7,30 +7,23 @@ WAL archive replayed, what was written after the base backup comes back too."""
 from __future__ import annotations
 
 import dataclasses
-import shutil
 import subprocess
-import tempfile
 import threading
 import uuid
 from pathlib import Path
 
-import psycopg2
 import pytest
 
 from deploy.backup.drill import restore_drill
 from deploy.backup.ledger import export_erasures
-from deploy.backup.postgres import (
-    ScratchInstance,
-    as_server_account,
-    base_backup,
-    hand_to_server_account,
-    server_binaries,
-)
+from deploy.backup.postgres import base_backup, hand_to_server_account
 from services.common.eventstore import Metadata
 from services.common.migrate import migrate_platform
 from services.registries import bootstrap as registries
 from services.registries.application.beneficiaries import Beneficiaries
 from services.registries.domain.beneficiary import ErasePersonalData, RegisterBeneficiary
+from tests.support.postgres_nodes import PostgresNode
+from tests.support.waiting import eventually
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 AT = Metadata(actor="kalamata.social4", site="KK-KALAMATA")
@@ -40,7 +33,7 @@ AT = Metadata(actor="kalamata.social4", site="KK-KALAMATA")
 class Source:
     """The live platform's database: a PostgreSQL of the test's own, archiving its WAL."""
 
-    instance: ScratchInstance
+    node: PostgresNode
     admin_url: str
     settings: object
     wal: Path
@@ -48,37 +41,20 @@ class Source:
 
 @pytest.fixture
 def source(settings):
-    binaries = server_binaries()
-    work = Path(tempfile.mkdtemp(prefix="kentra-live-"))
-    wal = work / "wal"
-    wal.mkdir()
-    hand_to_server_account(work)
-    subprocess.run(
-        as_server_account(
-            [str(binaries / "initdb"), f"--pgdata={work / 'data'}", "--username=postgres"]
-            + ["--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8"]
-        ),
-        check=True,
-        capture_output=True,
-    )
-    instance = ScratchInstance(
-        work / "data",
-        binaries,
-        {"wal_level": "replica", "archive_mode": "on", "archive_command": f"cp %p {wal}/%f"},
-    )
-    instance.start()
-    conn = psycopg2.connect(instance.url("postgres", "postgres"))
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute("CREATE DATABASE kentra ENCODING 'UTF8' TEMPLATE template0")
-    conn.close()
-    admin_url = instance.url("kentra", "postgres")
-    live = dataclasses.replace(settings, database_url=instance.url("kentra"), schema_prefix="")
-    migrate_platform(admin_url, live)
-    yield Source(instance, admin_url, live, wal)
-    instance.stop()
-    instance.remove()
-    shutil.rmtree(work, ignore_errors=True)
+    with PostgresNode.initialised(start=False) as node:
+        wal = node.root / "wal"  # beside the node, where its server account may write
+        wal.mkdir()
+        hand_to_server_account(wal)
+        node.settings.update(
+            {"wal_level": "replica", "archive_mode": "on", "archive_command": f"cp %p {wal}/%f"}
+        )
+        node.start()
+        admin_url = node.create_database("kentra")
+        live = dataclasses.replace(
+            settings, database_url=node.url("kentra", None), schema_prefix=""
+        )
+        migrate_platform(admin_url, live)
+        yield Source(node, admin_url, live, wal)
 
 
 def register(people: Beneficiaries, family_name: str) -> str:
@@ -143,8 +119,17 @@ def test_a_restore_drill_from_a_backup_taken_under_load_is_consistent_and_keeps_
     assert sum(report.events_applied.values()) > 0  # the read models were brought up to date
 
     # the archived WAL brings back what was written after the base backup, the erasure among it
-    with psycopg2.connect(source.admin_url) as conn, conn.cursor() as cur:
-        cur.execute("SELECT pg_switch_wal()")  # archive the segment being written
+    # archive the segment being written, and wait for the archiver to have copied it
+    (segment,) = source.node.execute("SELECT pg_walfile_name(pg_switch_wal())")[0]
+    eventually(
+        lambda: (
+            (source.node.execute("SELECT last_archived_wal FROM pg_stat_archiver")[0][0] or "")
+            >= segment
+        ),
+        30,
+        0.2,
+        what=f"WAL segment {segment} archived",
+    )
     live_position = store.last_position()
     db.close()
     wal_seen = {}

@@ -26,7 +26,6 @@ from __future__ import annotations
 import contextlib
 import glob
 import os
-import pwd
 import shutil
 import signal
 import subprocess
@@ -37,10 +36,10 @@ from urllib.parse import quote
 
 import psycopg2
 
+from deploy.backup.postgres import as_server_account, hand_to_server_account, server_binaries
 from tests.support.ports import free_port
 from tests.support.waiting import eventually
 
-SERVER_ACCOUNT = "postgres"
 # fsync off: a test crashes the server process, never the machine, so the kernel keeps what was
 # written; it spares this slow machine's disk. Nothing else departs from a default installation.
 FAST = {"fsync": "off", "full_page_writes": "off"}
@@ -50,25 +49,7 @@ def binaries() -> Path:
     """The bin directory of the newest PostgreSQL installed (Debian: /usr/lib/postgresql/<major>)."""
     if os.environ.get("KENTRA_TEST_PG_BIN"):
         return Path(os.environ["KENTRA_TEST_PG_BIN"])
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name))
-    if not found:
-        raise RuntimeError("no PostgreSQL server under /usr/lib/postgresql/*/bin (postgresql-15)")
-    return Path(found[-1])
-
-
-def _as_server(command: list[str]) -> list[str]:
-    return ["runuser", "-u", SERVER_ACCOUNT, "--", *command] if os.geteuid() == 0 else command
-
-
-def _hand_over(path: Path) -> None:
-    """The server's account owns what it runs on (a no-op unless run as root)."""
-    if os.geteuid() != 0:
-        return
-    account = pwd.getpwnam(SERVER_ACCOUNT)
-    for folder, _dirs, files in os.walk(path):
-        os.chown(folder, account.pw_uid, account.pw_gid)
-        for name in files:
-            os.chown(os.path.join(folder, name), account.pw_uid, account.pw_gid)
+    return server_binaries()
 
 
 class PostgresNode:
@@ -101,7 +82,7 @@ class PostgresNode:
         root.chmod(0o755)
         node = cls(root, name, settings)
         node.socket_dir.mkdir()
-        _hand_over(root)
+        hand_to_server_account(root)
         node._run(
             "initdb",
             f"--pgdata={node.data}",
@@ -124,7 +105,7 @@ class PostgresNode:
         Its `application_name` is its name, for `synchronous_standby_names`."""
         node = PostgresNode(self.root, name, settings)
         node.socket_dir.mkdir()
-        _hand_over(node.socket_dir)
+        hand_to_server_account(node.socket_dir)
         node._run(
             "pg_basebackup",
             f"--pgdata={node.data}",
@@ -286,7 +267,7 @@ class PostgresNode:
 
     def _run(self, tool: str, *args: str) -> None:
         done = subprocess.run(
-            _as_server([str(self.bin / tool), *args]),
+            as_server_account([str(self.bin / tool), *args]),
             capture_output=True,
             text=True,
             timeout=180,
