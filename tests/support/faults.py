@@ -222,7 +222,45 @@ def row_locked(admin_url: str, schema: str, table: str, where: str, params: tupl
 
 
 # -- RabbitMQ -----------------------------------------------------------------------------------
-class ThrowAwayBroker:
+class OwnNode:
+    """A server of the test's own, known by the pid file it writes (`pid_file`, `port`, `name`):
+    it is judged alive, and SIGKILLed, by that pid alone, so another node (the machine's shared
+    broker above all) is never touched."""
+
+    pid_file: Path
+    port: int
+    name: str
+
+    def pid(self) -> int | None:
+        with contextlib.suppress(OSError, ValueError):
+            return int(self.pid_file.read_text().strip())
+        return None
+
+    def running(self) -> bool:
+        pid = self.pid()
+        if pid is None:
+            return False
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+    def crash(self) -> None:
+        """SIGKILL the node: no clean shutdown, no goodbye to clients or peers, as when its
+        machine loses power."""
+        pid = self.pid()
+        assert pid is not None and self.running(), f"{self.name} is not running"
+        os.kill(pid, signal.SIGKILL)
+        eventually(
+            lambda: not self.running() and not port_open(self.port),
+            30,
+            0.1,
+            what=f"{self.name} to die of SIGKILL",
+        )
+
+
+class ThrowAwayBroker(OwnNode):
     """A RabbitMQ node of its own (own name, ports, data, config, no plugins), stopped and started
     by the test. Its data survive a stop, as a real broker's do across a restart. The system's
     rabbitmq.conf pins the shared node's listener, so this node gets a config file of its own.
@@ -298,44 +336,19 @@ class ThrowAwayBroker:
         """A clean shutdown, as an operator's restart or a package upgrade does it."""
         self._ctl("stop", timeout=60)
         eventually(
-            lambda: not port_open(self.port) and not self._running(),
+            lambda: not port_open(self.port) and not self.running(),
             30,
             0.2,
             what=f"throw-away broker {self.name} to stop",
         )
 
-    def crash(self) -> None:
-        """SIGKILL the node: no clean shutdown, as when its machine loses power."""
-        os.kill(self._pid(), signal.SIGKILL)
-        eventually(
-            lambda: not self._running() and not port_open(self.port),
-            30,
-            0.1,
-            what=f"throw-away broker {self.name} to die of SIGKILL",
-        )
-
-    def _pid(self) -> int | None:
-        with contextlib.suppress(OSError, ValueError):
-            return int(self.pid_file.read_text().strip())
-        return None
-
-    def _running(self) -> bool:
-        pid = self._pid()
-        if pid is None:
-            return False
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        return True
-
     def remove(self) -> None:
         with contextlib.suppress(Exception):
             self._ctl("stop", timeout=60)
-        if self._running():  # our own node, by its pid: never the shared broker
-            os.kill(self._pid(), signal.SIGKILL)
+        if self.running():  # our own node, by its pid: never the shared broker
+            os.kill(self.pid(), signal.SIGKILL)
             with contextlib.suppress(AssertionError):  # clean-up: best effort
-                eventually(lambda: not self._running(), 10)
+                eventually(lambda: not self.running(), 10)
         shutil.rmtree(self.dir, ignore_errors=True)
 
 

@@ -35,7 +35,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote
 
-from tests.support.faults import port_open
+from tests.support.faults import OwnNode, port_open
 from tests.support.waiting import eventually
 
 # a node keeps its ports across a crash and a restart, so they are picked below the kernel's
@@ -60,7 +60,7 @@ def _free_ports(n: int) -> list[int]:
     return found
 
 
-class ClusterNode:
+class ClusterNode(OwnNode):
     """One node of a ThrowAwayCluster."""
 
     def __init__(self, cluster: ThrowAwayCluster, index: int, plugins: tuple[str, ...]):
@@ -147,33 +147,6 @@ class ClusterNode:
                 explain=self.log_tail,
             )
             eventually(lambda: port_open(self.port), 20, what=f"{self.name} to listen")
-
-    def crash(self) -> None:
-        """SIGKILL the node's VM: no clean shutdown, no goodbye to clients or peers."""
-        pid = self.pid()
-        assert pid is not None and self.running(), f"{self.name} is not running"
-        os.kill(pid, signal.SIGKILL)
-        eventually(
-            lambda: not self.running() and not port_open(self.port),
-            30,
-            0.1,
-            what=f"{self.name} to die of SIGKILL",
-        )
-
-    def pid(self) -> int | None:
-        with contextlib.suppress(OSError, ValueError):
-            return int(self.pid_file.read_text().strip())
-        return None
-
-    def running(self) -> bool:
-        pid = self.pid()
-        if pid is None:
-            return False
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        return True
 
     def remove(self) -> None:
         """Stop it whatever state it is in: our own node, by its own pid, never another."""
