@@ -26,7 +26,11 @@ DEPLOY = ROOT / "deploy"
 BASE = DEPLOY / "kubernetes"
 TOOLS = ROOT / ".venv-tools" / "bin"
 KUBERNETES = "1.37.0"  # the newest release kubernetes-validate 1.37 ships schemas for
-OPERATOR_KINDS = ("Cluster", "RabbitmqCluster")  # CRDs: the operators validate them on apply
+OPERATOR_KINDS = (
+    "Cluster",
+    "ScheduledBackup",
+    "RabbitmqCluster",
+)  # CRDs: the operators validate them on apply
 WORKLOADS = ("Deployment", "Job")
 PLACEHOLDER = "kentra@sha256:" + "0" * 64
 
@@ -174,6 +178,17 @@ def test_the_database_is_three_instances_with_synchronous_replication(rendered):
     }
 
 
+def test_the_database_archives_its_wal_and_is_backed_up_every_night_for_35_days(rendered):
+    (cluster,) = of_kind(rendered, "Cluster").values()
+    backup = cluster["spec"]["backup"]
+    assert backup["retentionPolicy"] == "35d"  # docs/data-protection.md: no longer than 35 days
+    assert backup["barmanObjectStore"]["destinationPath"].startswith("s3://")
+    (nightly,) = of_kind(rendered, "ScheduledBackup").values()
+    assert nightly["spec"]["cluster"]["name"] == cluster["metadata"]["name"]
+    seconds, minute, hour, day, month, weekday = nightly["spec"]["schedule"].split()
+    assert (day, month, weekday) == ("*", "*", "*") and hour.isdigit()
+
+
 def test_the_broker_is_three_nodes_with_composes_plugins_and_settings(rendered):
     (cluster,) = of_kind(rendered, "RabbitmqCluster").values()
     assert cluster["apiVersion"] == "rabbitmq.com/v1beta1"
@@ -269,7 +284,12 @@ def secret_references(docs: list[dict]) -> set[str]:
         for c in containers(doc):  # secrets as files only, never as variables
             assert not [e for e in c.get("env", []) if "valueFrom" in e], doc["metadata"]["name"]
     (cluster,) = of_kind(docs, "Cluster").values()
-    return found | {cluster["spec"]["superuserSecret"]["name"]}
+    store = cluster["spec"]["backup"]["barmanObjectStore"]["s3Credentials"]
+    return (
+        found
+        | {cluster["spec"]["superuserSecret"]["name"]}
+        | {ref["name"] for ref in store.values()}
+    )
 
 
 def test_secrets_are_no_manifest_of_the_base_and_the_readme_says_how_to_make_each(rendered):
