@@ -10,9 +10,10 @@ Roster read model's live consumer, all real processes given the cluster as kombu
 (`amqp://node1;amqp://node2;amqp://node3`). The cluster is the test's own
 (tests/support/rabbit_cluster.py); the machine's shared broker is never touched.
 
-The second test shows what the first survives only through the consumer's catch-up from the
-store: the relay's AMQP transactions are answered tx.commit-ok for pages a quorum queue never took
-while it elects a new leader (expected to fail until the relay waits for publisher confirms)."""
+The second test shows what the first once survived only through the consumer's catch-up from the
+store: RabbitMQ 3.10 answered the relay's AMQP transactions tx.commit-ok for pages a quorum queue
+never took while it elected a new leader. The relay now waits for each page's publisher confirms,
+which report those messages (a nack, or no ack), and publishes the page again."""
 
 from __future__ import annotations
 
@@ -221,19 +222,13 @@ def _node_of_most_clients(cluster: ThrowAwayCluster) -> int:
 
 @pytest.mark.slow
 @pytest.mark.timeout(180)
-@pytest.mark.xfail(
-    strict=False,
-    reason="the relay publishes a page in an AMQP transaction, and RabbitMQ 3.10 answers "
-    "tx.commit-ok for messages a quorum queue never took: a channel opened while the queue "
-    "elects a new leader may lose every message it publishes (rabbitmq-server#8966 is the same "
-    "gap for rejects). Publisher confirms report it (a nack); the relay should wait for its "
-    "page's confirms instead of tx.commit. The consumers' catch-up reads the lost events from "
-    "the store, up to catch_up_seconds later.",
-)
 def test_every_relayed_page_reaches_a_quorum_queue_across_its_leader_failover(cluster):
     """The relay's publisher, publishing pages to the events exchange while the node it is
     connected to, which holds the queue's leader, is SIGKILLed: every page it was told the broker
-    took is in the queue afterwards (at least once)."""
+    took is in the queue afterwards (at least once). In AMQP transactions, RabbitMQ 3.10 answered
+    tx.commit-ok for messages the queue never took while it elected a new leader (the channel
+    opened then lost every message it published; rabbitmq-server#8966 is the same gap for
+    rejects): whole pages were missing. Publisher confirms report them."""
     probe = kombu.Queue(
         f"probe-{uuid.uuid4().hex[:8]}",
         kombu.Exchange(exchange_name("registries"), type="topic", durable=True),

@@ -1,5 +1,5 @@
 """Active/standby against the real PostgreSQL and RabbitMQ: the lock two instances share, the relay's
-lease (a relay that lost its lock commits nothing) and two relays and two live consumers handing
+lease (a relay that lost its lock sends nothing) and two relays and two live consumers handing
 over. The same with real processes SIGKILLed under load: tests/faults/test_active_standby.py."""
 
 from __future__ import annotations
@@ -163,7 +163,7 @@ def relays(pg_store, amqp_uri):
         relay.lock.release()
 
 
-def test_a_relay_whose_lock_session_ended_commits_no_batch_and_moves_no_position(
+def test_a_relay_whose_lock_session_ended_sends_no_page_and_moves_no_position(
     relays, pg_store, amqp_uri, admin_url
 ):
     relay, queue = relays(), bind_queue(amqp_uri, "registries")
@@ -173,11 +173,12 @@ def test_a_relay_whose_lock_session_ended_commits_no_batch_and_moves_no_position
 
     with pytest.raises(psycopg2.Error):
         relay.publish_pending()
+    # the fence runs before the first message: a sent page cannot be taken back under confirms
     assert drain(amqp_uri, queue, 5, timeout=1) == []
     assert relay.position() == 0 and not relay.lock.held
 
 
-def test_a_batch_is_not_committed_when_the_lock_session_answers_later_than_the_lease(
+def test_a_page_is_not_sent_when_the_lock_session_answers_later_than_the_lease(
     relays, pg_store, amqp_uri
 ):
     relay, queue = relays(lease_seconds=0.0), bind_queue(amqp_uri, "registries")

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import threading
+import uuid
 
+import kombu
 import pytest
 
+from contracts.envelope import exchange_name
 from services.common.consumer import PersonalOpener, SourceEvent
 from services.common.relay import OutboxRelay
-from services.common.relay.publisher import BatchPublisher
+from services.common.relay.publisher import BatchPublisher, Message, NotConfirmed
 from tests.support.backbone import bind_queue, drain, register, touch
 
 
@@ -81,6 +84,37 @@ def test_relay_position_stays_put_when_the_broker_refuses_the_batch(pg_store, am
     assert broken.position() == 0
 
 
+def test_a_page_the_broker_nacks_raises_and_the_next_page_goes_out_on_a_new_connection(amqp_uri):
+    """A queue that rejects what is over its length makes the broker nack those messages, as it
+    does for messages a quorum queue did not take: the page is not reported published."""
+    source = f"nackcheck{uuid.uuid4().hex[:6]}"
+    queue = kombu.Queue(
+        f"probe-{uuid.uuid4().hex[:8]}",
+        kombu.Exchange(exchange_name(source), type="topic", durable=True),
+        routing_key="#",
+        durable=True,
+        queue_arguments={"x-max-length": 2, "x-overflow": "reject-publish"},
+    )
+    publisher = BatchPublisher(amqp_uri, source, io_timeout=5)
+    try:
+        page = [Message("Checked", str(n), b'{"n": %d}' % n) for n in range(3)]
+        publisher.publish(page[:1])  # the exchange made, before the queue is bound to it
+        with kombu.Connection(amqp_uri) as conn:
+            queue(conn.channel()).declare()
+        publisher.publish(page[:2])  # 2 queued: taken
+        with pytest.raises(NotConfirmed, match="nacked"):
+            publisher.publish(page)
+        assert publisher._conn is None  # closed: the page goes again on a new connection
+        assert len(drain(amqp_uri, queue, 3, timeout=1)) == 2
+        publisher.publish(page[:2])
+        assert len(drain(amqp_uri, queue, 3, timeout=1)) == 2
+    finally:
+        publisher.close()
+        with kombu.Connection(amqp_uri) as conn:
+            queue(conn.channel()).delete()
+            conn.channel().exchange_delete(exchange_name(source))
+
+
 def test_running_relay_is_woken_by_a_notification_well_before_its_poll(pg_store, amqp_uri):
     queue = bind_queue(amqp_uri, "registries")
     relay = OutboxRelay(
@@ -104,7 +138,7 @@ def test_running_relay_is_woken_by_a_notification_well_before_its_poll(pg_store,
 
 def test_a_silent_broker_connection_times_out_instead_of_hanging_the_relay(amqp_uri, tmp_path):
     """Run as the relay runs, a plain process: a broker that stops answering (no reset, no close)
-    makes tx.commit time out, so the relay reconnects instead of waiting forever."""
+    never acks the page, so the relay reconnects instead of waiting forever."""
     import os
     import subprocess
     import sys

@@ -1,8 +1,9 @@
 """The outbox relay: publishes one store's events to RabbitMQ in store order, at least once.
 
 The store itself is the outbox: the relay remembers the last position it published
-(relay_positions) and moves it only after the broker committed the batch. A crash between the two
-republishes that batch, which consumers recognise by position and skip.
+(relay_positions) and moves it only after the broker confirmed every message of the page. A crash
+between the two, or a page the broker did not confirm, republishes that page, which consumers
+recognise by position and skip.
 
 Several relays of one store may run: one is active and publishes, the others stand by and take
 over when it dies (`OutboxRelay.run` states the rule that keeps two from publishing at once).
@@ -29,13 +30,13 @@ log = logging.getLogger(__name__)
 RELAY_NAME = "amqp"
 LOCK_NAME = f"relay:{RELAY_NAME}"  # the active relay's lock, one per store (its schema)
 OBSERVE_SECONDS = 1.0
-# how long after a round trip on its lock session a relay may still commit a batch to the broker,
-# and so how long a relay that takes the lock waits before publishing (the rule in `run`)
+# how long after a round trip on its lock session a relay may still send a page to the broker, and
+# so how long a relay that takes the lock waits before publishing (the rule in `run`)
 LEASE_SECONDS = 2.0
 
 
 class LeaseExpired(RuntimeError):
-    """The lock session answered too late for the batch to be committed under the lease."""
+    """The lock session answered too late for the page to be sent under the lease."""
 
 
 class OutboxRelay:
@@ -91,14 +92,15 @@ class OutboxRelay:
             )
 
     def _fence(self) -> None:
-        """Right before each tx.commit (rule 1 of `run`): a round trip on the lock's session, begun
-        less than the lease ago. Outside `run` (one relay, no lock) it only costs the round trip."""
+        """Right before each page is sent (rule 1 of `run`): a round trip on the lock's session,
+        begun less than the lease ago. Outside `run` (one relay, no lock) it only costs the round
+        trip."""
         began = time.monotonic()
         self.lock.confirm()
         if time.monotonic() - began >= self.lease_seconds:
             raise LeaseExpired(
                 f"relay {self.source}: the lock session took over {self.lease_seconds}s to answer;"
-                " the batch is not committed"
+                " the page is not sent"
             )
 
     def publish_pending(self) -> int:
@@ -113,7 +115,7 @@ class OutboxRelay:
         while events:
             more = len(events) == self.batch_size
             following = self._reader().submit(self._page, events[-1].position) if more else None
-            self.publisher.publish(messages, before_commit=self._fence)
+            self.publisher.publish(messages, before_send=self._fence)
             position = events[-1].position
             self._save_position(position)
             self._published = position
@@ -159,22 +161,25 @@ class OutboxRelay:
         store's database) publishes; the others poll for it. A relay learns that its lock session
         ended (the server restarted, the connection was terminated or cut) only at its next
         statement on it, while a standby may take the lock the moment it ends. So:
-        1. Right before each tx.commit the relay makes a round trip on its lock session, and
-           commits only if that round trip began less than `lease_seconds` ago (`_fence`). The
-           session, so the lock, was alive at some moment after it began: every commit is sent
-           within the lease of a moment its relay held the lock.
+        1. Right before sending each page the relay makes a round trip on its lock session, and
+           sends only if that round trip began less than `lease_seconds` ago (`_fence`). The
+           session, so the lock, was alive at some moment after it began: every page is sent
+           within the lease of a moment its relay held the lock. (Publisher confirms cannot take
+           a page back once sent, as tx.commit could: the check comes before the first message.)
         2. A relay that takes the lock waits `lease_seconds` before it reads its position and
            publishes. The last holder held the lock at the latest until this one took it, so its
-           last commit has been sent by then.
-        3. The position is saved on the lock session itself: a relay that lost the lock cannot
-           move it, and every saved position was published by the relay that saved it.
-        Left over: a commit sent in time that reaches the broker after the lease (held in a socket
-        buffer while the broker blocked publishers), or a relay paused (SIGSTOP, a frozen VM)
-        between its round trip and its commit for longer than the lease, delivers one batch after
-        the new holder's first ones. Those events are ones the new holder publishes again from the
-        saved position: consumers drop repeats by position and read any gap back from the store
-        (guarantee 6), so nothing is lost, doubled or applied out of order; only the bus's order
-        is broken, for that batch. Monotonic clocks measure the lease at both ends."""
+           last page has been sent by then.
+        3. The position is saved on the lock session itself, once the broker confirmed the page:
+           a relay that lost the lock cannot move it, and every saved position was published by
+           the relay that saved it.
+        Left over: a page sent in time that reaches the broker after the lease (held in a socket
+        buffer while the broker blocked publishers, or a page of many messages still being
+        written), or a relay paused (SIGSTOP, a frozen VM) between its round trip and its sending
+        for longer than the lease, delivers one page after the new holder's first ones. Those
+        events are ones the new holder publishes again from the saved position: consumers drop
+        repeats by position and read any gap back from the store (guarantee 6), so nothing is
+        lost, doubled or applied out of order; only the bus's order is broken, for that page.
+        Monotonic clocks measure the lease at both ends."""
         backoff = Backoff()
         while not stop.is_set():
             try:
