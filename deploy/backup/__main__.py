@@ -58,7 +58,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "definitions":
         print(f"backup: broker definitions in {broker_definitions(args.to)}")
         return 0
-    settings = Settings.from_env()
+    # base and erasures read no event: they need no key of personal data (a scheduled job holds
+    # only the administrative login); the drill opens what it restores
+    settings = (
+        Settings.for_migration() if args.command in ("base", "erasures") else Settings.from_env()
+    )
     admin = admin_database_url()
     if args.command == "base":
         print(f"backup: base backup in {base_backup(admin, args.to)}")

@@ -31,7 +31,7 @@ OPERATOR_KINDS = (
     "ScheduledBackup",
     "RabbitmqCluster",
 )  # CRDs: the operators validate them on apply
-WORKLOADS = ("Deployment", "Job")
+WORKLOADS = ("Deployment", "Job", "CronJob")
 PLACEHOLDER = "kentra@sha256:" + "0" * 64
 
 
@@ -76,8 +76,18 @@ def of_kind(docs: list[dict], kind: str) -> dict[str, dict]:
     return {doc["metadata"]["name"]: doc for doc in docs if doc["kind"] == kind}
 
 
+def template(workload: dict) -> dict:
+    """The pod template of a Deployment or Job, or of the Jobs a CronJob makes."""
+    spec = workload["spec"]
+    return (
+        spec["jobTemplate"]["spec"]["template"]
+        if workload["kind"] == "CronJob"
+        else spec["template"]
+    )
+
+
 def pod(workload: dict) -> dict:
-    return workload["spec"]["template"]["spec"]
+    return template(workload)["spec"]
 
 
 def containers(workload: dict) -> list[dict]:
@@ -189,6 +199,17 @@ def test_the_database_archives_its_wal_and_is_backed_up_every_night_for_35_days(
     assert (day, month, weekday) == ("*", "*", "*") and hour.isdigit()
 
 
+def test_the_erasure_ledger_is_written_every_15_minutes_apart_from_the_backups(rendered):
+    ledger = of_kind(rendered, "CronJob")["erasure-ledger"]
+    assert ledger["spec"]["schedule"] == "*/15 * * * *"
+    (container,) = pod(ledger)["containers"]
+    assert container["args"] == ["python", "-m", "deploy.backup", "erasures", "--to", "/ledger"]
+    volumes = {v["name"]: v for v in pod(ledger)["volumes"]}
+    assert volumes["ledger"]["persistentVolumeClaim"]["claimName"] == "erasure-ledger"
+    mounted = {s["secret"]["name"] for s in volumes["secrets"]["projected"]["sources"]}
+    assert mounted == {"kentra-database-admin"}  # no key of personal data
+
+
 def test_the_broker_is_three_nodes_with_composes_plugins_and_settings(rendered):
     (cluster,) = of_kind(rendered, "RabbitmqCluster").values()
     assert cluster["apiVersion"] == "rabbitmq.com/v1beta1"
@@ -259,7 +280,7 @@ def test_the_gateway_is_probed_on_health_behind_a_service_and_a_disruption_budge
 def test_every_kentra_pod_falls_under_a_network_policy_and_only_the_gateway_is_open(rendered):
     policies = of_kind(rendered, "NetworkPolicy").values()
     for doc in (d for d in rendered if d["kind"] in WORKLOADS):
-        labels = doc["spec"]["template"]["metadata"]["labels"]
+        labels = template(doc)["metadata"]["labels"]
         selecting = [
             p
             for p in policies
