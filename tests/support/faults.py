@@ -222,6 +222,24 @@ def row_locked(admin_url: str, schema: str, table: str, where: str, params: tupl
 
 
 # -- RabbitMQ -----------------------------------------------------------------------------------
+def rabbit_node_env(name: str, port: int, dist_port: int, folder: Path, **extra: str) -> dict:
+    """The environment a RabbitMQ node of a test's own starts with: its name, its ports, and its
+    data, logs, config, plugins and pid file in `folder` (node.pid)."""
+    return {
+        **os.environ,
+        "RABBITMQ_NODENAME": name,
+        "RABBITMQ_NODE_PORT": str(port),
+        "RABBITMQ_DIST_PORT": str(dist_port),
+        "RABBITMQ_MNESIA_BASE": str(folder / "mnesia"),
+        "RABBITMQ_LOG_BASE": str(folder / "log"),
+        "RABBITMQ_CONFIG_FILE": str(folder / "rabbitmq.conf"),
+        "RABBITMQ_ENABLED_PLUGINS_FILE": str(folder / "enabled_plugins"),
+        "RABBITMQ_PID_FILE": str(folder / "node.pid"),
+        "ERL_CRASH_DUMP": str(folder / "erl_crash.dump"),
+        **extra,
+    }
+
+
 class OwnNode:
     """A server of the test's own, known by the pid file it writes (`pid_file`, `port`, `name`):
     it is judged alive, and SIGKILLed, by that pid alone, so another node (the machine's shared
@@ -280,18 +298,7 @@ class ThrowAwayBroker(OwnNode):
         for path in (self.dir, *self.dir.iterdir()):
             path.chmod(0o777)  # the node runs as the rabbitmq user
         self.pid_file = self.dir / "node.pid"
-        self.env = {
-            **os.environ,
-            "RABBITMQ_NODENAME": self.name,
-            "RABBITMQ_NODE_PORT": str(self.port),
-            "RABBITMQ_DIST_PORT": str(self.dist_port),
-            "RABBITMQ_MNESIA_BASE": str(self.dir / "mnesia"),
-            "RABBITMQ_LOG_BASE": str(self.dir / "log"),
-            "RABBITMQ_CONFIG_FILE": str(self.dir / "rabbitmq.conf"),
-            "RABBITMQ_ENABLED_PLUGINS_FILE": str(self.dir / "enabled_plugins"),
-            "RABBITMQ_PID_FILE": str(self.pid_file),
-            "ERL_CRASH_DUMP": str(self.dir / "erl_crash.dump"),
-        }
+        self.env = rabbit_node_env(self.name, self.port, self.dist_port, self.dir)
         self.amqp_uri = f"amqp://guest:guest@127.0.0.1:{self.port}/"
 
     def __enter__(self) -> ThrowAwayBroker:

@@ -35,7 +35,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote
 
-from tests.support.faults import OwnNode, port_open
+from tests.support.faults import OwnNode, port_open, rabbit_node_env
 from tests.support.waiting import eventually
 
 # a node keeps its ports across a crash and a restart, so they are picked below the kernel's
@@ -88,19 +88,13 @@ class ClusterNode(OwnNode):
         for path in (self.dir, *self.dir.iterdir()):
             path.chmod(0o777)  # the node runs as the rabbitmq user
         self.pid_file = self.dir / "node.pid"
-        self.env = {
-            **os.environ,
-            "RABBITMQ_NODENAME": self.name,
-            "RABBITMQ_NODE_PORT": str(self.port),
-            "RABBITMQ_DIST_PORT": str(self.dist_port),
-            "RABBITMQ_MNESIA_BASE": str(self.dir / "mnesia"),
-            "RABBITMQ_LOG_BASE": str(self.dir / "log"),
-            "RABBITMQ_CONFIG_FILE": str(self.dir / "rabbitmq.conf"),
-            "RABBITMQ_ENABLED_PLUGINS_FILE": str(self.dir / "enabled_plugins"),
-            "RABBITMQ_PID_FILE": str(self.pid_file),
-            "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS": f"-setcookie {cluster.cookie}",
-            "ERL_CRASH_DUMP": str(self.dir / "erl_crash.dump"),
-        }
+        self.env = rabbit_node_env(
+            self.name,
+            self.port,
+            self.dist_port,
+            self.dir,
+            RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS=f"-setcookie {cluster.cookie}",
+        )
         self.amqp_uri = f"amqp://guest:guest@127.0.0.1:{self.port}/"
 
     def __repr__(self) -> str:
