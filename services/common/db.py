@@ -410,6 +410,18 @@ class ActiveLock:
         at some moment after the call began."""
         self.execute("SELECT 1")
 
+    def still_held(self) -> bool:
+        """After a failure elsewhere (the broker, a statement of the pool): a round trip on the
+        session, if the lock is held. A session that ended is counted lost (`_lost` says so in
+        the log), and the caller's loop stands by again; a broker away alone keeps the lock, as a
+        standby would fare no better."""
+        if self.held:
+            try:
+                self.confirm()
+            except Exception:  # the database away: the lock is counted lost and logged as such
+                log.debug("%s: lock session gone", self.name, exc_info=True)
+        return self.held
+
     def hold(self, stop: threading.Event) -> bool:
         """Block until this instance holds the lock (True), or until `stop` (False), asking every
         `poll_seconds` (a try, not a blocking wait: a stop, SIGTERM, is heard between two)."""

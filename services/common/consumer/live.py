@@ -128,18 +128,9 @@ class LiveConsumer:
                     backoff.peek(),
                 )
                 self._buffer.clear()
-                self._still_active()
+                self.lock.still_held()
                 stop.wait(backoff.next())
         self.lock.release()
-
-    def _still_active(self) -> None:
-        """After a failure: a round trip on the lock session; if it ended, the lock is lost and
-        the loop stands by again."""
-        if self.lock.held:
-            try:
-                self.lock.confirm()
-            except Exception:  # the database away: the lock is counted lost (ActiveLock logs it)
-                log.debug("%s: lock session gone", self.consumer.projection.name, exc_info=True)
 
     def _role_changed(self, active: bool) -> None:
         """A standby exports no lag, position or open dead letters: what it last saw would stay

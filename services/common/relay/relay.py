@@ -195,7 +195,7 @@ class OutboxRelay:
                 log.warning("relay %s: %s; retrying in %.1fs", self.source, exc, backoff.peek())
                 self.publisher.close()
                 self._published = None
-                self._still_active()
+                self.lock.still_held()
                 if not isinstance(exc, TRANSIENT_ERRORS + (OSError, ConnectionError)):
                     log.exception("relay %s: unexpected error", self.source)
                 stop.wait(backoff.next())
@@ -213,16 +213,6 @@ class OutboxRelay:
         self._published = None
         log.info("relay %s: publishing from position %s", self.source, self.position())
         return True
-
-    def _still_active(self) -> None:
-        """After a failure: a round trip on the lock session. If it ended, the lock is lost and
-        the loop stands by again (a broker away alone keeps the lock: a standby would fare no
-        better)."""
-        if self.lock.held:
-            try:
-                self.lock.confirm()
-            except Exception:  # the database away: the lock is counted lost (ActiveLock logs it)
-                log.debug("relay %s: lock session gone", self.source, exc_info=True)
 
     def _role_changed(self, active: bool) -> None:
         """A standby exports no position, backlog or lag: what it last saw would stay frozen beside
