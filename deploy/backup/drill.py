@@ -144,33 +144,25 @@ def reapply_erasures(
     if ledger is None:
         return
     vault = settings.schema("vault")
+    erased = [entry["subject_id"] for entry in ledger["erased"]]
     conn = psycopg2.connect(superuser_url)
     try:
         with conn.cursor() as cur:
-            cur.execute(
-                sql.SQL("SELECT subject_id::text FROM {}.forgotten_subjects").format(
-                    sql.Identifier(vault)
-                )
-            )
-            forgotten = {r[0] for r in cur.fetchall()}
-            cur.execute(
-                sql.SQL("SELECT subject_id::text FROM {}.subject_keys").format(
-                    sql.Identifier(vault)
-                )
-            )
-            keyed = {r[0] for r in cur.fetchall()}
+            # of the ledger's people only: the vault holds a key for everyone ever registered
+            forgotten = _among(cur, vault, "forgotten_subjects", erased)
+            keyed = _among(cur, vault, "subject_keys", erased)
     finally:
         conn.close()
     registries, registries_db = stores["registries"]
-    for entry in ledger["erased"]:
-        subject = entry["subject_id"]
+    for subject in erased:
         if subject in forgotten:
             report.erasures_already_in_backup += 1
             continue
-        if subject not in keyed and registries.head(f"beneficiary-{subject}") is None:
+        registered = registries.head(f"beneficiary-{subject}") is not None
+        if subject not in keyed and not registered:
             report.erasures_of_people_not_in_backup += 1
             continue
-        if registries.head(f"beneficiary-{subject}") is not None:
+        if registered:
             Beneficiaries(registries).erase_personal_data(
                 ErasePersonalData(
                     beneficiary_id=uuid.UUID(subject),
@@ -190,3 +182,14 @@ def reapply_erasures(
                     (subject,),
                 )
         report.erasures_reapplied.append(subject)
+
+
+def _among(cur, vault: str, table: str, subjects: list[str]) -> set[str]:
+    """Which of `subjects` the vault's `table` holds."""
+    cur.execute(
+        sql.SQL("SELECT subject_id::text FROM {}.{} WHERE subject_id = ANY(%s::uuid[])").format(
+            sql.Identifier(vault), sql.Identifier(table)
+        ),
+        (subjects,),
+    )
+    return {r[0] for r in cur.fetchall()}
